@@ -1,0 +1,81 @@
+"""The LiveDesk application factory."""
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_login import current_user
+
+from app.config import load_config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Return a configured LiveDesk app; test_config overrides the environment."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.from_mapping(load_config())
+    if test_config:
+        app.config.update(test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def select_locale() -> str:
+    """Return the UI language: the user's setting, else the browser's Accept-Language, else English."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and getattr(current_user, "locale", None) in languages:
+        return current_user.locale
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension objects to app and tune the database engine."""
+    # Imported here, not at module level: a module-level name `db` would shadow the app.db module.
+    from app import models  # noqa: F401  every model registered before the engine and migrations look at metadata
+    from app.database import configure_engine
+    from app.extensions import babel, csrf, db, login_manager, migrate, socketio
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        # Several replicas behind a message queue must agree on who may connect; same-origin only by default.
+        cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),
+    )
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register every blueprint and the Socket.IO handlers."""
+    from app.auth.routes import bp as auth_bp
+    from app.openapi import bp as openapi_bp
+    from live import socket  # noqa: F401  registers /live handlers on socketio
+    from live.api import bp as live_api
+    from live.views import bp as live_views
+    from orders.api import bp as orders_api
+
+    for blueprint in (auth_bp, openapi_bp, live_api, live_views, orders_api):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Install the JSON and HTML error handlers."""
+    from app.errors import register_errorhandlers as install
+
+    install(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the flask CLI commands (create-user, create-token, seed-demo, simulate, replay)."""
+    from app.cli import register
+
+    register(app)

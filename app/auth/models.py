@@ -1,0 +1,65 @@
+"""User, ApiToken and PiiAccessLog models."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import UTCDateTime, utcnow
+from app.extensions import db
+
+ROLES = ("admin", "host", "moderator", "auditor", "analyst")
+# Roles that see buyer phone numbers and addresses in full; everyone else gets them masked.
+PII_ROLES = frozenset({"admin", "auditor"})
+
+
+class User(UserMixin, db.Model):
+    """A person who logs in to the console with one role."""
+
+    __tablename__ = "users"
+    __table_args__ = (sa.CheckConstraint(sa.text("role IN ('admin','host','moderator','auditor','analyst')"), name="role_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(16))
+    locale: Mapped[str | None] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def sees_pii(self) -> bool:
+        """Return True when this user's role may see buyer contact data unmasked."""
+        return self.role in PII_ROLES
+
+
+class ApiToken(db.Model):
+    """A bearer token for a platform adapter, script or wall display; only its hash is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # Webhook signing secrets: when any is set, every ingest request must carry a valid signature.
+    signing_secrets: Mapped[list] = mapped_column(sa.JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # Tokens act as service accounts: they may ingest and read, and see buyer data masked.
+    role = "service"
+    sees_pii = False
+
+
+class PiiAccessLog(db.Model):
+    """One row each time buyer contact data was shown unmasked to someone."""
+
+    __tablename__ = "pii_access_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    subject: Mapped[str] = mapped_column(sa.String(128))
+    channel: Mapped[str] = mapped_column(sa.String(32))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,55 @@
+"""Configuration read from the environment, with defaults that run with no services."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("LIVEDESK_INSTANCE", PROJECT_ROOT / "instance"))
+
+ASYNC_MODES = ("eventlet", "gevent", "threading")
+
+
+def _persistent_secret_key() -> str:
+    """Return a random key kept in instance/ so sessions survive restarts of the demo."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _database_url() -> str:
+    """Return DATABASE_URL, or an SQLite file in instance/ when it is not set."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        # Heroku-style URLs name the dialect "postgres", which SQLAlchemy 2 no longer accepts.
+        return url.replace("postgres://", "postgresql://", 1)
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{INSTANCE_DIR / 'livedesk.sqlite3'}"
+
+
+def load_config() -> dict:
+    """Return the app configuration built from environment variables."""
+    async_mode = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
+    if async_mode not in ASYNC_MODES:
+        raise RuntimeError(f"SOCKETIO_ASYNC_MODE must be one of {ASYNC_MODES}, not {async_mode!r}")
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or _persistent_secret_key(),
+        "SQLALCHEMY_DATABASE_URI": _database_url(),
+        "SOCKETIO_ASYNC_MODE": async_mode,
+        "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "app" / "translations"),
+        "LANGUAGES": ["en", "zh_CN"],
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        "SIGNATURE_TOLERANCE_SECONDS": 300,
+        "CATCHUP_LIMIT": 5000,
+        "JSON_SORT_KEYS": False,
+    }

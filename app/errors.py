@@ -1,0 +1,53 @@
+"""API errors as JSON `{"error": {"code", "field", "message"}}` and HTML error pages."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+
+class ApiError(Exception):
+    """An error answered to an API client with a status, a stable code and the field at fault."""
+
+    def __init__(self, status: int, code: str, message: str, field: str | None = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+
+    def to_dict(self) -> dict:
+        """Return the JSON body of this error."""
+        body = {"code": self.code, "message": self.message}
+        if self.field is not None:
+            body["field"] = self.field
+        return {"error": body}
+
+
+def _wants_json() -> bool:
+    """Return True for API paths and clients that asked for JSON."""
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Install handlers that turn ApiError and HTTP errors into JSON for the API."""
+
+    @app.errorhandler(ApiError)
+    def handle_api_error(error: ApiError):
+        """Answer an ApiError with its JSON body."""
+        return jsonify(error.to_dict()), error.status
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error: HTTPException):
+        """Answer HTTP errors as JSON on the API and as a page elsewhere."""
+        if _wants_json():
+            code = (error.name or "error").lower().replace(" ", "_")
+            return jsonify({"error": {"code": code, "message": error.description}}), error.code
+        return render_template("errors/error.html", error=error), error.code
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        """Log an unexpected error and answer 500 without leaking internals."""
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        if _wants_json():
+            return jsonify({"error": {"code": "internal_error", "message": "internal error"}}), 500
+        return render_template("errors/error.html", error=None), 500

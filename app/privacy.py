@@ -1,0 +1,42 @@
+"""Masking of buyer contact data for roles that do not need it (pure functions)."""
+from __future__ import annotations
+
+import copy
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """Return phone with all but the first three and last four digits starred: 138****5678."""
+    if not phone:
+        return phone
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if len(digits) <= 7:
+        return "*" * len(digits)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def mask_address(address: dict | None) -> dict | None:
+    """Return address down to the district, with the street detail replaced by stars."""
+    if not address:
+        return address
+    masked = {key: address.get(key) for key in ("province", "city", "district")}
+    masked["detail"] = "****" if address.get("detail") else address.get("detail")
+    return masked
+
+
+def mask_order(order: dict) -> dict:
+    """Return a copy of a serialised order with the buyer's phone and address masked."""
+    buyer = order.get("buyer")
+    if not buyer:
+        return order
+    masked = dict(order)
+    masked["buyer"] = dict(buyer, phone=mask_phone(buyer.get("phone")), address=mask_address(buyer.get("address")))
+    return masked
+
+
+def mask_payload(payload: dict) -> dict:
+    """Return a push payload with any embedded order's buyer data masked."""
+    if "order" not in payload:
+        return payload
+    masked = copy.copy(payload)
+    masked["order"] = mask_order(payload["order"])
+    return masked

@@ -1,0 +1,203 @@
+"""Validation of the v1 event envelope (pure): raw JSON in, a ParsedEvent or an EventError out."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from app.validation import TimestampError, parse_timestamp
+
+EVENT_TYPES = (
+    "viewer_join", "viewer_leave", "product_click", "product_pin", "product_unpin",
+    "chat", "order", "payment", "order_cancel",
+)
+ORDER_SOURCES = ("in_stream", "product_link", "post_stream")
+MAX_ID = 128
+MAX_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class EventError:
+    """Why one event was rejected: a stable code, the field at fault and a sentence."""
+
+    code: str
+    field: str
+    message: str
+
+    def as_dict(self) -> dict:
+        """Return the error as the API's JSON error object."""
+        return {"code": self.code, "field": self.field, "message": self.message}
+
+
+@dataclass
+class ParsedEvent:
+    """A validated event: its id, type, aware UTC time and the normalised payload."""
+
+    id: str
+    type: str
+    ts: datetime
+    data: dict = field(default_factory=dict)
+
+
+class _Invalid(Exception):
+    def __init__(self, code: str, field_: str, message: str):
+        super().__init__(message)
+        self.error = EventError(code, field_, message)
+
+
+def parse_ts(value) -> datetime:
+    """Return an aware UTC datetime from ISO-8601 with a zone or epoch milliseconds."""
+    try:
+        return parse_timestamp(value)
+    except TimestampError as error:
+        raise _Invalid(error.code, "ts", f"ts: {error}") from None
+
+
+def _string(obj: dict, key: str, path: str, required: bool = True, max_len: int = MAX_ID) -> str | None:
+    """Return obj[key] as a non-empty string of at most max_len characters."""
+    value = obj.get(key)
+    if value is None or value == "":
+        if required:
+            raise _Invalid("missing_field", path, f"{path} is required")
+        return None
+    if not isinstance(value, str):
+        raise _Invalid("invalid_type", path, f"{path} must be a string")
+    if len(value) > max_len:
+        raise _Invalid("too_long", path, f"{path} is longer than {max_len} characters")
+    return value
+
+
+def parse_amount(value, path: str) -> Decimal:
+    """Return a non-negative Decimal amount from a JSON number or numeric string."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise _Invalid("missing_field" if value is None else "invalid_type", path, f"{path} must be a decimal amount")
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise _Invalid("invalid_amount", path, f"{path} must be a decimal amount") from exc
+    if not amount.is_finite() or amount < 0 or amount > Decimal("100000000"):
+        raise _Invalid("invalid_amount", path, f"{path} must be between 0 and 100000000")
+    return amount
+
+
+def _buyer(raw) -> dict:
+    """Return the buyer object with string fields; missing values stay None for the audit to flag."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise _Invalid("invalid_type", "buyer", "buyer must be an object")
+    address = raw.get("address") or {}
+    if not isinstance(address, dict):
+        raise _Invalid("invalid_type", "buyer.address", "buyer.address must be an object")
+    return {
+        "id": _string(raw, "id", "buyer.id", required=False),
+        "name": _string(raw, "name", "buyer.name", required=False, max_len=100),
+        "phone": _string(raw, "phone", "buyer.phone", required=False, max_len=32),
+        "address": {
+            key: _string(address, key, f"buyer.address.{key}", required=False, max_len=300 if key == "detail" else 64)
+            for key in ("province", "city", "district", "detail")
+        },
+    }
+
+
+def _items(raw) -> list[dict]:
+    """Return order items with integer quantities and Decimal unit prices."""
+    if raw is None:
+        raw = []
+    if not isinstance(raw, list):
+        raise _Invalid("invalid_type", "items", "items must be a list")
+    if len(raw) > 100:
+        raise _Invalid("too_many_items", "items", "an order has at most 100 items")
+    items = []
+    for index, item in enumerate(raw):
+        path = f"items[{index}]"
+        if not isinstance(item, dict):
+            raise _Invalid("invalid_type", path, f"{path} must be an object")
+        qty = item.get("qty")
+        if isinstance(qty, bool) or not isinstance(qty, int):
+            raise _Invalid("invalid_type" if qty is not None else "missing_field", f"{path}.qty", f"{path}.qty must be an integer")
+        if abs(qty) > 1_000_000:
+            raise _Invalid("invalid_quantity", f"{path}.qty", f"{path}.qty is out of range")
+        price = item.get("unit_price")
+        items.append({
+            "sku": _string(item, "sku", f"{path}.sku"),
+            "qty": qty,
+            "unit_price": None if price is None else parse_amount(price, f"{path}.unit_price"),
+        })
+    return items
+
+
+def _order(raw: dict) -> dict:
+    source = _string(raw, "source", "source")
+    if source not in ORDER_SOURCES:
+        raise _Invalid("invalid_choice", "source", f"source must be one of {', '.join(ORDER_SOURCES)}")
+    coupons = raw.get("coupon_codes") or []
+    if not isinstance(coupons, list) or not all(isinstance(c, str) and 0 < len(c) <= 64 for c in coupons):
+        raise _Invalid("invalid_type", "coupon_codes", "coupon_codes must be a list of strings")
+    return {
+        "order_id": _string(raw, "order_id", "order_id", max_len=64),
+        "source": source,
+        "buyer": _buyer(raw.get("buyer")),
+        "items": _items(raw.get("items")),
+        "coupon_codes": coupons,
+        "comment_id": _string(raw, "comment_id", "comment_id", required=False),
+    }
+
+
+def _payment(raw: dict) -> dict:
+    status = _string(raw, "status", "status")
+    if status not in ("paid", "failed"):
+        raise _Invalid("invalid_choice", "status", "status must be paid or failed")
+    return {
+        "order_id": _string(raw, "order_id", "order_id", max_len=64),
+        "status": status,
+        "amount": parse_amount(raw.get("amount"), "amount"),
+        "method": _string(raw, "method", "method", required=False, max_len=32),
+    }
+
+
+_PARSERS = {
+    "viewer_join": lambda r: {"viewer_id": _string(r, "viewer_id", "viewer_id"),
+                              "nickname": _string(r, "nickname", "nickname", required=False, max_len=100)},
+    "viewer_leave": lambda r: {"viewer_id": _string(r, "viewer_id", "viewer_id")},
+    "product_click": lambda r: {"viewer_id": _string(r, "viewer_id", "viewer_id"), "sku": _string(r, "sku", "sku")},
+    "product_pin": lambda r: {"sku": _string(r, "sku", "sku")},
+    "product_unpin": lambda r: {"sku": _string(r, "sku", "sku")},
+    "chat": lambda r: {"viewer_id": _string(r, "viewer_id", "viewer_id"),
+                       "nickname": _string(r, "nickname", "nickname", required=False, max_len=100),
+                       "text": _string(r, "text", "text", max_len=MAX_TEXT)},
+    "order": _order,
+    "payment": _payment,
+    "order_cancel": lambda r: {"order_id": _string(r, "order_id", "order_id", max_len=64),
+                               "reason": _string(r, "reason", "reason", required=False, max_len=500)},
+}
+
+
+def parse_event(raw) -> ParsedEvent | EventError:
+    """Return the validated event, or the first error found in it."""
+    try:
+        if not isinstance(raw, dict):
+            raise _Invalid("invalid_type", "event", "each event must be a JSON object")
+        event_id = _string(raw, "id", "id")
+        event_type = _string(raw, "type", "type", max_len=32)
+        if event_type not in EVENT_TYPES:
+            raise _Invalid("unknown_type", "type", f"type must be one of {', '.join(EVENT_TYPES)}")
+        ts = parse_ts(raw.get("ts"))
+        return ParsedEvent(id=event_id, type=event_type, ts=ts, data=_PARSERS[event_type](raw))
+    except _Invalid as invalid:
+        return invalid.error
+
+
+def to_json(event: ParsedEvent) -> dict:
+    """Return the normalised event as JSON-ready data for the event log (amounts as strings)."""
+
+    def plain(value):
+        if isinstance(value, Decimal):
+            return str(value)
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value
+
+    return {"id": event.id, "type": event.type, "ts": event.ts.isoformat(), **plain(event.data)}

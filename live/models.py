@@ -1,0 +1,81 @@
+"""Broadcast, line-up, viewer and raw event log models of the live domain."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Money, UTCDateTime, utcnow
+from app.extensions import db
+
+BROADCAST_STATUSES = ("scheduled", "live", "ended")
+
+
+class Broadcast(db.Model):
+    """One live-selling broadcast on one platform."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    platform: Mapped[str] = mapped_column(sa.String(32))
+    status: Mapped[str] = mapped_column(sa.String(16), default="scheduled")
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    lineup: Mapped[list["BroadcastProduct"]] = relationship(
+        order_by="BroadcastProduct.position", cascade="all, delete-orphan"
+    )
+
+
+class BroadcastProduct(db.Model):
+    """A product in a broadcast's line-up, with the live price announced on air."""
+
+    __tablename__ = "broadcast_products"
+    __table_args__ = (sa.UniqueConstraint("broadcast_id", "product_id", name="uq_broadcast_products_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(sa.ForeignKey("broadcasts.id"), index=True)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id"))
+    live_price: Mapped[Decimal | None] = mapped_column(Money)
+    position: Mapped[int] = mapped_column(default=0)
+    pinned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Viewer(db.Model):
+    """A platform viewer, known by the platform's string id."""
+
+    __tablename__ = "viewers"
+    __table_args__ = (sa.UniqueConstraint("platform", "viewer_id", name="uq_viewers_platform_viewer"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(sa.String(32))
+    viewer_id: Mapped[str] = mapped_column(sa.String(64))
+    nickname: Mapped[str | None] = mapped_column(sa.String(100))
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EventLog(db.Model):
+    """Every accepted, normalised event exactly once, keyed by its source and the source's event id."""
+
+    __tablename__ = "event_log"
+    __table_args__ = (
+        sa.UniqueConstraint("source", "event_id", name="uq_event_log_source_event"),
+        sa.Index("ix_event_log_broadcast_type_ts", "broadcast_id", "type", "ts"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(sa.ForeignKey("broadcasts.id"))
+    source: Mapped[str] = mapped_column(sa.String(64))
+    event_id: Mapped[str] = mapped_column(sa.String(128))
+    type: Mapped[str] = mapped_column(sa.String(32))
+    ts: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    viewer_id: Mapped[str | None] = mapped_column(sa.String(64))
+    order_id: Mapped[str | None] = mapped_column(sa.String(64))
+    sku: Mapped[str | None] = mapped_column(sa.String(64))
+    payload: Mapped[dict] = mapped_column(sa.JSON)

@@ -1,0 +1,119 @@
+"""Catalogue services: products with variants, their stock, and prices for a broadcast."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from app.db import quantize_money
+from orders import inventory
+from orders.models import Product, ProductVariant
+
+
+class CatalogError(Exception):
+    """A catalogue request that cannot be carried out; carries the HTTP status, code and field."""
+
+    def __init__(self, status: int, code: str, field: str | None, message: str):
+        super().__init__(message)
+        self.status, self.code, self.field, self.message = status, code, field, message
+
+
+def sku_taken(session: Session, sku: str) -> bool:
+    """Return True when sku already names a product or a variant."""
+    return bool(
+        session.scalar(sa.select(sa.func.count()).select_from(Product).where(Product.sku == sku))
+        or session.scalar(sa.select(sa.func.count()).select_from(ProductVariant).where(ProductVariant.sku == sku))
+    )
+
+
+def create_product(session: Session, sku: str, name: str, price: Decimal, stock: int,
+                   variants: list[dict]) -> Product:
+    """Return a new product; stock is kept per variant when it has variants, else under its own SKU."""
+    skus = [sku] + [v["sku"] for v in variants]
+    if len(set(skus)) != len(skus):
+        raise CatalogError(400, "duplicate_sku", "variants", "a variant repeats the product's SKU or another variant's")
+    for candidate in skus:
+        if sku_taken(session, candidate):
+            raise CatalogError(409, "sku_exists", "sku" if candidate == sku else "variants", f"SKU {candidate!r} exists already")
+    product = Product(sku=sku, name=name, price=quantize_money(price))
+    for v in variants:
+        product.variants.append(ProductVariant(sku=v["sku"], name=v["name"],
+                                               price=None if v.get("price") is None else quantize_money(v["price"])))
+    session.add(product)
+    session.flush()
+    if variants:
+        for variant, spec in zip(product.variants, variants):
+            inventory.create_level(session, variant.sku, product.id, variant.id, spec["stock"])
+    else:
+        inventory.create_level(session, sku, product.id, None, stock)
+    return product
+
+
+def get_product(session: Session, sku: str) -> Product | None:
+    """Return the product with this SKU (or owning this variant SKU), variants loaded."""
+    product = session.scalar(sa.select(Product).where(Product.sku == sku).options(selectinload(Product.variants)))
+    if product is None:
+        variant = session.scalar(sa.select(ProductVariant).where(ProductVariant.sku == sku))
+        if variant is not None:
+            product = variant.product
+    return product
+
+
+def product_to_dict(session: Session, product: Product) -> dict:
+    """Return a product with its stock: available now (`stock`), reserved and sold, per variant and summed."""
+    own = [v.sku for v in product.variants] or [product.sku]
+    levels = inventory.levels(session, own)
+
+    def level(sku: str) -> inventory.Level:
+        return levels.get(sku) or inventory.Level(sku, 0, 0, 0, 0)
+
+    return {
+        "sku": product.sku,
+        "name": product.name,
+        "price": str(product.price),
+        "stock": sum(level(s).available for s in own),
+        "reserved": sum(level(s).reserved for s in own),
+        "sold": sum(level(s).sold for s in own),
+        "variants": [
+            {"sku": v.sku, "name": v.name, "price": str(v.price if v.price is not None else product.price),
+             "stock": level(v.sku).available, "reserved": level(v.sku).reserved, "sold": level(v.sku).sold}
+            for v in product.variants
+        ],
+    }
+
+
+def price_lookup(session: Session, broadcast_id: int | None, skus: list[str]) -> dict[str, Decimal]:
+    """Return the price each SKU sells at: the broadcast's live price, else the variant's, else the product's."""
+    # Imported here because live.lineup imports this module's callers; the dependency is on a service function.
+    from live.lineup import live_prices
+
+    found: dict[str, Decimal] = {}
+    rows = session.execute(
+        sa.select(ProductVariant.sku, ProductVariant.price, Product.price, Product.id)
+        .join(Product, Product.id == ProductVariant.product_id)
+        .where(ProductVariant.sku.in_(skus))
+    ).all()
+    product_ids = {}
+    for sku, variant_price, product_price, product_id in rows:
+        found[sku] = variant_price if variant_price is not None else product_price
+        product_ids[sku] = product_id
+    for sku, price, product_id in session.execute(
+        sa.select(Product.sku, Product.price, Product.id).where(Product.sku.in_(skus))
+    ).all():
+        found[sku] = price
+        product_ids[sku] = product_id
+    if broadcast_id is not None:
+        live = live_prices(session, broadcast_id, set(product_ids.values()))
+        for sku, product_id in product_ids.items():
+            if product_id in live:
+                found[sku] = live[product_id]
+    return found
+
+
+def broadcasts_selling(session: Session, sku: str) -> list[int]:
+    """Return the ids of live or scheduled broadcasts whose line-up has the product owning sku."""
+    from live.lineup import broadcasts_with_product  # a live service; imported late to keep imports one-way
+
+    product = get_product(session, sku)
+    return [] if product is None else broadcasts_with_product(session, product.id)

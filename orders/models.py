@@ -1,0 +1,133 @@
+"""Catalogue, stock and order models of the orders domain."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Money, UTCDateTime, utcnow
+from app.extensions import db
+
+ORDER_SOURCES = ("in_stream", "product_link", "post_stream")
+ORDER_STATUSES = ("received", "accepted", "held", "waitlisted", "rejected", "paid", "cancelled", "expired")
+
+
+class Product(db.Model):
+    """A catalogue product; sold under its own SKU, or under its variants' SKUs when it has any."""
+
+    __tablename__ = "products"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    price: Mapped[Decimal] = mapped_column(Money)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    variants: Mapped[list["ProductVariant"]] = relationship(
+        back_populates="product", order_by="ProductVariant.id", cascade="all, delete-orphan"
+    )
+
+
+class ProductVariant(db.Model):
+    """A size/colour variant of a product with its own SKU and stock."""
+
+    __tablename__ = "product_variants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id"), index=True)
+    sku: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    # None means the product's price applies.
+    price: Mapped[Decimal | None] = mapped_column(Money)
+
+    product: Mapped[Product] = relationship(back_populates="variants")
+
+
+class StockLevel(db.Model):
+    """Units of one sellable SKU; changed only by orders.inventory."""
+
+    __tablename__ = "stock_levels"
+    __table_args__ = (
+        sa.CheckConstraint("available >= 0", name="available_not_negative"),
+        sa.CheckConstraint("reserved >= 0", name="reserved_not_negative"),
+        sa.CheckConstraint("sold >= 0", name="sold_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id"), index=True)
+    variant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("product_variants.id"))
+    available: Mapped[int] = mapped_column(default=0)
+    reserved: Mapped[int] = mapped_column(default=0)
+    sold: Mapped[int] = mapped_column(default=0)
+    # Every unit ever put on stock (initial plus restocks): available + reserved + sold never exceeds it.
+    received_total: Mapped[int] = mapped_column(default=0)
+
+
+class Order(db.Model):
+    """An order placed on a platform during (or after) a broadcast."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        sa.Index("ix_orders_broadcast_status", "broadcast_id", "status"),
+        sa.Index("ix_orders_broadcast_received", "broadcast_id", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    broadcast_id: Mapped[int] = mapped_column(sa.ForeignKey("broadcasts.id"))
+    source: Mapped[str] = mapped_column(sa.String(16))
+    status: Mapped[str] = mapped_column(sa.String(16), default="received")
+    buyer_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    buyer_name: Mapped[str | None] = mapped_column(sa.String(100))
+    buyer_phone: Mapped[str | None] = mapped_column(sa.String(32))
+    address_province: Mapped[str | None] = mapped_column(sa.String(64))
+    address_city: Mapped[str | None] = mapped_column(sa.String(64))
+    address_district: Mapped[str | None] = mapped_column(sa.String(64))
+    address_detail: Mapped[str | None] = mapped_column(sa.String(300))
+    comment_id: Mapped[str | None] = mapped_column(sa.String(64))
+    coupon_codes: Mapped[list] = mapped_column(sa.JSON, default=list)
+    units: Mapped[int] = mapped_column(default=0)
+    total: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    paid_amount: Mapped[Decimal | None] = mapped_column(Money)
+    placed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    lines: Mapped[list["OrderLine"]] = relationship(
+        back_populates="order", order_by="OrderLine.id", cascade="all, delete-orphan"
+    )
+    history: Mapped[list["OrderHistory"]] = relationship(order_by="OrderHistory.id", viewonly=True)
+
+
+class OrderLine(db.Model):
+    """One SKU and quantity of an order, priced per unit."""
+
+    __tablename__ = "order_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_pk: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    sku: Mapped[str] = mapped_column(sa.String(64), index=True)
+    qty: Mapped[int]
+    unit_price: Mapped[Decimal] = mapped_column(Money)
+    line_total: Mapped[Decimal] = mapped_column(Money)
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+
+
+class OrderHistory(db.Model):
+    """An append-only record of something that happened to an order: who, what, why, when."""
+
+    __tablename__ = "order_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_pk: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    action: Mapped[str] = mapped_column(sa.String(32))
+    from_status: Mapped[str | None] = mapped_column(sa.String(16))
+    to_status: Mapped[str | None] = mapped_column(sa.String(16))
+    actor: Mapped[str] = mapped_column(sa.String(64))
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    data: Mapped[dict | None] = mapped_column(sa.JSON)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

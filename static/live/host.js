@@ -1,0 +1,147 @@
+// Host live page. Every buyer- or viewer-supplied string is set with textContent, never parsed as HTML.
+(function () {
+  "use strict";
+  var root = document.getElementById("host");
+  var broadcastId = parseInt(root.dataset.broadcastId, 10);
+  var strings = JSON.parse(document.getElementById("strings").textContent);
+  var FEED_LIMIT = 200;   // rows kept in the DOM; the rest are dropped so 10,000 orders do not freeze the tab
+  var CHAT_LIMIT = 100;
+  var feed = document.getElementById("feed");
+  var rowsByOrder = new Map();
+
+  function el(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    if (cls) { node.className = cls; }
+    return node;
+  }
+
+  function money(value) { return "¥" + (value || "0.00"); }
+
+  function localTime(iso) {
+    var d = new Date(iso);
+    return isNaN(d) ? "" : d.toLocaleTimeString();
+  }
+
+  function orderRow(order) {
+    var tr = el("tr");
+    tr.dataset.orderId = order.order_id;
+    tr.appendChild(el("td", localTime(order.placed_at)));
+    tr.appendChild(el("td", order.order_id, "mono"));
+    var buyer = order.buyer || {};
+    var addr = buyer.address || {};
+    var who = el("td");
+    who.appendChild(el("div", buyer.name || "—"));
+    who.appendChild(el("div", [buyer.phone, addr.province, addr.city, addr.district].filter(Boolean).join(" "), "muted small"));
+    tr.appendChild(who);
+    tr.appendChild(el("td", (order.items || []).map(function (i) { return i.sku + " ×" + i.qty; }).join(", ")));
+    tr.appendChild(el("td", money(order.total), "num"));
+    var status = el("td");
+    status.appendChild(el("span", strings[order.status] || order.status, "badge " + order.status));
+    tr.appendChild(status);
+    return tr;
+  }
+
+  function showOrder(order, isNew) {
+    var existing = rowsByOrder.get(order.order_id);
+    var row = orderRow(order);
+    if (existing) {
+      feed.replaceChild(row, existing);
+    } else {
+      feed.insertBefore(row, feed.firstChild);
+      if (isNew) { row.classList.add("flash-new"); }
+    }
+    rowsByOrder.set(order.order_id, row);
+    while (feed.rows.length > FEED_LIMIT) {
+      var last = feed.rows[feed.rows.length - 1];
+      rowsByOrder.delete(last.dataset.orderId);
+      feed.removeChild(last);
+    }
+    document.getElementById("feed-empty").hidden = feed.rows.length > 0;
+  }
+
+  function setTotals(t) {
+    document.getElementById("total-orders").textContent = t.orders;
+    document.getElementById("total-units").textContent = t.units;
+    document.getElementById("total-gmv").textContent = money(t.gmv);
+    document.getElementById("total-paid").textContent = money(t.paid_gmv);
+  }
+
+  function stockRow(sku, name, level) {
+    var tr = el("tr");
+    tr.dataset.sku = sku;
+    tr.appendChild(el("td", sku, "mono"));
+    tr.appendChild(el("td", name));
+    tr.appendChild(el("td", level.stock, "num available"));
+    tr.appendChild(el("td", level.reserved, "num reserved"));
+    tr.appendChild(el("td", level.sold, "num sold"));
+    if (level.stock === 0) { tr.classList.add("soldout"); }
+    return tr;
+  }
+
+  function renderStock(products) {
+    var body = document.getElementById("stock");
+    body.replaceChildren();
+    products.forEach(function (p) {
+      if (p.variants && p.variants.length) {
+        p.variants.forEach(function (v) { body.appendChild(stockRow(v.sku, p.name + " · " + v.name, v)); });
+      } else {
+        body.appendChild(stockRow(p.sku, p.name, p));
+      }
+    });
+  }
+
+  function updateStock(level) {
+    var row = document.querySelector('#stock tr[data-sku="' + CSS.escape(level.sku) + '"]');
+    if (!row) { return; }
+    row.querySelector(".available").textContent = level.available;
+    row.querySelector(".reserved").textContent = level.reserved;
+    row.querySelector(".sold").textContent = level.sold;
+    row.classList.toggle("soldout", level.available === 0);
+  }
+
+  function addChat(message) {
+    var list = document.getElementById("chat");
+    var li = el("li");
+    li.appendChild(el("span", message.nickname || message.viewer_id, "nick"));
+    li.appendChild(el("span", message.text, "text"));
+    list.insertBefore(li, list.firstChild);
+    while (list.children.length > CHAT_LIMIT) { list.removeChild(list.lastChild); }
+  }
+
+  function setState(state) {
+    var node = document.getElementById("connection");
+    node.className = "conn " + state;
+    node.textContent = strings[state] || state;
+    root.dataset.connection = state;
+  }
+
+  var handlers = {
+    state: setState,
+    snapshot: function (snap) {
+      feed.replaceChildren();
+      rowsByOrder.clear();
+      snap.orders.slice().reverse().forEach(function (o) { showOrder(o, false); });
+      document.getElementById("feed-empty").hidden = snap.orders.length > 0;
+      setTotals(snap.totals);
+      renderStock(snap.stock);
+      document.getElementById("pinned").textContent = snap.pinned_sku || "—";
+    },
+    event: function (name, payload) {
+      if (name === "order.created" || name === "order.updated") { showOrder(payload.order, name === "order.created"); }
+      else if (name === "stock.changed") { updateStock(payload.stock); }
+      else if (name === "totals.changed") { setTotals(payload.totals); }
+      else if (name === "chat.message") { addChat(payload.message); }
+      else if (name === "product.pinned") { document.getElementById("pinned").textContent = payload.pinned ? payload.sku : "—"; }
+      else if (name === "broadcast.changed") {
+        var badge = document.getElementById("broadcast-status");
+        badge.textContent = payload.broadcast.status;
+        badge.className = "badge " + payload.broadcast.status;
+      }
+    }
+  };
+
+  new window.LiveFeed(broadcastId, handlers).start(
+    ["order.created", "order.updated", "stock.changed", "totals.changed", "chat.message", "product.pinned", "broadcast.changed"]
+  );
+})();

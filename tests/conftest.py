@@ -1,0 +1,89 @@
+"""Fixtures shared by every test: apps on real SQLite (and PostgreSQL when present), users, tokens, clients."""
+from __future__ import annotations
+
+import os
+import shutil
+
+os.environ["SOCKETIO_ASYNC_MODE"] = "threading"  # before the app is imported: tests never monkey-patch
+
+import pytest  # noqa: E402
+
+from tests.support import databases  # noqa: E402
+from tests.support.api import ApiClient  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """Return the path of an SQLite file migrated to head once per test session."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    databases.migrate_to_head(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template, tmp_path):
+    """Return the URL of a fresh migrated SQLite database for one test."""
+    path = tmp_path / "livedesk.sqlite3"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """Return the URL of the migrated PostgreSQL test database, or skip (fail with CI=true) when it is down."""
+    url = databases.postgres_url_or_skip()
+    databases.reset_postgres(url)
+    databases.migrate_to_head(url)
+    return url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request):
+    """Return a fresh migrated database URL, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    url = request.getfixturevalue("postgres_url")
+    databases.truncate_postgres(url)
+    return url
+
+
+@pytest.fixture
+def app(sqlite_url):
+    """Return an app on a fresh SQLite database."""
+    return databases.make_app(sqlite_url)
+
+
+@pytest.fixture
+def any_app(database_url):
+    """Return an app on SQLite, then on PostgreSQL (tests using it run on both)."""
+    return databases.make_app(database_url)
+
+
+@pytest.fixture
+def client(app):
+    """Return a Flask test client for app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def users(app):
+    """Create one user per role (password 'password123') and return their usernames by role."""
+    return databases.create_users(app)
+
+
+@pytest.fixture
+def token(app):
+    """Return a raw API token for app."""
+    return databases.create_token(app, "test-adapter")
+
+
+@pytest.fixture
+def api(app, token):
+    """Return an API client authenticated with a bearer token."""
+    return ApiClient(app.test_client(), token)
+
+
+@pytest.fixture
+def any_api(any_app):
+    """Return an API client for any_app (SQLite, then PostgreSQL)."""
+    return ApiClient(any_app.test_client(), databases.create_token(any_app, "test-adapter"))
