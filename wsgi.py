@@ -1,20 +1,48 @@
 """WSGI entry point: patch for the async mode first (eventlet by default), then build the app.
 
-SOCKETIO_ASYNC_MODE=eventlet|gevent|threading picks the server model; the patching must happen before
-anything else imports socket or threading, which is why it lives here and nowhere else.
+SOCKETIO_ASYNC_MODE=eventlet|gevent|threading picks the server model. Patching must happen before anything
+else imports socket or threading, which is why it lives here and nowhere else:
+- `python wsgi.py` and `gunicorn -k eventlet wsgi:app` patch before the app is imported;
+- `flask --app wsgi run` has imported Flask already, so it re-executes itself as `python wsgi.py`;
+- other `flask --app wsgi ...` commands (db upgrade, create-user, simulate) need no async server: no patching.
 """
 import os
+import sys
+import warnings
 
 ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
 
-if ASYNC_MODE == "eventlet":
+
+def _flask_cli_command():
+    """Return the name of the flask CLI command loading this module, or None outside the flask CLI."""
+    if not os.environ.get("FLASK_RUN_FROM_CLI"):
+        return None
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    return ctx.info_name if ctx is not None else None
+
+
+CLI_COMMAND = _flask_cli_command()
+
+if CLI_COMMAND == "run":
+    import click
+
+    params = click.get_current_context().params
+    os.environ["HOST"] = params.get("host") or "127.0.0.1"
+    os.environ["PORT"] = str(params.get("port") or 5000)
+    os.execv(sys.executable, [sys.executable, os.path.abspath(__file__)])
+
+if CLI_COMMAND is None and ASYNC_MODE == "eventlet":
+    # The owner chose eventlet as the default; its deprecation notice is known and not actionable here.
+    warnings.filterwarnings("ignore", message="\\s*Eventlet is deprecated")
     import eventlet
 
     eventlet.monkey_patch()
     from psycogreen.eventlet import patch_psycopg
 
     patch_psycopg()
-elif ASYNC_MODE == "gevent":
+elif CLI_COMMAND is None and ASYNC_MODE == "gevent":
     from gevent import monkey
 
     monkey.patch_all()
@@ -27,5 +55,13 @@ from app.extensions import socketio  # noqa: E402
 
 app = create_app()
 
+
+def serve(host: str, port: int) -> None:
+    """Serve the app and Socket.IO on the server of the configured async mode until interrupted."""
+    print(f"LiveDesk on http://{host}:{port} (async mode {ASYNC_MODE})", flush=True)
+    socketio.run(app, host=host, port=port, use_reloader=False, log_output=False,
+                 allow_unsafe_werkzeug=ASYNC_MODE == "threading")
+
+
 if __name__ == "__main__":
-    socketio.run(app, host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "5000")))
+    serve(os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "5000")))

@@ -45,6 +45,13 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    from flask_babel import get_locale
+
+    app.jinja_env.globals["get_locale"] = get_locale
+    # Handlers must be registered before init_app: later decorators reach only the current server,
+    # so every app after the first would be missing them.
+    from live import socket  # noqa: F401
+
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
@@ -58,7 +65,6 @@ def register_blueprints(app: Flask) -> None:
     """Register every blueprint and the Socket.IO handlers."""
     from app.auth.routes import bp as auth_bp
     from app.openapi import bp as openapi_bp
-    from live import socket  # noqa: F401  registers /live handlers on socketio
     from live.api import bp as live_api
     from live.views import bp as live_views
     from orders.api import bp as orders_api

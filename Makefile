@@ -1,0 +1,53 @@
+# LiveDesk: `make demo` to see it run, `make test` to run every test. Both set themselves up first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+SEED   ?= 42
+RATE   ?= 15
+export HOST PORT
+
+.PHONY: setup translations migrate demo serve test test-fast bench clean-demo extract-messages
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed translations
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d app/translations -D messages 2>&1 | grep -v '^compiling' || true
+
+migrate: setup
+	$(FLASK) db upgrade
+
+# Set up, migrate, load the demo data, then run the console with a simulated broadcast feeding it.
+demo: migrate
+	$(FLASK) seed-demo
+	@echo "Starting the console on http://$(HOST):$(PORT) with a simulated broadcast (Ctrl-C stops both)."
+	@bash -c 'trap "kill 0" EXIT INT TERM; \
+	  $(FLASK) simulate --seed $(SEED) --rate $(RATE) --url http://$(HOST):$(PORT) & \
+	  $(BIN)/python wsgi.py'
+
+serve: migrate
+	$(BIN)/python wsgi.py
+
+test: setup
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not browser and not slow"
+
+bench: setup
+	$(BIN)/python bench/ingest.py
+
+extract-messages: setup
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations
+
+clean-demo:
+	rm -f instance/livedesk.sqlite3* instance/demo_token

@@ -1,0 +1,127 @@
+"""The /live namespace: authentication, sequenced pushes, catch-up and buyer masking."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.auth.models import PiiAccessLog
+from app.extensions import db, socketio
+from tests.support.api import order_event
+from tests.support.auth import login as _login
+
+
+def _socket(app, **kwargs):
+    return socketio.test_client(app, namespace="/live", **kwargs)
+
+
+def _received(sock, name: str) -> list[dict]:
+    return [m["args"][0] for m in sock.get_received("/live") if m["name"] == name]
+
+
+def test_connect_is_refused_without_a_session_or_token(app):
+    assert not _socket(app).is_connected("/live")
+    assert not _socket(app, auth={"token": "wrong"}).is_connected("/live")
+
+
+def test_wall_display_connects_with_an_api_token(app, token):
+    sock = _socket(app, auth={"token": token})
+    assert sock.is_connected("/live")
+
+
+def test_order_posted_to_the_api_arrives_on_the_hosts_socket_with_its_seq(app, api, users):
+    api.product("A1")
+    broadcast_id = api.live_broadcast(skus=("A1",))
+    host = _login(app, "host")
+    sock = _socket(app, flask_test_client=host)
+    ack = sock.emit("join", {"broadcast_id": broadcast_id}, namespace="/live", callback=True)
+    assert ack["ok"] is True
+    sock.get_received("/live")
+    api.events(broadcast_id, [order_event("A1", 1, order_id="S-1")])
+    received = sock.get_received("/live")
+    names = [m["name"] for m in received]
+    assert names == ["order.created", "stock.changed", "totals.changed"]
+    created = received[0]["args"][0]
+    assert created["order"]["order_id"] == "S-1"
+    assert created["order"]["status"] == "accepted"
+    seqs = [m["args"][0]["seq"] for m in received]
+    assert seqs == [ack["seq"] + 1, ack["seq"] + 2, ack["seq"] + 3]
+
+
+def test_reconnect_with_last_seq_gets_exactly_what_was_missed(app, api, token):
+    api.product("A1")
+    broadcast_id = api.live_broadcast(skus=("A1",))
+    sock = _socket(app, auth={"token": token})
+    last_seq = sock.emit("join", {"broadcast_id": broadcast_id}, namespace="/live", callback=True)["seq"]
+    sock.disconnect(namespace="/live")
+    api.events(broadcast_id, [order_event("A1", 1, order_id="M-1"), order_event("A1", 1, order_id="M-2")])
+    again = _socket(app, auth={"token": token})
+    ack = again.emit("join", {"broadcast_id": broadcast_id, "last_seq": last_seq}, namespace="/live", callback=True)
+    missed = again.get_received("/live")
+    assert [m["args"][0]["seq"] for m in missed] == list(range(last_seq + 1, ack["seq"] + 1))
+    assert [m["args"][0]["order"]["order_id"] for m in missed if m["name"] == "order.created"] == ["M-1", "M-2"]
+    assert ack["replayed"] == len(missed)
+
+
+def test_too_far_behind_gets_a_resync_instead_of_a_replay(app, api, token):
+    app.config["CATCHUP_LIMIT"] = 2
+    api.product("A1")
+    broadcast_id = api.live_broadcast(skus=("A1",))
+    api.events(broadcast_id, [order_event("A1", 1), order_event("A1", 1)])
+    sock = _socket(app, auth={"token": token})
+    ack = sock.emit("join", {"broadcast_id": broadcast_id, "last_seq": 0}, namespace="/live", callback=True)
+    assert ack["resync"] is True
+    assert [m["name"] for m in sock.get_received("/live")] == ["resync"]
+
+
+def test_join_with_bad_input_is_answered_with_the_field(app, token):
+    sock = _socket(app, auth={"token": token})
+    for payload, field in (({}, "broadcast_id"), ({"broadcast_id": "1"}, "broadcast_id"),
+                           ({"broadcast_id": 1, "last_seq": -1}, "last_seq"), ({"broadcast_id": 999}, "broadcast_id")):
+        ack = sock.emit("join", payload, namespace="/live", callback=True)
+        assert ack["ok"] is False and ack["error"]["field"] == field
+
+
+def test_hosts_get_buyer_contact_masked(app, api, users):
+    api.product("A1")
+    broadcast_id = api.live_broadcast(skus=("A1",))
+    sock = _socket(app, flask_test_client=_login(app, "host"))
+    sock.emit("join", {"broadcast_id": broadcast_id}, namespace="/live", callback=True)
+    api.events(broadcast_id, [order_event("A1", 1, order_id="PII-1")])
+    buyer = _received(sock, "order.created")[0]["order"]["buyer"]
+    assert buyer["phone"] == "138****5678"
+    assert buyer["address"] == {"province": "浙江省", "city": "杭州市", "district": "西湖区", "detail": "****"}
+
+
+def test_auditors_see_buyer_contact_in_full_and_the_view_is_logged(app, api, users):
+    api.product("A1")
+    broadcast_id = api.live_broadcast(skus=("A1",))
+    sock = _socket(app, flask_test_client=_login(app, "auditor"))
+    sock.emit("join", {"broadcast_id": broadcast_id}, namespace="/live", callback=True)
+    api.events(broadcast_id, [order_event("A1", 1, order_id="PII-2")])
+    assert _received(sock, "order.created")[0]["order"]["buyer"]["phone"] == "13812345678"
+    with app.app_context():
+        channels = db.session.scalars(sa.select(PiiAccessLog.channel)).all()
+    assert channels == ["socket"]
+
+
+def test_order_api_masks_for_hosts_and_logs_full_views_for_auditors(app, api, users):
+    api.product("A1")
+    broadcast_id = api.live_broadcast(skus=("A1",))
+    api.events(broadcast_id, [order_event("A1", 1, order_id="PII-3")])
+    assert _login(app, "host").get("/api/v1/orders/PII-3").get_json()["buyer"]["phone"] == "138****5678"
+    assert api.get("/api/v1/orders/PII-3").get_json()["buyer"]["phone"] == "138****5678"
+    assert _login(app, "auditor").get("/api/v1/orders/PII-3").get_json()["buyer"]["phone"] == "13812345678"
+    with app.app_context():
+        subjects = db.session.scalars(sa.select(PiiAccessLog.subject)).all()
+    assert subjects == ["order:PII-3"]
+
+
+def test_snapshot_gives_the_host_page_its_starting_state(app, api, users):
+    api.product("A1", stock=10)
+    broadcast_id = api.live_broadcast(skus=("A1",))
+    api.events(broadcast_id, [order_event("A1", 2, order_id="SN-1")])
+    snap = _login(app, "host").get(f"/api/v1/broadcasts/{broadcast_id}/snapshot").get_json()
+    assert snap["orders"][0]["order_id"] == "SN-1"
+    assert snap["orders"][0]["buyer"]["phone"] == "138****5678"
+    assert snap["totals"] == {"orders": 1, "units": 2, "gmv": "198.00", "paid_orders": 0, "paid_gmv": "0.00"}
+    assert snap["stock"][0]["stock"] == 8
+    assert snap["seq"] >= 3
