@@ -1,8 +1,21 @@
-"""The demo catalogue, users and broadcast, and the people, places and chat the simulator draws from (pure data)."""
+"""The demo catalogue, users and broadcast (and seeding them), and the people, places and chat of the simulator."""
 from __future__ import annotations
 
+import random
+import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.auth.models import ApiToken, User
+from app.auth.passwords import hash_password
+from app.auth.tokens import issue_token
+from app.db import utcnow
+from live import lineup
+from live.models import Broadcast
+from orders import catalog
 
 DEMO_ROLES = ("admin", "host", "moderator", "auditor", "analyst")
 DEMO_USER_PREFIX = "demo-"
@@ -115,3 +128,86 @@ HOSTILE_TEXTS = ("<script>alert(1)</script>", "加微信 abc123", "vx: cheap_bag
                  "加我 13800138000 私聊", "<img src=x onerror=alert(1)>", "=HYPERLINK(\"http://evil.example\")",
                  "傻X主播", "扣扣 12345678 低价")
 BURST_TEXTS = ("开抢了!!!", "抢抢抢", "拍了拍了", "没抢到呜呜", "手慢无", "3 2 1 上链接!", "GO GO GO")
+
+
+def fake_viewer(rng: random.Random) -> tuple[str, str]:
+    """Return a platform viewer id and nickname drawn from rng."""
+    name = rng.choice(NICKNAMES)
+    viewer_id = f"dy_{rng.getrandbits(40):010x}"
+    return viewer_id, name if rng.random() < 0.5 else f"{name}{rng.randint(1, 999)}"
+
+
+def fake_buyer(rng: random.Random, buyer_id: str) -> dict:
+    """Return plausible buyer details (name, mobile number, real province/city/district) drawn from rng."""
+    province, city, districts = rng.choice(PLACES)
+    return {
+        "id": buyer_id,
+        "name": rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES),
+        "phone": f"1{rng.choice('3456789')}{rng.randrange(10 ** 9):09d}",
+        "address": {"province": province, "city": city, "district": rng.choice(districts),
+                    "detail": f"{rng.choice(STREETS)}{rng.randint(1, 999)}号"
+                              f"{rng.randint(1, 30)}栋{rng.randint(1, 30)}0{rng.randint(1, 6)}室"},
+    }
+
+
+@dataclass
+class SeedReport:
+    """What seed_demo did: products made, logins and token issued now (shown once), and the broadcast."""
+
+    created_products: list[str] = field(default_factory=list)
+    product_count: int = 0
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+    existing_users: list[str] = field(default_factory=list)
+    token: str | None = None
+    broadcast: Broadcast | None = None
+    broadcast_created: bool = False
+
+    @property
+    def changed(self) -> bool:
+        """Return True when anything was created or reset."""
+        return bool(self.created_products or self.logins or self.token or self.broadcast_created)
+
+
+def seed_demo(session: Session, force: bool = False) -> SeedReport:
+    """Return what was done after loading the demo data into session (not committed); products are never duplicated.
+
+    Missing pieces are always created. With force, existing demo users get new passwords and the demo token is
+    revoked and issued anew, since neither can be shown again.
+    """
+    report = SeedReport(product_count=len(CATALOGUE))
+    for spec in CATALOGUE:
+        if not catalog.sku_taken(session, spec.sku):
+            variants = [{"sku": v.sku, "name": v.name, "stock": v.stock, "price": None} for v in spec.variants]
+            catalog.create_product(session, spec.sku, spec.name, spec.price, spec.stock, variants)
+            report.created_products.append(spec.sku)
+    for role in DEMO_ROLES:
+        username = demo_username(role)
+        user = session.scalar(sa.select(User).where(User.username == username))
+        if user is not None and not force:
+            report.existing_users.append(username)
+            continue
+        password = secrets.token_urlsafe(9)
+        if user is None:
+            session.add(User(username=username, password_hash=hash_password(password), role=role))
+        else:
+            user.password_hash, user.role = hash_password(password), role
+        report.logins.append((role, username, password))
+    token = session.scalar(sa.select(ApiToken).where(ApiToken.name == DEMO_TOKEN_NAME))
+    if token is None or force:
+        if token is not None:
+            # The name stays with the live token: the events' dedup key is (token name, event id).
+            token.name = f"{DEMO_TOKEN_NAME} revoked {utcnow():%Y%m%dT%H%M%S%f}"
+            token.revoked_at = utcnow()
+            session.flush()
+        report.token = issue_token(session, DEMO_TOKEN_NAME)
+    broadcast = session.scalar(sa.select(Broadcast).where(
+        Broadcast.title == DEMO_BROADCAST_TITLE, Broadcast.status != "ended").order_by(Broadcast.id.desc()))
+    if broadcast is None:
+        broadcast = lineup.create_broadcast(session, DEMO_BROADCAST_TITLE, DEMO_PLATFORM)
+        report.broadcast_created = True
+    if report.broadcast_created or report.created_products or force:
+        for spec in CATALOGUE:
+            lineup.add_to_lineup(session, broadcast, spec.sku, spec.live_price)
+    report.broadcast = broadcast
+    session.flush()
+    return report

@@ -76,7 +76,7 @@ class TrafficGenerator:
         self._order = itertools.count()  # tie-break: equal times keep the order they were scheduled in
         self._event_numbers = itertools.count(1)
         self._order_numbers = itertools.count(1)
-        self._viewers = [(f"dy_{self.rng.getrandbits(40):010x}", self._nickname()) for _ in range(viewers)]
+        self._viewers = [data.fake_viewer(self.rng) for _ in range(viewers)]
         self._online: list[int] = []
         self._buyers: dict[int, dict] = {}
         self._pinned: LineupItem | None = None
@@ -222,16 +222,7 @@ class TrafficGenerator:
     def _buyer(self, viewer: int) -> dict:
         """Return the viewer's buyer details, made up once so a repeat buyer stays the same person."""
         if viewer not in self._buyers:
-            rng = self.rng
-            province, city, districts = rng.choice(data.PLACES)
-            self._buyers[viewer] = {
-                "id": self._viewers[viewer][0],
-                "name": rng.choice(data.SURNAMES) + rng.choice(data.GIVEN_NAMES),
-                "phone": f"1{rng.choice('3456789')}{rng.randrange(10 ** 9):09d}",
-                "address": {"province": province, "city": city, "district": rng.choice(districts),
-                            "detail": f"{rng.choice(data.STREETS)}{rng.randint(1, 999)}号"
-                                      f"{rng.randint(1, 30)}栋{rng.randint(1, 30)}0{rng.randint(1, 6)}室"},
-            }
+            self._buyers[viewer] = data.fake_buyer(self.rng, self._viewers[viewer][0])
         return self._buyers[viewer]
 
     # -- pins and flash sales -----------------------------------------------------------------------------
@@ -260,7 +251,3 @@ class TrafficGenerator:
             self._schedule(at + self.rng.uniform(0.0, span), "event",
                            self._chat(viewer, self.rng.choice(data.BURST_TEXTS)))
         self._schedule(at + self.burst_every * self.rng.uniform(0.85, 1.15), "burst", None)
-
-    def _nickname(self) -> str:
-        name = self.rng.choice(data.NICKNAMES)
-        return name if self.rng.random() < 0.5 else f"{name}{self.rng.randint(1, 999)}"

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms import PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from app.auth.models import User
@@ -42,7 +42,7 @@ class LoginForm(FlaskForm):
 class LanguageForm(FlaskForm):
     """The user's UI language."""
 
-    locale = SelectField(_l("Language"), choices=[("en", "English"), ("zh_CN", "简体中文")])
+    locale = SelectField(_l("Language"), choices=[SelectChoice("en", "English"), SelectChoice("zh_CN", "简体中文")])
     submit = SubmitField(_l("Save"))
 
 

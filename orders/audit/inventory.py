@@ -1,0 +1,61 @@
+"""Pure stock check: how many units an order asks per SKU and which SKUs fall short.
+
+The stock itself is changed only by ``orders/inventory.py`` (conditional UPDATE); this module
+only computes what to ask for and explains a shortage.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from orders.audit.findings import Finding, finding
+from orders.audit.model import LineDraft
+
+
+@dataclass(frozen=True)
+class StockCheck:
+    """Whether an order fits the available stock, and the missing units per short SKU."""
+
+    ok: bool
+    requested: Mapping[str, int]
+    short: Mapping[str, int] = field(default_factory=dict)
+    findings: tuple[Finding, ...] = ()
+
+
+def requested_by_sku(lines: Sequence[LineDraft]) -> dict[str, int]:
+    """Return the units requested per SKU, in first-seen order; lines of one SKU add up.
+
+    Lines without a SKU or without a valid quantity are skipped (completeness reports them).
+    """
+    wanted: dict[str, int] = {}
+    for line in lines:
+        qty = line.quantity
+        if line.sku and qty is not None:
+            wanted[line.sku] = wanted.get(line.sku, 0) + qty
+    return wanted
+
+
+def check_stock(lines: Sequence[LineDraft], available: Mapping[str, int]) -> StockCheck:
+    """Return whether ``lines`` fit ``available`` (units per SKU; absent means 0) and the shortages.
+
+    Each short SKU gives one ``stock_short`` finding: ``warn`` when some units are left (an
+    operator may split the order), ``info`` when none are (the order simply waits).
+    """
+    wanted = requested_by_sku(lines)
+    short: dict[str, int] = {}
+    found: list[Finding] = []
+    for sku, qty in wanted.items():
+        have = max(available.get(sku, 0), 0)
+        if qty <= have:
+            continue
+        short[sku] = qty - have
+        line_ids = [i for i, line in enumerate(lines) if line.sku == sku and line.quantity is not None]
+        found.append(finding(
+            "stock_short",
+            f"{sku}: {qty} requested, {have} available.",
+            f"{sku}：需要 {qty} 件，库存仅 {have} 件。",
+            f"items[{line_ids[0]}].sku",
+            severity="warn" if have > 0 else "info",
+            sku=sku, requested=qty, available=have, lines=line_ids,
+        ))
+    return StockCheck(ok=not short, requested=wanted, short=short, findings=tuple(found))

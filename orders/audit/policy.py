@@ -1,0 +1,85 @@
+"""Per-broadcast audit thresholds, stored by the service as JSON."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from orders.audit.money import q
+
+
+class PolicyError(ValueError):
+    """A policy value is invalid; ``field`` names the offending key."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class AuditPolicy:
+    """Thresholds of the audit rules for one broadcast.
+
+    ``max_qty_per_buyer_per_product`` is None for no limit; ``duplicate_window_seconds`` 0
+    turns duplicate detection off; ``price_tolerance`` is the largest accepted difference
+    between the platform's prices and ours.
+    """
+
+    max_qty_per_buyer_per_product: int | None = 10
+    abnormal_qty_per_sku: int = 50
+    duplicate_window_seconds: int = 600
+    price_tolerance: Decimal = Decimal("0.00")
+
+    def __post_init__(self) -> None:
+        limit = self.max_qty_per_buyer_per_product
+        if limit is not None:
+            _check_int("max_qty_per_buyer_per_product", limit, minimum=1)
+        _check_int("abnormal_qty_per_sku", self.abnormal_qty_per_sku, minimum=1)
+        _check_int("duplicate_window_seconds", self.duplicate_window_seconds, minimum=0)
+        if not isinstance(self.price_tolerance, Decimal) or not self.price_tolerance.is_finite():
+            raise PolicyError("price_tolerance", "must be a finite decimal amount")
+        if self.price_tolerance < 0:
+            raise PolicyError("price_tolerance", "must not be negative")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the policy as a JSON-safe dict; money is a string such as ``"0.00"``."""
+        out = asdict(self)
+        out["price_tolerance"] = str(q(self.price_tolerance))
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Any) -> AuditPolicy:
+        """Return a policy from a JSON object; missing keys take defaults.
+
+        Raises PolicyError naming the field for unknown keys and bad values.
+        """
+        if not isinstance(data, Mapping):
+            raise PolicyError("", "policy must be a JSON object")
+        known = {f.name for f in fields(cls)}
+        for key in data:
+            if key not in known:
+                raise PolicyError(str(key), "unknown field")
+        values = dict(data)
+        if "price_tolerance" in values:
+            values["price_tolerance"] = _parse_money("price_tolerance", values["price_tolerance"])
+        return cls(**values)
+
+
+def _check_int(name: str, value: Any, minimum: int) -> None:
+    # bool is an int subclass, but `true` is never a meaningful threshold.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PolicyError(name, "must be an integer")
+    if value < minimum:
+        raise PolicyError(name, f"must be at least {minimum}")
+
+
+def _parse_money(name: str, value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        raise PolicyError(name, "must be an amount such as \"0.01\"")
+    try:
+        # str() first so that a JSON 0.1 becomes Decimal("0.1"), not its binary approximation.
+        return q(Decimal(str(value).strip()))
+    except InvalidOperation:
+        raise PolicyError(name, "must be a finite amount such as \"0.01\"") from None

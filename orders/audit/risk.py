@@ -1,0 +1,129 @@
+"""Risk rules: duplicate orders and payments, blocklisted buyers, abnormal quantities."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Literal
+
+from orders.audit.findings import Finding, finding
+from orders.audit.inventory import requested_by_sku
+from orders.audit.model import Address, Blocklist, BuyerHistory, OrderDraft
+from orders.audit.phone import normalize_phone
+from orders.audit.policy import AuditPolicy
+
+CLOSED_STATUSES: frozenset[str] = frozenset({"rejected", "cancelled", "expired"})
+
+
+@dataclass(frozen=True)
+class PaymentEvent:
+    """A payment notification from the platform; ``payment_id`` identifies the transaction."""
+
+    payment_id: str
+    status: Literal["paid", "failed"]
+    amount: Decimal
+    at: datetime
+
+
+@dataclass(frozen=True)
+class PaymentCheck:
+    """What to do with a payment event.
+
+    ``next_status`` is None when the order status does not change; ``refund`` asks the
+    service to refund ``new_payment``; ``replay`` marks an event already recorded (ignore it).
+    """
+
+    findings: tuple[Finding, ...]
+    next_status: str | None
+    refund: bool = False
+    keep_reservation: bool = True
+    replay: bool = False
+
+
+def check_risk(order: OrderDraft, history: BuyerHistory, blocklist: Blocklist, policy: AuditPolicy) -> list[Finding]:
+    """Return the ``duplicate_order``, ``blocklisted`` and ``abnormal_quantity`` findings of ``order``."""
+    return [*_duplicates(order, history, policy), *_blocklisted(order, blocklist), *_abnormal(order, policy)]
+
+
+def address_key(text: str) -> str:
+    """Return ``text`` reduced to lower-case letters and digits, for comparing addresses."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _address_text(address: Address) -> str:
+    return "".join(part or "" for part in (address.province, address.city, address.district, address.detail))
+
+
+def _duplicates(order: OrderDraft, history: BuyerHistory, policy: AuditPolicy) -> list[Finding]:
+    wanted = requested_by_sku(order.items)
+    if policy.duplicate_window_seconds == 0 or not wanted:
+        return []
+    window = timedelta(seconds=policy.duplicate_window_seconds)
+    for past in history.recent_orders:
+        same_items = {sku: n for sku, n in past.items.items() if n > 0} == wanted
+        # abs(): the earlier order may reach us after this one.
+        if past.order_id != order.order_id and same_items and abs(order.placed_at - past.at) <= window:
+            return [finding(
+                "duplicate_order", f"Same items as order {past.order_id} placed shortly before.",
+                f"与不久前的订单 {past.order_id} 商品完全相同，疑似重复下单。", "items", previous=past.order_id)]
+    return []
+
+
+def _blocklisted(order: OrderDraft, blocklist: Blocklist) -> list[Finding]:
+    found = []
+    buyer = order.buyer
+    if buyer.id and buyer.id in blocklist.buyer_ids:
+        found.append(finding("blocklisted", "The buyer account is blocklisted.", "买家账号在黑名单中。",
+                             "buyer.id", matched="buyer_id"))
+    phone = normalize_phone(buyer.phone)
+    if phone and phone in {normalize_phone(p) for p in blocklist.phones}:
+        found.append(finding("blocklisted", "The phone number is blocklisted.", "手机号在黑名单中。",
+                             "buyer.phone", matched="phone"))
+    address = address_key(_address_text(buyer.address))
+    if address and address in {address_key(a) for a in blocklist.addresses}:
+        found.append(finding("blocklisted", "The address is blocklisted.", "收货地址在黑名单中。",
+                             "buyer.address", matched="address"))
+    return found
+
+
+def _abnormal(order: OrderDraft, policy: AuditPolicy) -> list[Finding]:
+    limit = policy.abnormal_qty_per_sku
+    found = []
+    for sku, qty in requested_by_sku(order.items).items():
+        if qty > limit:
+            first = next(i for i, line in enumerate(order.items) if line.sku == sku and line.quantity is not None)
+            found.append(finding(
+                "abnormal_quantity", f"{sku}: {qty} units is unusually many (threshold {limit}).",
+                f"{sku}：数量 {qty} 件异常偏多（阈值 {limit}）。", f"items[{first}].qty",
+                sku=sku, qty=qty, threshold=limit))
+    return found
+
+
+def check_payment(order_status: str, previous_payments: Sequence[PaymentEvent], new_payment: PaymentEvent) -> PaymentCheck:
+    """Return the findings and flags of ``new_payment`` for an order in ``order_status``.
+
+    A repeated event (same ``payment_id`` and status) is a replay and changes nothing. A failed
+    payment gives ``payment_failed`` (buyer notice, reservation kept). A successful one moves
+    an ``accepted`` order to ``paid``; a second successful payment gives ``duplicate_payment``
+    and one for a closed order ``payment_on_closed_order``, both with a refund flag.
+    """
+    if any(p.payment_id == new_payment.payment_id and p.status == new_payment.status for p in previous_payments):
+        return PaymentCheck((), None, replay=True)
+    if new_payment.status == "failed":
+        return PaymentCheck((finding(
+            "payment_failed", "The payment did not go through; your items stay reserved, please try again.",
+            "支付未成功，商品仍为您保留，请重新支付。", payment_id=new_payment.payment_id),), None)
+    if order_status in CLOSED_STATUSES:
+        return PaymentCheck((finding(
+            "payment_on_closed_order", f"Payment received for an order that is {order_status}; refund it.",
+            f"订单已关闭（{order_status}）仍收到付款，需退款。", payment_id=new_payment.payment_id),),
+            None, refund=True, keep_reservation=False)
+    paid = [p for p in previous_payments if p.status == "paid"]
+    if paid or order_status == "paid":
+        first = paid[0].payment_id if paid else None
+        return PaymentCheck((finding(
+            "duplicate_payment", "The order was already paid; refund the second payment.",
+            "订单已支付，重复付款需退款。", payment_id=new_payment.payment_id, first_payment_id=first),),
+            None, refund=True)
+    return PaymentCheck((), "paid" if order_status == "accepted" else None)
