@@ -141,7 +141,9 @@
     }
   };
 
-  new window.LiveFeed(broadcastId, handlers).start(
+  // Exposed for operators' debugging in the console and for the browser tests' reconnect check.
+  window.liveFeed = new window.LiveFeed(broadcastId, handlers);
+  window.liveFeed.start(
     ["order.created", "order.updated", "stock.changed", "totals.changed", "chat.message", "product.pinned", "broadcast.changed"]
   );
 })();

@@ -38,6 +38,7 @@
   LiveFeed.prototype.join = function () {
     var self = this;
     this.socket.emit("join", {broadcast_id: this.broadcastId, last_seq: this.watermark}, function (ack) {
+      self.lastJoinAck = ack;
       if (!ack || !ack.ok) { self.handlers.state("refused"); return; }
       self.handlers.state("connected");
     });

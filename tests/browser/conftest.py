@@ -1,0 +1,75 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright, and a real server on a fresh database."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.support.databases import create_token, create_users, make_app
+from tests.support.server import ServerProcess
+
+CHROMIUM = os.environ.get("LIVEDESK_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def _require_chromium():
+    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true requires Chromium at {CHROMIUM} (.ci/run installs Debian's chromium)")
+    pytest.skip(f"Chromium not installed at {CHROMIUM}: apt-get install chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Return a headless Chromium browser for the session."""
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """Return a fresh page (own cookies) that fails the test on any JavaScript error or dialog."""
+    context = browser.new_context(locale="en-US", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    page.errors = []
+    page.dialogs = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+
+    def on_dialog(dialog):
+        page.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def live_server(sqlite_url, tmp_path):
+    """Return (server, api token) for a real eventlet server on a fresh SQLite database with one user per role."""
+    app = make_app(sqlite_url)
+    create_users(app)
+    token = create_token(app, "browser-tests")
+    server = ServerProcess(sqlite_url, tmp_path)
+    yield server, token
+    server.stop()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot under test-artifacts/ and return its path."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
