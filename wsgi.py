@@ -58,7 +58,10 @@ app = create_app()
 
 def serve(host: str, port: int) -> None:
     """Serve the app and Socket.IO on the server of the configured async mode until interrupted."""
+    from app import background
+
     print(f"LiveDesk on http://{host}:{port} (async mode {ASYNC_MODE})", flush=True)
+    background.start(app)
     socketio.run(app, host=host, port=port, use_reloader=False, log_output=False,
                  allow_unsafe_werkzeug=ASYNC_MODE == "threading")
 

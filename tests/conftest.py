@@ -14,15 +14,15 @@ from tests.support.api import ApiClient  # noqa: E402
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory):
-    """Return the path of an SQLite file migrated to head once per test session."""
+    """Return the path of an SQLite file with the full schema, made once per test session."""
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    databases.migrate_to_head(f"sqlite:///{path}")
+    databases.create_schema(f"sqlite:///{path}")
     return path
 
 
 @pytest.fixture
 def sqlite_url(sqlite_template, tmp_path):
-    """Return the URL of a fresh migrated SQLite database for one test."""
+    """Return the URL of a fresh SQLite database with the full schema for one test."""
     path = tmp_path / "livedesk.sqlite3"
     shutil.copy(sqlite_template, path)
     return f"sqlite:///{path}"
@@ -30,16 +30,16 @@ def sqlite_url(sqlite_template, tmp_path):
 
 @pytest.fixture(scope="session")
 def postgres_url():
-    """Return the URL of the migrated PostgreSQL test database, or skip (fail with CI=true) when it is down."""
+    """Return the URL of the PostgreSQL test database with the full schema, or skip (fail with CI=true) when it is down."""
     url = databases.postgres_url_or_skip()
     databases.reset_postgres(url)
-    databases.migrate_to_head(url)
+    databases.create_schema(url)
     return url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request):
-    """Return a fresh migrated database URL, once on SQLite and once on PostgreSQL."""
+    """Return a fresh database URL, once on SQLite and once on PostgreSQL."""
     if request.param == "sqlite":
         return request.getfixturevalue("sqlite_url")
     url = request.getfixturevalue("postgres_url")

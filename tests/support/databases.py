@@ -41,6 +41,17 @@ def migrate_to_head(url: str) -> None:
         db.engine.dispose()
 
 
+def create_schema(url: str) -> None:
+    """Create every table of the models in the (empty) database at url.
+
+    Most tests use this; tests/integration/test_migrations.py proves the migrations build the same schema.
+    """
+    app = make_app(url)
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+
+
 def postgres_url_or_skip() -> str:
     """Return the PostgreSQL URL when the server answers; skip, or fail when CI=true, otherwise."""
     engine = sa.create_engine(POSTGRES_URL)
