@@ -17,7 +17,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_background_jobs()
     return app
+
+
+def register_background_jobs() -> None:
+    """Declare the periodic jobs the server runs (started by wsgi.serve, never by tests)."""
+    from app import background
+    from orders.expiry import sweep_job
+    from orders.notices.jobs import register_notice_jobs
+
+    background.register("reservation-sweeper", 5, sweep_job)
+    register_notice_jobs()
 
 
 def select_locale() -> str:
@@ -68,8 +79,12 @@ def register_blueprints(app: Flask) -> None:
     from live.api import bp as live_api
     from live.views import bp as live_views
     from orders.api import bp as orders_api
+    from orders.audit_api import bp as audit_api
+    from orders.promotions.api import bp as promotions_api
+    from orders.promotions.views import bp as promotions_views
 
-    for blueprint in (auth_bp, openapi_bp, live_api, live_views, orders_api):
+    for blueprint in (auth_bp, openapi_bp, live_api, live_views, orders_api, audit_api,
+                      promotions_api, promotions_views):
         app.register_blueprint(blueprint)
 
 

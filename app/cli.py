@@ -55,3 +55,18 @@ def register(app: Flask) -> None:
     from app.demo_cli import register_demo_commands
 
     register_demo_commands(app)
+
+    @app.cli.command("sweep")
+    def sweep_command() -> None:
+        """Expire unpaid reservations past their time now (the server also does this every few seconds)."""
+        from app.db import utcnow
+        from orders.expiry import BATCH, sweep
+
+        total = 0
+        while True:
+            expired = sweep(db.session, utcnow())
+            total += expired
+            if expired < BATCH:
+                break
+        click.echo(f"expired {total} order(s)")
+    from orders.notices.cli import register_notice_commands; register_notice_commands(app)

@@ -2,4 +2,9 @@
 from app.auth.models import ApiToken, PiiAccessLog, User  # noqa: F401
 from app.realtime_models import PushMessage, PushSequence  # noqa: F401
 from live.models import Broadcast, BroadcastProduct, EventLog, Viewer  # noqa: F401
-from orders.models import Order, OrderHistory, OrderLine, Product, ProductVariant, StockLevel  # noqa: F401
+from orders.models import (  # noqa: F401
+    AuditPolicyRecord, BlocklistEntry, Order, OrderFinding, OrderHistory, OrderLine, OrderPayment, Product,
+    ProductVariant, StockLevel,
+)
+from orders.notices.models import BuyerNotice  # noqa: F401
+from orders.promotions.models import Promotion, PromotionUse  # noqa: F401

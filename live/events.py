@@ -93,6 +93,7 @@ def _buyer(raw) -> dict:
         "id": _string(raw, "id", "buyer.id", required=False),
         "name": _string(raw, "name", "buyer.name", required=False, max_len=100),
         "phone": _string(raw, "phone", "buyer.phone", required=False, max_len=32),
+        "member_tier": _string(raw, "member_tier", "buyer.member_tier", required=False, max_len=32),
         "address": {
             key: _string(address, key, f"buyer.address.{key}", required=False, max_len=300 if key == "detail" else 64)
             for key in ("province", "city", "district", "detail")

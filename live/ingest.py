@@ -10,66 +10,75 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import realtime
+from app.db import utcnow
 from live import lineup
 from live.events import EventError, ParsedEvent, parse_event, to_json
 from live.models import Broadcast, EventLog
 from live.viewers import touch_viewer
-from orders import inventory
 from orders import service as orders
+from orders.push import order_payload, queue_order_changes
 from orders.serialize import order_to_dict
 
 
 def ingest_events(session: Session, broadcast: Broadcast, source: str, raw_events: list) -> list[dict]:
     """Return one result per raw event, in request order, after applying the batch to session (not committed)."""
-    results, stock_skus, orders_touched = [], set(), False
+    results: list[dict] = []
+    changes: dict[int, tuple] = {}
+    stock_skus: set[str] = set()
+    accepted: list[ParsedEvent] = []
+    now = utcnow()
     for raw in raw_events:
         parsed = parse_event(raw)
         if isinstance(parsed, EventError):
             raw_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
             results.append({"id": raw_id, "status": "rejected", "error": parsed.as_dict()})
             continue
-        result, skus, touched = _apply(session, broadcast, source, parsed)
+        result, outcome = _apply(session, broadcast, source, parsed, now)
         results.append(result)
-        stock_skus.update(skus)
-        orders_touched = orders_touched or touched
-    if stock_skus:
-        for level in inventory.levels(session, sorted(stock_skus)).values():
-            realtime.queue(session, broadcast.id, "stock.changed", {"stock": level.as_dict()}, replace_key=level.sku)
-    if orders_touched:
-        realtime.queue(session, broadcast.id, "totals.changed",
-                       {"totals": orders.broadcast_totals(session, broadcast.id)}, replace_key="totals")
+        if result["status"] == "accepted":
+            accepted.append(parsed)
+        if outcome is not None:
+            _collect(changes, outcome.order, outcome.created)
+            for other in outcome.also_changed:
+                _collect(changes, other, False)
+            stock_skus.update(outcome.stock_skus)
+    if changes:
+        queue_order_changes(session, list(changes.values()), stock_skus)
     return results
 
 
-def _apply(session: Session, broadcast: Broadcast, source: str, event: ParsedEvent) -> tuple[dict, list[str], bool]:
-    """Return (result, SKUs whose stock moved, whether an order changed) for one valid event."""
+def _collect(changes: dict[int, tuple], order, created: bool) -> None:
+    """Keep one push per order per batch: created wins over updated, the latest state is sent."""
+    was_created = changes.get(order.id, (None, False))[1]
+    changes[order.id] = (order, created or was_created)
+
+
+def _apply(session: Session, broadcast: Broadcast, source: str, event: ParsedEvent, now) -> tuple[dict, object]:
+    """Return (result, order outcome or None) for one valid event."""
     savepoint = session.begin_nested()
     try:
         session.execute(sa.insert(EventLog).values(
             broadcast_id=broadcast.id, source=source, event_id=event.id, type=event.type, ts=event.ts,
-            viewer_id=event.data.get("viewer_id"), order_id=event.data.get("order_id"), sku=event.data.get("sku"),
-            payload=to_json(event),
+            received_at=now, viewer_id=event.data.get("viewer_id"), order_id=event.data.get("order_id"),
+            sku=event.data.get("sku"), payload=to_json(event),
         ))
     except IntegrityError:
         savepoint.rollback()
-        return _duplicate(session, event), [], False
+        return _duplicate(session, event), None
     try:
-        outcome = _HANDLERS[event.type](session, broadcast, source, event)
+        outcome = _HANDLERS[event.type](session, broadcast, event, now)
     except orders.OrderRejected as rejected:
         savepoint.rollback()
         error = {"code": rejected.code, "field": rejected.field, "message": rejected.message}
-        return {"id": event.id, "status": "rejected", "error": error}, [], False
+        return {"id": event.id, "status": "rejected", "error": error}, None
     if outcome is _DUPLICATE_ORDER:
         savepoint.rollback()
-        return _duplicate(session, event), [], False
+        return _duplicate(session, event), None
     savepoint.commit()
     result = {"id": event.id, "status": "accepted"}
-    if outcome is None:
-        return result, [], False
-    order_data = order_to_dict(outcome.order)
-    result["order"] = order_data
-    realtime.queue(session, broadcast.id, "order.created" if outcome.created else "order.updated", {"order": order_data})
-    return result, outcome.stock_skus, True
+    if outcome is not None:
+        result["order"] = order_payload(session, outcome.order)
+    return result, outcome
 
 
 def _duplicate(session: Session, event: ParsedEvent) -> dict:
@@ -86,20 +95,20 @@ def _duplicate(session: Session, event: ParsedEvent) -> dict:
 _DUPLICATE_ORDER = object()
 
 
-def _on_order(session, broadcast, source, event):
-    outcome = orders.receive_order(session, broadcast.id, event.data, event.ts, event.id)
+def _on_order(session, broadcast, event, now):
+    outcome = orders.receive_order(session, broadcast.id, event.data, event.ts, event.id, now)
     return _DUPLICATE_ORDER if outcome is None else outcome
 
 
-def _on_payment(session, broadcast, source, event):
-    return orders.record_payment(session, event.data)
+def _on_payment(session, broadcast, event, now):
+    return orders.record_payment(session, event.data, event.id, event.ts, now)
 
 
-def _on_cancel(session, broadcast, source, event):
-    return orders.cancel_order(session, event.data["order_id"], event.data["reason"])
+def _on_cancel(session, broadcast, event, now):
+    return orders.cancel_order(session, event.data["order_id"], event.data["reason"], now)
 
 
-def _on_viewer(session, broadcast, source, event):
+def _on_viewer(session, broadcast, event, now):
     touch_viewer(session, broadcast.platform, event.data["viewer_id"], event.data.get("nickname"), event.ts)
     if event.type == "chat":
         realtime.queue(session, broadcast.id, "chat.message", {"message": {
@@ -108,7 +117,7 @@ def _on_viewer(session, broadcast, source, event):
     return None
 
 
-def _on_pin(session, broadcast, source, event):
+def _on_pin(session, broadcast, event, now):
     pinned = event.type == "product_pin"
     if lineup.set_pinned(session, broadcast.id, event.data["sku"], event.ts if pinned else None):
         realtime.queue(session, broadcast.id, "product.pinned", {"sku": event.data["sku"], "pinned": pinned},
@@ -116,7 +125,7 @@ def _on_pin(session, broadcast, source, event):
     return None
 
 
-def _on_click(session, broadcast, source, event):
+def _on_click(session, broadcast, event, now):
     return None
 
 

@@ -111,3 +111,10 @@ def broadcasts_with_product(session: Session, product_id: int) -> list[int]:
     return list(session.scalars(sa.select(BroadcastProduct.broadcast_id).join(
         Broadcast, Broadcast.id == BroadcastProduct.broadcast_id).where(
         BroadcastProduct.product_id == product_id, Broadcast.status != "ended")))
+
+
+def lineup_prices(session: Session, broadcast_id: int) -> dict[int, Decimal | None]:
+    """Return the broadcast's line-up as {product id: live price or None}."""
+    rows = session.execute(sa.select(BroadcastProduct.product_id, BroadcastProduct.live_price)
+                           .where(BroadcastProduct.broadcast_id == broadcast_id)).all()
+    return {product_id: price for product_id, price in rows}

@@ -11,7 +11,12 @@ from app.transactions import run_with_retry
 from orders import catalog, inventory
 from orders import service as orders
 from orders.models import ORDER_STATUSES
-from orders.serialize import order_to_dict
+from app.db import utcnow
+from orders.notices.service import notices_for_order
+from orders.push import order_payload, queue_order_changes, queue_stock
+from orders.serialize import history_to_dict, order_to_dict, payments_for
+from orders.service import quantities
+from orders.waitlist import promote_waitlisted
 
 bp = Blueprint("orders_api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -89,10 +94,13 @@ def set_stock(sku: str):
             level = inventory.set_available(db.session, sku, stock)
         except inventory.InventoryError:
             raise ApiError(404, "not_found", f"no stock is kept under SKU {sku!r}; use a variant SKU", "sku") from None
-        for broadcast_id in catalog.broadcasts_selling(db.session, sku):
-            realtime.queue(db.session, broadcast_id, "stock.changed", {"stock": level.as_dict()}, replace_key=sku)
+        promoted = promote_waitlisted(db.session, {sku}, utcnow())
+        queue_stock(db.session, set(catalog.broadcasts_selling(db.session, sku)), {sku})
+        if promoted:
+            queue_order_changes(db.session, [(order, False) for order in promoted],
+                                {s for order in promoted for s in quantities(order)})
         realtime.commit(db.session)
-        return level
+        return inventory.levels(db.session, [sku])[sku]
 
     level = run_with_retry(work)
     return jsonify(level.as_dict() | {"stock": level.available})
@@ -104,7 +112,12 @@ def get_order(order_id: str):
     order = orders.find_order(db.session, order_id)
     if order is None:
         raise ApiError(404, "not_found", f"no order {order_id!r}", "order_id")
-    body = present_order(db.session, g.principal, order_to_dict(order, with_history=True), "api")
+    body = order_payload(db.session, order) | {
+        "history": [history_to_dict(row) for row in order.history],
+        "payments": payments_for(db.session, order.id),
+        "notices": notices_for_order(db.session, order.id),
+    }
+    body = present_order(db.session, g.principal, body, "api")
     db.session.commit()
     return jsonify(body)
 

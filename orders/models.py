@@ -88,13 +88,29 @@ class Order(db.Model):
     address_district: Mapped[str | None] = mapped_column(sa.String(64))
     address_detail: Mapped[str | None] = mapped_column(sa.String(300))
     comment_id: Mapped[str | None] = mapped_column(sa.String(64))
+    member_tier: Mapped[str | None] = mapped_column(sa.String(32))
     coupon_codes: Mapped[list] = mapped_column(sa.JSON, default=list)
     units: Mapped[int] = mapped_column(default=0)
+    subtotal: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    discount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     total: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     paid_amount: Mapped[Decimal | None] = mapped_column(Money)
+    # What the audit priced: every promotion applied or refused, with the reason in en and zh-CN.
+    pricing: Mapped[dict | None] = mapped_column(sa.JSON)
+    refund_due: Mapped[bool] = mapped_column(default=False)
+    # True while units of this order sit in stock_levels.reserved (accepted, or held after a price query).
+    stock_reserved: Mapped[bool] = mapped_column(default=False)
     placed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Set while stock is reserved and unpaid: the sweeper expires the order after this time.
+    reserved_until: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Set while waitlisted: the FIFO position is (waitlisted_at, id).
+    waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set while held: the SLA timer of the audit queue runs from here.
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     lines: Mapped[list["OrderLine"]] = relationship(
         back_populates="order", order_by="OrderLine.id", cascade="all, delete-orphan"
@@ -111,7 +127,12 @@ class OrderLine(db.Model):
     order_pk: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
     sku: Mapped[str] = mapped_column(sa.String(64), index=True)
     qty: Mapped[int]
+    # The unit price the platform reported; unit_price is ours after line-level promotions.
+    platform_unit_price: Mapped[Decimal | None] = mapped_column(Money)
+    list_price: Mapped[Decimal | None] = mapped_column(Money)
     unit_price: Mapped[Decimal] = mapped_column(Money)
+    promotion: Mapped[str | None] = mapped_column(sa.String(64))
+    order_discount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     line_total: Mapped[Decimal] = mapped_column(Money)
 
     order: Mapped[Order] = relationship(back_populates="lines")
@@ -131,3 +152,62 @@ class OrderHistory(db.Model):
     reason: Mapped[str | None] = mapped_column(sa.Text)
     data: Mapped[dict | None] = mapped_column(sa.JSON)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OrderFinding(db.Model):
+    """A finding of the audit about an order; superseded ones stay for the record (active = False)."""
+
+    __tablename__ = "order_findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_pk: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(48))
+    severity: Mapped[str] = mapped_column(sa.String(8))
+    field: Mapped[str | None] = mapped_column(sa.String(100))
+    message: Mapped[dict] = mapped_column(sa.JSON)
+    data: Mapped[dict | None] = mapped_column(sa.JSON)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    overridden_by: Mapped[str | None] = mapped_column(sa.String(64))
+    override_reason: Mapped[str | None] = mapped_column(sa.Text)
+    overridden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OrderPayment(db.Model):
+    """A payment report from the platform (paid or failed), kept as it came."""
+
+    __tablename__ = "order_payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_pk: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    payment_id: Mapped[str] = mapped_column(sa.String(128))
+    status: Mapped[str] = mapped_column(sa.String(8))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    method: Mapped[str | None] = mapped_column(sa.String(32))
+    refund_due: Mapped[bool] = mapped_column(default=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AuditPolicyRecord(db.Model):
+    """The audit thresholds of one broadcast, as the JSON of orders.audit.AuditPolicy."""
+
+    __tablename__ = "audit_policies"
+
+    broadcast_id: Mapped[int] = mapped_column(sa.ForeignKey("broadcasts.id"), primary_key=True)
+    policy: Mapped[dict] = mapped_column(sa.JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(sa.String(64))
+
+
+class BlocklistEntry(db.Model):
+    """A buyer id, phone or address refused service: their orders are held for a person."""
+
+    __tablename__ = "blocklist"
+    __table_args__ = (sa.UniqueConstraint("kind", "value", name="uq_blocklist_kind_value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    value: Mapped[str] = mapped_column(sa.String(300))
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    created_by: Mapped[str | None] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,11 +1,11 @@
 """JSON shapes of orders, as the API, pages and pushes show them (masking is applied by the caller)."""
 from __future__ import annotations
 
-from orders.models import Order, OrderHistory
+from orders.models import Order, OrderFinding, OrderHistory
 
 
-def order_to_dict(order: Order, with_history: bool = False) -> dict:
-    """Return an order with its buyer, items and totals (money as strings with 2 decimals)."""
+def order_to_dict(order: Order, with_history: bool = False, findings: list[OrderFinding] | None = None) -> dict:
+    """Return an order with its buyer, items, totals, pricing and findings (money as strings with 2 decimals)."""
     data = {
         "order_id": order.order_id,
         "broadcast_id": order.broadcast_id,
@@ -23,17 +23,27 @@ def order_to_dict(order: Order, with_history: bool = False) -> dict:
             },
         },
         "items": [
-            {"sku": line.sku, "qty": line.qty, "unit_price": str(line.unit_price), "line_total": str(line.line_total)}
+            {"sku": line.sku, "qty": line.qty, "unit_price": str(line.unit_price), "line_total": str(line.line_total),
+             "list_price": _money(line.list_price), "platform_unit_price": _money(line.platform_unit_price),
+             "promotion": line.promotion, "order_discount": str(line.order_discount or 0)}
             for line in order.lines
         ],
         "units": order.units,
+        "subtotal": str(order.subtotal),
+        "discount": str(order.discount),
         "total": str(order.total),
-        "paid_amount": None if order.paid_amount is None else str(order.paid_amount),
+        "paid_amount": _money(order.paid_amount),
+        "refund_due": order.refund_due,
+        "promotions": (order.pricing or {}).get("outcomes", []),
+        "reserved_until": _time(order.reserved_until),
+        "held_at": _time(order.held_at),
+        "waitlisted_at": _time(order.waitlisted_at),
+        "claimed_by": order.claimed_by,
         "coupon_codes": list(order.coupon_codes or []),
         "comment_id": order.comment_id,
         "placed_at": order.placed_at.isoformat(),
         "received_at": order.received_at.isoformat(),
-        "findings": [],
+        "findings": [finding_to_dict(f) for f in findings or []],
     }
     if with_history:
         data["history"] = [history_to_dict(row) for row in order.history]
@@ -51,3 +61,32 @@ def history_to_dict(row: OrderHistory) -> dict:
         "data": row.data,
         "at": row.at.isoformat(),
     }
+
+
+def finding_to_dict(row: OrderFinding) -> dict:
+    """Return one finding as JSON-ready data, with its override when an auditor made one."""
+    data = {"code": row.code, "severity": row.severity, "message": row.message, "data": row.data}
+    if row.field:
+        data["field"] = row.field
+    if row.overridden_at is not None:
+        data["override"] = {"by": row.overridden_by, "reason": row.override_reason, "at": row.overridden_at.isoformat()}
+    return data
+
+
+def _money(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _time(value) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def payments_for(session, order_pk: int) -> list[dict]:
+    """Return an order's payment reports, oldest first."""
+    import sqlalchemy as sa
+
+    from orders.models import OrderPayment
+
+    rows = session.scalars(sa.select(OrderPayment).where(OrderPayment.order_pk == order_pk).order_by(OrderPayment.id))
+    return [{"payment_id": p.payment_id, "status": p.status, "amount": str(p.amount), "method": p.method,
+             "refund_due": p.refund_due, "at": p.at.isoformat()} for p in rows]

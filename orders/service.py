@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -10,38 +11,44 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.db import cents_to_money, quantize_money
 from orders import history, inventory
+from orders.audit import PaymentEvent, check_payment
 from orders.catalog import price_lookup
-from orders.models import Order, OrderLine
+from orders.models import Order, OrderFinding, OrderLine, OrderPayment
+from orders.notices.service import queue_notice
+from orders.promotions import service as promotions
 from orders.review import review_order
+from orders.waitlist import promote_waitlisted
 
 # Orders in these statuses no longer count towards the live totals.
 CLOSED_STATUSES = ("rejected", "cancelled", "expired")
 
 
 class OrderRejected(Exception):
-    """An order event that cannot be applied; answered as a rejected event with code and field."""
+    """An order event or action that cannot be applied; carries the HTTP status, code and field."""
 
-    def __init__(self, code: str, field: str, message: str):
+    def __init__(self, code: str, field: str | None, message: str, status: int = 400):
         super().__init__(message)
-        self.code, self.field, self.message = code, field, message
+        self.code, self.field, self.message, self.status = code, field, message, status
 
 
 @dataclass
 class OrderOutcome:
-    """What a service did to one order: the order, whether it is new, and the SKUs whose stock moved."""
+    """What a service did: the order, whether it is new, SKUs whose stock moved, other orders it changed."""
 
     order: Order
     created: bool
     stock_skus: list[str] = field(default_factory=list)
+    also_changed: list[Order] = field(default_factory=list)
 
 
-def receive_order(session: Session, broadcast_id: int, data: dict, placed_at, event_id: str) -> OrderOutcome | None:
+def receive_order(session: Session, broadcast_id: int, data: dict, placed_at: datetime, event_id: str,
+                  now: datetime) -> OrderOutcome | None:
     """Return the outcome of storing and reviewing a new order, or None when that order_id already exists."""
     prices = price_lookup(session, broadcast_id, [item["sku"] for item in data["items"]])
     buyer, address = data["buyer"], data["buyer"]["address"]
     order = Order(
         order_id=data["order_id"], broadcast_id=broadcast_id, source=data["source"], status="received",
-        buyer_id=buyer["id"], buyer_name=buyer["name"], buyer_phone=buyer["phone"],
+        buyer_id=buyer["id"], buyer_name=buyer["name"], buyer_phone=buyer["phone"], member_tier=buyer.get("member_tier"),
         address_province=address["province"], address_city=address["city"],
         address_district=address["district"], address_detail=address["detail"],
         comment_id=data["comment_id"], coupon_codes=data["coupon_codes"], placed_at=placed_at,
@@ -51,10 +58,11 @@ def receive_order(session: Session, broadcast_id: int, data: dict, placed_at, ev
         unit_price = item["unit_price"] if item["unit_price"] is not None else prices.get(item["sku"], Decimal("0"))
         line_total = quantize_money(unit_price * item["qty"])
         order.lines.append(OrderLine(sku=item["sku"], qty=item["qty"], unit_price=quantize_money(unit_price),
-                                     line_total=line_total))
+                                     platform_unit_price=item["unit_price"], line_total=line_total))
         total += line_total
         units += item["qty"]
-    order.total, order.units = quantize_money(total), units
+    order.subtotal = order.total = quantize_money(total)
+    order.units = units
     savepoint = session.begin_nested()
     try:
         session.add(order)
@@ -65,64 +73,98 @@ def receive_order(session: Session, broadcast_id: int, data: dict, placed_at, ev
         return None
     savepoint.commit()
     history.order_received(session, order, event_id)
-    stock_skus = review_order(session, order)
-    return OrderOutcome(order=order, created=True, stock_skus=stock_skus)
+    outcome = review_order(session, order, now)
+    return OrderOutcome(order=order, created=True, stock_skus=outcome.stock_skus)
 
 
-def find_order(session: Session, order_id: str) -> Order | None:
-    """Return the order with this platform order id, lines loaded, or None."""
-    return session.scalar(sa.select(Order).where(Order.order_id == order_id).options(selectinload(Order.lines)))
+def find_order(session: Session, order_id: str, for_update: bool = False) -> Order | None:
+    """Return the order with this platform order id, lines loaded (row-locked on PostgreSQL when for_update)."""
+    query = sa.select(Order).where(Order.order_id == order_id).options(selectinload(Order.lines))
+    if for_update:
+        # PostgreSQL serialises concurrent status changes of one order here; SQLite already runs writers one by one.
+        query = query.with_for_update()
+    return session.scalar(query)
 
 
-def _require(session: Session, order_id: str) -> Order:
-    order = find_order(session, order_id)
+def require_order(session: Session, order_id: str) -> Order:
+    """Return the order (locked for update), or raise OrderRejected(unknown_order)."""
+    order = find_order(session, order_id, for_update=True)
     if order is None:
-        raise OrderRejected("unknown_order", "order_id", f"no order {order_id!r} has been received")
+        raise OrderRejected("unknown_order", "order_id", f"no order {order_id!r} has been received", status=404)
     return order
 
 
-def _quantities(order: Order) -> dict[str, int]:
+def quantities(order: Order) -> dict[str, int]:
+    """Return the units per SKU of an order."""
     return inventory.requested_by_sku([(line.sku, line.qty) for line in order.lines])
 
 
-def record_payment(session: Session, data: dict) -> OrderOutcome:
+def record_payment(session: Session, data: dict, payment_id: str, at: datetime, now: datetime) -> OrderOutcome:
     """Return the outcome of a platform payment report: paid turns reserved units into sold ones."""
-    order = _require(session, data["order_id"])
-    amount = str(quantize_money(data["amount"]))
+    order = require_order(session, data["order_id"])
+    previous = [PaymentEvent(p.payment_id, p.status, p.amount, p.at) for p in session.scalars(
+        sa.select(OrderPayment).where(OrderPayment.order_pk == order.id).order_by(OrderPayment.id))]
+    amount = quantize_money(data["amount"])
+    check = check_payment(order.status, previous, PaymentEvent(payment_id, data["status"], amount, at))
+    if check.replay:
+        return OrderOutcome(order=order, created=False)
+    session.add(OrderPayment(order_pk=order.id, payment_id=payment_id, status=data["status"], amount=amount,
+                             method=data["method"], refund_due=check.refund, at=at))
+    for finding in check.findings:
+        session.add(OrderFinding(order_pk=order.id, code=finding.code, severity=finding.severity, field=finding.field,
+                                 message=dict(finding.message), data={k: str(v) for k, v in finding.data.items()}))
+    if check.refund:
+        order.refund_due = True
+    to_status = check.next_status
+    if data["status"] == "paid" and order.paid_amount is None:
+        order.paid_amount = amount
+    moved: list[str] = []
+    if to_status == "paid" and amount != order.total:
+        # The platform charged something else than the audit priced: a person must look before it ships.
+        session.add(OrderFinding(order_pk=order.id, code="price_mismatch", severity="block", field="amount",
+                                 message={"en": f"Paid {amount}, but the order total is {order.total}.",
+                                          "zh-CN": f"实付 {amount} 元，与订单金额 {order.total} 元不符。"},
+                                 data={"paid": str(amount), "total": str(order.total)}))
+        to_status = "held"
+        order.held_at, order.reserved_until = now, None
+    elif to_status == "paid":
+        inventory.sell(session, quantities(order))
+        order.stock_reserved, order.reserved_until = False, None
+        moved = sorted(quantities(order))
+    history.payment_recorded(session, order, data["status"], str(amount), data["method"], to_status=to_status)
     if data["status"] == "failed":
-        history.payment_recorded(session, order, "failed", amount, data["method"])
-        return OrderOutcome(order=order, created=False)
-    if order.status == "paid":
-        history.payment_recorded(session, order, "paid", amount, data["method"])
-        history.note_added(session, order, "system", "second paid payment for this order: refund it",
-                           data={"amount": amount, "refund": True})
-        return OrderOutcome(order=order, created=False)
-    if order.status != "accepted":
-        # Paid before stock was reserved (held or waitlisted): keep the money on record for a person to settle.
-        history.payment_recorded(session, order, "paid", amount, data["method"])
-        order.paid_amount = quantize_money(data["amount"])
-        return OrderOutcome(order=order, created=False)
-    inventory.sell(session, _quantities(order))
-    order.paid_amount = quantize_money(data["amount"])
-    history.payment_recorded(session, order, "paid", amount, data["method"], to_status="paid")
-    return OrderOutcome(order=order, created=False, stock_skus=sorted(_quantities(order)))
+        queue_notice(session, order, "payment_failed", {"amount": str(amount)}, dedupe=payment_id)
+    return OrderOutcome(order=order, created=False, stock_skus=moved)
 
 
-def cancel_order(session: Session, order_id: str, reason: str | None, actor: str = "platform") -> OrderOutcome:
+def release_order(session: Session, order: Order, to_status: str, actor: str, reason: str | None,
+                  now: datetime, notice: str | None) -> OrderOutcome:
+    """Return the outcome of closing an order (cancelled, rejected, expired): stock and promotions go back."""
+    moved: list[str] = []
+    if order.stock_reserved:
+        inventory.release(session, quantities(order))
+        moved = sorted(quantities(order))
+    elif order.status == "paid":
+        inventory.restore_sold(session, quantities(order))
+        moved = sorted(quantities(order))
+    order.stock_reserved, order.reserved_until, order.waitlisted_at, order.held_at = False, None, None, None
+    order.claimed_by = order.claimed_at = None
+    promotions.release(session, order.id)
+    history.status_changed(session, order, to_status, actor=actor, reason=reason)
+    if notice:
+        queue_notice(session, order, notice, {"reason": reason or ""})
+    promoted = promote_waitlisted(session, set(moved), now) if moved else []
+    return OrderOutcome(order=order, created=False, stock_skus=sorted(set(moved) | {s for o in promoted for s in quantities(o)}),
+                        also_changed=promoted)
+
+
+def cancel_order(session: Session, order_id: str, reason: str | None, now: datetime, actor: str = "platform") -> OrderOutcome:
     """Return the outcome of cancelling an order; its reserved or sold units go back to available."""
-    order = _require(session, order_id)
+    order = require_order(session, order_id)
     if order.status in CLOSED_STATUSES:
         history.note_added(session, order, actor, f"cancel ignored: order is already {order.status}")
         return OrderOutcome(order=order, created=False)
-    moved: list[str] = []
-    if order.status == "accepted":
-        inventory.release(session, _quantities(order))
-        moved = sorted(_quantities(order))
-    elif order.status == "paid":
-        inventory.restore_sold(session, _quantities(order))
-        moved = sorted(_quantities(order))
-    history.status_changed(session, order, "cancelled", actor=actor, reason=reason)
-    return OrderOutcome(order=order, created=False, stock_skus=moved)
+    return release_order(session, order, "cancelled", actor, reason, now, notice="cancelled")
 
 
 def _cents(column):
@@ -131,7 +173,7 @@ def _cents(column):
 
 
 def broadcast_totals(session: Session, broadcast_id: int) -> dict:
-    """Return the live totals of a broadcast: open orders, units and GMV, and the paid part of them."""
+    """Return the live totals of a broadcast: open orders, units and GMV, the paid part, and the held count."""
     open_orders = sa.and_(Order.broadcast_id == broadcast_id, Order.status.not_in(CLOSED_STATUSES))
     row = session.execute(
         sa.select(
@@ -140,11 +182,12 @@ def broadcast_totals(session: Session, broadcast_id: int) -> dict:
             sa.func.coalesce(sa.func.sum(_cents(Order.total)), 0),
             sa.func.count(Order.id).filter(Order.status == "paid"),
             sa.func.coalesce(sa.func.sum(_cents(Order.paid_amount)).filter(Order.status == "paid"), 0),
+            sa.func.count(Order.id).filter(Order.status == "held"),
         ).where(open_orders)
     ).one()
     return {
         "orders": int(row[0]), "units": int(row[1]), "gmv": str(cents_to_money(row[2])),
-        "paid_orders": int(row[3]), "paid_gmv": str(cents_to_money(row[4])),
+        "paid_orders": int(row[3]), "paid_gmv": str(cents_to_money(row[4])), "held": int(row[5]),
     }
 
 

@@ -31,6 +31,10 @@ class AuditPolicy:
     abnormal_qty_per_sku: int = 50
     duplicate_window_seconds: int = 600
     price_tolerance: Decimal = Decimal("0.00")
+    # An accepted order unpaid for this long expires and gives its stock back.
+    reservation_minutes: int = 15
+    # Held orders waiting longer than this in the audit queue are shown late (red).
+    sla_seconds: int = 300
 
     def __post_init__(self) -> None:
         limit = self.max_qty_per_buyer_per_product
@@ -38,6 +42,8 @@ class AuditPolicy:
             _check_int("max_qty_per_buyer_per_product", limit, minimum=1)
         _check_int("abnormal_qty_per_sku", self.abnormal_qty_per_sku, minimum=1)
         _check_int("duplicate_window_seconds", self.duplicate_window_seconds, minimum=0)
+        _check_int("reservation_minutes", self.reservation_minutes, minimum=1)
+        _check_int("sla_seconds", self.sla_seconds, minimum=1)
         if not isinstance(self.price_tolerance, Decimal) or not self.price_tolerance.is_finite():
             raise PolicyError("price_tolerance", "must be a finite decimal amount")
         if self.price_tolerance < 0:

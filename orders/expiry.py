@@ -1,0 +1,59 @@
+"""The reservation sweeper: unpaid accepted orders past their time give their stock back."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import Flask
+from sqlalchemy.orm import Session, selectinload
+
+from orders.models import Order
+
+BATCH = 200
+
+
+def expire_due(session: Session, now: datetime) -> list[tuple[Order, bool]]:
+    """Return (order, is_new) changes after expiring accepted orders unpaid past reserved_until (not committed).
+
+    The changes include the waitlisted orders that took the released stock.
+    """
+    from orders.service import release_order  # service imports the review, which imports this package
+
+    due = session.scalars(
+        sa.select(Order).where(Order.status == "accepted", Order.reserved_until <= now)
+        .order_by(Order.reserved_until, Order.id).limit(BATCH).options(selectinload(Order.lines))
+        .with_for_update(skip_locked=True)
+    ).all()
+    changes: list[tuple[Order, bool]] = []
+    for order in due:
+        outcome = release_order(session, order, "expired", "system", "reservation expired unpaid", now, notice="expired")
+        changes.append((order, False))
+        changes.extend((other, False) for other in outcome.also_changed)
+    return changes
+
+
+def sweep(session: Session, now: datetime) -> int:
+    """Return how many orders one sweep expired, after committing it with its pushes."""
+    from app import realtime
+    from app.transactions import run_with_retry
+    from orders.push import queue_order_changes
+    from orders.service import quantities
+
+    def work() -> int:
+        changes = expire_due(session, now)
+        if changes:
+            skus = {sku for order, _ in changes for sku in quantities(order)}
+            queue_order_changes(session, changes, skus)
+        realtime.commit(session)
+        return sum(1 for order, _ in changes if order.status == "expired")
+
+    return run_with_retry(work)
+
+
+def sweep_job(app: Flask) -> None:
+    """Background job: expire due reservations (runs every few seconds in the server)."""
+    from app.db import utcnow
+    from app.extensions import db
+
+    while sweep(db.session, utcnow()) >= BATCH:
+        pass

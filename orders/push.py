@@ -1,0 +1,54 @@
+"""Queueing the /live pushes that follow order changes: the orders, their stock and the broadcast totals."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app import realtime
+from orders import inventory
+from orders.models import Order, OrderFinding, OrderLine
+from orders.serialize import order_to_dict
+
+
+def order_payload(session: Session, order: Order) -> dict:
+    """Return the order as pushed and shown: with its active findings."""
+    findings = session.scalars(sa.select(OrderFinding).where(
+        OrderFinding.order_pk == order.id, OrderFinding.active.is_(True)).order_by(OrderFinding.id)).all()
+    return order_to_dict(order, findings=findings)
+
+
+def waitlisted_units(session: Session, skus: list[str]) -> dict[str, int]:
+    """Return the units waiting for stock per SKU (lines of waitlisted orders)."""
+    rows = session.execute(
+        sa.select(OrderLine.sku, sa.func.sum(OrderLine.qty)).join(Order, Order.id == OrderLine.order_pk)
+        .where(Order.status == "waitlisted", OrderLine.sku.in_(skus)).group_by(OrderLine.sku)).all()
+    return {sku: int(units) for sku, units in rows}
+
+
+def queue_stock(session: Session, broadcast_ids: set[int], skus: set[str]) -> None:
+    """Queue stock.changed (available, reserved, sold, waitlisted) for skus to every broadcast in broadcast_ids."""
+    if not skus or not broadcast_ids:
+        return
+    levels = inventory.levels(session, sorted(skus))
+    waiting = waitlisted_units(session, sorted(skus))
+    for level in levels.values():
+        payload = {"stock": level.as_dict() | {"waitlisted": waiting.get(level.sku, 0)}}
+        for broadcast_id in broadcast_ids:
+            realtime.queue(session, broadcast_id, "stock.changed", payload, replace_key=level.sku)
+
+
+def queue_order_changes(session: Session, changes: list[tuple[Order, bool]], stock_skus: set[str]) -> None:
+    """Queue order.created/order.updated for each (order, is_new), then stock and totals of their broadcasts."""
+    from orders.service import broadcast_totals  # service imports this module
+
+    broadcasts: set[int] = set()
+    for order, created in changes:
+        broadcasts.add(order.broadcast_id)
+        realtime.queue(session, order.broadcast_id, "order.created" if created else "order.updated",
+                       {"order": order_payload(session, order)}, replace_key=None if created else f"order:{order.id}")
+        if order.status == "waitlisted":
+            stock_skus = stock_skus | {line.sku for line in order.lines}
+    queue_stock(session, broadcasts, stock_skus)
+    for broadcast_id in broadcasts:
+        realtime.queue(session, broadcast_id, "totals.changed", {"totals": broadcast_totals(session, broadcast_id)},
+                       replace_key="totals")

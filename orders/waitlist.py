@@ -1,0 +1,39 @@
+"""Promoting waitlisted orders, first in first out, when stock comes back."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from orders.models import Order, OrderLine
+from orders.notices.service import queue_notice
+
+BATCH = 200
+
+
+def promote_waitlisted(session: Session, skus: set[str], now: datetime) -> list[Order]:
+    """Return the waitlisted orders (holding any of skus) that were reviewed again, oldest first.
+
+    Strict FIFO: the first order that still does not fit stops the run, so a later, smaller order never
+    jumps the queue of a SKU.
+    """
+    from orders.review import review_order  # review imports this module's callers
+
+    if not skus:
+        return []
+    waiting = session.scalars(
+        sa.select(Order).where(Order.status == "waitlisted", Order.id.in_(
+            sa.select(OrderLine.order_pk).where(OrderLine.sku.in_(sorted(skus)))))
+        .order_by(Order.waitlisted_at, Order.id).limit(BATCH).options(selectinload(Order.lines))
+        .with_for_update()
+    ).all()
+    changed: list[Order] = []
+    for order in waiting:
+        outcome = review_order(session, order, now, reason="stock came back")
+        if outcome.status == "waitlisted":
+            break
+        changed.append(order)
+        if outcome.status == "accepted":
+            queue_notice(session, order, "promoted", {"total": str(order.total)})
+    return changed
