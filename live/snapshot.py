@@ -11,6 +11,7 @@ from live.models import Broadcast
 from orders import service as orders
 from orders.catalog import product_to_dict
 from orders.models import Order, Product
+from orders.push import flash_sales, waitlisted_units
 from orders.serialize import order_to_dict
 
 FEED_SIZE = 200
@@ -38,11 +39,17 @@ def broadcast_snapshot(session: Session, broadcast: Broadcast, sees_pii: bool) -
         price = live_price.get(product.id)
         item["live_price"] = None if price is None else str(price)
         stock.append(item)
+    waiting = waitlisted_units(session, [v["sku"] for p in stock for v in p["variants"]] + [p["sku"] for p in stock])
+    for item in stock:
+        for variant in item["variants"]:
+            variant["waitlisted"] = waiting.get(variant["sku"], 0)
+        item["waitlisted"] = waiting.get(item["sku"], 0) + sum(v["waitlisted"] for v in item["variants"])
     return {
         "broadcast": broadcast_to_dict(broadcast),
         "seq": seq,
         "orders": order_dicts,
         "stock": stock,
         "totals": orders.broadcast_totals(session, broadcast.id),
+        "flash_sales": flash_sales(session, broadcast.id),
         "pinned_sku": pinned,
     }

@@ -37,10 +37,32 @@ def queue_stock(session: Session, broadcast_ids: set[int], skus: set[str]) -> No
             realtime.queue(session, broadcast_id, "stock.changed", payload, replace_key=level.sku)
 
 
-def queue_order_changes(session: Session, changes: list[tuple[Order, bool]], stock_skus: set[str]) -> None:
-    """Queue order.created/order.updated for each (order, is_new), then stock and totals of their broadcasts."""
+def flash_sales(session: Session, broadcast_id: int) -> list[dict]:
+    """Return the broadcast's running flash sales: code, SKUs, price, end time and units left."""
+    from app.db import utcnow
+    from orders.audit import FlashSale
+    from orders.promotions.service import active_promotions
+
+    now = utcnow()
+    return [
+        {"code": p.code, "skus": sorted(p.skus), "price": str(p.price), "ends_at": p.ends_at.isoformat(),
+         "remaining": p.remaining}
+        for p in active_promotions(session, broadcast_id, now)
+        if isinstance(p, FlashSale) and p.starts_at <= now < p.ends_at
+    ]
+
+
+def queue_totals(session: Session, broadcast_id: int) -> None:
+    """Queue totals.changed for a broadcast: order totals, held count and running flash sales."""
     from orders.service import broadcast_totals  # service imports this module
 
+    realtime.queue(session, broadcast_id, "totals.changed",
+                   {"totals": broadcast_totals(session, broadcast_id), "flash_sales": flash_sales(session, broadcast_id)},
+                   replace_key="totals")
+
+
+def queue_order_changes(session: Session, changes: list[tuple[Order, bool]], stock_skus: set[str]) -> None:
+    """Queue order.created/order.updated for each (order, is_new), then stock and totals of their broadcasts."""
     broadcasts: set[int] = set()
     for order, created in changes:
         broadcasts.add(order.broadcast_id)
@@ -50,5 +72,4 @@ def queue_order_changes(session: Session, changes: list[tuple[Order, bool]], sto
             stock_skus = stock_skus | {line.sku for line in order.lines}
     queue_stock(session, broadcasts, stock_skus)
     for broadcast_id in broadcasts:
-        realtime.queue(session, broadcast_id, "totals.changed", {"totals": broadcast_totals(session, broadcast_id)},
-                       replace_key="totals")
+        queue_totals(session, broadcast_id)

@@ -65,7 +65,42 @@
     document.getElementById("total-units").textContent = t.units;
     document.getElementById("total-gmv").textContent = money(t.gmv);
     document.getElementById("total-paid").textContent = money(t.paid_gmv);
+    var held = document.getElementById("total-held");
+    held.textContent = t.held || 0;
+    held.classList.toggle("nonzero", (t.held || 0) > 0);
   }
+
+  var flashSales = [];
+
+  function renderFlash(sales) {
+    flashSales = sales || [];
+    var list = document.getElementById("flash-list");
+    list.replaceChildren();
+    flashSales.forEach(function (sale) {
+      var li = el("li");
+      li.dataset.code = sale.code;
+      li.appendChild(el("strong", sale.code + " "));
+      li.appendChild(el("span", sale.skus.join(", ") + " · " + money(sale.price) + " · "));
+      li.appendChild(el("span", sale.remaining + " " + strings.left, "remaining"));
+      li.appendChild(el("span", "", "countdown"));
+      list.appendChild(li);
+    });
+    document.getElementById("flash-sales").hidden = flashSales.length === 0;
+    tickFlash();
+  }
+
+  function tickFlash() {
+    var now = Date.now();
+    flashSales.forEach(function (sale) {
+      var node = document.querySelector('#flash-list li[data-code="' + CSS.escape(sale.code) + '"] .countdown');
+      if (!node) { return; }
+      var left = Math.max(0, Math.floor((new Date(sale.ends_at).getTime() - now) / 1000));
+      var mm = String(Math.floor(left / 60)).padStart(2, "0");
+      var ss = String(left % 60).padStart(2, "0");
+      node.textContent = left > 0 ? " · " + strings.endsIn + " " + mm + ":" + ss : " · " + strings.ended;
+    });
+  }
+  setInterval(tickFlash, 1000);
 
   function stockRow(sku, name, level) {
     var tr = el("tr");
@@ -75,6 +110,7 @@
     tr.appendChild(el("td", level.stock, "num available"));
     tr.appendChild(el("td", level.reserved, "num reserved"));
     tr.appendChild(el("td", level.sold, "num sold"));
+    tr.appendChild(el("td", level.waitlisted || 0, "num waitlisted"));
     if (level.stock === 0) { tr.classList.add("soldout"); }
     return tr;
   }
@@ -97,6 +133,7 @@
     row.querySelector(".available").textContent = level.available;
     row.querySelector(".reserved").textContent = level.reserved;
     row.querySelector(".sold").textContent = level.sold;
+    row.querySelector(".waitlisted").textContent = level.waitlisted || 0;
     row.classList.toggle("soldout", level.available === 0);
   }
 
@@ -124,13 +161,14 @@
       snap.orders.slice().reverse().forEach(function (o) { showOrder(o, false); });
       document.getElementById("feed-empty").hidden = snap.orders.length > 0;
       setTotals(snap.totals);
+      renderFlash(snap.flash_sales);
       renderStock(snap.stock);
       document.getElementById("pinned").textContent = snap.pinned_sku || "—";
     },
     event: function (name, payload) {
       if (name === "order.created" || name === "order.updated") { showOrder(payload.order, name === "order.created"); }
       else if (name === "stock.changed") { updateStock(payload.stock); }
-      else if (name === "totals.changed") { setTotals(payload.totals); }
+      else if (name === "totals.changed") { setTotals(payload.totals); renderFlash(payload.flash_sales); }
       else if (name === "chat.message") { addChat(payload.message); }
       else if (name === "product.pinned") { document.getElementById("pinned").textContent = payload.pinned ? payload.sku : "—"; }
       else if (name === "broadcast.changed") {

@@ -125,3 +125,18 @@ def test_snapshot_gives_the_host_page_its_starting_state(app, api, users):
     assert snap["totals"] == {"orders": 1, "units": 2, "gmv": "198.00", "paid_orders": 0, "paid_gmv": "0.00", "held": 0}
     assert snap["stock"][0]["stock"] == 8
     assert snap["seq"] >= 3
+
+
+def test_host_sees_waitlisted_units_and_the_held_count(app, api, users):
+    api.product("A1", stock=1)
+    broadcast_id = api.live_broadcast(skus=("A1",))
+    incomplete = order_event("A1", 1)
+    incomplete["buyer"]["phone"] = None
+    api.events(broadcast_id, [order_event("A1", 1), order_event("A1", 2), incomplete])
+    sock = _socket(app, flask_test_client=_login(app, "host"))
+    sock.emit("join", {"broadcast_id": broadcast_id, "last_seq": 0}, namespace="/live", callback=True)
+    stock = [m["args"][0]["stock"] for m in sock.get_received("/live") if m["name"] == "stock.changed"]
+    assert stock[-1] == {"sku": "A1", "available": 0, "reserved": 1, "sold": 0, "waitlisted": 2}
+    snap = _login(app, "host").get(f"/api/v1/broadcasts/{broadcast_id}/snapshot").get_json()
+    assert snap["totals"]["held"] == 1
+    assert snap["stock"][0]["waitlisted"] == 2
