@@ -2,7 +2,7 @@
 
 SOCKETIO_ASYNC_MODE=eventlet|gevent|threading picks the server model. Patching must happen before anything
 else imports socket or threading, which is why it lives here and nowhere else:
-- `python wsgi.py` and `gunicorn -k eventlet wsgi:app` patch before the app is imported;
+- `python wsgi.py` and `gunicorn -k eventlet -w 1 wsgi:app` patch before the app is imported;
 - `flask --app wsgi run` has imported Flask already, so it re-executes itself as `python wsgi.py`;
 - other `flask --app wsgi ...` commands (db upgrade, create-user, simulate) need no async server: no patching.
 """
@@ -55,13 +55,17 @@ from app.extensions import socketio  # noqa: E402
 
 app = create_app()
 
+if CLI_COMMAND is None and os.environ.get("LIVEDESK_BACKGROUND_JOBS", "1") == "1":
+    # Every serving process runs the sweeper and the notice delivery; both are safe to run side by side.
+    # (With gunicorn this runs in each worker; do not use --preload, or the jobs would live in the master.)
+    from app import background
+
+    background.start(app)
+
 
 def serve(host: str, port: int) -> None:
     """Serve the app and Socket.IO on the server of the configured async mode until interrupted."""
-    from app import background
-
     print(f"LiveDesk on http://{host}:{port} (async mode {ASYNC_MODE})", flush=True)
-    background.start(app)
     socketio.run(app, host=host, port=port, use_reloader=False, log_output=False,
                  allow_unsafe_werkzeug=ASYNC_MODE == "threading")
 

@@ -13,6 +13,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(load_config())
     if test_config:
         app.config.update(test_config)
+    app.json.sort_keys = False  # keep the documented field order in API answers
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -67,6 +68,7 @@ def register_extensions(app: Flask) -> None:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        channel=app.config["SOCKETIO_CHANNEL"],
         # Several replicas behind a message queue must agree on who may connect; same-origin only by default.
         cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),
     )
@@ -80,11 +82,13 @@ def register_blueprints(app: Flask) -> None:
     from live.views import bp as live_views
     from orders.api import bp as orders_api
     from orders.audit_api import bp as audit_api
+    from orders.views import bp as orders_pages
     from orders.promotions.api import bp as promotions_api
     from orders.promotions.views import bp as promotions_views
+    from analytics.views import BLUEPRINTS as analytics_bps
 
-    for blueprint in (auth_bp, openapi_bp, live_api, live_views, orders_api, audit_api,
-                      promotions_api, promotions_views):
+    for blueprint in (auth_bp, openapi_bp, live_api, live_views, orders_api, audit_api, orders_pages,
+                      promotions_api, promotions_views, *analytics_bps):
         app.register_blueprint(blueprint)
 
 

@@ -41,6 +41,13 @@ def load_config() -> dict:
         "SQLALCHEMY_DATABASE_URI": _database_url(),
         "SOCKETIO_ASYNC_MODE": async_mode,
         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
+        # Deployments sharing one Redis must use different channels, or they get each other's pushes.
+        "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL", "livedesk"),
+        # Comma-separated origins allowed to open sockets; empty means same origin only.
+        "SOCKETIO_CORS_ORIGINS": [o for o in os.environ.get("SOCKETIO_CORS_ORIGINS", "").split(",") if o] or None,
+        "NOTICE_CHANNEL": os.environ.get("NOTICE_CHANNEL", "log"),
+        "NOTICE_WEBHOOK_URL": os.environ.get("NOTICE_WEBHOOK_URL"),
+        "NOTICE_WEBHOOK_SECRET": os.environ.get("NOTICE_WEBHOOK_SECRET"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
@@ -51,5 +58,4 @@ def load_config() -> dict:
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "SIGNATURE_TOLERANCE_SECONDS": 300,
         "CATCHUP_LIMIT": 5000,
-        "JSON_SORT_KEYS": False,
     }

@@ -14,7 +14,11 @@ SQLITE_PRAGMAS = (
 
 
 def configure_engine(engine: Engine) -> None:
-    """Apply SQLite PRAGMAs and BEGIN IMMEDIATE for writers; PostgreSQL needs nothing here."""
+    """Apply SQLite PRAGMAs and BEGIN IMMEDIATE for every transaction; PostgreSQL needs nothing here.
+
+    Every transaction takes the write lock up front, reads included: they are short, and it removes the
+    upgrade failure (SQLITE_BUSY) of a deferred reader that turns writer. WAL lets outside readers go on.
+    """
     if engine.dialect.name != "sqlite":
         return
 

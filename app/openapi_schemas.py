@@ -1,11 +1,12 @@
 """Component schemas of the v1 OpenAPI document, built from small helpers (JSON Schema 2020-12)."""
 from __future__ import annotations
 
-from live.api import MAX_EVENTS
 from live.events import EVENT_TYPES, MAX_ID, MAX_TEXT, ORDER_SOURCES
 from live.models import BROADCAST_STATUSES
 from orders.models import ORDER_STATUSES
+from orders.promotions.models import COUPON_TYPES, KINDS, STACKING
 
+MAX_EVENTS = 1000  # live/api.py MAX_EVENTS (not imported: that pulls in the blueprint); a test keeps them equal
 STORED_ID = 64  # viewer, buyer, comment and SKU columns hold 64 characters
 
 
@@ -97,7 +98,10 @@ def error_schemas() -> dict:
         "message": string("A sentence for people."),
     }, required=("code", "message"))
     example = {"error": {"code": "missing_field", "field": "sku", "message": "sku is required"}}
-    return {"ErrorDetail": detail, "Error": obj({"error": ref("ErrorDetail")}, required=("error",), examples=[example])}
+    body = obj({"error": ref("ErrorDetail"),
+                "errors": array(ref("ErrorDetail"), "Promotion bodies only: every problem found, the first "
+                                "one repeated in `error`.")}, required=("error",), examples=[example])
+    return {"ErrorDetail": detail, "Error": body}
 
 
 # --- catalogue ------------------------------------------------------------------------------------------------
@@ -116,7 +120,7 @@ def catalogue_schemas() -> dict:
     product_props = {"sku": string(), "name": string(), "price": MONEY, **_levels(),
                      "variants": array(ref("Variant"))}
     product = obj(product_props, required=tuple(product_props),
-                  description="A product; with variants, stock is kept per variant and the product's counters are sums.")
+                  description="A product; with variants, stock is kept per variant and its counters are their sums.")
     variant_input = obj({"sku": text(64), "name": text(200), "stock": STOCK_UNITS, "price": MONEY_INPUT},
                         required=("sku", "name", "stock"))
     product_input = obj({
@@ -146,6 +150,7 @@ def broadcast_schemas() -> dict:
                        "started_at": nullable(DATETIME), "ended_at": nullable(DATETIME)}
     totals_props = {"orders": integer("Orders not rejected, cancelled or expired."), "units": integer(),
                     "gmv": MONEY, "paid_orders": integer(), "paid_gmv": MONEY}
+    held = {"held": integer("Held orders among them.")}
     snapshot_props = {
         "broadcast": ref("Broadcast"),
         "seq": integer("The last push seq this snapshot includes; join /live with last_seq=seq."),
@@ -165,13 +170,23 @@ def broadcast_schemas() -> dict:
                            required=("sku",)),
         "LineupEntry": obj({"broadcast_id": integer(), "sku": string(), "live_price": nullable(MONEY)},
                            required=("broadcast_id", "sku", "live_price")),
-        "Totals": obj(totals_props, required=tuple(totals_props)),
+        "Totals": obj(totals_props | held, required=tuple(totals_props)),
         "SnapshotProduct": {"allOf": [ref("Product"), obj({"live_price": nullable(MONEY)}, required=("live_price",))]},
         "Snapshot": obj(snapshot_props, required=tuple(snapshot_props)),
     }
 
 
 # --- orders ---------------------------------------------------------------------------------------------------
+
+def _finding() -> dict:
+    """Return one audit finding as orders show it (docs/audit.md)."""
+    override = obj({"by": string(), "reason": nullable(string()), "at": DATETIME}, required=("by", "reason", "at"))
+    return obj({"code": string(examples=["phone_missing"]), "severity": string(enum=["block", "warn", "info"]),
+                "field": string("Dotted path into the order; absent when about the whole order."),
+                "message": obj({"en": string(), "zh-CN": string()}, description="One text per language."),
+                "data": nullable({"type": "object"}), "override": override},
+               required=("code", "severity", "message"))
+
 
 def order_schemas() -> dict:
     """Return orders as the API shows them, with their history and paging."""
@@ -181,29 +196,142 @@ def order_schemas() -> dict:
     buyer = obj({"id": nullable(string()), "name": nullable(string()),
                  "phone": nullable(string("Masked roles see 138****5678.")), "address": ref("Address")},
                 required=("id", "name", "phone", "address"))
-    item = obj({"sku": string(), "qty": integer(), "unit_price": MONEY, "line_total": MONEY},
+    item = obj({"sku": string(), "qty": integer(), "unit_price": MONEY, "line_total": MONEY,
+                "list_price": nullable(MONEY), "platform_unit_price": nullable(MONEY),
+                "promotion": nullable(string()), "order_discount": MONEY},
                required=("sku", "qty", "unit_price", "line_total"))
-    order_props = {
+    core = {
         "order_id": string(), "broadcast_id": integer(), "status": string(enum=list(ORDER_STATUSES)),
         "source": string(enum=list(ORDER_SOURCES)), "buyer": ref("Buyer"), "items": array(ref("OrderItem")),
         "units": integer(), "total": MONEY, "paid_amount": nullable(MONEY),
         "coupon_codes": array(string()), "comment_id": nullable(string()),
         "placed_at": DATETIME, "received_at": DATETIME,
-        "findings": array({"type": "object"}, "Audit findings; always empty in this version."),
+        "findings": array(ref("Finding"), "The active findings of the order audit; empty when none."),
     }
-    history_props = {"action": string(examples=["received", "status_changed", "payment_paid", "note"]),
+    audit = {  # pricing and back-office state added by the order audit
+        "subtotal": MONEY, "discount": MONEY, "refund_due": {"type": "boolean"},
+        "promotions": array({"type": "object"}, "Every promotion applied or refused, with the reason."),
+        "reserved_until": nullable(DATETIME), "held_at": nullable(DATETIME), "waitlisted_at": nullable(DATETIME),
+        "claimed_by": nullable(integer("The id of the auditor working on the order.")),
+    }
+    history_props = {"action": string(examples=["received", "status_changed", "note"]),
                      "from_status": nullable(string()), "to_status": nullable(string()), "actor": string(),
                      "reason": nullable(string()), "data": nullable({"type": "object"}), "at": DATETIME}
+    detail = obj({"history": array(ref("HistoryEntry")),
+                  "payments": array({"type": "object"}, "The platform's payment reports, oldest first."),
+                  "notices": array({"type": "object"}, "Messages queued for the buyer.")}, required=("history",))
     return {
         "Address": address,
         "Buyer": buyer,
         "OrderItem": item,
-        "Order": obj(order_props, required=tuple(order_props)),
+        "Finding": _finding(),
+        "Order": obj(core | audit, required=tuple(core)),
         "HistoryEntry": obj(history_props, required=tuple(history_props)),
-        "OrderDetail": {"allOf": [ref("Order"), obj({"history": array(ref("HistoryEntry"))}, required=("history",))]},
+        "OrderDetail": {"allOf": [ref("Order"), detail]},
         "OrderPage": obj({"orders": array(ref("Order")), "page": integer(minimum=1), "per_page": integer(const=50),
                           "total": integer("Orders matching the filters.")},
                          required=("orders", "page", "per_page", "total")),
+    }
+
+
+def audit_schemas() -> dict:
+    """Return the back-office bodies: queue items, buyer edits, bulk approval, audit policy, blocklist."""
+    policy = {"max_qty_per_buyer_per_product": nullable(integer("No limit when null.", minimum=1)),
+              "abnormal_qty_per_sku": integer(minimum=1),
+              "duplicate_window_seconds": integer("0 turns duplicate detection off.", minimum=0),
+              "price_tolerance": MONEY, "reservation_minutes": integer(minimum=1), "sla_seconds": integer(minimum=1)}
+    address = obj({key: text(300 if key == "detail" else 64) for key in ("province", "city", "district", "detail")})
+    entry = {"id": integer(), "kind": string(enum=["buyer_id", "phone", "address"]), "value": string(),
+             "reason": nullable(string())}
+    result = obj({"order_id": string(), "status": string(enum=["approved", "failed"]), "order": ref("Order"),
+                  "error": ref("ErrorDetail")}, required=("order_id", "status"))
+    return {
+        "QueueItem": {"allOf": [ref("Order"), obj({"age_seconds": integer(), "sla_seconds": integer(),
+                                                   "late": {"type": "boolean"}},
+                                                  required=("age_seconds", "sla_seconds", "late"))]},
+        "Queue": obj({"orders": array(ref("QueueItem"), "Held orders, oldest first, at most 200.")},
+                     required=("orders",)),
+        "ReasonInput": obj({"reason": text(500)}, required=("reason",)),
+        "BuyerEdit": obj({"buyer": obj({"name": text(100), "phone": text(32), "address": address},
+                                       description="Only these keys; another one answers 400 unknown_field."),
+                          "reason": text(500)}, required=("buyer",)),
+        "BulkApproveInput": obj({"order_ids": array(string(), minItems=1, maxItems=200), "reason": text(500)},
+                                required=("order_ids", "reason")),
+        "BulkApproveResults": obj({"results": array(result, "One per order id, in request order.")},
+                                  required=("results",)),
+        "AuditPolicy": obj(policy, required=tuple(policy)),
+        "AuditPolicyInput": obj(policy | {"price_tolerance": EVENT_AMOUNT}, additionalProperties=False,
+                                description="Missing fields take their defaults; unknown ones answer 400."),
+        "BlocklistEntry": obj(entry, required=tuple(entry)),
+        "BlocklistInput": obj({"kind": entry["kind"], "value": text(300), "reason": text(500)},
+                              required=("kind", "value")),
+        "Blocklist": obj({"entries": array(ref("BlocklistEntry"))}, required=("entries",)),
+        "Deleted": obj({"deleted": integer()}, required=("deleted",)),
+    }
+
+
+# --- promotions -----------------------------------------------------------------------------------------------
+
+def _promotion_fields(money: dict, amount_map: dict) -> dict[str, dict]:
+    """Return each promotion kind's own fields, with money (and the member price map) as given."""
+    positive = {**money, "description": "Greater than 0."}
+    return {
+        "flash": {"skus": array(text(64), minItems=1, maxItems=200, uniqueItems=True), "price": money,
+                  "remaining": integer("Units left at the flash price.", minimum=0),
+                  "per_buyer": nullable(integer("Units one buyer may get.", minimum=1))},
+        "coupon": {"coupon_type": string(enum=list(COUPON_TYPES)),
+                   "value": {**money, "description": "Amount off, or percent off (at most 100)."},
+                   "max_discount": nullable(positive), "min_spend": money,
+                   "uses_left": nullable(integer("Uses left; null for unlimited.", minimum=0)),
+                   "per_buyer": nullable(integer("Uses one buyer may make.", minimum=1))},
+        "threshold": {"every": positive, "off": {**money, "description": "Off per `every` spent; less than it."},
+                      "cap": nullable(positive)},
+        "member": {"tier": text(32), "prices": amount_map},
+    }
+
+
+def promotion_schemas() -> dict:
+    """Return promotions (one schema per kind, discriminated on `kind`) and their request bodies."""
+    common = {"id": integer(), "code": string(), "kind": string(enum=list(KINDS)),
+              "broadcast_id": nullable(integer("Null: the promotion applies in every broadcast.")),
+              "stacking": string(enum=list(STACKING)), "priority": integer(), "starts_at": nullable(DATETIME),
+              "ends_at": nullable(DATETIME), "active": {"type": "boolean"}, "created_at": DATETIME,
+              "updated_at": DATETIME}
+    common_input = {
+        "code": text(32, "Letters, digits, - and _; stored upper-case, matched ignoring case.", examples=["SPRING10"]),
+        "broadcast_id": nullable(integer("Absent or null: every broadcast. Required for flash.", minimum=1)),
+        "stacking": string(enum=list(STACKING), default="stackable"),
+        "priority": integer(minimum=0, maximum=1_000_000, default=100),
+        "starts_at": nullable(TIMESTAMP_INPUT), "ends_at": nullable(TIMESTAMP_INPUT),
+        "active": {"type": "boolean", "default": True},
+    }
+    shown = _promotion_fields(MONEY, obj({}, additionalProperties=MONEY, description="Price per SKU."))
+    taken = _promotion_fields(MONEY_INPUT, obj({}, additionalProperties=MONEY_INPUT, minProperties=1,
+                                               maxProperties=200, description="Price per SKU."))
+    required = {"flash": ("skus", "price", "remaining", "starts_at", "ends_at", "broadcast_id"),
+                "coupon": ("coupon_type", "value"), "threshold": ("every", "off"), "member": ("tier", "prices")}
+    schemas = {}
+    for kind in KINDS:
+        name = camel(kind) + "Promotion"
+        schemas[name] = obj({**common, "kind": string(const=kind), **shown[kind]},
+                            required=tuple(common) + tuple(shown[kind]))
+        schemas[name + "Input"] = obj({**common_input, "kind": string(const=kind), **taken[kind]},
+                                      required=("code", "kind", *required[kind]), additionalProperties=False)
+
+    def one_of(suffix: str) -> dict:
+        names = {kind: camel(kind) + "Promotion" + suffix for kind in KINDS}
+        return {"oneOf": [ref(n) for n in names.values()], "discriminator": {
+            "propertyName": "kind", "mapping": {k: f"#/components/schemas/{n}" for k, n in names.items()}}}
+
+    every_field = {k: v for kind in KINDS for k, v in taken[kind].items()}
+    return schemas | {
+        "Promotion": one_of(""),
+        "PromotionInput": one_of("Input"),
+        "PromotionUpdate": obj(common_input | every_field, description=(
+            "Only the fields sent change (null clears an optional one); the whole promotion is checked again. "
+            "`code` and `kind` cannot change (400 immutable_field); `id`, `created_at`, `updated_at` are ignored.")),
+        "PromotionList": obj({"promotions": array(ref("Promotion"), "Newest first, at most 500.")},
+                             required=("promotions",)),
     }
 
 
@@ -284,4 +412,5 @@ def event_schemas() -> dict:
 
 def all_schemas() -> dict:
     """Return every component schema of the document."""
-    return {**error_schemas(), **catalogue_schemas(), **broadcast_schemas(), **order_schemas(), **event_schemas()}
+    return {**error_schemas(), **catalogue_schemas(), **broadcast_schemas(), **order_schemas(), **audit_schemas(),
+            **promotion_schemas(), **event_schemas()}

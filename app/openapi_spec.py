@@ -17,6 +17,7 @@ ERRORS = {
         "missing_field": ("missing_field", "sku", "sku is required"),
         "invalid_amount": ("invalid_amount", "price", "price has more than 2 decimal places"),
         "invalid_json": ("invalid_json", "body", "the body must be a JSON object"),
+        "invalid_events": ("invalid_events", "events", "events must be a list of 1 to 1000 events"),
     }),
     "Unauthorized": ("No valid credentials (or, on event ingestion, no valid signature).", {
         "unauthenticated": ("unauthenticated", "Authorization", "send Authorization: Bearer <token> or log in"),
@@ -30,9 +31,11 @@ ERRORS = {
     }),
     "NotFound": ("The broadcast, product, SKU or order does not exist.", {
         "not_found": ("not_found", "broadcast_id", "no broadcast 99"),
+        "unknown_sku": ("unknown_sku", "sku", "no product has SKU 'NOPE'"),
     }),
     "Conflict": ("The request conflicts with the current state.", {
-        "conflict": ("sku_exists", "sku", "SKU 'TEA-01' exists already"),
+        "sku_exists": ("sku_exists", "sku", "SKU 'TEA-01' exists already"),
+        "invalid_state": ("invalid_state", "status", "a live broadcast cannot be started"),
     }),
     "PayloadTooLarge": ("The body is larger than 8 MiB (MAX_CONTENT_LENGTH).", {
         "too_large": ("request_entity_too_large", None, "The data value transmitted exceeds the capacity limit."),
@@ -62,7 +65,7 @@ def error_response(description: str, examples: dict) -> dict:
     return {"description": description, "content": {"application/json": media}}
 
 
-def operation(op_id: str, summary: str, tag: str, ok: tuple, errors: str = "", roles: str | None = None,
+def operation(op_id: str, summary: str, tag: str, ok: tuple, *, errors: str = "", roles: str | None = None,
               body: dict | None = None, params: tuple = (), description: str = "") -> dict:
     """Return an operation: ok is (status, description, schema); errors lists the error statuses ("400 404")."""
     status, ok_text, schema = ok
@@ -101,108 +104,245 @@ def parameters() -> dict:
                               "Only orders in this status.", required=False),
         "Page": param("page", "query", {"type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1},
                       "Page number; 50 orders a page.", required=False),
+        "EntryId": param("entry_id", "path", {"type": "integer"}, "The blocklist entry's id."),
+        "FindingCode": param("code", "path", {"type": "string"}, "The finding's code, e.g. phone_missing."),
+        "QueueBroadcast": param("broadcast_id", "query", {"type": "integer", "minimum": 0},
+                                "Only held orders of this broadcast.", required=False),
+        "QueueCode": param("code", "query", {"type": "string"}, "Only orders with this active finding.",
+                           required=False),
+        "MinAge": param("min_age", "query", {"type": "integer", "minimum": 0},
+                        "Only orders held at least this many seconds.", required=False),
+        "PromotionCode": param("code", "path", {"type": "string"}, "The promotion's code, in any case."),
+        "PromotionBroadcast": param("broadcast_id", "query", {"type": "integer", "minimum": 1},
+                                   "Only promotions applying to this broadcast (its own and global ones).",
+                                   required=False),
         "Signature": param("X-LiveDesk-Signature", "header", {"type": "string"}, SIGNATURE_HELP, required=False)
-        | {"example": "t=1740801720,v1=5f2b0c...e9"},
+        | {"example": "t=1740801720,v1=6e5e0a9b3e986b54897db6bec80a7f9958f96036954e452f5188b8f0de5850cd"},
     }
 
 
 def catalogue_paths() -> dict:
     """Return the product and stock operations."""
-    product_example = {"sku": "TEA-01", "name": "Longjing tea 250 g", "price": "89.00", "stock": 100}
     return {
         "/api/v1/products": {
             "get": operation("listProducts", "List the catalogue with stock", "catalogue",
-                             ("200", "Every product, by creation order.", ref("ProductList")), "401"),
-            "post": operation("createProduct", "Create a product (with optional variants)", "catalogue",
-                              ("201", "The product as stored.", ref("Product")), "400 401 403 409", "service",
-                              request("ProductInput", product_example),
-                              description="With variants, stock is kept per variant SKU and `stock` is ignored."),
+                             ("200", "Every product, by creation order.", ref("ProductList")), errors="401"),
+            "post": operation(
+                "createProduct", "Create a product (with optional variants)", "catalogue",
+                ("201", "The product as stored.", ref("Product")), errors="400 401 403 409", roles="service",
+                body=request("ProductInput", {"sku": "TEA-01", "name": "Longjing tea 250 g", "price": "89.00",
+                                              "stock": 100}),
+                description="With variants, stock is kept per variant SKU and `stock` is ignored."),
         },
         "/api/v1/products/{sku}": {
             "get": operation("getProduct", "Show a product by its SKU or a variant's SKU", "catalogue",
-                             ("200", "The product owning the SKU.", ref("Product")), "401 404", params=("Sku",)),
+                             ("200", "The product owning the SKU.", ref("Product")), errors="401 404",
+                             params=("Sku",)),
         },
         "/api/v1/products/{sku}/stock": {
-            "put": operation("setStock", "Set the units available now (a restock or count)", "catalogue",
-                             ("200", "The SKU's new level.", ref("StockLevel")), "400 401 403 404",
-                             "service, auditor", request("StockInput", {"stock": 120}), ("Sku",),
-                             "Use the SKU stock is kept under: the variant SKU for products with variants. "
-                             "Pushes `stock.changed` to every scheduled or live broadcast selling the product."),
+            "put": operation(
+                "setStock", "Set the units available now (a restock or count)", "catalogue",
+                ("200", "The SKU's new level.", ref("StockLevel")), errors="400 401 403 404",
+                roles="service, auditor", body=request("StockInput", {"stock": 120}), params=("Sku",),
+                description="Use the SKU stock is kept under: the variant SKU for products with variants. "
+                            "Pushes `stock.changed` to every scheduled or live broadcast selling the product."),
         },
     }
 
 
+def _state_change(action: str) -> dict:
+    """Return the path item that starts or ends a broadcast."""
+    return {"post": operation(
+        f"{action}Broadcast", f"{action.capitalize()} a broadcast", "broadcasts",
+        ("200", "The broadcast after the change.", ref("Broadcast")), errors="400 401 403 404 409",
+        roles="service, host", params=("BroadcastId",),
+        body=request("BroadcastStateInput", {"at": "2025-03-01T12:00:00+08:00"}, required=False),
+        description="Only a scheduled broadcast can start and only a live one can end (409 invalid_state "
+                    "otherwise). `at` is the platform's time; now when absent. Pushes `broadcast.changed`.")}
+
+
+EVENTS_EXAMPLE = {"events": [
+    {"id": "evt-1002", "type": "chat", "ts": "2025-03-01T04:01:05Z", "viewer_id": "u-88",
+     "text": "Is link 1 still in stock?"},
+    {"id": "evt-1004", "type": "order", "ts": "2025-03-01T04:02:00Z", "order_id": "DY-778899",
+     "source": "in_stream", "items": [{"sku": "TEA-01", "qty": 2}],
+     "buyer": {"id": "b-5521", "name": "张三", "phone": "13812345678",
+               "address": {"province": "浙江省", "city": "杭州市", "district": "西湖区", "detail": "文三路 1 号"}}},
+]}
+
+
 def broadcast_paths() -> dict:
     """Return the broadcast, line-up, snapshot and event ingestion operations."""
-    def state_change(action: str) -> dict:
-        return {"post": operation(
-            f"{action}Broadcast", f"{action.capitalize()} a broadcast", "broadcasts",
-            ("200", "The broadcast after the change.", ref("Broadcast")), "400 401 403 404 409", "service, host",
-            request("BroadcastStateInput", {"at": "2025-03-01T12:00:00+08:00"}, required=False), ("BroadcastId",),
-            ("Only a scheduled broadcast can start and only a live one can end (409 invalid_state otherwise). "
-             "`at` is the platform's time; now when absent. Pushes `broadcast.changed`."))}
-
     return {
         "/api/v1/broadcasts": {
             "get": operation("listBroadcasts", "List broadcasts, newest first", "broadcasts",
-                             ("200", "At most 200 broadcasts.", ref("BroadcastList")), "401"),
-            "post": operation("createBroadcast", "Create a scheduled broadcast", "broadcasts",
-                              ("201", "The new broadcast.", ref("Broadcast")), "400 401 403", "service, host",
-                              request("BroadcastInput", {"title": "Spring tea special", "platform": "douyin"})),
+                             ("200", "At most 200 broadcasts.", ref("BroadcastList")), errors="401"),
+            "post": operation(
+                "createBroadcast", "Create a scheduled broadcast", "broadcasts",
+                ("201", "The new broadcast.", ref("Broadcast")), errors="400 401 403", roles="service, host",
+                body=request("BroadcastInput", {"title": "Spring tea special", "platform": "douyin"})),
         },
         "/api/v1/broadcasts/{broadcast_id}": {
             "get": operation("getBroadcast", "Show a broadcast", "broadcasts",
-                             ("200", "The broadcast.", ref("Broadcast")), "401 404", params=("BroadcastId",)),
+                             ("200", "The broadcast.", ref("Broadcast")), errors="401 404", params=("BroadcastId",)),
         },
-        "/api/v1/broadcasts/{broadcast_id}/start": state_change("start"),
-        "/api/v1/broadcasts/{broadcast_id}/end": state_change("end"),
+        "/api/v1/broadcasts/{broadcast_id}/start": _state_change("start"),
+        "/api/v1/broadcasts/{broadcast_id}/end": _state_change("end"),
         "/api/v1/broadcasts/{broadcast_id}/products": {
-            "post": operation("addToLineup", "Put a product in the line-up, with an optional live price",
-                              "broadcasts", ("201", "The line-up entry.", ref("LineupEntry")), "400 401 403 404",
-                              "service, host", request("LineupInput", {"sku": "TEA-01", "live_price": "79.00"}),
-                              ("BroadcastId",), "Adding a product again updates its live price (null clears it). "
-                              "An unknown SKU answers 404 unknown_sku."),
+            "post": operation(
+                "addToLineup", "Put a product in the line-up, with an optional live price", "broadcasts",
+                ("201", "The line-up entry.", ref("LineupEntry")), errors="400 401 403 404", roles="service, host",
+                body=request("LineupInput", {"sku": "TEA-01", "live_price": "79.00"}), params=("BroadcastId",),
+                description="Adding a product again updates its live price (absent or null clears it). "
+                            "An unknown SKU answers 404 unknown_sku."),
         },
         "/api/v1/broadcasts/{broadcast_id}/snapshot": {
-            "get": operation("getSnapshot", "Starting state for a live page", "broadcasts",
-                             ("200", "Latest orders, stock, totals and the push seq they include.", ref("Snapshot")),
-                             "401 404", params=("BroadcastId",),
-                             description="Buyer data is masked unless the caller's role sees PII."),
+            "get": operation(
+                "getSnapshot", "Starting state for a live page", "broadcasts",
+                ("200", "Latest orders, stock, totals and the push seq they include.", ref("Snapshot")),
+                errors="401 404", params=("BroadcastId",),
+                description="Buyer data is masked unless the caller's role sees PII."),
         },
         "/api/v1/broadcasts/{broadcast_id}/events": {
             "post": operation(
                 "postEvents", "Ingest 1 to 1,000 platform events", "events",
                 ("200", "One result per event, in request order; the batch is committed before this answer.",
                  ref("EventResults")),
-                "400 401 403 404 413", "service", request("EventBatch", {"events": [
-                    {"id": "evt-1002", "type": "chat", "ts": "2025-03-01T04:01:05Z", "viewer_id": "u-88",
-                     "text": "Is link 1 still in stock?"},
-                    {"id": "evt-1004", "type": "order", "ts": "2025-03-01T04:02:00Z", "order_id": "DY-778899",
-                     "source": "in_stream", "items": [{"sku": "TEA-01", "qty": 2}],
-                     "buyer": {"id": "b-5521", "name": "张三", "phone": "13812345678",
-                               "address": {"province": "浙江省", "city": "杭州市", "district": "西湖区",
-                                           "detail": "文三路 1 号"}}}]}),
-                ("BroadcastId", "Signature"),
-                ("A body that is not an object with an `events` list of 1 to 1,000 items answers 400 and writes "
-                 "nothing. Each event is then validated and applied on its own: a rejected event does not stop "
-                 "the others. Duplicates are detected by (token, event id) and, for order events, by order_id.")),
+                errors="400 401 403 404 413", roles="service", body=request("EventBatch", EVENTS_EXAMPLE),
+                params=("BroadcastId", "Signature"),
+                description="A body that is not an object with an `events` list of 1 to 1,000 items answers 400 "
+                            "and writes nothing. Each event is then validated and applied on its own: a rejected "
+                            "event does not stop the others. Duplicates are detected by (token, event id) and, "
+                            "for order events, by order_id."),
         },
     }
 
 
 def order_paths() -> dict:
     """Return the order read operations."""
+    masked = "Buyer data is masked unless the caller's role sees PII; unmasked views are logged."
     return {
         "/api/v1/orders": {
             "get": operation("listOrders", "List orders, newest first, 50 a page", "orders",
-                             ("200", "One page of orders.", ref("OrderPage")), "400 401",
-                             params=("BroadcastFilter", "StatusFilter", "Page"),
-                             description="Buyer data is masked unless the caller's role sees PII (then logged)."),
+                             ("200", "One page of orders.", ref("OrderPage")), errors="400 401",
+                             params=("BroadcastFilter", "StatusFilter", "Page"), description=masked),
         },
         "/api/v1/orders/{order_id}": {
             "get": operation("getOrder", "Show an order with its history", "orders",
-                             ("200", "The order.", ref("OrderDetail")), "401 404", params=("OrderId",),
-                             description="Buyer data is masked unless the caller's role sees PII (then logged)."),
+                             ("200", "The order.", ref("OrderDetail")), errors="401 404", params=("OrderId",),
+                             description=masked),
+            "patch": _order_action("editBuyer", "Correct an order's buyer fields",
+                                   request("BuyerEdit", {"buyer": {"phone": "13912345678"}, "reason": "buyer called"}),
+                                   "Changes `buyer.name`, `buyer.phone` and `buyer.address.*` (not of a paid order); "
+                                   "a received, held or waitlisted order is audited again."),
+        },
+    }
+
+
+def _order_action(op_id: str, summary: str, body: dict | None, description: str) -> dict:
+    """Return a back-office operation on one order; it answers the order as the auditor sees it."""
+    return operation(op_id, summary, "back office", ("200", "The order after the action.", ref("Order")),
+                     errors="400 401 403 404 409", roles="auditor", body=body, params=("OrderId",),
+                     description=description + " Claims the order for the caller first (409 claimed when another "
+                                 "auditor holds a fresh claim). API tokens cannot act (403).")
+
+
+def _add_to_blocklist() -> dict:
+    """Return the blocklist insert, which answers 201 for a new entry and 200 for one already there."""
+    op = operation("addToBlocklist", "Blocklist a buyer id, phone or address", "back office",
+                   ("201", "The new entry.", ref("BlocklistEntry")), errors="400 401 403", roles="auditor",
+                   body=request("BlocklistInput", {"kind": "phone", "value": "13812345678", "reason": "chargebacks"}))
+    op["responses"]["200"] = {"description": "The entry was there already; it is answered unchanged.",
+                              "content": json_body(ref("BlocklistEntry"))}
+    return op
+
+
+def audit_paths() -> dict:
+    """Return the back-office operations: the audit queue, order decisions, audit policies and the blocklist."""
+    reason = request("ReasonInput", {"reason": "buyer confirmed the address by phone"})
+    paths = {
+        f"/api/v1/orders/{{order_id}}/{action}": {"post": _order_action(
+            f"{action}Order", f"{action.capitalize()} an order", reason, text)}
+        for action, text in (("approve", "Approve a held order: its blocking findings are overridden and it is "
+                                         "reviewed again."),
+                             ("reject", "Reject an order (not a paid one): stock and promotions go back."),
+                             ("hold", "Hold an accepted, waitlisted or received order for a closer look."))
+    }
+    paths |= {
+        f"/api/v1/orders/{{order_id}}/{action}": {"post": _order_action(
+            f"{action}Order", summary, None, text)}
+        for action, summary, text in (
+            ("claim", "Claim an order", "Mark the order as being worked on by the caller (for 10 minutes of "
+                                        "inactivity)."),
+            ("release", "Give a claim back", "Nothing happens when the caller did not hold the claim."))
+    }
+    return paths | {
+        "/api/v1/orders/{order_id}/findings/{code}/override": {"post": operation(
+            "overrideFinding", "Override one finding of an order", "back office",
+            ("200", "The order after the override.", ref("Order")), errors="400 401 403 404 409",
+            roles="auditor", body=reason, params=("OrderId", "FindingCode"),
+            description="A held order with nothing left blocking is reviewed again. 404 unknown_finding when "
+                        "the order has no such active finding.")},
+        "/api/v1/orders/bulk-approve": {"post": operation(
+            "bulkApprove", "Approve several held orders with one reason", "back office",
+            ("200", "One result per order id; a failed one does not stop the others.", ref("BulkApproveResults")),
+            errors="400 401 403", roles="auditor",
+            body=request("BulkApproveInput", {"order_ids": ["DY-778899", "DY-778900"], "reason": "checked"}))},
+        "/api/v1/audit/queue": {"get": operation(
+            "auditQueue", "Held orders waiting for a person, oldest first", "back office",
+            ("200", "At most 200 held orders with their age and SLA.", ref("Queue")), errors="400 401 403",
+            roles="auditor", params=("QueueBroadcast", "QueueCode", "MinAge"))},
+        "/api/v1/broadcasts/{broadcast_id}/audit-policy": {
+            "get": operation("getAuditPolicy", "Show a broadcast's audit thresholds", "back office",
+                             ("200", "The saved thresholds, or the defaults.", ref("AuditPolicy")), errors="401",
+                             params=("BroadcastId",)),
+            "put": operation("putAuditPolicy", "Replace a broadcast's audit thresholds", "back office",
+                             ("200", "The thresholds as saved.", ref("AuditPolicy")), errors="400 401 403 404",
+                             roles="auditor", params=("BroadcastId",),
+                             body=request("AuditPolicyInput", {"max_qty_per_buyer_per_product": 5,
+                                                               "price_tolerance": "0.50", "sla_seconds": 300}),
+                             description="Missing fields take their defaults; an unknown field or a bad value "
+                                         "answers 400 invalid_policy."),
+        },
+        "/api/v1/blocklist": {
+            "get": operation("listBlocklist", "List blocklisted buyer ids, phones and addresses", "back office",
+                             ("200", "Every entry.", ref("Blocklist")), errors="401 403", roles="auditor"),
+            "post": _add_to_blocklist(),
+        },
+        "/api/v1/blocklist/{entry_id}": {"delete": operation(
+            "removeFromBlocklist", "Remove a blocklist entry", "back office",
+            ("200", "The id removed.", ref("Deleted")), errors="401 403 404", roles="auditor",
+            params=("EntryId",))},
+    }
+
+
+def promotion_paths() -> dict:
+    """Return the promotion operations."""
+    managers = "service, auditor, host"
+    example = {"code": "SPRING10", "kind": "coupon", "coupon_type": "percent", "value": "10", "max_discount": "30",
+               "min_spend": "99.00", "uses_left": 500}
+    return {
+        "/api/v1/promotions": {
+            "get": operation("listPromotions", "List promotions, newest first", "promotions",
+                             ("200", "At most 500 promotions.", ref("PromotionList")), errors="400 401",
+                             params=("PromotionBroadcast",)),
+            "post": operation("createPromotion", "Create a flash sale, coupon, threshold (满减) or member price",
+                              "promotions", ("201", "The promotion.", ref("Promotion")), errors="400 401 403 409",
+                              roles=managers, body=request("PromotionInput", example),
+                              description="Every field is checked: the first problem is `error`, all of them are "
+                                          "`errors`. A taken code answers 409 code_exists."),
+        },
+        "/api/v1/promotions/{code}": {
+            "get": operation("getPromotion", "Show a promotion", "promotions",
+                             ("200", "The promotion.", ref("Promotion")), errors="401 404",
+                             params=("PromotionCode",)),
+            "put": operation("updatePromotion", "Change some fields of a promotion (counters included)",
+                             "promotions", ("200", "The promotion after the change.", ref("Promotion")),
+                             errors="400 401 403 404", roles=managers, params=("PromotionCode",),
+                             body=request("PromotionUpdate", {"uses_left": 200, "priority": 50})),
+            "delete": operation("deactivatePromotion", "Deactivate a promotion (it stays listed)", "promotions",
+                                ("200", "The promotion, now inactive.", ref("Promotion")), errors="401 403 404",
+                                roles=managers, params=("PromotionCode",)),
         },
     }
 
@@ -236,8 +376,10 @@ def build_spec() -> dict:
             "Times are ISO-8601 in UTC. See docs/api.md for a guide.")},
         "servers": [{"url": "/"}],
         "security": [{"bearerAuth": []}, {"sessionCookie": []}],
-        "tags": [{"name": name} for name in ("catalogue", "broadcasts", "events", "orders", "meta")],
-        "paths": {**catalogue_paths(), **broadcast_paths(), **order_paths(), **meta_paths()},
+        "tags": [{"name": name} for name in ("catalogue", "broadcasts", "events", "orders", "back office",
+                                             "promotions", "meta")],
+        "paths": {**catalogue_paths(), **broadcast_paths(), **order_paths(), **audit_paths(), **promotion_paths(),
+                  **meta_paths()},
         "components": {
             "schemas": all_schemas(),
             "responses": {name: error_response(text, examples) for name, (text, examples) in ERRORS.items()},

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request
 
 from app import api, realtime, validation
+from app.auth.pii import log_unmasked_view, present_order
 from app.errors import ApiError
 from app.extensions import csrf, db
 from app.transactions import run_with_retry
@@ -100,7 +101,11 @@ def add_product(broadcast_id: int):
 def snapshot(broadcast_id: int):
     """Give the host page its starting state: latest orders, stock per product, totals and the current seq."""
     broadcast = _broadcast(broadcast_id)
-    return jsonify(broadcast_snapshot(db.session, broadcast, api.sees_pii()))
+    body = broadcast_snapshot(db.session, broadcast, api.sees_pii())
+    if api.sees_pii():
+        log_unmasked_view(db.session, g.principal, f"broadcast:{broadcast_id}:snapshot", "snapshot")
+        db.session.commit()
+    return jsonify(body)
 
 
 @bp.post("/broadcasts/<int:broadcast_id>/events")
@@ -109,8 +114,10 @@ def post_events(broadcast_id: int):
     """Ingest 1 to 1,000 platform events; answers one result per event, in request order."""
     api.require_signature_if_configured()
     data = request.get_json(silent=True)
-    if not isinstance(data, dict) or "events" not in data:
-        raise ApiError(400, "invalid_json", 'the body must be a JSON object with an "events" list', "events")
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_json", 'the body must be a JSON object with an "events" list', "body")
+    if "events" not in data:
+        raise ApiError(400, "missing_field", 'the body needs an "events" list', "events")
     events = data["events"]
     if not isinstance(events, list) or not 1 <= len(events) <= MAX_EVENTS:
         raise ApiError(400, "invalid_events", f"events must be a list of 1 to {MAX_EVENTS} events", "events")
@@ -118,6 +125,9 @@ def post_events(broadcast_id: int):
 
     def work():
         results = ingest_events(db.session, _broadcast(broadcast_id), source, events)
+        for result in results:
+            if "order" in result:
+                result["order"] = present_order(db.session, g.principal, result["order"], "ingest")
         realtime.commit(db.session)
         return results
 

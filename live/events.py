@@ -13,6 +13,7 @@ EVENT_TYPES = (
 )
 ORDER_SOURCES = ("in_stream", "product_link", "post_stream")
 MAX_ID = 128
+MAX_REF = 64  # platform ids stored in 64-character columns (viewer, buyer, order, SKU, comment)
 MAX_TEXT = 2000
 
 
@@ -77,6 +78,8 @@ def parse_amount(value, path: str) -> Decimal:
         raise _Invalid("invalid_amount", path, f"{path} must be a decimal amount") from exc
     if not amount.is_finite() or amount < 0 or amount > Decimal("100000000"):
         raise _Invalid("invalid_amount", path, f"{path} must be between 0 and 100000000")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise _Invalid("invalid_amount", path, f"{path} has more than 2 decimal places")
     return amount
 
 
@@ -90,7 +93,7 @@ def _buyer(raw) -> dict:
     if not isinstance(address, dict):
         raise _Invalid("invalid_type", "buyer.address", "buyer.address must be an object")
     return {
-        "id": _string(raw, "id", "buyer.id", required=False),
+        "id": _string(raw, "id", "buyer.id", required=False, max_len=MAX_REF),
         "name": _string(raw, "name", "buyer.name", required=False, max_len=100),
         "phone": _string(raw, "phone", "buyer.phone", required=False, max_len=32),
         "member_tier": _string(raw, "member_tier", "buyer.member_tier", required=False, max_len=32),
@@ -121,7 +124,7 @@ def _items(raw) -> list[dict]:
             raise _Invalid("invalid_quantity", f"{path}.qty", f"{path}.qty is out of range")
         price = item.get("unit_price")
         items.append({
-            "sku": _string(item, "sku", f"{path}.sku"),
+            "sku": _string(item, "sku", f"{path}.sku", max_len=MAX_REF),
             "qty": qty,
             "unit_price": None if price is None else parse_amount(price, f"{path}.unit_price"),
         })
@@ -141,7 +144,7 @@ def _order(raw: dict) -> dict:
         "buyer": _buyer(raw.get("buyer")),
         "items": _items(raw.get("items")),
         "coupon_codes": coupons,
-        "comment_id": _string(raw, "comment_id", "comment_id", required=False),
+        "comment_id": _string(raw, "comment_id", "comment_id", required=False, max_len=MAX_ID),
     }
 
 
@@ -158,13 +161,14 @@ def _payment(raw: dict) -> dict:
 
 
 _PARSERS = {
-    "viewer_join": lambda r: {"viewer_id": _string(r, "viewer_id", "viewer_id"),
+    "viewer_join": lambda r: {"viewer_id": _string(r, "viewer_id", "viewer_id", max_len=MAX_REF),
                               "nickname": _string(r, "nickname", "nickname", required=False, max_len=100)},
-    "viewer_leave": lambda r: {"viewer_id": _string(r, "viewer_id", "viewer_id")},
-    "product_click": lambda r: {"viewer_id": _string(r, "viewer_id", "viewer_id"), "sku": _string(r, "sku", "sku")},
-    "product_pin": lambda r: {"sku": _string(r, "sku", "sku")},
-    "product_unpin": lambda r: {"sku": _string(r, "sku", "sku")},
-    "chat": lambda r: {"viewer_id": _string(r, "viewer_id", "viewer_id"),
+    "viewer_leave": lambda r: {"viewer_id": _string(r, "viewer_id", "viewer_id", max_len=MAX_REF)},
+    "product_click": lambda r: {"viewer_id": _string(r, "viewer_id", "viewer_id", max_len=MAX_REF),
+                                "sku": _string(r, "sku", "sku", max_len=MAX_REF)},
+    "product_pin": lambda r: {"sku": _string(r, "sku", "sku", max_len=MAX_REF)},
+    "product_unpin": lambda r: {"sku": _string(r, "sku", "sku", max_len=MAX_REF)},
+    "chat": lambda r: {"viewer_id": _string(r, "viewer_id", "viewer_id", max_len=MAX_REF),
                        "nickname": _string(r, "nickname", "nickname", required=False, max_len=100),
                        "text": _string(r, "text", "text", max_len=MAX_TEXT)},
     "order": _order,

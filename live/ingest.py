@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from analytics.rollups import record_events
 from app import realtime
 from app.db import utcnow
 from live import lineup
@@ -44,6 +45,7 @@ def ingest_events(session: Session, broadcast: Broadcast, source: str, raw_event
             stock_skus.update(outcome.stock_skus)
     if changes:
         queue_order_changes(session, list(changes.values()), stock_skus)
+    record_events(session, broadcast, accepted)
     return results
 
 
@@ -101,11 +103,11 @@ def _on_order(session, broadcast, event, now):
 
 
 def _on_payment(session, broadcast, event, now):
-    return orders.record_payment(session, event.data, event.id, event.ts, now)
+    return orders.record_payment(session, broadcast.id, event.data, event.id, event.ts, now)
 
 
 def _on_cancel(session, broadcast, event, now):
-    return orders.cancel_order(session, event.data["order_id"], event.data["reason"], now)
+    return orders.cancel_order(session, broadcast.id, event.data["order_id"], event.data["reason"], now)
 
 
 def _on_viewer(session, broadcast, event, now):
@@ -120,7 +122,8 @@ def _on_viewer(session, broadcast, event, now):
 def _on_pin(session, broadcast, event, now):
     pinned = event.type == "product_pin"
     if lineup.set_pinned(session, broadcast.id, event.data["sku"], event.ts if pinned else None):
-        realtime.queue(session, broadcast.id, "product.pinned", {"sku": event.data["sku"], "pinned": pinned},
+        # The push carries the resulting state, so the last one of a batch is right on its own.
+        realtime.queue(session, broadcast.id, "product.pinned", {"pinned_sku": lineup.pinned_sku(session, broadcast.id)},
                        replace_key="pin")
     return None
 

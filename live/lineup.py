@@ -84,10 +84,17 @@ def lineup_skus(session: Session, broadcast_id: int) -> list[tuple[BroadcastProd
 
 
 def set_pinned(session: Session, broadcast_id: int, sku: str, pinned_at: datetime | None) -> bool:
-    """Return True after pinning (pinned_at set) or unpinning (None) a line-up product; False if it is not in the line-up."""
+    """Return True after pinning (pinned_at set; any other pin ends) or unpinning (None) a line-up product.
+
+    False when the product is not in the line-up. One product is pinned at a time, as on the platforms.
+    """
     product_id = session.scalar(sa.select(Product.id).where(Product.sku == sku))
     if product_id is None:
         return False
+    if pinned_at is not None:
+        session.execute(sa.update(BroadcastProduct).where(
+            BroadcastProduct.broadcast_id == broadcast_id, BroadcastProduct.product_id != product_id
+        ).values(pinned_at=None))
     result = session.execute(sa.update(BroadcastProduct).where(
         BroadcastProduct.broadcast_id == broadcast_id, BroadcastProduct.product_id == product_id
     ).values(pinned_at=pinned_at))
@@ -118,3 +125,9 @@ def lineup_prices(session: Session, broadcast_id: int) -> dict[int, Decimal | No
     rows = session.execute(sa.select(BroadcastProduct.product_id, BroadcastProduct.live_price)
                            .where(BroadcastProduct.broadcast_id == broadcast_id)).all()
     return {product_id: price for product_id, price in rows}
+
+
+def pinned_sku(session: Session, broadcast_id: int) -> str | None:
+    """Return the SKU of the product pinned now in a broadcast, or None."""
+    return session.scalar(sa.select(Product.sku).join(BroadcastProduct, BroadcastProduct.product_id == Product.id).where(
+        BroadcastProduct.broadcast_id == broadcast_id, BroadcastProduct.pinned_at.is_not(None)).limit(1))

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app import realtime
 from app.privacy import mask_order
-from live.lineup import broadcast_to_dict, lineup_skus
+from live.lineup import broadcast_to_dict, lineup_skus, pinned_sku
 from live.models import Broadcast
 from orders import service as orders
 from orders.catalog import product_to_dict
@@ -32,7 +32,7 @@ def broadcast_snapshot(session: Session, broadcast: Broadcast, sees_pii: bool) -
     products = [product for _entry, product in entries] or list(
         session.scalars(sa.select(Product).order_by(Product.id).options(selectinload(Product.variants))))
     live_price = {product.id: entry.live_price for entry, product in entries}
-    pinned = next((product.sku for entry, product in entries if entry.pinned_at is not None), None)
+    pinned = pinned_sku(session, broadcast.id)
     stock = []
     for product in products:
         item = product_to_dict(session, product)

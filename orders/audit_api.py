@@ -87,10 +87,14 @@ def decide(order_id: str, action: str):
 def claim(order_id: str, action: str):
     """Claim an order (so no other auditor acts on it) or release the claim."""
     user_id, username = _actor()
-    if action == "claim":
-        order = backoffice.claim(db.session, order_id, user_id, username, utcnow())
-    else:
-        order = backoffice.release_claim(db.session, order_id, user_id, username)
+    try:
+        if action == "claim":
+            order = backoffice.claim(db.session, order_id, user_id, username, utcnow())
+        else:
+            order = backoffice.release_claim(db.session, order_id, user_id, username)
+    except OrderRejected as error:
+        db.session.rollback()
+        raise ApiError(error.status, error.code, error.message, error.field) from None
     body = order_payload(db.session, order)
     db.session.commit()
     return jsonify(present_order(db.session, g.principal, body, "api"))

@@ -87,7 +87,7 @@ class Order(db.Model):
     address_city: Mapped[str | None] = mapped_column(sa.String(64))
     address_district: Mapped[str | None] = mapped_column(sa.String(64))
     address_detail: Mapped[str | None] = mapped_column(sa.String(300))
-    comment_id: Mapped[str | None] = mapped_column(sa.String(64))
+    comment_id: Mapped[str | None] = mapped_column(sa.String(128))
     member_tier: Mapped[str | None] = mapped_column(sa.String(32))
     coupon_codes: Mapped[list] = mapped_column(sa.JSON, default=list)
     units: Mapped[int] = mapped_column(default=0)

@@ -1,6 +1,7 @@
 """JSON shapes of orders, as the API, pages and pushes show them (masking is applied by the caller)."""
 from __future__ import annotations
 
+from app.db import quantize_money
 from orders.models import Order, OrderFinding, OrderHistory
 
 
@@ -25,7 +26,7 @@ def order_to_dict(order: Order, with_history: bool = False, findings: list[Order
         "items": [
             {"sku": line.sku, "qty": line.qty, "unit_price": str(line.unit_price), "line_total": str(line.line_total),
              "list_price": _money(line.list_price), "platform_unit_price": _money(line.platform_unit_price),
-             "promotion": line.promotion, "order_discount": str(line.order_discount or 0)}
+             "promotion": line.promotion, "order_discount": str(quantize_money(line.order_discount or 0))}
             for line in order.lines
         ],
         "units": order.units,

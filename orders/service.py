@@ -19,8 +19,10 @@ from orders.promotions import service as promotions
 from orders.review import review_order
 from orders.waitlist import promote_waitlisted
 
-# Orders in these statuses no longer count towards the live totals.
+# Orders in these statuses are closed: their stock and promotions went back.
 CLOSED_STATUSES = ("rejected", "cancelled", "expired")
+# The host's running totals count committed demand only: held and waitlisted orders are shown as counts.
+COUNTED_STATUSES = ("accepted", "paid")
 
 
 class OrderRejected(Exception):
@@ -86,11 +88,13 @@ def find_order(session: Session, order_id: str, for_update: bool = False) -> Ord
     return session.scalar(query)
 
 
-def require_order(session: Session, order_id: str) -> Order:
-    """Return the order (locked for update), or raise OrderRejected(unknown_order)."""
+def require_order(session: Session, order_id: str, broadcast_id: int | None = None) -> Order:
+    """Return the order (locked for update), or raise OrderRejected when unknown or of another broadcast."""
     order = find_order(session, order_id, for_update=True)
     if order is None:
         raise OrderRejected("unknown_order", "order_id", f"no order {order_id!r} has been received", status=404)
+    if broadcast_id is not None and order.broadcast_id != broadcast_id:
+        raise OrderRejected("wrong_broadcast", "order_id", f"order {order_id!r} belongs to another broadcast", status=409)
     return order
 
 
@@ -99,9 +103,10 @@ def quantities(order: Order) -> dict[str, int]:
     return inventory.requested_by_sku([(line.sku, line.qty) for line in order.lines])
 
 
-def record_payment(session: Session, data: dict, payment_id: str, at: datetime, now: datetime) -> OrderOutcome:
+def record_payment(session: Session, broadcast_id: int, data: dict, payment_id: str, at: datetime,
+                   now: datetime) -> OrderOutcome:
     """Return the outcome of a platform payment report: paid turns reserved units into sold ones."""
-    order = require_order(session, data["order_id"])
+    order = require_order(session, data["order_id"], broadcast_id)
     previous = [PaymentEvent(p.payment_id, p.status, p.amount, p.at) for p in session.scalars(
         sa.select(OrderPayment).where(OrderPayment.order_pk == order.id).order_by(OrderPayment.id))]
     amount = quantize_money(data["amount"])
@@ -158,9 +163,10 @@ def release_order(session: Session, order: Order, to_status: str, actor: str, re
                         also_changed=promoted)
 
 
-def cancel_order(session: Session, order_id: str, reason: str | None, now: datetime, actor: str = "platform") -> OrderOutcome:
+def cancel_order(session: Session, broadcast_id: int, order_id: str, reason: str | None, now: datetime,
+                 actor: str = "platform") -> OrderOutcome:
     """Return the outcome of cancelling an order; its reserved or sold units go back to available."""
-    order = require_order(session, order_id)
+    order = require_order(session, order_id, broadcast_id)
     if order.status in CLOSED_STATUSES:
         history.note_added(session, order, actor, f"cancel ignored: order is already {order.status}")
         return OrderOutcome(order=order, created=False)
@@ -173,21 +179,23 @@ def _cents(column):
 
 
 def broadcast_totals(session: Session, broadcast_id: int) -> dict:
-    """Return the live totals of a broadcast: open orders, units and GMV, the paid part, and the held count."""
-    open_orders = sa.and_(Order.broadcast_id == broadcast_id, Order.status.not_in(CLOSED_STATUSES))
+    """Return a broadcast's live totals: accepted and paid orders, units and GMV, the paid part, held and waitlisted counts."""
+    counted = Order.status.in_(COUNTED_STATUSES)
     row = session.execute(
         sa.select(
-            sa.func.count(Order.id),
-            sa.func.coalesce(sa.func.sum(Order.units), 0),
-            sa.func.coalesce(sa.func.sum(_cents(Order.total)), 0),
+            sa.func.count(Order.id).filter(counted),
+            sa.func.coalesce(sa.func.sum(Order.units).filter(counted), 0),
+            sa.func.coalesce(sa.func.sum(_cents(Order.total)).filter(counted), 0),
             sa.func.count(Order.id).filter(Order.status == "paid"),
             sa.func.coalesce(sa.func.sum(_cents(Order.paid_amount)).filter(Order.status == "paid"), 0),
             sa.func.count(Order.id).filter(Order.status == "held"),
-        ).where(open_orders)
+            sa.func.count(Order.id).filter(Order.status == "waitlisted"),
+        ).where(Order.broadcast_id == broadcast_id)
     ).one()
     return {
         "orders": int(row[0]), "units": int(row[1]), "gmv": str(cents_to_money(row[2])),
         "paid_orders": int(row[3]), "paid_gmv": str(cents_to_money(row[4])), "held": int(row[5]),
+        "waitlisted": int(row[6]),
     }
 
 

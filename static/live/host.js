@@ -8,6 +8,15 @@
   var CHAT_LIMIT = 100;
   var feed = document.getElementById("feed");
   var rowsByOrder = new Map();
+  // Pushes of one broadcast can be emitted slightly out of order by concurrent requests: per thing shown
+  // (an order, a SKU's stock, the totals) only a newer seq than the one applied may change it.
+  var appliedSeq = new Map();
+
+  function fresh(key, seq) {
+    if ((appliedSeq.get(key) || 0) >= seq) { return false; }
+    appliedSeq.set(key, seq);
+    return true;
+  }
 
   function el(tag, text, cls) {
     var node = document.createElement(tag);
@@ -156,6 +165,7 @@
   var handlers = {
     state: setState,
     snapshot: function (snap) {
+      appliedSeq.clear();
       feed.replaceChildren();
       rowsByOrder.clear();
       snap.orders.slice().reverse().forEach(function (o) { showOrder(o, false); });
@@ -166,11 +176,17 @@
       document.getElementById("pinned").textContent = snap.pinned_sku || "—";
     },
     event: function (name, payload) {
-      if (name === "order.created" || name === "order.updated") { showOrder(payload.order, name === "order.created"); }
-      else if (name === "stock.changed") { updateStock(payload.stock); }
-      else if (name === "totals.changed") { setTotals(payload.totals); renderFlash(payload.flash_sales); }
+      if (name === "order.created" || name === "order.updated") {
+        if (fresh("order:" + payload.order.order_id, payload.seq)) { showOrder(payload.order, name === "order.created"); }
+      }
+      else if (name === "stock.changed") {
+        if (fresh("stock:" + payload.stock.sku, payload.seq)) { updateStock(payload.stock); }
+      }
+      else if (name === "totals.changed") {
+        if (fresh("totals", payload.seq)) { setTotals(payload.totals); renderFlash(payload.flash_sales); }
+      }
       else if (name === "chat.message") { addChat(payload.message); }
-      else if (name === "product.pinned") { document.getElementById("pinned").textContent = payload.pinned ? payload.sku : "—"; }
+      else if (name === "product.pinned") { document.getElementById("pinned").textContent = payload.pinned_sku || "—"; }
       else if (name === "broadcast.changed") {
         var badge = document.getElementById("broadcast-status");
         badge.textContent = payload.broadcast.status;

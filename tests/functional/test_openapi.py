@@ -177,6 +177,13 @@ def test_every_event_type_is_in_a_oneof_discriminated_on_type(spec):
         assert {"id", "type", "ts"} <= set(schema["required"])
 
 
+def test_the_batch_limit_is_the_ingestion_endpoints(spec):
+    from live.api import MAX_EVENTS
+
+    events = spec["components"]["schemas"]["EventBatch"]["properties"]["events"]
+    assert (events["minItems"], events["maxItems"]) == (1, MAX_EVENTS)
+
+
 def test_error_responses_share_the_error_body(spec):
     for status in ("400", "401", "403", "404", "409"):
         assert any(status in op["responses"] for _p, _m, op in operations(spec)), status
