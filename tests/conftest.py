@@ -31,10 +31,11 @@ def sqlite_url(sqlite_template, tmp_path):
 @pytest.fixture(scope="session")
 def postgres_url():
     """Return the URL of the PostgreSQL test database with the full schema, or skip (fail with CI=true) when it is down."""
-    url = databases.postgres_url_or_skip()
-    databases.reset_postgres(url)
+    base = databases.postgres_url_or_skip()
+    url = databases.create_private_database(base)
     databases.create_schema(url)
-    return url
+    yield url
+    databases.drop_private_database(base, url)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -65,6 +66,26 @@ def postgres_url_or_skip() -> str:
     finally:
         engine.dispose()
     return POSTGRES_URL
+
+
+def create_private_database(base_url: str) -> str:
+    """Return the URL of a new, empty database made for this test session (parallel runs never collide)."""
+    name = f"livedesk_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    engine = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return sa.engine.make_url(base_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_private_database(base_url: str, url: str) -> None:
+    """Drop a database made by create_private_database, closing what is still connected to it."""
+    name = sa.engine.make_url(url).database
+    engine = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name})
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+    engine.dispose()
 
 
 def reset_postgres(url: str) -> None:
