@@ -78,6 +78,9 @@ def _apply(session: Session, broadcast: Broadcast, source: str, event: ParsedEve
         return _duplicate(session, event), None
     savepoint.commit()
     result = {"id": event.id, "status": "accepted"}
+    if isinstance(outcome, dict):
+        # Non-order handlers may add fields to the event's result (e.g. a chat message's moderation action).
+        return result | outcome, None
     if outcome is not None:
         result["order"] = order_payload(session, outcome.order)
     return result, outcome
@@ -112,10 +115,14 @@ def _on_cancel(session, broadcast, event, now):
 
 def _on_viewer(session, broadcast, event, now):
     touch_viewer(session, broadcast.platform, event.data["viewer_id"], event.data.get("nickname"), event.ts)
-    if event.type == "chat":
-        realtime.queue(session, broadcast.id, "chat.message", {"message": {
-            "id": event.id, "viewer_id": event.data["viewer_id"], "nickname": event.data.get("nickname"),
-            "text": event.data["text"], "ts": event.ts.isoformat()}})
+    return None
+
+
+def _on_chat(session, broadcast, event, now):
+    touch_viewer(session, broadcast.platform, event.data["viewer_id"], event.data.get("nickname"), event.ts)
+    realtime.queue(session, broadcast.id, "chat.message", {"message": {
+        "id": event.id, "viewer_id": event.data["viewer_id"], "nickname": event.data.get("nickname"),
+        "text": event.data["text"], "ts": event.ts.isoformat()}})
     return None
 
 
@@ -138,7 +145,7 @@ _HANDLERS = {
     "order_cancel": _on_cancel,
     "viewer_join": _on_viewer,
     "viewer_leave": _on_viewer,
-    "chat": _on_viewer,
+    "chat": _on_chat,
     "product_pin": _on_pin,
     "product_unpin": _on_pin,
     "product_click": _on_click,
