@@ -37,6 +37,7 @@ def load_config() -> dict:
     if async_mode not in ASYNC_MODES:
         raise RuntimeError(f"SOCKETIO_ASYNC_MODE must be one of {ASYNC_MODES}, not {async_mode!r}")
     return {
+        "INSTANCE_DIR": str(INSTANCE_DIR),
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _persistent_secret_key(),
         "SQLALCHEMY_DATABASE_URI": _database_url(),
         "SOCKETIO_ASYNC_MODE": async_mode,

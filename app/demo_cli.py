@@ -9,7 +9,7 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO, Callable, Iterable, Iterator
 
 import click
 import requests
@@ -18,7 +18,7 @@ from flask import Flask, current_app
 from app import realtime
 from app.auth.tokens import sign
 from app.config import INSTANCE_DIR
-from app.demo_data import DEMO_TOKEN_NAME, SeedReport, seed_demo
+from app.demo_data import DEMO_TOKEN_NAME, seed_demo
 from app.extensions import db
 from app.simulator import TrafficGenerator, lineup_from_snapshot
 from app.transactions import run_with_retry
@@ -47,6 +47,8 @@ def write_secret(path: Path, value: str) -> None:
 class ApiClient:
     """Calls the v1 API with a bearer token over one keep-alive connection, waiting for a server still starting."""
 
+    retry_every = 1.0
+
     def __init__(self, url: str, token: str, signing_secret: str | None = None,
                  stop: threading.Event | None = None, wait: float = WAIT_FOR_SERVER):
         self.url, self.signing_secret, self.wait = url.rstrip("/"), signing_secret, wait
@@ -71,7 +73,7 @@ class ApiClient:
                     break
                 problem = f"{method} {path} answered {response.status_code}"
             # Events carry ids, so sending a batch again after an unknown outcome is safe.
-            if time.monotonic() >= deadline or self.stop.wait(1.0):
+            if time.monotonic() >= deadline or self.stop.wait(self.retry_every):
                 raise click.ClickException(problem)
         if response.status_code >= 400:
             try:
@@ -90,7 +92,7 @@ def stop_on_signals(stop: threading.Event) -> Iterator[None]:
         yield
         return
 
-    def handler(signum, _frame):
+    def handler(signum: int, _frame: object) -> None:
         if stop.is_set() and signum == signal.SIGINT:
             raise KeyboardInterrupt
         stop.set()
@@ -136,7 +138,8 @@ def pump(client: ApiClient, broadcast_id: int, events: Iterable[tuple[float, dic
         for result in results:
             stats[result["status"]] += 1
             if result["status"] == "rejected" and stats["rejected"] <= MAX_PROBLEMS_SHOWN:
-                click.echo(f"rejected {result['id']}: {result['error']['code']} ({result['error'].get('field')})", err=True)
+                error = result["error"]
+                click.echo(f"rejected {result['id']}: {error['code']} ({error.get('field')})", err=True)
         pending.clear()
         now = time.monotonic()
         if now - last_report >= REPORT_EVERY:
@@ -180,33 +183,6 @@ def _pick_broadcast(client: ApiClient, broadcast_id: int | None) -> dict:
     return broadcast
 
 
-def _print_seed_report(report: SeedReport, token_path: Path) -> None:
-    """Print what seed-demo did and the block of URL, logins and token (shown this once)."""
-    if not report.changed:
-        click.echo("Demo data exists already; nothing changed. Passwords and the token are shown only when they are "
-                   "made: run `flask --app wsgi seed-demo --force` for new passwords and a new token "
-                   "(products are never duplicated).")
-    elif report.created_products:
-        click.echo(f"created {len(report.created_products)} products")
-    if report.existing_users and report.changed:
-        click.echo(f"kept the passwords of {', '.join(report.existing_users)} (--force sets new ones)")
-    broadcast = report.broadcast
-    url = f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
-    click.echo("=" * 64)
-    click.echo(f"  URL        {url}")
-    click.echo(f"  Broadcast  #{broadcast.id} \"{broadcast.title}\" on {broadcast.platform} ({broadcast.status}), "
-               f"{report.product_count} products in the line-up")
-    if report.logins:
-        click.echo("  Logins (shown once):")
-        for role, username, password in report.logins:
-            click.echo(f"    {role:<10} {username:<16} {password}")
-    if report.token:
-        click.echo(f"  API token {DEMO_TOKEN_NAME} (shown once; saved to {token_path}):")
-        click.echo(f"    {report.token}")
-    click.echo("  Next: flask --app wsgi run   then   flask --app wsgi simulate --seed 1 --rate 10")
-    click.echo("=" * 64)
-
-
 def _note(stats: Counter, problems: list[str], kind: str, message: str) -> None:
     """Count a problem of kind, keeping the first few messages to show."""
     stats[kind] += 1
@@ -238,12 +214,13 @@ def _ingest_direct(broadcast_id: int, source: str, events: list) -> list[dict]:
     return run_with_retry(work)
 
 
-def _client_options(command):
+def _client_options(command: Callable) -> Callable:
     """Add --url, --token, --token-file and --signing-secret to a command that talks to the API."""
     for option in reversed((
         click.option("--url", default=lambda: f"http://127.0.0.1:{os.environ.get('PORT', '5000')}",
                      show_default="http://127.0.0.1:$PORT", help="Where the LiveDesk server listens."),
-        click.option("--token", envvar="LIVEDESK_TOKEN", help="API token (default: $LIVEDESK_TOKEN, else the seed-demo one)."),
+        click.option("--token", envvar="LIVEDESK_TOKEN",
+                     help="API token (default: $LIVEDESK_TOKEN, else the seed-demo one)."),
         click.option("--token-file", type=click.Path(dir_okay=False, path_type=Path),
                      help="File holding the token (default: instance/demo_token)."),
         click.option("--signing-secret", help="Sign each request with this secret (X-LiveDesk-Signature)."),
@@ -266,7 +243,8 @@ def register_demo_commands(app: Flask) -> None:
         path = token_file or instance_dir() / TOKEN_FILE
         if report.token:
             write_secret(path, report.token)
-        _print_seed_report(report, path)
+        url = f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
+        click.echo("\n".join(report.summary(url, path)))
 
     @app.cli.command("simulate")
     @click.option("--seed", type=int, default=1, show_default=True, help="The same seed sends the same traffic.")
@@ -275,12 +253,14 @@ def register_demo_commands(app: Flask) -> None:
     @click.option("--broadcast", "broadcast_id", type=int, help="Broadcast id (default: the latest).")
     @click.option("--duration", type=click.FloatRange(min=0), help="Stop after this many seconds (default: never).")
     @click.option("--max-events", type=click.IntRange(min=1), help="Stop after sending this many events.")
-    @click.option("--batch", type=click.IntRange(1, 1000), default=20, show_default=True, help="Events per request at most.")
+    @click.option("--batch", type=click.IntRange(1, 1000), default=20, show_default=True,
+                  help="Events per request at most.")
     @click.option("--burst-every", type=click.FloatRange(min=1), default=60.0, show_default=True,
                   help="Seconds between flash-sale bursts, roughly.")
     @_client_options
-    def simulate(seed, rate, broadcast_id, duration, max_events, batch, burst_every, url, token, token_file,
-                 signing_secret) -> None:
+    def simulate(seed: int, rate: float, broadcast_id: int | None, duration: float | None, max_events: int | None,
+                 batch: int, burst_every: float, url: str, token: str | None, token_file: Path | None,
+                 signing_secret: str | None) -> None:
         """Send deterministic demo traffic to a running server through the HTTP API until Ctrl-C."""
         stop = threading.Event()
         client = ApiClient(url, _token(token, token_file), signing_secret, stop)
@@ -303,7 +283,8 @@ def register_demo_commands(app: Flask) -> None:
                   help="(--direct) the source events are deduplicated under; use the token name they first came "
                        f"through (e.g. {DEMO_TOKEN_NAME}) to skip those.")
     @_client_options
-    def replay(file, broadcast_id, batch, direct, source, url, token, token_file, signing_secret) -> None:
+    def replay(file: Path, broadcast_id: int, batch: int, direct: bool, source: str, url: str, token: str | None,
+               token_file: Path | None, signing_secret: str | None) -> None:
         """Ingest a JSONL file of events (one per line); running it again only reports duplicates."""
         try:
             size, handle = file.stat().st_size, file.open("rb")
@@ -319,7 +300,7 @@ def register_demo_commands(app: Flask) -> None:
             send = lambda events: client.call("POST", path, {"events": events})["results"]  # noqa: E731
         stats, problems = Counter(), []
         with handle, click.progressbar(length=size, label=f"replaying {file.name}",
-                                       item_show_func=lambda s: s and _counts(s)) as bar:
+                                       item_show_func=lambda s: _counts(s) if s else None) as bar:
             chunk: list[tuple[int, object]] = []
             for item in _lines(handle, bar, stats, problems):
                 if item is not None:

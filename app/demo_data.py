@@ -5,6 +5,7 @@ import random
 import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -166,6 +167,29 @@ class SeedReport:
     def changed(self) -> bool:
         """Return True when anything was created or reset."""
         return bool(self.created_products or self.logins or self.token or self.broadcast_created)
+
+    def summary(self, url: str, token_path: Path) -> list[str]:
+        """Return the lines to print: what was done, then URL, logins and token (shown this once)."""
+        lines = []
+        if not self.changed:
+            lines.append("Demo data exists already; nothing changed. Passwords and the token are shown only when "
+                         "they are made: run `flask --app wsgi seed-demo --force` for new passwords and a new token "
+                         "(products are never duplicated).")
+        elif self.created_products:
+            lines.append(f"created {len(self.created_products)} products")
+        if self.existing_users and self.changed:
+            lines.append(f"kept the passwords of {', '.join(self.existing_users)} (--force sets new ones)")
+        b = self.broadcast
+        lines += ["=" * 64, f"  URL        {url}",
+                  f"  Broadcast  #{b.id} \"{b.title}\" on {b.platform} ({b.status}), {self.product_count} products "
+                  "in the line-up"]
+        if self.logins:
+            lines.append("  Logins (shown once):")
+            lines += [f"    {role:<10} {username:<16} {password}" for role, username, password in self.logins]
+        if self.token:
+            lines += [f"  API token {DEMO_TOKEN_NAME} (shown once; saved to {token_path}):", f"    {self.token}"]
+        lines += ["  Next: flask --app wsgi run   then   flask --app wsgi simulate --seed 1 --rate 10", "=" * 64]
+        return lines
 
 
 def seed_demo(session: Session, force: bool = False) -> SeedReport:

@@ -5,7 +5,9 @@ import json
 import stat
 from decimal import Decimal
 
+import click
 import pytest
+import requests
 import sqlalchemy as sa
 
 from app.auth.models import ApiToken, User
@@ -33,7 +35,8 @@ class FlaskTransport:
 
 class _Response:
     def __init__(self, response):
-        self.status_code, self.text, self._json = response.status_code, response.get_data(as_text=True), response.get_json()
+        self.status_code, self.text = response.status_code, response.get_data(as_text=True)
+        self._json = response.get_json()
 
     def json(self):
         return self._json
@@ -60,9 +63,8 @@ def _seed(runner, *args: str):
 
 def _logins(output: str) -> dict[str, tuple[str, str]]:
     """Return {role: (username, password)} from the login table seed-demo prints."""
-    rows = [line.split() for line in output.splitlines() if line.startswith("    demo") or line.split()[:1] and
-            line.split()[0] in ("admin", "host", "moderator", "auditor", "analyst")]
-    return {row[0]: (row[1], row[2]) for row in rows if len(row) == 3}
+    rows = [line.split() for line in output.splitlines() if line.startswith("    ") and len(line.split()) == 3]
+    return {role: (username, password) for role, username, password in rows if username.startswith("demo-")}
 
 
 def _bearer(token: str) -> dict:
@@ -166,7 +168,8 @@ def test_replay_accepts_then_reports_duplicates_and_skips_a_malformed_line(app, 
     assert "accepted 0  duplicate 4  rejected 0" in second.output
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Order)) == 3
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(EventLog).where(EventLog.source == "replay")) == 4
+        logged = sa.select(sa.func.count()).select_from(EventLog).where(EventLog.source == "replay")
+        assert db.session.scalar(logged) == 4
 
 
 def test_replay_over_http_goes_through_the_api(app, runner, events_file, token, http_through_app):
@@ -193,3 +196,42 @@ def test_simulate_starts_the_demo_broadcast_and_sends_its_traffic_through_the_ap
         assert orders and all(o.total > Decimal("0") for o in orders)
     again = runner.invoke(args=args)
     assert "hint: these events were sent before" in again.output and "accepted 0" in again.output
+
+
+def test_simulate_signs_its_requests_when_given_a_signing_secret(app, runner, http_through_app):
+    _seed(runner)
+    token = runner.invoke(args=["create-token", "signed-adapter", "--signing-secret", "s3cret"]).output.split()[-1]
+    args = ["simulate", "--token", token, "--rate", "5000", "--max-events", "40"]
+    unsigned = runner.invoke(args=args)
+    assert unsigned.exit_code != 0 and "bad_signature" in unsigned.output
+    signed = runner.invoke(args=[*args, "--signing-secret", "s3cret"])
+    assert signed.exit_code == 0, signed.output
+    assert "done: sent 40" in signed.output and "rejected 0" in signed.output
+
+
+def test_the_api_client_waits_for_a_server_that_is_still_starting(app, token, monkeypatch):
+    from app.demo_cli import ApiClient
+
+    transport, failures = FlaskTransport(app), iter([True, True])
+
+    def flaky(*args, **kwargs):
+        if next(failures, False):
+            raise requests.ConnectionError("connection refused")
+        return transport.request(*args, **kwargs)
+
+    monkeypatch.setattr(ApiClient, "retry_every", 0.01)
+    client = ApiClient("http://127.0.0.1:5000", token)
+    transport.headers = dict(client.http.headers)
+    monkeypatch.setattr(client.http, "request", flaky)
+    assert client.call("GET", "/api/v1/broadcasts") == {"broadcasts": []}
+    assert next(failures, None) is None
+
+
+def test_the_api_client_stops_waiting_after_its_time_limit(monkeypatch):
+    from app.demo_cli import ApiClient
+
+    monkeypatch.setattr(ApiClient, "retry_every", 0.01)
+    client = ApiClient("http://127.0.0.1:5000", "any", wait=0.05)
+    monkeypatch.setattr(client.http, "request", lambda *a, **k: (_ for _ in ()).throw(requests.ConnectionError()))
+    with pytest.raises(click.ClickException, match="cannot reach"):
+        client.call("GET", "/api/v1/broadcasts")
