@@ -1,0 +1,1 @@
+"""Promotions: stored definitions, atomic counters, the management API and page."""

@@ -1,0 +1,92 @@
+// Promotions page: create forms and deactivate buttons talk to /api/v1/promotions.
+// Every message, including the API's (which may quote what the user typed), is shown with textContent.
+(function () {
+  "use strict";
+  var strings = JSON.parse(document.getElementById("strings").textContent);
+  var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
+
+  function send(method, path, body) {
+    var options = {method: method, credentials: "same-origin",
+                   headers: {"X-CSRFToken": csrf, "Accept": "application/json"}};
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    return fetch(path, options).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return {ok: response.ok, data: data};
+      });
+    });
+  }
+
+  // Values are sent as typed where the API can judge them better (money, codes); numbers that do not
+  // parse are sent as text so the API names the field instead of the page guessing.
+  function value(field) {
+    var raw = field.value.trim();
+    if (raw === "") { return undefined; }
+    switch (field.dataset.type) {
+      case "int":
+        return /^-?\d+$/.test(raw) ? parseInt(raw, 10) : raw;
+      case "datetime":
+        var when = new Date(raw);  // datetime-local is the viewer's zone; the API wants a zone
+        return isNaN(when) ? raw : when.toISOString();
+      case "list":
+        return raw.split(/[\s,，]+/).filter(Boolean);
+      case "prices":
+        var prices = {};
+        raw.split(/\n/).forEach(function (line) {
+          var parts = line.trim().split(/[\s=:：]+/);
+          if (parts[0]) { prices[parts[0]] = parts.length > 1 ? parts[parts.length - 1] : ""; }
+        });
+        return prices;
+      default:
+        return raw;
+    }
+  }
+
+  function body(form) {
+    var data = {kind: form.dataset.kind};
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!field.name) { return; }
+      var v = value(field);
+      if (v !== undefined) { data[field.name] = v; }
+    });
+    return data;
+  }
+
+  function clearErrors(form) {
+    form.querySelectorAll(".field-error, .form-error").forEach(function (node) { node.textContent = ""; });
+  }
+
+  function showErrors(form, data) {
+    var errors = data.errors || (data.error ? [data.error] : []);
+    if (!errors.length) { form.querySelector(".form-error").textContent = strings.failed; return; }
+    errors.forEach(function (error) {
+      var root = String(error.field || "").split(/[.\[]/)[0];
+      var slot = root && form.querySelector('.field-error[data-field="' + CSS.escape(root) + '"]');
+      (slot || form.querySelector(".form-error")).textContent = error.message;
+    });
+  }
+
+  document.querySelectorAll("form.promo-form").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearErrors(form);
+      send("POST", "/api/v1/promotions", body(form)).then(function (result) {
+        if (result.ok) { window.location.reload(); } else { showErrors(form, result.data); }
+      }, function () { form.querySelector(".form-error").textContent = strings.offline; });
+    });
+  });
+
+  document.querySelectorAll("button.deactivate").forEach(function (button) {
+    button.addEventListener("click", function () {
+      if (!window.confirm(strings.confirmDeactivate)) { return; }
+      var listError = document.getElementById("list-error");
+      listError.textContent = "";
+      send("DELETE", "/api/v1/promotions/" + encodeURIComponent(button.dataset.code)).then(function (result) {
+        if (result.ok) { window.location.reload(); return; }
+        listError.textContent = (result.data.error && result.data.error.message) || strings.failed;
+      }, function () { listError.textContent = strings.offline; });
+    });
+  });
+}());
