@@ -51,13 +51,17 @@ def database_url(request):
 @pytest.fixture
 def app(sqlite_url):
     """Return an app on a fresh SQLite database."""
-    return databases.make_app(sqlite_url)
+    app = databases.make_app(sqlite_url)
+    yield app
+    databases.dispose(app)
 
 
 @pytest.fixture
 def any_app(database_url):
     """Return an app on SQLite, then on PostgreSQL (tests using it run on both)."""
-    return databases.make_app(database_url)
+    app = databases.make_app(database_url)
+    yield app
+    databases.dispose(app)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from tests.support.api import ApiClient, order_event
-from tests.support.databases import create_token, make_app
+from tests.support.databases import create_token, dispose, make_app
 
 INITIAL = 100
 ORDERS = 500
@@ -111,6 +111,7 @@ def test_500_single_unit_orders_from_4_processes_on_postgres_accept_exactly_100(
     assert statuses.count("accepted") == INITIAL
     assert statuses.count("waitlisted") == ORDERS - INITIAL
     assert _check_invariants(api, events, sorted(statuses))["stock"] == 0
+    dispose(app)
 
 
 @pytest.mark.slow
@@ -127,3 +128,4 @@ def test_mixed_quantities_from_4_processes_on_postgres_never_oversell(postgres_u
     product = api.get("/api/v1/products/FLASH").get_json()
     assert product["stock"] + product["reserved"] + product["sold"] == INITIAL
     assert product["reserved"] <= INITIAL and product["stock"] >= 0
+    dispose(app)

@@ -32,6 +32,13 @@ def make_app(url: str, **overrides):
     return create_app(config)
 
 
+def dispose(app) -> None:
+    """Close every pooled connection of app's engine (PostgreSQL allows only so many clients)."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 def migrate_to_head(url: str) -> None:
     """Apply every migration to the database at url."""
     from flask_migrate import upgrade

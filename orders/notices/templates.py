@@ -1,0 +1,154 @@
+"""Bilingual buyer notice texts: one small renderer per kind, pure (no Flask, no database).
+
+Every value that came from a buyer, a viewer or a platform (order ids, SKUs, coupon codes, reasons) is
+inserted as data: it is never used as a format string, control and bidi characters are stripped, and
+it is cut to a sane length. The result is plain text for a JSON channel; nothing here is HTML.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+Message = dict[str, str]
+Context = Mapping[str, Any]
+
+CENT = Decimal("0.01")
+TEXT_LIMIT = 120
+FINDING_LIMIT = 300
+
+
+def money(amount: Decimal | int | str) -> str:
+    """Return amount as ``¥1,234.50``: rounded half-up to the cent, thousands separated, sign in front."""
+    if isinstance(amount, float):
+        raise TypeError("money is Decimal, int or str, never float")
+    cents = Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
+    sign = "-" if cents < 0 else ""
+    return f"{sign}¥{abs(cents):,.2f}"
+
+
+def clean(value: Any, limit: int = TEXT_LIMIT) -> str:
+    """Return value as one line of text: control/format characters removed, spaces collapsed, cut to limit."""
+    text = "".join(" " if ch in "\r\n\t" else ch for ch in str(value))
+    # Cc/Cf covers NUL, escapes and bidi overrides that could make "A1" display as something else.
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _require(context: Context, kind: str, *keys: str) -> None:
+    missing = [key for key in keys if context.get(key) in (None, "", [], ())]
+    if missing:
+        raise ValueError(f"notice {kind!r} needs context keys {missing}")
+
+
+def _listing(values: Sequence[Any], sep: str) -> str:
+    return sep.join(clean(v) for v in values)
+
+
+def _bilingual(value: Mapping[str, Any], limit: int = TEXT_LIMIT) -> Message:
+    """Return the cleaned {"en","zh-CN"} pair of a bilingual mapping."""
+    return {"en": clean(value.get("en", ""), limit), "zh-CN": clean(value.get("zh-CN", ""), limit)}
+
+
+def _received(c: Context, oid: str) -> tuple[str, str]:
+    _require(c, "received", "total")
+    total = money(c["total"])
+    return (f"We have received your order {oid} ({total}) and will confirm it shortly.",
+            f"我们已收到您的订单 {oid}（{total}），稍后为您确认。")
+
+
+def _needs_info(c: Context, oid: str) -> tuple[str, str]:
+    _require(c, "needs_info", "findings")
+    asks = [_bilingual(f["message"], FINDING_LIMIT) for f in c["findings"]]
+    en_items = "".join(f"\n- {a['en']}" for a in asks)
+    zh_items = "".join(f"\n- {a['zh-CN']}" for a in asks)
+    return (f"Your order {oid} is on hold: we need a few details before we can ship it.{en_items}\n"
+            "Please reply with the details and we will continue.",
+            f"您的订单 {oid} 暂缓处理：发货前还需要您补充以下信息。{zh_items}\n请回复补充信息，我们会继续处理。")
+
+
+def _waitlisted(c: Context, oid: str) -> tuple[str, str]:
+    _require(c, "waitlisted", "skus")
+    return (f"Your order {oid} is on the waitlist because these items are out of stock right now: "
+            f"{_listing(c['skus'], ', ')}. We will tell you as soon as they are restocked.",
+            f"您的订单 {oid} 已进入候补：以下商品暂时缺货：{_listing(c['skus'], '、')}。补货后我们会第一时间通知您。")
+
+
+def _promoted(c: Context, oid: str) -> tuple[str, str]:
+    return (f"Good news: your order {oid} has left the waitlist. The items are back in stock and reserved for you.",
+            f"好消息：您的订单 {oid} 已从候补转为正式订单，商品已补货并为您保留。")
+
+
+def _promotion_applied(c: Context, oid: str) -> tuple[str, str]:
+    if c.get("promotions"):  # the review's shape: [{"code", "amount"}] per applied promotion
+        codes = [p["code"] for p in c["promotions"]]
+        saving = money(sum((Decimal(str(p["amount"])) for p in c["promotions"]), Decimal(0)))
+    else:
+        _require(c, "promotion_applied", "codes", "saving")
+        codes, saving = list(c["codes"]), money(c["saving"])
+    en = f"Promotion applied to your order {oid}: {_listing(codes, ', ')}. You save {saving}."
+    zh = f"您的订单 {oid} 已使用优惠：{_listing(codes, '、')}，共节省 {saving}。"
+    if c.get("total") is not None:
+        en, zh = en + f" New total: {money(c['total'])}.", zh + f"优惠后应付 {money(c['total'])}。"
+    return en, zh
+
+
+def _payment_failed(c: Context, oid: str) -> tuple[str, str]:
+    if c.get("amount") is None:
+        return (f"The payment for your order {oid} did not go through. Please pay again before the order expires.",
+                f"您的订单 {oid} 支付未成功，请在订单失效前重新支付。")
+    amount = money(c["amount"])
+    return (f"The payment of {amount} for your order {oid} did not go through. "
+            "Please pay again before the order expires.",
+            f"您的订单 {oid} 支付 {amount} 未成功，请在订单失效前重新支付。")
+
+
+def _expired(c: Context, oid: str) -> tuple[str, str]:
+    return (f"Your order {oid} has expired because it was not paid in time; the reserved items were released.",
+            f"您的订单 {oid} 因未按时支付已失效，为您保留的商品已释放。")
+
+
+def _with_reason(c: Context, en: str, zh: str) -> tuple[str, str]:
+    # Only a bilingual reason is shown: a plain string is an operator's or platform's note, not meant for the buyer.
+    if not isinstance(c.get("reason"), Mapping):
+        return en, zh
+    reason = _bilingual(c["reason"])
+    return f"{en} Reason: {reason['en']}", f"{zh}原因：{reason['zh-CN']}"
+
+
+def _rejected(c: Context, oid: str) -> tuple[str, str]:
+    return _with_reason(c, f"We are sorry, we could not accept your order {oid}.",
+                        f"很抱歉，我们无法受理您的订单 {oid}。")
+
+
+def _cancelled(c: Context, oid: str) -> tuple[str, str]:
+    return _with_reason(c, f"Your order {oid} has been cancelled.", f"您的订单 {oid} 已取消。")
+
+
+RENDERERS: Mapping[str, Callable[[Context, str], tuple[str, str]]] = {
+    "received": _received,
+    "needs_info": _needs_info,
+    "waitlisted": _waitlisted,
+    "promoted": _promoted,
+    "promotion_applied": _promotion_applied,
+    "payment_failed": _payment_failed,
+    "expired": _expired,
+    "rejected": _rejected,
+    "cancelled": _cancelled,
+}
+KINDS: tuple[str, ...] = tuple(RENDERERS)
+
+
+def render(kind: str, context: Context) -> Message:
+    """Return the ``{"en", "zh-CN"}`` message of a notice kind; ValueError for an unknown kind or missing context.
+
+    Every kind needs ``order_id``; see docs/notices.md for the other keys of each kind.
+    """
+    renderer = RENDERERS.get(kind)
+    if renderer is None:
+        raise ValueError(f"unknown notice kind {kind!r}; known: {', '.join(KINDS)}")
+    _require(context, kind, "order_id")
+    en, zh = renderer(context, clean(context["order_id"], 64))
+    return {"en": en, "zh-CN": zh}

@@ -1,0 +1,355 @@
+"""The buyer notice outbox on SQLite and PostgreSQL: queueing once, delivery, retries, leases and channels."""
+from __future__ import annotations
+
+import json
+import logging
+import random
+import threading
+import time
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import sqlalchemy as sa
+
+from app import background
+from app.auth.tokens import signature_valid
+from app.extensions import db
+from live.models import Broadcast
+from orders.audit.findings import finding
+from orders.models import Order
+from orders.notices import events
+from orders.notices.channels import DeliveryError, LogChannel, WebhookChannel, channel_from_config
+from orders.notices.jobs import deliver_job, register_notice_jobs
+from orders.notices.models import BuyerNotice
+from orders.notices.service import LEASE, MAX_ATTEMPTS, deliver_due, notices_for_order, queue_notice
+
+T0 = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+SECRET = "notice-secret"
+
+
+class Receiver:
+    """A real HTTP endpoint on 127.0.0.1 that checks signatures and fails the first `fail_first` requests."""
+
+    def __init__(self) -> None:
+        self.fail_first = 0
+        self.lock = threading.Lock()
+        self.received: list[tuple[bool, bytes]] = []
+        self.url = ""
+
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                valid = signature_valid(self.headers.get("X-LiveDesk-Signature"), body, [SECRET], time.time(), 300)
+                with receiver.lock:
+                    receiver.received.append((valid, body))
+                    n = len(receiver.received)
+                status = 401 if not valid else 500 if n <= receiver.fail_first else 200
+                reply = b"boom" if status == 500 else b""
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        return Handler
+
+    def ids(self) -> Counter:
+        """Return how often each notice id arrived with a valid signature."""
+        return Counter(json.loads(body)["id"] for valid, body in self.received if valid)
+
+
+@pytest.fixture
+def receiver():
+    recv = Receiver()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), recv.handler())
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    recv.url = f"http://127.0.0.1:{server.server_address[1]}/notices"
+    yield recv
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture
+def ctx(any_app):
+    with any_app.app_context():
+        yield db.session
+
+
+def make_order(session, order_id: str = "O-1") -> Order:
+    broadcast = session.scalar(sa.select(Broadcast)) or Broadcast(title="Live", platform="douyin")
+    order = Order(order_id=order_id, source="in_stream", buyer_id=f"buyer-{order_id}",
+                  total=Decimal("1234.50"), placed_at=T0)
+    session.add(broadcast)
+    session.flush()
+    order.broadcast_id = broadcast.id
+    session.add(order)
+    session.commit()
+    return order
+
+
+def notice(session, notice_id: int) -> BuyerNotice:
+    session.expire_all()
+    return session.get(BuyerNotice, notice_id)
+
+
+def test_queued_notice_is_pending_bilingual_and_due_now(ctx):
+    order = make_order(ctx)
+    row = queue_notice(ctx, order, "waitlisted", {"skus": ["TEA"]}, now=T0)
+    ctx.commit()
+    row = notice(ctx, row.id)
+    assert (row.status, row.attempts, row.next_attempt_at, row.channel) == ("pending", 0, T0, None)
+    assert row.message["zh-CN"].startswith("您的订单 O-1 已进入候补")
+    assert row.payload["message"] == row.message
+    assert (row.payload["kind"], row.payload["order_id"], row.payload["buyer_id"]) == ("waitlisted", "O-1", "buyer-O-1")
+    assert row.payload["data"] == {"order_id": "O-1", "skus": ["TEA"]}
+
+
+def test_same_event_is_queued_once_and_a_new_dedupe_key_queues_again(ctx):
+    order = make_order(ctx)
+    assert queue_notice(ctx, order, "payment_failed", {"amount": Decimal("9")}, dedupe="evt-1") is not None
+    assert queue_notice(ctx, order, "payment_failed", {"amount": Decimal("9")}, dedupe="evt-1") is None
+    assert queue_notice(ctx, order, "payment_failed", {"amount": Decimal("9")}, dedupe="evt-2") is not None
+    assert queue_notice(ctx, order, "payment_failed", dedupe="x" * 300) is not None
+    assert queue_notice(ctx, order, "payment_failed", dedupe="x" * 300) is None
+    ctx.commit()
+    assert ctx.scalar(sa.select(sa.func.count()).select_from(BuyerNotice)) == 3
+
+
+def test_unknown_kind_is_refused_before_anything_is_stored(ctx):
+    order = make_order(ctx)
+    with pytest.raises(ValueError):
+        queue_notice(ctx, order, "shipped")
+    assert ctx.scalar(sa.select(sa.func.count()).select_from(BuyerNotice)) == 0
+
+
+def test_concurrent_queueing_of_one_event_stores_one_notice(any_app, ctx):
+    order_pk = make_order(ctx).id
+    ctx.commit()  # reading the id began a transaction; on SQLite that holds the write lock
+    barrier, results = threading.Barrier(6), []
+
+    def queue():
+        with any_app.app_context():
+            order = db.session.get(Order, order_pk)
+            db.session.commit()  # waiting at the barrier inside a transaction would hold SQLite's lock
+            barrier.wait(timeout=30)
+            results.append(queue_notice(db.session, order, "expired") is not None)
+            db.session.commit()
+
+    threads = [threading.Thread(target=queue) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False] * 5 + [True]
+    assert ctx.scalar(sa.select(sa.func.count()).select_from(BuyerNotice)) == 1
+
+
+def test_log_channel_sends_one_line_and_marks_the_notice_sent(ctx, caplog):
+    order = make_order(ctx)
+    row_id = queue_notice(ctx, order, "waitlisted", {"skus": ["A1\nforged line"]}, now=T0).id
+    ctx.commit()
+    with caplog.at_level(logging.INFO, logger="livedesk.notices"):
+        counts = deliver_due(ctx, LogChannel(), T0)
+    assert counts == {"sent": 1, "retrying": 0, "failed": 0, "skipped": 0}
+    row = notice(ctx, row_id)
+    assert (row.status, row.attempts, row.sent_at, row.channel) == ("sent", 1, T0, "log")
+    [line] = [r.getMessage() for r in caplog.records if r.name == "livedesk.notices"]
+    assert "\n" not in line and '"order_id":"O-1"' in line
+    assert deliver_due(ctx, LogChannel(), T0 + timedelta(hours=1))["sent"] == 0
+
+
+def test_webhook_is_retried_with_growing_backoff_and_ends_sent_after_3_attempts(ctx, receiver):
+    receiver.fail_first = 2
+    channel, rng = WebhookChannel(receiver.url, SECRET), random.Random(7)
+    row_id = queue_notice(ctx, make_order(ctx), "promoted", now=T0).id
+    ctx.commit()
+
+    assert deliver_due(ctx, channel, T0, rng=rng)["retrying"] == 1
+    first = notice(ctx, row_id)
+    first_retry, first_error = first.next_attempt_at, first.last_error
+    assert first.attempts == 1 and timedelta(seconds=2) <= first_retry - T0 <= timedelta(seconds=2.2)
+    assert first_error == "DeliveryError: HTTP 500: boom"
+    assert deliver_due(ctx, channel, first_retry - timedelta(milliseconds=1), rng=rng)["retrying"] == 0
+
+    assert deliver_due(ctx, channel, first_retry, rng=rng)["retrying"] == 1
+    second_retry = notice(ctx, row_id).next_attempt_at
+    assert second_retry - first_retry > first_retry - T0
+    assert timedelta(seconds=4) <= second_retry - first_retry <= timedelta(seconds=4.4)
+
+    assert deliver_due(ctx, channel, second_retry, rng=rng)["sent"] == 1
+    row = notice(ctx, row_id)
+    assert (row.status, row.attempts, row.sent_at, row.last_error) == ("sent", 3, second_retry, None)
+    assert [valid for valid, _ in receiver.received] == [True, True, True]
+    assert list(receiver.ids().values()) == [3]
+
+
+def test_a_notice_that_always_fails_is_given_up_after_max_attempts(ctx, receiver):
+    receiver.fail_first = 1000
+    channel, now = WebhookChannel(receiver.url, SECRET), T0
+    row_id = queue_notice(ctx, make_order(ctx), "expired", now=T0).id
+    ctx.commit()
+    outcomes = []
+    for _ in range(MAX_ATTEMPTS):
+        counts = deliver_due(ctx, channel, now, rng=random.Random(1))
+        outcomes.append("failed" if counts["failed"] else "retrying")
+        now = notice(ctx, row_id).next_attempt_at
+    assert outcomes == ["retrying"] * (MAX_ATTEMPTS - 1) + ["failed"]
+    row = notice(ctx, row_id)
+    assert (row.status, row.attempts, row.sent_at) == ("failed", MAX_ATTEMPTS, None)
+    assert "HTTP 500" in row.last_error
+    assert deliver_due(ctx, channel, T0 + timedelta(days=1)) == {"sent": 0, "retrying": 0, "failed": 0, "skipped": 0}
+    assert len(receiver.received) == MAX_ATTEMPTS
+
+
+def test_a_receiver_refusing_the_signature_is_a_failure(receiver):
+    with pytest.raises(DeliveryError, match="HTTP 401"):
+        WebhookChannel(receiver.url, "not-the-secret").send({"id": "n-1"})
+    assert receiver.received[0][0] is False
+
+
+def test_a_worker_dying_mid_send_leaves_the_notice_leased_then_sent_again(ctx):
+    class Crash(BaseException):
+        pass
+
+    class Crashing:
+        name = "log"
+
+        def send(self, notice_payload: dict) -> None:
+            raise Crash()
+
+    row_id = queue_notice(ctx, make_order(ctx), "received", {"total": Decimal("5")}, now=T0).id
+    ctx.commit()
+    with pytest.raises(Crash):
+        deliver_due(ctx, Crashing(), T0)
+    ctx.rollback()
+    assert deliver_due(ctx, LogChannel(), T0 + LEASE - timedelta(seconds=1))["sent"] == 0
+    assert deliver_due(ctx, LogChannel(), T0 + LEASE)["sent"] == 1
+    assert notice(ctx, row_id).attempts == 2
+
+
+def test_two_workers_at_once_send_each_notice_exactly_once(any_app, ctx, receiver):
+    order = make_order(ctx)
+    ids = [queue_notice(ctx, order, "payment_failed", dedupe=f"evt-{i}", now=T0).id for i in range(20)]
+    ctx.commit()
+    barrier, totals = threading.Barrier(2), []
+
+    def work():
+        with any_app.app_context():
+            barrier.wait(timeout=30)
+            totals.append(deliver_due(db.session, WebhookChannel(receiver.url, SECRET), T0))
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(t["sent"] for t in totals) == 20
+    assert sum(t["retrying"] + t["failed"] for t in totals) == 0
+    assert len(receiver.received) == 20 and set(receiver.ids().values()) == {1}
+    assert {notice(ctx, i).status for i in ids} == {"sent"}
+
+
+def test_notices_for_order_lists_what_the_order_page_shows(ctx):
+    order = make_order(ctx)
+    queue_notice(ctx, order, "received", {"total": order.total}, now=T0)
+    queue_notice(ctx, order, "expired", now=T0 + timedelta(minutes=1))
+    ctx.commit()
+    deliver_due(ctx, LogChannel(), T0)
+    listed = notices_for_order(ctx, order.id)
+    assert [(n["kind"], n["status"], n["attempts"]) for n in listed] == [("received", "sent", 1), ("expired", "pending", 0)]
+    assert listed[0]["message"]["en"].startswith("We have received your order O-1 (¥1,234.50)")
+    assert (listed[0]["created_at"], listed[0]["sent_at"], listed[0]["last_error"]) == (T0.isoformat(), T0.isoformat(), None)
+    assert listed[1]["next_attempt_at"] == (T0 + timedelta(minutes=1)).isoformat()
+
+
+def test_needs_info_asks_only_for_what_the_buyer_can_supply_and_only_once(ctx):
+    order = make_order(ctx)
+    found = [
+        finding("phone_missing", "Please tell us a phone number.", "请补充手机号。", "buyer.phone"),
+        finding("sku_unknown", "SKU X is not in the catalogue.", "商品编码 X 不在商品库中。", "items[0].sku"),
+        finding("coupon_refused", "Coupon refused.", "优惠券不可用。"),
+    ]
+    row = events.notify_needs_info(ctx, order, found)
+    assert [f["code"] for f in row.payload["data"]["findings"]] == ["phone_missing"]
+    assert "请补充手机号。" in row.message["zh-CN"] and "SKU X" not in row.message["en"]
+    assert events.notify_needs_info(ctx, order, [f.to_dict() for f in found]) is None
+    assert events.notify_needs_info(ctx, order, found[1:]) is None
+
+
+def test_event_helpers_queue_each_kind_once_per_event(ctx):
+    order = make_order(ctx)
+    assert events.notify_waitlisted(ctx, order, ["B", "A"]) is not None
+    assert events.notify_waitlisted(ctx, order, ["A", "B", "A"]) is None
+    assert events.notify_payment_failed(ctx, order, "pay-1", Decimal("99")).message["en"].startswith(
+        "The payment of ¥99.00")
+    assert events.notify_payment_failed(ctx, order, "pay-2") is not None
+    for notify in (events.notify_received, events.notify_promoted, events.notify_expired,
+                   events.notify_rejected, events.notify_cancelled):
+        assert notify(ctx, order) is not None and notify(ctx, order) is None
+    assert events.notify_promotion_applied(ctx, order, ["NEW5"], Decimal("5")) is not None
+    ctx.commit()
+    kinds = Counter(n["kind"] for n in notices_for_order(ctx, order.id))
+    assert kinds == {"waitlisted": 1, "payment_failed": 2, "received": 1, "promoted": 1, "expired": 1,
+                     "rejected": 1, "cancelled": 1, "promotion_applied": 1}
+
+
+@pytest.mark.parametrize("config, env, expected", [
+    ({}, {}, "log"),
+    ({"NOTICE_CHANNEL": "webhook", "NOTICE_WEBHOOK_URL": "https://example.test/n", "NOTICE_WEBHOOK_SECRET": "s"},
+     {}, "webhook"),
+    ({}, {"NOTICE_CHANNEL": "webhook", "NOTICE_WEBHOOK_URL": "http://x.test/n", "NOTICE_WEBHOOK_SECRET": "s"},
+     "webhook"),
+])
+def test_channel_comes_from_config_then_environment(monkeypatch, config, env, expected):
+    for key in ("NOTICE_CHANNEL", "NOTICE_WEBHOOK_URL", "NOTICE_WEBHOOK_SECRET"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert channel_from_config(config).name == expected
+
+
+@pytest.mark.parametrize("config", [
+    {"NOTICE_CHANNEL": "sms"},
+    {"NOTICE_CHANNEL": "webhook", "NOTICE_WEBHOOK_SECRET": "s"},
+    {"NOTICE_CHANNEL": "webhook", "NOTICE_WEBHOOK_URL": "https://example.test/n"},
+    {"NOTICE_CHANNEL": "webhook", "NOTICE_WEBHOOK_URL": "file:///etc/passwd", "NOTICE_WEBHOOK_SECRET": "s"},
+])
+def test_misconfigured_channel_is_a_value_error(monkeypatch, config):
+    for key in ("NOTICE_CHANNEL", "NOTICE_WEBHOOK_URL", "NOTICE_WEBHOOK_SECRET"):
+        monkeypatch.delenv(key, raising=False)
+    with pytest.raises(ValueError):
+        channel_from_config(config)
+
+
+def test_background_job_delivers_through_the_configured_webhook(any_app, ctx, receiver):
+    register_notice_jobs()
+    assert [job.seconds for job in background.jobs() if job.name == "notices"] == [2]
+    any_app.config.update(NOTICE_CHANNEL="webhook", NOTICE_WEBHOOK_URL=receiver.url, NOTICE_WEBHOOK_SECRET=SECRET)
+    queue_notice(ctx, make_order(ctx), "promoted")
+    ctx.commit()
+    assert deliver_job(any_app)["sent"] == 1
+    assert [valid for valid, _ in receiver.received] == [True]
+
+
+def test_notices_deliver_command_sends_due_notices_once(any_app, ctx):
+    queue_notice(ctx, make_order(ctx), "promoted")
+    ctx.commit()
+    result = any_app.test_cli_runner().invoke(args=["notices-deliver", "--once"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "sent 1, retrying 0, failed 0, skipped 0"
+
+
+def test_notices_deliver_command_reports_a_misconfigured_channel(any_app):
+    any_app.config["NOTICE_CHANNEL"] = "carrier-pigeon"
+    result = any_app.test_cli_runner().invoke(args=["notices-deliver", "--once"])
+    assert result.exit_code != 0 and "NOTICE_CHANNEL must be" in result.output
