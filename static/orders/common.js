@@ -1,0 +1,84 @@
+// Shared by the back-office pages: JSON calls with the CSRF header, DOM building with textContent only,
+// and the reason dialog. Every API message (it may quote buyer text) is shown as text, never as HTML.
+(function (global) {
+  "use strict";
+  var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
+
+  function send(method, path, body) {
+    var options = {method: method, credentials: "same-origin",
+                   headers: {"X-CSRFToken": csrf, "Accept": "application/json"}};
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    return fetch(path, options).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return {ok: response.ok, status: response.status, data: data};
+      });
+    });
+  }
+
+  function el(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    if (cls) { node.className = cls; }
+    return node;
+  }
+
+  // Fills "{name}" slots of a translated string; the values end up in textContent, so they stay text.
+  function format(template, values) {
+    return String(template).replace(/\{(\w+)\}/g, function (all, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : all;
+    });
+  }
+
+  function errorOf(result, fallback) {
+    var error = result && result.data && result.data.error;
+    return error || {message: fallback};
+  }
+
+  // Shows error.message next to the control whose data-field equals error.field, else in the form's slot.
+  function showError(form, error) {
+    var slot = error.field && form.querySelector('.field-error[data-field="' + CSS.escape(error.field) + '"]');
+    (slot || form.querySelector(".form-error")).textContent = error.message || "";
+  }
+
+  function clearErrors(form) {
+    form.querySelectorAll(".field-error, .form-error").forEach(function (node) { node.textContent = ""; });
+  }
+
+  // Resolves with the trimmed reason, or null when the user cancels (Escape or Cancel).
+  function askReason(title, requiredText) {
+    var dialog = document.getElementById("reason-dialog");
+    var form = dialog.querySelector("form");
+    var input = dialog.querySelector("input[name=reason]");
+    dialog.querySelector(".dialog-title").textContent = title;
+    input.value = "";
+    clearErrors(form);
+    return new Promise(function (resolve) {
+      var cancel = dialog.querySelector(".dialog-cancel");
+      function finish(value) {
+        form.removeEventListener("submit", onSubmit);
+        dialog.removeEventListener("close", onClose);
+        cancel.removeEventListener("click", onClose);
+        if (dialog.open) { dialog.close(); }
+        resolve(value);
+      }
+      function onSubmit(event) {
+        event.preventDefault();
+        var reason = input.value.trim();
+        if (!reason) { showError(form, {field: "reason", message: requiredText}); input.focus(); return; }
+        finish(reason);
+      }
+      function onClose() { finish(null); }
+      form.addEventListener("submit", onSubmit);
+      dialog.addEventListener("close", onClose);
+      cancel.addEventListener("click", onClose);
+      dialog.showModal();
+      input.focus();
+    });
+  }
+
+  global.Backoffice = {send: send, el: el, format: format, errorOf: errorOf, showError: showError,
+                       clearErrors: clearErrors, askReason: askReason};
+})(window);

@@ -1,0 +1,263 @@
+// Audit queue: fetches /api/v1/audit/queue with the filters, renders the rows (textContent only), ticks the
+// SLA timers and refetches when a pushed order change arrives on /live. Actions and keys: queue_actions.js.
+(function () {
+  "use strict";
+  var B = window.Backoffice, el = B.el;
+  var config = JSON.parse(document.getElementById("config").textContent);
+  var S = config.strings;
+  var root = document.getElementById("audit");
+  var tbody = document.getElementById("queue");
+  var filters = document.getElementById("filters");
+  var FILTERS = ["broadcast_id", "code", "min_age"];
+  var state = {orders: [], fetchedAt: Date.now(), selected: null, checked: new Set(), busy: false, pending: false,
+               errors: {}};  // order id -> the API's answer to the last failed action, kept across refetches
+  var socket = null, joined = new Set(), refreshTimer = null, retryTimer = null, loads = 0;
+
+  function params() {
+    var out = new URLSearchParams();
+    FILTERS.forEach(function (name) {
+      var value = filters.elements[name].value.trim();
+      if (value && value !== "0") { out.set(name, value); }
+    });
+    return out;
+  }
+
+  function money(value) { return "¥" + (value || "0.00"); }
+
+  function message(finding) {
+    var text = finding.message || {};
+    return text[config.lang] || text.en || finding.code;
+  }
+
+  function duration(seconds) {
+    var s = Math.max(0, Math.floor(seconds)), h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
+    var mm = h ? String(m).padStart(2, "0") : String(m);
+    return (h ? h + ":" : "") + mm + ":" + String(s % 60).padStart(2, "0");
+  }
+
+  function claimText(order) {
+    if (order.claimed_by === null || order.claimed_by === undefined) { return S.unclaimed; }
+    if (order.claimed_by === config.me) { return S.claimedByYou; }
+    return B.format(S.claimedBy, {name: config.users[String(order.claimed_by)] || "#" + order.claimed_by});
+  }
+
+  function button(action, text, extra) {
+    var node = el("button", text, "small-button " + action);
+    node.type = "button";
+    node.dataset.action = action;
+    Object.keys(extra || {}).forEach(function (key) { node.dataset[key] = extra[key]; });
+    return node;
+  }
+
+  function findingsCell(order) {
+    var list = el("ul", null, "findings");
+    (order.findings || []).forEach(function (finding) {
+      var li = el("li", null, "finding " + finding.severity);
+      li.appendChild(el("span", finding.code, "code mono"));
+      li.appendChild(el("span", message(finding), "message"));
+      if (finding.override) {
+        li.appendChild(el("span", S.overridden + " · " + finding.override.by, "muted small"));
+      } else {
+        li.appendChild(button("override", S.override, {code: finding.code}));
+      }
+      list.appendChild(li);
+    });
+    var td = el("td");
+    td.appendChild(list);
+    return td;
+  }
+
+  function orderRow(order) {
+    var tr = el("tr", null, "order-row");
+    tr.dataset.orderId = order.order_id;
+    var check = el("input", null, "row-check");
+    check.type = "checkbox";
+    check.checked = state.checked.has(order.order_id);
+    check.setAttribute("aria-label", order.order_id);
+    var checkCell = el("td");
+    checkCell.appendChild(check);
+    tr.appendChild(checkCell);
+    var link = el("a", order.order_id, "mono");
+    link.href = "/orders/" + encodeURIComponent(order.order_id);
+    var idCell = el("td");
+    idCell.appendChild(link);
+    tr.appendChild(idCell);
+    tr.appendChild(el("td", "#" + order.broadcast_id + " " + (config.titles[String(order.broadcast_id)] || "")));
+    var buyer = order.buyer || {}, addr = buyer.address || {};
+    var who = el("td", null, "buyer");
+    who.appendChild(el("div", buyer.name || "—"));
+    who.appendChild(el("div", buyer.phone || "—", "mono small"));
+    who.appendChild(el("div", [addr.province, addr.city, addr.district, addr.detail].filter(Boolean).join(" "), "muted small"));
+    tr.appendChild(who);
+    tr.appendChild(el("td", (order.items || []).map(function (i) { return i.sku + " ×" + i.qty; }).join(", ")));
+    tr.appendChild(el("td", money(order.total), "num"));
+    tr.appendChild(findingsCell(order));
+    var timer = el("span", duration(order.age_seconds), "timer");
+    timer.dataset.age = order.age_seconds;
+    timer.dataset.sla = order.sla_seconds;
+    var timerCell = el("td", null, "num");
+    timerCell.appendChild(timer);
+    tr.appendChild(timerCell);
+    tr.appendChild(el("td", claimText(order), "claim small" + (order.claimed_by === config.me ? " mine" : "")));
+    var actions = el("td", null, "actions");
+    var mine = order.claimed_by === config.me;
+    actions.appendChild(button(mine ? "release" : "claim", mine ? S.release : S.claim));
+    ["approve", "reject", "hold", "edit"].forEach(function (name) { actions.appendChild(button(name, S[name])); });
+    actions.appendChild(el("div", state.errors[order.order_id], "row-error form-error"));
+    tr.appendChild(actions);
+    return tr;
+  }
+
+  function tick() {
+    var elapsed = (Date.now() - state.fetchedAt) / 1000;
+    tbody.querySelectorAll(".timer").forEach(function (timer) {
+      var age = Number(timer.dataset.age) + elapsed;
+      timer.textContent = duration(age);
+      var late = age > Number(timer.dataset.sla);
+      timer.classList.toggle("late", late);
+      timer.closest("tr").classList.toggle("late", late);
+    });
+  }
+
+  function showHeldPerBroadcast() {
+    var counts = new Map();
+    state.orders.forEach(function (o) { counts.set(o.broadcast_id, (counts.get(o.broadcast_id) || 0) + 1); });
+    var parts = [];
+    counts.forEach(function (n, id) {
+      parts.push("#" + id + " " + (config.titles[String(id)] || "") + ": " + B.format(S.heldCount, {n: n}));
+    });
+    document.getElementById("held-per-broadcast").textContent = parts.join(" · ");
+  }
+
+  function render() {
+    var previous = state.selected ? Array.prototype.findIndex.call(tbody.rows, function (row) {
+      return row.dataset.orderId === state.selected;
+    }) : -1;
+    var ids = new Set(state.orders.map(function (o) { return o.order_id; }));
+    state.checked.forEach(function (id) { if (!ids.has(id)) { state.checked.delete(id); } });
+    tbody.replaceChildren.apply(tbody, state.orders.map(orderRow));
+    if (state.selected && !ids.has(state.selected)) {
+      // The selected order left the queue: the next one (now at its place) is selected.
+      var next = state.orders[Math.min(previous, state.orders.length - 1)];
+      state.selected = previous >= 0 && next ? next.order_id : null;
+    }
+    select(state.selected, false);
+    document.getElementById("queue-count").textContent = state.orders.length;
+    document.getElementById("queue-empty").hidden = state.orders.length > 0;
+    document.getElementById("checked-count").textContent = state.checked.size ? B.format(S.checkedCount, {n: state.checked.size}) : "";
+    document.getElementById("check-all").checked = state.orders.length > 0 && state.checked.size === state.orders.length;
+    showHeldPerBroadcast();
+    tick();
+    root.dataset.loaded = "true";
+  }
+
+  function select(orderId, scroll) {
+    state.selected = orderId;
+    Array.prototype.forEach.call(tbody.rows, function (row) {
+      var on = row.dataset.orderId === orderId;
+      row.classList.toggle("selected", on);
+      row.setAttribute("aria-selected", on ? "true" : "false");
+      if (on && scroll) { row.scrollIntoView({block: "nearest"}); }
+    });
+  }
+
+  function load() {
+    clearTimeout(retryTimer);
+    var ticket = ++loads;
+    var errorSlot = document.getElementById("queue-error");
+    return B.send("GET", "/api/v1/audit/queue?" + params()).then(function (result) {
+      if (ticket !== loads) { return; }  // a later request is under way; its answer is the fresher one
+      if (result.status === 400) { errorSlot.textContent = B.errorOf(result, S.failed).message; return; }  // a bad filter
+      if (!result.ok) { throw new Error("queue " + result.status); }
+      errorSlot.textContent = "";
+      state.orders = result.data.orders;
+      state.fetchedAt = Date.now();
+      if (state.busy) { state.pending = true; } else { render(); }
+      joinAll();
+    }).catch(function () {
+      errorSlot.textContent = S.loadFailed;
+      retryTimer = setTimeout(load, 3000);
+    });
+  }
+
+  // Changes arrive in bursts (a flash sale): at most one refetch per 300 ms, and one always follows the last change.
+  function refreshSoon() {
+    if (refreshTimer) { return; }
+    refreshTimer = setTimeout(function () { refreshTimer = null; load(); }, 300);
+  }
+
+  // Only a held order, or one the queue shows (it may have just left), can change the queue.
+  function onOrderPush(payload) {
+    var order = payload && payload.order;
+    if (!order || order.status === "held" || state.orders.some(function (o) { return o.order_id === order.order_id; })) {
+      refreshSoon();
+    }
+  }
+
+  function setBusy(busy) {
+    state.busy = busy;
+    if (!busy && state.pending) { state.pending = false; render(); }
+  }
+
+  function setState(name) {
+    var node = document.getElementById("connection");
+    node.className = "conn " + name;
+    node.textContent = S[name] || name;
+    root.dataset.connection = name;
+  }
+
+  function joinAll() {
+    if (!socket || !socket.connected) { return; }
+    var wanted = new Set(config.live);
+    state.orders.forEach(function (o) { wanted.add(o.broadcast_id); });
+    wanted.forEach(function (id) {
+      if (joined.has(id)) { return; }
+      joined.add(id);
+      socket.emit("join", {broadcast_id: id}, function (ack) {
+        if (!ack || !ack.ok) { joined.delete(id); setState("refused"); }
+      });
+    });
+  }
+
+  function connect() {
+    if (!window.io) { setState("disconnected"); return; }
+    socket = window.io("/live", {transports: ["websocket", "polling"], reconnectionDelayMax: 5000});
+    socket.on("connect", function () {
+      joined.clear();
+      setState("connected");
+      joinAll();
+      refreshSoon();  // whatever changed while we were away
+    });
+    socket.on("disconnect", function () { setState("disconnected"); });
+    socket.on("connect_error", function (err) {
+      setState(err && err.message === "unauthorized" ? "refused" : "disconnected");
+    });
+    socket.on("order.created", onOrderPush);
+    socket.on("order.updated", onOrderPush);
+  }
+
+  function applyFilters() {
+    var query = params().toString();
+    history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+    document.getElementById("csv-link").href = "/audit/queue.csv" + (query ? "?" + query : "");
+    var broadcastId = filters.elements.broadcast_id.value;
+    var policy = document.getElementById("policy-link");
+    policy.hidden = !broadcastId;
+    if (broadcastId) { policy.href = "/broadcasts/" + encodeURIComponent(broadcastId) + "/audit-policy"; }
+    refreshSoon();
+  }
+
+  filters.addEventListener("change", applyFilters);
+  filters.elements.min_age.addEventListener("input", applyFilters);
+  filters.addEventListener("submit", function (event) { event.preventDefault(); applyFilters(); });
+
+  window.AuditQueue = {
+    config: config, strings: S, state: state, tbody: tbody, load: load, render: render, select: select, setBusy: setBusy,
+    order: function (orderId) {
+      return state.orders.find(function (o) { return o.order_id === orderId; }) || null;
+    }
+  };
+  setInterval(tick, 1000);
+  load();
+  connect();
+})();

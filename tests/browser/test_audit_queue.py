@@ -1,0 +1,192 @@
+"""An auditor works the held queue in a real Chromium against a real server: keys, live rows, SLA, bulk, edits."""
+from __future__ import annotations
+
+import pytest
+import requests
+
+from tests.browser.conftest import screenshot
+from tests.support.api import order_event
+from tests.support.databases import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+class Platform:
+    """The v1 API of a running server as a platform adapter (bearer token) uses it."""
+
+    def __init__(self, base: str, token: str):
+        self.base, self.session = base, requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def call(self, method: str, path: str, body: dict | None = None) -> dict:
+        """Send body to path and return the JSON answer (any error fails the test)."""
+        response = self.session.request(method, self.base + path, json=body, timeout=10)
+        assert response.status_code in (200, 201), response.text
+        return response.json()
+
+    def broadcast(self) -> int:
+        """Return the id of a live broadcast selling TEA (¥80, 100 units)."""
+        self.call("POST", "/api/v1/products", {"sku": "TEA", "name": "龙井 (Longjing tea)", "price": "80.00", "stock": 100})
+        broadcast_id = self.call("POST", "/api/v1/broadcasts", {"title": "Spring tea live", "platform": "douyin"})["id"]
+        self.call("POST", f"/api/v1/broadcasts/{broadcast_id}/start", {})
+        self.call("POST", f"/api/v1/broadcasts/{broadcast_id}/products", {"sku": "TEA"})
+        return broadcast_id
+
+    def held_order(self, broadcast_id: int, order_id: str, coupon_codes: tuple[str, ...] = (), **buyer) -> None:
+        """Post an order without a phone number, which the audit holds for a person."""
+        event = order_event("TEA", 1, order_id=order_id, unit_price="80.00", coupon_codes=list(coupon_codes))
+        event["buyer"].update({"phone": None} | buyer)
+        result = self.call("POST", f"/api/v1/broadcasts/{broadcast_id}/events", {"events": [event]})["results"][0]
+        assert result["order"]["status"] == "held", result
+
+    def order(self, order_id: str) -> dict:
+        """Return the order with its history."""
+        return self.call("GET", f"/api/v1/orders/{order_id}")
+
+
+@pytest.fixture
+def platform(live_server) -> Platform:
+    """Return the platform client of the live server."""
+    server, token = live_server
+    return Platform(server.url, token)
+
+
+def open_queue(page, base: str) -> None:
+    """Log in as the auditor and open the audit queue once it is loaded and live."""
+    page.goto(base + "/login")
+    page.fill("#username", "auditor")
+    page.fill("#password", PASSWORD)
+    page.click("#submit")
+    page.wait_for_url(base + "/")
+    page.click("text=Audit queue")
+    page.wait_for_selector("#audit[data-loaded=true][data-connection=connected]")
+
+
+def row(order_id: str) -> str:
+    """Return the selector of an order's row in the queue."""
+    return f'#queue tr[data-order-id="{order_id}"]'
+
+
+def test_auditor_approves_the_selected_order_from_the_keyboard_and_it_leaves_the_queue(live_server, platform, page):
+    server, _token = live_server
+    broadcast_id = platform.broadcast()
+    platform.held_order(broadcast_id, "KEY-1")
+    open_queue(page, server.url)
+    assert "phone" in page.inner_text(row("KEY-1")).lower()
+
+    platform.call("POST", "/api/v1/promotions", {"code": "SAVE20", "kind": "coupon", "coupon_type": "fixed",
+                                                 "value": "20", "min_spend": "200"})
+    platform.held_order(broadcast_id, "KEY-2", coupon_codes=("SAVE20",))  # arrives while the page is open
+    page.wait_for_selector(row("KEY-2"))
+    assert page.eval_on_selector_all("#queue tr", "rows => rows.map(r => r.dataset.orderId)") == ["KEY-1", "KEY-2"]
+
+    page.focus("input[name=min_age]")
+    page.keyboard.type("ja")  # typing in a field is not a shortcut
+    assert page.query_selector("dialog[open]") is None and page.query_selector("#queue tr.selected") is None
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("?")
+    page.wait_for_selector("#shortcuts-dialog[open]")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#shortcuts-dialog:not([open])", state="attached")
+
+    page.keyboard.press("j")
+    assert page.get_attribute(row("KEY-1"), "aria-selected") == "true"
+    page.keyboard.press("a")
+    page.wait_for_selector("#reason-dialog[open]")
+    page.keyboard.type("buyer phoned, address checked")  # letters that are shortcuts must not fire here
+    page.keyboard.press("Enter")
+    page.wait_for_selector(row("KEY-1"), state="detached")
+
+    assert page.get_attribute(row("KEY-2"), "aria-selected") == "true"
+    order = platform.order("KEY-1")
+    assert order["status"] == "accepted"
+    assert (order["history"][-1]["actor"], order["history"][-1]["reason"]) == ("auditor", "buyer phoned, address checked")
+    assert platform.order("KEY-2")["status"] == "held"
+
+    page.click('a:has-text("KEY-2")')
+    page.wait_for_selector('#order[data-status="held"]')
+    assert "phone_missing" in page.inner_text("#findings")
+    assert "SAVE20: min spend ¥200 not met (¥80)" in page.inner_text("#promotions")
+    assert "UTC" not in page.inner_text("#history")  # times are shown in the viewer's zone
+    screenshot(page, "order-page")
+    assert page.errors == [] and page.dialogs == []
+
+
+def test_the_sla_timer_turns_red_past_the_policy_sla(live_server, platform, page):
+    server, _token = live_server
+    broadcast_id = platform.broadcast()
+    for n, name in enumerate(["王小明", "Li Lei", '=HYPERLINK("x")']):
+        platform.held_order(broadcast_id, f"SLA-{n}", name=name)
+    open_queue(page, server.url)
+    page.goto(f"{server.url}/broadcasts/{broadcast_id}/audit-policy")
+    page.fill("input[name=sla_seconds]", "0")
+    page.click("#policy-form button[type=submit]")
+    error = page.wait_for_selector('#policy-form .field-error[data-field="sla_seconds"]:not(:empty)')
+    assert "at least 1" in error.inner_text()
+    page.fill("input[name=sla_seconds]", "1")
+    page.click("#policy-form button[type=submit]")
+    page.wait_for_selector("#policy-saved:has-text('Saved.')")
+    screenshot(page, "audit-policy")
+
+    page.goto(f"{server.url}/audit?broadcast_id={broadcast_id}")
+    page.wait_for_selector("#audit[data-loaded=true][data-connection=connected]")
+    page.wait_for_selector(row("SLA-0") + " .timer.late", timeout=5000)
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("c")
+    page.wait_for_selector(row("SLA-1") + " td.claim.mine")
+    assert page.inner_text(row("SLA-1") + " td.claim") == "claimed by you"
+    page.keyboard.press("x")
+    screenshot(page, "audit-queue")
+    assert page.errors == [] and page.dialogs == []
+
+
+def test_bulk_approve_of_two_ticked_orders(live_server, platform, page):
+    server, _token = live_server
+    broadcast_id = platform.broadcast()
+    for order_id in ("BULK-1", "BULK-2", "BULK-3"):
+        platform.held_order(broadcast_id, order_id)
+    open_queue(page, server.url)
+    page.click("#bulk-approve")
+    assert page.inner_text("#action-error") == "Select orders with their checkbox (x) first."
+    page.check(row("BULK-1") + " .row-check")  # the click also selects the row
+    page.keyboard.press("j")
+    page.keyboard.press("x")  # ticks BULK-2, now the selected row
+    assert page.is_checked(row("BULK-2") + " .row-check")
+    page.click("#bulk-approve")
+    page.fill("#reason-dialog input[name=reason]", "verified by phone")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(row("BULK-1"), state="detached")
+    page.wait_for_selector(row("BULK-2"), state="detached")
+    assert page.eval_on_selector_all("#queue tr", "rows => rows.map(r => r.dataset.orderId)") == ["BULK-3"]
+    assert [platform.order(o)["status"] for o in ("BULK-1", "BULK-2", "BULK-3")] == ["accepted", "accepted", "held"]
+
+    page.keyboard.press("h")  # the API refuses to hold an order that is already held, and the row says why
+    page.fill("#reason-dialog input[name=reason]", "look again later")
+    page.keyboard.press("Enter")
+    error = page.wait_for_selector(row("BULK-3") + " .row-error:not(:empty)")
+    assert "cannot be held" in error.inner_text()
+    assert page.errors == [] and page.dialogs == []
+
+
+def test_editing_the_buyer_shows_the_api_error_at_the_field_then_re_audits(live_server, platform, page):
+    server, _token = live_server
+    broadcast_id = platform.broadcast()
+    platform.held_order(broadcast_id, "EDIT-1")
+    open_queue(page, server.url)
+    page.keyboard.press("j")
+    page.keyboard.press("e")
+    page.wait_for_selector("form.edit-buyer")
+    page.fill("form.edit-buyer input[name=name]", "")
+    page.keyboard.press("Enter")
+    error = page.wait_for_selector('form.edit-buyer .field-error[data-field="buyer.name"]:not(:empty)')
+    assert "buyer.name" in error.inner_text()
+    page.fill("form.edit-buyer input[name=name]", "张三")
+    page.fill("form.edit-buyer input[name=phone]", "139 1234 5678")
+    page.fill("form.edit-buyer input[name=reason]", "buyer sent the number in chat")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(row("EDIT-1"), state="detached")
+    order = platform.order("EDIT-1")
+    assert order["status"] == "accepted"
+    assert any(h["reason"] == "buyer sent the number in chat" and h["actor"] == "auditor" for h in order["history"])
+    assert page.errors == [] and page.dialogs == []
