@@ -104,6 +104,6 @@ def query_int(args, key: str, default: int, minimum: int = 1, maximum: int = 1_0
     raw = args.get(key)
     if raw in (None, ""):
         return default
-    if not raw.isdigit() or not minimum <= int(raw) <= maximum:
+    if not (raw.isascii() and raw.isdigit()) or not minimum <= int(raw) <= maximum:
         raise ApiError(400, "invalid_query", f"{key} must be an integer between {minimum} and {maximum}", key)
     return int(raw)
