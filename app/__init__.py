@@ -79,6 +79,9 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
     from app.openapi import bp as openapi_bp
     from live.api import bp as live_api
+    from live.moderation_api import bp as moderation_api
+    from live.moderation_chat_api import bp as moderation_chat_api
+    from live.moderation_views import bp as moderation_views
     from live.views import bp as live_views
     from orders.api import bp as orders_api
     from orders.audit_api import bp as audit_api
@@ -88,7 +91,8 @@ def register_blueprints(app: Flask) -> None:
     from analytics.views import BLUEPRINTS as analytics_bps
 
     for blueprint in (auth_bp, openapi_bp, live_api, live_views, orders_api, audit_api, orders_pages,
-                      promotions_api, promotions_views, *analytics_bps):
+                      promotions_api, promotions_views, *analytics_bps,
+                      moderation_api, moderation_chat_api, moderation_views):
         app.register_blueprint(blueprint)
 
 

@@ -70,3 +70,4 @@ def register(app: Flask) -> None:
                 break
         click.echo(f"expired {total} order(s)")
     from orders.notices.cli import register_notice_commands; register_notice_commands(app)
+    from analytics.cli import register_analytics_commands; register_analytics_commands(app)

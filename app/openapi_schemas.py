@@ -403,6 +403,10 @@ def event_schemas() -> dict:
         "error": ref("EventError"),
         "order": {**ref("Order"), "description": "The order the event created or changed (order, payment, "
                   "order_cancel), or for a duplicate order event the order already stored. Buyer data is not masked."},
+        "action": string("Accepted chat events: the moderation decision (hide: moderators only; hold: waits for "
+                         "a moderator).", enum=["allow", "hide", "hold"]),
+        "viewer_action": {**ref("ViewerAction"), "description": "Accepted chat events: the timeout or ban applied "
+                          "to the viewer; absent when none."},
     }, required=("id", "status"), **{"if": {"properties": {"status": {"const": "rejected"}}},
                                      "then": {"required": ["error"]}})
     schemas["EventResults"] = obj({"results": array(ref("EventResult"), "One per event, in request order.")},

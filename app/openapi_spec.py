@@ -29,13 +29,15 @@ ERRORS = {
         "forbidden": ("forbidden", None, "this needs one of the roles: service, host"),
         "csrf_failed": ("csrf_failed", "X-CSRFToken", "missing or invalid X-CSRFToken header"),
     }),
-    "NotFound": ("The broadcast, product, SKU or order does not exist.", {
+    "NotFound": ("The broadcast, product, SKU, order, chat message or term named does not exist.", {
         "not_found": ("not_found", "broadcast_id", "no broadcast 99"),
         "unknown_sku": ("unknown_sku", "sku", "no product has SKU 'NOPE'"),
     }),
     "Conflict": ("The request conflicts with the current state.", {
         "sku_exists": ("sku_exists", "sku", "SKU 'TEA-01' exists already"),
         "invalid_state": ("invalid_state", "status", "a live broadcast cannot be started"),
+        "not_started": ("not_started", "broadcast_id",
+                        "the broadcast has not started, so it has no period to measure"),
     }),
     "PayloadTooLarge": ("The body is larger than 8 MiB (MAX_CONTENT_LENGTH).", {
         "too_large": ("request_entity_too_large", None, "The data value transmitted exceeds the capacity limit."),
@@ -368,6 +370,10 @@ def security_schemes() -> dict:
 
 def build_spec() -> dict:
     """Return the OpenAPI document as a dict."""
+    # Imported here: both modules build their operations with this module's helpers.
+    from analytics.openapi import metrics_parameters, metrics_paths, metrics_schemas
+    from app.openapi_moderation import moderation_parameters, moderation_paths, moderation_schemas
+
     return {
         "openapi": "3.1.0",
         "info": {"title": "LiveDesk API", "version": "1", "description": (
@@ -377,13 +383,13 @@ def build_spec() -> dict:
         "servers": [{"url": "/"}],
         "security": [{"bearerAuth": []}, {"sessionCookie": []}],
         "tags": [{"name": name} for name in ("catalogue", "broadcasts", "events", "orders", "back office",
-                                             "promotions", "meta")],
-        "paths": {**catalogue_paths(), **broadcast_paths(), **order_paths(), **audit_paths(), **promotion_paths(),
-                  **meta_paths()},
+                                             "promotions", "moderation", "meta")],
+        "paths": {**catalogue_paths(), **broadcast_paths(), **metrics_paths(), **order_paths(), **audit_paths(),
+                  **promotion_paths(), **moderation_paths(), **meta_paths()},
         "components": {
-            "schemas": all_schemas(),
+            "schemas": {**all_schemas(), **metrics_schemas(), **moderation_schemas()},
             "responses": {name: error_response(text, examples) for name, (text, examples) in ERRORS.items()},
-            "parameters": parameters(),
+            "parameters": {**parameters(), **metrics_parameters(), **moderation_parameters()},
             "securitySchemes": security_schemes(),
         },
     }

@@ -13,16 +13,21 @@ raid, contact diversion with evasions) and prints messages per second for:
 - pipeline without the findings cache, as a floor;
 - the ratio pipeline / baseline (goal: at least 0.5).
 
-Only the pure pipeline is measured here. The end-to-end figure through the HTTP API and
-Socket.IO (``bench_end_to_end``) belongs to the app and is added by the lead; this file has
-no placeholder for it.
+Then ``bench_end_to_end`` sends the same corpus through the app: ``POST /api/v1/broadcasts/<id>/events``
+in batches of 100 chat events to a real server (``python wsgi.py``, eventlet, as tests/support/server.py
+starts it) on SQLite, with the same terms (no regex rules: the database has none), allow-list, policy and
+slow mode stored in the moderation tables. Each message is moderated, stored, logged and pushed; the figure
+is messages/s for one client sending batch after batch (wall clock). ``--no-e2e`` skips it.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import shutil
 import sys
+import tempfile
 import time
 import unicodedata
 from datetime import datetime, timedelta, timezone
@@ -189,12 +194,99 @@ def bench_pipeline(matcher: TermMatcher, messages: list[ChatMessage], policy: Mo
     return elapsed, actions
 
 
+def _seed_end_to_end(url: str, terms: list[Term], allow: list[AllowTerm], policy: ModerationPolicy,
+                     mode: ChatMode) -> tuple[str, int]:
+    """Return (API token, broadcast id) after storing the terms, allow-list and policy in a fresh database."""
+    import sqlalchemy as sa
+
+    from app.auth.tokens import issue_token
+    from app.extensions import db
+    from live import lineup
+    from live.moderation_models import ModerationPolicyRecord, ModerationTerm, ModerationVersion
+    from live.moderation_terms import term_key
+    from tests.support.databases import create_schema, make_app
+
+    create_schema(url)
+    with make_app(url).app_context():
+        # The corpus scopes terms to "b1".."b20": one real broadcast each; "b1" is the one chatted in.
+        broadcasts = {f"b{n}": lineup.create_broadcast(db.session, f"bench {n}", "douyin") for n in range(1, 21)}
+        lineup.start_broadcast(db.session, broadcasts["b1"], None)
+        db.session.flush()
+        ids = {name: broadcast.id for name, broadcast in broadcasts.items()}
+        rows, seen = [], set()
+        for item, action, category in [(t, t.action, t.category) for t in terms] + [(a, "allow", "custom") for a in allow]:
+            bid = ids.get(item.broadcast_id) if item.broadcast_id else None
+            key = term_key(item.term)
+            if key and (key, bid) not in seen:
+                seen.add((key, bid))
+                rows.append({"term": item.term, "key": key, "category": category, "action": action,
+                             "scope": str(bid) if bid else "global", "broadcast_id": bid, "created_by": "bench"})
+        db.session.execute(sa.insert(ModerationTerm), rows)
+        db.session.add(ModerationVersion(name="terms", version=1))
+        db.session.add(ModerationPolicyRecord(
+            broadcast_id=ids["b1"], policy={"allowed_domains": list(policy.allowed_domains)},
+            slow_seconds=int(mode.slow_seconds), shield=mode.shield, version=1))
+        token = issue_token(db.session, "bench")
+        db.session.commit()
+        db.engine.dispose()
+    return token, ids["b1"]
+
+
+def _cpu_seconds(pid: int) -> float:
+    """Return the CPU time (user + system) a process used so far (Linux /proc; 0.0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def bench_end_to_end(terms: list[Term], allow: list[AllowTerm], messages: list[ChatMessage], policy: ModerationPolicy,
+                     mode: ChatMode, batch: int = 100, budget: float = 60.0) -> tuple[int, float, float, dict[str, int]]:
+    """Return (messages sent, messages/s, server CPU s per message, action counts) for chat POSTed to a real
+    server in batches of `batch`. The server's CPU time is the figure a busy machine distorts least."""
+    os.environ.setdefault("SOCKETIO_ASYNC_MODE", "threading")  # this process only builds the database
+    import requests
+
+    from tests.support.server import ServerProcess
+
+    workdir = Path(tempfile.mkdtemp(prefix="livedesk-bench-moderation-"))
+    url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    token, broadcast_id = _seed_end_to_end(url, terms, allow, policy, mode)
+    server = ServerProcess(url, workdir)
+    try:
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {token}"
+        endpoint = f"{server.url}/api/v1/broadcasts/{broadcast_id}/events"
+        warm = {"id": "warm", "type": "chat", "ts": messages[0].at.isoformat(), "viewer_id": "warm", "text": "hi"}
+        session.post(endpoint, json={"events": [warm]}, timeout=120).raise_for_status()  # builds the matcher
+        actions: dict[str, int] = {}
+        sent, started, cpu = 0, time.perf_counter(), _cpu_seconds(server.process.pid)
+        while sent < len(messages) and time.perf_counter() - started < budget:
+            events = [{"id": f"e2e-{sent + i}", "type": "chat", "ts": m.at.isoformat(), "viewer_id": m.viewer_id,
+                       "nickname": m.nickname, "text": m.text} for i, m in enumerate(messages[sent:sent + batch])]
+            response = session.post(endpoint, json={"events": events}, timeout=120)
+            response.raise_for_status()
+            for result in response.json()["results"]:
+                key = result.get("action", result["status"])
+                actions[key] = actions.get(key, 0) + 1
+            sent += len(events)
+        elapsed = time.perf_counter() - started
+        cpu = _cpu_seconds(server.process.pid) - cpu
+    finally:
+        server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+    return sent, sent / elapsed, cpu / max(sent, 1), actions
+
+
 def main() -> None:
     """Build the data, run every measurement and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=20_000)
     parser.add_argument("--terms", type=int, default=20_000)
     parser.add_argument("--passes", type=int, default=5)
+    parser.add_argument("--e2e-budget", type=float, default=60.0, help="seconds the end-to-end run may take")
+    parser.add_argument("--no-e2e", action="store_true", help="skip the end-to-end run through the HTTP API")
     args = parser.parse_args()
     rng = random.Random(20240501)
     terms, allow, rules = build_terms(args.terms, rng)
@@ -237,6 +329,15 @@ def main() -> None:
         ratio = "" if name == "baseline" else f"   ratio {best['baseline'] / best[name]:.2f}"
         print(f"{label:<50} {n / best[name]:>9,.0f} messages/s  {best[name] / n * 1e6:6.1f} us/message{ratio}")
     print(f"ratio pipeline / baseline: {best['baseline'] / best['pipeline']:.2f} (goal >= 0.5)")
+    if args.no_e2e:
+        return
+    load = os.getloadavg()[0]
+    sent, rate, cpu, e2e_actions = bench_end_to_end(terms, allow, messages, policy, mode, budget=args.e2e_budget)
+    label = "end to end: POST /events, batches of 100, SQLite"
+    print(f"{label:<50} {rate:>9,.0f} messages/s  {1e6 / rate:6.0f} us/message (wall)   "
+          f"server CPU {cpu * 1e6:,.0f} us/message = {1 / cpu if cpu else 0:,.0f} messages/s per core")
+    print(f"  ({sent} messages, one client, python wsgi.py with eventlet, load average {load:.1f} at start)")
+    print(f"actions (end to end): {e2e_actions}")
 
 
 if __name__ == "__main__":

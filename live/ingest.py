@@ -1,11 +1,20 @@
 """Event ingestion: log every event once, turn order events into orders, and queue the pushes.
 
-Each event runs in its own savepoint inside the request's single transaction (group commit): a rejected or
-duplicate event rolls back only itself, and nothing is acknowledged before the whole batch is committed.
+One request is one transaction (group commit): nothing is acknowledged before the whole batch is committed.
+Consecutive order events are taken in as one run (orders.service.receive_orders): their event-log rows are
+claimed with one INSERT ... ON CONFLICT DO NOTHING (a (source, id) already logged, even by a concurrent
+request, is a duplicate), and a run needs a handful of statements instead of dozens per order. Every other
+event runs alone in its own savepoint through _HANDLERS: a rejected or duplicate event rolls back only itself.
+Handlers may return None, a dict merged into the event's result, or an OrderOutcome. Results keep request order.
 """
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass, field
+from datetime import datetime
+
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,67 +24,145 @@ from app.db import utcnow
 from live import lineup
 from live.events import EventError, ParsedEvent, parse_event, to_json
 from live.models import Broadcast, EventLog
+from live.moderation_service import moderate_chat
 from live.viewers import touch_viewer
 from orders import service as orders
-from orders.push import order_payload, queue_order_changes
+from orders.push import PushedOrder, order_payload, queue_order_changes
 from orders.serialize import order_to_dict
+
+_LOG = EventLog.__table__
+
+
+@dataclass
+class _Batch:
+    """What a request's events changed so far: results by position, accepted events, orders to push, moved SKUs."""
+
+    results: list[dict | None]
+    accepted: dict[int, ParsedEvent] = field(default_factory=dict)
+    changes: dict[int, tuple] = field(default_factory=dict)
+    stock_skus: set[str] = field(default_factory=set)
+
+    def collect(self, order, created: bool) -> None:
+        """Keep one push per order per batch: created wins over updated, the latest state is sent."""
+        was_created = self.changes.get(order.id, (None, False))[1]
+        self.changes[order.id] = (order, created or was_created)
 
 
 def ingest_events(session: Session, broadcast: Broadcast, source: str, raw_events: list) -> list[dict]:
     """Return one result per raw event, in request order, after applying the batch to session (not committed)."""
-    results: list[dict] = []
-    changes: dict[int, tuple] = {}
-    stock_skus: set[str] = set()
-    accepted: list[ParsedEvent] = []
+    batch = _Batch(results=[None] * len(raw_events))
+    run: list[tuple[int, ParsedEvent]] = []
     now = utcnow()
-    for raw in raw_events:
+    for index, raw in enumerate(raw_events):
         parsed = parse_event(raw)
         if isinstance(parsed, EventError):
             raw_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
-            results.append({"id": raw_id, "status": "rejected", "error": parsed.as_dict()})
+            batch.results[index] = {"id": raw_id, "status": "rejected", "error": parsed.as_dict()}
+        elif parsed.type == "order":
+            run.append((index, parsed))
+        else:
+            # A later event may act on the run's orders (a payment, a cancel): the run is stored first.
+            _take_orders(session, broadcast, source, run, now, batch)
+            run = []
+            result, outcome = _apply(session, broadcast, source, parsed, now)
+            _note(batch, index, parsed, result, outcome)
+    _take_orders(session, broadcast, source, run, now, batch)
+    if batch.changes:
+        queue_order_changes(session, list(batch.changes.values()), batch.stock_skus)
+    record_events(session, broadcast, [batch.accepted[index] for index in sorted(batch.accepted)])
+    return batch.results
+
+
+def _note(batch: _Batch, index: int, event: ParsedEvent, result: dict, outcome) -> None:
+    """Record one event's result, and what its outcome (if any) changed."""
+    batch.results[index] = result
+    if result["status"] == "accepted":
+        batch.accepted[index] = event
+    if outcome is not None:
+        batch.collect(outcome.order, outcome.created)
+        for other in outcome.also_changed:
+            batch.collect(other, False)
+        batch.stock_skus.update(outcome.stock_skus)
+
+
+def _take_orders(session: Session, broadcast: Broadcast, source: str, run: list[tuple[int, ParsedEvent]],
+                 now: datetime, batch: _Batch) -> None:
+    """Store and review a run of consecutive order events; duplicates (event or order id) are answered as such."""
+    if not run:
+        return
+    logged = _claim_log(session, broadcast, source, [event for _index, event in run], now)
+    fresh = [(index, event) for position, (index, event) in enumerate(run)
+             if logged.get(event.id, (None, None))[1] == position]
+    taken = orders.receive_orders(session, broadcast.id, [
+        orders.NewOrder(event.id, event.data, event.ts) for _index, event in fresh], now)
+    created: dict[str, PushedOrder] = {}
+    unlogged: list[int] = []
+    for (index, event), intake in zip(fresh, taken):
+        if intake is None:
+            # Another delivery of the same order (possibly committed by a concurrent request) got here first.
+            unlogged.append(logged[event.id][0])
             continue
-        result, outcome = _apply(session, broadcast, source, parsed, now)
-        results.append(result)
-        if result["status"] == "accepted":
-            accepted.append(parsed)
-        if outcome is not None:
-            _collect(changes, outcome.order, outcome.created)
-            for other in outcome.also_changed:
-                _collect(changes, other, False)
-            stock_skus.update(outcome.stock_skus)
-    if changes:
-        queue_order_changes(session, list(changes.values()), stock_skus)
-    record_events(session, broadcast, accepted)
-    return results
+        created[event.data["order_id"]] = intake.order
+        batch.results[index] = {"id": event.id, "status": "accepted", "order": intake.order.payload}
+        batch.accepted[index] = event
+        batch.collect(intake.order, True)
+        batch.stock_skus.update(intake.stock_skus)
+    if unlogged:
+        session.execute(sa.delete(_LOG).where(_LOG.c.id.in_(unlogged)))
+    duplicates = [(index, event) for index, event in run if batch.results[index] is None]
+    stored = orders.find_orders(session, [event.data["order_id"] for _index, event in duplicates
+                                          if event.data["order_id"] not in created])
+    for index, event in duplicates:
+        result = {"id": event.id, "status": "duplicate"}
+        order_id = event.data["order_id"]
+        if order_id in created:
+            result["order"] = created[order_id].payload | {"findings": []}
+        elif order_id in stored:
+            result["order"] = order_to_dict(stored[order_id])
+        batch.results[index] = result
 
 
-def _collect(changes: dict[int, tuple], order, created: bool) -> None:
-    """Keep one push per order per batch: created wins over updated, the latest state is sent."""
-    was_created = changes.get(order.id, (None, False))[1]
-    changes[order.id] = (order, created or was_created)
+def _claim_log(session: Session, broadcast: Broadcast, source: str, events: list[ParsedEvent],
+               now: datetime) -> dict[str, tuple[int, int]]:
+    """Return {event id: (event_log id, position in the run)} of the events this call logged; the others are duplicates."""
+    first: dict[str, int] = {}
+    for position, event in enumerate(events):
+        first.setdefault(event.id, position)
+    insert = _claim_statement(session.get_bind().dialect.name)
+    rows = session.execute(insert, [_log_row(broadcast, source, events[position], now) for position in first.values()])
+    return {event_id: (log_id, first[event_id]) for log_id, event_id in rows}
 
 
-def _apply(session: Session, broadcast: Broadcast, source: str, event: ParsedEvent, now) -> tuple[dict, object]:
-    """Return (result, order outcome or None) for one valid event."""
+@functools.cache
+def _claim_statement(dialect_name: str):
+    """Return INSERT INTO event_log ... ON CONFLICT (source, event_id) DO NOTHING RETURNING id, event_id (built once)."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return (dialect.insert(_LOG).on_conflict_do_nothing(index_elements=[_LOG.c.source, _LOG.c.event_id])
+            .returning(_LOG.c.id, _LOG.c.event_id))
+
+
+def _log_row(broadcast: Broadcast, source: str, event: ParsedEvent, now: datetime) -> dict:
+    """Return the event_log row of an event."""
+    return {"broadcast_id": broadcast.id, "source": source, "event_id": event.id, "type": event.type, "ts": event.ts,
+            "received_at": now, "viewer_id": event.data.get("viewer_id"), "order_id": event.data.get("order_id"),
+            "sku": event.data.get("sku"), "payload": to_json(event)}
+
+
+def _apply(session: Session, broadcast: Broadcast, source: str, event: ParsedEvent,
+           now: datetime) -> tuple[dict, object]:
+    """Return (result, order outcome or None) for one valid event other than an order."""
     savepoint = session.begin_nested()
     try:
-        session.execute(sa.insert(EventLog).values(
-            broadcast_id=broadcast.id, source=source, event_id=event.id, type=event.type, ts=event.ts,
-            received_at=now, viewer_id=event.data.get("viewer_id"), order_id=event.data.get("order_id"),
-            sku=event.data.get("sku"), payload=to_json(event),
-        ))
+        session.execute(sa.insert(EventLog).values(_log_row(broadcast, source, event, now)))
     except IntegrityError:
         savepoint.rollback()
-        return _duplicate(session, event), None
+        return {"id": event.id, "status": "duplicate"}, None
     try:
         outcome = _HANDLERS[event.type](session, broadcast, event, now)
     except orders.OrderRejected as rejected:
         savepoint.rollback()
         error = {"code": rejected.code, "field": rejected.field, "message": rejected.message}
         return {"id": event.id, "status": "rejected", "error": error}, None
-    if outcome is _DUPLICATE_ORDER:
-        savepoint.rollback()
-        return _duplicate(session, event), None
     savepoint.commit()
     result = {"id": event.id, "status": "accepted"}
     if isinstance(outcome, dict):
@@ -84,25 +171,6 @@ def _apply(session: Session, broadcast: Broadcast, source: str, event: ParsedEve
     if outcome is not None:
         result["order"] = order_payload(session, outcome.order)
     return result, outcome
-
-
-def _duplicate(session: Session, event: ParsedEvent) -> dict:
-    """Return the answer to a redelivered event, with the order it made when there is one."""
-    result = {"id": event.id, "status": "duplicate"}
-    order_id = event.data.get("order_id")
-    if event.type == "order" and order_id:
-        existing = orders.find_order(session, order_id)
-        if existing is not None:
-            result["order"] = order_to_dict(existing)
-    return result
-
-
-_DUPLICATE_ORDER = object()
-
-
-def _on_order(session, broadcast, event, now):
-    outcome = orders.receive_order(session, broadcast.id, event.data, event.ts, event.id, now)
-    return _DUPLICATE_ORDER if outcome is None else outcome
 
 
 def _on_payment(session, broadcast, event, now):
@@ -120,10 +188,8 @@ def _on_viewer(session, broadcast, event, now):
 
 def _on_chat(session, broadcast, event, now):
     touch_viewer(session, broadcast.platform, event.data["viewer_id"], event.data.get("nickname"), event.ts)
-    realtime.queue(session, broadcast.id, "chat.message", {"message": {
-        "id": event.id, "viewer_id": event.data["viewer_id"], "nickname": event.data.get("nickname"),
-        "text": event.data["text"], "ts": event.ts.isoformat()}})
-    return None
+    # Moderated on arrival: stored with its decision; chat.message reaches the host only when visible.
+    return moderate_chat(session, broadcast, event.id, event.data, event.ts, now)
 
 
 def _on_pin(session, broadcast, event, now):
@@ -140,7 +206,6 @@ def _on_click(session, broadcast, event, now):
 
 
 _HANDLERS = {
-    "order": _on_order,
     "payment": _on_payment,
     "order_cancel": _on_cancel,
     "viewer_join": _on_viewer,

@@ -11,6 +11,7 @@ from app.auth.models import User
 from app.auth.pii import log_unmasked_view
 from app.extensions import db, socketio
 from live.models import Broadcast
+from live.moderation_push import is_moderator, moderator_room
 
 NAMESPACE = realtime.NAMESPACE
 # sid -> who is on that socket: ("user", user id) or ("token", token id).
@@ -68,6 +69,10 @@ def on_join(data):
     for pii in (True, False):
         leave_room(realtime.room_for(broadcast_id, pii))
     join_room(realtime.room_for(broadcast_id, sees_pii))
+    if is_moderator(principal):  # every message with its decision, held and hidden ones included
+        join_room(moderator_room(broadcast_id))
+    else:
+        leave_room(moderator_room(broadcast_id))
     if sees_pii:
         log_unmasked_view(db.session, principal, f"broadcast:{broadcast_id}", "socket")
     missed, truncated = ([], False)

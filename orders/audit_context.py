@@ -1,6 +1,10 @@
-"""Loading what the pure audit rules need (catalogue view, buyer history, blocklist, policy) for one order."""
+"""Loading what the pure audit rules need (catalogue view, buyer history, blocklist, policy) for one stored order.
+
+A batch of new orders loads the same data once for the batch: orders/batch_context.py.
+"""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -11,8 +15,38 @@ from orders.audit import (
     OrderDraft, PastOrder,
 )
 from orders.models import AuditPolicyRecord, BlocklistEntry, Order, OrderLine, Product, ProductVariant
+from orders.promotions import service as promotions
 
 OPEN_STATUSES = ("received", "accepted", "held", "waitlisted", "paid")
+
+# Built once (Core, parameters bound at execution): these run for every batch of orders.
+_V, _P = ProductVariant.__table__, Product.__table__
+_VARIANTS = (sa.select(_V.c.sku, _V.c.price, _P.c.id, _P.c.sku, _P.c.price).join(_P, _P.c.id == _V.c.product_id)
+             .where(_V.c.sku.in_(sa.bindparam("skus", expanding=True))))
+_PRODUCTS = sa.select(
+    _P.c.id, _P.c.sku, _P.c.price, sa.exists().where(_V.c.product_id == _P.c.id).label("has_variants"),
+).where(_P.c.sku.in_(sa.bindparam("skus", expanding=True)))
+
+
+class StoredOrderInputs:
+    """The audit inputs of one stored order, read from the database (promotions and usage on every call)."""
+
+    def __init__(self, session: Session, order: Order, now: datetime):
+        self._session, self._order, self._now = session, order, now
+        self.policy = load_policy(session, order.broadcast_id)
+        self.catalog = catalog_view(session, order.broadcast_id, [line.sku for line in order.lines])
+        self.claim = claim_view(session, order)
+        self.blocklist = load_blocklist(session)
+
+    def offers(self, fresh: bool) -> list:
+        """Return the promotions that may price the order, counters as read now."""
+        return promotions.active_promotions(self._session, self._order.broadcast_id, self._now)
+
+    def past(self, fresh: bool) -> BuyerHistory:
+        """Return the buyer's other open orders in the broadcast and promotion usage, as read now."""
+        coupon_uses, flash_units = promotions.buyer_usage(self._session, self._order.broadcast_id, self._order.buyer_id)
+        return buyer_history(self._session, self._order, self.catalog, self.policy.duplicate_window_seconds,
+                             coupon_uses, flash_units)
 
 
 def load_policy(session: Session, broadcast_id: int) -> AuditPolicy:
@@ -37,28 +71,29 @@ def draft_of(order: Order) -> OrderDraft:
 
 def catalog_view(session: Session, broadcast_id: int, skus: list[str]) -> CatalogView:
     """Return what the catalogue and the broadcast's line-up know of the given SKUs."""
+    return CatalogView(catalog_items(session, broadcast_id, skus))
+
+
+def catalog_items(session: Session, broadcast_id: int, skus: Iterable[str | None]) -> dict[str, CatalogItem]:
+    """Return the catalogue items of the given SKUs (variants and products) as the broadcast sells them, by SKU."""
     from live.lineup import lineup_prices  # a service of the live domain
 
+    wanted = sorted({s for s in skus if s})
+    if not wanted:
+        return {}
     lineup = lineup_prices(session, broadcast_id)
     items: dict[str, CatalogItem] = {}
-    wanted = [s for s in skus if s]
-    for variant, product in session.execute(
-        sa.select(ProductVariant, Product).join(Product, Product.id == ProductVariant.product_id)
-        .where(ProductVariant.sku.in_(wanted))
-    ):
-        items[variant.sku] = CatalogItem(
-            sku=variant.sku, product_sku=product.sku, is_variant=True,
-            list_price=variant.price if variant.price is not None else product.price,
-            in_lineup=product.id in lineup, live_price=lineup.get(product.id),
+    for sku, price, product_id, product_sku, product_price in session.execute(_VARIANTS, {"skus": wanted}):
+        items[sku] = CatalogItem(
+            sku=sku, product_sku=product_sku, is_variant=True, list_price=price if price is not None else product_price,
+            in_lineup=product_id in lineup, live_price=lineup.get(product_id),
         )
-    for product in session.scalars(sa.select(Product).where(Product.sku.in_(wanted))):
-        has_variants = bool(session.scalar(sa.select(sa.func.count()).select_from(ProductVariant)
-                                           .where(ProductVariant.product_id == product.id)))
-        items[product.sku] = CatalogItem(
-            sku=product.sku, product_sku=product.sku, list_price=product.price, has_variants=has_variants,
-            in_lineup=product.id in lineup, live_price=lineup.get(product.id),
+    for product_id, sku, price, has_variants in session.execute(_PRODUCTS, {"skus": wanted}):
+        items[sku] = CatalogItem(
+            sku=sku, product_sku=sku, list_price=price, has_variants=bool(has_variants),
+            in_lineup=product_id in lineup, live_price=lineup.get(product_id),
         )
-    return CatalogView(items)
+    return items
 
 
 def buyer_history(session: Session, order: Order, catalog: CatalogView, window_seconds: int,
@@ -72,16 +107,22 @@ def buyer_history(session: Session, order: Order, catalog: CatalogView, window_s
         .where(Order.broadcast_id == order.broadcast_id, Order.buyer_id == order.buyer_id,
                Order.id != order.id, Order.status.in_(OPEN_STATUSES))
     ).all()
+    return history_of(rows, catalog, order.placed_at, window_seconds, coupon_uses, flash_units)
+
+
+def history_of(rows: Iterable[tuple[str, datetime, str, int]], catalog: CatalogView, placed_at: datetime,
+               window_seconds: int, coupon_uses: dict[str, int], flash_units: dict[str, int]) -> BuyerHistory:
+    """Return the buyer history of (order_id, placed_at, sku, qty) lines of the buyer's other open orders."""
     by_product: dict[str, int] = {}
     recent_at: dict[str, datetime] = {}
     recent_items: dict[str, dict[str, int]] = {}
-    since = order.placed_at - timedelta(seconds=window_seconds)
-    for order_id, placed_at, sku, qty in rows:
+    since = placed_at - timedelta(seconds=window_seconds)
+    for order_id, line_placed_at, sku, qty in rows:
         item = catalog.get(sku)
         product_sku = item.product_sku if item else sku
         by_product[product_sku] = by_product.get(product_sku, 0) + qty
-        if placed_at >= since:
-            recent_at[order_id] = placed_at
+        if line_placed_at >= since:
+            recent_at[order_id] = line_placed_at
             bucket = recent_items.setdefault(order_id, {})
             bucket[sku] = bucket.get(sku, 0) + qty
     return BuyerHistory(
@@ -103,11 +144,16 @@ def load_blocklist(session: Session) -> Blocklist:
 
 def claim_view(session: Session, order: Order) -> ClaimView | None:
     """Return the chat claim the order refers to (comment_id), or None when that chat message is unknown."""
+    return claim_for(session, order.broadcast_id, order.comment_id)
+
+
+def claim_for(session: Session, broadcast_id: int, comment_id: str | None) -> ClaimView | None:
+    """Return the chat claim of comment_id in a broadcast, or None when there is no comment id or no such message."""
     from live.claims import find_claim  # a service of the live domain
 
-    if not order.comment_id:
+    if not comment_id:
         return None
-    claim = find_claim(session, order.broadcast_id, order.comment_id)
+    claim = find_claim(session, broadcast_id, comment_id)
     if claim is None:
         return None
     return ClaimView(sku=claim.get("sku"), variant=claim.get("variant"), qty=claim.get("qty"))

@@ -1,6 +1,8 @@
 """Order events: one small function per kind, each appending an OrderHistory row (after Saleor's order/events.py)."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from orders.models import Order, OrderHistory
@@ -16,13 +18,6 @@ def _record(session: Session, order: Order, action: str, actor: str, to_status: 
     if to_status is not None:
         order.status = to_status
     session.add(row)
-    return row
-
-
-def order_received(session: Session, order: Order, source_event_id: str) -> OrderHistory:
-    """Record that an order arrived from a platform event."""
-    row = _record(session, order, "received", SYSTEM, data={"event_id": source_event_id})
-    row.from_status = None
     return row
 
 
@@ -42,3 +37,18 @@ def payment_recorded(session: Session, order: Order, status: str, amount: str, m
 def note_added(session: Session, order: Order, actor: str, reason: str, data: dict | None = None) -> OrderHistory:
     """Record a remark about order that does not change its status."""
     return _record(session, order, "note", actor, reason=reason, data=data)
+
+
+# New orders arrive in batches (orders/intake.py): their rows are returned, and written with one INSERT per batch.
+
+def received_row(order_pk: int, source_event_id: str, at: datetime) -> dict:
+    """Return the history row recording that a new order arrived from a platform event."""
+    return {"order_pk": order_pk, "action": "received", "from_status": None, "to_status": "received", "actor": SYSTEM,
+            "reason": None, "data": {"event_id": source_event_id}, "at": at}
+
+
+def status_changed_row(order_pk: int, from_status: str, to_status: str, reason: str | None, data: dict | None,
+                       at: datetime, actor: str = SYSTEM) -> dict:
+    """Return the history row of a status change of a new order made by actor."""
+    return {"order_pk": order_pk, "action": "status_changed", "from_status": from_status, "to_status": to_status,
+            "actor": actor, "reason": reason, "data": data, "at": at}

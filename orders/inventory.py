@@ -15,6 +15,15 @@ from sqlalchemy.orm import Session
 from orders.models import StockLevel
 
 _T = StockLevel.__table__
+# Built once: the hot path of every accepted order, only its parameters change.
+_RESERVE = (
+    sa.update(_T)
+    .where(_T.c.sku == sa.bindparam("b_sku"), _T.c.available >= sa.bindparam("b_qty"))
+    .values(available=_T.c.available - sa.bindparam("b_qty"), reserved=_T.c.reserved + sa.bindparam("b_qty"))
+)
+
+_LEVELS = sa.select(_T.c.sku, _T.c.available, _T.c.reserved, _T.c.sold, _T.c.received_total)
+_LEVELS_OF = _LEVELS.where(_T.c.sku.in_(sa.bindparam("b_skus", expanding=True)))
 
 
 @dataclass(frozen=True)
@@ -44,19 +53,23 @@ def reserve(session: Session, requested: dict[str, int]) -> bool:
     """Return True after moving every requested unit from available to reserved, or False having changed nothing."""
     if not requested or any(qty <= 0 for qty in requested.values()):
         return False
+    if len(requested) == 1:
+        # One conditional UPDATE is all-or-nothing by itself: no savepoint (two statements) is needed.
+        [(sku, qty)] = requested.items()
+        return _take(session, sku, qty)
     savepoint = session.begin_nested()
     for sku in sorted(requested):
-        qty = requested[sku]
-        result = session.execute(
-            sa.update(_T)
-            .where(_T.c.sku == sku, _T.c.available >= qty)
-            .values(available=_T.c.available - qty, reserved=_T.c.reserved + qty)
-        )
-        if result.rowcount != 1:
+        if not _take(session, sku, requested[sku]):
             savepoint.rollback()
             return False
     savepoint.commit()
     return True
+
+
+def _take(session: Session, sku: str, qty: int) -> bool:
+    """Return True after moving qty units of sku from available to reserved, or False when fewer are available."""
+    result = session.execute(_RESERVE, {"b_sku": sku, "b_qty": qty})
+    return result.rowcount == 1
 
 
 def release(session: Session, reserved: dict[str, int]) -> None:
@@ -113,10 +126,11 @@ def create_level(session: Session, sku: str, product_id: int, variant_id: int | 
 
 def levels(session: Session, skus: list[str] | None = None) -> dict[str, Level]:
     """Return the current level of the given SKUs (all SKUs when None), keyed by SKU."""
-    query = sa.select(_T.c.sku, _T.c.available, _T.c.reserved, _T.c.sold, _T.c.received_total)
-    if skus is not None:
-        query = query.where(_T.c.sku.in_(sorted(set(skus))))
-    return {row.sku: Level(*row) for row in session.execute(query)}
+    if skus is None:
+        rows = session.execute(_LEVELS)
+    else:
+        rows = session.execute(_LEVELS_OF, {"b_skus": sorted(set(skus))})
+    return {row.sku: Level(*row) for row in rows}
 
 
 class InventoryError(Exception):

@@ -1,6 +1,8 @@
 """Queueing the /live pushes that follow order changes: the orders, their stock and the broadcast totals."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -8,6 +10,24 @@ from app import realtime
 from orders import inventory
 from orders.models import Order, OrderFinding, OrderLine
 from orders.serialize import order_to_dict
+
+
+_O, _L = Order.__table__, OrderLine.__table__
+# Built once: runs after every batch that moved stock.
+_WAITLISTED = (sa.select(_L.c.sku, sa.func.sum(_L.c.qty)).join(_O, _O.c.id == _L.c.order_pk)
+               .where(_O.c.status == "waitlisted", _L.c.sku.in_(sa.bindparam("skus", expanding=True)))
+               .group_by(_L.c.sku))
+
+
+@dataclass(frozen=True)
+class PushedOrder:
+    """An order whose push payload was built from the values just written (batch intake), not read back."""
+
+    id: int
+    broadcast_id: int
+    status: str
+    skus: frozenset[str]
+    payload: dict
 
 
 def order_payload(session: Session, order: Order) -> dict:
@@ -19,9 +39,8 @@ def order_payload(session: Session, order: Order) -> dict:
 
 def waitlisted_units(session: Session, skus: list[str]) -> dict[str, int]:
     """Return the units waiting for stock per SKU (lines of waitlisted orders)."""
-    rows = session.execute(
-        sa.select(OrderLine.sku, sa.func.sum(OrderLine.qty)).join(Order, Order.id == OrderLine.order_pk)
-        .where(Order.status == "waitlisted", OrderLine.sku.in_(skus)).group_by(OrderLine.sku)).all()
+    session.flush()  # a Core statement does not autoflush: orders promoted or cancelled through the ORM count
+    rows = session.execute(_WAITLISTED, {"skus": list(skus)}).all()
     return {sku: int(units) for sku, units in rows}
 
 
@@ -61,15 +80,17 @@ def queue_totals(session: Session, broadcast_id: int) -> None:
                    replace_key="totals")
 
 
-def queue_order_changes(session: Session, changes: list[tuple[Order, bool]], stock_skus: set[str]) -> None:
+def queue_order_changes(session: Session, changes: list[tuple[Order | PushedOrder, bool]], stock_skus: set[str]) -> None:
     """Queue order.created/order.updated for each (order, is_new), then stock and totals of their broadcasts."""
     broadcasts: set[int] = set()
     for order, created in changes:
         broadcasts.add(order.broadcast_id)
+        pushed = isinstance(order, PushedOrder)
+        payload = order.payload if pushed else order_payload(session, order)
         realtime.queue(session, order.broadcast_id, "order.created" if created else "order.updated",
-                       {"order": order_payload(session, order)}, replace_key=None if created else f"order:{order.id}")
+                       {"order": payload}, replace_key=None if created else f"order:{order.id}")
         if order.status == "waitlisted":
-            stock_skus = stock_skus | {line.sku for line in order.lines}
+            stock_skus = stock_skus | (order.skus if pushed else {line.sku for line in order.lines})
     queue_stock(session, broadcasts, stock_skus)
     for broadcast_id in broadcasts:
         queue_totals(session, broadcast_id)

@@ -3,20 +3,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from app.db import cents_to_money, quantize_money
 from orders import history, inventory
 from orders.audit import PaymentEvent, check_payment
-from orders.catalog import price_lookup
-from orders.models import Order, OrderFinding, OrderLine, OrderPayment
+from orders.intake import NewOrder, receive_orders  # noqa: F401  (the events API's entry point)
+from orders.models import Order, OrderFinding, OrderPayment
 from orders.notices.service import queue_notice
 from orders.promotions import service as promotions
-from orders.review import review_order
 from orders.waitlist import promote_waitlisted
 
 # Orders in these statuses are closed: their stock and promotions went back.
@@ -45,38 +42,15 @@ class OrderOutcome:
 
 def receive_order(session: Session, broadcast_id: int, data: dict, placed_at: datetime, event_id: str,
                   now: datetime) -> OrderOutcome | None:
-    """Return the outcome of storing and reviewing a new order, or None when that order_id already exists."""
-    prices = price_lookup(session, broadcast_id, [item["sku"] for item in data["items"]])
-    buyer, address = data["buyer"], data["buyer"]["address"]
-    order = Order(
-        order_id=data["order_id"], broadcast_id=broadcast_id, source=data["source"], status="received",
-        buyer_id=buyer["id"], buyer_name=buyer["name"], buyer_phone=buyer["phone"], member_tier=buyer.get("member_tier"),
-        address_province=address["province"], address_city=address["city"],
-        address_district=address["district"], address_detail=address["detail"],
-        comment_id=data["comment_id"], coupon_codes=data["coupon_codes"], placed_at=placed_at,
-    )
-    total, units = Decimal("0"), 0
-    for item in data["items"]:
-        unit_price = item["unit_price"] if item["unit_price"] is not None else prices.get(item["sku"], Decimal("0"))
-        line_total = quantize_money(unit_price * item["qty"])
-        order.lines.append(OrderLine(sku=item["sku"], qty=item["qty"], unit_price=quantize_money(unit_price),
-                                     platform_unit_price=item["unit_price"], line_total=line_total))
-        total += line_total
-        units += item["qty"]
-    order.subtotal = order.total = quantize_money(total)
-    order.units = units
-    savepoint = session.begin_nested()
-    try:
-        session.add(order)
-        session.flush()
-    except IntegrityError:
-        # Another delivery of the same order (possibly committed by a concurrent request) got here first.
-        savepoint.rollback()
+    """Return the outcome of storing and reviewing a new order, or None when that order_id already exists.
+
+    A batch of one for receive_orders, which the events API uses for all the orders of a request.
+    """
+    [taken] = receive_orders(session, broadcast_id, [NewOrder(event_id, data, placed_at)], now)
+    if taken is None:
         return None
-    savepoint.commit()
-    history.order_received(session, order, event_id)
-    outcome = review_order(session, order, now)
-    return OrderOutcome(order=order, created=True, stock_skus=outcome.stock_skus)
+    order = session.scalar(sa.select(Order).where(Order.id == taken.order.id).options(selectinload(Order.lines)))
+    return OrderOutcome(order=order, created=True, stock_skus=taken.stock_skus)
 
 
 def find_order(session: Session, order_id: str, for_update: bool = False) -> Order | None:
@@ -86,6 +60,15 @@ def find_order(session: Session, order_id: str, for_update: bool = False) -> Ord
         # PostgreSQL serialises concurrent status changes of one order here; SQLite already runs writers one by one.
         query = query.with_for_update()
     return session.scalar(query)
+
+
+def find_orders(session: Session, order_ids: list[str]) -> dict[str, Order]:
+    """Return the orders with these platform order ids, lines loaded, keyed by order id (unknown ids left out)."""
+    if not order_ids:
+        return {}
+    found = session.scalars(sa.select(Order).where(Order.order_id.in_(sorted(set(order_ids))))
+                            .options(selectinload(Order.lines)))
+    return {order.order_id: order for order in found}
 
 
 def require_order(session: Session, order_id: str, broadcast_id: int | None = None) -> Order:
@@ -180,23 +163,25 @@ def _cents(column):
 
 def broadcast_totals(session: Session, broadcast_id: int) -> dict:
     """Return a broadcast's live totals: accepted and paid orders, units and GMV, the paid part, held and waitlisted counts."""
-    counted = Order.status.in_(COUNTED_STATUSES)
-    row = session.execute(
-        sa.select(
-            sa.func.count(Order.id).filter(counted),
-            sa.func.coalesce(sa.func.sum(Order.units).filter(counted), 0),
-            sa.func.coalesce(sa.func.sum(_cents(Order.total)).filter(counted), 0),
-            sa.func.count(Order.id).filter(Order.status == "paid"),
-            sa.func.coalesce(sa.func.sum(_cents(Order.paid_amount)).filter(Order.status == "paid"), 0),
-            sa.func.count(Order.id).filter(Order.status == "held"),
-            sa.func.count(Order.id).filter(Order.status == "waitlisted"),
-        ).where(Order.broadcast_id == broadcast_id)
-    ).one()
+    row = session.execute(_TOTALS, {"broadcast_id": broadcast_id}).one()
     return {
         "orders": int(row[0]), "units": int(row[1]), "gmv": str(cents_to_money(row[2])),
         "paid_orders": int(row[3]), "paid_gmv": str(cents_to_money(row[4])), "held": int(row[5]),
         "waitlisted": int(row[6]),
     }
+
+
+_COUNTED = Order.status.in_(COUNTED_STATUSES)
+# Built once (it runs after every batch); an ORM select, so pending changes are flushed before it reads.
+_TOTALS = sa.select(
+    sa.func.count(Order.id).filter(_COUNTED),
+    sa.func.coalesce(sa.func.sum(Order.units).filter(_COUNTED), 0),
+    sa.func.coalesce(sa.func.sum(_cents(Order.total)).filter(_COUNTED), 0),
+    sa.func.count(Order.id).filter(Order.status == "paid"),
+    sa.func.coalesce(sa.func.sum(_cents(Order.paid_amount)).filter(Order.status == "paid"), 0),
+    sa.func.count(Order.id).filter(Order.status == "held"),
+    sa.func.count(Order.id).filter(Order.status == "waitlisted"),
+).where(Order.broadcast_id == sa.bindparam("broadcast_id"))
 
 
 def list_orders(session: Session, broadcast_id: int | None, status: str | None, page: int, per_page: int) -> tuple[list[Order], int]:

@@ -5,7 +5,7 @@
   var broadcastId = parseInt(root.dataset.broadcastId, 10);
   var strings = JSON.parse(document.getElementById("strings").textContent);
   var FEED_LIMIT = 200;   // rows kept in the DOM; the rest are dropped so 10,000 orders do not freeze the tab
-  var CHAT_LIMIT = 100;
+  var CHAT_LIMIT = 200;
   var feed = document.getElementById("feed");
   var rowsByOrder = new Map();
   // Pushes of one broadcast can be emitted slightly out of order by concurrent requests: per thing shown
@@ -146,13 +146,73 @@
     row.classList.toggle("soldout", level.available === 0);
   }
 
-  function addChat(message) {
-    var list = document.getElementById("chat");
+  // The approved chat: only visible messages are ever sent here. Questions are highlighted; a purchase claim
+  // shows the order it became (an order whose comment_id is the chat event's id).
+  var chatList = document.getElementById("chat");
+  var chatLabels = chatList.dataset;
+  var chatItems = new Map();  // message_id -> li, newest first by message_id
+
+  function orderText(order) {
+    if (!order) { return chatLabels.noOrder; }
+    return chatLabels.order + " " + order.order_id + " · " + (strings[order.status] || order.status);
+  }
+
+  function chatRow(message) {
     var li = el("li");
+    li.dataset.messageId = message.message_id;
+    li.dataset.eventId = message.id;
+    if (message.is_question) {
+      li.classList.add("question");
+      li.appendChild(el("span", chatLabels.question, "tag question"));
+    }
+    var claim = message.claim;
+    if (claim) {
+      li.classList.add("claim");
+      var what = [claim.sku, claim.variant, claim.qty ? "×" + claim.qty : null].filter(Boolean).join(" ");
+      li.appendChild(el("span", chatLabels.claim + (what ? " " + what : ""), "tag claim"));
+    }
     li.appendChild(el("span", message.nickname || message.viewer_id, "nick"));
     li.appendChild(el("span", message.text, "text"));
-    list.insertBefore(li, list.firstChild);
-    while (list.children.length > CHAT_LIMIT) { list.removeChild(list.lastChild); }
+    if (claim) { li.appendChild(el("span", orderText(message.order), "order-link")); }
+    return li;
+  }
+
+  function addChat(message) {
+    var row = chatRow(message), existing = chatItems.get(message.message_id);
+    if (existing) {
+      chatList.replaceChild(row, existing);
+    } else {
+      var after = Array.prototype.find.call(chatList.children, function (child) {
+        return Number(child.dataset.messageId) < message.message_id;
+      });
+      chatList.insertBefore(row, after || null);
+    }
+    chatItems.set(message.message_id, row);
+    while (chatList.children.length > CHAT_LIMIT) {
+      chatItems.delete(Number(chatList.lastChild.dataset.messageId));
+      chatList.removeChild(chatList.lastChild);
+    }
+  }
+
+  function removeChat(messageId) {
+    var row = chatItems.get(messageId);
+    if (row) { chatList.removeChild(row); chatItems.delete(messageId); }
+  }
+
+  function linkOrder(order) {
+    if (!order.comment_id) { return; }
+    var row = chatList.querySelector('li[data-event-id="' + CSS.escape(order.comment_id) + '"] .order-link');
+    if (row) { row.textContent = orderText(order); }
+  }
+
+  // Called with each snapshot: messages after its seq are replayed by join, earlier ones come from here.
+  function loadChat() {
+    chatList.replaceChildren();
+    chatItems.clear();
+    fetch("/api/v1/broadcasts/" + broadcastId + "/chat?status=visible&limit=" + CHAT_LIMIT, {credentials: "same-origin"})
+      .then(function (r) { return r.ok ? r.json() : {messages: []}; })
+      .then(function (body) { body.messages.forEach(addChat); })
+      .catch(function () {});
   }
 
   function setState(state) {
@@ -174,10 +234,14 @@
       renderFlash(snap.flash_sales);
       renderStock(snap.stock);
       document.getElementById("pinned").textContent = snap.pinned_sku || "—";
+      loadChat();
     },
     event: function (name, payload) {
       if (name === "order.created" || name === "order.updated") {
-        if (fresh("order:" + payload.order.order_id, payload.seq)) { showOrder(payload.order, name === "order.created"); }
+        if (fresh("order:" + payload.order.order_id, payload.seq)) {
+          showOrder(payload.order, name === "order.created");
+          linkOrder(payload.order);
+        }
       }
       else if (name === "stock.changed") {
         if (fresh("stock:" + payload.stock.sku, payload.seq)) { updateStock(payload.stock); }
@@ -186,6 +250,7 @@
         if (fresh("totals", payload.seq)) { setTotals(payload.totals); renderFlash(payload.flash_sales); }
       }
       else if (name === "chat.message") { addChat(payload.message); }
+      else if (name === "chat.hidden") { removeChat(payload.message_id); }
       else if (name === "product.pinned") { document.getElementById("pinned").textContent = payload.pinned_sku || "—"; }
       else if (name === "broadcast.changed") {
         var badge = document.getElementById("broadcast-status");
@@ -198,6 +263,7 @@
   // Exposed for operators' debugging in the console and for the browser tests' reconnect check.
   window.liveFeed = new window.LiveFeed(broadcastId, handlers);
   window.liveFeed.start(
-    ["order.created", "order.updated", "stock.changed", "totals.changed", "chat.message", "product.pinned", "broadcast.changed"]
+    ["order.created", "order.updated", "stock.changed", "totals.changed", "chat.message", "chat.hidden", "product.pinned",
+     "broadcast.changed"]
   );
 })();

@@ -215,6 +215,13 @@ def test_documented_schemas_describe_real_responses(api, spec):
         ("/api/v1/orders/{order_id}", "get", api.get("/api/v1/orders/O-404")),
         ("/api/v1/broadcasts/{broadcast_id}/start", "post", api.post(f"/api/v1/broadcasts/{broadcast_id}/start")),
         ("/api/v1/products", "post", api.post("/api/v1/products", json={"sku": "A1", "name": "Tea", "price": 1})),
+        ("/api/v1/moderation/check", "post",
+         api.post("/api/v1/moderation/check", json={"text": "SOLD A1 x2 加微信 abc12345", "broadcast_id": broadcast_id})),
+        ("/api/v1/moderation/check", "post",
+         api.post("/api/v1/moderation/check", json={"text": "hi", "broadcast_id": 99})),
+        ("/api/v1/broadcasts/{broadcast_id}/metrics", "get", api.get(f"/api/v1/broadcasts/{broadcast_id}/metrics")),
+        ("/api/v1/broadcasts/{broadcast_id}/metrics", "get",
+         api.get(f"/api/v1/broadcasts/{broadcast_id}/metrics?attribution_days=400")),
     ]
     assert [r["status"] for r in events.get_json()["results"]] == ["accepted", "rejected", "rejected"]
     for path, method, response in checks:

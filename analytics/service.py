@@ -1,0 +1,80 @@
+"""Metrics services for the API, the pages, the push job and the CLI: rollups current, then SQL aggregates."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from analytics.metrics import finalize
+from analytics.online import resolve_period
+from analytics.rebuild import needs_rebuild, rebuild_rollups
+from analytics.sql_counts import pinned_spans, sql_counts
+from app.db import utcnow
+from live.models import Broadcast
+
+DEFAULT_ATTRIBUTION_DAYS = 7
+MAX_ATTRIBUTION_DAYS = 365
+
+
+class NotStarted(Exception):
+    """The broadcast has no start time yet, so it has no period to measure."""
+
+
+def ensure_current(session: Session, broadcast_id: int) -> bool:
+    """Return True after rebuilding (and committing) rollups that were missing or stale; False if they were current."""
+    if not needs_rebuild(session, broadcast_id):
+        return False
+    rebuild_rollups(session, broadcast_id, force=False)
+    session.commit()
+    return True
+
+
+@contextmanager
+def consistent_reads(session: Session) -> Iterator[Session]:
+    """Yield a session whose queries all read one snapshot.
+
+    PostgreSQL: a separate REPEATABLE READ connection, so figures read while batches commit agree with
+    each other. SQLite: the session itself (its transactions already see one snapshot).
+    """
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        yield session
+        return
+    with bind.connect() as connection:
+        connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        with Session(bind=connection) as snapshot:
+            yield snapshot
+
+
+def period(broadcast: Broadcast, now: datetime | None = None) -> tuple[datetime, datetime]:
+    """Return the broadcast's measured period; a live one ends now. Raise NotStarted before its start."""
+    if broadcast.started_at is None:
+        raise NotStarted(broadcast.id)
+    return resolve_period(broadcast.started_at, broadcast.ended_at, now or utcnow())
+
+
+def broadcast_metrics(session: Session, broadcast: Broadcast, attribution_days: int = DEFAULT_ATTRIBUTION_DAYS,
+                      now: datetime | None = None) -> dict[str, Any]:
+    """Return the finalized metrics dict of a broadcast (docs/metrics.md), rebuilding stale rollups first."""
+    start, end = period(broadcast, now)
+    ensure_current(session, broadcast.id)
+    with consistent_reads(session) as reader:
+        return finalize(sql_counts(reader, broadcast.id, start, end, timedelta(days=attribution_days)))
+
+
+def pinned_list(session: Session, broadcast: Broadcast, now: datetime | None = None) -> list[dict[str, str]]:
+    """Return the pinned intervals of the broadcast as JSON-ready rows (sku, start, end), by start."""
+    start, end = period(broadcast, now)
+    rows = [{"sku": sku, "start": s.isoformat(), "end": e.isoformat()}
+            for sku, spans in pinned_spans(session, broadcast.id, start, end).items() for s, e in spans]
+    return sorted(rows, key=lambda row: (row["start"], row["sku"]))
+
+
+def live_view(session: Session, broadcast: Broadcast, now: datetime | None = None) -> dict[str, Any]:
+    """Return what the live dashboard shows: the broadcast id and status, its metrics and pinned intervals."""
+    now = now or utcnow()
+    return {"broadcast_id": broadcast.id, "status": broadcast.status,
+            "metrics": broadcast_metrics(session, broadcast, now=now), "pinned": pinned_list(session, broadcast, now)}

@@ -1,0 +1,48 @@
+// Live analytics dashboard: draws the embedded metrics, then redraws on every `metrics.changed` push from /live.
+// The push is a full snapshot (latest wins), so this client needs no sequence numbers or catch-up.
+(function () {
+  "use strict";
+  var root = document.getElementById("analytics");
+  var broadcastId = parseInt(root.dataset.broadcastId, 10);
+  var strings = JSON.parse(document.getElementById("strings").textContent);
+  var charts = window.LiveDeskCharts;
+  var updates = 0;
+
+  function state(name) {
+    root.dataset.connection = name;
+    var badge = document.getElementById("connection");
+    badge.className = "conn " + name;
+    badge.textContent = strings[name] || name;
+  }
+
+  function render(view) {
+    charts.headline(root, view.metrics);
+    charts.funnel("chart-funnel", view.metrics, strings);
+    charts.timeline("chart-timeline", view.metrics, view.pinned, strings);
+    charts.productRows(document.getElementById("products-body"), view.metrics);
+    document.getElementById("products-empty").hidden = Object.keys(view.metrics.by_product).length > 0;
+    var stamp = document.getElementById("updated");
+    stamp.textContent = new Date().toLocaleTimeString();
+    root.dataset.updates = String(updates);
+    root.dataset.status = view.status;
+  }
+
+  render(JSON.parse(document.getElementById("analytics-data").textContent));
+  state("connecting");
+  var socket = window.io("/live", {transports: ["websocket", "polling"], reconnectionDelayMax: 5000});
+  socket.on("connect", function () {
+    socket.emit("join", {broadcast_id: broadcastId}, function (ack) {
+      state(ack && ack.ok ? "connected" : "refused");
+    });
+  });
+  socket.on("disconnect", function () { state("disconnected"); });
+  socket.on("connect_error", function (err) {
+    state(err && err.message === "unauthorized" ? "refused" : "disconnected");
+  });
+  socket.on("metrics.changed", function (view) {
+    if (!view || view.broadcast_id !== broadcastId) { return; }
+    updates += 1;
+    render(view);
+  });
+  window.analyticsSocket = socket;
+})();

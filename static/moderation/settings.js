@@ -1,0 +1,137 @@
+// Moderator console settings: chat modes (shield in one click, slow mode), policy thresholds and the term
+// lists (add, remove, CSV import and export). Changes by other moderators arrive as moderation.changed.
+(function () {
+  "use strict";
+  var M = window.Moderation, S = M.strings, el = M.el;
+  var policyPath = "/api/v1/broadcasts/" + M.broadcastId + "/moderation-policy";
+  var termsPath = "/api/v1/moderation/terms";
+  var settings = null;
+
+  function showSettings(body) {
+    settings = body;
+    var shield = body.chat_mode.shield;
+    var toggle = document.getElementById("shield-toggle");
+    toggle.textContent = shield ? S.turnShieldOff : S.turnShieldOn;
+    toggle.setAttribute("aria-pressed", shield ? "true" : "false");
+    document.getElementById("shield-state").textContent = shield ? S.shieldOn : S.shieldOff;
+    document.getElementById("console").classList.toggle("shielded", shield);
+    if (shield) { document.getElementById("raid-banner").hidden = true; }
+    document.getElementById("slow-seconds").value = body.chat_mode.slow_seconds;
+    var form = document.getElementById("policy-form");
+    Object.keys(body.policy).forEach(function (name) {
+      var input = form.elements[name];
+      if (!input) { return; }
+      var value = body.policy[name];
+      input.value = Array.isArray(value) ? value.join(", ") : value;
+    });
+  }
+
+  function loadSettings() {
+    return M.send("GET", policyPath).then(function (result) { if (result.ok) { showSettings(result.data); } });
+  }
+
+  function save(body, slot) {
+    slot.textContent = "";
+    return M.send("PUT", policyPath, body).then(function (result) {
+      slot.textContent = result.ok ? S.saved : M.errorText(result);
+      if (result.ok) { showSettings(result.data); }
+    });
+  }
+
+  document.getElementById("shield-toggle").addEventListener("click", function () {
+    var on = !(settings && settings.chat_mode.shield);
+    save({chat_mode: {shield: on}}, document.getElementById("modes-status"));
+  });
+
+  document.getElementById("slow-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var seconds = Number(document.getElementById("slow-seconds").value || 0);
+    save({chat_mode: {slow_seconds: seconds}}, document.getElementById("modes-status"));
+  });
+
+  document.getElementById("policy-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var policy = {};
+    M.config.policyFields.forEach(function (field) {
+      var input = event.target.elements[field.name];
+      if (!input) { return; }
+      var raw = input.value.trim();
+      if (field.kind === "domains") {
+        policy[field.name] = raw ? raw.split(",").map(function (d) { return d.trim(); }).filter(Boolean) : [];
+      } else if (field.kind === "action") {
+        policy[field.name] = raw;
+      } else {
+        policy[field.name] = raw === "" ? null : Number(raw);
+      }
+      if (policy[field.name] === null) { delete policy[field.name]; }
+    });
+    save({policy: policy}, document.getElementById("policy-status"));
+  });
+
+  function termRow(term) {
+    var tr = el("tr");
+    tr.dataset.termId = term.id;
+    tr.appendChild(el("td", term.term, "term"));
+    tr.appendChild(el("td", M.config.categoryLabels[term.category] || term.category));
+    tr.appendChild(el("td", M.config.actionLabels[term.action] || term.action));
+    tr.appendChild(el("td", term.broadcast_id ? S.thisBroadcast : S.global, "muted small"));
+    var cell = el("td");
+    var remove = M.button(S.remove, "small-button", "remove-term");
+    cell.appendChild(remove);
+    tr.appendChild(cell);
+    return tr;
+  }
+
+  function loadTerms() {
+    return M.send("GET", termsPath + "?broadcast_id=" + M.broadcastId).then(function (result) {
+      if (!result.ok) { return; }
+      var body = document.getElementById("terms");
+      body.replaceChildren();
+      result.data.terms.slice().reverse().forEach(function (term) { body.appendChild(termRow(term)); });
+      document.getElementById("terms-count").textContent = result.data.terms.length;
+    });
+  }
+
+  document.getElementById("term-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var form = event.target, slot = document.getElementById("terms-status");
+    var body = {term: form.elements.term.value, category: form.elements.category.value, action: form.elements.action.value};
+    if (form.elements.scope.value === "broadcast") { body.broadcast_id = M.broadcastId; }
+    M.send("POST", termsPath, body).then(function (result) {
+      slot.textContent = result.ok ? S.saved : M.errorText(result);
+      if (result.ok) { form.elements.term.value = ""; loadTerms(); }
+    });
+  });
+
+  document.getElementById("terms").addEventListener("click", function (event) {
+    var target = event.target.closest("button[data-action=remove-term]");
+    if (!target) { return; }
+    var id = target.closest("tr").dataset.termId;
+    M.send("DELETE", termsPath + "/" + encodeURIComponent(id)).then(function (result) {
+      document.getElementById("terms-status").textContent = result.ok ? "" : M.errorText(result);
+      loadTerms();
+    });
+  });
+
+  document.getElementById("terms-import").addEventListener("change", function (event) {
+    var file = event.target.files[0], slot = document.getElementById("terms-status");
+    if (!file) { return; }
+    file.text().then(function (text) {
+      return M.send("POST", termsPath + "/import", text, "text/csv");
+    }).then(function (result) {
+      slot.textContent = result.ok ? M.format(S.imported, result.data) : M.errorText(result);
+      event.target.value = "";
+      loadTerms();
+    });
+  });
+
+  window.ModerationSettings = {
+    // The one-click timeout lasts the policy's repeat-offence timeout.
+    timeoutSeconds: function () { return (settings && settings.policy.timeout_s) || 600; },
+    changed: function (payload) {
+      if (payload.what === "policy") { showSettings(payload.settings); } else { loadTerms(); }
+    }
+  };
+  loadSettings();
+  loadTerms();
+})();

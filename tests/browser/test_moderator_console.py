@@ -1,0 +1,195 @@
+"""The moderator console in Chromium against a real server: a held message approved in one click reaches the
+host's page (another browser context), and the console's term list and shield toggle take effect."""
+from __future__ import annotations
+
+import re
+import time
+from datetime import datetime, timezone
+
+import pytest
+import requests
+
+from tests.browser.conftest import screenshot
+from tests.support.api import order_event
+from tests.support.databases import PASSWORD
+
+pytestmark = pytest.mark.browser
+_CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+class RemoteApi:
+    """The v1 API of a running server with a bearer token (the platform adapter's view)."""
+
+    def __init__(self, base: str, token: str):
+        self.base, self.session = base, requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def post(self, path: str, body: dict) -> dict:
+        """POST JSON and return the answer, failing the test on an error status."""
+        response = self.session.post(self.base + path, json=body, timeout=30)
+        assert response.status_code in (200, 201), response.text
+        return response.json()
+
+    def live_broadcast(self, title: str) -> int:
+        """Create and start a broadcast; return its id."""
+        broadcast_id = self.post("/api/v1/broadcasts", {"title": title, "platform": "douyin"})["id"]
+        self.post(f"/api/v1/broadcasts/{broadcast_id}/start", {})
+        return broadcast_id
+
+    def chat(self, broadcast_id: int, events: list[dict]) -> list[dict]:
+        """Post chat events and return their results."""
+        return self.post(f"/api/v1/broadcasts/{broadcast_id}/events", {"events": events})["results"]
+
+
+class ConsoleSession:
+    """A logged-in console user calling the API with the session cookie and the CSRF header (no browser)."""
+
+    def __init__(self, base: str, username: str):
+        self.base, self.session = base, requests.Session()
+        login_page = self.session.get(base + "/login", timeout=10).text
+        response = self.session.post(base + "/login", timeout=10, allow_redirects=False, data={
+            "username": username, "password": PASSWORD, "csrf_token": _CSRF.search(login_page).group(1)})
+        assert response.status_code == 302, response.text[:300]
+        self.session.headers["X-CSRFToken"] = _CSRF.search(self.session.get(base + "/", timeout=10).text).group(1)
+
+    def request(self, method: str, path: str, body: dict | None = None) -> dict:
+        """Call the API and return the answer, failing the test on an error status."""
+        response = self.session.request(method, self.base + path, json=body, timeout=30)
+        assert response.status_code in (200, 201), response.text
+        return response.json()
+
+
+def chat_event(event_id: str, viewer_id: str, text: str, nickname: str | None = None) -> dict:
+    """Return a chat event stamped now."""
+    event = {"id": event_id, "type": "chat", "ts": datetime.now(timezone.utc).isoformat(), "viewer_id": viewer_id,
+             "text": text}
+    if nickname is not None:
+        event["nickname"] = nickname
+    return event
+
+
+def login(page, base: str, username: str) -> None:
+    """Log a browser page in through the login form."""
+    page.goto(base + "/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("#submit")
+    page.wait_for_url(base + "/")
+
+
+@pytest.fixture
+def host_page(browser):
+    """Return a page in its own browser context (own cookies), recording JavaScript errors and dialogs."""
+    context = browser.new_context(locale="en-US", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    page.errors, page.dialogs = [], []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+
+    def on_dialog(dialog):
+        page.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    yield page
+    context.close()
+
+
+def test_approving_a_held_message_in_one_click_reaches_the_host_page(live_server, page, host_page):
+    server, token = live_server
+    api = RemoteApi(server.url, token)
+    broadcast_id = api.live_broadcast("Moderation live")
+    login(page, server.url, "moderator")
+    page.goto(f"{server.url}/broadcasts/{broadcast_id}/moderation")
+    page.wait_for_selector("#console[data-connection=connected]")
+    # A hold term added from the console itself.
+    page.fill("#term-form input[name=term]", "便宜")
+    page.select_option("#term-form select[name=action]", "hold")
+    page.click("#term-form button[type=submit]")
+    page.wait_for_selector("#terms td.term >> text=便宜")
+    login(host_page, server.url, "host")
+    host_page.goto(f"{server.url}/broadcasts/{broadcast_id}/live")
+    host_page.wait_for_selector("#host[data-connection=connected]")
+
+    api.chat(broadcast_id, [chat_event("c-ok", "v1", "主播好美", "小美"),
+                            chat_event("c-held", "v2", "能便宜点吗？", "砍价王"),
+                            chat_event("c-claim", "v3", "拍了 2件 A12", "买买买")])
+    host_page.wait_for_selector('#chat li[data-event-id="c-ok"]')
+    held = page.wait_for_selector('#held li.msg:has-text("能便宜点吗？")')
+    assert host_page.query_selector('#chat li[data-event-id="c-held"]') is None
+    started = time.monotonic()
+    held.query_selector("button[data-action=approve]").click()
+    shown = host_page.wait_for_selector('#chat li[data-event-id="c-held"]', timeout=5000)
+    latency = time.monotonic() - started
+    assert shown.query_selector(".text").text_content() == "能便宜点吗？"
+    assert "question" in shown.get_attribute("class")
+    page.wait_for_selector("#held-empty:not([hidden])")
+    assert page.inner_text("#held-count") == "0"
+    claim = host_page.query_selector('#chat li[data-event-id="c-claim"]')
+    assert "A12" in claim.query_selector(".tag.claim").text_content()
+    page.click('#stream li.msg button.nick >> text=砍价王')
+    page.wait_for_selector("#viewer-panel:not([hidden])")
+    api.chat(broadcast_id, [chat_event("c-again", "v4", "再便宜一点好不好", "客服小王")])
+    page.wait_for_selector('#held li.msg:has-text("再便宜一点")')
+    screenshot(page, "moderator-console")
+    screenshot(host_page, "moderator-console-host")
+    print(f"approve click to host page: {latency * 1000:.0f} ms")
+    assert page.errors == [] and page.dialogs == [] and host_page.errors == [] and host_page.dialogs == []
+
+
+def test_shield_mode_is_one_click_and_holds_new_viewers(live_server, page):
+    server, token = live_server
+    api = RemoteApi(server.url, token)
+    broadcast_id = api.live_broadcast("Shield live")
+    login(page, server.url, "moderator")
+    page.goto(f"{server.url}/broadcasts/{broadcast_id}/moderation")
+    page.wait_for_selector("#console[data-connection=connected]")
+    page.click("#shield-toggle")
+    page.wait_for_selector("#shield-toggle[aria-pressed=true]")
+    api.chat(broadcast_id, [chat_event("c-new", "newcomer", "hello everyone")])
+    page.wait_for_selector("#held li.msg >> text=hello everyone")
+    assert "shield_new_viewer" in page.inner_text("#held")
+    assert page.errors == [] and page.dialogs == []
+
+
+def test_slow_mode_and_thresholds_are_saved_from_the_console(live_server, page):
+    server, token = live_server
+    broadcast_id = RemoteApi(server.url, token).live_broadcast("Policy live")
+    login(page, server.url, "moderator")
+    page.goto(f"{server.url}/broadcasts/{broadcast_id}/moderation")
+    page.wait_for_selector("#console[data-connection=connected]")
+    page.wait_for_function("document.querySelector('#policy-form [name=timeout_s]').value === '600'")
+    page.fill("#slow-seconds", "30")
+    page.click("#slow-form button[type=submit]")
+    page.wait_for_selector("#modes-status >> text=Saved.")
+    page.fill("#policy-form [name=timeout_s]", "900")
+    page.select_option("#policy-form [name=contact_action]", "hold")
+    page.fill("#policy-form [name=allowed_domains]", "taobao.com, tmall.com")
+    page.click("#policy-form button[type=submit]")
+    page.wait_for_selector("#policy-status >> text=Saved.")
+    saved = ConsoleSession(server.url, "moderator").request("GET", f"/api/v1/broadcasts/{broadcast_id}/moderation-policy")
+    assert saved["chat_mode"] == {"slow_seconds": 30, "shield": False}
+    assert saved["policy"]["timeout_s"] == 900 and saved["policy"]["contact_action"] == "hold"
+    assert saved["policy"]["allowed_domains"] == ["taobao.com", "tmall.com"]
+    page.fill("#policy-form [name=timeout_s]", "0")
+    page.click("#policy-form button[type=submit]")
+    page.wait_for_selector("#policy-status >> text=policy.timeout_s")
+    assert page.errors == [] and page.dialogs == []
+
+
+def test_a_claim_on_the_host_page_shows_the_order_it_became(live_server, host_page):
+    server, token = live_server
+    api = RemoteApi(server.url, token)
+    api.post("/api/v1/products", {"sku": "A12", "name": "Scarf", "price": "99.00", "stock": 10})
+    broadcast_id = api.live_broadcast("Claims live")
+    api.post(f"/api/v1/broadcasts/{broadcast_id}/products", {"sku": "A12"})
+    login(host_page, server.url, "host")
+    host_page.goto(f"{server.url}/broadcasts/{broadcast_id}/live")
+    host_page.wait_for_selector("#host[data-connection=connected]")
+    api.chat(broadcast_id, [chat_event("c-9", "v9", "拍了 1件 A12")])
+    link = host_page.wait_for_selector('#chat li[data-event-id="c-9"] .order-link')
+    api.post(f"/api/v1/broadcasts/{broadcast_id}/events",
+             {"events": [order_event("A12", 1, order_id="ORD-C9", comment_id="c-9")]})
+    host_page.wait_for_function(
+        "document.querySelector('#chat li[data-event-id=\"c-9\"] .order-link').textContent.includes('ORD-C9')")
+    assert "ORD-C9" in link.text_content()
+    assert host_page.errors == [] and host_page.dialogs == []
