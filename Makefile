@@ -20,7 +20,7 @@ $(VENV)/.installed: requirements.txt
 setup: $(VENV)/.installed translations
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -d app/translations -D messages 2>&1 | grep -v '^compiling' || true
+	$(BIN)/pybabel compile -d app/translations -D messages 2>&1 | grep -v '^compiling' || true
 
 migrate: setup
 	$(FLASK) db upgrade
