@@ -27,10 +27,12 @@ class MakeDemo:
         env.update({"PORT": str(self.port), "HOST": "127.0.0.1", "LIVEDESK_INSTANCE": str(instance_dir),
                     "RATE": "25", "PYTHONUNBUFFERED": "1"})
         self.output: list[str] = []
+        self.reader: threading.Thread | None = None
         self.process = subprocess.Popen(["make", "--no-print-directory", "demo"], cwd=ROOT, env=env,
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                         start_new_session=True)
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
     def _read(self):
         for line in self.process.stdout:
@@ -64,12 +66,21 @@ class MakeDemo:
         raise AssertionError(f"the console never answered:\n{self.text()[-3000:]}")
 
     def stop(self) -> None:
-        """Stop make, the server and the simulator."""
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=20)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(self.process.pid, signal.SIGKILL)
+        """Stop make, the server and the simulator (the whole process group), then close the pipe."""
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(self.process.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                continue
+            if sig == signal.SIGTERM:
+                time.sleep(1)  # let the simulator and server finish their own shutdown, then make sure
+        # Every writer of the pipe is gone now, so the reader sees end-of-file and closing cannot block.
+        self.reader.join(timeout=10)
+        self.process.stdout.close()
 
 
 def test_make_demo_shows_the_feed_moving(page, tmp_path):

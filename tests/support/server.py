@@ -39,7 +39,11 @@ class ServerProcess:
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen([sys.executable, str(ROOT / "wsgi.py")], cwd=ROOT, env=env,
                                         stdout=self._log, stderr=subprocess.STDOUT)
-        self._wait_until_up()
+        try:
+            self._wait_until_up()
+        except Exception:
+            self.stop()
+            raise
 
     def _wait_until_up(self, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
