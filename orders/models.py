@@ -73,6 +73,8 @@ class Order(db.Model):
     __table_args__ = (
         sa.Index("ix_orders_broadcast_status", "broadcast_id", "status"),
         sa.Index("ix_orders_broadcast_received", "broadcast_id", "received_at"),
+        # Waitlist and held look-ups filter on status alone; without it they scan every order of a long sale.
+        sa.Index("ix_orders_status", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -399,6 +399,7 @@ def upgrade():
         batch_op.add_column(sa.Column('order_discount', app.db.Money(), nullable=False, server_default=sa.text('0')))
 
     with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.create_index('ix_orders_status', ['status'], unique=False)
         batch_op.add_column(sa.Column('member_tier', sa.String(length=32), nullable=True))
         batch_op.add_column(sa.Column('subtotal', app.db.Money(), nullable=False, server_default=sa.text('0')))
         batch_op.add_column(sa.Column('discount', app.db.Money(), nullable=False, server_default=sa.text('0')))
@@ -425,6 +426,7 @@ def downgrade():
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_orders_claimed_by_users'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_orders_reserved_until'))
+        batch_op.drop_index('ix_orders_status')
         batch_op.alter_column('comment_id',
                existing_type=sa.String(length=128),
                type_=sa.VARCHAR(length=64),
