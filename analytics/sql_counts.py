@@ -93,11 +93,13 @@ def _while_pinned(session: Session, broadcast_id: int, spans: dict[str, list[Int
     return {sku: (c, o) for sku, (c, o) in result.items()}
 
 
-def _products(session: Session, broadcast_id: int, cutoff: int, start: datetime, end: datetime
+def _products(session: Session, broadcast_id: int, late: list[str], start: datetime, end: datetime
               ) -> dict[str, ProductCounts]:
     totals = {row["sku"]: row for row in _rows(session, ProductRollup, broadcast_id)}
     line = OrderLineRollup.__table__
-    for row in _rows(session, OrderLineRollup, broadcast_id, line.c.placed_us > cutoff, line.c.paid):
+    late_lines = [row for i in range(0, len(late), store.CHUNK)
+                  for row in _rows(session, OrderLineRollup, broadcast_id, line.c.order_id.in_(late[i:i + store.CHUNK]))]
+    for row in (row for row in late_lines if row["paid"]):
         total = totals[row["sku"]]
         total["paid_orders"] -= 1
         total["paid_units"] -= row["units"]
@@ -147,7 +149,7 @@ def sql_counts(session: Session, broadcast_id: int, start: datetime, end: dateti
         buyers=state["buyers"] - late_buyers[0],
         gmv=sum((gmv for _, gmv in sources.values()), Decimal(0)),
         buyer_clickers=state["buyer_clickers"] - late_buyers[1],
-        by_product=_products(session, broadcast_id, cutoff, start, end),
+        by_product=_products(session, broadcast_id, [row["order_id"] for row in late], start, end),
         by_source={src: SourceCounts(n, gmv) for src, (n, gmv) in sources.items() if n},
         timeline=seen.timeline,
         attribution_window=attribution_window,

@@ -59,19 +59,23 @@ def _edge_orders(session: Session, broadcast_id: int, start_us: int, end_us: int
     """Return orders placed in the first minute before the start or in the last minute after the end."""
     m0, last = minute_of(start_us), minute_of(end_us) + MINUTE_US
     order = OrderRollup.__table__
-    outside = sa.or_(sa.and_(order.c.placed_us >= m0, order.c.placed_us < start_us),
-                     sa.and_(order.c.placed_us > end_us, order.c.placed_us < last))
-    rows = session.execute(sa.select(order.c.placed_us, order.c.paid_us, order.c.cancelled, order.c.paid_amount)
-                           .where(order.c.broadcast_id == broadcast_id, outside)).mappings()
-    return [dict(row) for row in rows]
+    columns = (order.c.placed_us, order.c.paid_us, order.c.cancelled, order.c.paid_amount)
+    found = []
+    # Two range reads, not one OR: SQLite would scan every order of the broadcast for the OR.
+    for low, high in ((order.c.placed_us >= m0, order.c.placed_us < start_us),
+                      (order.c.placed_us > end_us, order.c.placed_us < last)):
+        rows = session.execute(sa.select(*columns).where(order.c.broadcast_id == broadcast_id, low, high))
+        found += [dict(row) for row in rows.mappings()]
+    return found
 
 
 def audience(session: Session, broadcast_id: int, start_us: int, end_us: int) -> Audience:
     """Return the period's online total, peak and timeline from the minute rollups."""
     m0, me = minute_of(start_us), minute_of(end_us)
     minutes, sums = load_minutes(session, broadcast_id, m0, me)
-    first = minute_points(session, broadcast_id, m0, m0 + MINUTE_US)
-    last = first if me == m0 else minute_points(session, broadcast_id, me, me + MINUTE_US)
+    # Nothing at or after the end is ever read, so the end minute's edges are fetched only up to it.
+    first = minute_points(session, broadcast_id, m0, min(m0 + MINUTE_US, end_us))
+    last = first if me == m0 else minute_points(session, broadcast_id, me, end_us)
     levels, level = {}, sums["before_online_net"]
     for m in range(m0, me + MINUTE_US, MINUTE_US):
         levels[m] = level
@@ -89,19 +93,20 @@ def audience(session: Session, broadcast_id: int, start_us: int, end_us: int) ->
             total += levels[m] * MINUTE_US + (row["online_weighted"] if row else 0)
             peak = max(peak, levels[m] + (row["online_max"] if row else 0))
 
-    corrections = _edge_orders(session, broadcast_id, start_us, end_us)
+    taken_off: dict[int, list[int | Decimal]] = {}
+    for order in _edge_orders(session, broadcast_id, start_us, end_us):
+        off = taken_off.setdefault(minute_of(order["placed_us"]), [0, Decimal(0)])
+        off[0] += 1
+        if order["paid_us"] is not None and not order["cancelled"]:
+            off[1] += order["paid_amount"]
     rows = []
     for m in range(m0, me + MINUTE_US, MINUTE_US):
         row = minutes.get(m, {})
         counts = {name: row.get(name, 0) for name in _COUNTED}
         for name in _COUNTED:  # events outside the period are clipped into the first and last row
             counts[name] += (sums[f"before_{name}"] if m == m0 else 0) + (sums[f"after_{name}"] if m == me else 0)
-        placed, paid_gmv = row.get("orders", 0), row.get("paid_gmv", Decimal(0))
-        for order in corrections:
-            if minute_of(order["placed_us"]) == m:
-                placed -= 1
-                if order["paid_us"] is not None and not order["cancelled"]:
-                    paid_gmv -= order["paid_amount"]
+        off_orders, off_gmv = taken_off.get(m, (0, Decimal(0)))
+        placed, paid_gmv = row.get("orders", 0) - off_orders, row.get("paid_gmv", Decimal(0)) - off_gmv
         if start_us == end_us:
             online = 0
         elif m < me:

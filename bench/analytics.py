@@ -1,6 +1,7 @@
 """Broadcast metrics at scale on SQLite: the SQL path over rollups (warm and cold) against the naive pandas recompute.
 
 Run: .venv/bin/python bench/analytics.py [--events 10000000] [--seed 5] [--db PATH] [--keep]
+     .venv/bin/python bench/analytics.py --measure-only --db PATH   (steps 3 only, on a file kept with --keep)
 
 1. Generates one 4-hour broadcast of --events events (about 1 order per 10 events, payments and cancels after
    their orders, joins and leaves of N/20 viewers, 40 SKUs pinned in turn) straight into a fresh SQLite file
@@ -156,6 +157,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--db", type=Path, help="where to put the SQLite file (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file afterwards")
+    parser.add_argument("--measure-only", action="store_true",
+                        help="only time the metrics, on the existing --db file (broadcast 1) from an earlier --keep")
     parser.add_argument("--child", choices=("prepare", "warm", "sql", "naive"), help=argparse.SUPPRESS)
     parser.add_argument("--broadcast", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -163,6 +166,10 @@ def main() -> None:
         print(json.dumps(child(args.child, args.db, args.broadcast, args.events, args.seed)))
         return
     path = args.db or WORKDIR / DB_NAME
+    if args.measure_only:
+        measure(path, 1)
+        shutil.rmtree(WORKDIR, ignore_errors=True)
+        return
     if path.exists():
         raise SystemExit(f"{path} exists; the bench needs a fresh file")
     try:
@@ -185,7 +192,12 @@ def run(path: Path, events: int, seed: int) -> None:
     print(f"database file {prep['size_mib']:,.0f} MiB after generation")
     print(f"rollups filled by the rebuild path: {prep['applied']:,} events in {prep['rebuild']:.1f} s "
           f"({prep['applied'] / prep['rebuild']:,.0f} events/s)", flush=True)
-    broadcast_id = prep["broadcast_id"]
+    measure(path, prep["broadcast_id"])
+
+
+def measure(path: Path, broadcast_id: int) -> None:
+    """Print the warm, cold and naive timings and memory of the broadcast's metrics."""
+    print(f"load average before measuring: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     warm = spawn("warm", path, broadcast_id)
     warm_times = warm["times"][1:]  # the first run fills the caches
     warm_s = statistics.median(warm_times)
