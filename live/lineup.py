@@ -66,16 +66,6 @@ def add_to_lineup(session: Session, broadcast: Broadcast, sku: str, live_price: 
     return entry
 
 
-def live_prices(session: Session, broadcast_id: int, product_ids: set[int]) -> dict[int, Decimal]:
-    """Return the live prices announced in a broadcast, keyed by product id."""
-    if not product_ids:
-        return {}
-    rows = session.execute(sa.select(BroadcastProduct.product_id, BroadcastProduct.live_price).where(
-        BroadcastProduct.broadcast_id == broadcast_id, BroadcastProduct.product_id.in_(product_ids),
-        BroadcastProduct.live_price.is_not(None))).all()
-    return {product_id: price for product_id, price in rows}
-
-
 def lineup_skus(session: Session, broadcast_id: int) -> list[tuple[BroadcastProduct, Product]]:
     """Return the broadcast's line-up entries with their products, in line-up order."""
     rows = session.execute(sa.select(BroadcastProduct, Product).join(Product, Product.id == BroadcastProduct.product_id)

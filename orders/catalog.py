@@ -83,34 +83,6 @@ def product_to_dict(session: Session, product: Product) -> dict:
     }
 
 
-def price_lookup(session: Session, broadcast_id: int | None, skus: list[str]) -> dict[str, Decimal]:
-    """Return the price each SKU sells at: the broadcast's live price, else the variant's, else the product's."""
-    # Imported here because live.lineup imports this module's callers; the dependency is on a service function.
-    from live.lineup import live_prices
-
-    found: dict[str, Decimal] = {}
-    rows = session.execute(
-        sa.select(ProductVariant.sku, ProductVariant.price, Product.price, Product.id)
-        .join(Product, Product.id == ProductVariant.product_id)
-        .where(ProductVariant.sku.in_(skus))
-    ).all()
-    product_ids = {}
-    for sku, variant_price, product_price, product_id in rows:
-        found[sku] = variant_price if variant_price is not None else product_price
-        product_ids[sku] = product_id
-    for sku, price, product_id in session.execute(
-        sa.select(Product.sku, Product.price, Product.id).where(Product.sku.in_(skus))
-    ).all():
-        found[sku] = price
-        product_ids[sku] = product_id
-    if broadcast_id is not None:
-        live = live_prices(session, broadcast_id, set(product_ids.values()))
-        for sku, product_id in product_ids.items():
-            if product_id in live:
-                found[sku] = live[product_id]
-    return found
-
-
 def broadcasts_selling(session: Session, sku: str) -> list[int]:
     """Return the ids of live or scheduled broadcasts whose line-up has the product owning sku."""
     from live.lineup import broadcasts_with_product  # a live service; imported late to keep imports one-way
