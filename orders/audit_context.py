@@ -26,6 +26,21 @@ _VARIANTS = (sa.select(_V.c.sku, _V.c.price, _P.c.id, _P.c.sku, _P.c.price).join
 _PRODUCTS = sa.select(
     _P.c.id, _P.c.sku, _P.c.price, sa.exists().where(_V.c.product_id == _P.c.id).label("has_variants"),
 ).where(_P.c.sku.in_(sa.bindparam("skus", expanding=True)))
+_O, _L = Order.__table__, OrderLine.__table__
+# Past lines are keyed by product: a variant line counts towards its product, which this order may reach
+# through another variant (TEE-M earlier, TEE-L now). A line whose SKU is no variant names the product itself.
+_LINE_PRODUCT_SKU = sa.func.coalesce(_P.c.sku, _L.c.sku)
+
+
+def open_lines_query(*columns: sa.ColumnElement) -> sa.Select:
+    """Return SELECT columns…, order_id, placed_at, sku, product sku, qty over the lines of open orders."""
+    return (
+        sa.select(*columns, _O.c.order_id, _O.c.placed_at, _L.c.sku, _LINE_PRODUCT_SKU, _L.c.qty)
+        .join(_L, _L.c.order_pk == _O.c.id)
+        .outerjoin(_V, _V.c.sku == _L.c.sku)
+        .outerjoin(_P, _P.c.id == _V.c.product_id)
+        .where(_O.c.status.in_(OPEN_STATUSES))
+    )
 
 
 class StoredOrderInputs:
@@ -45,7 +60,7 @@ class StoredOrderInputs:
     def past(self, fresh: bool) -> BuyerHistory:
         """Return the buyer's other open orders in the broadcast and promotion usage, as read now."""
         coupon_uses, flash_units = promotions.buyer_usage(self._session, self._order.broadcast_id, self._order.buyer_id)
-        return buyer_history(self._session, self._order, self.catalog, self.policy.duplicate_window_seconds,
+        return buyer_history(self._session, self._order, self.policy.duplicate_window_seconds,
                              coupon_uses, flash_units)
 
 
@@ -96,30 +111,26 @@ def catalog_items(session: Session, broadcast_id: int, skus: Iterable[str | None
     return items
 
 
-def buyer_history(session: Session, order: Order, catalog: CatalogView, window_seconds: int,
+def buyer_history(session: Session, order: Order, window_seconds: int,
                   coupon_uses: dict[str, int], flash_units: dict[str, int]) -> BuyerHistory:
     """Return what this buyer already ordered in the broadcast (other open orders only)."""
     if not order.buyer_id:
         return BuyerHistory(coupon_uses=coupon_uses, flash_units=flash_units)
     rows = session.execute(
-        sa.select(Order.order_id, Order.placed_at, OrderLine.sku, OrderLine.qty)
-        .join(OrderLine, OrderLine.order_pk == Order.id)
-        .where(Order.broadcast_id == order.broadcast_id, Order.buyer_id == order.buyer_id,
-               Order.id != order.id, Order.status.in_(OPEN_STATUSES))
+        open_lines_query().where(_O.c.broadcast_id == order.broadcast_id, _O.c.buyer_id == order.buyer_id,
+                                 _O.c.id != order.id)
     ).all()
-    return history_of(rows, catalog, order.placed_at, window_seconds, coupon_uses, flash_units)
+    return history_of(rows, order.placed_at, window_seconds, coupon_uses, flash_units)
 
 
-def history_of(rows: Iterable[tuple[str, datetime, str, int]], catalog: CatalogView, placed_at: datetime,
-               window_seconds: int, coupon_uses: dict[str, int], flash_units: dict[str, int]) -> BuyerHistory:
-    """Return the buyer history of (order_id, placed_at, sku, qty) lines of the buyer's other open orders."""
+def history_of(rows: Iterable[tuple[str, datetime, str, str, int]], placed_at: datetime, window_seconds: int,
+               coupon_uses: dict[str, int], flash_units: dict[str, int]) -> BuyerHistory:
+    """Return the buyer history of (order_id, placed_at, sku, product sku, qty) lines of the buyer's other open orders."""
     by_product: dict[str, int] = {}
     recent_at: dict[str, datetime] = {}
     recent_items: dict[str, dict[str, int]] = {}
     since = placed_at - timedelta(seconds=window_seconds)
-    for order_id, line_placed_at, sku, qty in rows:
-        item = catalog.get(sku)
-        product_sku = item.product_sku if item else sku
+    for order_id, line_placed_at, sku, product_sku, qty in rows:
         by_product[product_sku] = by_product.get(product_sku, 0) + qty
         if line_placed_at >= since:
             recent_at[order_id] = line_placed_at

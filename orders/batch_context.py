@@ -20,21 +20,21 @@ from sqlalchemy.orm import Session
 from orders.audit import (
     BuyerHistory, CatalogItem, CatalogView, ClaimView, Coupon, CounterUse, FlashSale, OrderDraft, Promotion,
 )
-from orders.audit_context import OPEN_STATUSES, catalog_items, claim_for, history_of, load_blocklist, load_policy
+from orders.audit_context import (
+    OPEN_STATUSES, catalog_items, claim_for, history_of, load_blocklist, load_policy, open_lines_query,
+)
 from orders.models import Order, OrderLine
 from orders.promotions import service as promotions
 from orders.promotions.models import Promotion as PromotionRow
 from orders.promotions.models import PromotionUse
 
-_O, _L = Order.__table__, OrderLine.__table__
+_O = Order.__table__
 _PR, _U = PromotionRow.__table__, PromotionUse.__table__
 # Built once (Core, parameters bound at execution): the batch's reads of the buyers' past orders and usage.
 _OPEN_LINES = (
-    sa.select(_O.c.id, _O.c.buyer_id, _O.c.order_id, _O.c.placed_at, _L.c.sku, _L.c.qty)
-    .join(_L, _L.c.order_pk == _O.c.id)
-    .where(_O.c.broadcast_id == sa.bindparam("broadcast_id"), _O.c.buyer_id.in_(sa.bindparam("buyers", expanding=True)),
-           _O.c.status.in_(OPEN_STATUSES))
-    .order_by(_O.c.id, _L.c.id)
+    open_lines_query(_O.c.id, _O.c.buyer_id)
+    .where(_O.c.broadcast_id == sa.bindparam("broadcast_id"), _O.c.buyer_id.in_(sa.bindparam("buyers", expanding=True)))
+    .order_by(_O.c.id, OrderLine.id)
 )
 # As promotions.buyer_usage, for many buyers: unreleased uses of the broadcast's and global promotions.
 _USAGES = (
@@ -44,8 +44,8 @@ _USAGES = (
            sa.or_(_PR.c.broadcast_id.is_(None), _PR.c.broadcast_id == sa.bindparam("broadcast_id")))
     .group_by(_U.c.buyer_id, _PR.c.code, _PR.c.kind)
 )
-# (order_id, placed_at, sku, qty): one line of a buyer's open order, as buyer_history reads them.
-PastLine = tuple[str, datetime, str, int]
+# (order_id, placed_at, sku, product sku, qty): one line of a buyer's open order, as buyer_history reads them.
+PastLine = tuple[str, datetime, str, str, int]
 Usage = tuple[dict[str, int], dict[str, int]]
 
 
@@ -100,13 +100,18 @@ class BatchContext:
         buyer = draft.buyer.id
         if buyer and status in OPEN_STATUSES:
             self._past.setdefault(buyer, []).extend(
-                (draft.order_id, draft.placed_at, line.sku, line.qty) for line in draft.items)
+                (draft.order_id, draft.placed_at, line.sku, self._product_sku(line.sku), line.qty)
+                for line in draft.items)
         for use in consumed:
             code = promotions.normalize_code(use.code)
             self._offers = [_used(offer, use.amount) if offer.code == code else offer for offer in self._offers]
             coupon_uses, flash_units = self.usage(buyer, fresh=False)
             held = coupon_uses if use.counter == "coupon_uses" else flash_units
             held[code] = held.get(code, 0) + use.amount
+
+    def _product_sku(self, sku: str) -> str:
+        item = self._items.get(sku)
+        return item.product_sku if item else sku
 
     def _claim(self, comment_id: str | None) -> ClaimView | None:
         if not comment_id:
@@ -136,7 +141,7 @@ class OrderInputs:
         coupon_uses, flash_units = dict(coupon_uses), dict(flash_units)
         if not draft.buyer.id:
             return BuyerHistory(coupon_uses=coupon_uses, flash_units=flash_units)
-        return history_of(self._context.past_lines(draft.buyer.id), self.catalog, draft.placed_at,
+        return history_of(self._context.past_lines(draft.buyer.id), draft.placed_at,
                           self.policy.duplicate_window_seconds, coupon_uses, flash_units)
 
 
@@ -154,10 +159,9 @@ def _open_lines(session: Session, broadcast_id: int, buyers: list[str], exclude_
     if not buyers:
         return {}
     lines: dict[str, list[PastLine]] = {}
-    for pk, buyer_id, order_id, placed_at, sku, qty in session.execute(
-            _OPEN_LINES, {"broadcast_id": broadcast_id, "buyers": buyers}):
+    for pk, buyer_id, *line in session.execute(_OPEN_LINES, {"broadcast_id": broadcast_id, "buyers": buyers}):
         if pk not in exclude_pks:
-            lines.setdefault(buyer_id, []).append((order_id, placed_at, sku, qty))
+            lines.setdefault(buyer_id, []).append(tuple(line))
     return lines
 
 

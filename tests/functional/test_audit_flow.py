@@ -254,6 +254,30 @@ def test_audit_policy_can_be_read_and_changed_and_bad_values_name_the_field(app,
     assert "qty_over_limit" in _codes(_order(api, live, order_event("A1", 3)))
 
 
+def _tee_order(sku: str, qty: int, order_id: str) -> dict:
+    event = order_event(sku, qty, order_id=order_id, unit_price="59.00")
+    event["buyer"]["id"] = "buyer-tees"
+    return event
+
+
+@pytest.mark.parametrize("one_request", [False, True], ids=["separate-requests", "one-batch"])
+def test_the_per_buyer_limit_adds_up_every_variant_of_a_product(app, api, live, users, one_request):
+    client, headers = _auditor(app, users)
+    client.put(f"/api/v1/broadcasts/{live}/audit-policy", json={"max_qty_per_buyer_per_product": 2}, headers=headers)
+    first, second = _tee_order("TEE-M", 2, "TEE-1"), _tee_order("TEE-L", 1, "TEE-2")
+    if one_request:
+        results = api.events(live, [first, second]).get_json()["results"]
+        medium, large = (result["order"] for result in results)
+    else:
+        medium, large = _order(api, live, first), _order(api, live, second)
+    assert (medium["status"], _codes(medium)) == ("accepted", [])
+    assert large["status"] == "held" and "qty_over_limit" in _codes(large)
+    # An auditor's edit re-audits the stored order; the earlier TEE-M still counts.
+    response = client.patch("/api/v1/orders/TEE-2", json={"buyer": {"name": "李四"}, "reason": "typo"}, headers=headers)
+    assert response.status_code == 200, response.get_json()
+    assert "qty_over_limit" in _codes(api.get("/api/v1/orders/TEE-2").get_json())
+
+
 def test_blocklisted_phones_are_held(app, api, live, users):
     client, headers = _auditor(app, users)
     assert client.post("/api/v1/blocklist", json={"kind": "phone", "value": "13812345678", "reason": "chargebacks"},
