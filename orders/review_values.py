@@ -13,6 +13,7 @@ from typing import Any
 
 from app.db import quantize_money
 from orders.audit import Finding, PricedLine, PricingResult
+from orders.audit.findings import asks_buyer, needs_info_key
 
 
 @dataclass(frozen=True)
@@ -86,17 +87,21 @@ def status_reason(findings: Sequence[Finding]) -> str | None:
 def review_notices(status: str, total: Decimal, pricing: dict | None, findings: Sequence[Finding]) -> list[NoticeRequest]:
     """Return the buyer notices of a review outcome, in the order they are queued."""
     if status == "accepted":
-        notices = [NoticeRequest("received", {"total": str(total)})]
+        received: dict[str, Any] = {"total": str(total)}
+        refused = [dict(f.message) for f in findings if f.code == "coupon_refused"]
+        if refused:
+            received["refused"] = refused
+        notices = [NoticeRequest("received", received)]
         applied = [o for o in (pricing or {}).get("outcomes", []) if o["applied"]]
         if applied:
             notices.append(NoticeRequest("promotion_applied",
                                          {"promotions": [{"code": o["code"], "amount": o["amount"]} for o in applied]}))
         return notices
     if status == "held":
-        asks = [{"code": f.code, "field": f.field, "message": dict(f.message)} for f in findings if f.buyer_notice]
+        asks = [{"code": f.code, "field": f.field, "message": dict(f.message)} for f in findings if asks_buyer(f)]
         if not asks:
             return []
-        return [NoticeRequest("needs_info", {"findings": asks}, dedupe=",".join(sorted(a["code"] for a in asks)))]
+        return [NoticeRequest("needs_info", {"findings": asks}, dedupe=needs_info_key(asks))]
     if status == "waitlisted":
         return [NoticeRequest("waitlisted", {"skus": sorted({f.data["sku"] for f in findings if f.code == "stock_short"})})]
     if status == "rejected":

@@ -1,7 +1,7 @@
 """Findings of the audit rules and the catalogue of their stable codes."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -54,6 +54,18 @@ CODES: Mapping[str, CodeSpec] = {
     "payment_on_closed_order": CodeSpec("warn", "none", False),
     "payment_failed": CodeSpec("info", "none", True),
 }
+
+
+def asks_buyer(finding: "Finding | Mapping[str, Any]") -> bool:
+    """Return True for a finding that holds the order until the buyer supplies something (a needs-info notice)."""
+    item = finding.to_dict() if isinstance(finding, Finding) else finding
+    spec = CODES.get(str(item.get("code")))
+    return bool(item.get("buyer_notice")) and spec is not None and spec.outcome == "hold"
+
+
+def needs_info_key(asks: "Iterable[Mapping[str, Any]]") -> str:
+    """Return the dedupe key of a needs-info notice: ``code@field`` of each ask, sorted, joined by ``;``."""
+    return ";".join(sorted(f"{a['code']}@{a.get('field') or ''}" for a in asks))
 
 
 def msg(en: str, zh: str) -> dict[str, str]:

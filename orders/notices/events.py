@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from orders.audit.findings import CODES, Finding
+from orders.audit.findings import Finding, asks_buyer, needs_info_key
 from orders.models import Order
 from orders.notices.models import BuyerNotice
 from orders.notices.service import queue_notice
@@ -19,12 +19,6 @@ from orders.notices.service import queue_notice
 
 def _as_dict(item: Finding | Mapping[str, Any]) -> dict[str, Any]:
     return item.to_dict() if isinstance(item, Finding) else dict(item)
-
-
-def _asks_buyer(item: Mapping[str, Any]) -> bool:
-    """Return True for findings that hold the order until the buyer supplies something."""
-    spec = CODES.get(str(item.get("code")))
-    return bool(item.get("buyer_notice")) and spec is not None and spec.outcome == "hold"
 
 
 def notify_received(session: Session, order: Order) -> BuyerNotice | None:
@@ -36,11 +30,10 @@ def notify_needs_info(session: Session, order: Order,
                       findings: Iterable[Finding | Mapping[str, Any]]) -> BuyerNotice | None:
     """Return the queued request for missing details, or None when no finding asks the buyer or it was asked already."""
     asks = [{"code": f["code"], "field": f.get("field"), "message": f["message"]}
-            for f in map(_as_dict, findings) if _asks_buyer(f)]
+            for f in map(_as_dict, findings) if asks_buyer(f)]
     if not asks:
         return None
-    key = ";".join(sorted(f"{a['code']}@{a['field'] or ''}" for a in asks))
-    return queue_notice(session, order, "needs_info", {"findings": asks}, dedupe=key)
+    return queue_notice(session, order, "needs_info", {"findings": asks}, dedupe=needs_info_key(asks))
 
 
 def notify_waitlisted(session: Session, order: Order, skus: Iterable[str]) -> BuyerNotice | None:

@@ -55,8 +55,13 @@ def _bilingual(value: Mapping[str, Any], limit: int = TEXT_LIMIT) -> Message:
 def _received(c: Context, oid: str) -> tuple[str, str]:
     _require(c, "received", "total")
     total = money(c["total"])
-    return (f"We have received your order {oid} ({total}) and will confirm it shortly.",
-            f"我们已收到您的订单 {oid}（{total}），稍后为您确认。")
+    en, zh = (f"We have received your order {oid} ({total}) and will confirm it shortly.",
+              f"我们已收到您的订单 {oid}（{total}），稍后为您确认。")
+    refused = [_bilingual(m, FINDING_LIMIT) for m in c.get("refused") or ()]  # coupons entered but not applied
+    if refused:
+        en += " Not applied:" + "".join(f"\n- {r['en']}" for r in refused)
+        zh += "以下优惠未能使用：" + "".join(f"\n- {r['zh-CN']}" for r in refused)
+    return en, zh
 
 
 def _needs_info(c: Context, oid: str) -> tuple[str, str]:

@@ -278,6 +278,18 @@ def test_the_per_buyer_limit_adds_up_every_variant_of_a_product(app, api, live, 
     assert "qty_over_limit" in _codes(api.get("/api/v1/orders/TEE-2").get_json())
 
 
+def test_a_needs_info_notice_asks_only_for_what_holds_the_order(api, live):
+    assert api.post("/api/v1/promotions", json={"code": "GONE", "kind": "coupon", "coupon_type": "fixed",
+                                                "value": "5.00", "uses_left": 0}).status_code == 201
+    event = order_event("A1", 1, order_id="ASK-1", coupon_codes=["GONE"])
+    event["buyer"]["phone"] = None
+    order = _order(api, live, event)
+    assert order["status"] == "held" and {"phone_missing", "coupon_refused"} <= set(_codes(order))
+    [notice] = api.get("/api/v1/orders/ASK-1").get_json()["notices"]
+    assert notice["kind"] == "needs_info"
+    assert "phone number" in notice["message"]["en"] and "GONE" not in notice["message"]["en"]
+
+
 def test_blocklisted_phones_are_held(app, api, live, users):
     client, headers = _auditor(app, users)
     assert client.post("/api/v1/blocklist", json={"kind": "phone", "value": "13812345678", "reason": "chargebacks"},

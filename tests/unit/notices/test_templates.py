@@ -160,3 +160,11 @@ def test_buyer_text_cannot_add_lines_or_reorder_the_display():
 def test_long_buyer_text_is_cut():
     text = clean("x" * 500)
     assert len(text) == 120 and text.endswith("…")
+
+
+def test_received_lists_the_coupons_that_were_not_applied():
+    refused = {"en": "SAVE20: min spend ¥200 not met", "zh-CN": "SAVE20：未满 ¥200"}
+    message = render("received", {"order_id": "O-1", "total": "99", "refused": [refused]})
+    assert message["en"] == ("We have received your order O-1 (¥99.00) and will confirm it shortly. "
+                             "Not applied:\n- SAVE20: min spend ¥200 not met")
+    assert message["zh-CN"].endswith("以下优惠未能使用：\n- SAVE20：未满 ¥200")
