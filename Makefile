@@ -9,7 +9,7 @@ SEED   ?= 42
 RATE   ?= 15
 export HOST PORT
 
-.PHONY: setup translations migrate demo serve test test-fast bench clean-demo extract-messages
+.PHONY: setup speedups translations migrate demo serve test test-fast bench clean-demo extract-messages
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,11 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-setup: $(VENV)/.installed translations
+setup: $(VENV)/.installed translations speedups
+
+# The compiled helper of the chat moderation pipeline (live/moderation/speedups.py), rebuilt when its C changed.
+speedups: $(VENV)/.installed
+	$(BIN)/python live/moderation/build_speedups.py --if-stale
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d app/translations -D messages 2>&1 | grep -v '^compiling' || true

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable
 from typing import Literal, NamedTuple
 
@@ -41,6 +42,9 @@ _EXPLICIT_ID = re.compile(r"[:=是]")
 # one separator between; text without that skips the number patterns altogether.
 _FIVE_NUMERALS = re.compile(f"[\\d{CN_DIGIT_CHARS}](?:[\\s.\\-]?[\\d{CN_DIGIT_CHARS}]){{4}}")
 _NON_DIGIT = re.compile(r"\D")
+# Every character \d matches (Unicode category Nd) and every Chinese numeral: a text with none
+# of them (a set test, much cheaper than a regex search) has no number to look at.
+_NUMERALS = frozenset(c for c in map(chr, range(sys.maxunicode + 1)) if c.isdecimal()) | frozenset(CN_DIGIT_CHARS)
 
 
 class ContactHit(NamedTuple):
@@ -56,7 +60,7 @@ def find_contacts(normalized: Normalized) -> list[ContactHit]:
     hits: list[ContactHit] = []
     digits = normalized.text
     taken: list[tuple[int, int]] = []
-    numbers = _FIVE_NUMERALS.search(digits) is not None
+    numbers = not _NUMERALS.isdisjoint(digits) and _FIVE_NUMERALS.search(digits) is not None
     if numbers:
         digits = digits.translate(CN_DIGITS)
         for m in _PHONE.finditer(digits):

@@ -11,9 +11,10 @@ Steps, in order (docs/moderation.md explains each):
 4. collapse runs of a repeated character to one: Latin letters and spaces from two on, other
    characters from three on, digits and Chinese numerals never (phone numbers keep length).
 
-The key is built with C-level string operations (``str.translate`` and ``re.sub``); the map
-back to the original is built only when someone asks for it (a match needs highlighting),
-by replaying the same steps character by character.
+The key is built with C-level string operations: ``str.translate``, then steps 2-4 in one loop of
+the compiled helper (live/moderation/speedups.py), or with ``re.sub`` when it is not built. The
+map back to the original is built only when someone asks for it (a match needs highlighting),
+by replaying the same steps with the regular expressions, which also checks the key.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ import re
 import unicodedata
 
 from live.moderation.charmaps import CJK_CLASS, CN_DIGIT_CHARS, HOMOGLYPHS, INVISIBLE, to_simplified
+from live.moderation.speedups import compiled
 
-__all__ = ["Normalized", "fold_char", "normalize"]
+__all__ = ["Normalized", "fold_char", "normalize", "squash_collapse", "squash_collapse_re"]
 
 # Steps 2 and 3 in one pass: separators between two Han characters, or a run of three or more
 # one-character tokens (whose separators the callback removes).
@@ -153,6 +155,16 @@ class Normalized:
         return f"Normalized(text={self.text!r}, source={self.source!r})"
 
 
+def squash_collapse_re(folded: str) -> str:
+    """Return the key of folded text (steps 2-4) with regular expressions: the reference."""
+    squashed = _SQUASH.sub(_squash_run, folded) if _SEPARATOR.search(folded) else folded
+    return _REPEAT.sub(_first_char, squashed)
+
+
+# Steps 2-4 in one compiled loop when live/moderation/_speedups.c is built.
+squash_collapse = compiled.squash_collapse if compiled is not None else squash_collapse_re
+
+
 def normalize(text: str) -> Normalized:
     """Return the matching key of ``text``; its offsets are computed on first access."""
     if text.isascii() and text.isprintable():
@@ -160,8 +172,7 @@ def normalize(text: str) -> Normalized:
         folded = text.lower()
     else:
         folded = text.translate(_FOLD)
-    squashed = _SQUASH.sub(_squash_run, folded) if _SEPARATOR.search(folded) else folded
-    return Normalized(_REPEAT.sub(_first_char, squashed), folded, text)
+    return Normalized(squash_collapse(folded), folded, text)
 
 
 def _fold_traced(source: str) -> tuple[str, list[tuple[int, int]]]:

@@ -12,10 +12,11 @@ from live.moderation import reasons as codes
 from live.moderation.policy import ChatMode, ModerationPolicy
 from live.moderation.reasons import Reason, RuleHit
 from live.moderation.recent import QUIET, RecentChat, RecentMessage, ViewerActivity, activity_from_history
+from live.moderation.speedups import compiled
 
 __all__ = [
     "RecentChat", "RecentMessage", "ViewerActivity", "activity_from_history", "check_content",
-    "check_spam", "fingerprint",
+    "check_spam", "content_counts", "content_counts_re", "fingerprint", "fingerprint_re",
 ]
 
 _NOT_CONTENT = re.compile(r"[\W_\d]+")
@@ -28,13 +29,24 @@ _SYMBOL = re.compile(r"[^\w\s\u2190-\u21ff\u2300-\u27bf\u2b00-\u2bff\U0001f000-\
 _SPACE = re.compile(r"\s")
 
 
-def fingerprint(key: str) -> str:
+def fingerprint_re(key: str) -> str:
     """Return the near-duplicate fingerprint of a normalised key: its letters only.
 
     "buy now!!! 1" and "buy now 2" share one; a key with no letters ("+1", "666") keeps its
     digits so that it is still compared with itself.
     """
     return _NOT_CONTENT.sub("", key) or _SEPARATORS.sub("", key)
+
+
+def content_counts_re(text: str) -> tuple[int, int, int, int]:
+    """Return (uppercase letters, Latin letters, symbols, spaces) of a text, by regular expressions."""
+    return (len(_UPPER.findall(text)), len(_LATIN.findall(text)), len(_SYMBOL.findall(text)),
+            len(_SPACE.findall(text)))
+
+
+# One compiled loop each when live/moderation/_speedups.c is built (same results).
+fingerprint = compiled.fingerprint if compiled is not None else fingerprint_re
+content_counts = compiled.content_counts if compiled is not None else content_counts_re
 
 
 def check_content(text: str, policy: ModerationPolicy) -> list[RuleHit]:
@@ -44,22 +56,16 @@ def check_content(text: str, policy: ModerationPolicy) -> list[RuleHit]:
     if length > policy.max_length:
         reason = Reason(codes.SPAM_TOO_LONG, f"{length} > {policy.max_length} characters")
         hits.append(RuleHit(reason, policy.length_action))
-    # Each ratio needs its numerator above ratio × minimum before the denominator matters,
-    # which spares counting the denominator for almost every message.
-    if length >= policy.caps_min_letters:
-        upper = len(_UPPER.findall(text))
-        if upper > policy.caps_ratio * policy.caps_min_letters:
-            letters = len(_LATIN.findall(text))
-            if letters >= policy.caps_min_letters and upper > policy.caps_ratio * letters:
-                reason = Reason(codes.SPAM_CAPS, f"{upper}/{letters} letters uppercase")
-                hits.append(RuleHit(reason, policy.ratio_action))
-    if length >= policy.symbol_min_chars:
-        symbols = len(_SYMBOL.findall(text))
-        if symbols > policy.symbol_ratio * policy.symbol_min_chars:
-            visible = length - len(_SPACE.findall(text))
-            if visible >= policy.symbol_min_chars and symbols > policy.symbol_ratio * visible:
-                reason = Reason(codes.SPAM_SYMBOLS, f"{symbols}/{visible} characters are symbols")
-                hits.append(RuleHit(reason, policy.ratio_action))
+    if length < policy.caps_min_letters and length < policy.symbol_min_chars:
+        return hits
+    upper, letters, symbols, spaces = content_counts(text)
+    if letters >= policy.caps_min_letters and upper > policy.caps_ratio * letters:
+        reason = Reason(codes.SPAM_CAPS, f"{upper}/{letters} letters uppercase")
+        hits.append(RuleHit(reason, policy.ratio_action))
+    visible = length - spaces
+    if visible >= policy.symbol_min_chars and symbols > policy.symbol_ratio * visible:
+        reason = Reason(codes.SPAM_SYMBOLS, f"{symbols}/{visible} characters are symbols")
+        hits.append(RuleHit(reason, policy.ratio_action))
     return hits
 
 

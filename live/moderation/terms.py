@@ -91,6 +91,9 @@ class TermMatcher:
     automaton: CompactAutomaton[_Entry]
     rules: tuple[tuple[RegexRule, Term, re.Pattern[str]], ...]
     term_count: int
+    # Matches wherever any rule matches (None: no such pattern could be built); texts it
+    # does not match skip the rules one by one.
+    rule_gate: re.Pattern[str] | None = None
     # Per-text analysis results, owned by live.moderation.findings; dies with the matcher.
     cache: dict[object, object] = field(default_factory=dict)
     cache_limit: int = 50_000
@@ -126,7 +129,22 @@ def build_matcher(
          re.compile(rule.pattern))
         for rule in rules
     )
-    return TermMatcher(version, automaton, compiled, count)
+    return TermMatcher(version, automaton, compiled, count, _rule_gate([rule.pattern for rule in rules]))
+
+
+# Group references by number or name: in one alternation of every rule, they would point at
+# another rule's groups.
+_GROUP_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+
+
+def _rule_gate(patterns: list[str]) -> re.Pattern[str] | None:
+    """Return one pattern matching wherever any of ``patterns`` matches, or None if unsafe."""
+    if len(patterns) < 2 or any(_GROUP_REFERENCE.search(p) for p in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns))
+    except re.error:  # e.g. global flags that are only allowed at the start, or clashing group names
+        return None
 
 
 def find_terms(
@@ -137,7 +155,7 @@ def find_terms(
     found: list[Match] = []
     allowed: list[tuple[int, int]] = []
     size = len(text)
-    for start, end, (left, right, blocked, scopes) in matcher.automaton.iter(text):
+    for start, end, (left, right, blocked, scopes) in matcher.automaton.find(text):
         if (left and start > 0 and text[start - 1] in _WORD_CHARS) or (
             right and end < size and text[end] in _WORD_CHARS
         ):
@@ -147,7 +165,10 @@ def find_terms(
         for term in blocked:
             if term.broadcast_id is None or term.broadcast_id == broadcast_id:
                 found.append(Match(term, start, end))
-    for rule, as_term, pattern in matcher.rules:
+    rules = matcher.rules
+    if rules and matcher.rule_gate is not None and matcher.rule_gate.search(text) is None:
+        rules = ()
+    for rule, as_term, pattern in rules:
         if rule.broadcast_id is None or rule.broadcast_id == broadcast_id:
             for m in pattern.finditer(text):
                 if m.end() > m.start():
