@@ -10,10 +10,12 @@ character boundary, and positions convert back by halving.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Generic, TypeVar
 
 import ahocorasick
+
+from live.moderation.speedups import compiled
 
 __all__ = ["CompactAutomaton"]
 
@@ -35,19 +37,33 @@ class _Encoder(dict[int, str]):
         return _UNKNOWN
 
 
+def _unknown(ch: str) -> str:
+    return _UNKNOWN
+
+
+def _encoding(spellings: dict[int, str]) -> Callable[[str], str]:
+    """Return the function that spells a text in the automaton's alphabet."""
+    if compiled is not None:
+        # Arrays instead of a Python int lookup per character (as str.translate does).
+        return compiled.CharMap(_unknown, spellings, _ENCODER_LIMIT).translate
+    encoder = _Encoder(spellings)
+    return lambda text: text.translate(encoder)
+
+
 class CompactAutomaton(Generic[V]):
     """An Aho-Corasick automaton of string keys whose matches come back in text positions."""
 
     def __init__(self, items: Iterable[tuple[str, V]]) -> None:
         pairs = [(key, value) for key, value in items if key]
         alphabet = sorted({ch for key, _ in pairs for ch in key})
-        self._encoder = _Encoder()
+        spellings: dict[int, str] = {}
         for index, ch in enumerate(alphabet, start=1):
             high, low = divmod(index, _LOW)
-            self._encoder[ord(ch)] = chr(_HIGH_BASE + high) + chr(_LOW_BASE + low)
+            spellings[ord(ch)] = chr(_HIGH_BASE + high) + chr(_LOW_BASE + low)
+        self._encode = _encoding(spellings)
         self._automaton = ahocorasick.Automaton()
         for key, value in pairs:
-            self._automaton.add_word(key.translate(self._encoder), (len(key), value))
+            self._automaton.add_word(self._encode(key), (len(key), value))
         if pairs:
             self._automaton.make_automaton()
         self._size = len(pairs)
@@ -66,4 +82,4 @@ class CompactAutomaton(Generic[V]):
         # A list built in one comprehension: a generator costs a frame switch per match and
         # most chat has no match at all, so the fixed cost per text is what counts.
         return [((end >> 1) + 1 - length, (end >> 1) + 1, value)
-                for end, (length, value) in self._automaton.iter(text.translate(self._encoder))]
+                for end, (length, value) in self._automaton.iter(self._encode(text))]

@@ -11,8 +11,8 @@ Steps, in order (docs/moderation.md explains each):
 4. collapse runs of a repeated character to one: Latin letters and spaces from two on, other
    characters from three on, digits and Chinese numerals never (phone numbers keep length).
 
-The key is built with C-level string operations: ``str.translate``, then steps 2-4 in one loop of
-the compiled helper (live/moderation/speedups.py), or with ``re.sub`` when it is not built. The
+The key is built by the compiled helper (live/moderation/speedups.py): step 1 through a character
+map, steps 2-4 in one loop; without it, by ``str.translate`` and ``re.sub``, which give the same. The
 map back to the original is built only when someone asks for it (a match needs highlighting),
 by replaying the same steps with the regular expressions, which also checks the key.
 """
@@ -25,7 +25,9 @@ import unicodedata
 from live.moderation.charmaps import CJK_CLASS, CN_DIGIT_CHARS, HOMOGLYPHS, INVISIBLE, to_simplified
 from live.moderation.speedups import compiled
 
-__all__ = ["Normalized", "fold_char", "normalize", "squash_collapse", "squash_collapse_re"]
+__all__ = [
+    "Normalized", "fold_char", "fold_text", "fold_text_re", "normalize", "squash_collapse", "squash_collapse_re",
+]
 
 # Steps 2 and 3 in one pass: separators between two Han characters, or a run of three or more
 # one-character tokens (whose separators the callback removes).
@@ -68,23 +70,38 @@ def fold_char(ch: str) -> str:
     return "".join(out)
 
 
+def _first_fold(ch: str) -> str:
+    """Return fold_char(ch), noting characters that do not fold one to one."""
+    folded = fold_char(ch)
+    if len(folded) != 1:
+        _IRREGULAR.add(ch)
+    return folded
+
+
 class _FoldTable(dict[int, str]):
     """Code point → folded text, filled on first sight; used as a ``str.translate`` table."""
 
     def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        folded = fold_char(ch)
-        if len(folded) != 1:
-            _IRREGULAR.add(ch)
+        folded = _first_fold(chr(code))
         if len(self) < _FOLD_CACHE_LIMIT:
             self[code] = folded
         return folded
 
 
-_FOLD = _FoldTable()
 # Characters seen so far that fold to zero or several characters; a text with none of them
 # folds one to one, so its folded offsets are the identity.
 _IRREGULAR: set[str] = set()
+_FOLD = _FoldTable()
+
+
+def fold_text_re(text: str) -> str:
+    """Return step 1 of the key (every character folded) with ``str.translate``: the reference."""
+    return text.translate(_FOLD)
+
+
+# The compiled map looks characters up in arrays instead of through a Python int per character.
+fold_text = (compiled.CharMap(_first_fold, astral_limit=_FOLD_CACHE_LIMIT).translate
+             if compiled is not None else fold_text_re)
 
 
 def _squash_run(match: re.Match[str]) -> str:
@@ -171,18 +188,18 @@ def normalize(text: str) -> Normalized:
         # Printable ASCII: NFKC and the character tables are the identity, casefold is lower.
         folded = text.lower()
     else:
-        folded = text.translate(_FOLD)
+        folded = fold_text(text)
     return Normalized(squash_collapse(folded), folded, text)
 
 
 def _fold_traced(source: str) -> tuple[str, list[tuple[int, int]]]:
-    folded = source.translate(_FOLD)
+    folded = fold_text(source)
     if _IRREGULAR.isdisjoint(source):
         return folded, list(zip(range(len(source)), range(1, len(source) + 1)))
     chars: list[str] = []
     offsets: list[tuple[int, int]] = []
     for i, ch in enumerate(source):
-        for c in _FOLD[ord(ch)]:
+        for c in fold_text(ch):
             chars.append(c)
             offsets.append((i, i + 1))
     return "".join(chars), offsets
