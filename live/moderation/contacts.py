@@ -44,7 +44,9 @@ _FIVE_NUMERALS = re.compile(f"[\\d{CN_DIGIT_CHARS}](?:[\\s.\\-]?[\\d{CN_DIGIT_CH
 _NON_DIGIT = re.compile(r"\D")
 # Every character \d matches (Unicode category Nd) and every Chinese numeral: a text with none
 # of them (a set test, much cheaper than a regex search) has no number to look at.
-_NUMERALS = frozenset(c for c in map(chr, range(sys.maxunicode + 1)) if c.isdecimal()) | frozenset(CN_DIGIT_CHARS)
+_CN_NUMERALS = frozenset(CN_DIGIT_CHARS)
+_NUMERALS = frozenset(c for c in map(chr, range(sys.maxunicode + 1)) if c.isdecimal()) | _CN_NUMERALS
+_QQ_FIRST = frozenset("q扣企")  # every QQ match starts with one of them
 
 
 class ContactHit(NamedTuple):
@@ -62,11 +64,12 @@ def find_contacts(normalized: Normalized) -> list[ContactHit]:
     taken: list[tuple[int, int]] = []
     numbers = not _NUMERALS.isdisjoint(digits) and _FIVE_NUMERALS.search(digits) is not None
     if numbers:
-        digits = digits.translate(CN_DIGITS)
+        if not _CN_NUMERALS.isdisjoint(digits):
+            digits = digits.translate(CN_DIGITS)
         for m in _PHONE.finditer(digits):
             hits.append(ContactHit("phone", _NON_DIGIT.sub("", m.group())[-11:], normalized.span(*m.span())))
             taken.append(m.span())
-        for m in _QQ.finditer(digits):
+        for m in _QQ.finditer(digits) if not _QQ_FIRST.isdisjoint(digits) else ():
             hits.append(ContactHit("qq", m.group(1), normalized.span(*m.span())))
             taken.append(m.span(1))
     wechat_hint = "x" in digits or "信" in digits or "chat" in digits

@@ -26,7 +26,7 @@ class TextFindings:
 
     __slots__ = (
         "text", "normalized", "term_hits", "contacts", "claim", "is_question", "fingerprint",
-        "clean", "_memo",
+        "clean", "memo",
     )
 
     def __init__(self, text: str, normalized: Normalized, hits: tuple[RuleHit, ...],
@@ -40,19 +40,19 @@ class TextFindings:
         self.fingerprint = fingerprint(normalized.text)
         self.clean = Decision("allow", (), normalized.text, claim, question, None, False, False, (), self.fingerprint)
         # (policy, hits under it) in one attribute, so concurrent readers never see a mix.
-        self._memo: tuple[ModerationPolicy | None, tuple[RuleHit, ...]] = (None, ())
+        self.memo: tuple[ModerationPolicy | None, tuple[RuleHit, ...]] = (None, ())
 
     def hits_under(self, policy: ModerationPolicy) -> tuple[RuleHit, ...]:
         """Return the term, contact and content hits of this text under ``policy``."""
-        memo = self._memo
+        memo = self.memo
         if memo[0] is policy:
             return memo[1]
         hits = list(self.term_hits)
         if self.contacts:
             hits.extend(contact_hits(self.contacts, policy))
         hits.extend(check_content(self.text, policy))
-        self._memo = (policy, tuple(hits))
-        return self._memo[1]
+        self.memo = (policy, tuple(hits))
+        return self.memo[1]
 
 
 def term_hits(matches: list[Match], normalized: Normalized, nickname: bool = False) -> tuple[RuleHit, ...]:
