@@ -91,7 +91,9 @@ class RecentChat:
         # The per-viewer and per-text indexes hold the very event tuples of the log, so
         # eviction can recognise a viewer's latest message with a text by identity.
         self._events: deque[_Event] = deque()
-        self._by_viewer: dict[str, deque[_Event]] = {}
+        # A list per viewer, not a deque: most viewers have one or two messages in the window,
+        # and a list is cheaper to create; dropping its first item is cheap at that length.
+        self._by_viewer: dict[str, list[_Event]] = {}
         self._by_text: dict[str, dict[str, _Event]] = {}  # only texts long enough to raid
         self._last_visible: dict[str, float] = {}
         self._since_prune = 0
@@ -137,7 +139,7 @@ class RecentChat:
         mine = self._by_viewer.get(viewer_id)
         if mine is None:
             recent = similar = 0
-            self._by_viewer[viewer_id] = deque((event,))
+            self._by_viewer[viewer_id] = [event]
         else:
             recent, similar = _count(mine, fingerprint, at, policy)
             mine.append(event)
@@ -191,7 +193,7 @@ class RecentChat:
             _, viewer_id, _, normalized = event
             mine = self._by_viewer.get(viewer_id)
             if mine:
-                mine.popleft()
+                del mine[0]
                 if not mine:
                     del self._by_viewer[viewer_id]
             senders = self._by_text.get(normalized)
@@ -201,7 +203,7 @@ class RecentChat:
                     del self._by_text[normalized]
 
 
-def _count(mine: deque[_Event], fingerprint: str, at: float, policy: ModerationPolicy) -> tuple[int, int]:
+def _count(mine: list[_Event], fingerprint: str, at: float, policy: ModerationPolicy) -> tuple[int, int]:
     recent = similar = 0
     flood_cut = at - policy.flood_window_s
     repeat_cut = at - policy.repetition_window_s
