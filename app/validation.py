@@ -20,6 +20,8 @@ def text(data: dict, key: str, path: str | None = None, max_len: int = 200, requ
     value = value.strip()
     if len(value) > max_len:
         raise ApiError(400, "too_long", f"{path} is longer than {max_len} characters", path)
+    if "\x00" in value:  # PostgreSQL text cannot hold NUL: refuse it here rather than fail the write
+        raise ApiError(400, "invalid_character", f"{path} must not contain NUL characters", path)
     return value
 
 

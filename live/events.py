@@ -54,8 +54,15 @@ def parse_ts(value) -> datetime:
         raise _Invalid(error.code, "ts", f"ts: {error}") from None
 
 
-def _string(obj: dict, key: str, path: str, required: bool = True, max_len: int = MAX_ID) -> str | None:
-    """Return obj[key] as a non-empty string of at most max_len characters."""
+def _string(obj: dict, key: str, path: str, required: bool = True, max_len: int = MAX_ID,
+            free_text: bool = False) -> str | None:
+    """Return obj[key] as a non-empty string of at most max_len characters.
+
+    PostgreSQL text cannot hold NUL. In an id or code it is refused (the event is rejected, naming the
+    field); in free text typed by a person (names, addresses, nicknames, chat, reasons) it becomes U+FFFD,
+    so one hostile character does not cost the buyer their order or the viewer their message. The event
+    log keeps the original either way.
+    """
     value = obj.get(key)
     if value is None or value == "":
         if required:
@@ -65,6 +72,10 @@ def _string(obj: dict, key: str, path: str, required: bool = True, max_len: int 
         raise _Invalid("invalid_type", path, f"{path} must be a string")
     if len(value) > max_len:
         raise _Invalid("too_long", path, f"{path} is longer than {max_len} characters")
+    if "\x00" in value:
+        if not free_text:
+            raise _Invalid("invalid_character", path, f"{path} must not contain NUL characters")
+        value = value.replace("\x00", "\ufffd")
     return value
 
 
@@ -94,11 +105,12 @@ def _buyer(raw) -> dict:
         raise _Invalid("invalid_type", "buyer.address", "buyer.address must be an object")
     return {
         "id": _string(raw, "id", "buyer.id", required=False, max_len=MAX_REF),
-        "name": _string(raw, "name", "buyer.name", required=False, max_len=100),
+        "name": _string(raw, "name", "buyer.name", required=False, max_len=100, free_text=True),
         "phone": _string(raw, "phone", "buyer.phone", required=False, max_len=32),
         "member_tier": _string(raw, "member_tier", "buyer.member_tier", required=False, max_len=32),
         "address": {
-            key: _string(address, key, f"buyer.address.{key}", required=False, max_len=300 if key == "detail" else 64)
+            key: _string(address, key, f"buyer.address.{key}", required=False, max_len=300 if key == "detail" else 64,
+                         free_text=True)
             for key in ("province", "city", "district", "detail")
         },
     }
@@ -162,19 +174,21 @@ def _payment(raw: dict) -> dict:
 
 _PARSERS = {
     "viewer_join": lambda r: {"viewer_id": _string(r, "viewer_id", "viewer_id", max_len=MAX_REF),
-                              "nickname": _string(r, "nickname", "nickname", required=False, max_len=100)},
+                              "nickname": _string(r, "nickname", "nickname", required=False, max_len=100,
+                                                  free_text=True)},
     "viewer_leave": lambda r: {"viewer_id": _string(r, "viewer_id", "viewer_id", max_len=MAX_REF)},
     "product_click": lambda r: {"viewer_id": _string(r, "viewer_id", "viewer_id", max_len=MAX_REF),
                                 "sku": _string(r, "sku", "sku", max_len=MAX_REF)},
     "product_pin": lambda r: {"sku": _string(r, "sku", "sku", max_len=MAX_REF)},
     "product_unpin": lambda r: {"sku": _string(r, "sku", "sku", max_len=MAX_REF)},
     "chat": lambda r: {"viewer_id": _string(r, "viewer_id", "viewer_id", max_len=MAX_REF),
-                       "nickname": _string(r, "nickname", "nickname", required=False, max_len=100),
-                       "text": _string(r, "text", "text", max_len=MAX_TEXT)},
+                       "nickname": _string(r, "nickname", "nickname", required=False, max_len=100, free_text=True),
+                       "text": _string(r, "text", "text", max_len=MAX_TEXT, free_text=True)},
     "order": _order,
     "payment": _payment,
     "order_cancel": lambda r: {"order_id": _string(r, "order_id", "order_id", max_len=64),
-                               "reason": _string(r, "reason", "reason", required=False, max_len=500)},
+                               "reason": _string(r, "reason", "reason", required=False, max_len=500,
+                                                 free_text=True)},
 }
 
 

@@ -19,6 +19,8 @@ def test_product_with_variants_keeps_stock_per_variant(api):
 @pytest.mark.parametrize("body, field", [
     ({"name": "x", "price": "1", "stock": 1}, "sku"),
     ({"sku": "A", "price": "1", "stock": 1}, "name"),
+    ({"sku": "A\x00B", "name": "x", "price": "1", "stock": 1}, "sku"),
+    ({"sku": "A", "name": "mug\x00", "price": "1", "stock": 1}, "name"),
     ({"sku": "A", "name": "x", "stock": 1}, "price"),
     ({"sku": "A", "name": "x", "price": "-1", "stock": 1}, "price"),
     ({"sku": "A", "name": "x", "price": "1.001", "stock": 1}, "price"),

@@ -307,3 +307,27 @@ def test_a_nul_character_in_a_message_does_not_fail_its_batch(live):
     results = post_chat(api, broadcast_id, chat("c-1", "v1", "bad\x00text"), chat("c-2", "v2", "fine"))
     assert [r["status"] for r in results] == ["accepted", "accepted"]
     assert [m["text"] for m in mod.messages(broadcast_id)] == ["fine", "bad\ufffdtext"]
+
+
+def test_nul_characters_are_replaced_in_free_text_and_refused_in_ids_on_both_databases(live):
+    app, api, mod, broadcast_id = live
+    api.product("A1")
+    assert api.post(f"/api/v1/broadcasts/{broadcast_id}/products", json={"sku": "A1"}).status_code == 201
+    named = order_event("A1", 1, order_id="NUL-1")
+    named["buyer"]["name"] = "张\x00三"
+    bad_sku = order_event("A1", 1, order_id="NUL-2")
+    bad_sku["items"][0]["sku"] = "A\x001"
+    events = [
+        {"id": "j-1", "type": "viewer_join", "ts": T0.isoformat(), "viewer_id": "v1", "nickname": "a\x00b"},
+        chat("c-1", "v\x002", "hi"),
+        chat("c-2", "v3", "ok", nickname="n\x00n"),
+        named,
+        bad_sku,
+    ]
+    response = api.events(broadcast_id, events)
+    assert response.status_code == 200, response.get_json()
+    results = response.get_json()["results"]
+    assert [r["status"] for r in results] == ["accepted", "rejected", "accepted", "accepted", "rejected"]
+    assert results[1]["error"]["field"] == "viewer_id" and results[4]["error"]["field"] == "items[0].sku"
+    assert [m["nickname"] for m in mod.messages(broadcast_id)] == ["n\ufffdn"]
+    assert api.get("/api/v1/orders/NUL-1").get_json()["buyer"]["name"] == "张\ufffd三"
