@@ -17,6 +17,7 @@ from pathlib import Path
 __all__ = ["build", "extension_path", "is_stale"]
 
 SOURCE = Path(__file__).with_name("_speedups.c")
+HEADERS = (Path(__file__).with_name("_charmap.h"),)
 
 
 def extension_path() -> Path:
@@ -25,9 +26,10 @@ def extension_path() -> Path:
 
 
 def is_stale() -> bool:
-    """Return True when the extension is missing or older than its C source."""
+    """Return True when the extension is missing or older than its C source or headers."""
     target = extension_path()
-    return not target.exists() or target.stat().st_mtime < SOURCE.stat().st_mtime
+    newest = max(path.stat().st_mtime for path in (SOURCE, *HEADERS))
+    return not target.exists() or target.stat().st_mtime < newest
 
 
 def build() -> Path:

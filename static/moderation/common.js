@@ -1,30 +1,16 @@
-// Shared by the moderator console scripts: the page config, JSON calls with the CSRF header, and DOM
+// Shared by the moderator console scripts: the page config, JSON calls (static/common/api.js) and DOM
 // building with textContent only. Chat text, nicknames, terms and API messages are hostile: never HTML.
 (function (global) {
   "use strict";
-  var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
   var config = JSON.parse(document.getElementById("config").textContent);
 
-  // Resolves with {ok, status, data}; never rejects on an HTTP error (the caller shows data.error).
+  // Resolves with {ok, status, data}, also offline ({ok: false, status: 0}): the console keeps running.
   function send(method, path, body, contentType) {
-    var options = {method: method, credentials: "same-origin", headers: {"X-CSRFToken": csrf, "Accept": "application/json"}};
-    if (body !== undefined) {
-      options.headers["Content-Type"] = contentType || "application/json";
-      options.body = contentType ? body : JSON.stringify(body);
-    }
-    return fetch(path, options).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        return {ok: response.ok, status: response.status, data: data};
-      });
-    }, function () { return {ok: false, status: 0, data: {}}; });
+    return global.LiveDeskApi.send(method, path, body, contentType)
+      .then(null, function () { return {ok: false, status: 0, data: {}}; });
   }
 
-  function el(tag, text, cls) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    if (cls) { node.className = cls; }
-    return node;
-  }
+  var el = global.LiveDeskApi.el;  // static/common/api.js
 
   function button(text, cls, action) {
     var node = el("button", text, cls);

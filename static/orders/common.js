@@ -1,29 +1,8 @@
-// Shared by the back-office pages: JSON calls with the CSRF header, DOM building with textContent only,
-// and the reason dialog. Every API message (it may quote buyer text) is shown as text, never as HTML.
+// Shared by the back-office pages: JSON calls and DOM building (static/common/api.js), message
+// formatting, field errors and the reason dialog. Every API message (it may quote buyer text) is shown as text, never as HTML.
 (function (global) {
   "use strict";
-  var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
-
-  function send(method, path, body) {
-    var options = {method: method, credentials: "same-origin",
-                   headers: {"X-CSRFToken": csrf, "Accept": "application/json"}};
-    if (body !== undefined) {
-      options.headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify(body);
-    }
-    return fetch(path, options).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        return {ok: response.ok, status: response.status, data: data};
-      });
-    });
-  }
-
-  function el(tag, text, cls) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    if (cls) { node.className = cls; }
-    return node;
-  }
+  var send = global.LiveDeskApi.send, el = global.LiveDeskApi.el;  // static/common/api.js
 
   // Fills "{name}" slots of a translated string; the values end up in textContent, so they stay text.
   function format(template, values) {

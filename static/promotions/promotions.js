@@ -3,21 +3,7 @@
 (function () {
   "use strict";
   var strings = JSON.parse(document.getElementById("strings").textContent);
-  var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
-
-  function send(method, path, body) {
-    var options = {method: method, credentials: "same-origin",
-                   headers: {"X-CSRFToken": csrf, "Accept": "application/json"}};
-    if (body !== undefined) {
-      options.headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify(body);
-    }
-    return fetch(path, options).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        return {ok: response.ok, data: data};
-      });
-    });
-  }
+  var send = window.LiveDeskApi.send;  // static/common/api.js
 
   // Values are sent as typed where the API can judge them better (money, codes); numbers that do not
   // parse are sent as text so the API names the field instead of the page guessing.
