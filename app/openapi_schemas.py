@@ -1,12 +1,10 @@
 """Component schemas of the v1 OpenAPI document, built from small helpers (JSON Schema 2020-12)."""
 from __future__ import annotations
 
-from live.events import EVENT_TYPES, MAX_ID, MAX_TEXT, ORDER_SOURCES
+from live.events import ORDER_SOURCES
 from live.models import BROADCAST_STATUSES
 from orders.models import ORDER_STATUSES
-from orders.promotions.models import COUPON_TYPES, KINDS, STACKING
 
-MAX_EVENTS = 1000  # live/api.py MAX_EVENTS (not imported: that pulls in the blueprint); a test keeps them equal
 STORED_ID = 64  # viewer, buyer, comment and SKU columns hold 64 characters
 
 
@@ -57,11 +55,6 @@ def text(max_len: int, description: str | None = None, **keywords) -> dict:
 def camel(name: str) -> str:
     """Return snake_case name as CamelCase."""
     return "".join(part.capitalize() for part in name.split("_"))
-
-
-def event_schema_name(event_type: str) -> str:
-    """Return the component name of an event type's schema (order_cancel -> OrderCancelEvent)."""
-    return camel(event_type) + "Event"
 
 
 # --- scalars -------------------------------------------------------------------------------------------------
@@ -270,151 +263,6 @@ def audit_schemas() -> dict:
     }
 
 
-# --- promotions -----------------------------------------------------------------------------------------------
-
-def _promotion_fields(money: dict, amount_map: dict) -> dict[str, dict]:
-    """Return each promotion kind's own fields, with money (and the member price map) as given."""
-    positive = {**money, "description": "Greater than 0."}
-    return {
-        "flash": {"skus": array(text(64), minItems=1, maxItems=200, uniqueItems=True), "price": money,
-                  "remaining": integer("Units left at the flash price.", minimum=0),
-                  "per_buyer": nullable(integer("Units one buyer may get.", minimum=1))},
-        "coupon": {"coupon_type": string(enum=list(COUPON_TYPES)),
-                   "value": {**money, "description": "Amount off, or percent off (at most 100)."},
-                   "max_discount": nullable(positive), "min_spend": money,
-                   "uses_left": nullable(integer("Uses left; null for unlimited.", minimum=0)),
-                   "per_buyer": nullable(integer("Uses one buyer may make.", minimum=1))},
-        "threshold": {"every": positive, "off": {**money, "description": "Off per `every` spent; less than it."},
-                      "cap": nullable(positive)},
-        "member": {"tier": text(32), "prices": amount_map},
-    }
-
-
-def promotion_schemas() -> dict:
-    """Return promotions (one schema per kind, discriminated on `kind`) and their request bodies."""
-    common = {"id": integer(), "code": string(), "kind": string(enum=list(KINDS)),
-              "broadcast_id": nullable(integer("Null: the promotion applies in every broadcast.")),
-              "stacking": string(enum=list(STACKING)), "priority": integer(), "starts_at": nullable(DATETIME),
-              "ends_at": nullable(DATETIME), "active": {"type": "boolean"}, "created_at": DATETIME,
-              "updated_at": DATETIME}
-    common_input = {
-        "code": text(32, "Letters, digits, - and _; stored upper-case, matched ignoring case.", examples=["SPRING10"]),
-        "broadcast_id": nullable(integer("Absent or null: every broadcast. Required for flash.", minimum=1)),
-        "stacking": string(enum=list(STACKING), default="stackable"),
-        "priority": integer(minimum=0, maximum=1_000_000, default=100),
-        "starts_at": nullable(TIMESTAMP_INPUT), "ends_at": nullable(TIMESTAMP_INPUT),
-        "active": {"type": "boolean", "default": True},
-    }
-    shown = _promotion_fields(MONEY, obj({}, additionalProperties=MONEY, description="Price per SKU."))
-    taken = _promotion_fields(MONEY_INPUT, obj({}, additionalProperties=MONEY_INPUT, minProperties=1,
-                                               maxProperties=200, description="Price per SKU."))
-    required = {"flash": ("skus", "price", "remaining", "starts_at", "ends_at", "broadcast_id"),
-                "coupon": ("coupon_type", "value"), "threshold": ("every", "off"), "member": ("tier", "prices")}
-    schemas = {}
-    for kind in KINDS:
-        name = camel(kind) + "Promotion"
-        schemas[name] = obj({**common, "kind": string(const=kind), **shown[kind]},
-                            required=tuple(common) + tuple(shown[kind]))
-        schemas[name + "Input"] = obj({**common_input, "kind": string(const=kind), **taken[kind]},
-                                      required=("code", "kind", *required[kind]), additionalProperties=False)
-
-    def one_of(suffix: str) -> dict:
-        names = {kind: camel(kind) + "Promotion" + suffix for kind in KINDS}
-        return {"oneOf": [ref(n) for n in names.values()], "discriminator": {
-            "propertyName": "kind", "mapping": {k: f"#/components/schemas/{n}" for k, n in names.items()}}}
-
-    every_field = {k: v for kind in KINDS for k, v in taken[kind].items()}
-    return schemas | {
-        "Promotion": one_of(""),
-        "PromotionInput": one_of("Input"),
-        "PromotionUpdate": obj(common_input | every_field, description=(
-            "Only the fields sent change (null clears an optional one); the whole promotion is checked again. "
-            "`code` and `kind` cannot change (400 immutable_field); `id`, `created_at`, `updated_at` are ignored.")),
-        "PromotionList": obj({"promotions": array(ref("Promotion"), "Newest first, at most 500.")},
-                             required=("promotions",)),
-    }
-
-
-# --- events ---------------------------------------------------------------------------------------------------
-
-_VIEWER_ID = text(STORED_ID, "The platform's viewer id.", examples=["u-88"])
-_NICKNAME = text(100)
-_SKU = text(STORED_ID, examples=["TEA-01"])
-_ORDER_ID = text(64, "The platform's order id; unique across LiveDesk.", examples=["DY-778899"])
-
-
-def _order_event_fields() -> dict:
-    """Return the fields of an order event beyond the envelope."""
-    address = nullable(obj({key: nullable(text(300 if key == "detail" else 64))
-                            for key in ("province", "city", "district", "detail")}))
-    buyer = nullable(obj({"id": nullable(text(STORED_ID)), "name": nullable(text(100)),
-                          "phone": nullable(text(32)), "address": address},
-                         description="Missing values are stored as null and left for the audit to flag."))
-    item = obj({"sku": _SKU,
-                "qty": integer("Orders with no item or a quantity of 0 or less are held.",
-                               minimum=-1_000_000, maximum=1_000_000),
-                "unit_price": nullable({**EVENT_AMOUNT, "description": "Absent or null: the broadcast's live price, "
-                                        "else the variant's, else the product's."})},
-               required=("sku", "qty"))
-    return {
-        "order_id": _ORDER_ID,
-        "source": string(enum=list(ORDER_SOURCES)),
-        "buyer": buyer,
-        "items": nullable(array(item, maxItems=100)),
-        "coupon_codes": nullable(array(text(64), "Coupon codes the buyer used.")),
-        "comment_id": nullable(text(STORED_ID, "The chat comment the order came from.")),
-    }
-
-
-def event_fields() -> dict[str, tuple[dict, tuple]]:
-    """Return, per event type, its own fields and which of them are required."""
-    return {
-        "viewer_join": ({"viewer_id": _VIEWER_ID, "nickname": _NICKNAME}, ("viewer_id",)),
-        "viewer_leave": ({"viewer_id": _VIEWER_ID}, ("viewer_id",)),
-        "product_click": ({"viewer_id": _VIEWER_ID, "sku": _SKU}, ("viewer_id", "sku")),
-        "product_pin": ({"sku": _SKU}, ("sku",)),
-        "product_unpin": ({"sku": _SKU}, ("sku",)),
-        "chat": ({"viewer_id": _VIEWER_ID, "nickname": _NICKNAME, "text": text(MAX_TEXT)}, ("viewer_id", "text")),
-        "order": (_order_event_fields(), ("order_id", "source")),
-        "payment": ({"order_id": _ORDER_ID, "status": string(enum=["paid", "failed"]), "amount": EVENT_AMOUNT,
-                     "method": text(32, examples=["alipay"])}, ("order_id", "status", "amount")),
-        "order_cancel": ({"order_id": _ORDER_ID, "reason": nullable(text(500))}, ("order_id",)),
-    }
-
-
-def event_schemas() -> dict:
-    """Return one schema per event type, the Event oneOf over them, the batch and the per-event results."""
-    schemas = {}
-    for event_type, (fields, required) in event_fields().items():
-        envelope = {"id": text(MAX_ID, "Unique per API token across all broadcasts; a repeat is a duplicate."),
-                    "type": string(const=event_type), "ts": TIMESTAMP_INPUT}
-        schemas[event_schema_name(event_type)] = obj({**envelope, **fields}, required=("id", "type", "ts", *required))
-    mapping = {t: f"#/components/schemas/{event_schema_name(t)}" for t in EVENT_TYPES}
-    schemas["Event"] = {"oneOf": [ref(event_schema_name(t)) for t in EVENT_TYPES],
-                        "discriminator": {"propertyName": "type", "mapping": mapping}}
-    schemas["EventBatch"] = obj({"events": array(ref("Event"), f"1 to {MAX_EVENTS:,} events. An event that is "
-                                                 "not valid is answered as rejected; it does not fail the batch.",
-                                                 minItems=1, maxItems=MAX_EVENTS)}, required=("events",))
-    schemas["EventError"] = obj({"code": string(), "field": string(), "message": string()},
-                                required=("code", "field", "message"))
-    schemas["EventResult"] = obj({
-        "id": nullable(string("The event's id; null when it had no string id.")),
-        "status": string(enum=["accepted", "duplicate", "rejected"]),
-        "error": ref("EventError"),
-        "order": {**ref("Order"), "description": "The order the event created or changed (order, payment, "
-                  "order_cancel), or for a duplicate order event the order already stored. Buyer data is not masked."},
-        "action": string("Accepted chat events: the moderation decision (hide: moderators only; hold: waits for "
-                         "a moderator).", enum=["allow", "hide", "hold"]),
-        "viewer_action": {**ref("ViewerAction"), "description": "Accepted chat events: the timeout or ban applied "
-                          "to the viewer; absent when none."},
-    }, required=("id", "status"), **{"if": {"properties": {"status": {"const": "rejected"}}},
-                                     "then": {"required": ["error"]}})
-    schemas["EventResults"] = obj({"results": array(ref("EventResult"), "One per event, in request order.")},
-                                  required=("results",))
-    return schemas
-
-
 def all_schemas() -> dict:
-    """Return every component schema of the document."""
-    return {**error_schemas(), **catalogue_schemas(), **broadcast_schemas(), **order_schemas(), **audit_schemas(),
-            **promotion_schemas(), **event_schemas()}
+    """Return the component schemas of this module (promotions and events have their own modules)."""
+    return {**error_schemas(), **catalogue_schemas(), **broadcast_schemas(), **order_schemas(), **audit_schemas()}

@@ -1,6 +1,8 @@
 """The OpenAPI 3.1 description of /api/v1 (kept next to the code it describes); schemas live in openapi_schemas."""
 from __future__ import annotations
 
+from app.openapi_events import event_schemas
+from app.openapi_promotions import promotion_schemas
 from app.openapi_schemas import all_schemas, ref
 from orders.models import ORDER_STATUSES
 
@@ -387,7 +389,7 @@ def build_spec() -> dict:
         "paths": {**catalogue_paths(), **broadcast_paths(), **metrics_paths(), **order_paths(), **audit_paths(),
                   **promotion_paths(), **moderation_paths(), **meta_paths()},
         "components": {
-            "schemas": {**all_schemas(), **metrics_schemas(), **moderation_schemas()},
+            "schemas": {**all_schemas(), **promotion_schemas(), **event_schemas(), **metrics_schemas(), **moderation_schemas()},
             "responses": {name: error_response(text, examples) for name, (text, examples) in ERRORS.items()},
             "parameters": {**parameters(), **metrics_parameters(), **moderation_parameters()},
             "securitySchemes": security_schemes(),

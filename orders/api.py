@@ -91,7 +91,7 @@ def set_stock(sku: str):
 
     def work():
         try:
-            level = inventory.set_available(db.session, sku, stock)
+            inventory.set_available(db.session, sku, stock)
         except inventory.InventoryError:
             raise ApiError(404, "not_found", f"no stock is kept under SKU {sku!r}; use a variant SKU", "sku") from None
         promoted = promote_waitlisted(db.session, {sku}, utcnow())

@@ -199,8 +199,6 @@ def test_editing_the_buyer_re_audits_the_order(app, api, live, users):
 
 
 def test_two_auditors_never_act_on_the_same_order(app, api, live, users):
-    from tests.support.databases import create_users  # noqa: F401  (users fixture made "auditor" and "admin")
-
     event = order_event("A1", 1, order_id="CLAIM-1")
     event["buyer"]["phone"] = None
     _order(api, live, event)

@@ -1,0 +1,70 @@
+"""Component schemas of the promotions API (/api/v1/promotions) in the v1 OpenAPI document."""
+from __future__ import annotations
+
+from app.openapi_schemas import (
+    DATETIME, MONEY, MONEY_INPUT, TIMESTAMP_INPUT, array, camel, integer, nullable, obj, ref, string, text,
+)
+from orders.promotions.models import COUPON_TYPES, KINDS, STACKING
+
+
+def _promotion_fields(money: dict, amount_map: dict) -> dict[str, dict]:
+    """Return each promotion kind's own fields, with money (and the member price map) as given."""
+    positive = {**money, "description": "Greater than 0."}
+    return {
+        "flash": {"skus": array(text(64), minItems=1, maxItems=200, uniqueItems=True), "price": money,
+                  "remaining": integer("Units left at the flash price.", minimum=0),
+                  "per_buyer": nullable(integer("Units one buyer may get.", minimum=1))},
+        "coupon": {"coupon_type": string(enum=list(COUPON_TYPES)),
+                   "value": {**money, "description": "Amount off, or percent off (at most 100)."},
+                   "max_discount": nullable(positive), "min_spend": money,
+                   "uses_left": nullable(integer("Uses left; null for unlimited.", minimum=0)),
+                   "per_buyer": nullable(integer("Uses one buyer may make.", minimum=1))},
+        "threshold": {"every": positive, "off": {**money, "description": "Off per `every` spent; less than it."},
+                      "cap": nullable(positive)},
+        "member": {"tier": text(32), "prices": amount_map},
+    }
+
+
+def promotion_schemas() -> dict:
+    """Return promotions (one schema per kind, discriminated on `kind`) and their request bodies."""
+    common = {"id": integer(), "code": string(), "kind": string(enum=list(KINDS)),
+              "broadcast_id": nullable(integer("Null: the promotion applies in every broadcast.")),
+              "stacking": string(enum=list(STACKING)), "priority": integer(), "starts_at": nullable(DATETIME),
+              "ends_at": nullable(DATETIME), "active": {"type": "boolean"}, "created_at": DATETIME,
+              "updated_at": DATETIME}
+    common_input = {
+        "code": text(32, "Letters, digits, - and _; stored upper-case, matched ignoring case.", examples=["SPRING10"]),
+        "broadcast_id": nullable(integer("Absent or null: every broadcast. Required for flash.", minimum=1)),
+        "stacking": string(enum=list(STACKING), default="stackable"),
+        "priority": integer(minimum=0, maximum=1_000_000, default=100),
+        "starts_at": nullable(TIMESTAMP_INPUT), "ends_at": nullable(TIMESTAMP_INPUT),
+        "active": {"type": "boolean", "default": True},
+    }
+    shown = _promotion_fields(MONEY, obj({}, additionalProperties=MONEY, description="Price per SKU."))
+    taken = _promotion_fields(MONEY_INPUT, obj({}, additionalProperties=MONEY_INPUT, minProperties=1,
+                                               maxProperties=200, description="Price per SKU."))
+    required = {"flash": ("skus", "price", "remaining", "starts_at", "ends_at", "broadcast_id"),
+                "coupon": ("coupon_type", "value"), "threshold": ("every", "off"), "member": ("tier", "prices")}
+    schemas = {}
+    for kind in KINDS:
+        name = camel(kind) + "Promotion"
+        schemas[name] = obj({**common, "kind": string(const=kind), **shown[kind]},
+                            required=tuple(common) + tuple(shown[kind]))
+        schemas[name + "Input"] = obj({**common_input, "kind": string(const=kind), **taken[kind]},
+                                      required=("code", "kind", *required[kind]), additionalProperties=False)
+
+    def one_of(suffix: str) -> dict:
+        names = {kind: camel(kind) + "Promotion" + suffix for kind in KINDS}
+        return {"oneOf": [ref(n) for n in names.values()], "discriminator": {
+            "propertyName": "kind", "mapping": {k: f"#/components/schemas/{n}" for k, n in names.items()}}}
+
+    every_field = {k: v for kind in KINDS for k, v in taken[kind].items()}
+    return schemas | {
+        "Promotion": one_of(""),
+        "PromotionInput": one_of("Input"),
+        "PromotionUpdate": obj(common_input | every_field, description=(
+            "Only the fields sent change (null clears an optional one); the whole promotion is checked again. "
+            "`code` and `kind` cannot change (400 immutable_field); `id`, `created_at`, `updated_at` are ignored.")),
+        "PromotionList": obj({"promotions": array(ref("Promotion"), "Newest first, at most 500.")},
+                             required=("promotions",)),
+    }
