@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from live.moderation import (
-    MatcherCache, ModerationContext, Term, TermMatcher, build_matcher, find_terms, moderate, normalize,
+    MatcherCache, ModerationContext, RegexRule, Term, TermMatcher, build_matcher, find_terms, moderate, normalize,
 )
 from live.moderation.automaton import CompactAutomaton
 from tests.unit.moderation.conftest import message
@@ -136,3 +136,31 @@ def test_compact_automaton_finds_what_a_plain_one_finds(keys: list[str], text: s
     expected = sorted((end - len(key) + 1, end + 1, key) for end, key in plain.iter(text))
     compact = CompactAutomaton((key, key) for key in keys)
     assert sorted(compact.iter(text)) == expected
+
+
+RULE_SETS = [
+    # rules that can share one gate
+    [r"(?:免费|白)领", r"\bt\.me/", r"(\w)(?:\w)\d{3}"],
+    # a back-reference: no shared gate, each rule on its own
+    [r"(\w)\1{3}", r"\bt\.me/"],
+    # a global flag after the first rule cannot be combined: no shared gate either
+    [r"t\.me/", r"(?i)CHEAP"],
+]
+
+
+@pytest.mark.parametrize("patterns", RULE_SETS)
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(st.sampled_from(list("aaab1234 t.me/免费领白cheapCHEAP")), max_size=24))
+def test_regex_rules_match_the_same_with_or_without_their_shared_gate(patterns: list[str], text: str) -> None:
+    matcher = build_matcher([], rules=[RegexRule(p, name=f"r{i}") for i, p in enumerate(patterns)])
+    key = normalize(text)
+    gated = sorted((m.term.term, m.start, m.end) for m in find_terms(key, matcher))
+    matcher.rule_gate = None
+    one_by_one = sorted((m.term.term, m.start, m.end) for m in find_terms(key, matcher))
+    assert gated == one_by_one
+
+
+def test_a_back_reference_or_a_late_global_flag_leaves_the_rules_ungated() -> None:
+    assert build_matcher([], rules=[RegexRule(p) for p in RULE_SETS[0]]).rule_gate is not None
+    assert build_matcher([], rules=[RegexRule(p) for p in RULE_SETS[1]]).rule_gate is None
+    assert build_matcher([], rules=[RegexRule(p) for p in RULE_SETS[2]]).rule_gate is None
