@@ -6,7 +6,6 @@ and its fingerprint (repetition is one viewer sending *near-identical* texts).
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -17,7 +16,6 @@ __all__ = ["QUIET", "RecentChat", "RecentMessage", "ViewerActivity", "activity_f
 
 _LAST_SEEN_KEEP_S = 3600.0
 _PRUNE_EVERY = 4096
-_EVICT_SLACK_S = 5.0
 
 
 class ViewerActivity(NamedTuple):
@@ -38,7 +36,6 @@ class ViewerActivity(NamedTuple):
 
 QUIET = ViewerActivity()
 _DEFAULT_POLICY = ModerationPolicy()
-_Event = tuple[float, str, str, str]  # time, viewer, fingerprint, normalised text
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,25 +80,30 @@ class RecentChat:
     Hold one per broadcast in the chat service (not shared across OS threads). Either call
     ``activity`` before moderating and ``record`` after, or ``observe`` (both at once, as
     ``moderate_and_record`` does) and then ``unshow`` if the message was hidden.
+
+    Messages arrive in time order. Old entries are dropped lazily: a viewer's list when that
+    viewer writes again, everything else every few thousand messages. The rules read every
+    window by time, so an entry older than the horizon never changes a result; dropping them
+    late only bounds memory, and costs less than a log evicted message by message.
     """
 
-    def __init__(self, horizon_s: float = 60.0, max_events: int = 200_000) -> None:
+    def __init__(self, horizon_s: float = 60.0, max_per_viewer: int = 1000) -> None:
         self.horizon_s = horizon_s
-        self.max_events = max_events
-        # The per-viewer and per-text indexes hold the very event tuples of the log, so
-        # eviction can recognise a viewer's latest message with a text by identity.
-        self._events: deque[_Event] = deque()
-        # A list per viewer, not a deque: most viewers have one or two messages in the window,
-        # and a list is cheaper to create; dropping its first item is cheap at that length.
-        self._by_viewer: dict[str, list[_Event]] = {}
-        self._by_text: dict[str, dict[str, _Event]] = {}  # only texts long enough to raid
+        # A flooding viewer keeps at most this many messages (the flood and repetition
+        # counts stop there, far above any threshold).
+        self.max_per_viewer = max_per_viewer
+        # (at, fingerprint) per viewer, oldest first; a list, cheaper than a deque to create
+        # for the one or two messages most viewers have in the window.
+        self._by_viewer: dict[str, list[tuple[float, str]]] = {}
+        self._by_text: dict[str, dict[str, float]] = {}  # text -> {viewer: last at}; texts long enough to raid
         self._last_visible: dict[str, float] = {}
         self._since_prune = 0
         self._policy: ModerationPolicy = _DEFAULT_POLICY
         self._adopt(_DEFAULT_POLICY)
 
     def __len__(self) -> int:
-        return len(self._events)
+        """Return how many messages are held (old ones included until they are dropped)."""
+        return sum(len(mine) for mine in self._by_viewer.values())
 
     def activity(
         self, viewer_id: str, fingerprint: str, normalized: str, at: float, policy: ModerationPolicy
@@ -135,31 +137,26 @@ class RecentChat:
         """
         if policy is not self._policy:
             self._adopt(policy)
-        event = (at, viewer_id, fingerprint, normalized)
         mine = self._by_viewer.get(viewer_id)
         if mine is None:
             recent = similar = 0
-            self._by_viewer[viewer_id] = [event]
+            self._by_viewer[viewer_id] = [(at, fingerprint)]
         else:
+            if mine[0][0] < at - self.horizon_s or len(mine) >= self.max_per_viewer:
+                _trim(mine, at - self.horizon_s, self.max_per_viewer - 1)
             recent, similar = _count(mine, fingerprint, at, policy)
-            mine.append(event)
+            mine.append((at, fingerprint))
         raid: tuple[str, ...] = ()
         if len(normalized) >= policy.raid_min_chars:
             senders = self._by_text.get(normalized)
             if senders is None:
-                self._by_text[normalized] = {viewer_id: event}
+                self._by_text[normalized] = {viewer_id: at}
             else:
                 raid = _raiders(senders, viewer_id, at, policy)
-                senders[viewer_id] = event
+                senders[viewer_id] = at
         last = self._last_visible.get(viewer_id)
         if visible:
             self._last_visible[viewer_id] = at
-        events = self._events
-        events.append(event)
-        # Evicting a few seconds late, in one go, spares a call per message; the rules read
-        # every window by time, so events older than the horizon change nothing.
-        if events[0][0] < at - self.horizon_s - _EVICT_SLACK_S or len(events) > self.max_events:
-            self._evict(at - self.horizon_s)
         self._since_prune += 1
         if self._since_prune >= _PRUNE_EVERY:
             self._prune(at)
@@ -182,33 +179,37 @@ class RecentChat:
                              policy.raid_window_s)
 
     def _prune(self, at: float) -> None:
+        """Drop what fell out of the horizon: viewers and texts with nothing recent, then old last-seen times."""
         self._since_prune = 0
+        cut = at - self.horizon_s
+        self._by_viewer = {v: mine for v, mine in self._by_viewer.items() if mine[-1][0] >= cut}
+        by_text: dict[str, dict[str, float]] = {}
+        for text, senders in self._by_text.items():
+            kept = {v: t for v, t in senders.items() if t >= cut}
+            if kept:
+                by_text[text] = kept
+        self._by_text = by_text
         cutoff = at - _LAST_SEEN_KEEP_S
         self._last_visible = {v: t for v, t in self._last_visible.items() if t >= cutoff}
 
-    def _evict(self, cutoff: float) -> None:
-        events = self._events
-        while events and (events[0][0] < cutoff or len(events) > self.max_events):
-            event = events.popleft()
-            _, viewer_id, _, normalized = event
-            mine = self._by_viewer.get(viewer_id)
-            if mine:
-                del mine[0]
-                if not mine:
-                    del self._by_viewer[viewer_id]
-            senders = self._by_text.get(normalized)
-            if senders is not None and senders.get(viewer_id) is event:
-                del senders[viewer_id]
-                if not senders:
-                    del self._by_text[normalized]
+
+def _trim(mine: list[tuple[float, str]], cut: float, keep_at_most: int) -> None:
+    """Drop a viewer's messages older than cut, and the oldest beyond keep_at_most."""
+    drop = 0
+    for ts, _ in mine:
+        if ts >= cut:
+            break
+        drop += 1
+    drop = max(drop, len(mine) - keep_at_most)
+    del mine[:drop]
 
 
-def _count(mine: list[_Event], fingerprint: str, at: float, policy: ModerationPolicy) -> tuple[int, int]:
+def _count(mine: list[tuple[float, str]], fingerprint: str, at: float, policy: ModerationPolicy) -> tuple[int, int]:
     recent = similar = 0
     flood_cut = at - policy.flood_window_s
     repeat_cut = at - policy.repetition_window_s
     oldest = flood_cut if flood_cut < repeat_cut else repeat_cut
-    for ts, _, fp, _ in reversed(mine):
+    for ts, fp in reversed(mine):
         if ts < oldest:
             break
         if ts >= flood_cut:
@@ -219,10 +220,10 @@ def _count(mine: list[_Event], fingerprint: str, at: float, policy: ModerationPo
 
 
 def _raiders(
-    senders: dict[str, _Event], viewer_id: str, at: float, policy: ModerationPolicy
+    senders: dict[str, float], viewer_id: str, at: float, policy: ModerationPolicy
 ) -> tuple[str, ...]:
     if len(senders) + 1 < policy.raid_viewers:
         return ()
     cut = at - policy.raid_window_s
-    others = [v for v, event in senders.items() if event[0] >= cut and v != viewer_id]
+    others = [v for v, sent_at in senders.items() if sent_at >= cut and v != viewer_id]
     return tuple(sorted(others)) if len(others) + 1 >= policy.raid_viewers else ()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+from unittest import mock
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,6 +16,8 @@ from live.moderation import (
 from live.moderation.spam import check_content, check_spam
 from live.moderation.recent import ViewerActivity
 from tests.unit.moderation.conftest import message
+
+recent_module = importlib.import_module("live.moderation.recent")  # the package re-exports names over it
 
 
 WORDS = ["你好", "主播好", "今天穿什么", "这件好看", "我喜欢", "真不错", "颜色好美", "晚上好"]
@@ -204,11 +209,18 @@ EVENTS = st.lists(
 )
 
 
+@pytest.mark.parametrize("prune_every", [4096, 3], ids=["default", "pruning-every-3-messages"])
 @settings(max_examples=200, deadline=None)
-@given(EVENTS)
-def test_recent_chat_agrees_with_the_plain_list_reference(events: list[tuple[int, str, str, bool]]) -> None:
+@given(events=EVENTS)
+def test_recent_chat_agrees_with_the_plain_list_reference(events: list[tuple[int, str, str, bool]],
+                                                          prune_every: int) -> None:
+    with mock.patch.object(recent_module, "_PRUNE_EVERY", prune_every):
+        _compare_with_reference(events)
+
+
+def _compare_with_reference(events: list[tuple[int, str, str, bool]]) -> None:
     policy = ModerationPolicy(raid_viewers=3, raid_min_chars=1)
-    recent = RecentChat()
+    recent = RecentChat(horizon_s=30)
     history: list[RecentMessage] = []
     now = 0.0
     for gap, viewer, text, visible in events:
