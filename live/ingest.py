@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from analytics.rollups import record_events
 from app import realtime
+from app.conflicts import insert_ignoring_conflicts
 from app.db import utcnow
 from live import lineup
 from live.events import EventError, ParsedEvent, parse_event, to_json
@@ -136,9 +136,7 @@ def _claim_log(session: Session, broadcast: Broadcast, source: str, events: list
 @functools.cache
 def _claim_statement(dialect_name: str):
     """Return INSERT INTO event_log ... ON CONFLICT (source, event_id) DO NOTHING RETURNING id, event_id (built once)."""
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    return (dialect.insert(_LOG).on_conflict_do_nothing(index_elements=[_LOG.c.source, _LOG.c.event_id])
-            .returning(_LOG.c.id, _LOG.c.event_id))
+    return insert_ignoring_conflicts(dialect_name, _LOG, ("source", "event_id")).returning(_LOG.c.id, _LOG.c.event_id)
 
 
 def _log_row(broadcast: Broadcast, source: str, event: ParsedEvent, now: datetime) -> dict:

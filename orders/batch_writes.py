@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app.conflicts import insert_ignoring_conflicts
 from orders.notices.models import BuyerNotice
 from orders.notices.service import _dedupe_key, json_safe
 from orders.notices.templates import render
@@ -25,8 +25,7 @@ def insert_ignoring(session: Session, table: sa.Table, unique: tuple[str, ...], 
 @functools.cache
 def _insert_ignoring(dialect_name: str, table: sa.Table, unique: tuple[str, ...], returning: tuple[str, ...]):
     # Built once per dialect and table: building and caching a statement anew costs more than running it.
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    statement = dialect.insert(table).on_conflict_do_nothing(index_elements=[table.c[name] for name in unique])
+    statement = insert_ignoring_conflicts(dialect_name, table, unique)
     return statement.returning(*(table.c[name] for name in returning)) if returning else statement
 
 

@@ -14,9 +14,9 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app.conflicts import insert_ignoring_conflicts
 from app.db import utcnow
 from orders.models import Order
 from orders.notices.channels import Channel
@@ -69,12 +69,10 @@ def queue_notice(session: Session, order: Order, kind: str, context: Mapping[str
         "id": uuid.uuid4().hex, "kind": kind, "order_id": order.order_id, "buyer_id": order.buyer_id,
         "message": message, "data": json_safe(full), "created_at": now.isoformat(),
     }
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     stmt = (
-        dialect.insert(BuyerNotice)
+        insert_ignoring_conflicts(session.get_bind().dialect.name, BuyerNotice.__table__, ("order_pk", "kind", "dedupe"))
         .values(order_pk=order.id, kind=kind, dedupe=_dedupe_key(dedupe), message=message, payload=payload,
                 status="pending", attempts=0, next_attempt_at=now, created_at=now)
-        .on_conflict_do_nothing(index_elements=["order_pk", "kind", "dedupe"])
         .returning(BuyerNotice.id)
     )
     notice_id = session.scalar(stmt)

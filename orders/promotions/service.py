@@ -34,6 +34,15 @@ def normalize_code(code: str) -> str:
     return code.strip().upper()
 
 
+_ACTIVE = (
+    sa.select(_P)
+    .where(_P.c.active.is_(True),
+           sa.or_(_P.c.broadcast_id.is_(None), _P.c.broadcast_id == sa.bindparam("broadcast_id")),
+           sa.or_(_P.c.ends_at.is_(None), _P.c.ends_at > sa.bindparam("ended_after")))
+    .order_by(_P.c.priority, _P.c.code)
+)
+
+
 def active_promotions(session: Session, broadcast_id: int, now: datetime) -> list[pm.Promotion]:
     """Return the pure promotions that may price an order of this broadcast, counters as snapshots.
 
@@ -42,13 +51,9 @@ def active_promotions(session: Session, broadcast_id: int, now: datetime) -> lis
     no window in the engine, so theirs is applied here, at now. A row the dataclasses refuse is logged
     and skipped rather than blocking every order.
     """
-    rows = session.scalars(
-        sa.select(Promotion)
-        .where(Promotion.active.is_(True),
-               sa.or_(Promotion.broadcast_id.is_(None), Promotion.broadcast_id == broadcast_id),
-               sa.or_(Promotion.ends_at.is_(None), Promotion.ends_at > now - ENDED_GRACE))
-        .order_by(Promotion.priority, Promotion.code)
-    ).all()
+    # Core rows, not ORM objects: cheaper on every batch, and never an identity-map copy older than the
+    # counters this transaction just changed.
+    rows = session.execute(_ACTIVE, {"broadcast_id": broadcast_id, "ended_after": now - ENDED_GRACE}).all()
     promotions: list[pm.Promotion] = []
     for row in rows:
         if row.kind == "member" and not _within(row, now):
@@ -60,11 +65,11 @@ def active_promotions(session: Session, broadcast_id: int, now: datetime) -> lis
     return promotions
 
 
-def _within(row: Promotion, now: datetime) -> bool:
+def _within(row: Promotion | sa.Row, now: datetime) -> bool:
     return (row.starts_at is None or row.starts_at <= now) and (row.ends_at is None or now < row.ends_at)
 
 
-def to_dataclass(row: Promotion) -> pm.Promotion:
+def to_dataclass(row: Promotion | sa.Row) -> pm.Promotion:
     """Return the pure promotion of a stored row; raises ValueError when the row is inconsistent."""
     common = {"code": row.code, "stacking": row.stacking, "priority": row.priority}
     if row.kind == "flash":
