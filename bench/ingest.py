@@ -1,6 +1,8 @@
 """Order ingestion on SQLite: HTTP API orders/s (batches of 1 and 100) against the raw SQL ceiling, and push latency.
 
-Run: .venv/bin/python bench/ingest.py [--budget 10] [--rate 200] [--seconds 10] [--profile]  (--help for more)
+Run: .venv/bin/python bench/ingest.py [--budget 10] [--rate 200] [--seconds 10] [--profile]
+         [--server-mode threading|eventlet]  (--help for more)
+The server is `python wsgi.py` in threading mode unless --server-mode eventlet (the production default) is given.
 Each throughput run stops at its order count or after --budget seconds. Everything lives in a temporary folder
 (database, instance/, server log) removed at the end. Figures only: no assertion is made on time.
 """
@@ -288,10 +290,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(path: Path, port: int, token: str) -> subprocess.Popen:
-    """Return the real server (`python wsgi.py`, threading mode) on the database at path, once it answers."""
+def start_server(path: Path, port: int, token: str, mode: str = "threading") -> subprocess.Popen:
+    """Return the real server (`python wsgi.py` in the async mode given) on the database at path, once it answers."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
-    env.update(DATABASE_URL=f"sqlite:///{path}", HOST="127.0.0.1", PORT=str(port))
+    env.update(DATABASE_URL=f"sqlite:///{path}", HOST="127.0.0.1", PORT=str(port), SOCKETIO_ASYNC_MODE=mode)
     with open(WORKDIR / "server.log", "wb") as log:  # the child keeps its own copy of the descriptor
         process = subprocess.Popen([sys.executable, str(ROOT / "wsgi.py")], cwd=ROOT, env=env,
                                    stdout=log, stderr=subprocess.STDOUT)
@@ -318,12 +320,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="length of the push latency run")
     parser.add_argument("--senders", type=int, default=8, help="concurrent connections of the latency run")
     parser.add_argument("--profile", action="store_true", help="always print where in-process ingestion spends time")
+    parser.add_argument("--server-mode", choices=("threading", "eventlet"), default="threading",
+                        help="SOCKETIO_ASYNC_MODE of the server process (this process always uses threading)")
     args = parser.parse_args()
     load = os.getloadavg()[0]  # other work on the machine skews every figure: say how busy it was
     template = make_template()
     server_db = migrated_copy(template, "server.sqlite3")
     token, broadcast_id = seed(make_app(server_db))
-    server = start_server(server_db, port := free_port(), token)
+    server = start_server(server_db, port := free_port(), token, args.server_mode)
     try:
         base = f"http://127.0.0.1:{port}"
         session = requests.Session()
@@ -341,7 +345,7 @@ def main() -> None:
     figures["raw SQL ceiling, 1 transaction per order"] = raw_rate(
         migrated_copy(template, "raw.sqlite3"), args.raw, args.budget)
     raw = figures["raw SQL ceiling, 1 transaction per order"][1]
-    print(f"\nLiveDesk order ingestion on SQLite (WAL, synchronous=FULL); server: python wsgi.py, threading mode; "
+    print(f"\nLiveDesk order ingestion on SQLite (WAL, synchronous=FULL); server: python wsgi.py, {args.server_mode} mode; "
           f"{os.cpu_count()} CPUs, load average {load:.2f} at start")
     print(f"{'':44}{'orders':>8}{'orders/s':>11}")
     for label, (count, rate) in figures.items():
