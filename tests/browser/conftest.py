@@ -38,9 +38,9 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser):
-    """Return a fresh page (own cookies) that fails the test on any JavaScript error or dialog."""
+def recording_page(browser):
+    """Yield a page in its own browser context (own cookies) that records JavaScript errors and dismissed dialogs
+    in page.errors and page.dialogs (tests assert both stay empty); the context is closed afterwards."""
     context = browser.new_context(locale="en-US", timezone_id="Asia/Shanghai")
     page = context.new_page()
     page.errors = []
@@ -54,6 +54,12 @@ def page(browser):
     page.on("dialog", on_dialog)
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(browser):
+    """Return a fresh page (own cookies) that records any JavaScript error or dialog."""
+    yield from recording_page(browser)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import pytest
 import requests
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import recording_page, screenshot
 from tests.support.api import order_event
 from tests.support.databases import PASSWORD
 
@@ -79,19 +79,8 @@ def login(page, base: str, username: str) -> None:
 
 @pytest.fixture
 def host_page(browser):
-    """Return a page in its own browser context (own cookies), recording JavaScript errors and dialogs."""
-    context = browser.new_context(locale="en-US", timezone_id="Asia/Shanghai")
-    page = context.new_page()
-    page.errors, page.dialogs = [], []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-
-    def on_dialog(dialog):
-        page.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
-    yield page
-    context.close()
+    """Return a second page in its own browser context (own cookies), recording JavaScript errors and dialogs."""
+    yield from recording_page(browser)
 
 
 def test_approving_a_held_message_in_one_click_reaches_the_host_page(live_server, page, host_page):
