@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.databases import create_token, create_users, make_app
+from tests.support.databases import PASSWORD, create_token, create_users, make_app
 from tests.support.server import ServerProcess
 
 CHROMIUM = os.environ.get("LIVEDESK_CHROMIUM", "/usr/bin/chromium")
@@ -71,6 +71,15 @@ def live_server(sqlite_url, tmp_path):
     server = ServerProcess(sqlite_url, tmp_path)
     yield server, token
     server.stop()
+
+
+def log_in(page, base: str, username: str) -> None:
+    """Log a browser page in through the login form (every test user has tests.support.databases.PASSWORD)."""
+    page.goto(base + "/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("#submit")
+    page.wait_for_url(base + "/")
 
 
 def screenshot(page, name: str) -> Path:

@@ -6,9 +6,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import requests
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 from tests.support import analytics as ax
-from tests.support.databases import PASSWORD
 from tests.unit.analytics.events import at, chat, click, join, leave, order, payment, pin, unpin
 
 pytestmark = pytest.mark.browser
@@ -49,14 +48,6 @@ def test_the_standalone_report_opens_offline_with_every_chart_drawn(app, api, pa
     assert page.errors == [] and page.dialogs == []
 
 
-def _login(page, base: str, username: str) -> None:
-    page.goto(base + "/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("#submit")
-    page.wait_for_url(base + "/")
-
-
 class RemoteApi:
     """The v1 API of a running server, with a bearer token, shaped like tests.support.api.ApiClient."""
 
@@ -82,7 +73,7 @@ def test_the_dashboard_redraws_when_the_metrics_push_arrives(live_server, page):
     started = datetime.now(timezone.utc) - timedelta(minutes=3)
     broadcast_id = ax.start_broadcast(api, started)
     ax.ingest(api, broadcast_id, [join(started + timedelta(seconds=5), "v1")])
-    _login(page, server.url, "analyst")
+    log_in(page, server.url, "analyst")
     page.goto(f"{server.url}/broadcasts/{broadcast_id}/analytics")
     page.wait_for_selector("#analytics[data-connection=connected]")
     for name in ("funnel", "timeline"):

@@ -4,9 +4,8 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 from tests.support.api import order_event
-from tests.support.databases import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -53,11 +52,7 @@ def platform(live_server) -> Platform:
 
 def open_queue(page, base: str) -> None:
     """Log in as the auditor and open the audit queue once it is loaded and live."""
-    page.goto(base + "/login")
-    page.fill("#username", "auditor")
-    page.fill("#password", PASSWORD)
-    page.click("#submit")
-    page.wait_for_url(base + "/")
+    log_in(page, base, "auditor")
     page.click("text=Audit queue")
     page.wait_for_selector("#audit[data-loaded=true][data-connection=connected]")
 

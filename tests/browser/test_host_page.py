@@ -4,9 +4,8 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 from tests.support.api import order_event
-from tests.support.databases import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -24,14 +23,6 @@ class RemoteApi:
         return response.json()
 
 
-def _login(page, base: str, username: str) -> None:
-    page.goto(base + "/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("#submit")
-    page.wait_for_url(base + "/")
-
-
 def _broadcast_with_stock(api: RemoteApi) -> int:
     api.post("/api/v1/products", {"sku": "SCARF", "name": "羊绒围巾 (Cashmere scarf)", "price": "199.00", "stock": 20})
     broadcast_id = api.post("/api/v1/broadcasts", {"title": "Browser test live", "platform": "douyin"})["id"]
@@ -44,7 +35,7 @@ def test_host_sees_an_order_appear_with_totals_and_stock(live_server, page):
     server, token = live_server
     api = RemoteApi(server.url, token)
     broadcast_id = _broadcast_with_stock(api)
-    _login(page, server.url, "host")
+    log_in(page, server.url, "host")
     page.goto(f"{server.url}/broadcasts/{broadcast_id}/live")
     page.wait_for_selector("#host[data-connection=connected]")
 
@@ -63,7 +54,7 @@ def test_buyer_text_is_shown_as_text_never_run(live_server, page):
     server, token = live_server
     api = RemoteApi(server.url, token)
     broadcast_id = _broadcast_with_stock(api)
-    _login(page, server.url, "host")
+    log_in(page, server.url, "host")
     page.goto(f"{server.url}/broadcasts/{broadcast_id}/live")
     page.wait_for_selector("#host[data-connection=connected]")
     scripts_before = page.evaluate("document.scripts.length")
@@ -85,7 +76,7 @@ def test_the_page_reconnects_by_itself_and_catches_up_on_missed_orders(live_serv
     server, token = live_server
     api = RemoteApi(server.url, token)
     broadcast_id = _broadcast_with_stock(api)
-    _login(page, server.url, "host")
+    log_in(page, server.url, "host")
     page.goto(f"{server.url}/broadcasts/{broadcast_id}/live")
     page.wait_for_selector("#host[data-connection=connected]")
     # Drop the transport as a network failure would; Socket.IO then reconnects on its own after a delay.

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import pytest
 import requests
 
-from tests.browser.conftest import recording_page, screenshot
+from tests.browser.conftest import log_in, recording_page, screenshot
 from tests.support.api import order_event
 from tests.support.databases import PASSWORD
 
@@ -68,15 +68,6 @@ def chat_event(event_id: str, viewer_id: str, text: str, nickname: str | None = 
     return event
 
 
-def login(page, base: str, username: str) -> None:
-    """Log a browser page in through the login form."""
-    page.goto(base + "/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("#submit")
-    page.wait_for_url(base + "/")
-
-
 @pytest.fixture
 def host_page(browser):
     """Return a second page in its own browser context (own cookies), recording JavaScript errors and dialogs."""
@@ -87,7 +78,7 @@ def test_approving_a_held_message_in_one_click_reaches_the_host_page(live_server
     server, token = live_server
     api = RemoteApi(server.url, token)
     broadcast_id = api.live_broadcast("Moderation live")
-    login(page, server.url, "moderator")
+    log_in(page, server.url, "moderator")
     page.goto(f"{server.url}/broadcasts/{broadcast_id}/moderation")
     page.wait_for_selector("#console[data-connection=connected]")
     # A hold term added from the console itself.
@@ -95,7 +86,7 @@ def test_approving_a_held_message_in_one_click_reaches_the_host_page(live_server
     page.select_option("#term-form select[name=action]", "hold")
     page.click("#term-form button[type=submit]")
     page.wait_for_selector("#terms td.term >> text=便宜")
-    login(host_page, server.url, "host")
+    log_in(host_page, server.url, "host")
     host_page.goto(f"{server.url}/broadcasts/{broadcast_id}/live")
     host_page.wait_for_selector("#host[data-connection=connected]")
 
@@ -129,7 +120,7 @@ def test_shield_mode_is_one_click_and_holds_new_viewers(live_server, page):
     server, token = live_server
     api = RemoteApi(server.url, token)
     broadcast_id = api.live_broadcast("Shield live")
-    login(page, server.url, "moderator")
+    log_in(page, server.url, "moderator")
     page.goto(f"{server.url}/broadcasts/{broadcast_id}/moderation")
     page.wait_for_selector("#console[data-connection=connected]")
     page.click("#shield-toggle")
@@ -143,7 +134,7 @@ def test_shield_mode_is_one_click_and_holds_new_viewers(live_server, page):
 def test_slow_mode_and_thresholds_are_saved_from_the_console(live_server, page):
     server, token = live_server
     broadcast_id = RemoteApi(server.url, token).live_broadcast("Policy live")
-    login(page, server.url, "moderator")
+    log_in(page, server.url, "moderator")
     page.goto(f"{server.url}/broadcasts/{broadcast_id}/moderation")
     page.wait_for_selector("#console[data-connection=connected]")
     page.wait_for_function("document.querySelector('#policy-form [name=timeout_s]').value === '600'")
@@ -171,7 +162,7 @@ def test_a_claim_on_the_host_page_shows_the_order_it_became(live_server, host_pa
     api.post("/api/v1/products", {"sku": "A12", "name": "Scarf", "price": "99.00", "stock": 10})
     broadcast_id = api.live_broadcast("Claims live")
     api.post(f"/api/v1/broadcasts/{broadcast_id}/products", {"sku": "A12"})
-    login(host_page, server.url, "host")
+    log_in(host_page, server.url, "host")
     host_page.goto(f"{server.url}/broadcasts/{broadcast_id}/live")
     host_page.wait_for_selector("#host[data-connection=connected]")
     api.chat(broadcast_id, [chat_event("c-9", "v9", "拍了 1件 A12")])

@@ -4,19 +4,14 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.browser.conftest import screenshot
-from tests.support.databases import PASSWORD
+from tests.browser.conftest import log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
 
 def test_an_auditor_creates_a_coupon_from_the_page_and_deactivates_it(live_server, page):
     server, token = live_server
-    page.goto(server.url + "/login")
-    page.fill("#username", "auditor")
-    page.fill("#password", PASSWORD)
-    page.click("#submit")
-    page.wait_for_url(server.url + "/")
+    log_in(page, server.url, "auditor")
     page.goto(server.url + "/promotions")
     coupon = 'form.promo-form[data-kind="coupon"]'
     page.click('details:has(form[data-kind="coupon"]) > summary')  # the create forms are folded

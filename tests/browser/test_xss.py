@@ -6,7 +6,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.test_moderator_console import ConsoleSession, RemoteApi, chat_event, login
+from tests.browser.conftest import log_in
+from tests.browser.test_moderator_console import ConsoleSession, RemoteApi, chat_event
 
 pytestmark = pytest.mark.browser
 
@@ -141,7 +142,7 @@ def test_hostile_nicknames_and_messages_are_plain_text_on_the_host_page(live_ser
     server, token = live_server
     api, moderator, broadcast_id = _permissive_broadcast(server, token)
     requests_seen = _watch(page)
-    login(page, server.url, "host")
+    log_in(page, server.url, "host")
     page.goto(f"{server.url}/broadcasts/{broadcast_id}/live")
     page.wait_for_selector("#host[data-connection=connected]")
     page.evaluate("window.__added = []")
@@ -162,7 +163,7 @@ def test_hostile_nicknames_and_messages_are_plain_text_on_the_moderator_console(
     server, token = live_server
     api, moderator, broadcast_id = _permissive_broadcast(server, token)
     requests_seen = _watch(page)
-    login(page, server.url, "moderator")
+    log_in(page, server.url, "moderator")
     page.goto(f"{server.url}/broadcasts/{broadcast_id}/moderation")
     page.wait_for_selector("#console[data-connection=connected]")
     page.evaluate("window.__added = []")
