@@ -19,9 +19,9 @@ $(VENV)/.installed: requirements.txt
 
 setup: $(VENV)/.installed translations speedups
 
-# The compiled helper of the chat moderation pipeline (live/moderation/speedups.py), rebuilt when its C changed.
+# The compiled helper of the chat moderation pipeline (live/moderation/rules/speedups.py), rebuilt when its C changed.
 speedups: $(VENV)/.installed
-	$(BIN)/python live/moderation/build_speedups.py --if-stale
+	$(BIN)/python live/moderation/rules/build_speedups.py --if-stale
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d app/translations -D messages 2>&1 | grep -v '^compiling' || true

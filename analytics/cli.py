@@ -8,10 +8,10 @@ import click
 from flask import Flask
 from flask_babel import force_locale
 
-from analytics.rebuild import rebuild_rollups
-from analytics.report import DEFAULT_COMPARE, MAX_COMPARE, build_report
+from analytics.report.standalone import standalone_html
+from analytics.report.tables import DEFAULT_COMPARE, MAX_COMPARE, build_report
+from analytics.rollups.rebuild import rebuild_rollups
 from analytics.service import DEFAULT_ATTRIBUTION_DAYS, MAX_ATTRIBUTION_DAYS
-from analytics.standalone import standalone_html
 from app.extensions import db
 from live.models import Broadcast
 

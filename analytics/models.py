@@ -1,4 +1,4 @@
-"""Rollup tables of the broadcast metrics, kept current at ingestion by analytics.rollups.
+"""Rollup tables of the broadcast metrics, kept current at ingestion by analytics.rollups.record.
 
 Times are integer microseconds since the Unix epoch (``*_us``) so SQL can add and compare them the
 same way on SQLite and PostgreSQL; money is exact decimal text (sums are made in Python, see

@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from analytics.metrics import finalize
-from analytics.online import resolve_period
-from analytics.rebuild import needs_rebuild, rebuild_rollups
-from analytics.sql_counts import pinned_spans, sql_counts
+from analytics.metrics.definitions import finalize
+from analytics.metrics.online import resolve_period
+from analytics.rollups.rebuild import needs_rebuild, rebuild_rollups
+from analytics.sql.counts import pinned_spans, sql_counts
 from app.db import utcnow
 from live.models import Broadcast
 

@@ -16,6 +16,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False  # keep the documented field order in API answers
     register_extensions(app)
     register_blueprints(app)
+    connect_signals()
     register_errorhandlers(app)
     register_commands(app)
     register_background_jobs()
@@ -46,7 +47,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the extension objects to app and tune the database engine."""
     # Imported here, not at module level: a module-level name `db` would shadow the app.db module.
     from app import models  # noqa: F401  every model registered before the engine and migrations look at metadata
-    from app.database import configure_engine
+    from app.db.engine import configure_engine
     from app.extensions import babel, csrf, db, login_manager, migrate, socketio
 
     db.init_app(app)
@@ -76,24 +77,33 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register every blueprint and the Socket.IO handlers."""
-    from app.auth.routes import bp as auth_bp
-    from app.openapi import bp as openapi_bp
+    from analytics.api import bp as analytics_api
+    from analytics.pages import bp as analytics_pages
+    from app.auth.pages import bp as auth_bp
+    from app.openapi.api import bp as openapi_bp
     from live.api import bp as live_api
-    from live.moderation_api import bp as moderation_api
-    from live.moderation_chat_api import bp as moderation_chat_api
-    from live.moderation_views import bp as moderation_views
-    from live.views import bp as live_views
+    from live.moderation.api import bp as moderation_api
+    from live.moderation.api import chat_bp as moderation_chat_api
+    from live.moderation.pages import bp as moderation_views
+    from live.pages import bp as live_views
     from orders.api import bp as orders_api
-    from orders.audit_api import bp as audit_api
-    from orders.views import bp as orders_pages
+    from orders.backoffice.api import bp as audit_api
+    from orders.backoffice.pages import bp as orders_pages
     from orders.promotions.api import bp as promotions_api
-    from orders.promotions.views import bp as promotions_views
-    from analytics.views import BLUEPRINTS as analytics_bps
+    from orders.promotions.pages import bp as promotions_views
 
     for blueprint in (auth_bp, openapi_bp, live_api, live_views, orders_api, audit_api, orders_pages,
-                      promotions_api, promotions_views, *analytics_bps,
+                      promotions_api, promotions_views, analytics_api, analytics_pages,
                       moderation_api, moderation_chat_api, moderation_views):
         app.register_blueprint(blueprint)
+
+
+def connect_signals() -> None:
+    """Connect each domain's listeners to the signals of app.signals (blinker keeps one connection per receiver)."""
+    from analytics.rollups.record import record_events
+    from app.signals import events_accepted
+
+    events_accepted.connect(record_events)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""Periodic jobs that run inside the server process (reservation sweeper, live metrics push).
+"""Periodic jobs that run inside the server process (reservation sweeper, buyer notices, live metrics push).
 
 Jobs are plain functions taking the app; they run in Socket.IO background tasks (green threads under
 eventlet), each in its own app context, and an error in one run is logged, never fatal. Tests call the

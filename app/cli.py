@@ -1,4 +1,4 @@
-"""flask CLI commands: users, tokens, demo data, the traffic simulator and replays."""
+"""flask CLI commands: users, tokens and the reservation sweep here; each domain's own commands registered with them."""
 from __future__ import annotations
 
 import sys
@@ -7,10 +7,16 @@ import click
 import sqlalchemy as sa
 from flask import Flask
 
-from app.auth.models import ROLES, User
+from analytics.cli import register_analytics_commands
+from app.auth.models import ROLES, ApiToken, User
 from app.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
 from app.auth.tokens import issue_token
+from app.db import utcnow
+from app.demo.cli import register_demo_commands
 from app.extensions import db
+from live.cli import register_live_commands
+from orders.expiry import BATCH, sweep
+from orders.notices.cli import register_notice_commands
 
 
 def _read_password() -> str:
@@ -43,8 +49,6 @@ def register(app: Flask) -> None:
                   help="Require X-LiveDesk-Signature made with this secret (repeat to accept several while rotating).")
     def create_token(name: str, signing_secrets: tuple[str, ...]) -> None:
         """Create an API token for a platform adapter or wall display; the token is the last line printed."""
-        from app.auth.models import ApiToken
-
         if db.session.scalar(sa.select(ApiToken).where(ApiToken.name == name)):
             raise click.ClickException(f"a token named {name!r} exists already")
         raw = issue_token(db.session, name, list(signing_secrets))
@@ -52,16 +56,12 @@ def register(app: Flask) -> None:
         click.echo(f"token {name} created; it is shown once:")
         click.echo(raw)
 
-    from app.demo_cli import register_demo_commands
-
     register_demo_commands(app)
+    register_live_commands(app)
 
     @app.cli.command("sweep")
     def sweep_command() -> None:
         """Expire unpaid reservations past their time now (the server also does this every few seconds)."""
-        from app.db import utcnow
-        from orders.expiry import BATCH, sweep
-
         total = 0
         while True:
             expired = sweep(db.session, utcnow())
@@ -69,5 +69,6 @@ def register(app: Flask) -> None:
             if expired < BATCH:
                 break
         click.echo(f"expired {total} order(s)")
-    from orders.notices.cli import register_notice_commands; register_notice_commands(app)
-    from analytics.cli import register_analytics_commands; register_analytics_commands(app)
+
+    register_notice_commands(app)
+    register_analytics_commands(app)

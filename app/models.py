@@ -1,15 +1,28 @@
 """Imports every model module so the metadata is complete (for migrations and create_all)."""
+from analytics.models import ROLLUP_TABLES, AnalyticsState  # noqa: F401
 from app.auth.models import ApiToken, PiiAccessLog, User  # noqa: F401
-from app.realtime_models import PushMessage, PushSequence  # noqa: F401
+from app.realtime.models import PushMessage, PushSequence  # noqa: F401
 from live.models import Broadcast, BroadcastProduct, EventLog, Viewer  # noqa: F401
-from live.moderation_models import (  # noqa: F401
-    ModeratedMessage, ModerationAction, ModerationOffence, ModerationPolicyRecord, ModerationTerm, ModerationVersion,
+from live.moderation.models import (  # noqa: F401
+    ModeratedMessage,
+    ModerationAction,
+    ModerationOffence,
+    ModerationPolicyRecord,
+    ModerationTerm,
+    ModerationVersion,
     ViewerSanction,
 )
 from orders.models import (  # noqa: F401
-    AuditPolicyRecord, BlocklistEntry, Order, OrderFinding, OrderHistory, OrderLine, OrderPayment, Product,
-    ProductVariant, StockLevel,
+    AuditPolicyRecord,
+    BlocklistEntry,
+    Order,
+    OrderFinding,
+    OrderHistory,
+    OrderLine,
+    OrderPayment,
+    Product,
+    ProductVariant,
+    StockLevel,
 )
 from orders.notices.models import BuyerNotice  # noqa: F401
 from orders.promotions.models import Promotion, PromotionUse  # noqa: F401
-from analytics.models import ROLLUP_TABLES, AnalyticsState  # noqa: F401

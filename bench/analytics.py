@@ -6,12 +6,13 @@ Run: .venv/bin/python bench/analytics.py [--events 10000000] [--seed 5] [--db PA
 1. Generates one 4-hour broadcast of --events events (about 1 order per 10 events, payments and cancels after
    their orders, joins and leaves of N/20 viewers, 40 SKUs pinned in turn) straight into a fresh SQLite file
    with executemany, in time order, as ingestion would have stored them.
-2. Fills the rollups through the rebuild path (analytics.rebuild: the log read in id order and fed through
+2. Fills the rollups through the rebuild path (analytics.rollups.rebuild: the log read in id order and fed through
    the same incremental code as ingestion, in one transaction).
 3. Times the metrics JSON: warm = again in this process, caches hot; cold = a fresh Python process with a
    new engine and connection (the OS page cache is left as it is, not dropped); naive = a fresh process that
-   reads the event log into a DataFrame and runs analytics.frame.compute_metrics_pandas. Each child reports
-   its own ru_maxrss. The naive answer must equal the SQL one.
+   reads the event log into a DataFrame and runs tests.support.analytics_frame.compute_metrics_pandas (the
+   naive baseline, test support rather than product). Each child reports its own ru_maxrss. The naive answer
+   must equal the SQL one.
 Figures only: nothing here is asserted by time.
 """
 from __future__ import annotations
@@ -37,7 +38,6 @@ import sqlite3  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
-
 
 DB_NAME = "analytics-bench.sqlite3"
 
@@ -70,7 +70,7 @@ def create_database(path: Path) -> int:
 
 def fill_rollups(path: Path, broadcast_id: int) -> tuple[float, int]:
     """Return (seconds, events applied) for rebuilding the rollups from the log."""
-    from analytics.rebuild import rebuild_rollups
+    from analytics.rollups.rebuild import rebuild_rollups
     from app.extensions import db
 
     app = make_app(path)
@@ -104,8 +104,8 @@ def sql_metrics(path: Path, broadcast_id: int, runs: int) -> tuple[list[float], 
 
 def naive_metrics(path: Path, broadcast_id: int) -> tuple[float, float, dict]:
     """Return (seconds to read the log into a DataFrame, seconds to compute, metrics) the naive way."""
-    from analytics.frame import compute_metrics_pandas
     from bench.analytics_data import END, START, read_frame
+    from tests.support.analytics_frame import compute_metrics_pandas
 
     began = time.perf_counter()
     frame = read_frame(path, broadcast_id)

@@ -160,8 +160,8 @@ def generate(path: Path, broadcast_id: int, total: int, seed: int) -> dict[str, 
 
 
 def read_frame(path: Path, broadcast_id: int) -> pd.DataFrame:
-    """Return the broadcast's whole event log as the DataFrame analytics.frame expects (the naive way in)."""
-    from analytics.frame import COLUMNS
+    """Return the broadcast's whole event log as the DataFrame of tests.support.analytics_frame (the naive way in)."""
+    from tests.support.analytics_frame import COLUMNS
 
     conn = sqlite3.connect(path)
     rows = conn.execute("SELECT event_id, type, ts, viewer_id, sku, order_id, payload FROM event_log "

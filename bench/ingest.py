@@ -39,9 +39,9 @@ sys.path.insert(0, str(ROOT))
 
 from app import create_app, realtime  # noqa: E402
 from app.auth.tokens import issue_token  # noqa: E402
-from app.database import configure_engine  # noqa: E402
+from app.db.engine import configure_engine  # noqa: E402
 from app.extensions import db  # noqa: E402
-from live import lineup  # noqa: E402
+from live import broadcasts as lineup  # noqa: E402
 from live.ingest import ingest_events  # noqa: E402
 from live.models import Broadcast  # noqa: E402
 from orders.catalog import create_product  # noqa: E402
@@ -188,14 +188,14 @@ def in_process_rate(path: Path, total: int, batch: int, budget: float,
 STEPS = (
     ("ingest_events (whole batch)", "live/ingest.py", "ingest_events"),
     ("  parse_event (envelope validation)", "live/events.py", "parse_event"),
-    ("  receive_orders (a run of order events)", "orders/intake.py", "receive_orders"),
+    ("  receive_orders (a run of order events)", "orders/intake/batch.py", "receive_orders"),
     ("    run_audit (pure rules)", "orders/audit/__init__.py", "run_audit"),
     ("    inventory.reserve", "orders/inventory.py", "reserve"),
     ("  queue_order_changes (pushes)", "orders/push.py", "queue_order_changes"),
-    ("  analytics record_events", "analytics/rollups.py", "record_events"),
+    ("  analytics record_events", "analytics/rollups/record.py", "record_events"),
     ("    order_to_dict (push payload)", "orders/serialize.py", "order_to_dict"),
-    ("  broadcast_totals (once a batch)", "orders/service.py", "broadcast_totals"),
-    ("realtime.commit (seq, log, COMMIT, emit)", "app/realtime.py", "commit"),
+    ("  broadcast_totals (once a batch)", "orders/push.py", "broadcast_totals"),
+    ("realtime.commit (seq, log, COMMIT, emit)", "app/realtime/__init__.py", "commit"),
     ("SQLAlchemy Session.flush (any caller)", "sqlalchemy/orm/session.py", "_flush"),
     ("SQLAlchemy SAVEPOINT + RELEASE", "sqlalchemy/engine/base.py", ("_savepoint_impl", "_release_savepoint_impl")),
     ("SQLAlchemy statement compile/cache key", "sqlalchemy/sql/elements.py", "_compile_w_cache"),

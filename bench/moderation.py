@@ -13,12 +13,12 @@ raid, contact diversion with evasions) and prints messages per second for:
   escalation), starting each pass with an empty findings cache, as a new stream would;
 - pipeline without the findings cache, as a floor;
 - the ratio pipeline / baseline (goal: at least 0.5);
-- for reference, NFKC + casefold + the pipeline's own automaton (live/moderation/automaton.py re-spells every
+- for reference, NFKC + casefold + the pipeline's own automaton (live/moderation/rules/automaton.py re-spells every
   character as two symbols so no node has thousands of children; about 3x faster than the plain one on
   Chinese text). Against that stricter floor the ratio is far lower; it is printed so nobody mistakes
   the automaton's own speed-up for the rest of the pipeline being cheap.
 
-Whether the compiled helper (live/moderation/_speedups.c, built by ``make setup``) is in use is printed
+Whether the compiled helper (live/moderation/rules/_speedups.c, built by ``make setup``) is in use is printed
 first; without it the same decisions come from the regular expressions, more slowly.
 
 Then ``bench_end_to_end`` sends the same corpus through the app: ``POST /api/v1/broadcasts/<id>/events``
@@ -47,11 +47,21 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from live.moderation import (  # noqa: E402
-    AllowTerm, ChatMessage, ChatMode, ModerationContext, ModerationPolicy, RecentChat,
-    RegexRule, Term, TermMatcher, build_matcher, moderate_and_record,
+from live.moderation.rules import (  # noqa: E402
+    AllowTerm,
+    ChatMessage,
+    ChatMode,
+    ModerationContext,
+    ModerationPolicy,
+    RecentChat,
+    RegexRule,
+    Term,
+    TermMatcher,
+    build_matcher,
+    moderate_and_record,
 )
-from live.moderation.speedups import compiled  # noqa: E402
+from live.moderation.rules.speedups import compiled  # noqa: E402
+
 
 def _gb2312_level1() -> str:
     """Return the 3,755 common Hanzi of GB2312 level 1 (rows 16-55)."""
@@ -219,9 +229,9 @@ def _seed_end_to_end(url: str, terms: list[Term], allow: list[AllowTerm], policy
 
     from app.auth.tokens import issue_token
     from app.extensions import db
-    from live import lineup
-    from live.moderation_models import ModerationPolicyRecord, ModerationTerm, ModerationVersion
-    from live.moderation_terms import term_key
+    from live import broadcasts as lineup
+    from live.moderation.models import ModerationPolicyRecord, ModerationTerm, ModerationVersion
+    from live.moderation.terms import term_key
     from tests.support.databases import create_schema, make_app
 
     create_schema(url)
@@ -317,7 +327,7 @@ def main() -> None:
     mode = ChatMode(slow_seconds=3)
     distinct = len({(m.broadcast_id, m.text) for m in messages})
     helper = "in use" if compiled is not None else "NOT built: pure-Python fallback (run make setup)"
-    print(f"compiled helper live/moderation/_speedups.c: {helper}")
+    print(f"compiled helper live/moderation/rules/_speedups.c: {helper}")
     print(f"terms: {matcher.term_count}, matcher built in {build_s * 1000:.0f} ms (CPU)")
     print(f"messages: {len(messages)}, distinct texts: {distinct} ({distinct / len(messages):.0%}), "
           f"viewers: {len({m.viewer_id for m in messages})}")

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from app.validation import TimestampError, parse_timestamp
+from app.http.validation import TimestampError, parse_timestamp
 
 EVENT_TYPES = (
     "viewer_join", "viewer_leave", "product_click", "product_pin", "product_unpin",
@@ -15,6 +15,7 @@ ORDER_SOURCES = ("in_stream", "product_link", "post_stream")
 MAX_ID = 128
 MAX_REF = 64  # platform ids stored in 64-character columns (viewer, buyer, order, SKU, comment)
 MAX_TEXT = 2000
+MAX_EVENTS = 1000  # events in one POST /api/v1/broadcasts/<id>/events request
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,13 @@
 """Event ingestion: log every event once, turn order events into orders, and queue the pushes.
 
 One request is one transaction (group commit): nothing is acknowledged before the whole batch is committed.
-Consecutive order events are taken in as one run (orders.service.receive_orders): their event-log rows are
+Consecutive order events are taken in as one run (orders.actions.receive_orders): their event-log rows are
 claimed with one INSERT ... ON CONFLICT DO NOTHING (a (source, id) already logged, even by a concurrent
 request, is a duplicate), and a run needs a handful of statements instead of dozens per order. Every other
 event runs alone in its own savepoint through _HANDLERS: a rejected or duplicate event rolls back only itself.
 Handlers may return None, a dict merged into the event's result, or an OrderOutcome. Results keep request order.
+Last, app.signals.events_accepted is sent with the accepted events, still inside the transaction: the analytics
+rollups listen to it (connected by the app factory), so live needs no import of analytics.
 """
 from __future__ import annotations
 
@@ -17,16 +19,16 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from analytics.rollups import record_events
 from app import realtime
-from app.conflicts import insert_ignoring_conflicts
 from app.db import utcnow
-from live import lineup
+from app.db.conflicts import insert_ignoring_conflicts
+from app.signals import events_accepted
+from live import broadcasts as lineup
 from live.events import EventError, ParsedEvent, parse_event, to_json
 from live.models import Broadcast, EventLog
-from live.moderation_service import moderate_chat
+from live.moderation.service import moderate_chat
 from live.viewers import touch_viewer
-from orders import service as orders
+from orders import actions as orders
 from orders.push import PushedOrder, order_payload, queue_order_changes
 from orders.serialize import order_to_dict
 
@@ -69,7 +71,8 @@ def ingest_events(session: Session, broadcast: Broadcast, source: str, raw_event
     _take_orders(session, broadcast, source, run, now, batch)
     if batch.changes:
         queue_order_changes(session, list(batch.changes.values()), batch.stock_skus)
-    record_events(session, broadcast, [batch.accepted[index] for index in sorted(batch.accepted)])
+    accepted = [batch.accepted[index] for index in sorted(batch.accepted)]
+    events_accepted.send(session, broadcast=broadcast, events=accepted)
     return batch.results
 
 

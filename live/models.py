@@ -5,12 +5,15 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Money, UTCDateTime, utcnow
 from app.extensions import db
 
 BROADCAST_STATUSES = ("scheduled", "live", "ended")
+# What each status reads as on a page, in the user's language (the live and analytics pages show it).
+BROADCAST_LABELS = {"scheduled": _l("scheduled"), "live": _l("live"), "ended": _l("ended")}
 
 
 class Broadcast(db.Model):

@@ -6,9 +6,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from app import realtime
 from app.privacy import mask_order
-from live.lineup import broadcast_to_dict, lineup_skus, pinned_sku
+from live.broadcasts import broadcast_to_dict, lineup_skus, pinned_sku
 from live.models import Broadcast
-from orders import service as orders
+from orders import actions as orders
 from orders.catalog import product_to_dict
 from orders.models import Order, Product
 from orders.push import flash_sales, waitlisted_units

@@ -11,7 +11,7 @@ from app.auth.models import User
 from app.auth.pii import log_unmasked_view
 from app.extensions import db, socketio
 from live.models import Broadcast
-from live.moderation_push import is_moderator, moderator_room
+from live.moderation.push import is_moderator, moderator_room
 
 NAMESPACE = realtime.NAMESPACE
 # sid -> who is on that socket: ("user", user id) or ("token", token id).

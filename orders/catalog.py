@@ -1,4 +1,4 @@
-"""Catalogue services: products with variants, their stock, and prices for a broadcast."""
+"""Catalogue services: products with variants, their stock, and the broadcasts that sell them at which price."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from app.db import quantize_money
+from live.models import Broadcast, BroadcastProduct
 from orders import inventory
 from orders.models import Product, ProductVariant
 
@@ -85,7 +86,19 @@ def product_to_dict(session: Session, product: Product) -> dict:
 
 def broadcasts_selling(session: Session, sku: str) -> list[int]:
     """Return the ids of live or scheduled broadcasts whose line-up has the product owning sku."""
-    from live.lineup import broadcasts_with_product  # a live service; imported late to keep imports one-way
-
     product = get_product(session, sku)
     return [] if product is None else broadcasts_with_product(session, product.id)
+
+
+def broadcasts_with_product(session: Session, product_id: int) -> list[int]:
+    """Return the ids of broadcasts not yet ended whose line-up has product_id."""
+    return list(session.scalars(sa.select(BroadcastProduct.broadcast_id).join(
+        Broadcast, Broadcast.id == BroadcastProduct.broadcast_id).where(
+        BroadcastProduct.product_id == product_id, Broadcast.status != "ended")))
+
+
+def lineup_prices(session: Session, broadcast_id: int) -> dict[int, Decimal | None]:
+    """Return the broadcast's line-up as {product id: live price or None}."""
+    rows = session.execute(sa.select(BroadcastProduct.product_id, BroadcastProduct.live_price)
+                           .where(BroadcastProduct.broadcast_id == broadcast_id)).all()
+    return {product_id: price for product_id, price in rows}

@@ -7,7 +7,13 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.orm import Session, selectinload
 
+from app import realtime
+from app.db import utcnow
+from app.db.transactions import run_with_retry
+from app.extensions import db
+from orders.actions import quantities, release_order
 from orders.models import Order
+from orders.push import queue_order_changes
 
 BATCH = 200
 
@@ -17,8 +23,6 @@ def expire_due(session: Session, now: datetime) -> list[tuple[Order, bool]]:
 
     The changes include the waitlisted orders that took the released stock.
     """
-    from orders.service import release_order  # service imports the review, which imports this package
-
     due = session.scalars(
         sa.select(Order).where(Order.status == "accepted", Order.reserved_until <= now)
         .order_by(Order.reserved_until, Order.id).limit(BATCH).options(selectinload(Order.lines))
@@ -34,11 +38,6 @@ def expire_due(session: Session, now: datetime) -> list[tuple[Order, bool]]:
 
 def sweep(session: Session, now: datetime) -> int:
     """Return how many orders one sweep expired, after committing it with its pushes."""
-    from app import realtime
-    from app.transactions import run_with_retry
-    from orders.push import queue_order_changes
-    from orders.service import quantities
-
     def work() -> int:
         changes = expire_due(session, now)
         if changes:
@@ -52,8 +51,5 @@ def sweep(session: Session, now: datetime) -> int:
 
 def sweep_job(app: Flask) -> None:
     """Background job: expire due reservations (runs every few seconds in the server)."""
-    from app.db import utcnow
-    from app.extensions import db
-
     while sweep(db.session, utcnow()) >= BATCH:
         pass

@@ -39,7 +39,7 @@ def note_added(session: Session, order: Order, actor: str, reason: str, data: di
     return _record(session, order, "note", actor, reason=reason, data=data)
 
 
-# New orders arrive in batches (orders/intake.py): their rows are returned, and written with one INSERT per batch.
+# New orders arrive in batches (orders/intake/batch.py): their rows are returned, and written with one INSERT per batch.
 
 def received_row(order_pk: int, source_event_id: str, at: datetime) -> dict:
     """Return the history row recording that a new order arrived from a platform event."""

@@ -1,8 +1,10 @@
 """JSON shapes of orders, as the API, pages and pushes show them (masking is applied by the caller)."""
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from app.db import quantize_money
-from orders.models import Order, OrderFinding, OrderHistory
+from orders.models import Order, OrderFinding, OrderHistory, OrderPayment
 
 
 def order_to_dict(order: Order, with_history: bool = False, findings: list[OrderFinding] | None = None) -> dict:
@@ -84,10 +86,6 @@ def _time(value) -> str | None:
 
 def payments_for(session, order_pk: int) -> list[dict]:
     """Return an order's payment reports, oldest first."""
-    import sqlalchemy as sa
-
-    from orders.models import OrderPayment
-
     rows = session.scalars(sa.select(OrderPayment).where(OrderPayment.order_pk == order_pk).order_by(OrderPayment.id))
     return [{"payment_id": p.payment_id, "status": p.status, "amount": str(p.amount), "method": p.method,
              "refund_due": p.refund_due, "at": p.at.isoformat()} for p in rows]

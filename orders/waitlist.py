@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from orders.models import Order, OrderLine
 from orders.notices.service import queue_notice
+from orders.review.step import review_order
 
 BATCH = 200
 
@@ -18,8 +19,6 @@ def promote_waitlisted(session: Session, skus: set[str], now: datetime) -> list[
     Strict FIFO: the first order that still does not fit stops the run, so a later, smaller order never
     jumps the queue of a SKU.
     """
-    from orders.review import review_order  # review imports this module's callers
-
     if not skus:
         return []
     waiting = session.scalars(

@@ -1,198 +1,124 @@
-"""Blocked terms, allow-list and regex rules, matched with one Aho-Corasick automaton."""
+"""Term lists in the database (blocked terms and the allow-list) and the matcher compiled from them.
 
+The matcher is built once per version of the term lists: ``moderation_versions['terms']`` is bumped in the
+same transaction as every change, and each process compares it with the version of its cached matcher. One
+matcher holds every scope (global and per-broadcast terms); ``find_terms`` picks the broadcast's.
+"""
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass, field
-from typing import Literal, NamedTuple, get_args
+from datetime import datetime
 
-from live.moderation.automaton import CompactAutomaton
-from live.moderation.normalize import Normalized, normalize
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-__all__ = [
-    "AllowTerm", "Category", "Match", "MatcherCache", "RegexRule", "Term", "TermAction",
-    "TermMatcher", "build_matcher", "find_terms",
-]
+from live.moderation.action_log import log_action
+from live.moderation.caches import state
+from live.moderation.models import GLOBAL_SCOPE, ModerationTerm, ModerationVersion
+from live.moderation.rules import AllowTerm, Term, TermMatcher, build_matcher, normalize
+from live.moderation.rules.terms import TERM_ACTIONS
 
-Category = Literal["diversion", "scam", "abuse", "competitor", "custom"]
-TermAction = Literal["hide", "hold", "timeout", "ban"]
-CATEGORIES: tuple[str, ...] = get_args(Category)
-TERM_ACTIONS: tuple[str, ...] = get_args(TermAction)
-
-# Characters that make a Latin term part of a longer word ("scam" in "scampi").
-_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
-_MAX_PATTERN = 500
+ACTIONS = ("allow", *TERM_ACTIONS)  # "allow" puts the phrase on the allow-list
+TERMS_VERSION = "terms"
 
 
-def _check(category: str, action: str) -> None:
-    if category not in CATEGORIES:
-        raise ValueError(f"unknown category {category!r}; expected one of {CATEGORIES}")
-    if action not in TERM_ACTIONS:
-        raise ValueError(f"unknown action {action!r}; expected one of {TERM_ACTIONS}")
+def scope_of(broadcast_id: int | None) -> str:
+    """Return the scope column value for a broadcast id (or 'global' for None)."""
+    return GLOBAL_SCOPE if broadcast_id is None else str(broadcast_id)
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
-    """A blocked term: global when ``broadcast_id`` is None, else for that broadcast only."""
-
-    term: str
-    category: Category = "custom"
-    action: TermAction = "hide"
-    broadcast_id: str | None = None
-
-    def __post_init__(self) -> None:
-        _check(self.category, self.action)
+def term_key(term: str) -> str:
+    """Return the matching key of a term ('' when nothing is left to match)."""
+    return normalize(term).text.strip()
 
 
-@dataclass(frozen=True, slots=True)
-class AllowTerm:
-    """A phrase that must never trigger: a blocked match inside it is ignored."""
-
-    term: str
-    broadcast_id: str | None = None
+def term_to_dict(row: ModerationTerm) -> dict:
+    """Return a term as the API shows it."""
+    return {"id": row.id, "term": row.term, "category": row.category, "action": row.action,
+            "broadcast_id": row.broadcast_id, "created_by": row.created_by, "created_at": row.created_at.isoformat()}
 
 
-@dataclass(frozen=True, slots=True)
-class RegexRule:
-    """A regular expression applied to the normalised text (lowercase, separators squashed)."""
-
-    pattern: str
-    category: Category = "custom"
-    action: TermAction = "hide"
-    broadcast_id: str | None = None
-    name: str = ""
-
-    def __post_init__(self) -> None:
-        _check(self.category, self.action)
-        if len(self.pattern) > _MAX_PATTERN:
-            raise ValueError(f"regex rule longer than {_MAX_PATTERN} characters")
-        re.compile(self.pattern)  # raises re.error early, at configuration time
+def find_term(session: Session, term: str, broadcast_id: int | None) -> ModerationTerm | None:
+    """Return the stored term with the same key in the same scope, or None."""
+    return session.scalar(sa.select(ModerationTerm).where(
+        ModerationTerm.key == term_key(term), ModerationTerm.scope == scope_of(broadcast_id)))
 
 
-class Match(NamedTuple):
-    """A blocked term (or regex rule, as a Term) found at ``text[start:end]`` of the key."""
-
-    term: Term
-    start: int
-    end: int
-    regex: bool = False
-
-
-# Automaton payload: check left/right word boundary, blocked terms, allow-list scopes.
-_Entry = tuple[bool, bool, tuple[Term, ...], tuple[str | None, ...]]
-
-
-@dataclass(eq=False)
-class TermMatcher:
-    """The compiled matcher for one version of the term lists (see ``build_matcher``)."""
-
-    version: Hashable
-    automaton: CompactAutomaton[_Entry]
-    rules: tuple[tuple[RegexRule, Term, re.Pattern[str]], ...]
-    term_count: int
-    # Matches wherever any rule matches (None: no such pattern could be built); texts it
-    # does not match skip the rules one by one.
-    rule_gate: re.Pattern[str] | None = None
-    # Per-text analysis results, owned by live.moderation.findings; dies with the matcher.
-    cache: dict[object, object] = field(default_factory=dict)
-    cache_limit: int = 50_000
-
-
-def build_matcher(
-    terms: Iterable[Term],
-    allow: Iterable[AllowTerm | str] = (),
-    rules: Iterable[RegexRule] = (),
-    version: Hashable = None,
-) -> TermMatcher:
-    """Return a matcher compiled from the terms, allow-list and regex rules."""
-    blocked: dict[str, list[Term]] = {}
-    allowed: dict[str, list[str | None]] = {}
-    count = 0
-    for term in terms:
-        key = normalize(term.term).text.strip()
-        if key:
-            blocked.setdefault(key, []).append(term)
-            count += 1
-    for item in allow:
-        entry = AllowTerm(item) if isinstance(item, str) else item
-        key = normalize(entry.term).text.strip()
-        if key:
-            allowed.setdefault(key, []).append(entry.broadcast_id)
-    automaton = CompactAutomaton(
-        (key, (key[0] in _WORD_CHARS, key[-1] in _WORD_CHARS, tuple(blocked.get(key, ())),
-               tuple(allowed.get(key, ()))))
-        for key in blocked.keys() | allowed.keys()
-    )
-    compiled = tuple(
-        (rule, Term(rule.name or rule.pattern, rule.category, rule.action, rule.broadcast_id),
-         re.compile(rule.pattern))
-        for rule in rules
-    )
-    return TermMatcher(version, automaton, compiled, count, _rule_gate([rule.pattern for rule in rules]))
-
-
-# Group references by number or name: in one alternation of every rule, they would point at
-# another rule's groups.
-_GROUP_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
-
-
-def _rule_gate(patterns: list[str]) -> re.Pattern[str] | None:
-    """Return one pattern matching wherever any of ``patterns`` matches, or None if unsafe."""
-    if len(patterns) < 2 or any(_GROUP_REFERENCE.search(p) for p in patterns):
-        return None
+def add_term(session: Session, term: str, category: str, action: str, broadcast_id: int | None,
+             actor: str, now: datetime) -> tuple[ModerationTerm, bool]:
+    """Return (the term, True) after storing a new term, or (the existing one, False) when its key is stored."""
+    existing = find_term(session, term, broadcast_id)
+    if existing is not None:
+        return existing, False
+    row = ModerationTerm(term=term, key=term_key(term), category=category, action=action,
+                         scope=scope_of(broadcast_id), broadcast_id=broadcast_id, created_by=actor, created_at=now)
+    savepoint = session.begin_nested()
     try:
-        return re.compile("|".join(f"(?:{p})" for p in patterns))
-    except re.error:  # e.g. global flags that are only allowed at the start, or clashing group names
-        return None
+        session.add(row)
+        session.flush()
+    except IntegrityError:
+        # A concurrent request stored the same key first: that one is "the existing term".
+        savepoint.rollback()
+        return find_term(session, term, broadcast_id), False  # type: ignore[return-value]
+    savepoint.commit()
+    bump_version(session)
+    log_action(session, "term_added", actor, now, broadcast_id=broadcast_id,
+               detail={"term": term, "category": category, "action": action})
+    return row, True
 
 
-def find_terms(
-    normalized: Normalized, matcher: TermMatcher, broadcast_id: str | None = None
-) -> list[Match]:
-    """Return the blocked-term and regex matches in the key that no allow-listed span covers."""
-    text = normalized.text
-    found: list[Match] = []
-    allowed: list[tuple[int, int]] = []
-    size = len(text)
-    for start, end, (left, right, blocked, scopes) in matcher.automaton.find(text):
-        if (left and start > 0 and text[start - 1] in _WORD_CHARS) or (
-            right and end < size and text[end] in _WORD_CHARS
-        ):
-            continue
-        if scopes and (None in scopes or broadcast_id in scopes):
-            allowed.append((start, end))
-        for term in blocked:
-            if term.broadcast_id is None or term.broadcast_id == broadcast_id:
-                found.append(Match(term, start, end))
-    rules = matcher.rules
-    if rules and matcher.rule_gate is not None and matcher.rule_gate.search(text) is None:
-        rules = ()
-    for rule, as_term, pattern in rules:
-        if rule.broadcast_id is None or rule.broadcast_id == broadcast_id:
-            for m in pattern.finditer(text):
-                if m.end() > m.start():
-                    found.append(Match(as_term, m.start(), m.end(), True))
-    if allowed and found:
-        found = [m for m in found if not any(a <= m.start and m.end <= b for a, b in allowed)]
-    return found
+def remove_term(session: Session, row: ModerationTerm, actor: str, reason: str | None, now: datetime) -> None:
+    """Delete a term from its list and log who did it (terms are configuration, not evidence)."""
+    detail = {"term": row.term, "category": row.category, "action": row.action}
+    broadcast_id = row.broadcast_id
+    session.delete(row)
+    bump_version(session)
+    log_action(session, "term_removed", actor, now, reason=reason, broadcast_id=broadcast_id, detail=detail)
 
 
-class MatcherCache:
-    """Holds the matcher of the current term-list version; rebuilds only when it changes."""
+def list_terms(session: Session, broadcast_id: int | None = None, include_global: bool = True) -> list[ModerationTerm]:
+    """Return the global terms and, with broadcast_id, that broadcast's terms, oldest first."""
+    scopes = [scope_of(broadcast_id)] + ([GLOBAL_SCOPE] if include_global and broadcast_id is not None else [])
+    return list(session.scalars(sa.select(ModerationTerm).where(ModerationTerm.scope.in_(scopes))
+                                .order_by(ModerationTerm.id)))
 
-    def __init__(self) -> None:
-        self._matcher: TermMatcher | None = None
 
-    def get(self, version: Hashable, build: Callable[[], TermMatcher]) -> TermMatcher:
-        """Return the cached matcher for ``version``, calling ``build()`` on a new version."""
-        matcher = self._matcher
-        if matcher is None or matcher.version != version:
-            matcher = build()
-            matcher.version = version
-            self._matcher = matcher
-        return matcher
+def terms_version(session: Session) -> int:
+    """Return the current version of the term lists (0 before any change)."""
+    return int(session.scalar(sa.select(ModerationVersion.version).where(ModerationVersion.name == TERMS_VERSION)) or 0)
 
-    def clear(self) -> None:
-        """Forget the cached matcher (the next ``get`` rebuilds)."""
-        self._matcher = None
+
+def bump_version(session: Session) -> None:
+    """Increase the term-list version in the current transaction (creating the counter on first use)."""
+    bumped = sa.update(ModerationVersion).where(ModerationVersion.name == TERMS_VERSION).values(
+        version=ModerationVersion.version + 1)
+    if session.execute(bumped).rowcount:
+        return
+    savepoint = session.begin_nested()
+    try:
+        session.execute(sa.insert(ModerationVersion).values(name=TERMS_VERSION, version=1))
+        savepoint.commit()
+    except IntegrityError:
+        savepoint.rollback()  # created concurrently: bump that one
+        session.execute(bumped)
+
+
+def current_matcher(session: Session) -> TermMatcher:
+    """Return the matcher of the current term lists, built from the database only when the version changed."""
+    version = terms_version(session)
+    caches = state()
+    with caches.build_lock:  # one build at a time: 20,000 terms take a few hundred ms
+        return caches.matchers.get(version, lambda: _build(session))
+
+
+def _build(session: Session) -> TermMatcher:
+    """Return a matcher compiled from every stored term and allow-list phrase."""
+    blocked, allowed = [], []
+    for term, category, action, broadcast_id in session.execute(sa.select(
+            ModerationTerm.term, ModerationTerm.category, ModerationTerm.action, ModerationTerm.broadcast_id)):
+        scope = None if broadcast_id is None else str(broadcast_id)
+        if action == "allow":
+            allowed.append(AllowTerm(term, scope))
+        else:
+            blocked.append(Term(term, category, action, scope))
+    return build_matcher(blocked, allowed)

@@ -24,9 +24,9 @@ from orders.audit.model import (
 from orders.audit.phone import normalize_phone
 from orders.audit.policy import AuditPolicy, PolicyError
 from orders.audit.price_check import check_pricing
-from orders.audit.promo_model import (
-    Coupon,
+from orders.audit.pricing.model import (
     CounterUse,
+    Coupon,
     FlashSale,
     MemberPrice,
     PricedLine,
@@ -35,7 +35,7 @@ from orders.audit.promo_model import (
     PromotionOutcome,
     ThresholdDiscount,
 )
-from orders.audit.promotions import price_order
+from orders.audit.pricing.order import price_order
 from orders.audit.risk import PaymentCheck, PaymentEvent, check_payment, check_risk
 
 

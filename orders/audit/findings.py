@@ -1,8 +1,8 @@
 """Findings of the audit rules and the catalogue of their stable codes."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 import dataclasses
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 

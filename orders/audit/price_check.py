@@ -5,7 +5,7 @@ from orders.audit.findings import Finding, finding
 from orders.audit.model import OrderDraft
 from orders.audit.money import q, yuan
 from orders.audit.policy import AuditPolicy
-from orders.audit.promo_model import PricingResult
+from orders.audit.pricing.model import PricingResult
 
 
 def check_pricing(order: OrderDraft, pricing: PricingResult, policy: AuditPolicy) -> list[Finding]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import hashlib
 import random
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -16,8 +17,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.conflicts import insert_ignoring_conflicts
 from app.db import utcnow
+from app.db.bulk import insert_ignoring
 from orders.models import Order
 from orders.notices.channels import Channel
 from orders.notices.models import BuyerNotice
@@ -31,6 +32,7 @@ JITTER = 0.1
 LEASE = timedelta(seconds=60)
 ERROR_LIMIT = 1000
 DEDUPE_LENGTH = 64
+_UNIQUE = ("order_pk", "kind", "dedupe")
 
 
 def json_safe(value: Any) -> Any:
@@ -53,6 +55,18 @@ def _dedupe_key(dedupe: str) -> str:
     return dedupe if len(dedupe) <= DEDUPE_LENGTH else hashlib.sha256(dedupe.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class PendingNotice:
+    """A notice to queue for an order known by its pk, platform id and buyer: its kind, context and dedupe key."""
+
+    order_pk: int
+    order_id: str
+    buyer_id: str | None
+    kind: str
+    context: Mapping[str, Any]
+    dedupe: str = ""
+
+
 def queue_notice(session: Session, order: Order, kind: str, context: Mapping[str, Any] | None = None,
                  dedupe: str = "", *, now: datetime | None = None) -> BuyerNotice | None:
     """Return the new pending notice of kind for order, or None when (order, kind, dedupe) was queued already.
@@ -61,22 +75,33 @@ def queue_notice(session: Session, order: Order, kind: str, context: Mapping[str
     ON CONFLICT DO NOTHING, so concurrent callers for one event store exactly one row. Does not commit.
     """
     now = now or utcnow()
-    full = {"order_id": order.order_id, **(context or {})}
-    message = render(kind, full)
+    message = render(kind, {"order_id": order.order_id, **(context or {})})
     if order.id is None:
         session.flush()
+    row = _row(PendingNotice(order.id, order.order_id, order.buyer_id, kind, context or {}, dedupe), message, now)
+    notice_id = session.scalar(insert_ignoring(session, BuyerNotice.__table__, _UNIQUE, returning=("id",)), row)
+    return None if notice_id is None else session.get(BuyerNotice, notice_id)
+
+
+def queue_notices(session: Session, notices: Sequence[PendingNotice], now: datetime) -> None:
+    """Queue pending notices with one INSERT, the rows queue_notice would write one by one; nothing is read back.
+
+    ON CONFLICT DO NOTHING keeps (order, kind, dedupe) unique as queue_notice does.
+    """
+    rows = [_row(item, render(item.kind, {"order_id": item.order_id, **item.context}), now) for item in notices]
+    if rows:
+        session.execute(insert_ignoring(session, BuyerNotice.__table__, _UNIQUE), rows)
+
+
+def _row(item: PendingNotice, message: dict, now: datetime) -> dict[str, Any]:
+    """Return the buyer_notices row of a notice whose message is rendered: pending, due now."""
+    full = {"order_id": item.order_id, **item.context}
     payload = {
-        "id": uuid.uuid4().hex, "kind": kind, "order_id": order.order_id, "buyer_id": order.buyer_id,
+        "id": uuid.uuid4().hex, "kind": item.kind, "order_id": item.order_id, "buyer_id": item.buyer_id,
         "message": message, "data": json_safe(full), "created_at": now.isoformat(),
     }
-    stmt = (
-        insert_ignoring_conflicts(session.get_bind().dialect.name, BuyerNotice.__table__, ("order_pk", "kind", "dedupe"))
-        .values(order_pk=order.id, kind=kind, dedupe=_dedupe_key(dedupe), message=message, payload=payload,
-                status="pending", attempts=0, next_attempt_at=now, created_at=now)
-        .returning(BuyerNotice.id)
-    )
-    notice_id = session.scalar(stmt)
-    return None if notice_id is None else session.get(BuyerNotice, notice_id)
+    return {"order_pk": item.order_pk, "kind": item.kind, "dedupe": _dedupe_key(item.dedupe), "message": message,
+            "payload": payload, "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
 
 
 def backoff(attempts: int, rng: random.Random) -> timedelta:

@@ -3,21 +3,14 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from app import api, validation
-from app.extensions import csrf, db
+from app.extensions import db
+from app.http import api, validation
+from app.http.api import install_api
 from orders.promotions import manage
 
-bp = Blueprint("promotions_api", __name__, url_prefix="/api/v1")
-csrf.exempt(bp)
+bp = install_api(Blueprint("promotions_api", __name__, url_prefix="/api/v1"))
 # Who may change promotions (admin always may); everyone logged in may read them.
 MANAGERS = ("service", "auditor", "host")
-
-
-@bp.before_request
-def authenticate():
-    """Read the whole body first (so no transaction waits on the network), then authenticate."""
-    request.get_data(cache=True)
-    api.authenticate()
 
 
 @bp.get("/promotions")

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
-from orders.audit import promo_model as pm
+from orders.audit.pricing import model as pm
 from orders.promotions.models import Promotion, PromotionUse
 
 log = logging.getLogger(__name__)

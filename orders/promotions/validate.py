@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app import validation
 from app.errors import ApiError
+from app.http import validation
 from orders.promotions.models import COUPON_TYPES, KINDS, STACKING
 
 COMMON_FIELDS = ("code", "kind", "broadcast_id", "stacking", "priority", "starts_at", "ends_at", "active")

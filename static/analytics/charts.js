@@ -1,5 +1,5 @@
 // Charts and tables of the analytics pages, drawn from the metrics JSON (docs/metrics.md) with Plotly.react.
-// Mirrors analytics/figures.py, which draws the same charts for the standalone report.
+// Mirrors analytics/report/figures.py, which draws the same charts for the standalone report.
 // Text that may come from outside (SKUs, titles) is set with textContent, and escaped for Plotly labels.
 (function (global) {
   "use strict";

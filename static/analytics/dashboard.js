@@ -8,13 +8,6 @@
   var charts = window.LiveDeskCharts;
   var updates = 0;
 
-  function state(name) {
-    root.dataset.connection = name;
-    var badge = document.getElementById("connection");
-    badge.className = "conn " + name;
-    badge.textContent = strings[name] || name;
-  }
-
   function render(view) {
     charts.headline(root, view.metrics);
     charts.funnel("chart-funnel", view.metrics, strings);
@@ -22,27 +15,19 @@
     charts.productRows(document.getElementById("products-body"), view.metrics);
     document.getElementById("products-empty").hidden = Object.keys(view.metrics.by_product).length > 0;
     var stamp = document.getElementById("updated");
-    stamp.textContent = new Date().toLocaleTimeString();
+    stamp.textContent = window.LiveDesk.localTime(Date.now());
     root.dataset.updates = String(updates);
     root.dataset.status = view.status;
   }
 
   render(JSON.parse(document.getElementById("analytics-data").textContent));
-  state("connecting");
-  var socket = window.io("/live", {transports: ["websocket", "polling"], reconnectionDelayMax: 5000});
-  socket.on("connect", function () {
-    socket.emit("join", {broadcast_id: broadcastId}, function (ack) {
-      state(ack && ack.ok ? "connected" : "refused");
-    });
+  var live = window.LiveDesk.connectLive("/live", broadcastId, {
+    state: window.LiveDesk.connectionIndicator(root, strings),
+    "metrics.changed": function (view) {
+      if (!view || view.broadcast_id !== broadcastId) { return; }
+      updates += 1;
+      render(view);
+    }
   });
-  socket.on("disconnect", function () { state("disconnected"); });
-  socket.on("connect_error", function (err) {
-    state(err && err.message === "unauthorized" ? "refused" : "disconnected");
-  });
-  socket.on("metrics.changed", function (view) {
-    if (!view || view.broadcast_id !== broadcastId) { return; }
-    updates += 1;
-    render(view);
-  });
-  window.analyticsSocket = socket;
+  window.analyticsSocket = live.socket;
 })();

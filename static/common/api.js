@@ -1,12 +1,13 @@
-// Shared by the console pages: JSON calls to the API with the CSRF header, and DOM nodes built with
-// textContent only. API messages may quote what buyers and viewers typed: they are never HTML.
+// Shared by the console pages: LiveDesk.send, JSON calls to the API with the CSRF header. API messages may
+// quote what buyers and viewers typed: show them with textContent (LiveDesk.el, static/common/dom.js).
 (function (global) {
   "use strict";
+  var LiveDesk = global.LiveDesk = global.LiveDesk || {};
   var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
 
   // Resolves with {ok, status, data} for every HTTP answer (the caller shows data.error); rejects only
   // when no answer came (offline). A body is sent as JSON unless a contentType is given (then as is).
-  function send(method, path, body, contentType) {
+  LiveDesk.send = function (method, path, body, contentType) {
     var options = {method: method, credentials: "same-origin",
                    headers: {"X-CSRFToken": csrf, "Accept": "application/json"}};
     if (body !== undefined) {
@@ -18,14 +19,5 @@
         return {ok: response.ok, status: response.status, data: data};
       });
     });
-  }
-
-  function el(tag, text, cls) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    if (cls) { node.className = cls; }
-    return node;
-  }
-
-  global.LiveDeskApi = {send: send, el: el};
+  };
 })(window);

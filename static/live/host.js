@@ -1,6 +1,8 @@
-// Host live page. Every buyer- or viewer-supplied string is set with textContent, never parsed as HTML.
+// Host live page: the broadcast's snapshot, then its sequenced pushes from /live (LiveDesk.connectLive, which
+// catches up after a reconnect). Every buyer- or viewer-supplied string is set with textContent, never parsed as HTML.
 (function () {
   "use strict";
+  var el = window.LiveDesk.el, localTime = window.LiveDesk.localTime;
   var root = document.getElementById("host");
   var broadcastId = parseInt(root.dataset.broadcastId, 10);
   var strings = JSON.parse(document.getElementById("strings").textContent);
@@ -18,19 +20,7 @@
     return true;
   }
 
-  function el(tag, text, cls) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    if (cls) { node.className = cls; }
-    return node;
-  }
-
   function money(value) { return "¥" + (value || "0.00"); }
-
-  function localTime(iso) {
-    var d = new Date(iso);
-    return isNaN(d) ? "" : d.toLocaleTimeString();
-  }
 
   function orderRow(order) {
     var tr = el("tr");
@@ -215,15 +205,17 @@
       .catch(function () {});
   }
 
-  function setState(state) {
-    var node = document.getElementById("connection");
-    node.className = "conn " + state;
-    node.textContent = strings[state] || state;
-    root.dataset.connection = state;
+  function showOrderPush(name) {
+    return function (payload) {
+      if (fresh("order:" + payload.order.order_id, payload.seq)) {
+        showOrder(payload.order, name === "order.created");
+        linkOrder(payload.order);
+      }
+    };
   }
 
   var handlers = {
-    state: setState,
+    state: window.LiveDesk.connectionIndicator(root, strings),
     snapshot: function (snap) {
       appliedSeq.clear();
       feed.replaceChildren();
@@ -236,34 +228,24 @@
       document.getElementById("pinned").textContent = snap.pinned_sku || "—";
       loadChat();
     },
-    event: function (name, payload) {
-      if (name === "order.created" || name === "order.updated") {
-        if (fresh("order:" + payload.order.order_id, payload.seq)) {
-          showOrder(payload.order, name === "order.created");
-          linkOrder(payload.order);
-        }
-      }
-      else if (name === "stock.changed") {
-        if (fresh("stock:" + payload.stock.sku, payload.seq)) { updateStock(payload.stock); }
-      }
-      else if (name === "totals.changed") {
-        if (fresh("totals", payload.seq)) { setTotals(payload.totals); renderFlash(payload.flash_sales); }
-      }
-      else if (name === "chat.message") { addChat(payload.message); }
-      else if (name === "chat.hidden") { removeChat(payload.message_id); }
-      else if (name === "product.pinned") { document.getElementById("pinned").textContent = payload.pinned_sku || "—"; }
-      else if (name === "broadcast.changed") {
-        var badge = document.getElementById("broadcast-status");
-        badge.textContent = payload.broadcast.status;
-        badge.className = "badge " + payload.broadcast.status;
-      }
+    "order.created": showOrderPush("order.created"),
+    "order.updated": showOrderPush("order.updated"),
+    "stock.changed": function (payload) {
+      if (fresh("stock:" + payload.stock.sku, payload.seq)) { updateStock(payload.stock); }
+    },
+    "totals.changed": function (payload) {
+      if (fresh("totals", payload.seq)) { setTotals(payload.totals); renderFlash(payload.flash_sales); }
+    },
+    "chat.message": function (payload) { addChat(payload.message); },
+    "chat.hidden": function (payload) { removeChat(payload.message_id); },
+    "product.pinned": function (payload) { document.getElementById("pinned").textContent = payload.pinned_sku || "—"; },
+    "broadcast.changed": function (payload) {
+      var badge = document.getElementById("broadcast-status");
+      badge.textContent = payload.broadcast.status;
+      badge.className = "badge " + payload.broadcast.status;
     }
   };
 
   // Exposed for operators' debugging in the console and for the browser tests' reconnect check.
-  window.liveFeed = new window.LiveFeed(broadcastId, handlers);
-  window.liveFeed.start(
-    ["order.created", "order.updated", "stock.changed", "totals.changed", "chat.message", "chat.hidden", "product.pinned",
-     "broadcast.changed"]
-  );
+  window.liveFeed = window.LiveDesk.connectLive("/live", broadcastId, handlers);
 })();

@@ -3,7 +3,7 @@
 // reloaded from the API, since moderator pushes carry no seq to replay. Terms and policy: settings.js.
 (function () {
   "use strict";
-  var M = window.Moderation, S = M.strings, el = M.el;
+  var M = window.Moderation, S = M.strings, D = window.LiveDesk, el = D.el;
   var root = document.getElementById("console");
   var stream = document.getElementById("stream");
   var held = document.getElementById("held");
@@ -20,7 +20,7 @@
     li.dataset.eventId = m.id;
     li.dataset.status = m.status;
     var head = el("div", null, "msg-head");
-    head.appendChild(el("span", M.localTime(m.ts), "muted small"));
+    head.appendChild(el("span", D.localTime(m.ts), "muted small"));
     var nick = M.button(m.nickname || m.viewer_id, "nick linkish", "viewer");
     nick.dataset.viewerId = m.viewer_id;
     head.appendChild(nick);
@@ -44,7 +44,7 @@
       li.appendChild(reasons);
     }
     if (m.decided_by) {
-      var who = M.format(S.by, {actor: m.decided_by}) + (m.decision_reason ? " · " + m.decision_reason : "");
+      var who = D.format(S.by, {actor: m.decided_by}) + (m.decision_reason ? " · " + m.decision_reason : "");
       li.appendChild(el("div", who, "muted small decided"));
     }
     if (withActions) {
@@ -145,13 +145,13 @@
       var v = result.data, panel = document.getElementById("viewer-panel");
       panel.hidden = false;
       document.getElementById("viewer-name").textContent = viewerId;
-      document.getElementById("viewer-offences").textContent = M.format(S.offences, v.offences);
+      document.getElementById("viewer-offences").textContent = D.format(S.offences, v.offences);
       var list = document.getElementById("viewer-sanctions");
       list.replaceChildren();
       v.sanctions.forEach(function (s) {
-        var when = s.until ? M.format(S.until, {time: M.localTime(s.until)}) : S.forever;
+        var when = s.until ? D.format(S.until, {time: D.localTime(s.until)}) : S.forever;
         var state = s.active ? S.active : S.lifted;
-        list.appendChild(el("li", [M.config.actionLabels[s.kind] || s.kind, when, state, M.format(S.by, {actor: s.actor}),
+        list.appendChild(el("li", [M.config.actionLabels[s.kind] || s.kind, when, state, D.format(S.by, {actor: s.actor}),
                                    s.reason || ""].filter(Boolean).join(" · ")));
       });
       var messages = document.getElementById("viewer-messages");
@@ -169,36 +169,22 @@
       .then(report).then(function () { loadViewer(currentViewer); });
   });
 
-  function setState(state) {
-    var node = document.getElementById("connection");
-    node.className = "conn " + state;
-    node.textContent = S[state] || state;
-    root.dataset.connection = state;
-  }
-
   function connect() {
-    setState("connecting");
-    var socket = window.io("/live", {transports: ["websocket", "polling"], reconnectionDelayMax: 5000});
-    socket.on("connect", function () {
-      socket.emit("join", {broadcast_id: M.broadcastId}, function (ack) {
-        if (!ack || !ack.ok) { setState("refused"); return; }
-        load().then(function () { setState("connected"); });
-      });
+    var setState = D.connectionIndicator(root, S);
+    var live = D.connectLive("/live", M.broadcastId, {
+      state: setState,
+      joined: function () { load().then(function () { setState("connected"); }); },
+      "chat.moderated": function (payload) {
+        show(payload.message);
+        if (payload.suggest_shield) { document.getElementById("raid-banner").hidden = false; }
+      },
+      "viewer.sanctioned": function (payload) {
+        var viewer = payload.viewer_id || (payload.sanction && payload.sanction.viewer_id);
+        if (viewer && viewer === currentViewer) { loadViewer(viewer); }
+      },
+      "moderation.changed": function (payload) { window.ModerationSettings.changed(payload); }
     });
-    socket.on("disconnect", function () { setState("disconnected"); });
-    socket.on("connect_error", function (err) {
-      setState(err && err.message === "unauthorized" ? "refused" : "disconnected");
-    });
-    socket.on("chat.moderated", function (payload) {
-      show(payload.message);
-      if (payload.suggest_shield) { document.getElementById("raid-banner").hidden = false; }
-    });
-    socket.on("viewer.sanctioned", function (payload) {
-      var viewer = payload.viewer_id || (payload.sanction && payload.sanction.viewer_id);
-      if (viewer && viewer === currentViewer) { loadViewer(viewer); }
-    });
-    socket.on("moderation.changed", function (payload) { window.ModerationSettings.changed(payload); });
-    window.moderationSocket = socket;  // for operators' debugging and the browser tests
+    window.moderationSocket = live.socket;  // for operators' debugging and the browser tests
   }
 
   document.getElementById("broadcast-select").addEventListener("change", function (event) {

@@ -2,7 +2,7 @@
 // lists (add, remove, CSV import and export). Changes by other moderators arrive as moderation.changed.
 (function () {
   "use strict";
-  var M = window.Moderation, S = M.strings, el = M.el;
+  var M = window.Moderation, S = M.strings, D = window.LiveDesk, el = D.el;
   var policyPath = "/api/v1/broadcasts/" + M.broadcastId + "/moderation-policy";
   var termsPath = "/api/v1/moderation/terms";
   var settings = null;
@@ -119,7 +119,7 @@
     file.text().then(function (text) {
       return M.send("POST", termsPath + "/import", text, "text/csv");
     }).then(function (result) {
-      slot.textContent = result.ok ? M.format(S.imported, result.data) : M.errorText(result);
+      slot.textContent = result.ok ? D.format(S.imported, result.data) : M.errorText(result);
       event.target.value = "";
       loadTerms();
     });

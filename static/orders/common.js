@@ -1,15 +1,8 @@
-// Shared by the back-office pages: JSON calls and DOM building (static/common/api.js), message
-// formatting, field errors and the reason dialog. Every API message (it may quote buyer text) is shown as text, never as HTML.
+// Shared by the back-office pages: field errors and the reason dialog (JSON calls: LiveDesk.send in
+// static/common/api.js, DOM and message formatting: static/common/dom.js). Every API message (it may quote
+// buyer text) is shown as text, never as HTML.
 (function (global) {
   "use strict";
-  var send = global.LiveDeskApi.send, el = global.LiveDeskApi.el;  // static/common/api.js
-
-  // Fills "{name}" slots of a translated string; the values end up in textContent, so they stay text.
-  function format(template, values) {
-    return String(template).replace(/\{(\w+)\}/g, function (all, key) {
-      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : all;
-    });
-  }
 
   function errorOf(result, fallback) {
     var error = result && result.data && result.data.error;
@@ -58,6 +51,5 @@
     });
   }
 
-  global.Backoffice = {send: send, el: el, format: format, errorOf: errorOf, showError: showError,
-                       clearErrors: clearErrors, askReason: askReason};
+  global.Backoffice = {errorOf: errorOf, showError: showError, clearErrors: clearErrors, askReason: askReason};
 })(window);

@@ -1,7 +1,7 @@
 // Audit policy page: saves the thresholds with PUT, adds and removes blocklist entries; errors beside their field.
 (function () {
   "use strict";
-  var B = window.Backoffice;
+  var B = window.Backoffice, D = window.LiveDesk;
   var strings = JSON.parse(document.getElementById("strings").textContent);
   var broadcastId = document.getElementById("policy-page").dataset.broadcastId;
   var policyForm = document.getElementById("policy-form");
@@ -29,19 +29,19 @@
     B.clearErrors(policyForm);
     var saved = document.getElementById("policy-saved");
     saved.textContent = "";
-    B.send("PUT", "/api/v1/broadcasts/" + broadcastId + "/audit-policy", policyBody()).then(function (result) {
+    D.send("PUT", "/api/v1/broadcasts/" + broadcastId + "/audit-policy", policyBody()).then(function (result) {
       if (result.ok) { saved.textContent = strings.saved; } else { B.showError(policyForm, B.errorOf(result, strings.failed)); }
     }, function () { B.showError(policyForm, {message: strings.offline}); });
   });
 
   function entryRow(entry) {
-    var tr = B.el("tr");
+    var tr = D.el("tr");
     tr.dataset.entryId = entry.id;
-    tr.appendChild(B.el("td", strings.kinds[entry.kind] || entry.kind));
-    tr.appendChild(B.el("td", entry.value, "mono"));
-    tr.appendChild(B.el("td", entry.reason || ""));
-    var cell = B.el("td");
-    var remove = B.el("button", strings.remove, "small-button remove");
+    tr.appendChild(D.el("td", strings.kinds[entry.kind] || entry.kind));
+    tr.appendChild(D.el("td", entry.value, "mono"));
+    tr.appendChild(D.el("td", entry.reason || ""));
+    var cell = D.el("td");
+    var remove = D.el("button", strings.remove, "small-button remove");
     remove.type = "button";
     remove.dataset.entryId = entry.id;
     cell.appendChild(remove);
@@ -50,7 +50,7 @@
   }
 
   function reloadBlocklist() {
-    return B.send("GET", "/api/v1/blocklist").then(function (result) {
+    return D.send("GET", "/api/v1/blocklist").then(function (result) {
       if (!result.ok) { blockError.textContent = B.errorOf(result, strings.failed).message; return; }
       blockBody.replaceChildren.apply(blockBody, result.data.entries.map(entryRow));
     }, function () { blockError.textContent = strings.offline; });
@@ -61,7 +61,7 @@
     B.clearErrors(blockForm);
     var body = {kind: blockForm.elements.kind.value, value: blockForm.elements.value.value.trim(),
                 reason: blockForm.elements.reason.value.trim() || null};
-    B.send("POST", "/api/v1/blocklist", body).then(function (result) {
+    D.send("POST", "/api/v1/blocklist", body).then(function (result) {
       if (!result.ok) { B.showError(blockForm, B.errorOf(result, strings.failed)); return; }
       blockForm.reset();
       reloadBlocklist();
@@ -72,7 +72,7 @@
     var button = event.target.closest("button.remove");
     if (!button) { return; }
     blockError.textContent = "";
-    B.send("DELETE", "/api/v1/blocklist/" + encodeURIComponent(button.dataset.entryId)).then(function (result) {
+    D.send("DELETE", "/api/v1/blocklist/" + encodeURIComponent(button.dataset.entryId)).then(function (result) {
       if (result.ok) { reloadBlocklist(); } else { blockError.textContent = B.errorOf(result, strings.failed).message; }
     }, function () { blockError.textContent = strings.offline; });
   });

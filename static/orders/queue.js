@@ -2,7 +2,7 @@
 // SLA timers and refetches when a pushed order change arrives on /live. Actions and keys: queue_actions.js.
 (function () {
   "use strict";
-  var B = window.Backoffice, el = B.el;
+  var B = window.Backoffice, D = window.LiveDesk, el = D.el;
   var config = JSON.parse(document.getElementById("config").textContent);
   var S = config.strings;
   var root = document.getElementById("audit");
@@ -11,7 +11,7 @@
   var FILTERS = ["broadcast_id", "code", "min_age"];
   var state = {orders: [], fetchedAt: Date.now(), selected: null, checked: new Set(), busy: false, pending: false,
                errors: {}};  // order id -> the API's answer to the last failed action, kept across refetches
-  var socket = null, joined = new Set(), refreshTimer = null, retryTimer = null, loads = 0;
+  var live = null, refreshTimer = null, retryTimer = null, loads = 0;
 
   function params() {
     var out = new URLSearchParams();
@@ -38,7 +38,7 @@
   function claimText(order) {
     if (order.claimed_by === null || order.claimed_by === undefined) { return S.unclaimed; }
     if (order.claimed_by === config.me) { return S.claimedByYou; }
-    return B.format(S.claimedBy, {name: config.users[String(order.claimed_by)] || "#" + order.claimed_by});
+    return D.format(S.claimedBy, {name: config.users[String(order.claimed_by)] || "#" + order.claimed_by});
   }
 
   function button(action, text, extra) {
@@ -124,7 +124,7 @@
     state.orders.forEach(function (o) { counts.set(o.broadcast_id, (counts.get(o.broadcast_id) || 0) + 1); });
     var parts = [];
     counts.forEach(function (n, id) {
-      parts.push("#" + id + " " + (config.titles[String(id)] || "") + ": " + B.format(S.heldCount, {n: n}));
+      parts.push("#" + id + " " + (config.titles[String(id)] || "") + ": " + D.format(S.heldCount, {n: n}));
     });
     document.getElementById("held-per-broadcast").textContent = parts.join(" · ");
   }
@@ -144,7 +144,7 @@
     select(state.selected, false);
     document.getElementById("queue-count").textContent = state.orders.length;
     document.getElementById("queue-empty").hidden = state.orders.length > 0;
-    document.getElementById("checked-count").textContent = state.checked.size ? B.format(S.checkedCount, {n: state.checked.size}) : "";
+    document.getElementById("checked-count").textContent = state.checked.size ? D.format(S.checkedCount, {n: state.checked.size}) : "";
     document.getElementById("check-all").checked = state.orders.length > 0 && state.checked.size === state.orders.length;
     showHeldPerBroadcast();
     tick();
@@ -165,7 +165,7 @@
     clearTimeout(retryTimer);
     var ticket = ++loads;
     var errorSlot = document.getElementById("queue-error");
-    return B.send("GET", "/api/v1/audit/queue?" + params()).then(function (result) {
+    return D.send("GET", "/api/v1/audit/queue?" + params()).then(function (result) {
       if (ticket !== loads) { return; }  // a later request is under way; its answer is the fresher one
       if (result.status === 400) { errorSlot.textContent = B.errorOf(result, S.failed).message; return; }  // a bad filter
       if (!result.ok) { throw new Error("queue " + result.status); }
@@ -173,7 +173,7 @@
       state.orders = result.data.orders;
       state.fetchedAt = Date.now();
       if (state.busy) { state.pending = true; } else { render(); }
-      joinAll();
+      if (live) { live.join(); }  // the rooms of broadcasts new to the queue
     }).catch(function () {
       errorSlot.textContent = S.loadFailed;
       retryTimer = setTimeout(load, 3000);
@@ -199,41 +199,24 @@
     if (!busy && state.pending) { state.pending = false; render(); }
   }
 
-  function setState(name) {
-    var node = document.getElementById("connection");
-    node.className = "conn " + name;
-    node.textContent = S[name] || name;
-    root.dataset.connection = name;
-  }
-
-  function joinAll() {
-    if (!socket || !socket.connected) { return; }
-    var wanted = new Set(config.live);
-    state.orders.forEach(function (o) { wanted.add(o.broadcast_id); });
-    wanted.forEach(function (id) {
-      if (joined.has(id)) { return; }
-      joined.add(id);
-      socket.emit("join", {broadcast_id: id}, function (ack) {
-        if (!ack || !ack.ok) { joined.delete(id); setState("refused"); }
-      });
-    });
-  }
-
+  // The rooms: every live broadcast and the broadcast of every order shown. Connected means the socket is;
+  // a join refused shows "refused".
   function connect() {
-    if (!window.io) { setState("disconnected"); return; }
-    socket = window.io("/live", {transports: ["websocket", "polling"], reconnectionDelayMax: 5000});
-    socket.on("connect", function () {
-      joined.clear();
-      setState("connected");
-      joinAll();
-      refreshSoon();  // whatever changed while we were away
+    var setState = D.connectionIndicator(root, S);
+    live = D.connectLive("/live", function () {
+      var wanted = new Set(config.live);
+      state.orders.forEach(function (o) { wanted.add(o.broadcast_id); });
+      return wanted;
+    }, {
+      state: setState,
+      connect: function () {
+        setState("connected");
+        refreshSoon();  // whatever changed while we were away
+      },
+      joined: function () {},
+      "order.created": onOrderPush,
+      "order.updated": onOrderPush
     });
-    socket.on("disconnect", function () { setState("disconnected"); });
-    socket.on("connect_error", function (err) {
-      setState(err && err.message === "unauthorized" ? "refused" : "disconnected");
-    });
-    socket.on("order.created", onOrderPush);
-    socket.on("order.updated", onOrderPush);
   }
 
   function applyFilters() {

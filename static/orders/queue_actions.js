@@ -2,7 +2,7 @@
 // Every action goes through /api/v1, which records it in the order's history with the auditor and the reason.
 (function () {
   "use strict";
-  var B = window.Backoffice, Q = window.AuditQueue, S = Q.strings;
+  var B = window.Backoffice, D = window.LiveDesk, Q = window.AuditQueue, S = Q.strings;
   var tbody = Q.tbody;
   var actionError = document.getElementById("action-error");  // the queue's own load errors go elsewhere
 
@@ -22,7 +22,7 @@
   }
 
   function call(orderId, method, path, body) {
-    return B.send(method, path, body).then(function (result) {
+    return D.send(method, path, body).then(function (result) {
       if (!result.ok) { rowError(orderId, B.errorOf(result, S.failed)); }
       Q.load();
       return result;
@@ -39,7 +39,7 @@
   }
 
   function decide(action, order) {
-    return reason(B.format(S[action + "Title"], {id: order.order_id})).then(function (why) {
+    return reason(D.format(S[action + "Title"], {id: order.order_id})).then(function (why) {
       if (why !== null) { return call(order.order_id, "POST", orderPath(order.order_id, "/" + action), {reason: why}); }
     });
   }
@@ -50,7 +50,7 @@
   }
 
   function override(order, code) {
-    return reason(B.format(S.overrideTitle, {code: code, id: order.order_id})).then(function (why) {
+    return reason(D.format(S.overrideTitle, {code: code, id: order.order_id})).then(function (why) {
       if (why === null) { return; }
       var path = orderPath(order.order_id, "/findings/" + encodeURIComponent(code) + "/override");
       return call(order.order_id, "POST", path, {reason: why});
@@ -80,9 +80,9 @@
   function edit(order) {
     if (tbody.querySelector("tr.edit-row")) { tbody.querySelector("tr.edit-row input").focus(); return; }
     var row = rowOf(order.order_id);
-    var editRow = B.el("tr", null, "edit-row");
+    var editRow = D.el("tr", null, "edit-row");
     editRow.dataset.editFor = order.order_id;
-    var cell = B.el("td");
+    var cell = D.el("td");
     cell.colSpan = row.cells.length;
     cell.appendChild(document.getElementById("edit-template").content.cloneNode(true));
     editRow.appendChild(cell);
@@ -101,7 +101,7 @@
       var changes = changedBuyer(form, buyer);
       if (!Object.keys(changes).length) { B.showError(form, {message: S.nothingChanged}); return; }
       var body = {buyer: changes, reason: form.elements.reason.value.trim() || null};
-      B.send("PATCH", orderPath(order.order_id), body).then(function (result) {
+      D.send("PATCH", orderPath(order.order_id), body).then(function (result) {
         if (result.ok) { closeEdit(form); Q.load(); } else { B.showError(form, B.errorOf(result, S.failed)); }
       }, function () { B.showError(form, {message: S.offline}); });
     });
@@ -116,13 +116,13 @@
     var ids = Array.from(Q.state.checked);
     actionError.textContent = "";
     if (!ids.length) { actionError.textContent = S.nothingSelected; return; }
-    reason(B.format(S.bulkTitle, {n: ids.length})).then(function (why) {
+    reason(D.format(S.bulkTitle, {n: ids.length})).then(function (why) {
       if (why === null) { return; }
-      B.send("POST", "/api/v1/orders/bulk-approve", {order_ids: ids, reason: why}).then(function (result) {
+      D.send("POST", "/api/v1/orders/bulk-approve", {order_ids: ids, reason: why}).then(function (result) {
         if (!result.ok) { actionError.textContent = B.errorOf(result, S.failed).message; return; }
         var failures = result.data.results.filter(function (r) { return r.status !== "approved"; });
         actionError.textContent = failures.map(function (r) {
-          return B.format(S.bulkFailed, {id: r.order_id, message: r.error.message});
+          return D.format(S.bulkFailed, {id: r.order_id, message: r.error.message});
         }).join(" · ");
         result.data.results.forEach(function (r) { if (r.status === "approved") { Q.state.checked.delete(r.order_id); } });
         Q.load();
@@ -135,7 +135,7 @@
     if (on) { Q.state.checked.add(orderId); } else { Q.state.checked.delete(orderId); }
     var row = rowOf(orderId);
     if (row) { row.querySelector(".row-check").checked = on; }
-    document.getElementById("checked-count").textContent = Q.state.checked.size ? B.format(S.checkedCount, {n: Q.state.checked.size}) : "";
+    document.getElementById("checked-count").textContent = Q.state.checked.size ? D.format(S.checkedCount, {n: Q.state.checked.size}) : "";
   }
 
   function run(action, order, code) {

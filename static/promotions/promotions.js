@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var strings = JSON.parse(document.getElementById("strings").textContent);
-  var send = window.LiveDeskApi.send;  // static/common/api.js
+  var send = window.LiveDesk.send;  // static/common/api.js
 
   // Values are sent as typed where the API can judge them better (money, codes); numbers that do not
   // parse are sent as text so the API names the field instead of the page guessing.

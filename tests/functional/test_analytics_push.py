@@ -1,9 +1,9 @@
 """The metrics-push job: live broadcasts' metrics reach the sockets in their /live rooms as `metrics.changed`."""
 from __future__ import annotations
 
+from analytics.push import JOB_NAME, push_metrics
 from app import background
 from app.extensions import db, socketio
-from analytics.push import JOB_NAME, push_metrics
 from tests.support import analytics as ax
 from tests.support.auth import login
 from tests.unit.analytics.events import START, at, click, join, pin

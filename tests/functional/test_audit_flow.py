@@ -89,6 +89,32 @@ def test_the_same_buyer_ordering_the_same_items_again_is_held_as_a_duplicate(api
     assert "duplicate_order" in _codes(_order(api, live, second))
 
 
+def _chat(event_id: str, text: str) -> dict:
+    return {"id": event_id, "type": "chat", "ts": utcnow().isoformat(), "viewer_id": "v-1", "text": text}
+
+
+def test_an_order_is_checked_against_the_chat_claim_its_comment_id_names(api, live):
+    results = api.events(live, [_chat("c-claim", "拍了 2件 A1"), _chat("c-hello", "hello everyone"),
+                                order_event("A1", 2, order_id="CL-SAME-REQUEST", comment_id="c-claim")]).get_json()
+    assert [r["status"] for r in results["results"]] == ["accepted"] * 3
+    assert "claim_mismatch" not in _codes(results["results"][2]["order"])
+    assert _codes(_order(api, live, order_event("A1", 2, order_id="CL-OK", comment_id="c-claim"))) == []
+    fewer = _order(api, live, order_event("A1", 1, order_id="CL-QTY", comment_id="c-claim"))
+    assert (fewer["status"], _codes(fewer)) == ("held", ["claim_mismatch"])
+    assert fewer["findings"][0]["data"] == {"claimed": "A1", "claimed_qty": 2, "ordered": 1}
+    other = _order(api, live, order_event("TEE-M", 1, order_id="CL-SKU", comment_id="c-claim", unit_price="59.00"))
+    assert (other["status"], _codes(other)) == ("held", ["claim_mismatch"])
+    assert _codes(_order(api, live, order_event("A1", 1, order_id="CL-NONE", comment_id="c-hello"))) == []
+    missing = _order(api, live, order_event("A1", 1, order_id="CL-404", comment_id="c-404"))
+    assert (missing["status"], _codes(missing)) == ("held", ["claim_not_found"])
+
+
+def test_an_order_before_its_chat_claim_in_one_request_does_not_find_it(api, live):
+    results = api.events(live, [order_event("A1", 1, order_id="CL-EARLY", comment_id="c-late"),
+                                _chat("c-late", "拍了 1件 A1")]).get_json()["results"]
+    assert _codes(results[0]["order"]) == ["claim_not_found"]
+
+
 def test_short_stock_waitlists_and_a_cancel_promotes_the_first_in_line(api, live):
     big = _order(api, live, order_event("TEE-M", 5, order_id="BIG", unit_price="59.00"))
     first = _order(api, live, order_event("TEE-M", 2, order_id="WAIT-1", unit_price="59.00"))

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db, socketio
-from live.moderation_models import ModeratedMessage, ModerationOffence, ViewerSanction
+from live.moderation.models import ModeratedMessage, ModerationOffence, ViewerSanction
 from tests.support import databases
 from tests.support.api import ApiClient, order_event
 from tests.support.auth import csrf_token, login

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from app.auth.models import ApiToken, User
 from app.auth.passwords import verify_password
-from app.demo_data import CATALOGUE, DEMO_BROADCAST_TITLE, DEMO_TOKEN_NAME
+from app.demo.data import CATALOGUE, DEMO_BROADCAST_TITLE, DEMO_TOKEN_NAME
 from app.extensions import db
 from live.models import Broadcast, BroadcastProduct, EventLog
 from orders.models import Order, Product, ProductVariant
@@ -52,7 +52,7 @@ def runner(app, tmp_path):
 @pytest.fixture
 def http_through_app(app, monkeypatch):
     """Make the commands' HTTP calls reach app through its test client."""
-    monkeypatch.setattr("app.demo_cli.requests.Session", lambda: FlaskTransport(app))
+    monkeypatch.setattr("app.client.requests.Session", lambda: FlaskTransport(app))
 
 
 def _seed(runner, *args: str):
@@ -210,7 +210,7 @@ def test_simulate_signs_its_requests_when_given_a_signing_secret(app, runner, ht
 
 
 def test_the_api_client_waits_for_a_server_that_is_still_starting(app, token, monkeypatch):
-    from app.demo_cli import ApiClient
+    from app.client import ApiClient
 
     transport, failures = FlaskTransport(app), iter([True, True])
 
@@ -228,7 +228,7 @@ def test_the_api_client_waits_for_a_server_that_is_still_starting(app, token, mo
 
 
 def test_the_api_client_stops_waiting_after_its_time_limit(monkeypatch):
-    from app.demo_cli import ApiClient
+    from app.client import ApiClient
 
     monkeypatch.setattr(ApiClient, "retry_every", 0.01)
     client = ApiClient("http://127.0.0.1:5000", "any", wait=0.05)

@@ -1,10 +1,13 @@
-"""The /live namespace: authentication, sequenced pushes, catch-up and buyer masking."""
+"""The /live namespace: authentication, sequenced pushes, catch-up, buyer masking, and pushes only after commit."""
 from __future__ import annotations
 
 import sqlalchemy as sa
 
+from app import realtime
 from app.auth.models import PiiAccessLog
 from app.extensions import db, socketio
+from app.realtime.models import PushMessage
+from live.moderation.push import queue_moderators
 from tests.support.api import order_event
 from tests.support.auth import login as _login
 
@@ -140,3 +143,50 @@ def test_host_sees_waitlisted_units_and_the_held_count(app, api, users):
     snap = _login(app, "host").get(f"/api/v1/broadcasts/{broadcast_id}/snapshot").get_json()
     assert snap["totals"]["held"] == 1
     assert snap["stock"][0]["waitlisted"] == 2
+
+
+def _joined(app, username: str, broadcast_id: int):
+    sock = _socket(app, flask_test_client=_login(app, username))
+    assert sock.emit("join", {"broadcast_id": broadcast_id}, namespace="/live", callback=True)["ok"]
+    sock.get_received("/live")
+    return sock
+
+
+def _pushes(sock) -> list[tuple[str, dict]]:
+    return [(m["name"], m["args"][0]) for m in sock.get_received("/live")]
+
+
+def test_pushes_wait_for_the_commit_and_a_rolled_back_savepoint_drops_only_its_own(app, api, users):
+    api.product("A1")
+    broadcast_id = api.live_broadcast(skus=("A1",))
+    host, moderator = _joined(app, "host", broadcast_id), _joined(app, "moderator", broadcast_id)
+    with app.app_context():
+        seq = realtime.current_seq(db.session, broadcast_id)
+        realtime.queue(db.session, broadcast_id, "product.pinned", {"pinned_sku": None}, replace_key="pin")
+        queue_moderators(db.session, broadcast_id, "moderation.changed", {"what": "kept"})
+        savepoint = db.session.begin_nested()
+        realtime.queue(db.session, broadcast_id, "chat.hidden", {"message_id": 1, "id": "c-1"})
+        queue_moderators(db.session, broadcast_id, "moderation.changed", {"what": "dropped"})
+        savepoint.rollback()
+        realtime.queue(db.session, broadcast_id, "product.pinned", {"pinned_sku": "A1"}, replace_key="pin")
+        assert _pushes(host) == [] and _pushes(moderator) == []
+        realtime.commit(db.session)
+        logged = db.session.scalars(sa.select(PushMessage.payload).where(PushMessage.broadcast_id == broadcast_id,
+                                                                         PushMessage.seq > seq)).all()
+    pinned = ("product.pinned", {"seq": seq + 1, "pinned_sku": "A1"})
+    assert logged == [pinned[1]]
+    assert _pushes(host) == [pinned]
+    assert _pushes(moderator) == [("moderation.changed", {"what": "kept"}), pinned]
+
+
+def test_a_rolled_back_transaction_drops_every_push_it_queued(app, api, users):
+    api.product("A1")
+    broadcast_id = api.live_broadcast(skus=("A1",))
+    moderator = _joined(app, "moderator", broadcast_id)
+    with app.app_context():
+        realtime.current_seq(db.session, broadcast_id)  # pushes belong to a transaction in progress
+        realtime.queue(db.session, broadcast_id, "product.pinned", {"pinned_sku": "A1"})
+        queue_moderators(db.session, broadcast_id, "moderation.changed", {"what": "terms"})
+        db.session.rollback()
+        assert realtime.commit(db.session) == []
+    assert _pushes(moderator) == []

@@ -178,7 +178,7 @@ def test_every_event_type_is_in_a_oneof_discriminated_on_type(spec):
 
 
 def test_the_batch_limit_is_the_ingestion_endpoints(spec):
-    from live.api import MAX_EVENTS
+    from live.events import MAX_EVENTS
 
     events = spec["components"]["schemas"]["EventBatch"]["properties"]["events"]
     assert (events["minItems"], events["maxItems"]) == (1, MAX_EVENTS)
@@ -227,3 +227,20 @@ def test_documented_schemas_describe_real_responses(api, spec):
     for path, method, response in checks:
         schema = response_schema(spec, path, method, response.status_code)
         assert conforms(response.get_json(), schema, spec) == [], f"{method} {path} {response.status_code}"
+
+
+def test_two_fragments_may_share_a_path_but_never_an_operation_or_a_schema():
+    from app.openapi.spec import merged, merged_paths
+
+    assert merged_paths([{"/x": {"get": 1}}, {"/x": {"patch": 2}}]) == {"/x": {"get": 1, "patch": 2}}
+    with pytest.raises(ValueError, match="/x"):
+        merged_paths([{"/x": {"get": 1}}, {"/x": {"get": 2}}])
+    with pytest.raises(ValueError, match="Order"):
+        merged([{"Order": {}}, {"Order": {}}], "schema")
+
+
+def test_every_fragment_offers_paths_schemas_and_parameters():
+    from app.openapi.spec import FRAGMENTS
+
+    for fragment in FRAGMENTS:
+        assert all(isinstance(getattr(fragment, part)(), dict) for part in ("paths", "schemas", "parameters"))

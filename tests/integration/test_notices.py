@@ -18,13 +18,13 @@ from app import background
 from app.auth.tokens import signature_valid
 from app.extensions import db
 from live.models import Broadcast
-from orders.audit.findings import finding
+from orders.expiry import sweep
 from orders.models import Order
-from orders.notices import events
 from orders.notices.channels import DeliveryError, LogChannel, WebhookChannel, channel_from_config
 from orders.notices.jobs import deliver_job, register_notice_jobs
 from orders.notices.models import BuyerNotice
 from orders.notices.service import LEASE, MAX_ATTEMPTS, deliver_due, notices_for_order, queue_notice
+from tests.support.api import now_iso, order_event
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
 SECRET = "notice-secret"
@@ -272,34 +272,85 @@ def test_notices_for_order_lists_what_the_order_page_shows(ctx):
     assert listed[1]["next_attempt_at"] == (T0 + timedelta(minutes=1)).isoformat()
 
 
-def test_needs_info_asks_only_for_what_the_buyer_can_supply_and_only_once(ctx):
-    order = make_order(ctx)
-    found = [
-        finding("phone_missing", "Please tell us a phone number.", "请补充手机号。", "buyer.phone"),
-        finding("sku_unknown", "SKU X is not in the catalogue.", "商品编码 X 不在商品库中。", "items[0].sku"),
-        finding("coupon_refused", "Coupon refused.", "优惠券不可用。"),
-    ]
-    row = events.notify_needs_info(ctx, order, found)
-    assert [f["code"] for f in row.payload["data"]["findings"]] == ["phone_missing"]
-    assert "请补充手机号。" in row.message["zh-CN"] and "SKU X" not in row.message["en"]
-    assert events.notify_needs_info(ctx, order, [f.to_dict() for f in found]) is None
-    assert events.notify_needs_info(ctx, order, found[1:]) is None
+def _events(any_api, broadcast_id: int, *events: dict) -> list[dict]:
+    response = any_api.events(broadcast_id, list(events))
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["results"]
 
 
-def test_event_helpers_queue_each_kind_once_per_event(ctx):
-    order = make_order(ctx)
-    assert events.notify_waitlisted(ctx, order, ["B", "A"]) is not None
-    assert events.notify_waitlisted(ctx, order, ["A", "B", "A"]) is None
-    assert events.notify_payment_failed(ctx, order, "pay-1", Decimal("99")).message["en"].startswith(
-        "The payment of ¥99.00")
-    assert events.notify_payment_failed(ctx, order, "pay-2") is not None
-    for notify in (events.notify_received, events.notify_promoted, events.notify_expired,
-                   events.notify_rejected, events.notify_cancelled):
-        assert notify(ctx, order) is not None and notify(ctx, order) is None
-    assert events.notify_promotion_applied(ctx, order, ["NEW5"], Decimal("5")) is not None
-    ctx.commit()
-    kinds = Counter(n["kind"] for n in notices_for_order(ctx, order.id))
-    assert kinds == {"waitlisted": 1, "payment_failed": 2, "received": 1, "promoted": 1, "expired": 1,
+def _notices(any_api, order_id: str) -> list[dict]:
+    return any_api.get(f"/api/v1/orders/{order_id}").get_json()["notices"]
+
+
+def _review_again(app, order_id: str, **buyer) -> str:
+    """Return the status after correcting buyer fields and reviewing the stored order again, as the back office does."""
+    from app.db import utcnow
+    from orders.actions import find_order
+    from orders.review.step import review_order
+
+    with app.app_context():
+        order = find_order(db.session, order_id, for_update=True)
+        for name, value in buyer.items():
+            setattr(order, name, value)
+        status = review_order(db.session, order, utcnow(), actor="auditor-1").status
+        db.session.commit()
+        return status
+
+
+def test_needs_info_asks_only_for_what_the_buyer_can_supply_and_only_once(any_app, any_api):
+    any_api.product("A1", stock=10)
+    broadcast_id = any_api.live_broadcast(skus=("A1",))
+    event = order_event("A1", 1, order_id="ASK-1", coupon_codes=["NOPE"])
+    event["buyer"]["phone"] = None
+    event["items"].append({"sku": "X", "qty": 1, "unit_price": "5.00"})
+    [result] = _events(any_api, broadcast_id, event)
+    found = {f["code"]: f for f in result["order"]["findings"]}
+    assert result["order"]["status"] == "held" and {"phone_missing", "sku_unknown", "coupon_refused"} <= set(found)
+    [row] = _notices(any_api, "ASK-1")
+    assert row["kind"] == "needs_info"
+    assert found["phone_missing"]["message"]["zh-CN"] in row["message"]["zh-CN"]
+    assert found["sku_unknown"]["message"]["en"] not in row["message"]["en"]
+    with any_app.app_context():
+        asked = db.session.scalar(sa.select(BuyerNotice.payload).where(BuyerNotice.kind == "needs_info"))
+    assert [f["code"] for f in asked["data"]["findings"]] == ["phone_missing"]
+    assert _review_again(any_app, "ASK-1", buyer_name="张三丰") == "held"  # the same asks: not asked again
+    assert _review_again(any_app, "ASK-1", buyer_phone="13812345678") == "held"  # nothing left to ask
+    assert [n["kind"] for n in _notices(any_api, "ASK-1")] == ["needs_info"]
+
+
+def test_each_order_event_queues_its_notice_once_even_when_delivered_again(any_app, any_api):
+    any_api.product("A1", stock=3)
+    broadcast_id = any_api.live_broadcast(skus=("A1",))
+    assert any_api.post("/api/v1/promotions", json={"code": "NEW5", "kind": "coupon", "coupon_type": "fixed",
+                                                    "value": "5"}).status_code == 201
+    received = order_event("A1", 1, order_id="N-OK", coupon_codes=["NEW5"])
+    waiting = order_event("A1", 3, order_id="N-WAIT")
+    no_buyer = order_event("A1", 1, order_id="N-REJECT")
+    no_buyer["buyer"]["id"] = None
+    expiring = order_event("A1", 1, order_id="N-EXPIRE")
+    cancel = {"id": "cancel-1", "type": "order_cancel", "ts": now_iso(), "order_id": "N-OK", "reason": "changed mind"}
+    _events(any_api, broadcast_id, received, waiting, no_buyer, expiring, received)  # the receipt redelivered
+    assert [n["kind"] for n in _notices(any_api, "N-OK")] == ["received", "promotion_applied"]
+    assert [n["kind"] for n in _notices(any_api, "N-WAIT")] == ["waitlisted"]
+    assert [n["kind"] for n in _notices(any_api, "N-REJECT")] == ["rejected"]
+    assert _review_again(any_app, "N-WAIT") == "waitlisted"  # still short of the same SKU: not told again
+
+    def payment(event_id: str) -> dict:
+        return {"id": event_id, "type": "payment", "ts": now_iso(), "order_id": "N-EXPIRE", "status": "failed",
+                "amount": "99.00", "method": "alipay"}
+
+    _events(any_api, broadcast_id, payment("pay-1"), payment("pay-1"), payment("pay-2"))
+    failed = [n for n in _notices(any_api, "N-EXPIRE") if n["kind"] == "payment_failed"]
+    assert len(failed) == 2 and failed[0]["message"]["en"].startswith("The payment of ¥99.00")
+    _events(any_api, broadcast_id, cancel, dict(cancel, id="cancel-2"))  # 2 units back: N-WAIT still waits for 3
+    with any_app.app_context():
+        due = db.session.scalar(sa.select(Order.reserved_until).where(Order.order_id == "N-EXPIRE"))
+        assert sweep(db.session, due) == 1  # N-EXPIRE's unit makes 3: N-WAIT is promoted (and received)
+        assert sweep(db.session, due) == 0
+    kinds = Counter()
+    for order_id in ("N-OK", "N-WAIT", "N-REJECT", "N-EXPIRE"):
+        kinds.update(n["kind"] for n in _notices(any_api, order_id))
+    assert kinds == {"waitlisted": 1, "payment_failed": 2, "received": 3, "promoted": 1, "expired": 1,
                      "rejected": 1, "cancelled": 1, "promotion_applied": 1}
 
 

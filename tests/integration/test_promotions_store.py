@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from app.extensions import db
 from live.models import Broadcast
 from orders.audit.model import BuyerDraft, BuyerHistory, CatalogItem, CatalogView, LineDraft, OrderDraft
-from orders.audit.promo_model import Coupon, CounterUse, FlashSale, MemberPrice, ThresholdDiscount
-from orders.audit.promotions import price_order
+from orders.audit.pricing.model import CounterUse, Coupon, FlashSale, MemberPrice, ThresholdDiscount
+from orders.audit.pricing.order import price_order
 from orders.models import Order
 from orders.promotions import service
 from orders.promotions.manage import create_promotion, update_promotion

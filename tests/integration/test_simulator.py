@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 
 from app import realtime
-from app.demo_data import seed_demo
+from app.demo.data import seed_demo
+from app.demo.simulator import TrafficGenerator, lineup_from_catalogue, lineup_from_snapshot
 from app.extensions import db
-from app.simulator import TrafficGenerator, lineup_from_catalogue, lineup_from_snapshot
 from live.events import EVENT_TYPES, EventError, ParsedEvent, parse_event
 from live.ingest import ingest_events
 from live.snapshot import broadcast_snapshot

@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from analytics.reference import compute_metrics_reference
+from tests.support.analytics_reference import compute_metrics_reference
 
 SKUS = ("A", "B")
 
@@ -82,8 +82,8 @@ def metrics(api, broadcast_id: int, attribution_days: int | None = None) -> dict
 def expected(accepted: list[dict[str, Any]], started_at: datetime, ended_at: datetime | None,
              now: datetime | None = None, days: int = 7) -> dict[str, Any]:
     """Return the reference metrics of the accepted events, JSON round-tripped like an API answer."""
-    from datetime import timedelta
     import json
+    from datetime import timedelta
 
     result = compute_metrics_reference(accepted, started_at, ended_at, now, timedelta(days=days))
     return json.loads(json.dumps(result))

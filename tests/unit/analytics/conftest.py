@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from analytics.frame import compute_metrics_pandas, events_to_frame
-from analytics.metrics import DEFAULT_ATTRIBUTION_WINDOW
-from analytics.reference import compute_metrics_reference
+from analytics.metrics.definitions import DEFAULT_ATTRIBUTION_WINDOW
+from tests.support.analytics_frame import compute_metrics_pandas, events_to_frame
+from tests.support.analytics_reference import compute_metrics_reference
 from tests.unit.analytics.events import END, START, Event
 
 Compute = Callable[..., dict[str, Any]]

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from analytics.metrics import BaseCounts, finalize, money, money_ratio, ratio, seconds
-from analytics.online import (
+from analytics.metrics.definitions import BaseCounts, finalize, money, money_ratio, ratio, seconds
+from analytics.metrics.online import (
     minute_buckets,
     online_at,
     online_intervals,

@@ -1,4 +1,4 @@
-"""Online edges and their readings agree with the interval geometry of analytics.online (pure)."""
+"""Online edges and their readings agree with the interval geometry of analytics.metrics.online (pure)."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics.edges import extend_profile, integral, level_before, minute_profile, peak, toggle_edges
-from analytics.facts import MINUTE_US, from_us, to_us
-from analytics.online import online_at, peak_concurrency, toggle_intervals, total_seconds
+from analytics.metrics.edges import extend_profile, integral, level_before, minute_profile, peak, toggle_edges
+from analytics.metrics.online import online_at, peak_concurrency, toggle_intervals, total_seconds
+from analytics.rollups.facts import MINUTE_US, from_us, to_us
 
 T0 = to_us(datetime(2024, 5, 1, 20, 0, tzinfo=timezone.utc))
 toggles = st.lists(st.tuples(st.integers(-5, 20).map(lambda k: T0 + k * 7_000_000), st.booleans()), max_size=12)

@@ -8,9 +8,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics.frame import compute_metrics_pandas, events_to_frame
-from analytics.reference import compute_metrics_reference
+from tests.support.analytics_frame import compute_metrics_pandas, events_to_frame
 from tests.support.analytics_logs import draw_log
+from tests.support.analytics_reference import compute_metrics_reference
 
 BASE = datetime(2024, 5, 1, 20, 0, tzinfo=timezone.utc)
 WINDOWS = [timedelta(days=7), timedelta(hours=1), timedelta(0)]

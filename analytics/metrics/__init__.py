@@ -1,0 +1,1 @@
+"""Metric definitions (pure): raw counts in, JSON-ready numbers out; online intervals and edges."""

@@ -1,0 +1,110 @@
+"""Analytics pages: the live dashboard, the post-broadcast report, its CSV tables and standalone HTML."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import lazy_gettext as _l
+
+from analytics import push, service  # noqa: F401  push registers the metrics-push job
+from analytics.api.metrics import attribution_days
+from analytics.report.csv import to_csv
+from analytics.report.figures import SOURCE_LABELS
+from analytics.report.standalone import standalone_html
+from analytics.report.tables import DEFAULT_COMPARE, MAX_COMPARE, TABLES, build_report, table_rows
+from app.errors import ApiError
+from app.extensions import db
+from app.http import validation
+from app.http.pages import page_roles
+from live.models import BROADCAST_LABELS, Broadcast
+
+bp = Blueprint("analytics", __name__)
+PAGE_ROLES = ("analyst", "host", "admin")
+STRINGS = {"connected": _l("Live"), "connecting": _l("Connecting…"), "disconnected": _l("Disconnected, reconnecting…"),
+           "refused": _l("Not allowed: log in again"), "online": _l("Online"), "orders": _l("Orders"),
+           "clicks": _l("Clicks"), "paidOrders": _l("Paid orders"), "viewers": _l("Viewers"),
+           "clickers": _l("Clickers"), "buyers": _l("Buyers"), "gmv": _l("GMV"), "watch": _l("Watch time"),
+           "conversion": _l("Conversion rate"), "funnel": _l("Conversion funnel"),
+           "timeline": _l("Viewers online and orders per minute (shaded: product pinned)"),
+           "products": _l("Clicks and paid orders per product"), "sources": _l("Paid orders and GMV by source"),
+           "comparison": _l("Compared with previous broadcasts"), "in_stream": _l("In stream"),
+           "product_link": _l("Product link"), "post_stream": _l("After the stream"), "localTime": _l("Local time")}
+
+
+def _broadcast(broadcast_id: int) -> Broadcast:
+    broadcast = db.session.get(Broadcast, broadcast_id)
+    if broadcast is None:
+        abort(404)
+    if broadcast.started_at is None:
+        abort(409, description=str(_l("This broadcast has not started yet, so there is nothing to measure.")))
+    return broadcast
+
+
+def _report_args() -> tuple[int, int]:
+    try:
+        return attribution_days(request.args), validation.query_int(request.args, "compare", DEFAULT_COMPARE,
+                                                                     minimum=0, maximum=MAX_COMPARE)
+    except ApiError as error:  # a page answers with a page, not the API's JSON
+        abort(400, description=error.message)
+
+
+@bp.get("/broadcasts/<int:broadcast_id>/analytics")
+@page_roles(*PAGE_ROLES)
+def dashboard(broadcast_id: int):
+    """The live dashboard: headline numbers, funnel, timeline and products, pushed every few seconds."""
+    broadcast = _broadcast(broadcast_id)
+    return render_template("analytics/dashboard.html", broadcast=broadcast, labels=BROADCAST_LABELS,
+                           data=service.live_view(db.session, broadcast), strings=_strings())
+
+
+@bp.get("/broadcasts/<int:broadcast_id>/report")
+@page_roles(*PAGE_ROLES)
+def report(broadcast_id: int):
+    """The post-broadcast report with watch time, sources, comparison and CSV downloads."""
+    days, compare = _report_args()
+    data = build_report(db.session, _broadcast(broadcast_id), days, compare)
+    return render_template("analytics/report.html", report=data, tables=TABLES, compare=compare,
+                           max_compare=MAX_COMPARE, labels=BROADCAST_LABELS, source_labels=SOURCE_LABELS,
+                           strings=_strings())
+
+
+@bp.get("/broadcasts/<int:broadcast_id>/report/<any(by_product, by_source, timeline, comparison):table>.csv")
+@page_roles(*PAGE_ROLES)
+def report_csv(broadcast_id: int, table: str):
+    """Download one table of the report as CSV (cells that could run as formulas are escaped)."""
+    days, compare = _report_args()
+    body = to_csv(TABLES[table], table_rows(db.session, _broadcast(broadcast_id), table, days, compare))
+    name = f"broadcast-{broadcast_id}-{table}.csv"
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/broadcasts/<int:broadcast_id>/report.html")
+@page_roles(*PAGE_ROLES)
+def report_html(broadcast_id: int):
+    """Download the report as one HTML file that opens offline (plotly.js inside)."""
+    days, compare = _report_args()
+    html = standalone_html(build_report(db.session, _broadcast(broadcast_id), days, compare))
+    name = f"broadcast-{broadcast_id}-report.html"
+    return Response(html, mimetype="text/html", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _strings() -> dict[str, str]:
+    return {key: str(value) for key, value in STRINGS.items()}
+
+
+@bp.app_template_filter("rate")
+def rate_filter(value) -> str:
+    """Return a 0-1 rate as a percentage with 2 decimals, or a dash for null."""
+    return "—" if value is None else f"{value * 100:.2f}%"
+
+
+@bp.app_template_filter("money")
+def money_filter(value) -> str:
+    """Return a money string with the yuan sign, or a dash for null."""
+    return "—" if value is None else f"¥{value}"
+
+
+@bp.app_template_filter("amount")
+def amount_filter(value) -> str:
+    """Return a number with thousands separators (seconds keep their decimal), or a dash for null."""
+    if value is None:
+        return "—"
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"

@@ -1,0 +1,1 @@
+"""The post-broadcast report: tables, figures, CSV and the standalone HTML file."""

@@ -1,0 +1,104 @@
+"""Incremental rollups of the broadcast metrics, updated in the ingestion transaction.
+
+``record_events`` listens to app.signals.events_accepted (connected by the app factory): live.ingest sends it,
+inside the ingestion transaction, with the events of a batch that were accepted (and so are already in the
+event log). A broadcast's rollups are written only under its analytics_state row lock.
+If applying a batch fails for a reason other than a lock conflict, the ingestion still commits: the
+rollups are marked stale and rebuilt from the log (analytics.rollups.rebuild) before they are read again.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from analytics.models import AnalyticsState, ProductMinuteRollup, ProductRollup, SourceRollup
+from analytics.rollups import store
+from analytics.rollups.changes import Changes
+from analytics.rollups.facts import Fact, fact_from
+from analytics.rollups.minutes import write_minutes
+from analytics.rollups.orders import apply_orders
+from analytics.rollups.people import apply_people
+from live.models import Broadcast, EventLog
+
+logger = logging.getLogger("livedesk.analytics")
+_RETRYABLE_PGCODES = {"40P01", "40001"}  # as app.db.transactions: the whole batch is retried, not marked stale
+HEAD_COUNTS = ("unique_viewers", "product_clickers", "buyers", "buyer_clickers")
+
+
+def record_events(session: Session, broadcast: Broadcast, events: Iterable[Any]) -> None:
+    """Apply accepted events (ParsedEvent, event-log rows or event dicts, already logged) to the rollups."""
+    events = list(events)
+    if not events:
+        return
+    savepoint = session.begin_nested()
+    try:
+        facts = [fact_from(event) for event in events]
+        state = lock_state(session, broadcast.id, len(facts))
+        if not state["stale"]:
+            apply_facts(session, broadcast.id, facts)
+        savepoint.commit()
+    except DBAPIError as error:
+        if getattr(error.orig, "pgcode", None) in _RETRYABLE_PGCODES or "database is locked" in str(error.orig):
+            raise
+        _give_up(session, savepoint, broadcast.id)
+    except Exception:  # an analytics bug must not lose an order: the log stays the truth
+        _give_up(session, savepoint, broadcast.id)
+
+
+def _give_up(session: Session, savepoint, broadcast_id: int) -> None:
+    logger.exception("analytics rollups of broadcast %s failed; marked stale, rebuilt from the log on next read",
+                     broadcast_id)
+    savepoint.rollback()
+    mark_stale(session, broadcast_id)
+
+
+def _insert_ignore(session: Session, values: dict) -> None:
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(dialect.insert(AnalyticsState.__table__).values(values).on_conflict_do_nothing())
+
+
+def mark_stale(session: Session, broadcast_id: int) -> None:
+    """Mark a broadcast's rollups as not to be trusted until rebuilt."""
+    _insert_ignore(session, {"broadcast_id": broadcast_id, "stale": True})
+    table = AnalyticsState.__table__
+    session.execute(sa.update(table).where(table.c.broadcast_id == broadcast_id).values(stale=True))
+
+
+def lock_state(session: Session, broadcast_id: int, batch_size: int = 0) -> dict:
+    """Return the broadcast's rollup state, row-locked; a first state is stale if the log already had events.
+
+    batch_size: how many of the logged events are the caller's own, not yet applied batch.
+    """
+    table = AnalyticsState.__table__
+    query = sa.select(table).where(table.c.broadcast_id == broadcast_id).with_for_update()
+    row = session.execute(query).mappings().first()
+    if row is None:
+        logged = session.scalar(sa.select(sa.func.count()).select_from(
+            sa.select(EventLog.id).where(EventLog.broadcast_id == broadcast_id).limit(batch_size + 1).subquery()))
+        _insert_ignore(session, store.blank(AnalyticsState, broadcast_id, ()) | {"stale": logged > batch_size})
+        row = session.execute(query).mappings().one()
+    return dict(row)
+
+
+def apply_facts(session: Session, broadcast_id: int, facts: list[Fact], log_bound: int | None = None) -> None:
+    """Apply facts to every rollup of the broadcast (the caller holds the state lock)."""
+    changes = Changes()
+    apply_orders(session, broadcast_id, facts, changes)
+    counts = apply_people(session, broadcast_id, facts, changes, log_bound)
+    write_minutes(session, broadcast_id, changes)
+    store.add(session, ProductMinuteRollup, broadcast_id, changes.products)
+    for (sku, _minute), delta in changes.products.items():
+        changes.bump("skus", (sku,), 1, delta)
+    store.add(session, ProductRollup, broadcast_id, changes.skus)
+    store.add(session, SourceRollup, broadcast_id, changes.sources)
+    counts = {name: counts.get(name, 0) for name in HEAD_COUNTS}
+    if any(counts.values()):
+        table = AnalyticsState.__table__
+        session.execute(sa.update(table).where(table.c.broadcast_id == broadcast_id).values(
+            {name: table.c[name] + delta for name, delta in counts.items()}))

@@ -1,0 +1,1 @@
+"""The SQL read path of the metrics: counts and timelines from the rollups."""

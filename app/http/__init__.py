@@ -1,0 +1,1 @@
+"""HTTP edges shared by every domain: API authentication, body validation, page roles."""

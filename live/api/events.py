@@ -1,0 +1,40 @@
+"""/api/v1 event ingestion: POST /api/v1/broadcasts/<id>/events, 1 to 1,000 platform events per request."""
+from __future__ import annotations
+
+from flask import g, jsonify, request
+
+from app import realtime
+from app.auth.pii import present_order
+from app.db.transactions import run_with_retry
+from app.errors import ApiError
+from app.extensions import db
+from app.http import api
+from live.api.blueprint import bp, find_broadcast
+from live.events import MAX_EVENTS
+from live.ingest import ingest_events
+
+
+@bp.post("/broadcasts/<int:broadcast_id>/events")
+@api.roles("service")
+def post_events(broadcast_id: int):
+    """Ingest 1 to 1,000 platform events; answers one result per event, in request order."""
+    api.require_signature_if_configured()
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_json", 'the body must be a JSON object with an "events" list', "body")
+    if "events" not in data:
+        raise ApiError(400, "missing_field", 'the body needs an "events" list', "events")
+    events = data["events"]
+    if not isinstance(events, list) or not 1 <= len(events) <= MAX_EVENTS:
+        raise ApiError(400, "invalid_events", f"events must be a list of 1 to {MAX_EVENTS} events", "events")
+    source = getattr(g.principal, "name", None) or f"user:{g.principal.username}"
+
+    def work():
+        results = ingest_events(db.session, find_broadcast(broadcast_id), source, events)
+        for result in results:
+            if "order" in result:
+                result["order"] = present_order(db.session, g.principal, result["order"], "ingest")
+        realtime.commit(db.session)
+        return results
+
+    return jsonify({"results": run_with_retry(work)})

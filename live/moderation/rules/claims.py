@@ -1,0 +1,118 @@
+"""Purchase claims (``SOLD A12 M 2``, ``拍了 2件 A12``, ``+1``) and questions for the host.
+
+Both parse the folded text (NFKC, casefolded, Simplified), not the squashed key: sizes such
+as ``xxl`` must keep their doubled letters and questions keep their ``?``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from live.moderation.rules.charmaps import cn_number
+from live.moderation.rules.normalize import Normalized, normalize
+
+__all__ = ["Claim", "is_question", "parse_claim"]
+
+_CN_NUMERALS = "一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾"
+_UNITS = "件|个|份|套|单|条|双|盒|瓶|支|包|袋|pcs|pc"
+_COLOURS = "黑|白|红|蓝|绿|黄|灰|粉|紫|棕|米|咖|卡其|藏青|酒红"
+# One pass splits a message into the tokens a claim is made of; most chat has none. The
+# alternatives are tried in order at each position (so "拍了" is a strong verb before "拍" is
+# a weak one) and each token consumes its characters (so "12" in "a12" is no quantity).
+# The leading lookahead lists every possible first character: the engine then skips other
+# positions at C speed instead of trying each alternative there.
+_TOKEN = re.compile(
+    rf"(?=[a-z\d+*×拍已下付抢拿均大中小加要买来订黑白红蓝绿黄灰粉紫棕米咖卡藏酒{_CN_NUMERALS}])(?:"
+    r"(?P<strong>(?<![a-z])sold(?![a-z])|拍了|已拍|拍下|下单了|已下单|已付|付了|抢到|拿下)"
+    r"|(?P<size>(?<![a-z0-9'’])(?:xxxl|xxl|xl|[2-6]xl|xs|s|m|l)(?![a-z0-9])(?:\s*(?:码|号))?"
+    rf"|\d{{2,3}}\s*码|均码|大码|中码|小码|加大码|(?:{_COLOURS})色)"
+    rf"|(?P<unit>(?:\d{{1,3}}|[{_CN_NUMERALS}]{{1,3}})\s*(?:{_UNITS})(?![a-z]))"
+    r"|(?P<times>(?:(?<![a-z0-9])x|[*×])\s*\d{1,3}(?![\d.]))"
+    r"|(?P<plus>(?<![\w+])\+\s*\d{1,3}(?!\d))"
+    r"|(?P<weak>(?<![不需主重只])要(?!不)|买(?!的)|拍(?!的)|抢|(?<![出起过])来(?!了)|订"
+    r"|(?<![a-z])(?:take|buy|want|order|mine)(?![a-z]))"
+    r"|(?P<sku>(?<![a-z0-9#])[a-z]{1,3}-?\d{1,4}(?![a-z0-9]))"
+    r"|(?P<bare>(?<![\w.\-+])\d{1,3}(?![\w.%]))"
+    r")"
+)
+# A necessary condition for any claim (a plus, a verb or a SKU-like letter+digit), cheap to
+# test; it spares the tokenizer for most chat.
+_GATE = re.compile(r"[+拍单付抢拿要买来订]|[a-z]-?\d|sold|take|buy|want|order|mine")
+_LEADING_NUMBER = re.compile(rf"\d+|[{_CN_NUMERALS}]+")
+_SIZE_PARTS = re.compile(r"(xxxl|xxl|xl|[2-6]xl|xs|s|m|l)|(\d{2,3})|(均码|大码|中码|小码|加大码)|(.+色)")
+_QUESTION = re.compile(
+    r"(?=[?？多几价什有怎如咋能可是哪为吗呢hpdiacw])"
+    r"(?:[?？]|多少|几块|几元|价格|什么价|有没有|有吗|怎么|如何|咋|能不能|可不可以"
+    r"|可以吗|是不是|什么时候|哪里|为什么|吗\s*$|呢\s*$"
+    r"|(?<![a-z])(?:how much|how many|how do|how to|price|do you have|is there|are there"
+    r"|can i|what|when|where|which|does it|is it)(?![a-z]))"
+)
+
+
+class Claim(NamedTuple):
+    """A purchase claim: SKU, variant (size/colour) and quantity, each None when absent."""
+
+    sku: str | None = None
+    variant: str | None = None
+    qty: int | None = None
+
+    def as_dict(self) -> dict[str, str | int | None]:
+        """Return the claim as a JSON-ready dict."""
+        return {"sku": self.sku, "variant": self.variant, "qty": self.qty}
+
+
+def _folded(text: str | Normalized) -> str:
+    return text.folded if isinstance(text, Normalized) else normalize(text).folded
+
+
+def _number(token: str) -> int | None:
+    found = _LEADING_NUMBER.search(token)
+    if found is None:
+        return None
+    digits = found.group()
+    value = int(digits) if digits.isdigit() else cn_number(digits)
+    return value if value and value <= 999 else None
+
+
+def _variant(token: str) -> str:
+    size, shoe, named, colour = _SIZE_PARTS.match(token).groups()  # type: ignore[union-attr]
+    if size:
+        return size.upper()
+    return shoe or named or colour
+
+
+def parse_claim(text: str | Normalized) -> Claim | None:
+    """Return the purchase claim in the message, or None if it is not one."""
+    folded = _folded(text)
+    if _GATE.search(folded) is None:
+        return None
+    first: dict[str, str] = {}
+    for token in _TOKEN.finditer(folded):
+        kind = token.lastgroup
+        if kind is not None and kind not in first:
+            first[kind] = token.group()
+    strong, weak, sku, size = "strong" in first, "weak" in first, first.get("sku"), first.get("size")
+    plus = first.get("plus")
+    if not (plus or strong or weak or sku):
+        return None
+    quantity = first.get("unit") or first.get("times")
+    qty = _number(quantity) if quantity else None
+    if qty is None and plus:
+        qty = _number(plus)
+    detail = sku is not None or size is not None or qty is not None
+    if not (plus or strong or (weak and detail) or (sku and (size or qty is not None))):
+        return None
+    if qty is None and (strong or sku) and "bare" in first:
+        # "SOLD A12 M 2": a lone small number besides the SKU and size is the quantity.
+        qty = _number(first["bare"])
+    return Claim(
+        sku=sku.replace("-", "").upper() if sku else None,
+        variant=_variant(size) if size else None,
+        qty=qty,
+    )
+
+
+def is_question(text: str | Normalized) -> bool:
+    """Return True if the message asks the host something (price, size, how-to, "?")."""
+    return _QUESTION.search(_folded(text)) is not None

@@ -1,0 +1,1 @@
+"""After-sales: returns, exchanges and refunds (to come)."""

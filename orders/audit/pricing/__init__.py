@@ -1,0 +1,1 @@
+"""Pricing of an order (pure): promotion definitions, what each asks and gives, allowed combinations, texts."""

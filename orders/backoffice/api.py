@@ -1,0 +1,210 @@
+"""/api/v1 back-office endpoints: the audit queue, order actions, audit policies and the blocklist."""
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, request
+
+from app import realtime
+from app.auth.pii import present_order
+from app.db import utcnow
+from app.db.transactions import run_with_retry
+from app.errors import ApiError
+from app.extensions import db
+from app.http import api, validation
+from app.http.api import install_api
+from live.models import Broadcast
+from orders.actions import OrderRejected
+from orders.audit import AuditPolicy, PolicyError
+from orders.backoffice import actions as backoffice
+from orders.backoffice.queue import held_queue
+from orders.models import AuditPolicyRecord, BlocklistEntry
+from orders.push import order_payload
+from orders.review.context import load_policy
+
+bp = install_api(Blueprint("audit_api", __name__, url_prefix="/api/v1"))
+AUDITORS = ("auditor",)
+
+
+def _actor() -> tuple[int, str]:
+    """Return (user id, username) of the person acting; API tokens cannot take back-office decisions."""
+    principal = g.principal
+    if not hasattr(principal, "username"):
+        raise ApiError(403, "forbidden", "back-office actions are taken by a logged-in auditor")
+    return principal.id, principal.username
+
+
+def _act(action, *args):
+    """Run a back-office action (it queues its pushes) in one retried transaction; answer the changed order."""
+    user_id, username = _actor()
+
+    def work():
+        try:
+            outcome = action(db.session, *args[:1], user_id, username, *args[1:], utcnow())
+        except OrderRejected as error:
+            db.session.rollback()
+            raise ApiError(error.status, error.code, error.message, error.field) from None
+        body = present_order(db.session, g.principal, order_payload(db.session, outcome.order), "api")
+        realtime.commit(db.session)
+        return body
+
+    return jsonify(run_with_retry(work))
+
+
+def _reason(required: bool = True) -> str | None:
+    return validation.text(api.json_body(), "reason", max_len=500, required=required)
+
+
+@bp.get("/audit/queue")
+@api.roles("auditor")
+def queue():
+    """List held orders, oldest first, filtered by broadcast_id, finding code and minimum age in seconds."""
+    broadcast_id = validation.query_int(request.args, "broadcast_id", default=0, minimum=0) or None
+    min_age = validation.query_int(request.args, "min_age", default=0, minimum=0) or None
+    code = request.args.get("code") or None
+    items = held_queue(db.session, utcnow(), broadcast_id, code, min_age)
+    items = [present_order(db.session, g.principal, item, "queue") | {k: item[k] for k in ("age_seconds", "sla_seconds", "late")}
+             for item in items]
+    db.session.commit()
+    return jsonify({"orders": items})
+
+
+@bp.post("/orders/<order_id>/<any(approve, reject, hold):action>")
+@api.roles("auditor")
+def decide(order_id: str, action: str):
+    """Approve, reject or hold an order with a reason."""
+    reason = _reason()
+    handler = {"approve": backoffice.approve, "reject": backoffice.reject, "hold": backoffice.hold}[action]
+    return _act(handler, order_id, reason)
+
+
+@bp.post("/orders/<order_id>/<any(claim, release):action>")
+@api.roles("auditor")
+def claim(order_id: str, action: str):
+    """Claim an order (so no other auditor acts on it) or release the claim."""
+    user_id, username = _actor()
+    try:
+        if action == "claim":
+            order = backoffice.claim(db.session, order_id, user_id, username, utcnow())
+        else:
+            order = backoffice.release_claim(db.session, order_id, user_id, username)
+    except OrderRejected as error:
+        db.session.rollback()
+        raise ApiError(error.status, error.code, error.message, error.field) from None
+    body = order_payload(db.session, order)
+    db.session.commit()
+    return jsonify(present_order(db.session, g.principal, body, "api"))
+
+
+@bp.post("/orders/<order_id>/findings/<code>/override")
+@api.roles("auditor")
+def override(order_id: str, code: str):
+    """Override one finding of an order with a reason."""
+    reason = _reason()
+    return _act(lambda s, oid, uid, un, why, now: backoffice.override_finding(s, oid, uid, un, code, why, now), order_id, reason)
+
+
+@bp.patch("/orders/<order_id>")
+@api.roles("auditor")
+def edit(order_id: str):
+    """Correct buyer fields (`buyer.name`, `buyer.phone`, `buyer.address.*`); the order is audited again."""
+    data = api.json_body()
+    buyer = data.get("buyer")
+    if not isinstance(buyer, dict) or not buyer:
+        raise ApiError(400, "missing_field", "send the buyer fields to change", "buyer")
+    changes: dict[str, str | None] = {}
+    for key in ("name", "phone"):
+        if key in buyer:
+            changes[key] = validation.text(buyer, key, f"buyer.{key}", max_len=100 if key == "name" else 32)
+    address = buyer.get("address", {})
+    if not isinstance(address, dict):
+        raise ApiError(400, "invalid_type", "buyer.address must be an object", "buyer.address")
+    for key in ("province", "city", "district", "detail"):
+        if key in address:
+            changes[f"address.{key}"] = validation.text(address, key, f"buyer.address.{key}", max_len=300 if key == "detail" else 64)
+    unknown = set(buyer) - {"name", "phone", "address"}
+    if unknown:
+        field = sorted(unknown)[0]
+        raise ApiError(400, "unknown_field", f"buyer.{field} cannot be edited", f"buyer.{field}")
+    reason = validation.text(data, "reason", max_len=500, required=False)
+    return _act(lambda s, oid, uid, un, now: backoffice.edit_buyer(s, oid, uid, un, changes, reason, now), order_id)
+
+
+@bp.post("/orders/bulk-approve")
+@api.roles("auditor")
+def bulk_approve():
+    """Approve several held orders with one reason; answers one result per order id."""
+    data = api.json_body()
+    order_ids = data.get("order_ids")
+    if not isinstance(order_ids, list) or not 1 <= len(order_ids) <= 200 or not all(isinstance(o, str) for o in order_ids):
+        raise ApiError(400, "invalid_type", "order_ids must be a list of 1 to 200 order ids", "order_ids")
+    reason = validation.text(data, "reason", max_len=500)
+    results = []
+    for order_id in order_ids:
+        response = None
+        try:
+            response = _act(backoffice.approve, order_id, reason).get_json()
+            results.append({"order_id": order_id, "status": "approved", "order": response})
+        except ApiError as error:
+            db.session.rollback()
+            results.append({"order_id": order_id, "status": "failed", "error": error.to_dict()["error"]})
+    return jsonify({"results": results})
+
+
+@bp.get("/broadcasts/<int:broadcast_id>/audit-policy")
+def get_policy(broadcast_id: int):
+    """Show a broadcast's audit thresholds (defaults when none were saved)."""
+    return jsonify(load_policy(db.session, broadcast_id).to_dict())
+
+
+@bp.put("/broadcasts/<int:broadcast_id>/audit-policy")
+@api.roles("auditor")
+def put_policy(broadcast_id: int):
+    """Replace a broadcast's audit thresholds; missing fields take their defaults."""
+    if db.session.get(Broadcast, broadcast_id) is None:
+        raise ApiError(404, "not_found", f"no broadcast {broadcast_id}", "broadcast_id")
+    try:
+        policy = AuditPolicy.from_dict(api.json_body())
+    except PolicyError as error:
+        raise ApiError(400, "invalid_policy", error.message, error.field or "body") from None
+    record = db.session.get(AuditPolicyRecord, broadcast_id) or AuditPolicyRecord(broadcast_id=broadcast_id)
+    record.policy, record.updated_by = policy.to_dict(), getattr(g.principal, "username", g.principal.role)
+    db.session.add(record)
+    db.session.commit()
+    return jsonify(policy.to_dict())
+
+
+@bp.get("/blocklist")
+@api.roles("auditor")
+def list_blocklist():
+    """List blocklisted buyer ids, phones and addresses."""
+    rows = db.session.scalars(db.select(BlocklistEntry).order_by(BlocklistEntry.id)).all()
+    return jsonify({"entries": [{"id": r.id, "kind": r.kind, "value": r.value, "reason": r.reason} for r in rows]})
+
+
+@bp.post("/blocklist")
+@api.roles("auditor")
+def add_blocklist():
+    """Blocklist a buyer id, phone or address (adding an existing entry is not an error)."""
+    data = api.json_body()
+    kind = validation.text(data, "kind", max_len=16)
+    if kind not in ("buyer_id", "phone", "address"):
+        raise ApiError(400, "invalid_choice", "kind must be buyer_id, phone or address", "kind")
+    value = validation.text(data, "value", max_len=300)
+    reason = validation.text(data, "reason", max_len=500, required=False)
+    existing = db.session.scalar(db.select(BlocklistEntry).where(BlocklistEntry.kind == kind, BlocklistEntry.value == value))
+    entry = existing or BlocklistEntry(kind=kind, value=value, reason=reason,
+                                       created_by=getattr(g.principal, "username", "service"))
+    db.session.add(entry)
+    db.session.commit()
+    return jsonify({"id": entry.id, "kind": kind, "value": value, "reason": entry.reason}), 200 if existing else 201
+
+
+@bp.delete("/blocklist/<int:entry_id>")
+@api.roles("auditor")
+def remove_blocklist(entry_id: int):
+    """Remove a blocklist entry."""
+    entry = db.session.get(BlocklistEntry, entry_id)
+    if entry is None:
+        raise ApiError(404, "not_found", f"no blocklist entry {entry_id}", "entry_id")
+    db.session.delete(entry)
+    db.session.commit()
+    return jsonify({"deleted": entry_id})

@@ -1,0 +1,162 @@
+"""Back-office pages: the audit queue (with its CSV export), the order page and a broadcast's audit policy."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from app.auth.models import User
+from app.auth.pii import present_order
+from app.db import utcnow
+from app.extensions import db
+from app.http.pages import page_roles
+from live.models import Broadcast
+from orders.actions import find_order
+from orders.audit import CODES
+from orders.backoffice import queue_csv as csv_export
+from orders.backoffice.queue import held_queue
+from orders.models import BlocklistEntry
+from orders.notices.service import notices_for_order
+from orders.push import order_payload
+from orders.review.context import load_policy
+from orders.serialize import history_to_dict, payments_for
+
+bp = Blueprint("orders_pages", __name__)
+
+# The API lets the same roles act (app.http.api.roles: auditor, and admin always).
+AUDIT_ROLES = frozenset({"auditor", "admin"})
+STATUS_LABELS = {
+    "received": _l("received"), "accepted": _l("accepted"), "held": _l("held"), "waitlisted": _l("waitlisted"),
+    "rejected": _l("rejected"), "paid": _l("paid"), "cancelled": _l("cancelled"), "expired": _l("expired"),
+}
+HISTORY_ACTIONS = {"received": _l("received"), "status_changed": _l("status changed"), "note": _l("note"),
+                   "payment_paid": _l("payment received"), "payment_failed": _l("payment failed")}
+BLOCKLIST_KINDS = {"buyer_id": _l("Buyer id"), "phone": _l("Phone"), "address": _l("Address")}
+
+
+
+def ui_language() -> str:
+    """Return the key of bilingual messages ({"en", "zh-CN"}) matching the page language."""
+    return "zh-CN" if get_locale().language == "zh" else "en"
+
+
+def _filters() -> tuple[int | None, str | None, int | None]:
+    """Return (broadcast_id, finding code, minimum age in seconds) from the query string; 400 on garbage."""
+    values = []
+    for key in ("broadcast_id", "min_age"):
+        raw = request.args.get(key, "").strip()
+        if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
+            abort(400, _("%(field)s must be a whole number", field=key))
+        values.append(int(raw) if raw and int(raw) > 0 else None)
+    code = request.args.get("code") or None
+    if code is not None and code not in CODES:
+        abort(400, _("Unknown finding code"))
+    return values[0], code, values[1]
+
+
+def _usernames() -> dict[int, str]:
+    """Return the usernames of everyone who may claim an order, by user id."""
+    rows = db.session.execute(sa.select(User.id, User.username).where(User.role.in_(AUDIT_ROLES)))
+    return {user_id: username for user_id, username in rows}
+
+
+def _broadcasts() -> list[Broadcast]:
+    """Return the broadcasts to filter by: live ones first, then the newest."""
+    order = sa.case((Broadcast.status == "live", 0), else_=1)
+    return list(db.session.scalars(sa.select(Broadcast).order_by(order, Broadcast.id.desc()).limit(100)))
+
+
+@bp.get("/audit")
+@page_roles(*AUDIT_ROLES)
+def audit_queue():
+    """The audit queue page; the rows are fetched and kept live by static/orders/queue.js."""
+    broadcast_id, code, min_age = _filters()
+    broadcasts = _broadcasts()
+    config = {
+        "lang": ui_language(), "me": current_user.id, "users": {str(k): v for k, v in _usernames().items()},
+        "live": [b.id for b in broadcasts if b.status == "live"],
+        "titles": {str(b.id): b.title for b in broadcasts}, "strings": _queue_strings(),
+    }
+    return render_template("orders/queue.html", broadcasts=broadcasts, codes=sorted(CODES), config=config,
+                           selected={"broadcast_id": broadcast_id, "code": code, "min_age": min_age})
+
+
+@bp.get("/audit/queue.csv")
+@page_roles(*AUDIT_ROLES)
+def audit_queue_csv():
+    """The audit queue with the page's filters as a CSV download (buyer data in full, and logged)."""
+    broadcast_id, code, min_age = _filters()
+    now = utcnow()
+    items = [present_order(db.session, current_user, item, "csv")
+             for item in held_queue(db.session, now, broadcast_id, code, min_age)]
+    body = csv_export.queue_csv(items, _usernames())
+    db.session.commit()
+    filename = f"audit-queue-{now:%Y%m%dT%H%M%SZ}.csv"
+    # The byte-order mark makes Excel read the file as UTF-8, so Chinese names survive a double-click.
+    return Response("\ufeff" + body, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/orders/<order_id>")
+@login_required
+def order_page(order_id: str):
+    """One order: buyer (as the viewer's role may see it), prices, promotions, findings, payments, notices, history."""
+    order = find_order(db.session, order_id)
+    if order is None:
+        abort(404)
+    body = order_payload(db.session, order) | {
+        "history": [history_to_dict(row) for row in order.history],
+        "payments": payments_for(db.session, order.id),
+        "notices": notices_for_order(db.session, order.id),
+    }
+    body = present_order(db.session, current_user, body, "page")
+    claimed_by = db.session.get(User, order.claimed_by) if order.claimed_by else None
+    broadcast = db.session.get(Broadcast, order.broadcast_id)
+    db.session.commit()
+    strings = {"failed": _("Could not save. Try again."), "offline": _("The server could not be reached. Try again."),
+               "reasonRequired": _("A reason is required."),
+               "approve": _("Approve order"), "reject": _("Reject order"), "hold": _("Hold order")}
+    return render_template("orders/order.html", order=body, broadcast=broadcast, lang=ui_language(),
+                           claimed_by=claimed_by.username if claimed_by else None, labels=STATUS_LABELS,
+                           actions=HISTORY_ACTIONS,
+                           can_act=current_user.role in AUDIT_ROLES, strings=strings)
+
+
+@bp.get("/broadcasts/<int:broadcast_id>/audit-policy")
+@page_roles(*AUDIT_ROLES)
+def audit_policy(broadcast_id: int):
+    """A broadcast's audit thresholds as a form, and the blocklist shared by every broadcast."""
+    broadcast = db.session.get(Broadcast, broadcast_id)
+    if broadcast is None:
+        abort(404)
+    entries = db.session.scalars(sa.select(BlocklistEntry).order_by(BlocklistEntry.id)).all()
+    strings = {"saved": _("Saved."), "failed": _("Could not save. Try again."),
+               "offline": _("The server could not be reached. Try again."), "remove": _("Remove"),
+               "kinds": {key: str(label) for key, label in BLOCKLIST_KINDS.items()}}
+    return render_template("orders/policy.html", broadcast=broadcast,
+                           policy=load_policy(db.session, broadcast_id).to_dict(), entries=entries,
+                           kinds=BLOCKLIST_KINDS, strings=strings)
+
+
+def _queue_strings() -> dict:
+    """Return the texts static/orders/queue.js shows, in the viewer's language."""
+    return {key: str(label) for key, label in STATUS_LABELS.items()} | {
+        "connected": _("Live"), "connecting": _("Connecting…"), "disconnected": _("Disconnected, reconnecting…"),
+        "refused": _("Not allowed: log in again"), "empty": _("No held orders. Well done."),
+        "loadFailed": _("Could not load the queue. Retrying…"), "failed": _("Could not save. Try again."),
+        "offline": _("The server could not be reached. Try again."), "claimedByYou": _("claimed by you"),
+        "claimedBy": _("claimed by %(name)s", name="{name}"), "unclaimed": _("not claimed"),
+        "claim": _("Claim"), "release": _("Release"), "approve": _("Approve"), "reject": _("Reject"),
+        "hold": _("Hold"), "edit": _("Edit buyer"), "override": _("Override"), "overridden": _("overridden"),
+        "approveTitle": _("Approve order %(id)s", id="{id}"), "rejectTitle": _("Reject order %(id)s", id="{id}"),
+        "holdTitle": _("Hold order %(id)s", id="{id}"),
+        "overrideTitle": _("Override %(code)s on order %(id)s", code="{code}", id="{id}"),
+        "bulkTitle": _("Approve %(n)s selected orders", n="{n}"), "reasonRequired": _("A reason is required."),
+        "nothingSelected": _("Select orders with their checkbox (x) first."),
+        "nothingChanged": _("Nothing was changed."),
+        "bulkFailed": _("%(id)s: %(message)s", id="{id}", message="{message}"),
+        "heldCount": _("%(n)s held", n="{n}"), "checkedCount": _("%(n)s selected", n="{n}"),
+    }

@@ -1,0 +1,1 @@
+"""Fulfilment and logistics after payment: packing, shipping and carrier tracking (to come)."""

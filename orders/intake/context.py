@@ -1,0 +1,194 @@
+"""What the audit of a batch of new orders reads: loaded once for the batch, then kept current in memory.
+
+The review of one stored order (orders/review/context.py) reads the policy, catalogue, blocklist, promotions,
+buyer usage and buyer history for that order: about ten SELECTs. A batch reads each once, for all its SKUs
+and buyers. Each decided order is then applied to this copy (it joins its buyer's history; the counters it
+took are subtracted), so the next order of the batch is judged as if everything had been read again. Only
+what concurrent transactions commit meanwhile is not seen (PostgreSQL; on SQLite the transaction holds the
+write lock throughout): a counter they took makes consume() fail, and the order is priced again with the
+counters read afresh, as the review of a stored order does.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from orders.audit import (
+    BuyerHistory,
+    CatalogItem,
+    CatalogView,
+    ClaimView,
+    CounterUse,
+    Coupon,
+    FlashSale,
+    OrderDraft,
+    Promotion,
+)
+from orders.models import Order, OrderLine
+from orders.promotions import service as promotions
+from orders.promotions.models import Promotion as PromotionRow
+from orders.promotions.models import PromotionUse
+from orders.review.context import (
+    OPEN_STATUSES,
+    catalog_items,
+    claim_for,
+    history_of,
+    load_blocklist,
+    load_policy,
+    open_lines_query,
+)
+
+_O = Order.__table__
+_PR, _U = PromotionRow.__table__, PromotionUse.__table__
+# Built once (Core, parameters bound at execution): the batch's reads of the buyers' past orders and usage.
+_OPEN_LINES = (
+    open_lines_query(_O.c.id, _O.c.buyer_id)
+    .where(_O.c.broadcast_id == sa.bindparam("broadcast_id"), _O.c.buyer_id.in_(sa.bindparam("buyers", expanding=True)))
+    .order_by(_O.c.id, OrderLine.id)
+)
+# As promotions.buyer_usage, for many buyers: unreleased uses of the broadcast's and global promotions.
+_USAGES = (
+    sa.select(_U.c.buyer_id, _PR.c.code, _PR.c.kind, sa.func.sum(_U.c.units))
+    .join(_PR, _PR.c.id == _U.c.promotion_id)
+    .where(_U.c.buyer_id.in_(sa.bindparam("buyers", expanding=True)), _U.c.released_at.is_(None),
+           sa.or_(_PR.c.broadcast_id.is_(None), _PR.c.broadcast_id == sa.bindparam("broadcast_id")))
+    .group_by(_U.c.buyer_id, _PR.c.code, _PR.c.kind)
+)
+# (order_id, placed_at, sku, product sku, qty): one line of a buyer's open order, as buyer_history reads them.
+PastLine = tuple[str, datetime, str, str, int]
+Usage = tuple[dict[str, int], dict[str, int]]
+
+
+class BatchContext:
+    """The audit inputs of a batch of new orders of one broadcast, read once and updated as orders are decided."""
+
+    def __init__(self, session: Session, broadcast_id: int, now: datetime, drafts: Sequence[OrderDraft],
+                 exclude_pks: set[int]):
+        self._session, self._broadcast_id, self._now = session, broadcast_id, now
+        self.policy = load_policy(session, broadcast_id)
+        self.blocklist = load_blocklist(session)
+        self._offers = promotions.active_promotions(session, broadcast_id, now)
+        self._items = catalog_items(session, broadcast_id, (line.sku for d in drafts for line in d.items))
+        self._buyers = sorted({d.buyer.id for d in drafts if d.buyer.id})
+        self._past = _open_lines(session, broadcast_id, self._buyers, exclude_pks)
+        self._usage: dict[str, Usage] | None = None  # read when first needed (only flash sales and coupons count)
+        self._claims: dict[str, ClaimView | None] = {}
+
+    def inputs(self, draft: OrderDraft) -> OrderInputs:
+        """Return the audit inputs of one order of the batch."""
+        skus = {line.sku for line in draft.items if line.sku}
+        catalog = CatalogView({sku: self._items[sku] for sku in skus if sku in self._items})
+        return OrderInputs(self, draft, catalog, self._claim(draft.comment_id))
+
+    def item(self, sku: str) -> CatalogItem | None:
+        """Return what the catalogue and the line-up know of sku, or None when it is unknown."""
+        return self._items.get(sku)
+
+    def offers(self, fresh: bool) -> list[Promotion]:
+        """Return the promotions of the broadcast with their counters as this transaction left them."""
+        if fresh:
+            self._offers = promotions.active_promotions(self._session, self._broadcast_id, self._now)
+        return self._offers
+
+    def usage(self, buyer_id: str | None, fresh: bool) -> Usage:
+        """Return (coupon uses, flash units) by promotion code that the buyer holds now."""
+        if not buyer_id:
+            return {}, {}
+        if self._usage is None:
+            counted = any(isinstance(offer, (FlashSale, Coupon)) for offer in self._offers)
+            self._usage = buyer_usages(self._session, self._broadcast_id, self._buyers) if counted else {}
+        if fresh:
+            self._usage[buyer_id] = promotions.buyer_usage(self._session, self._broadcast_id, buyer_id)
+        return self._usage.setdefault(buyer_id, ({}, {}))
+
+    def past_lines(self, buyer_id: str | None) -> list[PastLine]:
+        """Return the lines of the buyer's open orders in the broadcast (earlier orders of the batch included)."""
+        return self._past.get(buyer_id, []) if buyer_id else []
+
+    def record(self, draft: OrderDraft, status: str, consumed: Sequence[CounterUse]) -> None:
+        """Apply a decided order: an open one joins its buyer's history; the counters it took are used up."""
+        buyer = draft.buyer.id
+        if buyer and status in OPEN_STATUSES:
+            self._past.setdefault(buyer, []).extend(
+                (draft.order_id, draft.placed_at, line.sku, self._product_sku(line.sku), line.qty)
+                for line in draft.items)
+        for use in consumed:
+            code = promotions.normalize_code(use.code)
+            self._offers = [_used(offer, use.amount) if offer.code == code else offer for offer in self._offers]
+            coupon_uses, flash_units = self.usage(buyer, fresh=False)
+            held = coupon_uses if use.counter == "coupon_uses" else flash_units
+            held[code] = held.get(code, 0) + use.amount
+
+    def _product_sku(self, sku: str) -> str:
+        item = self._items.get(sku)
+        return item.product_sku if item else sku
+
+    def _claim(self, comment_id: str | None) -> ClaimView | None:
+        if not comment_id:
+            return None
+        if comment_id not in self._claims:
+            self._claims[comment_id] = claim_for(self._session, self._broadcast_id, comment_id)
+        return self._claims[comment_id]
+
+
+class OrderInputs:
+    """The audit inputs of one order of a batch (an AuditInputs for orders.review.verdict)."""
+
+    def __init__(self, context: BatchContext, draft: OrderDraft, catalog: CatalogView, claim: ClaimView | None):
+        self._context, self._draft = context, draft
+        self.policy, self.blocklist = context.policy, context.blocklist
+        self.catalog, self.claim = catalog, claim
+
+    def offers(self, fresh: bool) -> Sequence[Promotion]:
+        """Return the promotions that may price the order; fresh: read their counters again."""
+        return self._context.offers(fresh)
+
+    def past(self, fresh: bool) -> BuyerHistory:
+        """Return the buyer's other open orders and promotion usage; fresh: read the usage again."""
+        draft = self._draft
+        coupon_uses, flash_units = self._context.usage(draft.buyer.id, fresh)
+        # Copies: the rules get a snapshot, record() goes on counting in the context's own dicts.
+        coupon_uses, flash_units = dict(coupon_uses), dict(flash_units)
+        if not draft.buyer.id:
+            return BuyerHistory(coupon_uses=coupon_uses, flash_units=flash_units)
+        return history_of(self._context.past_lines(draft.buyer.id), draft.placed_at,
+                          self.policy.duplicate_window_seconds, coupon_uses, flash_units)
+
+
+def _used(offer: Promotion, amount: int) -> Promotion:
+    """Return the promotion with amount taken from its counter, as consume()'s UPDATE left the row."""
+    if isinstance(offer, FlashSale):
+        return replace(offer, remaining=offer.remaining - amount)
+    if isinstance(offer, Coupon) and offer.uses_left is not None:
+        return replace(offer, uses_left=offer.uses_left - amount)
+    return offer
+
+
+def _open_lines(session: Session, broadcast_id: int, buyers: list[str], exclude_pks: set[int]) -> dict[str, list[PastLine]]:
+    """Return the lines of the buyers' open orders in the broadcast by buyer, leaving out the orders exclude_pks."""
+    if not buyers:
+        return {}
+    lines: dict[str, list[PastLine]] = {}
+    for pk, buyer_id, *line in session.execute(_OPEN_LINES, {"broadcast_id": broadcast_id, "buyers": buyers}):
+        if pk not in exclude_pks:
+            lines.setdefault(buyer_id, []).append(tuple(line))
+    return lines
+
+
+def buyer_usages(session: Session, broadcast_id: int, buyers: Iterable[str]) -> dict[str, Usage]:
+    """Return promotions.buyer_usage for many buyers at once: {buyer: (coupon uses, flash units) by code}."""
+    buyers = list(buyers)
+    if not buyers:
+        return {}
+    usage: dict[str, Usage] = {buyer: ({}, {}) for buyer in buyers}
+    for buyer, code, kind, units in session.execute(_USAGES, {"broadcast_id": broadcast_id, "buyers": buyers}):
+        coupon_uses, flash_units = usage[buyer]
+        if kind == "coupon":
+            coupon_uses[code] = int(units)
+        elif kind == "flash":
+            flash_units[code] = int(units)
+    return usage

@@ -1,0 +1,100 @@
+"""The review step between "received" and the push: run the audit, price, reserve, decide, tell the buyer.
+
+review_order applies an audit outcome to one stored order; the back office calls it again after an edit, and
+the waitlist when stock comes back. New orders from the events API are reviewed in batches by orders/intake/batch.py
+with the same decision (orders/review/verdict.py) and the same values (orders/review/values.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from orders import history
+from orders.audit import AuditResult, Finding
+from orders.models import Order, OrderFinding
+from orders.notices.service import queue_notice
+from orders.review import values
+from orders.review.context import StoredOrderInputs, draft_of
+from orders.review.verdict import audit_and_reserve
+
+
+@dataclass
+class ReviewOutcome:
+    """The status an order moved to and the SKUs whose stock changed on the way."""
+
+    status: str
+    stock_skus: list[str] = field(default_factory=list)
+
+
+def review_order(session: Session, order: Order, now: datetime, actor: str = history.SYSTEM,
+                 reason: str | None = None) -> ReviewOutcome:
+    """Return the outcome of auditing order and moving it to accepted, held, waitlisted or rejected."""
+    inputs = StoredOrderInputs(session, order, now)
+    overridden = _overridden_codes(session, order)
+    verdict = audit_and_reserve(session, inputs, draft_of(order), order.id, order.stock_reserved, overridden, now)
+    if verdict.reserved_now:
+        order.stock_reserved = True
+    status, result = verdict.status, verdict.result
+    _store_findings(session, order, result.findings, overridden, now)
+    _apply_pricing(order, result)
+    moved = sorted(result.requested) if order.stock_reserved and status == "accepted" else []
+    _move_to(session, order, status, now, inputs.policy.reservation_minutes, actor, reason, result)
+    return ReviewOutcome(status=status, stock_skus=moved)
+
+
+def _overridden_codes(session: Session, order: Order) -> set[str]:
+    """Return the finding codes an auditor overrode for this order (they no longer count)."""
+    if order.id is None:
+        return set()
+    return set(session.scalars(sa.select(OrderFinding.code).where(
+        OrderFinding.order_pk == order.id, OrderFinding.overridden_at.is_not(None))))
+
+
+def _store_findings(session: Session, order: Order, findings, overridden: set[str], now: datetime) -> None:
+    """Replace the order's active findings with this audit's (old ones stay, inactive, for the record)."""
+    session.execute(sa.update(OrderFinding).where(OrderFinding.order_pk == order.id, OrderFinding.active.is_(True))
+                    .values(active=False))
+    for finding in findings:
+        row = OrderFinding(order_pk=order.id, active=True, created_at=now, **values.finding_values(finding))
+        if finding.code in overridden:
+            previous = session.scalar(sa.select(OrderFinding).where(
+                OrderFinding.order_pk == order.id, OrderFinding.code == finding.code,
+                OrderFinding.overridden_at.is_not(None)).order_by(OrderFinding.id.desc()).limit(1))
+            row.overridden_by, row.override_reason = previous.overridden_by, previous.override_reason
+            row.overridden_at = previous.overridden_at
+        session.add(row)
+
+
+def _apply_pricing(order: Order, result: AuditResult) -> None:
+    """Store the audit's prices on the order and its lines, and why each promotion applied or not."""
+    for priced in result.pricing.lines:
+        line = order.lines[priced.index]
+        for name, value in values.priced_line_values(priced).items():
+            setattr(line, name, value)
+    amounts = values.order_amounts((line.list_price, line.unit_price, line.qty, line.line_total)
+                                   for line in order.lines)
+    order.subtotal, order.total, order.discount = amounts["subtotal"], amounts["total"], amounts["discount"]
+    order.pricing = values.pricing_record(result.pricing)
+
+
+def _move_to(session: Session, order: Order, status: str, now: datetime, reservation_minutes: int, actor: str,
+             reason: str | None, result: AuditResult) -> None:
+    """Change the order's status with a history row, timers and the buyer notices that go with it."""
+    timers = values.status_timers(status, now, reservation_minutes, order.waitlisted_at, order.held_at)
+    order.reserved_until, order.waitlisted_at, order.held_at = (
+        timers["reserved_until"], timers["waitlisted_at"], timers["held_at"])
+    codes = [f.code for f in result.findings]
+    if status != order.status:
+        history.status_changed(session, order, status, actor=actor,
+                               reason=reason or values.status_reason(result.findings),
+                               data={"findings": codes} if codes else None)
+    _notify(session, order, status, result.findings)
+
+
+def _notify(session: Session, order: Order, status: str, findings: tuple[Finding, ...]) -> None:
+    """Queue the buyer notices of a review outcome."""
+    for notice in values.review_notices(status, order.total, order.pricing, findings):
+        queue_notice(session, order, notice.kind, notice.context, dedupe=notice.dedupe)

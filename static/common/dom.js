@@ -1,0 +1,28 @@
+// The pages' DOM helpers, on window.LiveDesk: nodes built with textContent only (buyer, viewer and API text is
+// hostile: never HTML), "{name}" slots filled in translated strings, and instants shown in the viewer's zone.
+(function (global) {
+  "use strict";
+  var LiveDesk = global.LiveDesk = global.LiveDesk || {};
+
+  LiveDesk.el = function (tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    if (cls) { node.className = cls; }
+    return node;
+  };
+
+  // The result goes to textContent, so the values stay text.
+  LiveDesk.format = function (template, values) {
+    return String(template).replace(/\{(\w+)\}/g, function (all, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : all;
+    });
+  };
+
+  // The wall-clock time of an instant in the viewer's own time zone and locale ("" if it does not parse);
+  // withDate adds the date.
+  LiveDesk.localTime = function (iso, withDate) {
+    var d = new Date(iso);
+    if (isNaN(d)) { return ""; }
+    return withDate ? d.toLocaleString() : d.toLocaleTimeString();
+  };
+})(window);
