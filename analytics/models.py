@@ -55,6 +55,12 @@ class AnalyticsState(db.Model):
     product_clickers: Mapped[int] = mapped_column(default=0)
     buyers: Mapped[int] = mapped_column(default=0)
     buyer_clickers: Mapped[int] = mapped_column(default=0)
+    # The funnel's people: joined, clicked or ordered; those who placed an order (any status), and of them
+    # how many clicked and how many joined.
+    people: Mapped[int] = mapped_column(default=0)
+    orderers: Mapped[int] = mapped_column(default=0)
+    orderer_clickers: Mapped[int] = mapped_column(default=0)
+    orderer_joiners: Mapped[int] = mapped_column(default=0)
     rebuilt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
@@ -62,7 +68,8 @@ class ViewerRollup(db.Model):
     """One person of a broadcast (a viewer id, a buyer id, or both): flags, online state, paid orders."""
 
     __tablename__ = "analytics_viewer"
-    __table_args__ = (sa.Index("ix_analytics_viewer_first_paid", "broadcast_id", "first_paid_placed_us"),)
+    __table_args__ = (sa.Index("ix_analytics_viewer_first_paid", "broadcast_id", "first_paid_placed_us"),
+                      sa.Index("ix_analytics_viewer_first_placed", "broadcast_id", "first_placed_us"))
 
     broadcast_id: Mapped[int] = mapped_column(_broadcast_fk(), primary_key=True)
     person_id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
@@ -73,6 +80,9 @@ class ViewerRollup(db.Model):
     last_toggle_on: Mapped[bool | None]
     paid_orders: Mapped[int] = mapped_column(default=0)
     first_paid_placed_us: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # Orders placed (paid or not) with this person as buyer, and the earliest placement of one.
+    orders: Mapped[int] = mapped_column(default=0)
+    first_placed_us: Mapped[int | None] = mapped_column(sa.BigInteger)
 
 
 class OnlineEdge(db.Model):
@@ -130,14 +140,15 @@ class OrderRollup(db.Model):
 
 
 class OrderLineRollup(db.Model):
-    """The lines of one SKU in one order (qty and qty x unit_price summed), with the order's paid state."""
+    """The lines of one SKU in one order (qty and qty x unit_price summed), its product, the order's paid state."""
 
     __tablename__ = "analytics_order_line"
-    __table_args__ = (sa.Index("ix_analytics_order_line_sku", "broadcast_id", "sku", "placed_us"),)
+    __table_args__ = (sa.Index("ix_analytics_order_line_product", "broadcast_id", "product_sku", "placed_us"),)
 
     broadcast_id: Mapped[int] = mapped_column(_broadcast_fk(), primary_key=True)
     order_id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     sku: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    product_sku: Mapped[str] = mapped_column(sa.String(64))
     placed_us: Mapped[int] = mapped_column(sa.BigInteger)
     units: Mapped[int]
     amount: Mapped[Decimal] = mapped_column(DecimalText)
@@ -145,7 +156,7 @@ class OrderLineRollup(db.Model):
 
 
 class ProductMinuteRollup(db.Model):
-    """Clicks of one SKU in one raw minute, and its paid order lines placed in that minute."""
+    """Clicks of one product (variants included) in one raw minute, and its paid orders placed in that minute."""
 
     __tablename__ = "analytics_product_minute"
 
@@ -159,7 +170,7 @@ class ProductMinuteRollup(db.Model):
 
 
 class ProductRollup(db.Model):
-    """One SKU over the whole broadcast: its minutes summed, and the distinct viewers who clicked it."""
+    """One product over the whole broadcast: its minutes summed, and the distinct viewers who clicked it."""
 
     __tablename__ = "analytics_product"
 
@@ -172,8 +183,21 @@ class ProductRollup(db.Model):
     paid_gmv: Mapped[Decimal] = mapped_column(DecimalText, default=Decimal(0))
 
 
+class VariantRollup(db.Model):
+    """Paid orders, units and line amounts of one variant SKU of a product over the whole broadcast."""
+
+    __tablename__ = "analytics_variant"
+
+    broadcast_id: Mapped[int] = mapped_column(_broadcast_fk(), primary_key=True)
+    sku: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    variant: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    paid_orders: Mapped[int] = mapped_column(default=0)
+    paid_units: Mapped[int] = mapped_column(default=0)
+    paid_gmv: Mapped[Decimal] = mapped_column(DecimalText, default=Decimal(0))
+
+
 class ProductClicker(db.Model):
-    """That one viewer clicked one SKU (at least once)."""
+    """That one viewer clicked one product (its SKU or a variant's, at least once)."""
 
     __tablename__ = "analytics_product_clicker"
 
@@ -203,5 +227,5 @@ sa.Index("ix_event_log_sku_clicks", EventLog.broadcast_id, EventLog.sku, EventLo
 
 ROLLUP_TABLES = (
     OnlineEdge, MinuteRollup, OrderLineRollup, OrderRollup, ProductMinuteRollup, ProductClicker, ProductRollup,
-    SourceRollup, ViewerRollup,
+    SourceRollup, VariantRollup, ViewerRollup,
 )

@@ -5,6 +5,7 @@ from flask import Flask, request
 from flask_login import current_user
 
 from app.config import load_config
+from app.http.headers import install_headers
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -18,6 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     connect_signals()
     register_errorhandlers(app)
+    install_headers(app)
     register_commands(app)
     register_background_jobs()
     return app
@@ -80,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from analytics.api import bp as analytics_api
     from analytics.pages import bp as analytics_pages
     from app.auth.pages import bp as auth_bp
+    from app.http.validation import install_converters
     from app.openapi.api import bp as openapi_bp
     from live.api import bp as live_api
     from live.moderation.api import bp as moderation_api
@@ -92,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from orders.promotions.api import bp as promotions_api
     from orders.promotions.pages import bp as promotions_views
 
+    install_converters(app)  # before any rule is added: <int:...> ids are bounded everywhere
     for blueprint in (auth_bp, openapi_bp, live_api, live_views, orders_api, audit_api, orders_pages,
                       promotions_api, promotions_views, analytics_api, analytics_pages,
                       moderation_api, moderation_chat_api, moderation_views):

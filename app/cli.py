@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from analytics.cli import register_analytics_commands
+from app.auth.cli import register_user_commands
 from app.auth.models import ROLES, ApiToken, User
 from app.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
 from app.auth.tokens import issue_token
@@ -56,6 +57,7 @@ def register(app: Flask) -> None:
         click.echo(f"token {name} created; it is shown once:")
         click.echo(raw)
 
+    register_user_commands(app)
     register_demo_commands(app)
     register_live_commands(app)
 

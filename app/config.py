@@ -59,4 +59,10 @@ def load_config() -> dict:
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "SIGNATURE_TOLERANCE_SECONDS": 300,
         "CATCHUP_LIMIT": 5000,
+        # Failed logins allowed per username and per client address in the window before 429 (in memory, per process).
+        "LOGIN_FAILURES_PER_USERNAME": 5,
+        "LOGIN_FAILURES_PER_ADDRESS": 30,
+        "LOGIN_THROTTLE_WINDOW_SECONDS": 300,
+        # Number of proxies in front whose X-Forwarded-For / -Proto to trust (nginx: 1); 0 trusts none.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0") or 0),
     }

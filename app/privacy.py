@@ -30,7 +30,26 @@ def mask_order(order: dict) -> dict:
         return order
     masked = dict(order)
     masked["buyer"] = dict(buyer, phone=mask_phone(buyer.get("phone")), address=mask_address(buyer.get("address")))
+    if order.get("history"):
+        masked["history"] = [mask_history_entry(entry) for entry in order["history"]]
     return masked
+
+
+# Edits record the value before and after (orders.history.order_edited): the same fields as the buyer are masked.
+_MASKED_CHANGES = {"buyer.phone": mask_phone, "buyer.address.detail": lambda value: "****" if value else value}
+
+
+def mask_history_entry(entry: dict) -> dict:
+    """Return a history entry with the before/after values of the buyer's phone and street detail masked."""
+    changes = (entry.get("data") or {}).get("changes")
+    if not changes:
+        return entry
+    masked_changes = []
+    for change in changes:
+        mask = _MASKED_CHANGES.get(change.get("field"))
+        masked_changes.append(change if mask is None else
+                              dict(change, before=mask(change.get("before")), after=mask(change.get("after"))))
+    return dict(entry, data=dict(entry["data"], changes=masked_changes))
 
 
 def mask_payload(payload: dict) -> dict:

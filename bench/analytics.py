@@ -217,7 +217,8 @@ def measure(path: Path, broadcast_id: int) -> None:
     print(f"ratio naive / SQL: {naive['seconds'] / warm_s:,.0f}x warm, {naive['seconds'] / cold['seconds']:,.0f}x cold")
     m = warm["metrics"]
     print(f"metrics: views {m['views']:,}, unique viewers {m['unique_viewers']:,}, peak {m['peak_concurrent_viewers']:,}, "
-          f"orders {m['orders']:,}, paid {m['paid_orders']:,}, gmv {m['gmv']}, {len(m['timeline'])} minutes, "
+          f"orders {m['orders']:,}, paid {m['paid_orders']:,}, gmv {m['gmv']}, "
+          f"{len(m['timeline'])} timeline rows (quiet minutes left out), "
           f"{len(m['by_product'])} SKUs")
 
 

@@ -1,6 +1,7 @@
 """Broadcast services: create, start and end broadcasts, and manage their product line-up."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
@@ -9,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from app import realtime
 from app.db import quantize_money, utcnow
-from live.models import Broadcast, BroadcastProduct
-from orders.models import Product
+from live.models import Broadcast, BroadcastProduct, EventLog
+from orders.models import Product, ProductVariant
 
 
 class BroadcastError(Exception):
@@ -73,22 +74,43 @@ def lineup_skus(session: Session, broadcast_id: int) -> list[tuple[BroadcastProd
     return [(entry, product) for entry, product in rows]
 
 
-def set_pinned(session: Session, broadcast_id: int, sku: str, pinned_at: datetime | None) -> bool:
-    """Return True after pinning (pinned_at set; any other pin ends) or unpinning (None) a line-up product.
+def pinned_now(toggles: Iterable[tuple[datetime, bool, str, str]]) -> tuple[str, datetime] | None:
+    """Return (product, since) of the product pinned after every toggle, or None: one product at a time.
 
-    False when the product is not in the line-up. One product is pinned at a time, as on the platforms.
+    ``toggles`` are ``(ts, pin, event_id, product)``, applied by ``(ts, unpins first, event_id)`` whatever
+    order they arrived in: a pin ends any other product's pin; pinning the pinned product or unpinning one
+    that is not pinned changes nothing. analytics.metrics.online.single_pin_intervals applies the same rule.
     """
-    product_id = session.scalar(sa.select(Product.id).where(Product.sku == sku))
-    if product_id is None:
-        return False
-    if pinned_at is not None:
-        session.execute(sa.update(BroadcastProduct).where(
-            BroadcastProduct.broadcast_id == broadcast_id, BroadcastProduct.product_id != product_id
-        ).values(pinned_at=None))
-    result = session.execute(sa.update(BroadcastProduct).where(
-        BroadcastProduct.broadcast_id == broadcast_id, BroadcastProduct.product_id == product_id
-    ).values(pinned_at=pinned_at))
-    return result.rowcount == 1
+    current: tuple[str, datetime] | None = None
+    for ts, pin, _event_id, product in sorted(toggles, key=lambda t: (t[0], t[1], t[2])):
+        if pin and (current is None or current[0] != product):
+            current = (product, ts)
+        elif not pin and current is not None and current[0] == product:
+            current = None
+    return current
+
+
+def sync_pinned(session: Session, broadcast_id: int) -> bool:
+    """Return True after the line-up's pinned product changed to what the broadcast's pin events say now.
+
+    Recomputed from every pin and unpin logged (a few per broadcast), so a late or out-of-order event cannot
+    leave two products pinned or the wrong one; a pin of a variant pins its product.
+    """
+    rows = session.execute(sa.select(EventLog.ts, EventLog.type, EventLog.event_id, EventLog.sku).where(
+        EventLog.broadcast_id == broadcast_id, EventLog.type.in_(("product_pin", "product_unpin")),
+        EventLog.sku.is_not(None))).all()
+    variants = dict(session.execute(sa.select(ProductVariant.sku, Product.sku).join(
+        Product, Product.id == ProductVariant.product_id).where(ProductVariant.sku.in_({r[3] for r in rows}))).all())
+    now = pinned_now((ts, kind == "product_pin", event_id, variants.get(sku, sku)) for ts, kind, event_id, sku in rows)
+    entries = session.execute(sa.select(BroadcastProduct, Product.sku).join(
+        Product, Product.id == BroadcastProduct.product_id).where(BroadcastProduct.broadcast_id == broadcast_id)).all()
+    changed = False
+    for entry, sku in entries:
+        pinned_at = now[1] if now is not None and now[0] == sku else None
+        if entry.pinned_at != pinned_at:
+            entry.pinned_at, changed = pinned_at, True
+    session.flush()
+    return changed
 
 
 def broadcast_to_dict(broadcast: Broadcast) -> dict:

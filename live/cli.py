@@ -10,14 +10,7 @@ import click
 from flask import Flask
 
 from app import realtime
-from app.client import (
-    DEMO_TOKEN_NAME,
-    MAX_PROBLEMS_SHOWN,
-    ApiClient,
-    client_options,
-    read_token,
-    result_counts,
-)
+from app.client import DEMO_TOKEN_NAME, MAX_PROBLEMS_SHOWN, ApiClient, client_options, read_token, result_counts
 from app.db.transactions import run_with_retry
 from app.extensions import db
 from live.ingest import ingest_events
@@ -48,7 +41,8 @@ def _ingest_direct(broadcast_id: int, source: str, events: list) -> list[dict]:
     """Return the ingestion results of one batch, committed with its pushes (the same path as the HTTP API)."""
 
     def work() -> list[dict]:
-        results = ingest_events(db.session, db.session.get(Broadcast, broadcast_id), source, events)
+        # An operator's replay of a recording: its events may be weeks old (the API's window would refuse them).
+        results = ingest_events(db.session, db.session.get(Broadcast, broadcast_id), source, events, recorded=True)
         realtime.commit(db.session)
         return results
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
 from app.http.validation import TimestampError, parse_timestamp
@@ -16,6 +16,36 @@ MAX_ID = 128
 MAX_REF = 64  # platform ids stored in 64-character columns (viewer, buyer, order, SKU, comment)
 MAX_TEXT = 2000
 MAX_EVENTS = 1000  # events in one POST /api/v1/broadcasts/<id>/events request
+
+# Platform times are bounded (docs/api.md, "Time bounds"): a time far from now is a platform bug or an attack
+# (a start in 2025 made every metrics request walk a year of empty minutes), never a live fact.
+AT_PAST = timedelta(days=7)  # a broadcast starts or ends at most a week ago ...
+AHEAD = timedelta(days=1)  # ... and at most a day ahead (clocks and zones set wrong), as do events
+EVENT_WINDOW = timedelta(days=7)  # events: the broadcast's period widened by analytics' default attribution window
+RECORDED_EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)  # `flask replay`: recordings, however old, not older
+
+
+def at_window(now: datetime) -> tuple[datetime, datetime]:
+    """Return (earliest, latest) a broadcast may be started or ended at through the API."""
+    return now - AT_PAST, now + AHEAD
+
+
+def event_window(started_at: datetime | None, ended_at: datetime | None, now: datetime) -> tuple[datetime, datetime]:
+    """Return (earliest, latest) an event's ts may be for a broadcast with this period (None: not started, live).
+
+    From a week before the start (before it started: a week before now) to a week after the end, and never
+    more than a day ahead of now.
+    """
+    earliest = (started_at or now) - EVENT_WINDOW
+    latest = now + AHEAD
+    if ended_at is not None:
+        latest = min(latest, ended_at + EVENT_WINDOW)
+    return earliest, latest
+
+
+def recorded_window(now: datetime) -> tuple[datetime, datetime]:
+    """Return (earliest, latest) an event's ts may be when an operator replays a recording (`flask replay`)."""
+    return RECORDED_EARLIEST, now + AHEAD
 
 
 @dataclass(frozen=True)
@@ -47,22 +77,36 @@ class _Invalid(Exception):
         self.error = EventError(code, field_, message)
 
 
-def parse_ts(value) -> datetime:
-    """Return an aware UTC datetime from ISO-8601 with a zone or epoch milliseconds."""
+def parse_ts(value, window: tuple[datetime, datetime] | None = None) -> datetime:
+    """Return an aware UTC datetime from ISO-8601 with a zone or epoch milliseconds, within window when given."""
     try:
-        return parse_timestamp(value)
+        ts = parse_timestamp(value)
     except TimestampError as error:
         raise _Invalid(error.code, "ts", f"ts: {error}") from None
+    if window is not None and not window[0] <= ts <= window[1]:
+        raise _Invalid("out_of_range", "ts", f"ts must be between {window[0].isoformat()} and "
+                                             f"{window[1].isoformat()} for this broadcast")
+    return ts
+
+
+def _encodable(value: str, path: str) -> str:
+    """Return value, or reject it when it holds a lone surrogate (no UTF-8 form: no database can store it)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _Invalid("invalid_character", path, f"{path} must not contain lone surrogates") from None
+    return value
 
 
 def _string(obj: dict, key: str, path: str, required: bool = True, max_len: int = MAX_ID,
-            free_text: bool = False) -> str | None:
+            free_text: bool = False, ident: bool = False) -> str | None:
     """Return obj[key] as a non-empty string of at most max_len characters.
 
     PostgreSQL text cannot hold NUL. In an id or code it is refused (the event is rejected, naming the
     field); in free text typed by a person (names, addresses, nicknames, chat, reasons) it becomes U+FFFD,
     so one hostile character does not cost the buyer their order or the viewer their message. The event
-    log keeps the original either way.
+    log keeps the original either way. A lone surrogate (no UTF-8 form, so no column can hold it) is a broken
+    encoding, never typed: the event is rejected, naming the field.
     """
     value = obj.get(key)
     if value is None or value == "":
@@ -73,6 +117,10 @@ def _string(obj: dict, key: str, path: str, required: bool = True, max_len: int 
         raise _Invalid("invalid_type", path, f"{path} must be a string")
     if len(value) > max_len:
         raise _Invalid("too_long", path, f"{path} is longer than {max_len} characters")
+    _encodable(value, path)
+    if ident and ("/" in value or value in (".", "..")):
+        # Routes name orders, products and viewers by these ids in one path segment: such an id would be unreachable.
+        raise _Invalid("invalid_character", path, f"{path} must not contain / or be . or ..")
     if "\x00" in value:
         if not free_text:
             raise _Invalid("invalid_character", path, f"{path} must not contain NUL characters")
@@ -105,7 +153,7 @@ def _buyer(raw) -> dict:
     if not isinstance(address, dict):
         raise _Invalid("invalid_type", "buyer.address", "buyer.address must be an object")
     return {
-        "id": _string(raw, "id", "buyer.id", required=False, max_len=MAX_REF),
+        "id": _string(raw, "id", "buyer.id", required=False, max_len=MAX_REF, ident=True),
         "name": _string(raw, "name", "buyer.name", required=False, max_len=100, free_text=True),
         "phone": _string(raw, "phone", "buyer.phone", required=False, max_len=32),
         "member_tier": _string(raw, "member_tier", "buyer.member_tier", required=False, max_len=32),
@@ -137,7 +185,7 @@ def _items(raw) -> list[dict]:
             raise _Invalid("invalid_quantity", f"{path}.qty", f"{path}.qty is out of range")
         price = item.get("unit_price")
         items.append({
-            "sku": _string(item, "sku", f"{path}.sku", max_len=MAX_REF),
+            "sku": _string(item, "sku", f"{path}.sku", max_len=MAX_REF, ident=True),
             "qty": qty,
             "unit_price": None if price is None else parse_amount(price, f"{path}.unit_price"),
         })
@@ -151,13 +199,15 @@ def _order(raw: dict) -> dict:
     coupons = raw.get("coupon_codes") or []
     if not isinstance(coupons, list) or not all(isinstance(c, str) and 0 < len(c) <= 64 for c in coupons):
         raise _Invalid("invalid_type", "coupon_codes", "coupon_codes must be a list of strings")
+    for index, code in enumerate(coupons):
+        _encodable(code, f"coupon_codes[{index}]")
     return {
-        "order_id": _string(raw, "order_id", "order_id", max_len=64),
+        "order_id": _string(raw, "order_id", "order_id", max_len=64, ident=True),
         "source": source,
         "buyer": _buyer(raw.get("buyer")),
         "items": _items(raw.get("items")),
         "coupon_codes": coupons,
-        "comment_id": _string(raw, "comment_id", "comment_id", required=False, max_len=MAX_ID),
+        "comment_id": _string(raw, "comment_id", "comment_id", required=False, max_len=MAX_ID, ident=True),
     }
 
 
@@ -166,7 +216,7 @@ def _payment(raw: dict) -> dict:
     if status not in ("paid", "failed"):
         raise _Invalid("invalid_choice", "status", "status must be paid or failed")
     return {
-        "order_id": _string(raw, "order_id", "order_id", max_len=64),
+        "order_id": _string(raw, "order_id", "order_id", max_len=64, ident=True),
         "status": status,
         "amount": parse_amount(raw.get("amount"), "amount"),
         "method": _string(raw, "method", "method", required=False, max_len=32),
@@ -174,27 +224,27 @@ def _payment(raw: dict) -> dict:
 
 
 _PARSERS = {
-    "viewer_join": lambda r: {"viewer_id": _string(r, "viewer_id", "viewer_id", max_len=MAX_REF),
+    "viewer_join": lambda r: {"viewer_id": _string(r, "viewer_id", "viewer_id", max_len=MAX_REF, ident=True),
                               "nickname": _string(r, "nickname", "nickname", required=False, max_len=100,
                                                   free_text=True)},
-    "viewer_leave": lambda r: {"viewer_id": _string(r, "viewer_id", "viewer_id", max_len=MAX_REF)},
-    "product_click": lambda r: {"viewer_id": _string(r, "viewer_id", "viewer_id", max_len=MAX_REF),
-                                "sku": _string(r, "sku", "sku", max_len=MAX_REF)},
-    "product_pin": lambda r: {"sku": _string(r, "sku", "sku", max_len=MAX_REF)},
-    "product_unpin": lambda r: {"sku": _string(r, "sku", "sku", max_len=MAX_REF)},
-    "chat": lambda r: {"viewer_id": _string(r, "viewer_id", "viewer_id", max_len=MAX_REF),
+    "viewer_leave": lambda r: {"viewer_id": _string(r, "viewer_id", "viewer_id", max_len=MAX_REF, ident=True)},
+    "product_click": lambda r: {"viewer_id": _string(r, "viewer_id", "viewer_id", max_len=MAX_REF, ident=True),
+                                "sku": _string(r, "sku", "sku", max_len=MAX_REF, ident=True)},
+    "product_pin": lambda r: {"sku": _string(r, "sku", "sku", max_len=MAX_REF, ident=True)},
+    "product_unpin": lambda r: {"sku": _string(r, "sku", "sku", max_len=MAX_REF, ident=True)},
+    "chat": lambda r: {"viewer_id": _string(r, "viewer_id", "viewer_id", max_len=MAX_REF, ident=True),
                        "nickname": _string(r, "nickname", "nickname", required=False, max_len=100, free_text=True),
                        "text": _string(r, "text", "text", max_len=MAX_TEXT, free_text=True)},
     "order": _order,
     "payment": _payment,
-    "order_cancel": lambda r: {"order_id": _string(r, "order_id", "order_id", max_len=64),
+    "order_cancel": lambda r: {"order_id": _string(r, "order_id", "order_id", max_len=64, ident=True),
                                "reason": _string(r, "reason", "reason", required=False, max_len=500,
                                                  free_text=True)},
 }
 
 
-def parse_event(raw) -> ParsedEvent | EventError:
-    """Return the validated event, or the first error found in it."""
+def parse_event(raw, window: tuple[datetime, datetime] | None = None) -> ParsedEvent | EventError:
+    """Return the validated event, or the first error found in it; its ts must lie within window when given."""
     try:
         if not isinstance(raw, dict):
             raise _Invalid("invalid_type", "event", "each event must be a JSON object")
@@ -202,7 +252,7 @@ def parse_event(raw) -> ParsedEvent | EventError:
         event_type = _string(raw, "type", "type", max_len=32)
         if event_type not in EVENT_TYPES:
             raise _Invalid("unknown_type", "type", f"type must be one of {', '.join(EVENT_TYPES)}")
-        ts = parse_ts(raw.get("ts"))
+        ts = parse_ts(raw.get("ts"), window)
         return ParsedEvent(id=event_id, type=event_type, ts=ts, data=_PARSERS[event_type](raw))
     except _Invalid as invalid:
         return invalid.error

@@ -24,7 +24,7 @@ from app.db import utcnow
 from app.db.conflicts import insert_ignoring_conflicts
 from app.signals import events_accepted
 from live import broadcasts as lineup
-from live.events import EventError, ParsedEvent, parse_event, to_json
+from live.events import EventError, ParsedEvent, event_window, parse_event, recorded_window, to_json
 from live.models import Broadcast, EventLog
 from live.moderation.service import moderate_chat
 from live.viewers import touch_viewer
@@ -50,13 +50,19 @@ class _Batch:
         self.changes[order.id] = (order, created or was_created)
 
 
-def ingest_events(session: Session, broadcast: Broadcast, source: str, raw_events: list) -> list[dict]:
-    """Return one result per raw event, in request order, after applying the batch to session (not committed)."""
+def ingest_events(session: Session, broadcast: Broadcast, source: str, raw_events: list,
+                  recorded: bool = False) -> list[dict]:
+    """Return one result per raw event, in request order, after applying the batch to session (not committed).
+
+    An event's ts must lie within the broadcast's window (live.events.event_window); recorded=True is an
+    operator's replay of a recording (`flask replay --direct`), which may be of any age since 2000.
+    """
     batch = _Batch(results=[None] * len(raw_events))
     run: list[tuple[int, ParsedEvent]] = []
     now = utcnow()
+    window = recorded_window(now) if recorded else event_window(broadcast.started_at, broadcast.ended_at, now)
     for index, raw in enumerate(raw_events):
-        parsed = parse_event(raw)
+        parsed = parse_event(raw, window)
         if isinstance(parsed, EventError):
             raw_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
             batch.results[index] = {"id": raw_id, "status": "rejected", "error": parsed.as_dict()}
@@ -194,8 +200,8 @@ def _on_chat(session, broadcast, event, now):
 
 
 def _on_pin(session, broadcast, event, now):
-    pinned = event.type == "product_pin"
-    if lineup.set_pinned(session, broadcast.id, event.data["sku"], event.ts if pinned else None):
+    # The event is already logged: the pinned product is recomputed from all pins, one product at a time.
+    if lineup.sync_pinned(session, broadcast.id):
         # The push carries the resulting state, so the last one of a batch is right on its own.
         realtime.queue(session, broadcast.id, "product.pinned", {"pinned_sku": lineup.pinned_sku(session, broadcast.id)},
                        replace_key="pin")

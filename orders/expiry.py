@@ -1,4 +1,4 @@
-"""The reservation sweeper: unpaid accepted orders past their time give their stock back."""
+"""The reservation sweeper: unpaid accepted orders, and held ones no auditor extended, give their stock back past their time."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -19,18 +19,24 @@ BATCH = 200
 
 
 def expire_due(session: Session, now: datetime) -> list[tuple[Order, bool]]:
-    """Return (order, is_new) changes after expiring accepted orders unpaid past reserved_until (not committed).
+    """Return (order, is_new) changes after expiring reserving orders unpaid past reserved_until (not committed).
+
+    Accepted and held orders reserve alike, so both expire alike: a held order keeps its units for the length of
+    a payment window unless an auditor extends it (orders/backoffice/actions.py). A held order that was paid
+    (held over the amount) has no timer and never expires.
 
     The changes include the waitlisted orders that took the released stock.
     """
     due = session.scalars(
-        sa.select(Order).where(Order.status == "accepted", Order.reserved_until <= now)
+        sa.select(Order).where(Order.status.in_(("accepted", "held")), Order.reserved_until <= now,
+                               Order.paid_amount.is_(None))
         .order_by(Order.reserved_until, Order.id).limit(BATCH).options(selectinload(Order.lines))
         .with_for_update(skip_locked=True)
     ).all()
     changes: list[tuple[Order, bool]] = []
     for order in due:
-        outcome = release_order(session, order, "expired", "system", "reservation expired unpaid", now, notice="expired")
+        reason = "reservation expired unpaid" if order.status == "accepted" else "held past its reservation, not extended"
+        outcome = release_order(session, order, "expired", "system", reason, now, notice="expired")
         changes.append((order, False))
         changes.extend((other, False) for other in outcome.also_changed)
     return changes

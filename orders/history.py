@@ -39,6 +39,12 @@ def note_added(session: Session, order: Order, actor: str, reason: str, data: di
     return _record(session, order, "note", actor, reason=reason, data=data)
 
 
+def order_edited(session: Session, order: Order, actor: str, reason: str, changes: list[dict]) -> OrderHistory:
+    """Record a correction of order: each change is {"field", "before", "after"} (values masked per role when shown)."""
+    return _record(session, order, "note", actor, reason=reason,
+                   data={"fields": [change["field"] for change in changes], "changes": changes})
+
+
 # New orders arrive in batches (orders/intake/batch.py): their rows are returned, and written with one INSERT per batch.
 
 def received_row(order_pk: int, source_event_id: str, at: datetime) -> dict:

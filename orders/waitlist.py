@@ -14,23 +14,25 @@ BATCH = 200
 
 
 def promote_waitlisted(session: Session, skus: set[str], now: datetime) -> list[Order]:
-    """Return the waitlisted orders (holding any of skus) that were reviewed again, oldest first.
+    """Return the orders in line (holding any of skus) that were reviewed again, oldest first.
 
+    The line holds waitlisted orders and held ones that found no stock (held and waitlisted at once): a held
+    order at the head takes its units and stays held for the auditor, so an approval later never finds them gone.
     Strict FIFO: the first order that still does not fit stops the run, so a later, smaller order never
     jumps the queue of a SKU.
     """
     if not skus:
         return []
     waiting = session.scalars(
-        sa.select(Order).where(Order.status == "waitlisted", Order.id.in_(
-            sa.select(OrderLine.order_pk).where(OrderLine.sku.in_(sorted(skus)))))
+        sa.select(Order).where(Order.status.in_(("waitlisted", "held")), Order.waitlisted_at.is_not(None),
+                               Order.id.in_(sa.select(OrderLine.order_pk).where(OrderLine.sku.in_(sorted(skus)))))
         .order_by(Order.waitlisted_at, Order.id).limit(BATCH).options(selectinload(Order.lines))
         .with_for_update()
     ).all()
     changed: list[Order] = []
     for order in waiting:
         outcome = review_order(session, order, now, reason="stock came back")
-        if outcome.status == "waitlisted":
+        if order.waitlisted_at is not None:
             break
         changed.append(order)
         if outcome.status == "accepted":

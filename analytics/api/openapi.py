@@ -22,10 +22,19 @@ def parameters() -> dict:
 
 def schemas() -> dict:
     """Return the BroadcastMetrics schema and its parts (definitions: docs/metrics.md)."""
+    variant = obj({"orders": COUNT, "units": integer(), "gmv": MONEY}, required=("orders", "units", "gmv"))
     product = obj({"clicks": COUNT, "clickers": COUNT, "orders": COUNT, "units": integer(), "gmv": MONEY,
-                   "pinned_seconds": SECONDS, "clicks_while_pinned": COUNT, "orders_while_pinned": COUNT},
+                   "pinned_seconds": SECONDS, "clicks_while_pinned": COUNT, "orders_while_pinned": COUNT,
+                   "variants": {"type": "object", "additionalProperties": variant,
+                                "description": "The product's variant SKUs sold in paid orders, sorted."}},
                   required=("clicks", "clickers", "orders", "units", "gmv", "pinned_seconds", "clicks_while_pinned",
-                            "orders_while_pinned"))
+                            "orders_while_pinned", "variants"))
+    steps = ("viewers", "clickers", "buyers", "paying_buyers")
+    funnel = obj({**{step: COUNT for step in steps},
+                  "step_rates": obj({step: nullable(RATE) for step in steps[1:]}, required=steps[1:]),
+                  "buyers_not_joined": COUNT, "buyers_not_clicked": COUNT},
+                 required=(*steps, "step_rates", "buyers_not_joined", "buyers_not_clicked"),
+                 description="People at each step, each step a subset of the one before (docs/metrics.md, Funnel).")
     minute = obj({"minute": string("The minute's start, ISO-8601 UTC.", format="date-time"), "joins": COUNT,
                   "online": COUNT, "chat": COUNT, "clicks": COUNT, "orders": COUNT, "paid_gmv": MONEY},
                  required=("minute", "joins", "online", "chat", "clicks", "orders", "paid_gmv"))
@@ -34,12 +43,15 @@ def schemas() -> dict:
         "avg_watch_seconds": nullable(SECONDS), "total_watch_seconds": SECONDS, "product_clickers": COUNT,
         "click_rate": nullable(RATE), "orders": COUNT, "paid_orders": COUNT, "buyers": COUNT, "gmv": MONEY,
         "gpm": nullable(MONEY), "gpm_per_viewer": nullable(MONEY), "uv_value": nullable(MONEY),
-        "aov": nullable(MONEY), "conversion_rate": nullable(RATE), "click_to_buy_rate": nullable(RATE),
+        "aov": nullable(MONEY), "aov_per_paid_order": nullable(MONEY), "conversion_rate": nullable(RATE),
+        "click_to_buy_rate": nullable(RATE),
         "by_product": {"type": "object", "additionalProperties": ref("ProductMetrics"),
-                       "description": "Keyed by SKU, sorted."},
+                       "description": "Keyed by product SKU (variants rolled up), sorted."},
         "by_source": {"type": "object", "additionalProperties": ref("SourceMetrics"),
                       "description": "in_stream, product_link and post_stream always, then any other source."},
-        "timeline": array(ref("MinuteMetrics"), "One row per minute of the broadcast."),
+        "timeline": array(ref("MinuteMetrics"), "The first and last minute and every minute where something "
+                          "happened; a minute left out has zero counts and the previous row's online."),
+        "funnel": funnel,
         "attribution_window_days": {"type": "number", "minimum": 0},
     }
     return {

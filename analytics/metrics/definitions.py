@@ -23,8 +23,17 @@ Number = int | float | Decimal
 
 
 @dataclass(frozen=True)
+class VariantCounts:
+    """Paid orders, units and line amounts of one variant SKU of a product."""
+
+    orders: int = 0
+    units: int = 0
+    gmv: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
 class ProductCounts:
-    """Raw counts of one SKU; ``orders``, ``units`` and ``gmv`` cover paid orders only."""
+    """Raw counts of one product (variants rolled up); ``orders``, ``units`` and ``gmv`` cover paid orders only."""
 
     clicks: int = 0
     clickers: int = 0
@@ -34,6 +43,24 @@ class ProductCounts:
     pinned_seconds: Decimal = Decimal(0)
     clicks_while_pinned: int = 0
     orders_while_pinned: int = 0
+    variants: Mapping[str, VariantCounts] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FunnelCounts:
+    """People at each step of the funnel, each step a subset of the one before (docs/metrics.md "Funnel").
+
+    ``viewers`` joined, clicked or placed an attributed order; ``clickers`` clicked or ordered; ``buyers``
+    placed an attributed order; ``paying_buyers`` have a paid one. ``buyers_not_joined`` and
+    ``buyers_not_clicked`` say how many buyers were counted as viewers or clickers without the event.
+    """
+
+    viewers: int = 0
+    clickers: int = 0
+    buyers: int = 0
+    paying_buyers: int = 0
+    buyers_not_joined: int = 0
+    buyers_not_clicked: int = 0
 
 
 @dataclass(frozen=True)
@@ -79,6 +106,7 @@ class BaseCounts:
     by_source: Mapping[str, SourceCounts] = field(default_factory=dict)
     timeline: Sequence[MinuteCounts] = ()
     attribution_window: timedelta = DEFAULT_ATTRIBUTION_WINDOW
+    funnel: FunnelCounts = FunnelCounts()
 
 
 def to_decimal(value: Number | str) -> Decimal:
@@ -133,6 +161,8 @@ def finalize(counts: BaseCounts) -> dict[str, Any]:
     """
     c = counts
     avg_watch = _divide(c.total_online_seconds, c.unique_viewers)
+    # Rates over people use the funnel's viewers (who include buyers who never joined), so none exceeds 1.
+    reached = c.funnel.viewers
     return {
         "views": c.views,
         "unique_viewers": c.unique_viewers,
@@ -140,7 +170,7 @@ def finalize(counts: BaseCounts) -> dict[str, Any]:
         "avg_watch_seconds": None if avg_watch is None else seconds(avg_watch),
         "total_watch_seconds": seconds(c.total_online_seconds),
         "product_clickers": c.product_clickers,
-        "click_rate": ratio(c.product_clickers, c.unique_viewers),
+        "click_rate": ratio(c.product_clickers, reached),
         "orders": c.orders,
         "paid_orders": c.paid_orders,
         "buyers": c.buyers,
@@ -149,10 +179,12 @@ def finalize(counts: BaseCounts) -> dict[str, Any]:
         "gpm_per_viewer": money_ratio(to_decimal(c.gmv) * 1000, c.unique_viewers),
         "uv_value": money_ratio(c.gmv, c.unique_viewers),
         "aov": money_ratio(c.gmv, c.buyers),
-        "conversion_rate": ratio(c.buyers, c.unique_viewers),
+        "aov_per_paid_order": money_ratio(c.gmv, c.paid_orders),
+        "conversion_rate": ratio(c.buyers, reached),
         "click_to_buy_rate": ratio(c.buyer_clickers, c.product_clickers),
         "by_product": {sku: _product(c.by_product[sku]) for sku in sorted(c.by_product)},
         "by_source": _sources(c.by_source),
+        "funnel": _funnel(c.funnel),
         "timeline": [_minute(row) for row in c.timeline],
         "attribution_window_days": c.attribution_window / timedelta(days=1),
     }
@@ -168,7 +200,18 @@ def _product(p: ProductCounts) -> dict[str, Any]:
         "pinned_seconds": seconds(p.pinned_seconds),
         "clicks_while_pinned": p.clicks_while_pinned,
         "orders_while_pinned": p.orders_while_pinned,
+        "variants": {sku: {"orders": v.orders, "units": v.units, "gmv": money(v.gmv)}
+                     for sku, v in sorted(p.variants.items())},
     }
+
+
+def _funnel(f: FunnelCounts) -> dict[str, Any]:
+    steps = {"viewers": f.viewers, "clickers": f.clickers, "buyers": f.buyers, "paying_buyers": f.paying_buyers}
+    names = list(steps)
+    # Each step over the one before: never above 1, because each step is a subset of the one before.
+    rates = {name: ratio(steps[name], steps[before]) for before, name in zip(names, names[1:])}
+    return {**steps, "step_rates": rates, "buyers_not_joined": f.buyers_not_joined,
+            "buyers_not_clicked": f.buyers_not_clicked}
 
 
 def _sources(by_source: Mapping[str, SourceCounts]) -> dict[str, dict[str, Any]]:
@@ -188,3 +231,19 @@ def _minute(row: MinuteCounts) -> dict[str, Any]:
         "orders": row.orders,
         "paid_gmv": money(row.paid_gmv),
     }
+
+
+def drop_quiet_minutes(rows: Sequence[MinuteCounts]) -> list[MinuteCounts]:
+    """Return the timeline rows worth listing: the first, the last, and every minute where something happened.
+
+    A quiet minute (no join, chat, click or order, and the same ``online`` as the minute before) is left
+    out: a reader fills it in with zeros and the previous row's ``online``. So a long broadcast costs its
+    minutes with events, never one row per empty minute.
+    """
+    kept: list[MinuteCounts] = []
+    for i, row in enumerate(rows):
+        quiet = (kept and not (row.joins or row.chat or row.clicks or row.orders or row.paid_gmv)
+                 and row.online == kept[-1].online)
+        if not quiet or i == len(rows) - 1:
+            kept.append(row)
+    return kept

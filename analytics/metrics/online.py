@@ -101,6 +101,45 @@ def pinned_intervals(
     )
 
 
+def single_pin_intervals(
+    toggles: Iterable[tuple[datetime, bool, str, str]], start: datetime, end: datetime
+) -> dict[str, list[Interval]]:
+    """Return each product's pinned intervals when one product at most is pinned at a time.
+
+    ``toggles`` are ``(ts, pin, event_id, product)``, applied by ``(ts, unpins first, event_id)``:
+    pinning a product ends the pin of any other at that instant; pinning the pinned product, or
+    unpinning one that is not pinned, changes nothing. Times are clipped as in toggle_intervals; a
+    pin still on at the end lasts to ``end``. Every product named by a toggle has an entry.
+    live.broadcasts.pinned_now applies the same rule to the line-up (live may not import analytics).
+    """
+    ordered = sorted(toggles, key=lambda t: (t[0], t[1], t[2]))
+    intervals: dict[str, list[Interval]] = {t[3]: [] for t in ordered}
+    current: str | None = None
+    opened = start
+
+    def close(at: datetime) -> None:
+        assert current is not None
+        a, b = clip(opened, start, end), clip(at, start, end)
+        if b <= a:
+            return
+        spans = intervals[current]
+        if spans and spans[-1][1] == a:
+            spans[-1] = (spans[-1][0], b)
+        else:
+            spans.append((a, b))
+
+    for ts, pin, _event_id, product in ordered:
+        if pin and current != product:
+            if current is not None:
+                close(ts)
+            current, opened = product, ts
+        elif not pin and current == product:
+            close(ts)
+            current = None
+    if current is not None:
+        close(end)
+    return intervals
+
 
 def peak_concurrency(items: Iterable[Interval | Delta]) -> int:
     """Return the largest number of intervals open at one instant.

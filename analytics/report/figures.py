@@ -25,11 +25,12 @@ def _figure(title: Any, data: list, **layout: Any) -> go.Figure:
 
 
 def funnel(metrics: dict[str, Any]) -> go.Figure:
-    """Return the viewers -> clickers -> buyers -> paid orders funnel."""
-    stages = [_l("Viewers"), _l("Clickers"), _l("Buyers"), _l("Paid orders")]
-    values = [metrics["unique_viewers"], metrics["product_clickers"], metrics["buyers"], metrics["paid_orders"]]
+    """Return the people funnel: viewers -> clickers -> ordering buyers -> paying buyers, each within the last."""
+    steps = metrics["funnel"]
+    stages = [_l("Viewers"), _l("Clickers"), _l("Ordering buyers"), _l("Paying buyers")]
+    values = [steps["viewers"], steps["clickers"], steps["buyers"], steps["paying_buyers"]]
     return _figure(_l("Conversion funnel"), [go.Funnel(y=[plot_text(s) for s in stages], x=values,
-                                                       textinfo="value+percent initial")],
+                                                       textinfo="value+percent previous")],
                    margin={"l": 100, "r": 30, "t": 50, "b": 30})
 
 
@@ -38,7 +39,7 @@ def timeline(metrics: dict[str, Any], pinned: list[dict[str, str]]) -> go.Figure
     minutes = [row["minute"] for row in metrics["timeline"]]
     data = [
         go.Scatter(x=minutes, y=[row["online"] for row in metrics["timeline"]], name=plot_text(_l("Online")),
-                   mode="lines"),
+                   mode="lines", line_shape="hv"),  # quiet minutes have no row: level until the next
         go.Bar(x=minutes, y=[row["orders"] for row in metrics["timeline"]], name=plot_text(_l("Orders")),
                yaxis="y2", opacity=0.6),
     ]

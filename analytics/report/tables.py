@@ -21,10 +21,10 @@ WATCH_BOUNDS = (10, 30, 60, 180, 600, 1800, 3600)
 WATCH_LABELS = (_l("under 10 s"), _l("10–30 s"), _l("30 s–1 min"), _l("1–3 min"), _l("3–10 min"),
                 _l("10–30 min"), _l("30–60 min"), _l("1 h or more"))
 COMPARED = ("views", "unique_viewers", "peak_concurrent_viewers", "avg_watch_seconds", "click_rate",
-            "conversion_rate", "orders", "paid_orders", "buyers", "gmv", "aov", "gpm")
+            "conversion_rate", "orders", "paid_orders", "buyers", "gmv", "aov", "aov_per_paid_order", "gpm")
 TABLES: dict[str, tuple[str, ...]] = {
     "by_product": ("sku", "clicks", "clickers", "orders", "units", "gmv", "pinned_seconds", "clicks_while_pinned",
-                   "orders_while_pinned"),
+                   "orders_while_pinned", "variant"),
     "by_source": ("source", "orders", "gmv"),
     "timeline": ("minute", "joins", "online", "chat", "clicks", "orders", "paid_gmv"),
     "comparison": ("broadcast_id", "title", "started_at", "ended_at", *COMPARED),
@@ -67,10 +67,19 @@ def comparison(session: Session, broadcast: Broadcast, metrics: dict[str, Any], 
     return rows
 
 
+def product_rows(metrics: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return one row per product (variant empty), each followed by one row per variant it sold."""
+    rows = []
+    for sku, product in metrics["by_product"].items():
+        rows.append({"sku": sku, "variant": "", **{k: v for k, v in product.items() if k != "variants"}})
+        rows += [{"sku": sku, "variant": variant, **row} for variant, row in product["variants"].items()]
+    return rows
+
+
 def tables(metrics: dict[str, Any], compared: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """Return the rows of every exportable table, keyed by table name (see TABLES for the columns)."""
     return {
-        "by_product": [{"sku": sku, **row} for sku, row in metrics["by_product"].items()],
+        "by_product": product_rows(metrics),
         "by_source": [{"source": source, **row} for source, row in metrics["by_source"].items()],
         "timeline": list(metrics["timeline"]),
         "comparison": compared,

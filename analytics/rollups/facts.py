@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from analytics.metrics.definitions import to_decimal
 
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 MINUTE_US = 60_000_000
 
@@ -36,11 +36,21 @@ def minute_of(us: int) -> int:
 
 @dataclass(slots=True)
 class Line:
-    """All lines of one SKU in one order: units summed, amount = sum of qty x unit_price."""
+    """All lines of one SKU in one order: units summed, amount = sum of qty x unit_price.
+
+    ``product`` is the SKU of the product the SKU is a variant of (itself for a product), set from the
+    catalogue by analytics.rollups.catalogue; ``priced`` is False when an item came without unit_price,
+    so the amount must be the line amount the order was priced at.
+    """
 
     sku: str
     units: int
     amount: Decimal
+    product: str = ""
+    priced: bool = field(default=True, compare=False)
+
+    def __post_init__(self) -> None:
+        self.product = self.product or self.sku
 
 
 @dataclass(slots=True)
@@ -52,6 +62,7 @@ class Fact:
     ts_us: int
     viewer_id: str | None = None
     sku: str | None = None
+    product: str | None = None  # the product of ``sku`` (itself unless a variant), set from the catalogue
     order_id: str | None = None
     source: str | None = None
     buyer_id: str | None = None
@@ -79,15 +90,18 @@ def _ts(value: Any) -> datetime:
 
 
 def order_lines(items: Iterable[Mapping[str, Any]] | None) -> tuple[Line, ...]:
-    """Return an order's items as one Line per SKU, sorted by SKU (a missing unit_price counts 0)."""
+    """Return an order's items as one Line per SKU, sorted by SKU; a SKU with an item without unit_price is unpriced."""
     units: dict[str, int] = {}
     amounts: dict[str, Decimal] = {}
+    unpriced: set[str] = set()
     for item in items or ():
         sku, qty = item["sku"], item["qty"]
         price = item.get("unit_price")
         units[sku] = units.get(sku, 0) + int(qty)
+        if price is None:
+            unpriced.add(sku)
         amounts[sku] = amounts.get(sku, Decimal(0)) + to_decimal(qty) * (to_decimal(price) if price is not None else 0)
-    return tuple(Line(sku, units[sku], amounts[sku]) for sku in sorted(units))
+    return tuple(Line(sku, units[sku], amounts[sku], priced=sku not in unpriced) for sku in sorted(units))
 
 
 _NAIVE_EPOCH = EPOCH.replace(tzinfo=None)

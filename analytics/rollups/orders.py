@@ -45,14 +45,21 @@ def _count(changes: Changes, share: _Share, sign: int) -> None:
         return
     minute = minute_of(share.placed_us)
     changes.bump("minutes", minute, sign, {"orders": 1})
+    if share.buyer_id is not None:
+        changes.orderers[share.buyer_id].append((sign, share.placed_us))
     if not share.paid:
         return
     changes.bump("minutes", minute, sign, {"paid_orders": 1, "paid_gmv": share.amount})
     if share.source is not None:
         changes.bump("sources", (share.source,), sign, {"paid_orders": 1, "paid_gmv": share.amount})
+    # An order with two variants of one product is one order of that product.
+    for product in {line.product for line in share.lines}:
+        changes.bump("products", (product, minute), sign, {"paid_orders": 1})
     for line in share.lines:
-        changes.bump("products", (line.sku, minute), sign,
-                     {"paid_orders": 1, "paid_units": line.units, "paid_gmv": line.amount})
+        changes.bump("products", (line.product, minute), sign, {"paid_units": line.units, "paid_gmv": line.amount})
+        if line.sku != line.product:
+            changes.bump("variants", (line.product, line.sku), sign,
+                         {"paid_orders": 1, "paid_units": line.units, "paid_gmv": line.amount})
     if share.buyer_id is not None:
         changes.buyers[share.buyer_id].append((sign, share.placed_us))
 
@@ -101,7 +108,8 @@ def apply_orders(session: Session, broadcast_id: int, facts: list[Fact], changes
     line_keys_before: set[tuple] = set()
     for order_id in sorted(by_order):
         row = dict(existing.get((order_id,)) or store.blank(OrderRollup, broadcast_id, (order_id,)))
-        before_lines = tuple(Line(r["sku"], r["units"], r["amount"]) for r in old_lines.get(order_id, ()))
+        before_lines = tuple(Line(r["sku"], r["units"], r["amount"], r["product_sku"])
+                             for r in old_lines.get(order_id, ()))
         line_keys_before |= {(order_id, line.sku) for line in before_lines}
         before = _share(row, before_lines)
         lines = before_lines
@@ -118,7 +126,8 @@ def apply_orders(session: Session, broadcast_id: int, facts: list[Fact], changes
         _count(changes, after, +1)
         for line in lines:
             line_rows[(order_id, line.sku)] = {
-                "broadcast_id": broadcast_id, "order_id": order_id, "sku": line.sku, "placed_us": after.placed_us,
+                "broadcast_id": broadcast_id, "order_id": order_id, "sku": line.sku, "product_sku": line.product,
+                "placed_us": after.placed_us,
                 "units": line.units, "amount": line.amount, "paid": after.paid}
     store.save(session, OrderRollup, orders, existing)
     store.delete(session, OrderLineRollup, broadcast_id, line_keys_before - set(line_rows))

@@ -19,8 +19,8 @@ from analytics.rollups.facts import Fact, minute_of, to_us
 from live.models import EventLog
 
 
-def _flags(row: dict) -> tuple[bool, bool, bool]:
-    return row["joined"], row["clicked"], row["first_paid_placed_us"] is not None
+def _flags(row: dict) -> tuple[bool, bool, bool, bool]:
+    return row["joined"], row["clicked"], row["first_paid_placed_us"] is not None, row["first_placed_us"] is not None
 
 
 def apply_people(session: Session, broadcast_id: int, facts: list[Fact], changes: Changes,
@@ -31,7 +31,7 @@ def apply_people(session: Session, broadcast_id: int, facts: list[Fact], changes
     """
     toggles: dict[str, list[tuple[int, bool]]] = defaultdict(list)
     clicks: set[tuple[str, str]] = set()
-    ids: set[str] = set(changes.buyers)
+    ids: set[str] = set(changes.buyers) | set(changes.orderers)
     for fact in facts:
         minute = minute_of(fact.ts_us)
         if fact.type == "viewer_join":
@@ -41,9 +41,10 @@ def apply_people(session: Session, broadcast_id: int, facts: list[Fact], changes
         elif fact.type == "product_click":
             changes.bump("minutes", minute, 1, {"clicks": 1})
             if fact.sku is not None:
-                changes.bump("products", (fact.sku, minute), 1, {"clicks": 1})
+                product = fact.product or fact.sku
+                changes.bump("products", (product, minute), 1, {"clicks": 1})
                 if fact.viewer_id is not None:
-                    clicks.add((fact.sku, fact.viewer_id))
+                    clicks.add((product, fact.viewer_id))
         if fact.viewer_id is not None and fact.type in ("viewer_join", "viewer_leave", "product_click"):
             ids.add(fact.viewer_id)
             if fact.type != "product_click":
@@ -61,16 +62,21 @@ def apply_people(session: Session, broadcast_id: int, facts: list[Fact], changes
         elif fact.type == "product_click" and fact.viewer_id is not None:
             people[(fact.viewer_id,)]["clicked"] = True
     _apply_toggles(session, broadcast_id, toggles, people, changes, log_bound)
-    _apply_buyers(session, broadcast_id, people, changes)
+    _apply_buyers(session, broadcast_id, people, changes.buyers, "paid_orders", "first_paid_placed_us")
+    _apply_buyers(session, broadcast_id, people, changes.orderers, "orders", "first_placed_us")
     _count_clickers(session, broadcast_id, clicks, changes)
     store.save(session, ViewerRollup, people, existing)
     counts: dict[str, int] = defaultdict(int)
     for key, row in people.items():
-        (j0, c0, b0), (j1, c1, b1) = before.get(key, (False, False, False)), _flags(row)
+        (j0, c0, b0, o0), (j1, c1, b1, o1) = before.get(key, (False,) * 4), _flags(row)
         counts["unique_viewers"] += j1 - j0
         counts["product_clickers"] += c1 - c0
         counts["buyers"] += b1 - b0
         counts["buyer_clickers"] += (c1 and b1) - (c0 and b0)
+        counts["people"] += (j1 or c1 or o1) - (j0 or c0 or o0)
+        counts["orderers"] += o1 - o0
+        counts["orderer_clickers"] += (o1 and c1) - (o0 and c0)
+        counts["orderer_joiners"] += (o1 and j1) - (o0 and j0)
     return counts
 
 
@@ -120,30 +126,38 @@ def _recompute(session: Session, broadcast_id: int, viewers: list[str], people: 
         people[(viewer_id,)].update(online=online, last_toggle_us=last[0], last_toggle_on=last[1])
 
 
-def _apply_buyers(session: Session, broadcast_id: int, people: dict, changes: Changes) -> None:
+def _apply_buyers(session: Session, broadcast_id: int, people: dict, moves_of: dict[str, list[tuple[int, int]]],
+                  count: str, first_column: str) -> None:
+    """Apply orders gained or lost by buyers to a count column and the earliest placement of its orders.
+
+    count "paid_orders" (first_column "first_paid_placed_us") follows paid orders; "orders" ("first_placed_us")
+    every placed order. Losing the earliest one re-reads the buyer's orders.
+    """
     recompute: list[str] = []
-    for buyer_id, moves in changes.buyers.items():
+    for buyer_id, moves in moves_of.items():
         row = people[(buyer_id,)]
-        row["paid_orders"] += sum(sign for sign, _ in moves)
-        first = row["first_paid_placed_us"]
+        row[count] += sum(sign for sign, _ in moves)
+        first = row[first_column]
         if any(sign < 0 and (first is None or placed <= first) for sign, placed in moves):
             recompute.append(buyer_id)
             continue
         gained = [placed for sign, placed in moves if sign > 0]
         if gained:
-            row["first_paid_placed_us"] = min(gained + ([first] if first is not None else []))
+            row[first_column] = min(gained + ([first] if first is not None else []))
     if not recompute:
         return
     order = OrderRollup.__table__
-    paid = sa.and_(order.c.placed_us.is_not(None), order.c.paid_us.is_not(None), sa.not_(order.c.cancelled))
+    counted = order.c.placed_us.is_not(None)
+    if count == "paid_orders":
+        counted = sa.and_(counted, order.c.paid_us.is_not(None), sa.not_(order.c.cancelled))
     for buyer_id in recompute:
-        people[(buyer_id,)]["first_paid_placed_us"] = None
+        people[(buyer_id,)][first_column] = None
     for i in range(0, len(recompute), store.CHUNK):
         rows = session.execute(sa.select(order.c.buyer_id, sa.func.min(order.c.placed_us)).where(
-            order.c.broadcast_id == broadcast_id, order.c.buyer_id.in_(recompute[i:i + store.CHUNK]), paid,
+            order.c.broadcast_id == broadcast_id, order.c.buyer_id.in_(recompute[i:i + store.CHUNK]), counted,
         ).group_by(order.c.buyer_id))
         for buyer_id, first in rows:
-            people[(buyer_id,)]["first_paid_placed_us"] = first
+            people[(buyer_id,)][first_column] = first
 
 
 def _count_clickers(session: Session, broadcast_id: int, clicks: set[tuple[str, str]], changes: Changes) -> None:

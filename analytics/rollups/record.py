@@ -17,8 +17,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from analytics.models import AnalyticsState, ProductMinuteRollup, ProductRollup, SourceRollup
-from analytics.rollups import store
+from analytics.models import AnalyticsState, ProductMinuteRollup, ProductRollup, SourceRollup, VariantRollup
+from analytics.rollups import catalogue, store
 from analytics.rollups.changes import Changes
 from analytics.rollups.facts import Fact, fact_from
 from analytics.rollups.minutes import write_minutes
@@ -28,7 +28,8 @@ from live.models import Broadcast, EventLog
 
 logger = logging.getLogger("livedesk.analytics")
 _RETRYABLE_PGCODES = {"40P01", "40001"}  # as app.db.transactions: the whole batch is retried, not marked stale
-HEAD_COUNTS = ("unique_viewers", "product_clickers", "buyers", "buyer_clickers")
+HEAD_COUNTS = ("unique_viewers", "product_clickers", "buyers", "buyer_clickers", "people", "orderers",
+               "orderer_clickers", "orderer_joiners")
 
 
 def record_events(session: Session, broadcast: Broadcast, events: Iterable[Any]) -> None:
@@ -89,6 +90,7 @@ def lock_state(session: Session, broadcast_id: int, batch_size: int = 0) -> dict
 def apply_facts(session: Session, broadcast_id: int, facts: list[Fact], log_bound: int | None = None) -> None:
     """Apply facts to every rollup of the broadcast (the caller holds the state lock)."""
     changes = Changes()
+    catalogue.resolve(session, broadcast_id, facts)
     apply_orders(session, broadcast_id, facts, changes)
     counts = apply_people(session, broadcast_id, facts, changes, log_bound)
     write_minutes(session, broadcast_id, changes)
@@ -96,6 +98,7 @@ def apply_facts(session: Session, broadcast_id: int, facts: list[Fact], log_boun
     for (sku, _minute), delta in changes.products.items():
         changes.bump("skus", (sku,), 1, delta)
     store.add(session, ProductRollup, broadcast_id, changes.skus)
+    store.add(session, VariantRollup, broadcast_id, changes.variants)
     store.add(session, SourceRollup, broadcast_id, changes.sources)
     counts = {name: counts.get(name, 0) for name in HEAD_COUNTS}
     if any(counts.values()):

@@ -7,40 +7,43 @@ few pin events; the parts of minutes they cut are counted exactly through indexe
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from analytics.metrics.definitions import BaseCounts, ProductCounts, SourceCounts
-from analytics.metrics.online import Interval, micros_to_seconds, pinned_intervals, total_seconds
-from analytics.models import (
-    AnalyticsState,
-    OrderLineRollup,
-    OrderRollup,
-    ProductMinuteRollup,
-    ProductRollup,
-    SourceRollup,
-    ViewerRollup,
-)
+from analytics.metrics.definitions import BaseCounts, FunnelCounts, ProductCounts, SourceCounts, VariantCounts
+from analytics.metrics.online import Interval, micros_to_seconds, single_pin_intervals, total_seconds
+from analytics.models import (AnalyticsState, OrderLineRollup, OrderRollup, ProductRollup, SourceRollup,
+    VariantRollup, ViewerRollup)
 from analytics.rollups import store
+from analytics.rollups.catalogue import product_skus, variants_of
 from analytics.rollups.facts import MINUTE_US, from_us, minute_of, to_us
 from analytics.rollups.record import HEAD_COUNTS
 from analytics.sql.timeline import audience
 from live.models import EventLog
 
 _PIN_TYPES = ("product_pin", "product_unpin")
+_PARTS_PER_STATEMENT = 500
+# Correlated counts over one (sku, a, b) part: through the partial click index, the order-line index by
+# product, and the product-minute primary key. A few rows per part, whatever the interval's length.
+_CLICKS_IN = ("SELECT count(*) FROM event_log WHERE event_log.broadcast_id = :bid AND event_log.sku = parts.sku "
+              "AND event_log.type = 'product_click' AND event_log.ts >= parts.a AND event_log.ts < parts.b")
+_ORDERS_IN = ("SELECT count(DISTINCT l.order_id) FROM analytics_order_line AS l WHERE l.broadcast_id = :bid "
+              "AND l.product_sku = parts.sku AND l.placed_us >= parts.au AND l.placed_us < parts.bu AND l.paid")
+_MINUTES_IN = ("SELECT coalesce(sum(m.{column}), 0) FROM analytics_product_minute AS m WHERE m.broadcast_id = :bid "
+               "AND m.sku = parts.sku AND m.minute_us >= parts.au AND m.minute_us < parts.bu")
 
 
 def pinned_spans(session: Session, broadcast_id: int, start: datetime, end: datetime) -> dict[str, list[Interval]]:
-    """Return each pinned or unpinned SKU's pinned intervals within [start, end]."""
-    rows = session.execute(sa.select(EventLog.type, EventLog.ts, EventLog.sku).where(
-        EventLog.broadcast_id == broadcast_id, EventLog.type.in_(_PIN_TYPES), EventLog.sku.is_not(None)))
-    events: dict[str, list[dict]] = defaultdict(list)
-    for kind, ts, sku in rows:
-        events[sku].append({"type": kind, "ts": ts})
-    return {sku: pinned_intervals(evs, start, end) for sku, evs in events.items()}
+    """Return each pinned or unpinned product's pinned intervals within [start, end], one product at a time."""
+    rows = session.execute(sa.select(EventLog.type, EventLog.ts, EventLog.event_id, EventLog.sku).where(
+        EventLog.broadcast_id == broadcast_id, EventLog.type.in_(_PIN_TYPES), EventLog.sku.is_not(None))).all()
+    products = product_skus(session, {sku for *_rest, sku in rows})
+    toggles = [(ts, kind == "product_pin", event_id, products.get(sku, sku)) for kind, ts, event_id, sku in rows]
+    return single_pin_intervals(toggles, start, end)
 
 
 def _rows(session: Session, model, broadcast_id: int, *where) -> list[dict]:
@@ -49,68 +52,87 @@ def _rows(session: Session, model, broadcast_id: int, *where) -> list[dict]:
             .mappings()]
 
 
-def _exact_counts(session: Session, broadcast_id: int, parts: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
-    """Return (clicks, paid orders) of each (sku, start_us, end_us) part of a minute, 500 parts a statement."""
-    if len(parts) > 500:
-        return _exact_counts(session, broadcast_id, parts[:500]) + _exact_counts(session, broadcast_id, parts[500:])
+def _per_part(session: Session, broadcast_id: int, parts: list[tuple[str, int, int]], count: str) -> list[int]:
+    """Return the correlated count ``count`` of each (sku, start_us, end_us) part, 500 parts a statement."""
+    if len(parts) > _PARTS_PER_STATEMENT:
+        head, tail = parts[:_PARTS_PER_STATEMENT], parts[_PARTS_PER_STATEMENT:]
+        return _per_part(session, broadcast_id, head, count) + _per_part(session, broadcast_id, tail, count)
     if not parts:
         return []
     rows = ", ".join(f"(:k{i}, :s{i}, :a{i}, :b{i}, :au{i}, :bu{i})" for i in range(len(parts)))
     params = {}
     for i, (sku, a, b) in enumerate(parts):
         params.update({f"k{i}": i, f"s{i}": sku, f"a{i}": from_us(a), f"b{i}": from_us(b), f"au{i}": a, f"bu{i}": b})
-    # Correlated counts through the partial click index and the order-line index: a few rows per part.
-    sql = sa.text(
-        f"WITH parts(k, sku, a, b, au, bu) AS (VALUES {rows}) SELECT parts.k, "
-        "(SELECT count(*) FROM event_log WHERE event_log.broadcast_id = :bid AND event_log.sku = parts.sku "
-        "AND event_log.type = 'product_click' AND event_log.ts >= parts.a AND event_log.ts < parts.b), "
-        "(SELECT count(*) FROM analytics_order_line AS l WHERE l.broadcast_id = :bid AND l.sku = parts.sku "
-        "AND l.placed_us >= parts.au AND l.placed_us < parts.bu AND l.paid) FROM parts"
-    ).bindparams(*(sa.bindparam(f"{p}{i}", type_=EventLog.ts.type) for i in range(len(parts)) for p in "ab"))
-    found = {k: (int(c), int(o)) for k, c, o in session.execute(sql, {"bid": broadcast_id, **params})}
+    times = (sa.bindparam(f"{p}{i}", type_=EventLog.ts.type) for i in range(len(parts)) for p in "ab")
+    sql = sa.text(f"WITH parts(k, sku, a, b, au, bu) AS (VALUES {rows}) SELECT parts.k, ({count}) FROM parts"
+                  ).bindparams(*times)
+    found = {k: int(n) for k, n in session.execute(sql, {"bid": broadcast_id, **params})}
     return [found[i] for i in range(len(parts))]
 
 
 def _while_pinned(session: Session, broadcast_id: int, spans: dict[str, list[Interval]]) -> dict[str, tuple[int, int]]:
-    """Return per SKU the (clicks, paid orders) inside its pinned intervals.
+    """Return per product the (clicks, paid orders) inside its pinned intervals.
 
-    Whole minutes come from the SKU's minute rollups; the cut minutes at an interval's ends are
-    counted exactly.
+    The whole minutes inside an interval are summed from the product's minute rollups by one range read;
+    the cut minutes at its ends are counted exactly, clicks under every SKU of the product.
     """
-    parts: list[tuple[str, int, int]] = []
-    inner: list[tuple[str, int]] = []
-    for sku, intervals in spans.items():
+    aliases = variants_of(session, spans)
+    cut: list[tuple[str, int, int]] = []
+    inner: list[tuple[str, int, int]] = []
+    for product, intervals in spans.items():
         for start, end in intervals:
             a, b = to_us(start), to_us(end)
             first, last = minute_of(a), minute_of(b)
             if first == last:
-                cut = [(sku, a, b)]
-            else:
-                inner_from = first if a == first else first + MINUTE_US
-                cut = [(sku, a, inner_from), (sku, last, b)]
-                inner += [(sku, m) for m in range(inner_from, last, MINUTE_US)]
-            parts += [part for part in cut if part[1] < part[2]]
-    result: dict[str, list[int]] = {sku: [0, 0] for sku in spans}
-    for (sku, _a, _b), (clicks, orders) in zip(parts, _exact_counts(session, broadcast_id, parts)):
-        result[sku][0] += clicks
-        result[sku][1] += orders
-    for (sku, _minute), row in store.load(session, ProductMinuteRollup, broadcast_id, inner).items():
-        result[sku][0] += row["clicks"]
-        result[sku][1] += row["paid_orders"]
-    return {sku: (c, o) for sku, (c, o) in result.items()}
+                cut.append((product, a, b))
+                continue
+            inner_from = first if a == first else first + MINUTE_US
+            cut += [part for part in ((product, a, inner_from), (product, last, b)) if part[1] < part[2]]
+            if inner_from < last:
+                inner.append((product, inner_from, last))
+    clicks = [(sku, a, b) for product, a, b in cut for sku in (product, *aliases.get(product, ()))]
+    result: dict[str, list[int]] = {product: [0, 0] for product in spans}
+    for (product, *_ab), n in zip(inner, _per_part(session, broadcast_id, inner, _MINUTES_IN.format(column="clicks"))):
+        result[product][0] += n
+    for (product, *_ab), n in zip(inner, _per_part(session, broadcast_id, inner,
+                                                   _MINUTES_IN.format(column="paid_orders"))):
+        result[product][1] += n
+    owner = {sku: product for product, skus in aliases.items() for sku in skus}
+    for (sku, *_ab), n in zip(clicks, _per_part(session, broadcast_id, clicks, _CLICKS_IN)):
+        result[owner.get(sku, sku)][0] += n
+    for (product, *_ab), n in zip(cut, _per_part(session, broadcast_id, cut, _ORDERS_IN)):
+        result[product][1] += n
+    return {product: (c, o) for product, (c, o) in result.items()}
+
+
+def _take_off_late(session: Session, broadcast_id: int, late: list[str], totals: dict[str, dict],
+                   variants: dict[tuple[str, str], dict]) -> None:
+    """Take the paid lines of orders placed after the attribution cutoff off the product and variant totals."""
+    line = OrderLineRollup.__table__
+    late_lines = [row for i in range(0, len(late), store.CHUNK) for row in _rows(
+        session, OrderLineRollup, broadcast_id, line.c.order_id.in_(late[i:i + store.CHUNK]))]
+    for order_id, product in {(row["order_id"], row["product_sku"]) for row in late_lines if row["paid"]}:
+        totals[product]["paid_orders"] -= 1
+    for row in (row for row in late_lines if row["paid"]):
+        total = totals[row["product_sku"]]
+        total["paid_units"] -= row["units"]
+        total["paid_gmv"] -= row["amount"]
+        if row["sku"] != row["product_sku"]:
+            variant = variants[(row["product_sku"], row["sku"])]
+            variant["paid_orders"] -= 1
+            variant["paid_units"] -= row["units"]
+            variant["paid_gmv"] -= row["amount"]
 
 
 def _products(session: Session, broadcast_id: int, late: list[str], start: datetime, end: datetime
               ) -> dict[str, ProductCounts]:
     totals = {row["sku"]: row for row in _rows(session, ProductRollup, broadcast_id)}
-    line = OrderLineRollup.__table__
-    late_lines = [row for i in range(0, len(late), store.CHUNK)
-                  for row in _rows(session, OrderLineRollup, broadcast_id, line.c.order_id.in_(late[i:i + store.CHUNK]))]
-    for row in (row for row in late_lines if row["paid"]):
-        total = totals[row["sku"]]
-        total["paid_orders"] -= 1
-        total["paid_units"] -= row["units"]
-        total["paid_gmv"] -= row["amount"]
+    variants = {(row["sku"], row["variant"]): row for row in _rows(session, VariantRollup, broadcast_id)}
+    _take_off_late(session, broadcast_id, late, totals, variants)
+    of: dict[str, dict[str, VariantCounts]] = defaultdict(dict)
+    for (product, sku), row in variants.items():
+        if row["paid_orders"]:
+            of[product][sku] = VariantCounts(row["paid_orders"], row["paid_units"], row["paid_gmv"])
     spans = pinned_spans(session, broadcast_id, start, end)
     pinned = _while_pinned(session, broadcast_id, spans)
     skus = {sku for sku, t in totals.items() if t["clicks"] or t["paid_orders"]} | set(spans)
@@ -121,8 +143,22 @@ def _products(session: Session, broadcast_id: int, late: list[str], start: datet
         result[sku] = ProductCounts(
             clicks=total["clicks"], clickers=total["clickers"], orders=total["paid_orders"],
             units=total["paid_units"], gmv=total["paid_gmv"], pinned_seconds=total_seconds(spans.get(sku, [])),
-            clicks_while_pinned=clicks_pinned, orders_while_pinned=orders_pinned)
+            clicks_while_pinned=clicks_pinned, orders_while_pinned=orders_pinned, variants=of.get(sku, {}))
     return result
+
+
+def _funnel(session: Session, broadcast_id: int, state: dict, cutoff: int) -> FunnelCounts:
+    """Return the funnel from the head counts, less the people whose every order was placed after the cutoff."""
+    viewer = ViewerRollup.__table__
+    late, clicked, joined, neither = session.execute(sa.select(
+        sa.func.count(), sa.func.count().filter(viewer.c.clicked), sa.func.count().filter(viewer.c.joined),
+        sa.func.count().filter(sa.not_(viewer.c.clicked), sa.not_(viewer.c.joined)),
+    ).where(viewer.c.broadcast_id == broadcast_id, viewer.c.first_placed_us > cutoff)).one()
+    orderers = state["orderers"] - late
+    orderer_clickers, orderer_joiners = state["orderer_clickers"] - clicked, state["orderer_joiners"] - joined
+    return FunnelCounts(
+        viewers=state["people"] - neither, clickers=state["product_clickers"] + orderers - orderer_clickers,
+        buyers=orderers, buyers_not_joined=orderers - orderer_joiners, buyers_not_clicked=orderers - orderer_clickers)
 
 
 def sql_counts(session: Session, broadcast_id: int, start: datetime, end: datetime,
@@ -145,6 +181,8 @@ def sql_counts(session: Session, broadcast_id: int, start: datetime, end: dateti
     late_buyers = session.execute(sa.select(sa.func.count(), sa.func.count().filter(viewer.c.clicked)).where(
         viewer.c.broadcast_id == broadcast_id, viewer.c.first_paid_placed_us > cutoff)).one()
     paid_orders = sum(n for n, _ in sources.values())
+    buyers = state["buyers"] - late_buyers[0]
+    funnel = _funnel(session, broadcast_id, state, cutoff)
     return BaseCounts(
         views=seen.views,
         unique_viewers=state["unique_viewers"],
@@ -153,11 +191,12 @@ def sql_counts(session: Session, broadcast_id: int, start: datetime, end: dateti
         product_clickers=state["product_clickers"],
         orders=seen.orders_placed - len(late),
         paid_orders=paid_orders,
-        buyers=state["buyers"] - late_buyers[0],
+        buyers=buyers,
         gmv=sum((gmv for _, gmv in sources.values()), Decimal(0)),
         buyer_clickers=state["buyer_clickers"] - late_buyers[1],
         by_product=_products(session, broadcast_id, [row["order_id"] for row in late], start, end),
         by_source={src: SourceCounts(n, gmv) for src, (n, gmv) in sources.items() if n},
         timeline=seen.timeline,
         attribution_window=attribution_window,
+        funnel=replace(funnel, paying_buyers=buyers),
     )

@@ -1,4 +1,4 @@
-"""Audience and timeline from the minute rollups: O(minutes) plus the edges of the first and last minute.
+"""Audience and timeline from the minute rollups: O(minutes with a row) plus the edges of the first and last minute.
 
 The online count at ``t`` is the sum of all edges at or before ``t``; the level before a minute is the
 running sum of the earlier minutes' ``online_net``. Inner minutes use their stored profile; the
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from analytics.metrics import edges
-from analytics.metrics.definitions import MinuteCounts
+from analytics.metrics.definitions import MinuteCounts, drop_quiet_minutes
 from analytics.models import MinuteRollup, OrderRollup
 from analytics.rollups.facts import MINUTE_US, from_us, minute_of
 from analytics.rollups.minutes import minute_points
@@ -70,28 +70,40 @@ def _edge_orders(session: Session, broadcast_id: int, start_us: int, end_us: int
 
 
 def audience(session: Session, broadcast_id: int, start_us: int, end_us: int) -> Audience:
-    """Return the period's online total, peak and timeline from the minute rollups."""
+    """Return the period's online total, peak and timeline from the minute rollups.
+
+    Only the minutes that have a rollup row are visited: between two of them the online count stays
+    level, so a gap of quiet minutes adds level x its length and can raise the peak only to that level.
+    """
     m0, me = minute_of(start_us), minute_of(end_us)
     minutes, sums = load_minutes(session, broadcast_id, m0, me)
     # Nothing at or after the end is ever read, so the end minute's edges are fetched only up to it.
     first = minute_points(session, broadcast_id, m0, min(m0 + MINUTE_US, end_us))
     last = first if me == m0 else minute_points(session, broadcast_id, me, end_us)
-    levels, level = {}, sums["before_online_net"]
-    for m in range(m0, me + MINUTE_US, MINUTE_US):
-        levels[m] = level
-        level += minutes[m]["online_net"] if m in minutes else 0
-
+    level0 = sums["before_online_net"]
+    after_first = level0 + (minutes[m0]["online_net"] if m0 in minutes else 0)
     if m0 == me:
-        total = edges.integral(levels[m0], first, start_us, end_us)
-        peak = edges.peak(levels[m0], first, start_us, end_us)
+        total = edges.integral(level0, first, start_us, end_us)
+        peak = edges.peak(level0, first, start_us, end_us)
+        level_end = level0
     else:
-        total = edges.integral(levels[m0], first, start_us, m0 + MINUTE_US)
-        total += edges.integral(levels[me], last, me, end_us)
-        peak = max(edges.peak(levels[m0], first, start_us, m0 + MINUTE_US), edges.peak(levels[me], last, me, end_us))
-        for m in range(m0 + MINUTE_US, me, MINUTE_US):
-            row = minutes.get(m)
-            total += levels[m] * MINUTE_US + (row["online_weighted"] if row else 0)
-            peak = max(peak, levels[m] + (row["online_max"] if row else 0))
+        total = edges.integral(level0, first, start_us, m0 + MINUTE_US)
+        peak = edges.peak(level0, first, start_us, m0 + MINUTE_US)
+        level, cursor = after_first, m0 + MINUTE_US  # the level from cursor on, until the next stored minute
+        for m in sorted(m for m in minutes if m0 < m < me):
+            if m > cursor:  # quiet minutes [cursor, m): level throughout
+                total += level * (m - cursor)
+                peak = max(peak, level)
+            row = minutes[m]
+            total += level * MINUTE_US + row["online_weighted"]
+            peak = max(peak, level + row["online_max"])
+            level, cursor = level + row["online_net"], m + MINUTE_US
+        if me > cursor:
+            total += level * (me - cursor)
+            peak = max(peak, level)
+        total += edges.integral(level, last, me, end_us)
+        peak = max(peak, edges.peak(level, last, me, end_us))
+        level_end = level
 
     taken_off: dict[int, list[int | Decimal]] = {}
     for order in _edge_orders(session, broadcast_id, start_us, end_us):
@@ -100,8 +112,9 @@ def audience(session: Session, broadcast_id: int, start_us: int, end_us: int) ->
         if order["paid_us"] is not None and not order["cancelled"]:
             off[1] += order["paid_amount"]
     rows = []
-    for m in range(m0, me + MINUTE_US, MINUTE_US):
-        row = minutes.get(m, {})
+    level = level0  # before the minute being listed
+    for m in sorted(set(minutes) | {m0, me}):
+        row = minutes.get(m, {})  # the minutes between listed ones have no row: they changed nothing
         counts = {name: row.get(name, 0) for name in _COUNTED}
         for name in _COUNTED:  # events outside the period are clipped into the first and last row
             counts[name] += (sums[f"before_{name}"] if m == m0 else 0) + (sums[f"after_{name}"] if m == me else 0)
@@ -110,10 +123,11 @@ def audience(session: Session, broadcast_id: int, start_us: int, end_us: int) ->
         if start_us == end_us:
             online = 0
         elif m < me:
-            online = levels[m] + (minutes[m]["online_net"] if m in minutes else 0)
+            online = level + row.get("online_net", 0)
         else:
-            online = edges.level_before(levels[me], last, end_us)
+            online = edges.level_before(level_end, last, end_us)
+        level += row.get("online_net", 0)
         rows.append(MinuteCounts(minute=from_us(m), joins=counts["joins"], online=online, chat=counts["chat"],
                                  clicks=counts["clicks"], orders=placed, paid_gmv=paid_gmv))
-    return Audience(total_us=total, peak=peak, timeline=rows, views=sums["all_joins"],
+    return Audience(total_us=total, peak=peak, timeline=drop_quiet_minutes(rows), views=sums["all_joins"],
                     orders_placed=sums["all_orders"])

@@ -27,6 +27,15 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(sa.String(16))
     locale: Mapped[str | None] = mapped_column(sa.String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Copied into the session cookie at login; raising it ends every session and socket of the user
+    # (logout, password or role change, disabling: app/auth/sessions.py).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_active(self) -> bool:
+        """Return False once the user is disabled (Flask-Login then refuses to log them in)."""
+        return self.disabled_at is None
 
     @property
     def sees_pii(self) -> bool:

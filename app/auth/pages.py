@@ -1,18 +1,22 @@
 """Login, logout and the user's language setting."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import re
+import time
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from app.auth.models import User
 from app.auth.passwords import verify_password
+from app.auth.sessions import session_is_current, start_session
+from app.auth.throttle import login_throttle
+from app.auth.users import log_out_everywhere
 from app.extensions import db, login_manager
 
 bp = Blueprint("auth", __name__)
@@ -48,16 +52,29 @@ class LanguageForm(FlaskForm):
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Return the logged-in user from the session cookie's id."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """Return the logged-in user from the session cookie's id, or None once that session was ended or the user disabled."""
+    if not (user_id.isdigit() and len(user_id) <= 18):
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and session_is_current(user) else None
+
+
+# A local path: one "/" then anything but a second "/" or "\" (browsers read "//x", "/\x" and "////x" as
+# another host), and no backslash, whitespace or control character anywhere (browsers drop tabs and newlines,
+# turning "/\t/x" into "//x").
+_LOCAL_PATH = re.compile(r"/(?![/\\])[^\\\s\x00-\x1f\x7f]*")
 
 
 def _safe_next(target: str | None) -> str | None:
     """Return target when it is a path on this site (no open redirects), else None."""
-    if not target:
+    return target if target and _LOCAL_PATH.fullmatch(target) else None
+
+
+def _find_user(username: str) -> User | None:
+    """Return the user named username, or None (a name with control characters, NUL included, names nobody)."""
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in username):
         return None
-    parts = urlsplit(target)
-    return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
+    return db.session.scalar(sa.select(User).where(User.username == username))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -67,21 +84,34 @@ def login():
         return redirect(url_for(HOME_BY_ROLE[current_user.role]))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(sa.select(User).where(User.username == form.username.data))
-        if user is None or not verify_password(user.password_hash, form.password.data):
-            current_app.logger.info("failed login for %r", form.username.data)
+        username, address, now = form.username.data, request.remote_addr or "", time.monotonic()
+        throttle = login_throttle()
+        wait = throttle.retry_after(username, address, now)
+        if wait:
+            flash(_l("Too many failed logins. Try again in %(seconds)s seconds.", seconds=wait), "error")
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
+        user = _find_user(username)
+        # The password is checked even for an unknown user (against a dummy hash) so timing reveals nothing.
+        if not verify_password(user.password_hash if user else None, form.password.data) or not user.is_active:
+            throttle.failed(username, address, now)
+            current_app.logger.info("failed login for %r from %s", username, address)
             flash(_l("Wrong username or password."), "error")
             return render_template("auth/login.html", form=form), 401
-        login_user(user)
-        return redirect(_safe_next(request.args.get("next")) or url_for(HOME_BY_ROLE[user.role]))
+        throttle.succeeded(username)
+        target = _safe_next(request.args.get("next")) or url_for(HOME_BY_ROLE[user.role])
+        start_session(user)
+        return redirect(target)
     return render_template("auth/login.html", form=form)
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    """End the session."""
+    """End every session and socket of the user (on every device), then show the login page."""
+    log_out_everywhere(db.session, current_user._get_current_object())
+    db.session.commit()
     logout_user()
+    session.clear()
     return redirect(url_for("auth.login"))
 
 

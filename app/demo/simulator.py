@@ -110,7 +110,11 @@ class TrafficGenerator:
             if kind == "event":
                 return at, self._emit(at, payload)
             if kind == "burst_order":
-                return at, self._emit(at, self._make_order(at, payload, "in_stream", None))
+                skus, viewer = payload
+                return at, self._emit(at, self._make_order(at, skus, "in_stream", viewer, burst=True))
+            if kind == "order":
+                viewer, source, skus = payload
+                return at, self._emit(at, self._make_order(at, skus, source, viewer))
             if kind == "rotate":
                 self._rotate(at)
             elif kind == "burst":
@@ -143,12 +147,18 @@ class TrafficGenerator:
         if roll < 0.86:
             return self._chat(viewer, self._chat_text())
         source = "in_stream" if self.rng.random() < 0.85 else "product_link"
+        if self.rng.random() < 0.8:
+            # Most buyers open the product card first: the click now, the order a few seconds later.
+            item = self._item()
+            self._schedule(at + self.rng.uniform(1.0, 4.0), "order", (viewer, source, self._pick(item)))
+            return {"type": "product_click", "viewer_id": self._viewers[viewer][0], "sku": item.sku}
         return self._make_order(at, None, source, viewer)
 
-    def _join(self) -> dict:
+    def _join(self, index: int | None = None) -> dict:
         online = set(self._online)
         offline = [i for i in range(len(self._viewers)) if i not in online]
-        index = self.rng.choice(offline) if offline else self.rng.randrange(len(self._viewers))
+        if index is None:
+            index = self.rng.choice(offline) if offline else self.rng.randrange(len(self._viewers))
         if index not in online:
             self._online.append(index)
         viewer_id, nickname = self._viewers[index]
@@ -173,18 +183,19 @@ class TrafficGenerator:
         return self.rng.choice(self.lineup)
 
     # -- orders and what follows them ---------------------------------------------------------------------
-    def _make_order(self, at: float, skus: list[str] | None, source: str, viewer: int | None) -> dict:
+    def _pick(self, item: LineupItem) -> list[str]:
+        """Return the SKUs of an order of item: one of its variants, now and then two lines."""
+        return [self.rng.choice(item.sellables).sku for _ in range(2 if self.rng.random() < 0.15 else 1)]
+
+    def _make_order(self, at: float, skus: list[str] | None, source: str, viewer: int,
+                    burst: bool = False) -> dict:
         """Return an order body and schedule its payments, cancellation or nothing (an abandoned order)."""
-        if viewer is None:
-            viewer = self.rng.randrange(len(self._viewers))
         prices = {s.sku: s.price for item in self.lineup for s in item.sellables}
-        if skus is None:
-            count = 2 if self.rng.random() < 0.15 else 1
-            skus = [self.rng.choice(self._item().sellables).sku for _ in range(count)]
-            quantities = [self.rng.choices((1, 2, 3), (70, 20, 10))[0] for _ in skus]
+        if burst:  # a flash sale: one unit of one of the sale's SKUs
+            skus, quantities = [self.rng.choice(skus)], [1]
         else:
-            skus = [self.rng.choice(skus)]
-            quantities = [1]
+            skus = skus if skus is not None else self._pick(self._item())
+            quantities = [self.rng.choices((1, 2, 3), (70, 20, 10))[0] for _ in skus]
         items = [{"sku": sku, "qty": qty, "unit_price": str(prices[sku])} for sku, qty in zip(skus, quantities)]
         total = sum((quantize_money(prices[sku] * qty) for sku, qty in zip(skus, quantities)), Decimal("0"))
         order_id = f"SIM-{self.seed}-{next(self._order_numbers)}"
@@ -233,6 +244,15 @@ class TrafficGenerator:
         self._schedule(at, "event", {"type": "product_pin", "sku": item.sku})
         self._pinned = item
 
+    def _buyer_for_burst(self, at: float) -> int:
+        """Return a viewer to buy in a flash sale: one online, or one who joins at its start."""
+        if self._online and self.rng.random() < 0.9:
+            return self.rng.choice(self._online)
+        join = self._join()
+        index = next(i for i, (viewer_id, _) in enumerate(self._viewers) if viewer_id == join["viewer_id"])
+        self._schedule(at, "event", join)
+        return index
+
     def _rotate(self, at: float) -> None:
         self._pin(at, self.lineup[self._rotation % len(self.lineup)])
         self._rotation += 1
@@ -244,8 +264,21 @@ class TrafficGenerator:
         skus = [s.sku for s in self.rng.sample(item.sellables, min(len(item.sellables), self.rng.choice((1, 2))))]
         self._pin(at, item)
         span = self.rng.uniform(*self.burst_seconds)
+        buyers: set[int] = set()
         for _ in range(self.rng.randint(*self.burst_orders)):
-            self._schedule(at + 0.2 + self.rng.uniform(0.0, span), "burst_order", skus)
+            # Buyers are viewers who joined (a few join for the sale) and mostly clicked the product first.
+            # Each buys once, as on a platform that lets a buyer check out a sale item once: a repeat is rare
+            # (a double tap), not a third of the sale (issue 10 item 4).
+            viewer = self._buyer_for_burst(at)
+            for _attempt in range(20):
+                if viewer not in buyers:
+                    break
+                viewer = self._buyer_for_burst(at)
+            buyers.add(viewer)
+            if self.rng.random() < 0.85:
+                self._schedule(at + self.rng.uniform(0.0, 0.2), "event",
+                               {"type": "product_click", "viewer_id": self._viewers[viewer][0], "sku": item.sku})
+            self._schedule(at + 0.2 + self.rng.uniform(0.0, span), "burst_order", (skus, viewer))
         for _ in range(10):
             viewer = self.rng.randrange(len(self._viewers))
             self._schedule(at + self.rng.uniform(0.0, span), "event",

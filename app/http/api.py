@@ -12,6 +12,7 @@ from wtforms import ValidationError
 from app.auth import tokens
 from app.errors import ApiError
 from app.extensions import csrf, db
+from app.http import validation
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -25,6 +26,7 @@ def install_api(blueprint: Blueprint) -> Blueprint:
         """Read the whole body first (so no transaction waits on the network), then authenticate."""
         request.get_data(cache=True)
         authenticate()
+        validation.check_json_depth(request)
 
     return blueprint
 

@@ -1,10 +1,68 @@
 """Field checks for API bodies; each failure raises a 400 ApiError naming the field."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
+from flask import Flask, Request
+from werkzeug.routing import IntegerConverter, UnicodeConverter
+
 from app.errors import ApiError
+
+MAX_JSON_DEPTH = 32  # the deepest body LiveDesk reads is 5 levels; json recurses, so 1,000 levels was a 500
+MAX_ID = 2**63 - 1  # the largest id any database column holds
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:...>` in every route: at most 18 digits, so a larger id finds no route (404) instead of overflowing the driver.
+
+    Bounded by the pattern, not only by `max`: a value refused after matching makes Werkzeug answer 405 when a
+    sibling rule with another method matched first.
+    """
+
+    regex = r"\d{1,18}"
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+class TextIdConverter(UnicodeConverter):
+    """`<name>` in every route (platform ids, SKUs, codes): no NUL, which PostgreSQL text cannot hold (a 500 before)."""
+
+    def __init__(self, map, *args, **kwargs):
+        super().__init__(map, *args, **kwargs)
+        self.regex = self.regex.replace("[^/]", "[^/\\x00]")
+
+
+def install_converters(app: Flask) -> None:
+    """Make `<int:...>` URL parts bounded database ids and text ones NUL-free; call before any blueprint is registered."""
+    app.url_map.converters.update(int=DatabaseIdConverter, default=TextIdConverter, string=TextIdConverter)
+
+
+def check_json_depth(req: Request) -> None:
+    """Parse the request's JSON body once (Flask caches it) and raise a 400 when it nests deeper than MAX_JSON_DEPTH."""
+    try:
+        too_deep = _deeper_than(req.get_json(silent=True), MAX_JSON_DEPTH)
+    except RecursionError:  # the parser recursed past Python's limit (about 1,000 levels)
+        too_deep = True
+    if too_deep:
+        raise ApiError(400, "too_deep", f"the body nests more than {MAX_JSON_DEPTH} levels deep", "body")
+
+
+def _deeper_than(value, limit: int) -> bool:
+    """Return True when value (parsed JSON) nests more than limit arrays and objects deep; no recursion."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _absent(path: str, required: bool) -> None:
@@ -27,7 +85,18 @@ def text(data: dict, key: str, path: str | None = None, max_len: int = 200, requ
         raise ApiError(400, "too_long", f"{path} is longer than {max_len} characters", path)
     if "\x00" in value:  # PostgreSQL text cannot hold NUL: refuse it here rather than fail the write
         raise ApiError(400, "invalid_character", f"{path} must not contain NUL characters", path)
+    if not encodable(value):
+        raise ApiError(400, "invalid_character", f"{path} must not contain lone surrogates", path)
     return value
+
+
+def encodable(value: str) -> bool:
+    """Return True when value has a UTF-8 form (no lone surrogate, which no database column can hold)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def whole_number(data: dict, key: str, path: str | None = None, minimum: int = 0, maximum: int = 10_000_000,
@@ -37,6 +106,8 @@ def whole_number(data: dict, key: str, path: str | None = None, minimum: int = 0
     value = data.get(key)
     if value is None:
         return _absent(path, required)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # JSON has one number type: 120.0 is the integer 120 (as JSON Schema says)
     if isinstance(value, bool) or not isinstance(value, int):
         raise ApiError(400, "invalid_type", f"{path} must be an integer", path)
     if not minimum <= value <= maximum:
@@ -85,21 +156,34 @@ def parse_timestamp(value) -> datetime:
             raise TimestampError("invalid_ts", "not an ISO-8601 timestamp") from exc
         if parsed.tzinfo is None:
             raise TimestampError("invalid_ts", "an ISO-8601 timestamp needs a time zone (e.g. Z or +08:00)")
-        return parsed.astimezone(timezone.utc)
+        try:
+            return parsed.astimezone(timezone.utc)
+        except OverflowError as exc:  # 0001-01-01T00:00:00+01:00 or 9999-12-31T23:59:59-01:00 have no UTC form
+            raise TimestampError("invalid_ts", "out of range once converted to UTC") from exc
     if value is None:
         raise TimestampError("missing_field", "a timestamp is required")
     raise TimestampError("invalid_ts", "must be ISO-8601 with a time zone or epoch milliseconds")
 
 
-def timestamp(data: dict, key: str, path: str | None = None) -> datetime | None:
-    """Return data[key] as an aware UTC datetime (ISO-8601 with zone, or epoch ms), or None when absent."""
+def timestamp(data: dict, key: str, path: str | None = None, window: tuple[datetime, datetime] | None = None,
+              nullable: bool = True) -> datetime | None:
+    """Return data[key] as an aware UTC datetime (ISO-8601 with zone, or epoch ms) within window, or None when absent.
+
+    null counts as absent unless nullable is False (then it is refused: the field's schema has no null).
+    """
     path = path or key
-    if data.get(key) is None:
+    if data.get(key) is None and (nullable or key not in data):
         return None
+    if data[key] is None:
+        raise ApiError(400, "invalid_type", f"{path} must be a timestamp, or be left out", path)
     try:
-        return parse_timestamp(data[key])
+        value = parse_timestamp(data[key])
     except TimestampError as error:
         raise ApiError(400, error.code, f"{path}: {error}", path) from None
+    if window is not None and not window[0] <= value <= window[1]:
+        raise ApiError(400, "out_of_range", f"{path} must be between {window[0].isoformat()} and "
+                                            f"{window[1].isoformat()}", path)
+    return value
 
 
 def query_int(args, key: str, default: int, minimum: int = 1, maximum: int = 1_000_000) -> int:
@@ -107,6 +191,20 @@ def query_int(args, key: str, default: int, minimum: int = 1, maximum: int = 1_0
     raw = args.get(key)
     if raw in (None, ""):
         return default
-    if not (raw.isascii() and raw.isdigit()) or not minimum <= int(raw) <= maximum:
+    # The length first: int() of a 5,000-digit string raises (a 500), and no bound has more than 19 digits.
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 19) or not minimum <= int(raw) <= maximum:
         raise ApiError(400, "invalid_query", f"{key} must be an integer between {minimum} and {maximum}", key)
     return int(raw)
+
+
+_CODE = re.compile(r"[a-z0-9_]{1,48}")
+
+
+def query_code(args, key: str) -> str | None:
+    """Return a query-string code (lower-case letters, digits and _, at most 48), or None when absent or empty."""
+    raw = args.get(key)
+    if raw in (None, ""):
+        return None
+    if not _CODE.fullmatch(raw):
+        raise ApiError(400, "invalid_query", f"{key} must be 1 to 48 lower-case letters, digits or _", key)
+    return raw

@@ -81,7 +81,9 @@ def parameter(name: str, where: str, schema: dict, description: str) -> dict:
 
 def common_parameters() -> dict:
     """Return the parameters that operations of several domains use."""
-    return {"BroadcastId": parameter("broadcast_id", "path", {"type": "integer"}, "The broadcast's id.")}
+    # Path ids have at most 18 digits (app.http.validation.DatabaseIdConverter): a longer one matches no route.
+    return {"BroadcastId": parameter("broadcast_id", "path", {"type": "integer", "minimum": 0,
+                                                               "maximum": 999_999_999_999_999_999}, "The broadcast's id.")}
 
 
 def error_schemas() -> dict:

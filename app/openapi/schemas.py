@@ -55,7 +55,7 @@ MONEY = string("Amount with exactly 2 decimals, e.g. \"79.00\".", pattern=r"^-?[
 DATETIME = string("ISO-8601 date-time in UTC.", format="date-time", examples=["2025-03-01T04:02:00+00:00"])
 MONEY_INPUT = {
     "description": "A JSON number or a numeric string, 0 to 100000000, at most 2 decimal places.",
-    "oneOf": [{"type": "number", "minimum": 0, "maximum": 100000000},
+    "oneOf": [{"type": "number", "minimum": 0, "maximum": 100000000, "multipleOf": 0.01},
               {"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"}],
     "examples": ["79.00", 79],
 }

@@ -5,11 +5,13 @@ from flask import g, jsonify, request
 
 from app import realtime
 from app.auth.pii import log_unmasked_view
+from app.db import utcnow
 from app.errors import ApiError
 from app.extensions import db
 from app.http import api, validation
 from live import broadcasts as lineup
 from live.api.blueprint import bp, find_broadcast
+from live.events import at_window
 from live.models import Broadcast
 from live.snapshot import broadcast_snapshot
 
@@ -50,7 +52,7 @@ def change_state(broadcast_id: int, action: str):
     data = request.get_json(silent=True) if request.get_data() else {}
     if not isinstance(data, dict):
         raise ApiError(400, "invalid_json", "the body must be a JSON object", "body")
-    at = validation.timestamp(data, "at")
+    at = validation.timestamp(data, "at", window=at_window(utcnow()), nullable=False)
     broadcast = find_broadcast(broadcast_id)
     try:
         change = lineup.start_broadcast if action == "start" else lineup.end_broadcast

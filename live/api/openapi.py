@@ -5,21 +5,8 @@ app.openapi.spec merges ``paths()``, ``schemas()`` and ``parameters()`` into the
 from __future__ import annotations
 
 from app.openapi.operations import operation, parameter, request
-from app.openapi.schemas import (
-    DATETIME,
-    EVENT_AMOUNT,
-    MONEY,
-    MONEY_INPUT,
-    TIMESTAMP_INPUT,
-    array,
-    camel,
-    integer,
-    nullable,
-    obj,
-    ref,
-    string,
-    text,
-)
+from app.openapi.schemas import (DATETIME, EVENT_AMOUNT, MONEY, MONEY_INPUT, TIMESTAMP_INPUT, array, camel, integer,
+    nullable, obj, ref, string, text)
 from live.events import EVENT_TYPES, MAX_EVENTS, MAX_ID, MAX_REF, MAX_TEXT, ORDER_SOURCES
 from live.models import BROADCAST_STATUSES
 
@@ -131,7 +118,8 @@ def _broadcast_schemas() -> dict:
                              required=("broadcasts",)),
         "BroadcastInput": obj({"title": text(200), "platform": text(32, examples=["douyin"])},
                               required=("title", "platform")),
-        "BroadcastStateInput": obj({"at": TIMESTAMP_INPUT}, description="Optional; `at` defaults to now."),
+        "BroadcastStateInput": obj({"at": TIMESTAMP_INPUT}, description="Optional; `at` defaults to now (null is "
+                                   "refused). Within 7 days before and 1 day after now (400 out_of_range)."),
         "LineupInput": obj({"sku": text(64, "A product SKU (not a variant's)."), "live_price": MONEY_INPUT},
                            required=("sku",)),
         "LineupEntry": obj({"broadcast_id": integer(), "sku": string(), "live_price": nullable(MONEY)},
@@ -147,17 +135,19 @@ def _event_schema_name(event_type: str) -> str:
     return camel(event_type) + "Event"
 
 
-_VIEWER_ID = text(MAX_REF, "The platform's viewer id.", examples=["u-88"])
+_PLATFORM_ID = r"^(?!\.\.?$)[^/]+$"  # no / and not . or ..: routes name these ids in one path segment
+_VIEWER_ID = text(MAX_REF, "The platform's viewer id.", examples=["u-88"], pattern=_PLATFORM_ID)
 _NICKNAME = text(100)
-_SKU = text(MAX_REF, examples=["TEA-01"])
-_ORDER_ID = text(MAX_REF, "The platform's order id; unique across LiveDesk.", examples=["DY-778899"])
+_SKU = text(MAX_REF, examples=["TEA-01"], pattern=_PLATFORM_ID)
+_ORDER_ID = text(MAX_REF, "The platform's order id; unique across LiveDesk.", examples=["DY-778899"],
+                 pattern=_PLATFORM_ID)
 
 
 def _order_event_fields() -> dict:
     """Return the fields of an order event beyond the envelope."""
     address = nullable(obj({key: nullable(text(300 if key == "detail" else 64))
                             for key in ("province", "city", "district", "detail")}))
-    buyer = nullable(obj({"id": nullable(text(MAX_REF)), "name": nullable(text(100)),
+    buyer = nullable(obj({"id": nullable(text(MAX_REF, pattern=_PLATFORM_ID)), "name": nullable(text(100)),
                           "phone": nullable(text(32)), "address": address},
                          description="Missing values are stored as null and left for the audit to flag."))
     item = obj({"sku": _SKU,
@@ -172,7 +162,7 @@ def _order_event_fields() -> dict:
         "buyer": buyer,
         "items": nullable(array(item, maxItems=100)),
         "coupon_codes": nullable(array(text(64), "Coupon codes the buyer used.")),
-        "comment_id": nullable(text(MAX_REF, "The chat comment the order came from.")),
+        "comment_id": nullable(text(MAX_REF, "The chat comment the order came from.", pattern=_PLATFORM_ID)),
     }
 
 

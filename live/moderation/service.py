@@ -22,15 +22,8 @@ from live.moderation.caches import Settings, state
 from live.moderation.models import ModeratedMessage, ModerationOffence, ViewerSanction
 from live.moderation.push import queue_moderators
 from live.moderation.queries import host_message, message_to_dict, offence_times, sanction_to_dict
-from live.moderation.rules import (
-    ChatMessage,
-    Decision,
-    ModerationContext,
-    Reason,
-    TermMatcher,
-    moderate,
-    moderate_and_record,
-)
+from live.moderation.rules import (ChatMessage, Decision, ModerationContext, Reason, TermMatcher, moderate,
+    moderate_and_record)
 from live.moderation.rules import reasons as codes
 from live.moderation.settings import load_settings
 from live.moderation.terms import current_matcher
@@ -189,13 +182,18 @@ def _sanction(session: Session, broadcast_id: int, viewer_id: str, decision: Dec
 
 def _hide_raid(session: Session, broadcast_id: int, decision: Decision, at: datetime, settings: Settings,
                now: datetime) -> None:
-    """Hide the other raiders' recent visible messages with the same text, taking them off the host's chat."""
+    """Hide the other raiders' recent visible messages with the same text, taking them off the host's chat.
+
+    A message carrying a purchase claim is never hidden by a raid (a moderator may still hide it by hand).
+    """
     since = at - timedelta(seconds=settings.policy.raid_window_s)
     rows = session.scalars(sa.select(ModeratedMessage).where(
         ModeratedMessage.broadcast_id == broadcast_id, ModeratedMessage.viewer_id.in_(decision.raid_viewer_ids),
         ModeratedMessage.normalized == decision.normalized, ModeratedMessage.status == "visible",
         ModeratedMessage.at >= since)).all()
     for row in rows:
+        if row.claim:
+            continue
         row.status, row.decided_by, row.decided_at = "hidden", AUTO, now
         row.decision_reason = codes.SPAM_RAID
         realtime.queue(session, broadcast_id, "chat.hidden", {"message_id": row.id, "id": row.event_id})

@@ -91,7 +91,8 @@ def _catalogue_schemas() -> dict:
         "sku": text(64), "name": text(200), "price": MONEY_INPUT,
         "stock": {**STOCK_UNITS, "description": "Initial units; required without variants, ignored with them."},
         "variants": array(ref("VariantInput"), maxItems=200),
-    }, required=("sku", "name", "price"))
+    }, required=("sku", "name", "price"),
+        anyOf=[{"required": ["stock"]}, {"required": ["variants"], "properties": {"variants": {"minItems": 1}}}])
     return {
         "Variant": variant,
         "Product": product,

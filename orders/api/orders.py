@@ -34,7 +34,7 @@ def get_order(order_id: str):
 @bp.get("/orders")
 def list_orders():
     """List orders newest first, filtered by broadcast_id and status, 50 a page."""
-    broadcast_id = validation.query_int(request.args, "broadcast_id", default=0)
+    broadcast_id = validation.query_int(request.args, "broadcast_id", default=0, maximum=validation.MAX_ID)
     status = request.args.get("status") or None
     if status is not None and status not in ORDER_STATUSES:
         raise ApiError(400, "invalid_query", f"status must be one of {', '.join(ORDER_STATUSES)}", "status")

@@ -1,17 +1,12 @@
 """Completeness rule: the order holds everything needed to price, reserve and ship it."""
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from orders.audit.findings import Finding, finding
-from orders.audit.model import (
-    LIVE_SOURCES,
-    SOURCES,
-    BuyerDraft,
-    BuyerHistory,
-    CatalogView,
-    ClaimView,
-    LineDraft,
-    OrderDraft,
-)
+from orders.audit.model import (LIVE_SOURCES, SOURCES, BuyerDraft, BuyerHistory, CatalogItem, CatalogView, ClaimView,
+    LineDraft, OrderDraft)
 from orders.audit.phone import normalize_phone
 from orders.audit.policy import AuditPolicy
 
@@ -154,8 +149,8 @@ def _check_claim(order: OrderDraft, catalog: CatalogView, claim: ClaimView | Non
         return [finding(
             "claim_not_found", "The chat claim this order refers to was not found.",
             "未找到该订单对应的直播间评论认领。", "comment_id", comment_id=order.comment_id)]
-    claimed = claim.variant or claim.sku
-    if claimed is None:
+    claimed = " ".join(part for part in (claim.sku, claim.variant) if part)
+    if not claimed:
         return []
     matched = [i for i, line in enumerate(order.items) if _is_claimed(line.sku, claim, catalog)]
     if not matched:
@@ -171,8 +166,43 @@ def _check_claim(order: OrderDraft, catalog: CatalogView, claim: ClaimView | Non
     return []
 
 
+# Chat writes codes as it pleases ("a-12", "A12"); the catalogue's separators carry no meaning.
+_CODE_SEPARATORS = re.compile(r"[\s\-_./]+")
+_ATTRIBUTE_SEPARATORS = re.compile(r"[\s\-_/,，、()（）|·]+")
+_SIZE_ALIASES = {"XXL": "2XL", "XXXL": "3XL", "XXXXL": "4XL"}
+
+
+def _code(text: str) -> str:
+    return _CODE_SEPARATORS.sub("", unicodedata.normalize("NFKC", text)).upper()
+
+
+def _attribute(text: str) -> str:
+    """Return a size or colour as both the claim parser and the catalogue may write it: 黑色 → 黑, 38码 → 38."""
+    value = unicodedata.normalize("NFKC", text).strip().upper()
+    value = _SIZE_ALIASES.get(value, value)
+    return value[:-1] if len(value) > 1 and value[-1] in "色码號号" else value
+
+
+def variant_attributes(item: CatalogItem) -> frozenset[str]:
+    """Return the sizes and colours of a variant: the parts of its SKU after the product's, and of its name."""
+    sku, product = item.sku, item.product_sku
+    suffix = sku[len(product):] if sku.upper().startswith(product.upper()) else sku
+    parts = _ATTRIBUTE_SEPARATORS.split(suffix) + _ATTRIBUTE_SEPARATORS.split(item.variant_name or "")
+    return frozenset(_attribute(part) for part in parts if part.strip())
+
+
 def _is_claimed(sku: str | None, claim: ClaimView, catalog: CatalogView) -> bool:
-    if claim.variant:
-        return sku == claim.variant
+    """Return True when the line is what the claim names: its product (or SKU), and a variant with its size or colour."""
+    if not sku:
+        return False
     item = catalog.get(sku)
-    return sku == claim.sku or (item is not None and item.product_sku == claim.sku)
+    if claim.sku and _code(claim.sku) not in {_code(sku), _code(item.product_sku if item else sku)}:
+        return False
+    if not claim.variant or _code(claim.variant) == _code(sku):
+        return True
+    if item is None:
+        return False
+    if not item.is_variant:
+        # A product sold in one version has no size or colour to get wrong; one with variants needs one chosen.
+        return not item.has_variants
+    return _attribute(claim.variant) in variant_attributes(item)

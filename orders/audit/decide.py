@@ -17,7 +17,7 @@ def decide(findings: Iterable[Finding], stock_ok: bool) -> str:
     Precedence, first match wins:
     1. a finding whose code is irreparable (outcome ``reject``) -> ``rejected``;
     2. any ``block`` finding -> ``held`` (a person, and often the buyer, must act first;
-       stock is checked again when the order is released);
+       meanwhile the order reserves what it would have had, see orders/review/verdict.py);
     3. ``stock_ok`` false -> ``waitlisted``;
     4. otherwise -> ``accepted``.
     ``warn`` and ``info`` findings never change the status.
@@ -30,3 +30,13 @@ def decide(findings: Iterable[Finding], stock_ok: bool) -> str:
     if not stock_ok:
         return WAITLISTED
     return ACCEPTED
+
+
+# An auditor fixes these by editing the order's lines, never by approving: the parent SKU of a variant, an
+# unknown SKU or a bad quantity has no stock to reserve, so an approved order would wait on it for ever.
+FIX_BEFORE_APPROVAL = frozenset({"items_missing", "sku_missing", "sku_unknown", "variant_missing", "qty_invalid"})
+
+
+def needs_fix(findings: Iterable[Finding]) -> list[Finding]:
+    """Return the findings that an approval or override cannot clear: the order's lines must be fixed first."""
+    return [f for f in findings if f.code in FIX_BEFORE_APPROVAL]

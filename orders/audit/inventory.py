@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from orders.audit.findings import Finding, finding
-from orders.audit.model import LineDraft
+from orders.audit.model import CatalogView, LineDraft
 
 
 @dataclass(frozen=True)
@@ -59,3 +59,19 @@ def check_stock(lines: Sequence[LineDraft], available: Mapping[str, int]) -> Sto
             sku=sku, requested=qty, available=have, lines=line_ids,
         ))
     return StockCheck(ok=not short, requested=wanted, short=short, findings=tuple(found))
+
+
+def reservable(lines: Sequence[LineDraft], catalog: CatalogView) -> dict[str, int] | None:
+    """Return the units to reserve per SKU, or None when some line cannot hold stock as it stands.
+
+    A line holds stock when it has a valid quantity and a SKU that is sold under its own stock (a product
+    without variants, or a variant). A held order whose lines all do keeps the reservation it would have had;
+    one with a missing SKU, a parent SKU or a bad quantity reserves nothing and waits for a fix, not for stock.
+    """
+    if not lines:
+        return None
+    for line in lines:
+        item = catalog.get(line.sku)
+        if line.quantity is None or item is None or item.has_variants:
+            return None
+    return requested_by_sku(lines)

@@ -101,6 +101,8 @@ class CatalogItem:
     is_variant: bool = False
     in_lineup: bool = False
     live_price: Decimal | None = None
+    # A variant's name as the catalogue shows it ("M / 黑色 (Black)"): with the SKU, its size and colour.
+    variant_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -130,11 +132,12 @@ class ClaimView:
 
 @dataclass(frozen=True)
 class PastOrder:
-    """One earlier order of the same buyer, for duplicate detection."""
+    """One earlier order of the same buyer, for duplicate detection; ``paid`` when a payment was recorded for it."""
 
     order_id: str
     items: Mapping[str, int]
     at: datetime
+    paid: bool = False
 
     def __post_init__(self) -> None:
         _require_aware("at", self.at)

@@ -29,7 +29,9 @@ class AuditPolicy:
 
     max_qty_per_buyer_per_product: int | None = 10
     abnormal_qty_per_sku: int = 50
-    duplicate_window_seconds: int = 600
+    # A double tap or an app's retry comes within seconds; in a flash sale the same buyer ordering the same item
+    # again a few minutes later is usually a real second purchase (docs/audit.md, "Duplicate orders").
+    duplicate_window_seconds: int = 60
     price_tolerance: Decimal = Decimal("0.00")
     # An accepted order unpaid for this long expires and gives its stock back.
     reservation_minutes: int = 15

@@ -56,14 +56,21 @@ def _address_text(address: Address) -> str:
 
 
 def _duplicates(order: OrderDraft, history: BuyerHistory, policy: AuditPolicy) -> list[Finding]:
+    """Return duplicate_order when the buyer placed the same items within the window and not both were paid.
+
+    Two paid orders are two purchases the buyer confirmed with money (a second unit for a friend in a flash
+    sale), not a double tap or a platform retry, which leave one of the two unpaid.
+    """
     wanted = requested_by_sku(order.items)
     if policy.duplicate_window_seconds == 0 or not wanted:
         return []
     window = timedelta(seconds=policy.duplicate_window_seconds)
+    paid = order.paid_amount is not None
     for past in history.recent_orders:
         same_items = {sku: n for sku, n in past.items.items() if n > 0} == wanted
         # abs(): the earlier order may reach us after this one.
-        if past.order_id != order.order_id and same_items and abs(order.placed_at - past.at) <= window:
+        if (past.order_id != order.order_id and same_items and abs(order.placed_at - past.at) <= window
+                and not (paid and past.paid)):
             return [finding(
                 "duplicate_order", f"Same items as order {past.order_id} placed shortly before.",
                 f"与不久前的订单 {past.order_id} 商品完全相同，疑似重复下单。", "items", previous=past.order_id)]

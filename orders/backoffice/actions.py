@@ -1,4 +1,4 @@
-"""Back-office actions on orders: claim, approve, reject, hold, edit buyer fields, override findings.
+"""Back-office actions on orders: claim, approve, reject, hold, extend, override findings (edits: edits.py).
 
 Every action needs the order's claim (taken on the fly when nobody holds it), so two auditors never act on
 the same order, and every action is an OrderHistory row with the actor and the reason. The decisions
@@ -12,24 +12,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from orders import history, inventory
-from orders.actions import (
-    CLOSED_STATUSES,
-    OrderOutcome,
-    OrderRejected,
-    quantities,
-    queue_pushes,
-    release_order,
-    require_order,
-)
+from orders.actions import (CLOSED_STATUSES, OrderOutcome, OrderRejected, quantities, queue_pushes, release_order,
+    require_order)
+from orders.audit.decide import needs_fix
+from orders.backoffice.edits import BUYER_FIELDS, edit_owned  # noqa: F401  (BUYER_FIELDS: the edit route's keys)
 from orders.models import Order, OrderFinding
+from orders.review.context import load_policy
 from orders.review.step import review_order
 
 # A claim nobody used for this long may be taken by another auditor.
 CLAIM_TIMEOUT = timedelta(minutes=10)
-BUYER_FIELDS = {
-    "name": "buyer_name", "phone": "buyer_phone", "address.province": "address_province",
-    "address.city": "address_city", "address.district": "address_district", "address.detail": "address_detail",
-}
 
 
 def claim(session: Session, order_id: str, user_id: int, username: str, now: datetime) -> Order:
@@ -64,23 +56,65 @@ def _own(session: Session, order_id: str, user_id: int, username: str, now: date
 
 
 def approve(session: Session, order_id: str, user_id: int, username: str, reason: str, now: datetime) -> OrderOutcome:
-    """Return the outcome of approving a held order: its blocking findings are overridden and it is reviewed again."""
+    """Return the outcome of approving a held order: its blocking findings are overridden and it is reviewed again.
+
+    A held order kept its reservation (or its place in line), so approving never moves it behind later buyers.
+    An order whose lines cannot hold stock (parent SKU of a variant, unknown SKU, bad quantity) is refused: the
+    auditor fixes its items first (PATCH), or it would wait on stock that never comes.
+    """
     order = _own(session, order_id, user_id, username, now)
     if order.status != "held":
         raise OrderRejected("invalid_state", "status", f"only held orders can be approved (this one is {order.status})", status=409)
-    for finding in session.scalars(sa.select(OrderFinding).where(
-            OrderFinding.order_pk == order.id, OrderFinding.active.is_(True), OrderFinding.severity == "block",
-            OrderFinding.overridden_at.is_(None))):
+    blocking = session.scalars(sa.select(OrderFinding).where(
+        OrderFinding.order_pk == order.id, OrderFinding.active.is_(True), OrderFinding.severity == "block",
+        OrderFinding.overridden_at.is_(None))).all()
+    _refuse_unfixed(blocking)
+    for finding in blocking:
         finding.overridden_by, finding.override_reason, finding.overridden_at = username, reason, now
     if order.stock_reserved and order.paid_amount is not None:
-        # Held at payment time (amount query): the person accepted the amount, so the sale completes.
-        inventory.sell(session, quantities(order))
-        order.stock_reserved, order.held_at = False, None
-        history.status_changed(session, order, "paid", actor=username, reason=reason)
-        return queue_pushes(session, OrderOutcome(order=order, created=False, stock_skus=sorted(quantities(order))))
+        return queue_pushes(session, _complete_sale(session, order, username, reason))
     outcome = review_order(session, order, now, actor=username, reason=reason)
+    if order.status == "accepted" and order.paid_amount is not None:
+        # Paid while held: once accepted the sale completes, or the sweeper would expire a paid order.
+        return queue_pushes(session, _complete_sale(session, order, username, reason))
     _unclaim(order)
     return queue_pushes(session, OrderOutcome(order=order, created=False, stock_skus=outcome.stock_skus))
+
+
+def _complete_sale(session: Session, order: Order, username: str, reason: str) -> OrderOutcome:
+    """Return the outcome of turning a paid order's reserved units into sold ones (the person accepted the amount)."""
+    inventory.sell(session, quantities(order))
+    order.stock_reserved, order.held_at, order.reserved_until = False, None, None
+    history.status_changed(session, order, "paid", actor=username, reason=reason)
+    _unclaim(order)
+    return OrderOutcome(order=order, created=False, stock_skus=sorted(quantities(order)))
+
+
+def _refuse_unfixed(findings) -> None:
+    """Raise 409 naming the first finding that only a fix of the order's lines clears."""
+    unfixed = needs_fix(findings)
+    if unfixed:
+        first = unfixed[0]
+        raise OrderRejected("needs_fix", first.field or "items",
+                            f"{first.code}: fix the order's items (SKU or quantity) before approving it", status=409)
+
+
+def extend(session: Session, order_id: str, user_id: int, username: str, reason: str, minutes: int | None,
+           now: datetime) -> OrderOutcome:
+    """Return the outcome of extending a held order's reservation to minutes from now (default: the policy's).
+
+    A held order reserves its units like an accepted one and expires unpaid like one, unless an auditor extends it.
+    """
+    order = _own(session, order_id, user_id, username, now)
+    if order.status != "held" or not order.stock_reserved or order.reserved_until is None:
+        raise OrderRejected("invalid_state", "status", "only a held order that reserves stock has a reservation to extend",
+                            status=409)
+    before = order.reserved_until
+    minutes = minutes or load_policy(session, order.broadcast_id).reservation_minutes
+    order.reserved_until = now + timedelta(minutes=minutes)
+    history.note_added(session, order, username, reason, data={"changes": [
+        {"field": "reserved_until", "before": before.isoformat(), "after": order.reserved_until.isoformat()}]})
+    return queue_pushes(session, OrderOutcome(order=order, created=False))
 
 
 def reject(session: Session, order_id: str, user_id: int, username: str, reason: str, now: datetime) -> OrderOutcome:
@@ -92,28 +126,28 @@ def reject(session: Session, order_id: str, user_id: int, username: str, reason:
 
 
 def hold(session: Session, order_id: str, user_id: int, username: str, reason: str, now: datetime) -> OrderOutcome:
-    """Return the outcome of holding an order for a closer look; a reservation it has is kept."""
+    """Return the outcome of holding an order for a closer look: its reservation (and timer) or its place in line is kept."""
     order = _own(session, order_id, user_id, username, now)
     if order.status not in ("accepted", "waitlisted", "received"):
         raise OrderRejected("invalid_state", "status", f"a {order.status} order cannot be held", status=409)
-    order.reserved_until, order.waitlisted_at, order.held_at = None, None, now
+    order.held_at = now
+    if not order.stock_reserved:
+        order.reserved_until = None
     history.status_changed(session, order, "held", actor=username, reason=reason)
     return queue_pushes(session, OrderOutcome(order=order, created=False))
+
+
+def edit_order(session: Session, order_id: str, user_id: int, username: str, changes: dict[str, str | None],
+               items: dict[int, dict], reason: str | None, now: datetime) -> OrderOutcome:
+    """Return the outcome of correcting buyer fields and line SKUs/quantities, audited again (orders/backoffice/edits.py)."""
+    order = _own(session, order_id, user_id, username, now)
+    return edit_owned(session, order, username, changes, items, reason, now)
 
 
 def edit_buyer(session: Session, order_id: str, user_id: int, username: str, changes: dict[str, str | None],
                reason: str | None, now: datetime) -> OrderOutcome:
     """Return the outcome of correcting buyer fields (keys of BUYER_FIELDS) and auditing the order again."""
-    order = _own(session, order_id, user_id, username, now)
-    if order.status == "paid":
-        raise OrderRejected("invalid_state", "status", "a paid order's buyer data is corrected on the platform", status=409)
-    for key, value in changes.items():
-        setattr(order, BUYER_FIELDS[key], value)
-    history.note_added(session, order, username, reason or "buyer data corrected", data={"fields": sorted(changes)})
-    if order.status in ("held", "waitlisted", "received"):
-        outcome = review_order(session, order, now, actor=username, reason="re-audited after an edit")
-        return queue_pushes(session, OrderOutcome(order=order, created=False, stock_skus=outcome.stock_skus))
-    return queue_pushes(session, OrderOutcome(order=order, created=False))
+    return edit_order(session, order_id, user_id, username, changes, {}, reason, now)
 
 
 def override_finding(session: Session, order_id: str, user_id: int, username: str, code: str, reason: str,
@@ -124,10 +158,12 @@ def override_finding(session: Session, order_id: str, user_id: int, username: st
         OrderFinding.order_pk == order.id, OrderFinding.active.is_(True), OrderFinding.code == code)).all()
     if not rows:
         raise OrderRejected("unknown_finding", "code", f"the order has no active finding {code!r}", status=404)
+    _refuse_unfixed(rows)
     for row in rows:
         row.overridden_by, row.override_reason, row.overridden_at = username, reason, now
     history.note_added(session, order, username, reason, data={"overridden": code})
-    if order.status == "held" and not order.stock_reserved:
+    # Only an audit hold is reviewed again: a hold an auditor chose, or one over a paid amount, has nothing to clear.
+    if order.status == "held" and order.paid_amount is None and any(row.severity == "block" for row in rows):
         outcome = review_order(session, order, now, actor=username, reason=f"{code} overridden")
         return queue_pushes(session, OrderOutcome(order=order, created=False, stock_skus=outcome.stock_skus))
     return queue_pushes(session, OrderOutcome(order=order, created=False))

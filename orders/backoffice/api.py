@@ -15,13 +15,16 @@ from live.models import Broadcast
 from orders.actions import OrderRejected
 from orders.audit import AuditPolicy, PolicyError
 from orders.backoffice import actions as backoffice
-from orders.backoffice.queue import held_queue
+from orders.backoffice.queue import MAX_PER_PAGE, QueueFilter, held_queue
 from orders.models import AuditPolicyRecord, BlocklistEntry
 from orders.push import order_payload
 from orders.review.context import load_policy
 
 bp = install_api(Blueprint("audit_api", __name__, url_prefix="/api/v1"))
 AUDITORS = ("auditor",)
+# An approved order is one the approval let through; the outcomes of a bulk approval, as the summary counts them.
+APPROVED_STATUSES = frozenset({"accepted", "paid"})
+BULK_OUTCOMES = ("approved", "waitlisted", "held", "failed")
 
 
 def _actor() -> tuple[int, str]:
@@ -56,15 +59,20 @@ def _reason(required: bool = True) -> str | None:
 @bp.get("/audit/queue")
 @api.roles("auditor")
 def queue():
-    """List held orders, oldest first, filtered by broadcast_id, finding code and minimum age in seconds."""
-    broadcast_id = validation.query_int(request.args, "broadcast_id", default=0, minimum=0) or None
+    """List a page of held orders, oldest first, filtered by broadcast_id, finding code and minimum age in seconds,
+    with the count of every held order that matches (`total`) and per broadcast (`by_broadcast`)."""
+    page = validation.query_int(request.args, "page", default=1, maximum=1_000_000)
+    per_page = validation.query_int(request.args, "per_page", default=MAX_PER_PAGE, maximum=MAX_PER_PAGE)
+    broadcast_id = validation.query_int(request.args, "broadcast_id", default=0, minimum=0,
+                                        maximum=validation.MAX_ID) or None
     min_age = validation.query_int(request.args, "min_age", default=0, minimum=0) or None
-    code = request.args.get("code") or None
-    items = held_queue(db.session, utcnow(), broadcast_id, code, min_age)
+    code = validation.query_code(request.args, "code")
+    found = held_queue(db.session, utcnow(), QueueFilter(broadcast_id, code, min_age), page, per_page)
     items = [present_order(db.session, g.principal, item, "queue") | {k: item[k] for k in ("age_seconds", "sla_seconds", "late")}
-             for item in items]
+             for item in found.orders]
     db.session.commit()
-    return jsonify({"orders": items})
+    return jsonify({"orders": items, "total": found.total, "page": page, "per_page": per_page,
+                    "by_broadcast": {str(b): n for b, n in sorted(found.by_broadcast.items())}})
 
 
 @bp.post("/orders/<order_id>/<any(approve, reject, hold):action>")
@@ -105,11 +113,22 @@ def override(order_id: str, code: str):
 @bp.patch("/orders/<order_id>")
 @api.roles("auditor")
 def edit(order_id: str):
-    """Correct buyer fields (`buyer.name`, `buyer.phone`, `buyer.address.*`); the order is audited again."""
+    """Correct buyer fields (`buyer.name`, `buyer.phone`, `buyer.address.*`) and lines (`items[i].sku`, `.qty`); re-audited."""
     data = api.json_body()
-    buyer = data.get("buyer")
-    if not isinstance(buyer, dict) or not buyer:
-        raise ApiError(400, "missing_field", "send the buyer fields to change", "buyer")
+    buyer, items = data.get("buyer"), data.get("items")
+    if (not isinstance(buyer, dict) or not buyer) and items is None:
+        raise ApiError(400, "missing_field", "send the buyer fields or the items to change", "buyer")
+    changes = _buyer_edits(buyer or {})
+    item_edits = _item_edits(items) if items is not None else {}
+    reason = validation.text(data, "reason", max_len=500, required=False)
+    return _act(lambda s, oid, uid, un, now: backoffice.edit_order(s, oid, uid, un, changes, item_edits, reason, now),
+                order_id)
+
+
+def _buyer_edits(buyer: dict) -> dict[str, str | None]:
+    """Return the buyer fields to change, keyed as backoffice.BUYER_FIELDS; 400 naming a bad or unknown field."""
+    if not isinstance(buyer, dict):
+        raise ApiError(400, "invalid_type", "buyer must be an object", "buyer")
     changes: dict[str, str | None] = {}
     for key in ("name", "phone"):
         if key in buyer:
@@ -124,14 +143,47 @@ def edit(order_id: str):
     if unknown:
         field = sorted(unknown)[0]
         raise ApiError(400, "unknown_field", f"buyer.{field} cannot be edited", f"buyer.{field}")
-    reason = validation.text(data, "reason", max_len=500, required=False)
-    return _act(lambda s, oid, uid, un, now: backoffice.edit_buyer(s, oid, uid, un, changes, reason, now), order_id)
+    return changes
+
+
+def _item_edits(items) -> dict[int, dict]:
+    """Return {line index: {"sku"?, "qty"?}} from a list by line position ({} leaves a line as it is)."""
+    if not isinstance(items, list) or not 1 <= len(items) <= 50:
+        raise ApiError(400, "invalid_type", "items must be a list of 1 to 50 line edits, by line position", "items")
+    edits: dict[int, dict] = {}
+    for index, item in enumerate(items):
+        path = f"items[{index}]"
+        if not isinstance(item, dict):
+            raise ApiError(400, "invalid_type", f"{path} must be an object", path)
+        unknown = set(item) - {"sku", "qty"}
+        if unknown:
+            field = f"{path}.{min(unknown)}"
+            raise ApiError(400, "unknown_field", f"{field} cannot be edited", field)
+        edit = {}
+        if "sku" in item:
+            edit["sku"] = validation.text(item, "sku", f"{path}.sku", max_len=64)
+        if "qty" in item:
+            edit["qty"] = validation.whole_number(item, "qty", f"{path}.qty", minimum=1, maximum=10_000)
+        if edit:
+            edits[index] = edit
+    return edits
+
+
+@bp.post("/orders/<order_id>/extend")
+@api.roles("auditor")
+def extend(order_id: str):
+    """Extend a held order's reservation to `minutes` from now (default: the broadcast's reservation time), with a reason."""
+    data = api.json_body()
+    reason = validation.text(data, "reason", max_len=500)
+    minutes = validation.whole_number(data, "minutes", minimum=1, maximum=24 * 60, required=False)
+    return _act(lambda s, oid, uid, un, why, now: backoffice.extend(s, oid, uid, un, why, minutes, now), order_id, reason)
 
 
 @bp.post("/orders/bulk-approve")
 @api.roles("auditor")
 def bulk_approve():
-    """Approve several held orders with one reason; answers one result per order id."""
+    """Approve several held orders with one reason; answers one result per order id, naming where each order ended
+    (approved: accepted or paid; waitlisted; still held; failed), and how many ended each way."""
     data = api.json_body()
     order_ids = data.get("order_ids")
     if not isinstance(order_ids, list) or not 1 <= len(order_ids) <= 200 or not all(isinstance(o, str) for o in order_ids):
@@ -139,14 +191,19 @@ def bulk_approve():
     reason = validation.text(data, "reason", max_len=500)
     results = []
     for order_id in order_ids:
-        response = None
         try:
-            response = _act(backoffice.approve, order_id, reason).get_json()
-            results.append({"order_id": order_id, "status": "approved", "order": response})
+            order = _act(backoffice.approve, order_id, reason).get_json()
         except ApiError as error:
             db.session.rollback()
             results.append({"order_id": order_id, "status": "failed", "error": error.to_dict()["error"]})
-    return jsonify({"results": results})
+            continue
+        # Approval re-audits the order: without stock it is waitlisted, a new finding keeps it held.
+        outcome = "approved" if order["status"] in APPROVED_STATUSES else order["status"]
+        results.append({"order_id": order_id, "status": outcome, "order_status": order["status"], "order": order})
+    summary = {outcome: 0 for outcome in BULK_OUTCOMES}
+    for result in results:
+        summary[result["status"]] = summary.get(result["status"], 0) + 1
+    return jsonify({"results": results, "summary": summary})
 
 
 @bp.get("/broadcasts/<int:broadcast_id>/audit-policy")

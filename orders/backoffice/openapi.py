@@ -16,9 +16,14 @@ def parameters() -> dict:
         "FindingCode": parameter("code", "path", {"type": "string"}, "The finding's code, e.g. phone_missing."),
         "QueueBroadcast": parameter("broadcast_id", "query", {"type": "integer", "minimum": 0},
                                     "Only held orders of this broadcast."),
-        "QueueCode": parameter("code", "query", {"type": "string"}, "Only orders with this active finding."),
+        "QueueCode": parameter("code", "query", {"type": "string", "pattern": r"^[a-z0-9_]{0,48}$"},
+                               "Only orders with this active finding."),
         "MinAge": parameter("min_age", "query", {"type": "integer", "minimum": 0},
                             "Only orders held at least this many seconds."),
+        "QueuePage": parameter("page", "query", {"type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1},
+                               "Which page, 1 (the oldest orders) first."),
+        "QueuePerPage": parameter("per_page", "query", {"type": "integer", "minimum": 1, "maximum": 200,
+                                                        "default": 200}, "Orders per page."),
     }
 
 
@@ -46,15 +51,25 @@ def paths() -> dict:
     edit = request("BuyerEdit", {"buyer": {"phone": "13912345678"}, "reason": "buyer called"})
     found = {"/api/v1/orders/{order_id}": {"patch": _order_action(
         "editBuyer", "Correct an order's buyer fields", edit,
-        "Changes `buyer.name`, `buyer.phone` and `buyer.address.*` (not of a paid order); a received, held or "
-        "waitlisted order is audited again.")}}
+        "Changes `buyer.name`, `buyer.phone` and `buyer.address.*` (not of a paid order), and the SKU (or variant) "
+        "and quantity of a held or waitlisted order's lines (`items`, by line position); a received, held or "
+        "waitlisted order is audited again. Changed lines are re-reserved at once, all or nothing: 409 stock_short "
+        "(naming the line) when they are not in stock, and the order keeps the units it had. History records each "
+        "changed field with its value before and after.")}}
     decisions = {
-        "approve": "Approve a held order: its blocking findings are overridden and it is reviewed again.",
+        "approve": "Approve a held order: its blocking findings are overridden and it is reviewed again, keeping "
+                   "its reservation or its place in line. 409 needs_fix (naming the line) when its items must be "
+                   "fixed first (variant_missing, sku_unknown, qty_invalid…).",
         "reject": "Reject an order (not a paid one): stock and promotions go back.",
         "hold": "Hold an accepted, waitlisted or received order for a closer look.",
     }
     found |= {f"/api/v1/orders/{{order_id}}/{action}": {"post": _order_action(
         f"{action}Order", f"{action.capitalize()} an order", reason, text)} for action, text in decisions.items()}
+    found["/api/v1/orders/{order_id}/extend"] = {"post": _order_action(
+        "extendOrder", "Extend a held order's reservation",
+        request("ExtendInput", {"reason": "waiting for the buyer's call", "minutes": 60}),
+        "A held order reserves its units and expires unpaid like an accepted one; this sets its reservation to "
+        "`minutes` from now (default: the broadcast's reservation_minutes). 409 when it reserves nothing.")}
     claim_minutes = int(CLAIM_TIMEOUT.total_seconds() // 60)
     claims = {
         "claim": ("Claim an order",
@@ -77,11 +92,12 @@ def paths() -> dict:
             body=request("BulkApproveInput", {"order_ids": ["DY-778899", "DY-778900"], "reason": "checked"}))},
         "/api/v1/audit/queue": {"get": operation(
             "auditQueue", "Held orders waiting for a person, oldest first", "back office",
-            ("200", "At most 200 held orders with their age and SLA.", ref("Queue")), errors="400 401 403",
-            roles="auditor", params=("QueueBroadcast", "QueueCode", "MinAge"))},
+            ("200", "A page of held orders with their age and SLA, and how many match in all.", ref("Queue")),
+            errors="400 401 403", roles="auditor",
+            params=("QueueBroadcast", "QueueCode", "MinAge", "QueuePage", "QueuePerPage"))},
         "/api/v1/broadcasts/{broadcast_id}/audit-policy": {
             "get": operation("getAuditPolicy", "Show a broadcast's audit thresholds", "back office",
-                             ("200", "The saved thresholds, or the defaults.", ref("AuditPolicy")), errors="401",
+                             ("200", "The saved thresholds, or the defaults.", ref("AuditPolicy")), errors="401 404",
                              params=("BroadcastId",)),
             "put": operation("putAuditPolicy", "Replace a broadcast's audit thresholds", "back office",
                              ("200", "The thresholds as saved.", ref("AuditPolicy")), errors="400 401 403 404",
@@ -112,22 +128,37 @@ def schemas() -> dict:
     address = obj({key: text(300 if key == "detail" else 64) for key in ("province", "city", "district", "detail")})
     entry = {"id": integer(), "kind": string(enum=["buyer_id", "phone", "address"]), "value": string(),
              "reason": nullable(string())}
-    result = obj({"order_id": string(), "status": string(enum=["approved", "failed"]), "order": ref("Order"),
+    result = obj({"order_id": string(), "status": string(
+                      "approved: the order is now accepted or paid; waitlisted: approved, no stock yet; held: "
+                      "still held (a finding the approval did not cover); failed: not approved (see error).",
+                      enum=["approved", "waitlisted", "held", "failed"]),
+                  "order_status": string("The order's status after the approval."), "order": ref("Order"),
                   "error": ref("ErrorDetail")}, required=("order_id", "status"))
+    outcomes = {key: integer(minimum=0) for key in ("approved", "waitlisted", "held", "failed")}
     return {
         "QueueItem": {"allOf": [ref("Order"), obj({"age_seconds": integer(), "sla_seconds": integer(),
                                                    "late": {"type": "boolean"}},
                                                   required=("age_seconds", "sla_seconds", "late"))]},
-        "Queue": obj({"orders": array(ref("QueueItem"), "Held orders, oldest first, at most 200.")},
-                     required=("orders",)),
+        "Queue": obj({"orders": array(ref("QueueItem"), "This page of held orders, oldest first."),
+                      "total": integer("How many held orders match the filters, on every page.", minimum=0),
+                      "page": integer(minimum=1), "per_page": integer(minimum=1, maximum=200),
+                      "by_broadcast": obj({}, additionalProperties=integer(minimum=0),
+                                          description="Matching held orders per broadcast id.")},
+                     required=("orders", "total", "page", "per_page", "by_broadcast")),
         "ReasonInput": obj({"reason": text(500)}, required=("reason",)),
         "BuyerEdit": obj({"buyer": obj({"name": text(100), "phone": text(32), "address": address},
                                        description="Only these keys; another one answers 400 unknown_field."),
-                          "reason": text(500)}, required=("buyer",)),
+                          "items": array(obj({"sku": text(64), "qty": integer(minimum=1, maximum=10_000)},
+                                             additionalProperties=False), "Line edits by position; {} keeps a line.",
+                                         minItems=1, maxItems=50),
+                          "reason": text(500)}, description="Send buyer, items or both."),
+        "ExtendInput": obj({"reason": text(500), "minutes": integer(minimum=1, maximum=1440)}, required=("reason",)),
         "BulkApproveInput": obj({"order_ids": array(string(), minItems=1, maxItems=200), "reason": text(500)},
                                 required=("order_ids", "reason")),
-        "BulkApproveResults": obj({"results": array(result, "One per order id, in request order.")},
-                                  required=("results",)),
+        "BulkApproveResults": obj({"results": array(result, "One per order id, in request order."),
+                                   "summary": obj(outcomes, required=tuple(outcomes),
+                                                  description="How many results ended each way.")},
+                                  required=("results", "summary")),
         "AuditPolicy": obj(policy, required=tuple(policy)),
         "AuditPolicyInput": obj(policy | {"price_tolerance": EVENT_AMOUNT}, additionalProperties=False,
                                 description="Missing fields take their defaults; unknown ones answer 400."),

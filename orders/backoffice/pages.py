@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,7 +17,7 @@ from live.models import Broadcast
 from orders.actions import find_order
 from orders.audit import CODES
 from orders.backoffice import queue_csv as csv_export
-from orders.backoffice.queue import held_queue
+from orders.backoffice.queue import QueueFilter, queue_chunks
 from orders.models import BlocklistEntry
 from orders.notices.service import notices_for_order
 from orders.push import order_payload
@@ -89,14 +89,23 @@ def audit_queue():
 def audit_queue_csv():
     """The audit queue with the page's filters as a CSV download (buyer data in full, and logged)."""
     broadcast_id, code, min_age = _filters()
-    now = utcnow()
-    items = [present_order(db.session, current_user, item, "csv")
-             for item in held_queue(db.session, now, broadcast_id, code, min_age)]
-    body = csv_export.queue_csv(items, _usernames())
-    db.session.commit()
+    now, usernames = utcnow(), _usernames()
+
+    def chunks():
+        # Every held order, a chunk at a time: the file is streamed while the next chunk is read, and each
+        # chunk's unmasked views are logged (committed) as it is sent.
+        for items in queue_chunks(db.session, now, QueueFilter(broadcast_id, code, min_age)):
+            shown = [present_order(db.session, current_user, item, "csv") for item in items]
+            db.session.commit()
+            yield shown
+
+    def body():
+        # The byte-order mark makes Excel read the file as UTF-8, so Chinese names survive a double-click.
+        yield "\ufeff"
+        yield from csv_export.queue_csv_parts(chunks(), usernames)
+
     filename = f"audit-queue-{now:%Y%m%dT%H%M%SZ}.csv"
-    # The byte-order mark makes Excel read the file as UTF-8, so Chinese names survive a double-click.
-    return Response("\ufeff" + body, mimetype="text/csv",
+    return Response(stream_with_context(body()), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
@@ -157,6 +166,13 @@ def _queue_strings() -> dict:
         "bulkTitle": _("Approve %(n)s selected orders", n="{n}"), "reasonRequired": _("A reason is required."),
         "nothingSelected": _("Select orders with their checkbox (x) first."),
         "nothingChanged": _("Nothing was changed."),
-        "bulkFailed": _("%(id)s: %(message)s", id="{id}", message="{message}"),
         "heldCount": _("%(n)s held", n="{n}"), "checkedCount": _("%(n)s selected", n="{n}"),
+        "pageInfo": _("Page %(page)s of %(pages)s · orders %(first)s–%(last)s of %(total)s", page="{page}",
+                      pages="{pages}", first="{first}", last="{last}", total="{total}"),
+        "bulk_approved": _("%(n)s approved", n="{n}"), "bulk_waitlisted": _("%(n)s waitlisted", n="{n}"),
+        "bulk_held": _("%(n)s still held", n="{n}"), "bulk_failed": _("%(n)s failed", n="{n}"),
+        "outcomeApproved": _("approved, now %(status)s", status="{status}"),
+        "outcomeWaitlisted": _("approved, but waitlisted: no stock left for it yet"),
+        "outcomeHeld": _("still held: %(codes)s", codes="{codes}"),
+        "outcomeFailed": _("not approved: %(message)s", message="{message}"),
     }

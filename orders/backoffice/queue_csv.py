@@ -1,7 +1,7 @@
 """The audit queue as CSV (pure): one row per held order, written by the one formula-safe writer (app.csv)."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from app.csv import csv_text
 
@@ -31,3 +31,12 @@ def queue_row(order: Mapping, usernames: Mapping[int, str]) -> list[object]:
 def queue_csv(orders: Iterable[Mapping], usernames: Mapping[int, str]) -> str:
     """Return the audit queue as CSV text with QUEUE_COLUMNS."""
     return csv_text(QUEUE_COLUMNS, (queue_row(order, usernames) for order in orders))
+
+
+def queue_csv_parts(chunks: Iterable[Iterable[Mapping]], usernames: Mapping[int, str]) -> Iterator[str]:
+    """Yield the audit queue as CSV text a chunk of orders at a time: the header first, then each chunk's rows."""
+    header = csv_text(QUEUE_COLUMNS, ())
+    yield header
+    for orders in chunks:
+        # The one writer always starts with the header line; the rows after it are this chunk's part of the file.
+        yield csv_text(QUEUE_COLUMNS, (queue_row(order, usernames) for order in orders))[len(header):]

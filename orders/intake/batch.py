@@ -151,7 +151,8 @@ def _review(session: Session, context: BatchContext, rows: _Rows, pk: int, new: 
     amounts = values.order_amounts((line["list_price"], line["unit_price"], line["qty"], line["line_total"])
                                    for line in lines)
     pricing = values.pricing_record(result.pricing)
-    timers = values.status_timers(status, now, context.policy.reservation_minutes, None, None)
+    timers = values.status_timers(status, now, context.policy.reservation_minutes, None, None,
+                                  reserved=verdict.reserved_now, in_line=verdict.in_line)
     rows.reviewed.append({"b_id": pk, "status": status, **amounts, "pricing": pricing,
                           "stock_reserved": verdict.reserved_now, **timers, "updated_at": now})
     rows.lines.extend({"order_pk": pk, **line} for line in lines)
@@ -164,7 +165,7 @@ def _review(session: Session, context: BatchContext, rows: _Rows, pk: int, new: 
                           "override_reason": None, "overridden_at": None} for columns in findings)
     rows.notices.extend(PendingNotice(pk, draft.order_id, draft.buyer.id, notice.kind, notice.context, notice.dedupe)
                         for notice in values.review_notices(status, amounts["total"], pricing, result.findings))
-    moved = sorted(result.requested) if verdict.reserved_now and status == "accepted" else []
+    moved = sorted(result.requested) if verdict.reserved_now else []
     order = SimpleNamespace(**(received | amounts | timers | {
         "status": status, "pricing": pricing, "lines": [SimpleNamespace(**line) for line in lines]}))
     # order_to_dict reads attributes only: the values just collected serve as the order and its findings.

@@ -12,44 +12,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from orders.audit import (
-    BuyerHistory,
-    CatalogItem,
-    CatalogView,
-    ClaimView,
-    CounterUse,
-    Coupon,
-    FlashSale,
-    OrderDraft,
-    Promotion,
-)
-from orders.models import Order, OrderLine
+from orders.audit import (BuyerHistory, CatalogItem, CatalogView, ClaimView, CounterUse, Coupon, FlashSale,
+    OrderDraft, PastOrder, Promotion)
+from orders.models import Order
 from orders.promotions import service as promotions
 from orders.promotions.models import Promotion as PromotionRow
 from orders.promotions.models import PromotionUse
-from orders.review.context import (
-    OPEN_STATUSES,
-    catalog_items,
-    claim_for,
-    history_of,
-    load_blocklist,
-    load_policy,
-    open_lines_query,
-)
+from orders.review.context import (OPEN_STATUSES, catalog_items, claim_for, load_blocklist, load_policy,
+    recent_orders, units_by_product)
 
 _O = Order.__table__
 _PR, _U = PromotionRow.__table__, PromotionUse.__table__
-# Built once (Core, parameters bound at execution): the batch's reads of the buyers' past orders and usage.
-_OPEN_LINES = (
-    open_lines_query(_O.c.id, _O.c.buyer_id)
-    .where(_O.c.broadcast_id == sa.bindparam("broadcast_id"), _O.c.buyer_id.in_(sa.bindparam("buyers", expanding=True)))
-    .order_by(_O.c.id, OrderLine.id)
-)
+# Built once (Core, parameters bound at execution): the batch's read of the buyers' promotion usage.
 # As promotions.buyer_usage, for many buyers: unreleased uses of the broadcast's and global promotions.
 _USAGES = (
     sa.select(_U.c.buyer_id, _PR.c.code, _PR.c.kind, sa.func.sum(_U.c.units))
@@ -58,8 +37,6 @@ _USAGES = (
            sa.or_(_PR.c.broadcast_id.is_(None), _PR.c.broadcast_id == sa.bindparam("broadcast_id")))
     .group_by(_U.c.buyer_id, _PR.c.code, _PR.c.kind)
 )
-# (order_id, placed_at, sku, product sku, qty): one line of a buyer's open order, as buyer_history reads them.
-PastLine = tuple[str, datetime, str, str, int]
 Usage = tuple[dict[str, int], dict[str, int]]
 
 
@@ -74,7 +51,12 @@ class BatchContext:
         self._offers = promotions.active_promotions(session, broadcast_id, now)
         self._items = catalog_items(session, broadcast_id, (line.sku for d in drafts for line in d.items))
         self._buyers = sorted({d.buyer.id for d in drafts if d.buyer.id})
-        self._past = _open_lines(session, broadcast_id, self._buyers, exclude_pks)
+        # What the per-buyer limits and the duplicate check read, with bounded queries: units of the batch's
+        # products only, and the latest orders placed within the duplicate window of the batch's orders.
+        self._units = units_by_product(session, broadcast_id, self._buyers,
+                                       {item.product_sku for item in self._items.values()}, exclude_pks)
+        self._recent = _recent(session, broadcast_id, self._buyers, drafts, self.policy.duplicate_window_seconds,
+                               exclude_pks)
         self._usage: dict[str, Usage] | None = None  # read when first needed (only flash sales and coupons count)
         self._claims: dict[str, ClaimView | None] = {}
 
@@ -105,17 +87,25 @@ class BatchContext:
             self._usage[buyer_id] = promotions.buyer_usage(self._session, self._broadcast_id, buyer_id)
         return self._usage.setdefault(buyer_id, ({}, {}))
 
-    def past_lines(self, buyer_id: str | None) -> list[PastLine]:
-        """Return the lines of the buyer's open orders in the broadcast (earlier orders of the batch included)."""
-        return self._past.get(buyer_id, []) if buyer_id else []
+    def units(self, buyer_id: str) -> dict[str, int]:
+        """Return the units per product of the buyer's open orders in the broadcast (earlier orders of the batch
+        included), for the products of the batch."""
+        return self._units.setdefault(buyer_id, {})
+
+    def recent(self, buyer_id: str) -> list[PastOrder]:
+        """Return the buyer's latest open orders placed around the batch's orders (earlier ones of the batch included)."""
+        return self._recent.setdefault(buyer_id, [])
 
     def record(self, draft: OrderDraft, status: str, consumed: Sequence[CounterUse]) -> None:
         """Apply a decided order: an open one joins its buyer's history; the counters it took are used up."""
         buyer = draft.buyer.id
         if buyer and status in OPEN_STATUSES:
-            self._past.setdefault(buyer, []).extend(
-                (draft.order_id, draft.placed_at, line.sku, self._product_sku(line.sku), line.qty)
-                for line in draft.items)
+            units, items = self.units(buyer), {}
+            for line in draft.items:
+                product = self._product_sku(line.sku)
+                units[product] = units.get(product, 0) + line.qty
+                items[line.sku] = items.get(line.sku, 0) + line.qty
+            self.recent(buyer).append(PastOrder(draft.order_id, items, draft.placed_at, draft.paid_amount is not None))
         for use in consumed:
             code = promotions.normalize_code(use.code)
             self._offers = [_used(offer, use.amount) if offer.code == code else offer for offer in self._offers]
@@ -155,8 +145,10 @@ class OrderInputs:
         coupon_uses, flash_units = dict(coupon_uses), dict(flash_units)
         if not draft.buyer.id:
             return BuyerHistory(coupon_uses=coupon_uses, flash_units=flash_units)
-        return history_of(self._context.past_lines(draft.buyer.id), draft.placed_at,
-                          self.policy.duplicate_window_seconds, coupon_uses, flash_units)
+        window = timedelta(seconds=self.policy.duplicate_window_seconds)
+        recent = [past for past in self._context.recent(draft.buyer.id) if abs(past.at - draft.placed_at) <= window]
+        return BuyerHistory(qty_by_product=dict(self._context.units(draft.buyer.id)), recent_orders=recent,
+                            coupon_uses=coupon_uses, flash_units=flash_units)
 
 
 def _used(offer: Promotion, amount: int) -> Promotion:
@@ -168,15 +160,14 @@ def _used(offer: Promotion, amount: int) -> Promotion:
     return offer
 
 
-def _open_lines(session: Session, broadcast_id: int, buyers: list[str], exclude_pks: set[int]) -> dict[str, list[PastLine]]:
-    """Return the lines of the buyers' open orders in the broadcast by buyer, leaving out the orders exclude_pks."""
-    if not buyers:
+def _recent(session: Session, broadcast_id: int, buyers: list[str], drafts: Sequence[OrderDraft], window_seconds: int,
+            exclude_pks: set[int]) -> dict[str, list[PastOrder]]:
+    """Return the buyers' latest open orders placed within the duplicate window of any order of the batch."""
+    if not window_seconds or not drafts:
         return {}
-    lines: dict[str, list[PastLine]] = {}
-    for pk, buyer_id, *line in session.execute(_OPEN_LINES, {"broadcast_id": broadcast_id, "buyers": buyers}):
-        if pk not in exclude_pks:
-            lines.setdefault(buyer_id, []).append(tuple(line))
-    return lines
+    window = timedelta(seconds=window_seconds)
+    placed = [draft.placed_at for draft in drafts]
+    return recent_orders(session, broadcast_id, buyers, min(placed) - window, max(placed) + window, exclude_pks)
 
 
 def buyer_usages(session: Session, broadcast_id: int, buyers: Iterable[str]) -> dict[str, Usage]:

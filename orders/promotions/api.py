@@ -16,7 +16,7 @@ MANAGERS = ("service", "auditor", "host")
 @bp.get("/promotions")
 def list_promotions():
     """List promotions newest first; with broadcast_id, those applying to it (its own and global ones)."""
-    broadcast_id = validation.query_int(request.args, "broadcast_id", default=0)
+    broadcast_id = validation.query_int(request.args, "broadcast_id", default=0, maximum=validation.MAX_ID)
     rows = manage.list_promotions(db.session, broadcast_id or None)
     return jsonify({"promotions": [manage.promotion_to_dict(p) for p in rows]})
 

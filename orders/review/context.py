@@ -20,7 +20,8 @@ OPEN_STATUSES = ("received", "accepted", "held", "waitlisted", "paid")
 
 # Built once (Core, parameters bound at execution): these run for every batch of orders.
 _V, _P = ProductVariant.__table__, Product.__table__
-_VARIANTS = (sa.select(_V.c.sku, _V.c.price, _P.c.id, _P.c.sku, _P.c.price).join(_P, _P.c.id == _V.c.product_id)
+_VARIANTS = (sa.select(_V.c.sku, _V.c.price, _P.c.id, _P.c.sku, _P.c.price, _V.c.name)
+             .join(_P, _P.c.id == _V.c.product_id)
              .where(_V.c.sku.in_(sa.bindparam("skus", expanding=True))))
 _PRODUCTS = sa.select(
     _P.c.id, _P.c.sku, _P.c.price, sa.exists().where(_V.c.product_id == _P.c.id).label("has_variants"),
@@ -31,15 +32,72 @@ _O, _L = Order.__table__, OrderLine.__table__
 _LINE_PRODUCT_SKU = sa.func.coalesce(_P.c.sku, _L.c.sku)
 
 
-def open_lines_query(*columns: sa.ColumnElement) -> sa.Select:
-    """Return SELECT columns…, order_id, placed_at, sku, product sku, qty over the lines of open orders."""
-    return (
-        sa.select(*columns, _O.c.order_id, _O.c.placed_at, _L.c.sku, _LINE_PRODUCT_SKU, _L.c.qty)
-        .join(_L, _L.c.order_pk == _O.c.id)
-        .outerjoin(_V, _V.c.sku == _L.c.sku)
-        .outerjoin(_P, _P.c.id == _V.c.product_id)
-        .where(_O.c.status.in_(OPEN_STATUSES))
-    )
+# A duplicate is a repeat of one of the buyer's latest orders; a buyer with more open orders than this inside the
+# duplicate window is flooding, and reading them all for every new order is what made such floods slow.
+RECENT_ORDERS_PER_BUYER = 50
+
+
+def _history_orders() -> tuple[sa.ColumnElement[bool], ...]:
+    """Return the conditions of the buyers' open orders in a broadcast, some orders left out (bound parameters)."""
+    return (_O.c.broadcast_id == sa.bindparam("broadcast_id"),
+            _O.c.buyer_id.in_(sa.bindparam("buyers", expanding=True)), _O.c.status.in_(OPEN_STATUSES),
+            _O.c.id.not_in(sa.bindparam("exclude", expanding=True)))
+
+
+# Built once (Core, parameters bound at execution). Units per buyer and product of the buyers' open orders, for
+# the products asked for only: one row per buyer and product, however many orders the buyer has.
+_UNITS = (
+    sa.select(_O.c.buyer_id, _LINE_PRODUCT_SKU, sa.func.sum(_L.c.qty))
+    .select_from(_O.join(_L, _L.c.order_pk == _O.c.id).outerjoin(_V, _V.c.sku == _L.c.sku)
+                 .outerjoin(_P, _P.c.id == _V.c.product_id))
+    .where(*_history_orders(), _LINE_PRODUCT_SKU.in_(sa.bindparam("products", expanding=True)))
+    .group_by(_O.c.buyer_id, _LINE_PRODUCT_SKU)
+)
+_RANKED = sa.select(
+    _O.c.id, _O.c.buyer_id, _O.c.order_id, _O.c.placed_at, _O.c.paid_amount.is_not(None).label("paid"),
+    sa.func.row_number().over(partition_by=_O.c.buyer_id, order_by=(_O.c.placed_at.desc(), _O.c.id.desc()))
+    .label("rank"),
+).where(*_history_orders(), _O.c.placed_at >= sa.bindparam("since"), _O.c.placed_at <= sa.bindparam("until")).subquery()
+# The latest RECENT_ORDERS_PER_BUYER open orders of each buyer placed between since and until, then their lines.
+_RECENT = sa.select(_RANKED.c.id, _RANKED.c.buyer_id, _RANKED.c.order_id, _RANKED.c.placed_at, _RANKED.c.paid).where(
+    _RANKED.c.rank <= RECENT_ORDERS_PER_BUYER)
+_RECENT_LINES = sa.select(_L.c.order_pk, _L.c.sku, _L.c.qty).where(_L.c.order_pk.in_(sa.bindparam("pks", expanding=True)))
+
+
+def units_by_product(session: Session, broadcast_id: int, buyers: list[str], products: Iterable[str],
+                     exclude_pks: Iterable[int] = ()) -> dict[str, dict[str, int]]:
+    """Return {buyer: {product sku: units}} of the buyers' open orders in the broadcast, for the given products only.
+
+    A variant line counts towards its product, which an order may reach through another variant (TEE-M earlier,
+    TEE-L now); a line whose SKU is no variant names the product itself.
+    """
+    products = sorted(set(products))
+    units: dict[str, dict[str, int]] = {buyer: {} for buyer in buyers}
+    if not buyers or not products:
+        return units
+    params = {"broadcast_id": broadcast_id, "buyers": buyers, "exclude": sorted(exclude_pks), "products": products}
+    for buyer, product, qty in session.execute(_UNITS, params):
+        units[buyer][product] = int(qty)
+    return units
+
+
+def recent_orders(session: Session, broadcast_id: int, buyers: list[str], since: datetime, until: datetime,
+                  exclude_pks: Iterable[int] = ()) -> dict[str, list[audit.PastOrder]]:
+    """Return {buyer: past orders} of the buyers' open orders placed between since and until, the latest
+    RECENT_ORDERS_PER_BUYER of each buyer, for duplicate detection."""
+    found: dict[str, list[audit.PastOrder]] = {buyer: [] for buyer in buyers}
+    if not buyers:
+        return found
+    params = {"broadcast_id": broadcast_id, "buyers": buyers, "exclude": sorted(exclude_pks),
+              "since": since, "until": until}
+    orders = session.execute(_RECENT, params).all()
+    items: dict[int, dict[str, int]] = {pk: {} for pk, *_ in orders}
+    if items:
+        for pk, sku, qty in session.execute(_RECENT_LINES, {"pks": list(items)}):
+            items[pk][sku] = items[pk].get(sku, 0) + qty
+    for pk, buyer, order_id, placed_at, paid in orders:
+        found[buyer].append(audit.PastOrder(order_id=order_id, items=items[pk], at=placed_at, paid=bool(paid)))
+    return found
 
 
 class StoredOrderInputs:
@@ -59,7 +117,7 @@ class StoredOrderInputs:
     def past(self, fresh: bool) -> audit.BuyerHistory:
         """Return the buyer's other open orders in the broadcast and promotion usage, as read now."""
         coupon_uses, flash_units = promotions.buyer_usage(self._session, self._order.broadcast_id, self._order.buyer_id)
-        return buyer_history(self._session, self._order, self.policy.duplicate_window_seconds,
+        return buyer_history(self._session, self._order, self.catalog, self.policy.duplicate_window_seconds,
                              coupon_uses, flash_units)
 
 
@@ -97,10 +155,10 @@ def catalog_items(session: Session, broadcast_id: int, skus: Iterable[str | None
         return {}
     lineup = lineup_prices(session, broadcast_id)
     items: dict[str, audit.CatalogItem] = {}
-    for sku, price, product_id, product_sku, product_price in session.execute(_VARIANTS, {"skus": wanted}):
+    for sku, price, product_id, product_sku, product_price, name in session.execute(_VARIANTS, {"skus": wanted}):
         items[sku] = audit.CatalogItem(
             sku=sku, product_sku=product_sku, is_variant=True, list_price=price if price is not None else product_price,
-            in_lineup=product_id in lineup, live_price=lineup.get(product_id),
+            in_lineup=product_id in lineup, live_price=lineup.get(product_id), variant_name=name,
         )
     for product_id, sku, price, has_variants in session.execute(_PRODUCTS, {"skus": wanted}):
         items[sku] = audit.CatalogItem(
@@ -110,36 +168,20 @@ def catalog_items(session: Session, broadcast_id: int, skus: Iterable[str | None
     return items
 
 
-def buyer_history(session: Session, order: Order, window_seconds: int,
+def buyer_history(session: Session, order: Order, catalog: audit.CatalogView, window_seconds: int,
                   coupon_uses: dict[str, int], flash_units: dict[str, int]) -> audit.BuyerHistory:
-    """Return what this buyer already ordered in the broadcast (other open orders only)."""
+    """Return what this buyer already ordered in the broadcast (other open orders only), read with bounded queries:
+    units of the products of catalog, and the latest orders within the duplicate window."""
     if not order.buyer_id:
         return audit.BuyerHistory(coupon_uses=coupon_uses, flash_units=flash_units)
-    rows = session.execute(
-        open_lines_query().where(_O.c.broadcast_id == order.broadcast_id, _O.c.buyer_id == order.buyer_id,
-                                 _O.c.id != order.id)
-    ).all()
-    return history_of(rows, order.placed_at, window_seconds, coupon_uses, flash_units)
-
-
-def history_of(rows: Iterable[tuple[str, datetime, str, str, int]], placed_at: datetime, window_seconds: int,
-               coupon_uses: dict[str, int], flash_units: dict[str, int]) -> audit.BuyerHistory:
-    """Return the buyer history of (order_id, placed_at, sku, product sku, qty) lines of the buyer's other open orders."""
-    by_product: dict[str, int] = {}
-    recent_at: dict[str, datetime] = {}
-    recent_items: dict[str, dict[str, int]] = {}
-    since = placed_at - timedelta(seconds=window_seconds)
-    for order_id, line_placed_at, sku, product_sku, qty in rows:
-        by_product[product_sku] = by_product.get(product_sku, 0) + qty
-        if line_placed_at >= since:
-            recent_at[order_id] = line_placed_at
-            bucket = recent_items.setdefault(order_id, {})
-            bucket[sku] = bucket.get(sku, 0) + qty
-    return audit.BuyerHistory(
-        qty_by_product=by_product,
-        recent_orders=[audit.PastOrder(order_id=oid, items=recent_items[oid], at=at) for oid, at in recent_at.items()],
-        coupon_uses=coupon_uses, flash_units=flash_units,
-    )
+    buyers = [order.buyer_id]
+    products = {item.product_sku for item in catalog.items.values()}
+    window = timedelta(seconds=window_seconds)
+    units = units_by_product(session, order.broadcast_id, buyers, products, (order.id,))[order.buyer_id]
+    recent = recent_orders(session, order.broadcast_id, buyers, order.placed_at - window, order.placed_at + window,
+                           (order.id,))[order.buyer_id] if window_seconds else []
+    return audit.BuyerHistory(qty_by_product=units, recent_orders=recent, coupon_uses=coupon_uses,
+                              flash_units=flash_units)
 
 
 def load_blocklist(session: Session) -> audit.Blocklist:

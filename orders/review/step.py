@@ -12,10 +12,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from orders import history
+from orders import history, inventory
 from orders.audit import AuditResult, Finding
 from orders.models import Order, OrderFinding
 from orders.notices.service import queue_notice
+from orders.promotions import service as promotions
 from orders.review import values
 from orders.review.context import StoredOrderInputs, draft_of
 from orders.review.verdict import audit_and_reserve
@@ -31,18 +32,42 @@ class ReviewOutcome:
 
 def review_order(session: Session, order: Order, now: datetime, actor: str = history.SYSTEM,
                  reason: str | None = None) -> ReviewOutcome:
-    """Return the outcome of auditing order and moving it to accepted, held, waitlisted or rejected."""
+    """Return the outcome of auditing order and moving it to accepted, held, waitlisted or rejected.
+
+    An order that holds a reservation gives it back and takes it again in this transaction (its stock and
+    counters are locked meanwhile, so no later buyer gets them): it is audited afresh, as if new, but keeps its
+    place; held orders keep their running reservation timer.
+    """
+    moved = set(give_back(session, order))
+    running = order.reserved_until if order.status == "held" else None
     inputs = StoredOrderInputs(session, order, now)
     overridden = _overridden_codes(session, order)
-    verdict = audit_and_reserve(session, inputs, draft_of(order), order.id, order.stock_reserved, overridden, now)
-    if verdict.reserved_now:
-        order.stock_reserved = True
+    verdict = audit_and_reserve(session, inputs, draft_of(order), order.id, False, overridden, now)
+    order.stock_reserved = verdict.reserved_now
     status, result = verdict.status, verdict.result
     _store_findings(session, order, result.findings, overridden, now)
     _apply_pricing(order, result)
-    moved = sorted(result.requested) if order.stock_reserved and status == "accepted" else []
-    _move_to(session, order, status, now, inputs.policy.reservation_minutes, actor, reason, result)
-    return ReviewOutcome(status=status, stock_skus=moved)
+    if verdict.reserved_now:
+        moved |= set(result.requested)
+    timers = values.status_timers(status, now, inputs.policy.reservation_minutes, order.waitlisted_at,
+                                  order.held_at, reserved=verdict.reserved_now, in_line=verdict.in_line,
+                                  reserved_until=running)
+    _move_to(session, order, status, timers, actor, reason, result)
+    return ReviewOutcome(status=status, stock_skus=sorted(moved))
+
+
+def give_back(session: Session, order: Order) -> list[str]:
+    """Return the SKUs whose units the order gave back: its reserved stock and promotion counters are released.
+
+    The caller re-reserves in the same transaction (a review, an edit of the lines) or closes the order.
+    """
+    if not order.stock_reserved:
+        return []
+    units = inventory.requested_by_sku([(line.sku, line.qty) for line in order.lines])
+    inventory.release(session, units)
+    promotions.release(session, order.id)
+    order.stock_reserved = False
+    return sorted(units)
 
 
 def _overridden_codes(session: Session, order: Order) -> set[str]:
@@ -80,10 +105,9 @@ def _apply_pricing(order: Order, result: AuditResult) -> None:
     order.pricing = values.pricing_record(result.pricing)
 
 
-def _move_to(session: Session, order: Order, status: str, now: datetime, reservation_minutes: int, actor: str,
-             reason: str | None, result: AuditResult) -> None:
+def _move_to(session: Session, order: Order, status: str, timers: dict, actor: str, reason: str | None,
+             result: AuditResult) -> None:
     """Change the order's status with a history row, timers and the buyer notices that go with it."""
-    timers = values.status_timers(status, now, reservation_minutes, order.waitlisted_at, order.held_at)
     order.reserved_until, order.waitlisted_at, order.held_at = (
         timers["reserved_until"], timers["waitlisted_at"], timers["held_at"])
     codes = [f.code for f in result.findings]

@@ -70,11 +70,25 @@ def pricing_record(pricing: PricingResult) -> dict:
 
 
 def status_timers(status: str, now: datetime, reservation_minutes: int, waitlisted_at: datetime | None,
-                  held_at: datetime | None) -> dict:
-    """Return reserved_until, waitlisted_at and held_at for an order moving to status (running timers are kept)."""
+                  held_at: datetime | None, *, reserved: bool | None = None, in_line: bool | None = None,
+                  reserved_until: datetime | None = None) -> dict:
+    """Return reserved_until, waitlisted_at and held_at for an order moving to status (running timers are kept).
+
+    reserved (default: accepted) starts the reservation timer: an accepted order's for payment, a held order's
+    for the audit, each expiring unpaid like the other; a held order's running timer (reserved_until) is kept,
+    so a re-audit does not extend it, only an auditor does. in_line (default: waitlisted) keeps or starts the
+    FIFO position: a held order with no stock is waitlisted too.
+    """
+    reserved = status == "accepted" if reserved is None else reserved
+    in_line = status == "waitlisted" if in_line is None else in_line
+    timer = None
+    if reserved and status == "accepted":
+        timer = now + timedelta(minutes=reservation_minutes)
+    elif reserved and status == "held":
+        timer = reserved_until or now + timedelta(minutes=reservation_minutes)
     return {
-        "reserved_until": now + timedelta(minutes=reservation_minutes) if status == "accepted" else None,
-        "waitlisted_at": (waitlisted_at or now) if status == "waitlisted" else None,
+        "reserved_until": timer,
+        "waitlisted_at": (waitlisted_at or now) if in_line else None,
         "held_at": (held_at or now) if status == "held" else None,
     }
 

@@ -14,19 +14,9 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from orders import inventory
-from orders.audit import (
-    AuditPolicy,
-    AuditResult,
-    Blocklist,
-    BuyerHistory,
-    CatalogView,
-    ClaimView,
-    OrderDraft,
-    Promotion,
-    check_stock,
-    decide,
-    run_audit,
-)
+from orders.audit import (AuditPolicy, AuditResult, Blocklist, BuyerHistory, CatalogView, ClaimView, OrderDraft,
+    Promotion, check_stock, decide, run_audit)
+from orders.audit.inventory import reservable
 from orders.promotions import service as promotions
 
 # A promotion counter can run out between pricing and consuming; then the order is priced again.
@@ -50,35 +40,49 @@ class AuditInputs(Protocol):
 
 @dataclass(frozen=True)
 class Verdict:
-    """The status the audit gives an order, the audit's result, and whether this call reserved its units."""
+    """The status the audit gives an order, the audit's result, and what this call did with its stock.
+
+    reserved_now: this call reserved its units and took its promotion counters (accepted, or held: a held order
+    keeps the place it would have had). in_line: the units were short, so the order waits in the FIFO line
+    (waitlisted, or held and waitlisted at once).
+    """
 
     status: str
     result: AuditResult
     reserved_now: bool
+    in_line: bool = False
 
 
 def audit_and_reserve(session: Session, inputs: AuditInputs, draft: OrderDraft, order_pk: int,
                       already_reserved: bool, overridden: Collection[str], now: datetime) -> Verdict:
-    """Return the verdict on an order: accepted orders get their units reserved and their counters taken.
+    """Return the verdict on an order: accepted and held orders get their units reserved and their counters taken.
 
-    Findings whose code is in overridden do not count. When the stock is short the order is waitlisted
-    with the stock_short findings; when a counter ran out meanwhile it is priced again with fresh counters.
+    Findings whose code is in overridden do not count. A held order reserves what an accepted one would (all
+    or nothing), so first come stays first served while a person looks; one whose lines cannot hold stock
+    (unknown or parent SKU, bad quantity) reserves nothing. When the stock is short an order that would be
+    accepted is waitlisted, and a held one stays held and joins the line, both with the stock_short findings.
+    When a counter ran out meanwhile the order is priced again with fresh counters.
     """
-    status, result, reserved = "held", None, False
+    status, result, reserved, in_line = "held", None, False, False
     for attempt in range(PRICING_ATTEMPTS):
         fresh = attempt > 0
         offers = inputs.offers(fresh)
         past = inputs.past(fresh)
         result = run_audit(draft, inputs.catalog, inputs.claim, past, inputs.blocklist, offers, inputs.policy, now)
         status = decide([f for f in result.findings if f.code not in overridden], stock_ok=True)
-        if status != "accepted" or already_reserved:
+        requested = reservable(draft.items, inputs.catalog)
+        if status == "accepted" and requested is None:
+            # Only an override can get here (of a code approvals refuse); without stock to reserve it waits for a fix.
+            status = "held"
+        if status not in ("accepted", "held") or already_reserved or requested is None:
             break
-        requested = dict(result.requested)
         if not inventory.reserve(session, requested):
             levels = inventory.levels(session, list(requested))
             stock = check_stock(draft.items, {sku: level.available for sku, level in levels.items()})
-            result = AuditResult(result.findings + stock.findings, result.pricing, "waitlisted", result.requested)
-            status = "waitlisted"
+            result = AuditResult(result.findings + stock.findings, result.pricing, result.next_status_without_stock,
+                                 result.requested)
+            status = "waitlisted" if status == "accepted" else "held"
+            in_line = True
             break
         if promotions.consume(session, result.pricing.consumes, draft.buyer.id, order_pk):
             reserved = True
@@ -87,4 +91,4 @@ def audit_and_reserve(session: Session, inputs: AuditInputs, draft: OrderDraft, 
     else:
         status = "held"
     assert result is not None  # PRICING_ATTEMPTS >= 1
-    return Verdict(status=status, result=result, reserved_now=reserved)
+    return Verdict(status=status, result=result, reserved_now=reserved, in_line=in_line)

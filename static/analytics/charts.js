@@ -45,7 +45,7 @@
                avg_watch_seconds: "amount", total_watch_seconds: "amount", product_clickers: "amount",
                orders: "amount", paid_orders: "amount", buyers: "amount", click_rate: "rate",
                conversion_rate: "rate", click_to_buy_rate: "rate", gmv: "money", gpm: "money",
-               gpm_per_viewer: "money", uv_value: "money", aov: "money"};
+               gpm_per_viewer: "money", uv_value: "money", aov: "money", aov_per_paid_order: "money"};
 
   function headline(root, metrics) {
     root.querySelectorAll("[data-metric]").forEach(function (node) {
@@ -74,13 +74,28 @@
       cell(tr, format.amount(p.clicks_while_pinned), "num");
       cell(tr, format.amount(p.orders_while_pinned), "num");
       tbody.appendChild(tr);
+      Object.keys(p.variants || {}).forEach(function (variant) {
+        var v = p.variants[variant];
+        var row = document.createElement("tr");
+        row.className = "variant";
+        row.dataset.sku = sku;
+        row.dataset.variant = variant;
+        cell(row, variant, "mono");
+        ["", ""].forEach(function (text) { cell(row, text, "num"); });
+        [v.orders, v.units].forEach(function (n) { cell(row, format.amount(n), "num"); });
+        cell(row, format.money(v.gmv), "num");
+        ["", "", ""].forEach(function (text) { cell(row, text, "num"); });
+        tbody.appendChild(row);
+      });
     });
   }
 
+  // People at each step, each step within the one before (docs/metrics.md, Funnel): no step above 100%.
   function funnel(id, metrics, s) {
-    draw(id, [{type: "funnel", y: [s.viewers, s.clickers, s.buyers, s.paidOrders].map(plotText),
-               x: [metrics.unique_viewers, metrics.product_clickers, metrics.buyers, metrics.paid_orders],
-               textinfo: "value+percent initial"}], layout(s.funnel, {margin: {l: 100, r: 30, t: 50, b: 30}}));
+    var f = metrics.funnel;
+    draw(id, [{type: "funnel", y: [s.viewers, s.clickers, s.orderingBuyers, s.payingBuyers].map(plotText),
+               x: [f.viewers, f.clickers, f.buyers, f.paying_buyers],
+               textinfo: "value+percent previous"}], layout(s.funnel, {margin: {l: 100, r: 30, t: 50, b: 30}}));
   }
 
   function timeline(id, metrics, pinned, s) {
@@ -94,8 +109,9 @@
               xanchor: "left", yanchor: "bottom", font: {size: 10}};
     });
     draw(id, [
-      {type: "scatter", mode: "lines", x: minutes, y: metrics.timeline.map(function (r) { return r.online; }),
-       name: plotText(s.online)},
+      // Quiet minutes have no row: the count stays level until the next one, hence a step line.
+      {type: "scatter", mode: "lines", line: {shape: "hv"}, x: minutes,
+       y: metrics.timeline.map(function (r) { return r.online; }), name: plotText(s.online)},
       {type: "bar", x: minutes, y: metrics.timeline.map(function (r) { return r.orders; }), name: plotText(s.orders),
        yaxis: "y2", opacity: 0.6}
     ], layout(s.timeline, {shapes: shapes, annotations: notes, xaxis: {title: {text: plotText(s.localTime)}},

@@ -1,5 +1,6 @@
-// Audit queue: fetches /api/v1/audit/queue with the filters, renders the rows (textContent only), ticks the
-// SLA timers and refetches when a pushed order change arrives on /live. Actions and keys: queue_actions.js.
+// Audit queue: fetches a page of /api/v1/audit/queue with the filters, renders the rows (textContent only), ticks
+// the SLA timers and refetches when a pushed order change arrives on /live. The badge, the held-per-broadcast line
+// and the pager show the API's true counts, not the rows of the page. Actions and keys: queue_actions.js.
 (function () {
   "use strict";
   var B = window.Backoffice, D = window.LiveDesk, el = D.el;
@@ -9,8 +10,10 @@
   var tbody = document.getElementById("queue");
   var filters = document.getElementById("filters");
   var FILTERS = ["broadcast_id", "code", "min_age"];
+  var PER_PAGE = 50;
   var state = {orders: [], fetchedAt: Date.now(), selected: null, checked: new Set(), busy: false, pending: false,
-               errors: {}};  // order id -> the API's answer to the last failed action, kept across refetches
+               page: 1, total: 0, byBroadcast: {},
+               errors: {}};  // order id -> the API's answer to the last failed action (or bulk outcome), kept across refetches
   var live = null, refreshTimer = null, retryTimer = null, loads = 0;
 
   function params() {
@@ -120,13 +123,28 @@
   }
 
   function showHeldPerBroadcast() {
-    var counts = new Map();
-    state.orders.forEach(function (o) { counts.set(o.broadcast_id, (counts.get(o.broadcast_id) || 0) + 1); });
-    var parts = [];
-    counts.forEach(function (n, id) {
-      parts.push("#" + id + " " + (config.titles[String(id)] || "") + ": " + D.format(S.heldCount, {n: n}));
+    var parts = Object.keys(state.byBroadcast).map(function (id) {
+      return "#" + id + " " + (config.titles[id] || "") + ": " + D.format(S.heldCount, {n: state.byBroadcast[id]});
     });
     document.getElementById("held-per-broadcast").textContent = parts.join(" · ");
+  }
+
+  function pages() { return Math.max(1, Math.ceil(state.total / PER_PAGE)); }
+
+  function showPager() {
+    var first = (state.page - 1) * PER_PAGE;
+    document.getElementById("pager").hidden = state.total <= PER_PAGE && state.page === 1;
+    document.getElementById("page-info").textContent = D.format(S.pageInfo, {
+      page: state.page, pages: pages(), first: state.orders.length ? first + 1 : 0,
+      last: first + state.orders.length, total: state.total});
+    document.getElementById("page-prev").disabled = state.page <= 1;
+    document.getElementById("page-next").disabled = state.page >= pages();
+  }
+
+  function goTo(page) {
+    state.page = Math.max(1, page);
+    state.selected = null;
+    return load();
   }
 
   function render() {
@@ -142,11 +160,12 @@
       state.selected = previous >= 0 && next ? next.order_id : null;
     }
     select(state.selected, false);
-    document.getElementById("queue-count").textContent = state.orders.length;
+    document.getElementById("queue-count").textContent = state.total;
     document.getElementById("queue-empty").hidden = state.orders.length > 0;
     document.getElementById("checked-count").textContent = state.checked.size ? D.format(S.checkedCount, {n: state.checked.size}) : "";
     document.getElementById("check-all").checked = state.orders.length > 0 && state.checked.size === state.orders.length;
     showHeldPerBroadcast();
+    showPager();
     tick();
     root.dataset.loaded = "true";
   }
@@ -165,12 +184,20 @@
     clearTimeout(retryTimer);
     var ticket = ++loads;
     var errorSlot = document.getElementById("queue-error");
-    return D.send("GET", "/api/v1/audit/queue?" + params()).then(function (result) {
+    var query = params();
+    query.set("page", state.page);
+    query.set("per_page", PER_PAGE);
+    return D.send("GET", "/api/v1/audit/queue?" + query).then(function (result) {
       if (ticket !== loads) { return; }  // a later request is under way; its answer is the fresher one
       if (result.status === 400) { errorSlot.textContent = B.errorOf(result, S.failed).message; return; }  // a bad filter
       if (!result.ok) { throw new Error("queue " + result.status); }
       errorSlot.textContent = "";
+      if (!result.data.orders.length && state.page > 1 && result.data.total > 0) {
+        return goTo(Math.ceil(result.data.total / PER_PAGE));  // the page emptied (orders left): show the last one
+      }
       state.orders = result.data.orders;
+      state.total = result.data.total;
+      state.byBroadcast = result.data.by_broadcast || {};
       state.fetchedAt = Date.now();
       if (state.busy) { state.pending = true; } else { render(); }
       if (live) { live.join(); }  // the rooms of broadcasts new to the queue
@@ -227,8 +254,12 @@
     var policy = document.getElementById("policy-link");
     policy.hidden = !broadcastId;
     if (broadcastId) { policy.href = "/broadcasts/" + encodeURIComponent(broadcastId) + "/audit-policy"; }
+    state.page = 1;
     refreshSoon();
   }
+
+  document.getElementById("page-prev").addEventListener("click", function () { goTo(state.page - 1); });
+  document.getElementById("page-next").addEventListener("click", function () { goTo(state.page + 1); });
 
   filters.addEventListener("change", applyFilters);
   filters.elements.min_age.addEventListener("input", applyFilters);

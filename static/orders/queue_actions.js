@@ -112,6 +112,45 @@
     form.querySelector("input").focus();
   }
 
+  // What one bulk result says happened to its order: approved (accepted or paid), waitlisted, still held, failed.
+  function outcomeText(r) {
+    if (r.status === "failed") { return D.format(S.outcomeFailed, {message: (r.error && r.error.message) || S.failed}); }
+    if (r.status === "held") {
+      var codes = ((r.order && r.order.findings) || []).filter(function (f) { return !f.override && f.severity === "block"; })
+        .map(function (f) { return f.code; });
+      return D.format(S.outcomeHeld, {codes: codes.join(", ") || "—"});
+    }
+    if (r.status === "waitlisted") { return S.outcomeWaitlisted; }
+    return D.format(S.outcomeApproved, {status: S[r.order_status] || r.order_status});
+  }
+
+  // The summary, and one line per order (approved and waitlisted ones leave the queue, so their rows are gone);
+  // orders still in the queue also show their outcome in their row.
+  function showBulkOutcome(data) {
+    var summary = data.summary || {};
+    var parts = ["approved", "waitlisted", "held", "failed"].filter(function (k) { return summary[k]; })
+      .map(function (k) { return D.format(S["bulk_" + k], {n: summary[k]}); });
+    document.getElementById("bulk-summary").textContent = parts.join(" · ");
+    var list = document.getElementById("bulk-results");
+    list.replaceChildren.apply(list, data.results.map(function (r) {
+      var li = D.el("li", null, "bulk-result " + r.status);
+      li.dataset.orderId = r.order_id;
+      li.dataset.outcome = r.status;
+      li.appendChild(D.el("span", r.order_id, "mono"));
+      li.appendChild(D.el("span", " — " + outcomeText(r)));
+      return li;
+    }));
+    document.getElementById("bulk-outcome").hidden = false;
+    data.results.forEach(function (r) {
+      if (r.status === "held" || r.status === "failed") {
+        Q.state.errors[r.order_id] = outcomeText(r);  // shown in the row, which stays in the queue
+      } else {
+        Q.state.checked.delete(r.order_id);
+        delete Q.state.errors[r.order_id];
+      }
+    });
+  }
+
   function bulkApprove() {
     var ids = Array.from(Q.state.checked);
     actionError.textContent = "";
@@ -120,11 +159,7 @@
       if (why === null) { return; }
       D.send("POST", "/api/v1/orders/bulk-approve", {order_ids: ids, reason: why}).then(function (result) {
         if (!result.ok) { actionError.textContent = B.errorOf(result, S.failed).message; return; }
-        var failures = result.data.results.filter(function (r) { return r.status !== "approved"; });
-        actionError.textContent = failures.map(function (r) {
-          return D.format(S.bulkFailed, {id: r.order_id, message: r.error.message});
-        }).join(" · ");
-        result.data.results.forEach(function (r) { if (r.status === "approved") { Q.state.checked.delete(r.order_id); } });
+        showBulkOutcome(result.data);
         Q.load();
       }, function () { actionError.textContent = S.offline; });
     });

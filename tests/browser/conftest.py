@@ -38,10 +38,13 @@ def browser():
         chromium.close()
 
 
-def recording_page(browser):
+def recording_page(browser, bypass_csp: bool = True):
     """Yield a page in its own browser context (own cookies) that records JavaScript errors and dismissed dialogs
-    in page.errors and page.dialogs (tests assert both stay empty); the context is closed afterwards."""
-    context = browser.new_context(locale="en-US", timezone_id="Asia/Shanghai")
+    in page.errors and page.dialogs (tests assert both stay empty); the context is closed afterwards.
+
+    The CSP is bypassed unless asked (Playwright's wait_for_function evaluates strings, which the CSP forbids);
+    tests/browser/test_security_headers_browser.py enforces it, and the XSS tests prove escaping alone holds."""
+    context = browser.new_context(locale="en-US", timezone_id="Asia/Shanghai", bypass_csp=bypass_csp)
     page = context.new_page()
     page.errors = []
     page.dialogs = []

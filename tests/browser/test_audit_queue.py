@@ -185,3 +185,55 @@ def test_editing_the_buyer_shows_the_api_error_at_the_field_then_re_audits(live_
     assert order["status"] == "accepted"
     assert any(h["reason"] == "buyer sent the number in chat" and h["actor"] == "auditor" for h in order["history"])
     assert page.errors == [] and page.dialogs == []
+
+
+def test_bulk_approve_shows_where_each_order_ended_and_a_summary(live_server, platform, page):
+    server, _token = live_server
+    broadcast_id = platform.broadcast()
+    platform.call("POST", "/api/v1/products", {"sku": "GONE", "name": "Sold out", "price": "80.00", "stock": 0})
+    platform.call("POST", f"/api/v1/broadcasts/{broadcast_id}/products", {"sku": "GONE"})
+    platform.held_order(broadcast_id, "OUT-OK")
+    event = order_event("GONE", 1, order_id="OUT-NOSTOCK", unit_price="80.00")
+    event["buyer"]["phone"] = None
+    platform.call("POST", f"/api/v1/broadcasts/{broadcast_id}/events", {"events": [event]})
+    open_queue(page, server.url)
+    page.check(row("OUT-OK") + " .row-check")
+    page.check(row("OUT-NOSTOCK") + " .row-check")
+    page.click("#bulk-approve")
+    page.fill("#reason-dialog input[name=reason]", "verified by phone")
+    page.keyboard.press("Enter")
+
+    page.wait_for_selector("#bulk-outcome:not([hidden])")
+    assert page.inner_text("#bulk-summary") == "1 approved · 1 waitlisted"
+    outcomes = page.eval_on_selector_all("#bulk-results li", "items => items.map(i => [i.dataset.orderId, i.dataset.outcome])")
+    assert outcomes == [["OUT-OK", "approved"], ["OUT-NOSTOCK", "waitlisted"]]
+    assert "waitlisted" in page.inner_text('#bulk-results li[data-order-id="OUT-NOSTOCK"]')
+    page.wait_for_selector(row("OUT-NOSTOCK"), state="detached")
+    assert platform.order("OUT-NOSTOCK")["status"] == "waitlisted"
+    screenshot(page, "audit-bulk-outcome")
+    assert page.errors == [] and page.dialogs == []
+
+
+def test_the_queue_pages_through_every_held_order_and_its_badge_shows_the_true_count(live_server, platform, page):
+    server, _token = live_server
+    broadcast_id = platform.broadcast()
+    events = []
+    for n in range(55):
+        event = order_event("TEA", 1, order_id=f"PAGE-{n:02d}", unit_price="80.00")
+        event["buyer"]["phone"] = None
+        events.append(event)
+    platform.call("POST", f"/api/v1/broadcasts/{broadcast_id}/events", {"events": events})
+    open_queue(page, server.url)
+
+    assert page.inner_text("#queue-count") == "55"
+    assert "55 held" in page.inner_text("#held-per-broadcast")
+    assert len(page.query_selector_all("#queue tr.order-row")) == 50
+    assert page.inner_text("#page-info") == "Page 1 of 2 · orders 1–50 of 55"
+    page.click("#page-next")
+    page.wait_for_selector(row("PAGE-54"))
+    assert page.eval_on_selector_all("#queue tr", "rows => rows.map(r => r.dataset.orderId)") == [
+        f"PAGE-{n}" for n in range(50, 55)]
+    assert page.inner_text("#queue-count") == "55" and page.is_disabled("#page-next")
+    page.click("#page-prev")
+    page.wait_for_selector(row("PAGE-00"))
+    assert page.errors == [] and page.dialogs == []

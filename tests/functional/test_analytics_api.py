@@ -1,6 +1,7 @@
 """GET /api/v1/broadcasts/<id>/metrics: who may read it, its parameters, and rollups that must be rebuilt."""
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from analytics.api import openapi as metrics_openapi
@@ -13,6 +14,12 @@ from tests.functional.test_openapi import conforms
 from tests.support import analytics as ax
 from tests.support.auth import login
 from tests.unit.analytics.events import END, START, at, cancel, chat, click, join, leave, order, payment, pin, unpin
+
+
+@pytest.fixture(autouse=True)
+def _platform_clock(monkeypatch):
+    """Post the fixed 2024 broadcasts with the platform clock a few days after them (times are bounded around now)."""
+    ax.platform_clock(monkeypatch, END + ax.PLATFORM_CLOCK_AFTER)
 
 
 def _worked_example() -> list[dict]:
@@ -41,9 +48,11 @@ def test_the_worked_example_of_the_docs_through_the_api(api):
     assert (got["avg_watch_seconds"], got["click_rate"], got["orders"], got["paid_orders"]) == (226.7, 0.6667, 2, 1)
     assert (got["gmv"], got["aov"], got["click_to_buy_rate"]) == ("99.80", "99.80", 0.5)
     assert got["by_product"]["A"] == {"clicks": 3, "clickers": 2, "orders": 1, "units": 2, "gmv": "99.80",
-                                      "pinned_seconds": 120.0, "clicks_while_pinned": 3, "orders_while_pinned": 1}
+                                      "pinned_seconds": 120.0, "clicks_while_pinned": 3, "orders_while_pinned": 1,
+                                      "variants": {}}
     assert [(r["joins"], r["online"], r["clicks"], r["orders"]) for r in got["timeline"]] == [
         (2, 2, 0, 0), (0, 2, 3, 0), (2, 3, 0, 1), (0, 3, 0, 1), (0, 2, 0, 0), (0, 2, 0, 0)]
+    assert (got["funnel"]["viewers"], got["funnel"]["buyers"], got["aov_per_paid_order"]) == (3, 2, "99.80")
 
 
 def test_analysts_hosts_admins_and_tokens_may_read_the_metrics_others_may_not(app, api, users):
@@ -120,6 +129,7 @@ def test_a_failing_rollup_never_loses_an_order_and_is_repaired_on_read(app, api,
         assert db.session.scalar(sa.select(AnalyticsState.stale)) is True
         assert db.session.scalar(sa.select(sa.func.count()).select_from(EventLog)) == 3
     monkeypatch.undo()
+    ax.platform_clock(monkeypatch, END + ax.PLATFORM_CLOCK_AFTER)
     ax.end_broadcast(api, broadcast_id, at(5))
     got = ax.metrics(api, broadcast_id)
     assert (got["unique_viewers"], got["paid_orders"], got["gmv"]) == (1, 1, "5.00")

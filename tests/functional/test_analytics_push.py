@@ -1,6 +1,8 @@
 """The metrics-push job: live broadcasts' metrics reach the sockets in their /live rooms as `metrics.changed`."""
 from __future__ import annotations
 
+import pytest
+
 from analytics.push import JOB_NAME, push_metrics
 from app import background
 from app.extensions import db, socketio
@@ -9,6 +11,12 @@ from tests.support.auth import login
 from tests.unit.analytics.events import START, at, click, join, pin
 
 NOW = at(5)
+
+
+@pytest.fixture(autouse=True)
+def _platform_clock(monkeypatch):
+    """Post the fixed 2024 broadcasts with the platform clock a few days after them (times are bounded around now)."""
+    ax.platform_clock(monkeypatch, START + ax.PLATFORM_CLOCK_AFTER)
 
 
 def _joined(app, broadcast_id, **kwargs):

@@ -8,7 +8,7 @@ import pytest
 from app.db import utcnow
 from app.extensions import db
 from orders.expiry import sweep
-from tests.support.api import order_event
+from tests.support.api import now_iso, order_event
 from tests.support.auth import csrf_token, login
 
 
@@ -47,13 +47,15 @@ def test_a_complete_order_is_accepted_with_a_reservation_and_a_receipt_notice(ap
     assert [n["kind"] for n in notices] == ["received"]
 
 
-def test_a_missing_phone_holds_the_order_and_asks_the_buyer(api, live):
+def test_a_missing_phone_holds_the_order_with_its_unit_and_asks_the_buyer(api, live):
     event = order_event("A1", 1, order_id="NOPHONE")
     event["buyer"]["phone"] = None
     order = _order(api, live, event)
     assert order["status"] == "held"
     assert "phone_missing" in _codes(order)
-    assert _stock(api, "A1") == (10, 0, 0)
+    # A held order keeps the unit it would have had while the buyer answers (first come, first served).
+    assert _stock(api, "A1") == (9, 1, 0)
+    assert order["reserved_until"] is not None
     notices = api.get("/api/v1/orders/NOPHONE").get_json()["notices"]
     assert [n["kind"] for n in notices] == ["needs_info"]
 
@@ -121,7 +123,7 @@ def test_short_stock_waitlists_and_a_cancel_promotes_the_first_in_line(api, live
     second = _order(api, live, order_event("TEE-M", 1, order_id="WAIT-2", unit_price="59.00"))
     assert [big["status"], first["status"], second["status"]] == ["accepted", "waitlisted", "waitlisted"]
     assert "stock_short" in _codes(first)
-    api.events(live, [{"id": "c-big", "type": "order_cancel", "ts": 1795000000000, "order_id": "BIG", "reason": "x"}])
+    api.events(live, [{"id": "c-big", "type": "order_cancel", "ts": now_iso(), "order_id": "BIG", "reason": "x"}])
     assert api.get("/api/v1/orders/WAIT-1").get_json()["status"] == "accepted"
     assert api.get("/api/v1/orders/WAIT-2").get_json()["status"] == "accepted"
     assert _stock(api, "TEE-M") == (2, 3, 0)
@@ -154,7 +156,7 @@ def test_an_unpaid_reservation_expires_and_the_next_in_line_gets_the_stock(app, 
 
 
 def _pay(api, broadcast_id, order_id, amount, status="paid", event_id=None):
-    event = {"id": event_id or f"pay-{order_id}-{status}-{amount}", "type": "payment", "ts": 1795000000000,
+    event = {"id": event_id or f"pay-{order_id}-{status}-{amount}", "type": "payment", "ts": now_iso(),
              "order_id": order_id, "status": status, "amount": amount, "method": "alipay"}
     return api.events(broadcast_id, [event]).get_json()["results"][0]
 

@@ -36,7 +36,7 @@ def _events() -> list[dict]:
                                            ("TEA", 2, "d"), ("MUG", 1, "b"), ("MUG", 1, "a"), ("TEA", 1, "a"),
                                            ("TEA", 1, "c"), ("TEA", 1, "e")]):
         event = order_event(sku, qty, order_id=f"B-{n}", event_id=f"e-{n}", unit_price=None,
-                            ts=(START + timedelta(minutes=n)).isoformat(), coupon_codes=["save10"] if n % 2 else [])
+                            ts=(START + timedelta(seconds=5 * n)).isoformat(), coupon_codes=["save10"] if n % 2 else [])
         event["buyer"]["id"] = f"buyer-{buyer}"
         if n == 4:
             event["buyer"]["phone"] = None

@@ -61,10 +61,15 @@ def test_broadcast_lifecycle_and_lineup(api):
     api.product("A1")
     lineup = api.post(f"/api/v1/broadcasts/{broadcast_id}/products", json={"sku": "A1", "live_price": "79.90"})
     assert lineup.get_json()["live_price"] == "79.90"
-    started = api.post(f"/api/v1/broadcasts/{broadcast_id}/start", json={"at": "2026-01-05T12:00:00+08:00"}).get_json()
-    assert started["status"] == "live" and started["started_at"] == "2026-01-05T04:00:00+00:00"
+    from datetime import datetime, timedelta, timezone
+
+    start = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=2)  # the API takes times near now
+    at = start.astimezone(timezone(timedelta(hours=8))).isoformat()
+    started = api.post(f"/api/v1/broadcasts/{broadcast_id}/start", json={"at": at}).get_json()
+    assert started["status"] == "live" and started["started_at"] == start.isoformat()
     assert api.post(f"/api/v1/broadcasts/{broadcast_id}/start", json={}).status_code == 409
-    assert api.post(f"/api/v1/broadcasts/{broadcast_id}/end", json={"at": "2026-01-05T03:00:00Z"}).status_code == 400
+    before = (start - timedelta(hours=1)).isoformat()
+    assert api.post(f"/api/v1/broadcasts/{broadcast_id}/end", json={"at": before}).status_code == 400
     ended = api.post(f"/api/v1/broadcasts/{broadcast_id}/end").get_json()
     assert ended["status"] == "ended"
 

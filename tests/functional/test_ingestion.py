@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 import threading
+from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
 from app.extensions import db
 from live.models import EventLog
 from orders.models import Order
-from tests.support.api import order_event
+from tests.support.api import now_ms, order_event
+
+
+def _in_china(moment: datetime) -> str:
+    """Return moment in ISO-8601 at +08:00, as a Chinese platform sends it."""
+    return moment.astimezone(timezone(timedelta(hours=8))).isoformat()
 
 
 def _count(app, model) -> int:
@@ -100,9 +106,9 @@ def test_a_rejected_event_names_its_field_and_does_not_stop_the_others(any_api, 
 def test_event_times_need_a_zone_or_epoch_milliseconds(api):
     broadcast_id = api.live_broadcast()
     events = [
-        {"id": "j1", "type": "viewer_join", "ts": "2026-11-23T10:00:00+08:00", "viewer_id": "v1"},
-        {"id": "j2", "type": "viewer_join", "ts": 1795000000000, "viewer_id": "v2"},
-        {"id": "j3", "type": "viewer_join", "ts": "2026-11-23T10:00:00", "viewer_id": "v3"},
+        {"id": "j1", "type": "viewer_join", "ts": _in_china(datetime.now(timezone.utc)), "viewer_id": "v1"},
+        {"id": "j2", "type": "viewer_join", "ts": now_ms(), "viewer_id": "v2"},
+        {"id": "j3", "type": "viewer_join", "ts": _in_china(datetime.now(timezone.utc))[:19], "viewer_id": "v3"},
     ]
     results = api.events(broadcast_id, events).get_json()["results"]
     assert [r["status"] for r in results] == ["accepted", "accepted", "rejected"]
@@ -111,14 +117,14 @@ def test_event_times_need_a_zone_or_epoch_milliseconds(api):
 
 def test_unknown_event_type_is_rejected_naming_type(api):
     broadcast_id = api.live_broadcast()
-    result = api.events(broadcast_id, [{"id": "x", "type": "gift", "ts": 1795000000000}]).get_json()["results"][0]
+    result = api.events(broadcast_id, [{"id": "x", "type": "gift", "ts": now_ms()}]).get_json()["results"][0]
     assert result["status"] == "rejected"
     assert result["error"]["field"] == "type"
 
 
 def test_malformed_bodies_answer_400_and_write_nothing(api, app):
     broadcast_id = api.live_broadcast()
-    too_many = [{"id": f"e{i}", "type": "viewer_join", "ts": 1795000000000, "viewer_id": "v"} for i in range(1001)]
+    too_many = [{"id": f"e{i}", "type": "viewer_join", "ts": now_ms(), "viewer_id": "v"} for i in range(1001)]
     for body in ({"evts": []}, {"events": []}, {"events": "x"}, {"events": too_many}):
         response = api.post(f"/api/v1/broadcasts/{broadcast_id}/events", json=body)
         assert response.status_code == 400
@@ -153,8 +159,8 @@ def test_payment_sells_reserved_units_and_cancel_puts_them_back(any_api):
     broadcast_id = any_api.live_broadcast(skus=("A1",))
     any_api.events(broadcast_id, [order_event("A1", 3, order_id="P-1"), order_event("A1", 2, order_id="P-2")])
     results = any_api.events(broadcast_id, [
-        {"id": "pay-1", "type": "payment", "ts": 1795000000000, "order_id": "P-1", "status": "paid", "amount": "297.00", "method": "wechat"},
-        {"id": "can-2", "type": "order_cancel", "ts": 1795000000000, "order_id": "P-2", "reason": "changed mind"},
+        {"id": "pay-1", "type": "payment", "ts": now_ms(), "order_id": "P-1", "status": "paid", "amount": "297.00", "method": "wechat"},
+        {"id": "can-2", "type": "order_cancel", "ts": now_ms(), "order_id": "P-2", "reason": "changed mind"},
     ]).get_json()["results"]
     assert [r["order"]["status"] for r in results] == ["paid", "cancelled"]
     product = any_api.get("/api/v1/products/A1").get_json()
@@ -163,7 +169,7 @@ def test_payment_sells_reserved_units_and_cancel_puts_them_back(any_api):
 
 def test_payment_for_an_unknown_order_is_rejected_and_not_logged(api, app):
     broadcast_id = api.live_broadcast()
-    result = api.events(broadcast_id, [{"id": "pay-x", "type": "payment", "ts": 1795000000000, "order_id": "missing",
+    result = api.events(broadcast_id, [{"id": "pay-x", "type": "payment", "ts": now_ms(), "order_id": "missing",
                                         "status": "paid", "amount": "1.00"}]).get_json()["results"][0]
     assert result["status"] == "rejected"
     assert result["error"]["field"] == "order_id"

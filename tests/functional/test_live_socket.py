@@ -8,6 +8,7 @@ from app.auth.models import PiiAccessLog
 from app.extensions import db, socketio
 from app.realtime.models import PushMessage
 from live.moderation.push import queue_moderators
+from tests.support import databases
 from tests.support.api import order_event
 from tests.support.auth import login as _login
 
@@ -190,3 +191,15 @@ def test_a_rolled_back_transaction_drops_every_push_it_queued(app, api, users):
         db.session.rollback()
         assert realtime.commit(db.session) == []
     assert _pushes(moderator) == []
+
+
+def test_join_with_no_data_or_huge_numbers_gets_an_error_ack_not_an_exception(any_app):
+    token = databases.create_token(any_app, "wall")
+    sock = socketio.test_client(any_app, namespace="/live", auth={"token": token})
+    assert sock.emit("join", namespace="/live", callback=True)["error"]["field"] == "broadcast_id"
+    for payload, field in (({"broadcast_id": 2**70}, "broadcast_id"), ({"broadcast_id": 2**40}, "broadcast_id"),
+                           ({"broadcast_id": -(2**70)}, "broadcast_id"),
+                           ({"broadcast_id": 1, "last_seq": 2**70}, "last_seq")):
+        ack = sock.emit("join", payload, namespace="/live", callback=True)
+        assert ack["ok"] is False and ack["error"]["field"] == field, payload
+    assert sock.is_connected("/live")

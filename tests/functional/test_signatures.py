@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from app.auth.tokens import sign
 from app.extensions import db
 from live.models import EventLog
-from tests.support.api import ApiClient
+from tests.support.api import ApiClient, now_ms
 from tests.support.databases import create_token
 
 SECRET_OLD, SECRET_NEW = "old-secret", "new-secret"
@@ -24,7 +24,7 @@ def signed(app, api):
 
 
 def _body(event_id: str = "e1") -> bytes:
-    return json.dumps({"events": [{"id": event_id, "type": "viewer_join", "ts": 1795000000000, "viewer_id": "v"}]}).encode()
+    return json.dumps({"events": [{"id": event_id, "type": "viewer_join", "ts": now_ms(), "viewer_id": "v"}]}).encode()
 
 
 def _post(client: ApiClient, broadcast_id: int, body: bytes, signature: str | None):

@@ -7,17 +7,24 @@ is a duplicate), in the order they were sent.
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.support import analytics as ax
 from tests.support.analytics_logs import draw_log
 
-BASE = datetime(2024, 5, 1, 20, 0, tzinfo=timezone.utc)
+BASE = datetime(2024, 5, 1, 20, 0, tzinfo=UTC)
 _examples = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _platform_clock(monkeypatch):
+    """Post the fixed 2024 broadcasts with the platform clock a few days after them (times are bounded around now)."""
+    ax.platform_clock(monkeypatch, BASE + ax.PLATFORM_CLOCK_AFTER)
 
 
 @st.composite

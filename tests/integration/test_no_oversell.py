@@ -129,3 +129,48 @@ def test_mixed_quantities_from_4_processes_on_postgres_never_oversell(postgres_u
     assert product["stock"] + product["reserved"] + product["sold"] == INITIAL
     assert product["reserved"] <= INITIAL and product["stock"] >= 0
     dispose(app)
+
+
+def _held_share(quantities_count: int, every: int) -> list[dict]:
+    """Return single-unit events where every `every`-th buyer left out the phone (held for a person)."""
+    events = [order_event("FLASH", 1) for _ in range(quantities_count)]
+    for event in events[::every]:
+        event["buyer"]["phone"] = None
+    return events
+
+
+def _check_held_reservations(api, events) -> None:
+    """Held orders reserve like accepted ones: together they hold every unit, and no more."""
+    orders = [api.get(f"/api/v1/orders/{e['order_id']}").get_json() for e in events]
+    assert {o["status"] for o in orders} <= {"accepted", "held", "waitlisted"}
+    reserving = [o for o in orders if o["status"] == "accepted" or (o["status"] == "held" and o["reserved_until"])]
+    in_line = [o for o in orders if o["waitlisted_at"]]
+    assert len(reserving) + len(in_line) == len(orders)
+    product = api.get("/api/v1/products/FLASH").get_json()
+    assert (product["stock"], product["reserved"], product["sold"]) == (0, INITIAL, 0)
+    assert len(reserving) == INITIAL
+
+
+@pytest.mark.slow
+def test_held_orders_reserve_in_the_same_race_without_overselling_on_sqlite(app, api):
+    api.product("FLASH", stock=INITIAL)
+    broadcast_id = api.live_broadcast(skus=("FLASH",))
+    events = _held_share(ORDERS, every=5)
+    _run_threads(app, api.token, broadcast_id, events)
+    _check_held_reservations(api, events)
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_held_orders_reserve_in_the_same_race_without_overselling_on_postgres(postgres_url):
+    from tests.support.databases import truncate_postgres
+
+    truncate_postgres(postgres_url)
+    app = make_app(postgres_url)
+    api = ApiClient(app.test_client(), create_token(app, "flash"))
+    api.product("FLASH", stock=INITIAL)
+    broadcast_id = api.live_broadcast(skus=("FLASH",))
+    events = _held_share(ORDERS, every=5)
+    _run_processes(postgres_url, api.token, broadcast_id, events)
+    _check_held_reservations(api, events)
+    dispose(app)

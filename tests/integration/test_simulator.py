@@ -113,7 +113,9 @@ def test_the_ingestion_accepts_the_traffic_and_flags_only_redeliveries(app):
         broadcast = report.broadcast
         lineup = lineup_from_snapshot(broadcast_snapshot(db.session, broadcast, sees_pii=True))
         events = [event for _, event in itertools.islice(
-            TrafficGenerator(11, lineup, rate=20.0, start=START, burst_every=6.0, burst_orders=(100, 150)), 600)]
+            # Event times must lie near the broadcast (live.events.event_window): the traffic starts with it.
+            TrafficGenerator(11, lineup, rate=20.0, start=broadcast.started_at or datetime.now(timezone.utc),
+                             burst_every=6.0, burst_orders=(100, 150)), 600)]
         statuses = Counter()
         for start in range(0, len(events), 200):
             results = ingest_events(db.session, broadcast, "simulator", events[start:start + 200])
@@ -121,3 +123,21 @@ def test_the_ingestion_accepts_the_traffic_and_flags_only_redeliveries(app):
             statuses.update(r["status"] for r in results)
     redeliveries = len(events) - len({e["id"] for e in events})
     assert statuses == Counter({"accepted": len(events) - redeliveries, "duplicate": redeliveries})
+
+
+def test_buyers_are_viewers_who_joined_and_mostly_clicked_first():
+    # Issue 10 item 13: flash-sale buyers were drawn from the whole pool, so buyers outnumbered clickers.
+    joined: set[str] = set()
+    clicked: set[str] = set()
+    orders = clicked_first = 0
+    for _, event in traffic(5, 6000):
+        if event["type"] == "viewer_join":
+            joined.add(event["viewer_id"])
+        elif event["type"] == "product_click":
+            clicked.add(event["viewer_id"])
+        elif event["type"] == "order":
+            assert event["buyer"]["id"] in joined, event["order_id"]
+            orders += 1
+            clicked_first += event["buyer"]["id"] in clicked
+    assert orders > 200
+    assert clicked_first / orders > 0.7

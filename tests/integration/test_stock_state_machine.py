@@ -1,8 +1,10 @@
 """A Hypothesis state machine drives orders through every stock-moving action and checks the stock invariant.
 
-Rules: place, pay, fail a payment, cancel, expire (sweep in the future), restock, approve, reject.
+Rules: place (complete, or held for a missing phone), pay, fail a payment, cancel, expire (sweep in the future),
+restock, approve, reject, hold, extend a held reservation, fix an order's SKU and quantity.
 Invariant after every step, for every SKU: received_total (initial + restocked) = available + reserved + sold,
-no count negative, and the units reserved equal the units of orders holding a reservation.
+no count negative, and the units reserved equal the units of orders holding a reservation, held ones included:
+accepted orders always reserve, held unpaid ones reserve unless they wait in line, nothing else reserves.
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from app.extensions import db
 from orders.expiry import sweep
 from orders.models import Order, OrderLine, StockLevel
 from tests.support import databases
-from tests.support.api import ApiClient, order_event
+from tests.support.api import ApiClient, now_iso, order_event
 from tests.support.auth import csrf_token, login
 
 SKUS = ("S1", "S2")
@@ -76,14 +78,14 @@ class StockMachine(RuleBasedStateMachine):
     def pay(self, data, status):
         order_id = data.draw(st.sampled_from(self.orders))
         total = self.api.get(f"/api/v1/orders/{order_id}").get_json()["total"]
-        self._event({"id": f"pay-{next(self.ids)}", "type": "payment", "ts": 1795000000000, "order_id": order_id,
+        self._event({"id": f"pay-{next(self.ids)}", "type": "payment", "ts": now_iso(), "order_id": order_id,
                      "status": status, "amount": total})
 
     @precondition(lambda self: self.orders)
     @rule(data=st.data())
     def cancel(self, data):
         order_id = data.draw(st.sampled_from(self.orders))
-        self._event({"id": f"cancel-{next(self.ids)}", "type": "order_cancel", "ts": 1795000000000, "order_id": order_id})
+        self._event({"id": f"cancel-{next(self.ids)}", "type": "order_cancel", "ts": now_iso(), "order_id": order_id})
 
     @rule(minutes=st.integers(0, 30))
     def expire(self, minutes):
@@ -101,6 +103,35 @@ class StockMachine(RuleBasedStateMachine):
         order_id = data.draw(st.sampled_from(self.orders))
         response = self.auditor.post(f"/api/v1/orders/{order_id}/{action}", json={"reason": "machine"}, headers=self.headers)
         assert response.status_code in (200, 409), response.get_json()
+
+    @precondition(lambda self: self.orders)
+    @rule(data=st.data(), action=st.sampled_from(["hold", "extend"]))
+    def hold_or_extend(self, data, action):
+        order_id = data.draw(st.sampled_from(self.orders))
+        body = {"reason": "machine", "minutes": data.draw(st.integers(1, 60))}
+        response = self.auditor.post(f"/api/v1/orders/{order_id}/{action}", json=body, headers=self.headers)
+        assert response.status_code in (200, 409), response.get_json()
+
+    @precondition(lambda self: self.orders)
+    @rule(data=st.data(), sku=st.sampled_from(SKUS), qty=st.integers(1, 4))
+    def fix(self, data, sku, qty):
+        order_id = data.draw(st.sampled_from(self.orders))
+        body = {"items": [{"sku": sku, "qty": qty}], "reason": "machine"}
+        response = self.auditor.patch(f"/api/v1/orders/{order_id}", json=body, headers=self.headers)
+        assert response.status_code in (200, 409), response.get_json()
+
+    @invariant()
+    def only_accepted_and_held_orders_reserve(self):
+        with self.app.app_context():
+            for order in db.session.scalars(sa.select(Order)):
+                if order.stock_reserved:
+                    assert order.status in ("accepted", "held"), (order.order_id, order.status)
+                if order.status == "accepted":
+                    assert order.stock_reserved, order.order_id
+                if order.status == "held" and order.paid_amount is None:
+                    # Every SKU of the machine holds stock: a held order reserves or waits in line.
+                    assert order.stock_reserved != (order.waitlisted_at is not None), order.order_id
+            db.session.rollback()
 
     @invariant()
     def stock_adds_up(self):

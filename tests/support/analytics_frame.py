@@ -16,16 +16,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analytics.metrics.definitions import (
-    DEFAULT_ATTRIBUTION_WINDOW,
-    BaseCounts,
-    MinuteCounts,
-    ProductCounts,
-    SourceCounts,
-    finalize,
-    to_decimal,
-)
-from analytics.metrics.online import bucket_close, micros_to_seconds, minute_buckets, resolve_period
+from analytics.metrics.definitions import (DEFAULT_ATTRIBUTION_WINDOW, BaseCounts, FunnelCounts, MinuteCounts,
+    ProductCounts, SourceCounts, VariantCounts, drop_quiet_minutes, finalize, to_decimal)
+from analytics.metrics.online import (bucket_close, micros_to_seconds, minute_buckets, resolve_period,
+    single_pin_intervals)
 
 COLUMNS: tuple[str, ...] = (
     *("id", "type", "ts", "viewer_id", "nickname", "text", "sku", "order_id"),
@@ -53,9 +47,14 @@ def compute_metrics_pandas(
     ended_at: datetime | None,
     now: datetime | None = None,
     attribution_window: timedelta = DEFAULT_ATTRIBUTION_WINDOW,
+    products: Mapping[str, str] | None = None,
+    priced: Mapping[tuple[str, str], Decimal] | None = None,
 ) -> dict[str, Any]:
-    """Return the finalized metrics dict of one broadcast recomputed from its events frame."""
-    return finalize(frame_counts(df, started_at, ended_at, now, attribution_window))
+    """Return the finalized metrics dict of one broadcast recomputed from its events frame.
+
+    ``products`` and ``priced`` as in tests.support.analytics_reference.compute_metrics_reference.
+    """
+    return finalize(frame_counts(df, started_at, ended_at, now, attribution_window, products, priced))
 
 
 def _decimal_sum(values: Iterable[Any]) -> Decimal:
@@ -108,6 +107,8 @@ def frame_counts(
     ended_at: datetime | None,
     now: datetime | None = None,
     attribution_window: timedelta = DEFAULT_ATTRIBUTION_WINDOW,
+    products: Mapping[str, str] | None = None,
+    priced: Mapping[tuple[str, str], Decimal] | None = None,
 ) -> BaseCounts:
     """Return the raw counts of one broadcast computed with pandas over the events frame."""
     start, end = resolve_period(started_at, ended_at, now)
@@ -132,6 +133,8 @@ def frame_counts(
     paid = orders.drop(columns="amount").merge(first_paid, on="order_id")
     paid = paid[~paid["order_id"].isin(cancelled)]
     buyers = set(paid["buyer_id"].dropna())
+    orderers = set(orders["buyer_id"].dropna())
+    viewers = set(joins["viewer_id"].dropna())
 
     return BaseCounts(
         views=len(joins),
@@ -144,31 +147,53 @@ def frame_counts(
         buyers=len(buyers),
         gmv=_decimal_sum(paid["amount"]),
         buyer_clickers=len(buyers & clickers),
-        by_product=_by_product(log, clicks, paid, t0, t1),
+        by_product=_by_product(log, clicks, paid, t0, t1, products or {}, priced or {}),
         by_source={
             str(src): SourceCounts(len(group), _decimal_sum(group["amount"]))
             for src, group in paid.groupby("source")
         },
         timeline=_timeline(log, online, orders, paid, start, end),
         attribution_window=attribution_window,
+        funnel=FunnelCounts(
+            viewers=len(viewers | clickers | orderers), clickers=len(clickers | orderers), buyers=len(orderers),
+            paying_buyers=len(buyers), buyers_not_joined=len(orderers - viewers),
+            buyers_not_clicked=len(orderers - clickers)),
     )
 
 
 def _by_product(
-    log: pd.DataFrame, clicks: pd.DataFrame, paid: pd.DataFrame, t0: pd.Timestamp, t1: pd.Timestamp
+    log: pd.DataFrame, clicks: pd.DataFrame, paid: pd.DataFrame, t0: pd.Timestamp, t1: pd.Timestamp,
+    products: Mapping[str, str], priced: Mapping[tuple[str, str], Decimal],
 ) -> dict[str, ProductCounts]:
+    def owner(sku: Any) -> Any:
+        return products.get(sku, sku)
+
     clicks = clicks[clicks["sku"].notna()]
-    pins = _intervals(log, "sku", "product_pin", "product_unpin", t0, t1)
-    pin_skus = log.loc[log["type"].isin(["product_pin", "product_unpin"]), "sku"].dropna()
+    clicks = clicks.assign(sku=clicks["sku"].map(owner))
+    toggles = log[log["type"].isin(["product_pin", "product_unpin"]) & log["sku"].notna()]
+    # One product pinned at a time: a walk over the few pin events, shared with the reference.
+    spans = single_pin_intervals(
+        zip(toggles["ts"].map(pd.Timestamp.to_pydatetime), toggles["type"] == "product_pin", toggles["_key"],
+            toggles["sku"].map(owner)), t0.to_pydatetime(), t1.to_pydatetime())
+    flat = [(sku, a, b) for sku, intervals in spans.items() for a, b in intervals]
+    pins = pd.DataFrame({"sku": pd.Series([f[0] for f in flat], dtype=object),
+                         "s": pd.to_datetime(pd.Series([f[1] for f in flat], dtype=object), utc=True),
+                         "e": pd.to_datetime(pd.Series([f[2] for f in flat], dtype=object), utc=True)})
 
     lines = paid[["order_id", "ts", "items"]].explode("items").dropna(subset=["items"])
     lines = lines.assign(
-        sku=lines["items"].map(lambda line: line["sku"]),
+        variant=lines["items"].map(lambda line: line["sku"]),
         qty=lines["items"].map(lambda line: int(line["qty"])),
-        amount=lines["items"].map(
-            lambda line: to_decimal(line["qty"]) * to_decimal(line["unit_price"])
-        ),
+        unpriced=lines["items"].map(lambda line: line.get("unit_price") is None),
+        amount=lines["items"].map(lambda line: Decimal(0) if line.get("unit_price") is None
+                                  else to_decimal(line["qty"]) * to_decimal(line["unit_price"])),
     )
+    lines = lines.groupby(["order_id", "ts", "variant"], as_index=False).agg(
+        qty=("qty", "sum"), unpriced=("unpriced", "any"), amount=("amount", _decimal_sum))
+    # A SKU with an item sent without unit_price counts the line amount the order was priced at.
+    lines = lines.assign(sku=lines["variant"].map(owner), amount=[
+        priced.get((o, v), Decimal(0)) if u else a
+        for o, v, u, a in zip(lines["order_id"], lines["variant"], lines["unpriced"], lines["amount"])])
     by_line = lines.groupby("sku")
     by_click = clicks.groupby("sku")
 
@@ -188,8 +213,13 @@ def _by_product(
     }
     gmv = by_line["amount"].agg(_decimal_sum)
     pinned = pins.assign(us=_micros(pins)).groupby("sku")["us"].sum()
+    sold = lines[lines["variant"] != lines["sku"]].groupby(["sku", "variant"])
+    variants: dict[Any, dict[str, VariantCounts]] = {}
+    for (sku, variant), group in sold:
+        variants.setdefault(sku, {})[str(variant)] = VariantCounts(
+            int(group["order_id"].nunique()), int(group["qty"].sum()), _decimal_sum(group["amount"]))
 
-    skus = set(clicks["sku"]) | set(pin_skus) | set(lines["sku"])
+    skus = set(clicks["sku"]) | set(spans) | set(lines["sku"])
 
     def product(sku: Any) -> ProductCounts:
         n = {name: int(series.get(sku, 0)) for name, series in stats.items()}
@@ -202,6 +232,7 @@ def _by_product(
             pinned_seconds=micros_to_seconds(int(pinned.get(sku, 0))),
             clicks_while_pinned=n["clicks_while_pinned"],
             orders_while_pinned=n["orders_while_pinned"],
+            variants=variants.get(sku, {}),
         )
 
     return {str(sku): product(sku) for sku in skus}
@@ -236,7 +267,7 @@ def _timeline(
     closes = _naive_utc(pd.Series([pd.Timestamp(bucket_close(m, end)) for m in minutes]))
     # Open just before a close: started before it and not ended before it (online_at).
     now_online = np.searchsorted(starts, closes, "left") - np.searchsorted(ends, closes, "left")
-    return [
+    return drop_quiet_minutes([
         MinuteCounts(
             minute=minute,
             joins=int(joins.iloc[i]),
@@ -247,4 +278,4 @@ def _timeline(
             paid_gmv=paid_gmv.get(i, Decimal(0)),
         )
         for i, minute in enumerate(minutes)
-    ]
+    ])

@@ -13,30 +13,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from analytics.metrics.definitions import (
-    DEFAULT_ATTRIBUTION_WINDOW,
-    BaseCounts,
-    MinuteCounts,
-    ProductCounts,
-    SourceCounts,
-    finalize,
-    to_decimal,
-)
-from analytics.metrics.online import (
-    Interval,
-    bucket_close,
-    clip,
-    floor_minute,
-    minute_buckets,
-    online_at,
-    online_intervals,
-    peak_concurrency,
-    pinned_intervals,
-    resolve_period,
-    total_seconds,
-)
+from analytics.metrics.definitions import (DEFAULT_ATTRIBUTION_WINDOW, BaseCounts, FunnelCounts, MinuteCounts,
+    ProductCounts, SourceCounts, VariantCounts, drop_quiet_minutes, finalize, to_decimal)
+from analytics.metrics.online import (Interval, bucket_close, clip, floor_minute, minute_buckets, online_at,
+    online_intervals, peak_concurrency, resolve_period, single_pin_intervals, total_seconds)
 
 Event = Mapping[str, Any]
+Catalogue = Mapping[str, str]  # variant SKU -> its product's SKU; a SKU not in it is a product of its own
+Priced = Mapping[tuple[str, str], Decimal]  # (order_id, sku) -> the line amount the order was priced at
 
 
 def compute_metrics_reference(
@@ -45,9 +29,15 @@ def compute_metrics_reference(
     ended_at: datetime | None,
     now: datetime | None = None,
     attribution_window: timedelta = DEFAULT_ATTRIBUTION_WINDOW,
+    products: Catalogue | None = None,
+    priced: Priced | None = None,
 ) -> dict[str, Any]:
-    """Return the finalized metrics dict of one broadcast computed from its event log."""
-    return finalize(reference_counts(events, started_at, ended_at, now, attribution_window))
+    """Return the finalized metrics dict of one broadcast computed from its event log.
+
+    ``products`` maps variant SKUs to their product's SKU; ``priced`` gives the priced line amount of
+    order lines sent without ``unit_price``.
+    """
+    return finalize(reference_counts(events, started_at, ended_at, now, attribution_window, products, priced))
 
 
 def dedupe(events: Iterable[Event]) -> list[Event]:
@@ -73,6 +63,8 @@ def reference_counts(
     ended_at: datetime | None,
     now: datetime | None = None,
     attribution_window: timedelta = DEFAULT_ATTRIBUTION_WINDOW,
+    products: Catalogue | None = None,
+    priced: Priced | None = None,
 ) -> BaseCounts:
     """Return the raw counts of one broadcast computed event by event."""
     start, end = resolve_period(started_at, ended_at, now)
@@ -93,6 +85,7 @@ def reference_counts(
     cancelled = {e.get("order_id") for e in of["order_cancel"]}
     paid = [o for o in orders if o["order_id"] in paid_amount and o["order_id"] not in cancelled]
     buyers = {o["buyer"]["id"] for o in paid if (o.get("buyer") or {}).get("id") is not None}
+    orderers = {o["buyer"]["id"] for o in orders if (o.get("buyer") or {}).get("id") is not None}
     gmv = sum((paid_amount[o["order_id"]] for o in paid), Decimal(0))
 
     return BaseCounts(
@@ -106,10 +99,14 @@ def reference_counts(
         buyers=len(buyers),
         gmv=gmv,
         buyer_clickers=len(buyers & clickers),
-        by_product=_by_product(of, paid, start, end),
+        by_product=_by_product(of, paid, start, end, products or {}, priced or {}),
         by_source=_by_source(paid, paid_amount),
         timeline=_timeline(of, online, orders, paid, paid_amount, start, end),
         attribution_window=attribution_window,
+        funnel=FunnelCounts(
+            viewers=len(viewers | clickers | orderers), clickers=len(clickers | orderers), buyers=len(orderers),
+            paying_buyers=len(buyers), buyers_not_joined=len(orderers - viewers),
+            buyers_not_clicked=len(orderers - clickers)),
     )
 
 
@@ -136,38 +133,45 @@ def _inside(ts: datetime, intervals: list[Interval]) -> bool:
 
 
 def _by_product(
-    of: Mapping[str, list[Event]], paid: list[Event], start: datetime, end: datetime
+    of: Mapping[str, list[Event]], paid: list[Event], start: datetime, end: datetime, products: Catalogue,
+    priced: Priced,
 ) -> dict[str, ProductCounts]:
-    clicks = [e for e in of["product_click"] if e.get("sku") is not None]
-    pin_events: dict[str, list[Event]] = defaultdict(list)
-    for event in of["product_pin"] + of["product_unpin"]:
-        if event.get("sku") is not None:
-            pin_events[event["sku"]].append(event)
-    pinned = {sku: pinned_intervals(evs, start, end) for sku, evs in pin_events.items()}
+    def product(sku: str) -> str:
+        return products.get(sku, sku)
 
-    clicks_of: Counter[str] = Counter(e["sku"] for e in clicks)
+    clicks = [e for e in of["product_click"] if e.get("sku") is not None]
+    toggles = [(e["ts"], e["type"] == "product_pin", _id_key(e.get("id")), product(e["sku"]))
+               for e in of["product_pin"] + of["product_unpin"] if e.get("sku") is not None]
+    pinned = single_pin_intervals(toggles, start, end)
+
+    clicks_of: Counter[str] = Counter(product(e["sku"]) for e in clicks)
     clickers_of: dict[str, set[Any]] = defaultdict(set)
     pinned_clicks: Counter[str] = Counter()
     for e in clicks:
         if e.get("viewer_id") is not None:
-            clickers_of[e["sku"]].add(e["viewer_id"])
-        if _inside(e["ts"], pinned.get(e["sku"], [])):
-            pinned_clicks[e["sku"]] += 1
+            clickers_of[product(e["sku"])].add(e["viewer_id"])
+        if _inside(e["ts"], pinned.get(product(e["sku"]), [])):
+            pinned_clicks[product(e["sku"])] += 1
 
     orders_of: dict[str, set[Any]] = defaultdict(set)
     pinned_orders: dict[str, set[Any]] = defaultdict(set)
     units: Counter[str] = Counter()
     gmv: dict[str, Decimal] = defaultdict(Decimal)
+    variants: dict[str, dict[str, list]] = defaultdict(dict)
     for order in paid:
-        for line in order.get("items") or []:
-            sku = line["sku"]
-            orders_of[sku].add(order["order_id"])
-            units[sku] += int(line["qty"])
-            gmv[sku] += to_decimal(line["qty"]) * to_decimal(line["unit_price"])
-            if _inside(order["ts"], pinned.get(sku, [])):
-                pinned_orders[sku].add(order["order_id"])
+        for sku, (qty, amount) in _lines(order, priced).items():
+            owner = product(sku)
+            orders_of[owner].add(order["order_id"])
+            units[owner] += qty
+            gmv[owner] += amount
+            if sku != owner:
+                row = variants[owner].setdefault(sku, [set(), 0, Decimal(0)])
+                row[0].add(order["order_id"])
+                row[1] += qty
+                row[2] += amount
+            if _inside(order["ts"], pinned.get(owner, [])):
+                pinned_orders[owner].add(order["order_id"])
 
-    skus = set(clicks_of) | set(pinned) | set(orders_of)
     return {
         sku: ProductCounts(
             clicks=clicks_of[sku],
@@ -178,9 +182,26 @@ def _by_product(
             pinned_seconds=total_seconds(pinned.get(sku, [])),
             clicks_while_pinned=pinned_clicks[sku],
             orders_while_pinned=len(pinned_orders[sku]),
+            variants={v: VariantCounts(len(ids), n, amount) for v, (ids, n, amount) in variants[sku].items()},
         )
-        for sku in skus
+        for sku in set(clicks_of) | set(pinned) | set(orders_of)
     }
+
+
+def _lines(order: Event, priced: Priced) -> dict[str, tuple[int, Decimal]]:
+    """Return an order's (units, line amount) by SKU; a SKU sent without unit_price counts its priced amount."""
+    units: Counter[str] = Counter()
+    amounts: dict[str, Decimal] = defaultdict(Decimal)
+    unpriced: set[str] = set()
+    for line in order.get("items") or []:
+        units[line["sku"]] += int(line["qty"])
+        if line.get("unit_price") is None:
+            unpriced.add(line["sku"])
+        else:
+            amounts[line["sku"]] += to_decimal(line["qty"]) * to_decimal(line["unit_price"])
+    for sku in unpriced:
+        amounts[sku] = priced.get((order["order_id"], sku), Decimal(0))
+    return {sku: (units[sku], amounts[sku]) for sku in units}
 
 
 def _by_source(paid: list[Event], paid_amount: Mapping[Any, Decimal]) -> dict[str, SourceCounts]:
@@ -219,7 +240,7 @@ def _timeline(
             paid_gmv[slot(order["ts"])] += paid_amount[order["order_id"]]
 
     starts, ends = sorted(s for s, _ in online), sorted(e for _, e in online)
-    return [
+    return drop_quiet_minutes([
         MinuteCounts(
             minute=minute,
             joins=joins[i],
@@ -230,4 +251,4 @@ def _timeline(
             paid_gmv=paid_gmv[i],
         )
         for i, minute in enumerate(minutes)
-    ]
+    ])

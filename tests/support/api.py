@@ -58,6 +58,11 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat()
 
 
+def now_ms() -> int:
+    """Return the current time in epoch milliseconds (an event's other ts form)."""
+    return int(datetime.now(timezone.utc).timestamp() * 1000)
+
+
 def order_event(sku: str = "A1", qty: int = 1, order_id: str | None = None, event_id: str | None = None,
                 unit_price: str = "99.00", **overrides) -> dict:
     """Return a complete, valid order event."""

@@ -61,6 +61,11 @@ def fold_char(ch: str) -> str:
             continue
         c = HOMOGLYPHS.get(c, c)
         if not c.isascii():
+            digit = unicodedata.digit(c, None)
+            if digit is not None:
+                # Digits NFKC keeps (❶ ➀ ⓿, other scripts' digits) spell phone numbers as well as 1 2 3.
+                out.append(str(digit))
+                continue
             base = unicodedata.normalize("NFKD", c)
             if base[0].isascii() and all(unicodedata.combining(m) for m in base[1:]):
                 c = base[0]

@@ -53,7 +53,8 @@ def _moderate(
         else:
             activity = recent.activity(message.viewer_id, findings.fingerprint, key, ts, policy)
         if activity is not QUIET:
-            spam = check_spam(activity, policy, mode)
+            # A wave of the same purchase claim is a flash sale selling, not a raid.
+            spam = check_spam(activity, policy, mode, raid=findings.claim is None)
             if spam:
                 hits = hits + tuple(spam)
     if mode.shield:

@@ -27,6 +27,16 @@ _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\uff21-\uff3a\uff41-\uff5a]")
 # emoji and pictographs are reactions in live chat, not noise, so they are left out too.
 _SYMBOL = re.compile(r"[^\w\s\u2190-\u21ff\u2300-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff\ufe0f\u200d]")
 _SPACE = re.compile(r"\s")
+# Product codes (a letter and a digit: A12, SCARF-01-GRY, 2XL) and size letters are written in capitals by
+# everyone: they are not shouting, so the caps rule does not count their letters.
+_LATIN_ALNUM = "A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+_JOINER = "\\-_\uff0d\uff3f"
+_NOT_CAPS = re.compile(
+    rf"(?<![{_LATIN_ALNUM}])(?:(?=[{_LATIN_ALNUM}{_JOINER}]*[0-9\uff10-\uff19])"
+    rf"[{_LATIN_ALNUM}]+(?:[{_JOINER}][{_LATIN_ALNUM}]+)*"
+    r"|(?i:xxxl|xxl|xl|xs|s|m|l)|(?i:ｘｘｘｌ|ｘｘｌ|ｘｌ|ｘｓ|ｓ|ｍ|ｌ))"
+    rf"(?![{_LATIN_ALNUM}])"
+)
 
 
 def fingerprint_re(key: str) -> str:
@@ -60,6 +70,9 @@ def check_content(text: str, policy: ModerationPolicy) -> list[RuleHit]:
         return hits
     upper, letters, symbols, spaces = content_counts(text)
     if letters >= policy.caps_min_letters and upper > policy.caps_ratio * letters:
+        # Only text that looks like shouting pays for a second count without its codes and sizes.
+        upper, letters, _, _ = content_counts(_NOT_CAPS.sub(" ", text))
+    if letters >= policy.caps_min_letters and upper > policy.caps_ratio * letters:
         reason = Reason(codes.SPAM_CAPS, f"{upper}/{letters} letters uppercase")
         hits.append(RuleHit(reason, policy.ratio_action))
     visible = length - spaces
@@ -69,8 +82,11 @@ def check_content(text: str, policy: ModerationPolicy) -> list[RuleHit]:
     return hits
 
 
-def check_spam(activity: ViewerActivity, policy: ModerationPolicy, mode: ChatMode) -> list[RuleHit]:
-    """Return the hits of the flood, repetition, raid and slow-mode rules for one message."""
+def check_spam(activity: ViewerActivity, policy: ModerationPolicy, mode: ChatMode, raid: bool = True) -> list[RuleHit]:
+    """Return the hits of the flood, repetition, raid and slow-mode rules for one message.
+
+    ``raid`` False leaves the raid rule out (the pipeline does so for purchase claims).
+    """
     if activity is QUIET:
         return []
     hits: list[RuleHit] = []
@@ -84,7 +100,7 @@ def check_spam(activity: ViewerActivity, policy: ModerationPolicy, mode: ChatMod
             Reason(codes.SPAM_REPETITION, f"{similar} near-identical messages in {policy.repetition_window_s:g} s"),
             policy.repetition_action))
     raiders = len(activity.raid_viewers) + 1
-    if activity.raid_viewers and raiders >= policy.raid_viewers:
+    if raid and activity.raid_viewers and raiders >= policy.raid_viewers:
         hits.append(RuleHit(
             Reason(codes.SPAM_RAID, f"{raiders} viewers sent the same text in {policy.raid_window_s:g} s"),
             policy.raid_action))

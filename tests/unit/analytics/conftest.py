@@ -18,7 +18,7 @@ Compute = Callable[..., dict[str, Any]]
 
 @pytest.fixture(params=["reference", "pandas"])
 def metrics(request: pytest.FixtureRequest) -> Compute:
-    """Return ``metrics(events, ended_at=END, ...)`` computed by the reference or by pandas."""
+    """Return ``metrics(events, ended_at=END, ..., products=, priced=)`` computed by the reference or by pandas."""
 
     def compute(
         events: list[Event],
@@ -26,13 +26,14 @@ def metrics(request: pytest.FixtureRequest) -> Compute:
         now: datetime | None = None,
         started_at: datetime = START,
         attribution_window: timedelta = DEFAULT_ATTRIBUTION_WINDOW,
+        **options: Any,
     ) -> dict[str, Any]:
         if request.param == "reference":
             return compute_metrics_reference(
-                events, started_at, ended_at, now, attribution_window
+                events, started_at, ended_at, now, attribution_window, **options
             )
         return compute_metrics_pandas(
-            events_to_frame(events), started_at, ended_at, now, attribution_window
+            events_to_frame(events), started_at, ended_at, now, attribution_window, **options
         )
 
     return compute

@@ -6,16 +6,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from analytics.metrics.definitions import BaseCounts, finalize, money, money_ratio, ratio, seconds
-from analytics.metrics.online import (
-    minute_buckets,
-    online_at,
-    online_intervals,
-    peak_concurrency,
-    pinned_intervals,
-    resolve_period,
-)
+from analytics.metrics.definitions import BaseCounts, FunnelCounts, finalize, money, money_ratio, ratio, seconds
+from analytics.metrics.online import (minute_buckets, online_at, online_intervals, peak_concurrency,
+    pinned_intervals, single_pin_intervals, resolve_period)
+from live.broadcasts import pinned_now
 from tests.unit.analytics.events import END, START, at, join, leave, pin, unpin
 
 
@@ -88,8 +85,8 @@ def test_money_is_two_decimals_half_up() -> None:
     assert money(Decimal("2.345")) == "2.35"
     assert money(Decimal("2.344999")) == "2.34"
     assert money(7) == "7.00"
-    assert money_ratio(Decimal("10"), 3) == "3.33"
-    assert money_ratio(Decimal("10"), 0) is None
+    assert money_ratio(Decimal(10), 3) == "3.33"
+    assert money_ratio(Decimal(10), 0) is None
 
 
 def test_seconds_round_half_up_to_one_decimal() -> None:
@@ -102,6 +99,7 @@ def test_finalize_turns_raw_counts_into_ratios() -> None:
         views=8, unique_viewers=4, total_online_seconds=Decimal("1000.5"),
         peak_concurrent_viewers=3, product_clickers=3, orders=3, paid_orders=2, buyers=2,
         gmv=Decimal("99.99"), buyer_clickers=1, attribution_window=timedelta(days=1),
+        funnel=FunnelCounts(viewers=4, clickers=3, buyers=2, paying_buyers=2),
     )
     result = finalize(counts)
     assert result["avg_watch_seconds"] == 250.1  # 250.125
@@ -110,6 +108,8 @@ def test_finalize_turns_raw_counts_into_ratios() -> None:
     assert result["gpm_per_viewer"] == "24997.50"  # ÷ 4
     assert result["uv_value"] == "25.00"  # 24.9975
     assert result["aov"] == "50.00"  # 49.995
+    assert result["aov_per_paid_order"] == "50.00"  # 99.99 ÷ 2 paid orders
+    assert result["funnel"]["step_rates"] == {"clickers": 0.75, "buyers": 0.6667, "paying_buyers": 1.0}
     assert result["conversion_rate"] == 0.5
     assert result["click_to_buy_rate"] == 0.3333
     assert result["attribution_window_days"] == 1.0
@@ -124,3 +124,18 @@ def test_finalize_gives_null_for_every_zero_denominator() -> None:
     assert {key: result[key] for key in nullable} == dict.fromkeys(nullable)
     assert result["gmv"] == "0.00"
     assert list(result["by_source"]) == ["in_stream", "product_link", "post_stream"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.booleans(), st.sampled_from(["e1", "e2", "e3"]),
+                          st.sampled_from(["A", "B", "C"])), max_size=12))
+def test_the_host_and_the_metrics_apply_one_pin_rule(toggles) -> None:
+    # Issue 10 item 12: live (the host's pinned product) and analytics (pinned intervals) must agree.
+    timed = [(at(m), pin_, event_id, product) for m, pin_, event_id, product in toggles]
+    last = END + timedelta(minutes=5)
+    intervals = single_pin_intervals(timed, START, last)
+    open_at_end = [product for product, spans in intervals.items() if spans and spans[-1][1] == last]
+    now = pinned_now(timed)
+    assert open_at_end == ([now[0]] if now else [])
+    spans = sorted(span for product_spans in intervals.values() for span in product_spans)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))  # never two products pinned at once

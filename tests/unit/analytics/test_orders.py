@@ -8,17 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.unit.analytics.conftest import Compute
-from tests.unit.analytics.events import (
-    END,
-    Event,
-    at,
-    cancel,
-    click,
-    join,
-    order,
-    paid_order,
-    payment,
-)
+from tests.unit.analytics.events import END, Event, at, cancel, click, join, order, paid_order, payment
 
 WEEK = timedelta(days=7)
 
@@ -136,8 +126,8 @@ def test_a_payment_without_an_order_is_ignored(metrics: Compute) -> None:
 
 
 def test_click_and_conversion_rates(metrics: Compute) -> None:
-    # Viewers v1..v4; clickers v1 (twice), v2 → click_rate 2÷4 = 0.5.
-    # Buyers v1 and x (bought by link, never joined): conversion 2÷4 = 0.5;
+    # Viewers v1..v4 and x, who bought by link without joining: counted as a viewer, so 5 people.
+    # Clickers v1 (twice), v2 → click_rate 2÷5 = 0.4; paying buyers v1 and x → conversion 2÷5 = 0.4;
     # buyers who clicked: v1 → click_to_buy_rate 1÷2 = 0.5.
     events = audience("v1", "v2", "v3", "v4") + [
         click(at(1), "v1", "A"), click(at(2), "v1", "A"), click(at(2), "v2", "B"),
@@ -146,16 +136,32 @@ def test_click_and_conversion_rates(metrics: Compute) -> None:
     events += paid_order(at(3), "o2", "x", [("A", 1, "10.00")], source="product_link")
     result = metrics(events)
     assert result["product_clickers"] == 2
-    assert result["click_rate"] == 0.5
-    assert result["conversion_rate"] == 0.5
+    assert result["click_rate"] == 0.4
+    assert result["conversion_rate"] == 0.4
     assert result["click_to_buy_rate"] == 0.5
 
 
-def test_conversion_is_not_capped_at_one(metrics: Compute) -> None:
-    # One viewer, two buyers (one came by product link): 2 ÷ 1 = 2.0.
-    events = audience("v1") + paid_order(at(1), "o1", "v1", [("A", 1, "1.00")])
-    events += paid_order(at(1), "o2", "x", [("A", 1, "1.00")], source="product_link")
-    assert metrics(events)["conversion_rate"] == 2.0
+def test_the_funnel_counts_people_and_no_rate_exceeds_one(metrics: Compute) -> None:
+    # Issue 10 item 13: two viewers, four buyers (three never joined, two never clicked), four paid orders:
+    # buyers outnumbered viewers and clickers, "paid orders" were 200% of viewers, conversion 150%.
+    events = audience("v1", "v2") + [click(at(1), "v1", "A"), click(at(1), "x", "A")]
+    events += paid_order(at(2), "o1", "v1", [("A", 1, "1.00")])
+    events += paid_order(at(2), "o2", "v1", [("A", 1, "1.00")])
+    events += paid_order(at(2), "o3", "x", [("A", 1, "1.00")], source="product_link")
+    events += paid_order(at(2), "o4", "y", [("A", 1, "3.00")], source="product_link")
+    events.append(order(at(3), "o5", "z", [("A", 1, "1.00")]))  # placed, never paid
+    result = metrics(events)
+    funnel = result["funnel"]
+    # People: v1, v2 joined; x clicked and bought, y bought, z only placed an order: counted as viewers.
+    assert [funnel[step] for step in ("viewers", "clickers", "buyers", "paying_buyers")] == [5, 4, 4, 3]
+    assert (funnel["buyers_not_joined"], funnel["buyers_not_clicked"]) == (3, 2)
+    assert funnel["step_rates"] == {"clickers": 0.8, "buyers": 1.0, "paying_buyers": 0.75}
+    rates = [result["click_rate"], result["conversion_rate"], result["click_to_buy_rate"],
+             *funnel["step_rates"].values()]
+    assert all(0 <= rate <= 1 for rate in rates)
+    assert result["conversion_rate"] == 0.6  # 3 paying buyers ÷ 5 people
+    # 客单价 is GMV per paying buyer; the average order value is per paid order.
+    assert (result["gmv"], result["aov"], result["aov_per_paid_order"]) == ("6.00", "2.00", "1.50")
 
 
 def test_no_buyers_gives_zero_conversion_and_null_aov(metrics: Compute) -> None:

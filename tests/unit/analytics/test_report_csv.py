@@ -15,7 +15,7 @@ def test_text_starting_like_a_formula_gets_a_leading_apostrophe(text):
     assert escape_cell(text) == "'" + text
 
 
-@pytest.mark.parametrize("text", ["SKU-1", "围巾", "a=b", "", " =x"])
+@pytest.mark.parametrize("text", ["SKU-1", "围巾", "a=b", ""])
 def test_other_text_is_unchanged(text):
     assert escape_cell(text) == text
 

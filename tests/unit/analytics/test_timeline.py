@@ -5,16 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.unit.analytics.conftest import Compute
-from tests.unit.analytics.events import (
-    START,
-    at,
-    chat,
-    click,
-    join,
-    leave,
-    order,
-    paid_order,
-)
+from tests.unit.analytics.events import START, at, chat, click, join, leave, order, paid_order
 
 
 def test_timeline_rows_per_minute(metrics: Compute) -> None:
@@ -49,12 +40,10 @@ def test_timeline_rows_per_minute(metrics: Compute) -> None:
     assert (result["orders"], result["gmv"]) == (4, "30.50")
 
 
-def test_an_end_on_the_minute_still_gets_its_row(metrics: Compute) -> None:
-    # 20:00 → 20:02:00 exactly: rows 20:00, 20:01, 20:02; a click at the end lands in 20:02.
+def test_an_end_on_the_minute_still_gets_its_row_and_quiet_minutes_are_left_out(metrics: Compute) -> None:
+    # 20:00 → 20:02:00 exactly: a click at the end lands in 20:02; 20:01, where nothing happened, has no row.
     result = metrics([click(at(2), "v1", "A")], ended_at=at(2))
-    assert [(r["minute"][11:16], r["clicks"]) for r in result["timeline"]] == [
-        ("20:00", 0), ("20:01", 0), ("20:02", 1),
-    ]
+    assert [(r["minute"][11:16], r["clicks"]) for r in result["timeline"]] == [("20:00", 0), ("20:02", 1)]
 
 
 def test_a_live_broadcast_just_started_has_one_row(metrics: Compute) -> None:

@@ -5,8 +5,9 @@ from typing import Any
 
 import pytest
 
-from orders.audit import AuditPolicy, BuyerHistory, ClaimView, OrderDraft, check_completeness, decide
-from tests.unit.orders.audit.builders import address, buyer, catalog, codes, line, order
+from orders.audit import (AuditPolicy, BuyerHistory, CatalogItem, CatalogView, ClaimView, OrderDraft,
+    check_completeness, decide)
+from tests.unit.orders.audit.builders import D, address, buyer, catalog, codes, line, order
 
 
 def check(draft: OrderDraft, claim: ClaimView | None = None, history: BuyerHistory | None = None,
@@ -145,3 +146,64 @@ def test_all_missing_fields_are_reported_together() -> None:
     assert sorted(codes(check(draft))) == [
         "address_missing", "buyer_name_missing", "phone_missing", "qty_invalid", "sku_missing",
     ]
+
+
+def _sizes_and_colours() -> CatalogView:
+    """Return a catalogue of A12 in sizes M and L, and a jacket in M and 2XL, black or navy."""
+    return CatalogView.of(
+        CatalogItem("A12", "A12", D("99"), has_variants=True, in_lineup=True),
+        CatalogItem("A12-M", "A12", D("99"), is_variant=True, in_lineup=True, variant_name="M"),
+        CatalogItem("A12-L", "A12", D("99"), is_variant=True, in_lineup=True, variant_name="L"),
+        CatalogItem("JACKET-01-M-BLK", "JACKET-01", D("599"), is_variant=True, in_lineup=True,
+                    variant_name="M / 黑色 (Black)"),
+        CatalogItem("JACKET-01-2XL-NVY", "JACKET-01", D("599"), is_variant=True, in_lineup=True,
+                    variant_name="2XL / 藏青 (Navy)"),
+        CatalogItem("TEA", "TEA", D("100"), in_lineup=True),
+    )
+
+
+def check_claim(sku: str, qty: int, claim: ClaimView) -> list[str]:
+    """Return the codes of the completeness findings of a one-line order referring to ``claim``."""
+    draft = order(line(sku, qty), comment_id="c-1")
+    return codes(check_completeness(draft, _sizes_and_colours(), claim, BuyerHistory(), AuditPolicy()))
+
+
+MATCHING_CLAIMS = [
+    ("A12-M", 2, ClaimView("A12", "M", 2)),  # "SOLD A12 M 2" (issue 10, item 7)
+    ("A12-M", 2, ClaimView("A-12", "m", 2)),
+    ("A12-M", 1, ClaimView(None, "M", 1)),
+    ("A12-L", 1, ClaimView("A12", None, 1)),
+    ("A12-M", 1, ClaimView("A12M", None, 1)),
+    ("JACKET-01-M-BLK", 1, ClaimView(None, "黑色", 1)),
+    ("JACKET-01-M-BLK", 1, ClaimView("JACKET-01", "M", 1)),
+    ("JACKET-01-2XL-NVY", 1, ClaimView(None, "XXL", 1)),
+    ("JACKET-01-2XL-NVY", 1, ClaimView(None, "藏青色", 1)),
+    ("TEA", 1, ClaimView("TEA", "M", 1)),  # a product sold in one version has no size to get wrong
+]
+
+
+@pytest.mark.parametrize(("sku", "qty", "claim"), MATCHING_CLAIMS, ids=[f"{c.sku} {c.variant}→{s}" for s, _, c in
+                                                                       MATCHING_CLAIMS])
+def test_a_claim_matches_the_product_and_the_size_or_colour_of_the_line(sku: str, qty: int, claim: ClaimView) -> None:
+    assert check_claim(sku, qty, claim) == []
+
+
+MISMATCHED_CLAIMS = [
+    ("A12-L", 2, ClaimView("A12", "M", 2)),
+    ("A12-M", 3, ClaimView("A12", "M", 2)),
+    ("JACKET-01-M-BLK", 1, ClaimView("A12", "M", 1)),
+    ("JACKET-01-M-BLK", 1, ClaimView(None, "藏青", 1)),
+    ("A12", 1, ClaimView("A12", "M", 1)),  # the parent of variants: no size chosen
+]
+
+
+@pytest.mark.parametrize(("sku", "qty", "claim"), MISMATCHED_CLAIMS, ids=[f"{c.sku} {c.variant}≠{s}" for s, _, c in
+                                                                         MISMATCHED_CLAIMS])
+def test_a_claim_of_another_product_size_colour_or_quantity_holds(sku: str, qty: int, claim: ClaimView) -> None:
+    assert "claim_mismatch" in check_claim(sku, qty, claim)
+
+
+def test_the_mismatch_names_the_claimed_product_and_size() -> None:
+    draft = order(line("A12-L", 2), comment_id="c-1")
+    [found] = check_completeness(draft, _sizes_and_colours(), ClaimView("A12", "M", 2), BuyerHistory(), AuditPolicy())
+    assert found.message["en"] == "You claimed A12 M in the chat, but the order does not contain it."

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -9,9 +10,10 @@ from orders.audit import AuditPolicy, Blocklist, BuyerHistory, Finding, OrderDra
 from tests.unit.orders.audit.builders import NOW, address, buyer, codes, line, order
 
 
-def earlier(minutes: int, items: dict[str, int] | None = None, order_id: str = "order-0") -> BuyerHistory:
-    """Return a history with one order ``minutes`` before NOW (one TEA by default)."""
-    past = PastOrder(order_id, items if items is not None else {"TEA": 1}, NOW - timedelta(minutes=minutes))
+def earlier(seconds: int, items: dict[str, int] | None = None, order_id: str = "order-0",
+            paid: bool = False) -> BuyerHistory:
+    """Return a history with one order ``seconds`` before NOW (one TEA by default)."""
+    past = PastOrder(order_id, items if items is not None else {"TEA": 1}, NOW - timedelta(seconds=seconds), paid)
     return BuyerHistory(recent_orders=[past])
 
 
@@ -33,7 +35,7 @@ def test_same_items_within_the_window_is_a_duplicate_that_holds() -> None:
 
 
 def test_same_items_outside_the_window_is_not_a_duplicate() -> None:
-    assert risk(history=earlier(11)) == []
+    assert risk(history=earlier(61)) == []
 
 
 def test_different_items_are_not_a_duplicate() -> None:
@@ -46,6 +48,23 @@ def test_items_compare_as_totals_per_sku() -> None:
 
 def test_the_order_itself_is_not_its_own_duplicate() -> None:
     assert risk(history=earlier(1, order_id="order-1")) == []
+
+
+def test_the_default_window_suits_a_flash_sale_a_double_tap_is_held_a_second_purchase_minutes_later_is_not() -> None:
+    assert AuditPolicy().duplicate_window_seconds == 60
+    assert codes(risk(history=earlier(60))) == ["duplicate_order"]
+    assert risk(history=earlier(3 * 60)) == []
+
+
+def test_two_paid_orders_of_the_same_items_are_two_purchases_not_a_duplicate() -> None:
+    paid = order(paid_amount=Decimal("80.00"))
+    assert risk(paid, history=earlier(5, paid=True)) == []
+
+
+@pytest.mark.parametrize(("this_paid", "past_paid"), [(False, True), (True, False), (False, False)])
+def test_same_items_within_the_window_are_a_duplicate_unless_both_are_paid(this_paid: bool, past_paid: bool) -> None:
+    draft = order(paid_amount=Decimal("80.00") if this_paid else None)
+    assert codes(risk(draft, history=earlier(5, paid=past_paid))) == ["duplicate_order"]
 
 
 def test_zero_window_turns_duplicate_detection_off() -> None:
