@@ -58,23 +58,25 @@ def register_user_commands(app: Flask) -> None:
         _apply(users.set_password, user, password)
         click.echo(f"password of {name} changed; their sessions were ended")
 
-    @app.cli.command("disable-user")
-    @click.argument("name")
-    def disable_user(name: str) -> None:
-        """Stop a user from logging in; their open sessions and sockets end."""
-        _apply(users.disable_user, _user(name))
-        click.echo(f"{name} is disabled; their sessions were ended")
+    for command in _SIMPLE_COMMANDS:
+        _register_simple(app, *command)
 
-    @app.cli.command("enable-user")
-    @click.argument("name")
-    def enable_user(name: str) -> None:
-        """Let a disabled user log in again."""
-        _apply(users.enable_user, _user(name))
-        click.echo(f"{name} may log in again")
 
-    @app.cli.command("log-out-user")
+# (command, action of app.auth.users, help, what it says when done): each takes only the user's name.
+_SIMPLE_COMMANDS = (
+    ("disable-user", users.disable_user, "Stop a user from logging in; their open sessions and sockets end.",
+     "{name} is disabled; their sessions were ended"),
+    ("enable-user", users.enable_user, "Let a disabled user log in again.", "{name} may log in again"),
+    ("log-out-user", users.log_out_everywhere, "End every session and socket of a user (e.g. a lost laptop).",
+     "every session of {name} was ended"),
+)
+
+
+def _register_simple(app: Flask, command: str, action, help_text: str, done: str) -> None:
+    """Attach one command that applies action to the user named on the command line."""
+
+    @app.cli.command(command, help=help_text)
     @click.argument("name")
-    def log_out_user(name: str) -> None:
-        """End every session and socket of a user (e.g. a lost laptop)."""
-        _apply(users.log_out_everywhere, _user(name))
-        click.echo(f"every session of {name} was ended")
+    def run(name: str) -> None:
+        _apply(action, _user(name))
+        click.echo(done.format(name=name))
