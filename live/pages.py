@@ -38,6 +38,6 @@ def host_page(broadcast_id: int):
         "connected": str(_l("Live")), "connecting": str(_l("Connecting…")),
         "disconnected": str(_l("Disconnected, reconnecting…")), "refused": str(_l("Not allowed: log in again")),
         "noOrders": str(_l("No orders yet")), "left": str(_l("left")), "endsIn": str(_l("ends in")),
-        "ended": str(_l("ended")),
+        "ended": str(_l("ended")), "broadcast": {key: str(value) for key, value in BROADCAST_LABELS.items()},
     }
     return render_template("live/host.html", broadcast=broadcast, strings=strings, labels=BROADCAST_LABELS)

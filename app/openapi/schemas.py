@@ -44,6 +44,17 @@ def text(max_len: int, description: str | None = None, **keywords) -> dict:
     return string(description, minLength=1, maxLength=max_len, **keywords)
 
 
+# A string the server strips before use (app.http.validation.text) must keep a character that is neither
+# whitespace (Python's, which adds \x1c-\x1f and \x85 to ECMA's \s) nor NUL, which it refuses too.
+NON_BLANK = r"^[^\x00]*[^\s\x00\x1c-\x1f\x85][^\x00]*$"
+NO_NUL = r"^[^\x00]*$"  # an optional text field: blank counts as absent, but NUL is refused all the same
+
+
+def filled(max_len: int, description: str | None = None, **keywords) -> dict:
+    """Return a required text field as the server reads it: not blank once stripped, no NUL, at most max_len characters."""
+    return text(max_len, description, pattern=NON_BLANK, **keywords)
+
+
 def camel(name: str) -> str:
     """Return snake_case name as CamelCase."""
     return "".join(part.capitalize() for part in name.split("_"))
@@ -56,15 +67,11 @@ DATETIME = string("ISO-8601 date-time in UTC.", format="date-time", examples=["2
 MONEY_INPUT = {
     "description": "A JSON number or a numeric string, 0 to 100000000, at most 2 decimal places.",
     "oneOf": [{"type": "number", "minimum": 0, "maximum": 100000000, "multipleOf": 0.01},
-              {"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"}],
+              # A string has the same bound as a number: at most 8 digits before the point, or 100000000 itself.
+              {"type": "string", "pattern": r"^0*([0-9]{1,8}(\.[0-9]{1,2})?|100000000(\.0{1,2})?)$"}],
     "examples": ["79.00", 79],
 }
-EVENT_AMOUNT = {
-    "description": "A JSON number or a numeric string, 0 to 100000000; stored rounded half-up to the cent.",
-    "oneOf": [{"type": "number", "minimum": 0, "maximum": 100000000},
-              {"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?$"}],
-    "examples": ["158.00"],
-}
+EVENT_AMOUNT = MONEY_INPUT | {"examples": ["158.00"]}  # events refuse more than 2 decimal places too
 TIMESTAMP_INPUT = {
     "description": "ISO-8601 with a time zone (Z or +08:00), or epoch milliseconds. Stored in UTC.",
     "oneOf": [string(format="date-time"), {"type": "number", "description": "epoch milliseconds"}],

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from app.openapi.operations import operation, parameter, request
 from app.openapi.schemas import (DATETIME, EVENT_AMOUNT, MONEY, MONEY_INPUT, TIMESTAMP_INPUT, array, camel, integer,
-    nullable, obj, ref, string, text)
+    filled, nullable, obj, ref, string, text)
 from live.events import EVENT_TYPES, MAX_EVENTS, MAX_ID, MAX_REF, MAX_TEXT, ORDER_SOURCES
 from live.models import BROADCAST_STATUSES
 
@@ -41,7 +41,10 @@ def _state_change(action: str) -> dict:
         roles="service, host", params=("BroadcastId",),
         body=request("BroadcastStateInput", {"at": "2025-03-01T12:00:00+08:00"}, required=False),
         description="Only a scheduled broadcast can start and only a live one can end (409 invalid_state "
-                    "otherwise). `at` is the platform's time; now when absent. Pushes `broadcast.changed`.")}
+                    "otherwise). `at` is the platform's time; now when absent. Pushes `broadcast.changed`. "
+                    # Checked against the server's clock and the stored start, which a schema cannot state.
+                    "Refused though the schema allows it: `at` outside 7 days before to 1 day after the server's "
+                    "now (400 out_of_range) and an end before the broadcast's start (400 invalid_ts).")}
 
 
 def paths() -> dict:
@@ -116,11 +119,11 @@ def _broadcast_schemas() -> dict:
         "Broadcast": obj(broadcast_props, required=tuple(broadcast_props)),
         "BroadcastList": obj({"broadcasts": array(ref("Broadcast"), "Newest first, at most 200.")},
                              required=("broadcasts",)),
-        "BroadcastInput": obj({"title": text(200), "platform": text(32, examples=["douyin"])},
+        "BroadcastInput": obj({"title": filled(200), "platform": filled(32, examples=["douyin"])},
                               required=("title", "platform")),
         "BroadcastStateInput": obj({"at": TIMESTAMP_INPUT}, description="Optional; `at` defaults to now (null is "
                                    "refused). Within 7 days before and 1 day after now (400 out_of_range)."),
-        "LineupInput": obj({"sku": text(64, "A product SKU (not a variant's)."), "live_price": MONEY_INPUT},
+        "LineupInput": obj({"sku": filled(64, "A product SKU (not a variant's)."), "live_price": MONEY_INPUT},
                            required=("sku",)),
         "LineupEntry": obj({"broadcast_id": integer(), "sku": string(), "live_price": nullable(MONEY)},
                            required=("broadcast_id", "sku", "live_price")),

@@ -35,6 +35,21 @@ POLICY_LABELS = {
     "timeout_s": _l("Repeat offence: timeout (s)"), "escalation_window_s": _l("Repeat window (s)"),
     "shield_new_viewer_s": _l("Shield: new viewer age (s)"),
 }
+# Reason codes are stable identifiers (API, stored decisions); a moderator reads these labels (issue 10, item 24).
+REASON_LABELS = {
+    "contact_phone": _l("Phone number"), "contact_wechat": _l("WeChat id"), "contact_qq": _l("QQ number"),
+    "contact_digits": _l("Long run of digits"), "contact_url": _l("Link"), "spam_flood": _l("Flooding"),
+    "spam_repetition": _l("Repeated message"), "spam_raid": _l("Raid"), "spam_too_long": _l("Too long"),
+    "spam_caps": _l("Too many capitals"), "spam_symbols": _l("Too many symbols"), "slow_mode": _l("Slow mode"),
+    "shield_new_viewer": _l("New viewer (shield mode)"), "claim_held": _l("Purchase claim held"),
+    "viewer_warning": _l("Warning"), "viewer_timeout": _l("Viewer timed out"), "viewer_ban": _l("Viewer banned"),
+}
+ORDER_STATUS_LABELS = {
+    "received": _l("received"), "accepted": _l("accepted"), "held": _l("held"), "waitlisted": _l("waitlisted"),
+    "rejected": _l("rejected"), "paid": _l("paid"), "cancelled": _l("cancelled"), "expired": _l("expired"),
+}
+REASON_KINDS = {"term": _l("Blocked word: %(category)s"), "regex": _l("Pattern: %(category)s"),
+                "nickname": _l("Nickname: %(category)s")}
 STRINGS = {
     "connected": _l("Live"), "connecting": _l("Connecting…"), "disconnected": _l("Disconnected, reconnecting…"),
     "refused": _l("Not allowed: log in again"), "approve": _l("Approve"), "hide": _l("Hide"),
@@ -48,6 +63,15 @@ STRINGS = {
     "raid": _l("Raid detected: consider shield mode."), "global": _l("all broadcasts"),
     "thisBroadcast": _l("this broadcast"), "error": _l("The action failed."),
 }
+
+
+def _reason_labels() -> dict[str, str]:
+    """Return the label of every moderation reason code in the current language, by code."""
+    labels = _texts(REASON_LABELS)
+    for kind, template in REASON_KINDS.items():
+        for category in CATEGORIES:
+            labels[f"{kind}_{category}"] = str(template) % {"category": CATEGORY_LABELS.get(category, category)}
+    return labels
 
 
 def _texts(labels: dict) -> dict[str, str]:
@@ -78,6 +102,7 @@ def console(broadcast_id: int):
         "statusLabels": _texts(STATUS_LABELS),
         "actionLabels": _texts(ACTION_LABELS),
         "categoryLabels": _texts(CATEGORY_LABELS),
+        "reasonLabels": _reason_labels(), "orderLabels": _texts(ORDER_STATUS_LABELS),
         "policyFields": [{"name": name, "kind": kind, "label": str(POLICY_LABELS.get(name, name))}
                          for name, (kind, _low, _high) in POLICY_FIELDS.items()],
         "ruleActions": list(RULE_ACTIONS),

@@ -5,7 +5,7 @@ app.openapi.spec merges ``paths()``, ``schemas()`` and ``parameters()`` into the
 from __future__ import annotations
 
 from app.openapi.operations import operation, parameter, request
-from app.openapi.schemas import DATETIME, MONEY, MONEY_INPUT, array, integer, nullable, obj, ref, string, text
+from app.openapi.schemas import DATETIME, MONEY, MONEY_INPUT, array, filled, integer, nullable, obj, ref, string
 from orders.models import ORDER_SOURCES, ORDER_STATUSES
 
 STOCK_UNITS = integer("Units available now.", minimum=0, maximum=10_000_000)
@@ -37,7 +37,9 @@ def paths() -> dict:
                 ("201", "The product as stored.", ref("Product")), errors="400 401 403 409", roles="service",
                 body=request("ProductInput", {"sku": "TEA-01", "name": "Longjing tea 250 g", "price": "89.00",
                                               "stock": 100}),
-                description="With variants, stock is kept per variant SKU and `stock` is ignored."),
+                description="With variants, stock is kept per variant SKU and `stock` is ignored. Refused though "
+                            "the schema allows it: a variant SKU repeating the product's or another variant's "
+                            "(400 duplicate_sku, field `variants`); a SKU taken already answers 409 sku_exists."),
         },
         "/api/v1/products/{sku}": {
             "get": operation("getProduct", "Show a product by its SKU or a variant's SKU", "catalogue",
@@ -85,10 +87,10 @@ def _catalogue_schemas() -> dict:
                      "variants": array(ref("Variant"))}
     product = obj(product_props, required=tuple(product_props),
                   description="A product; with variants, stock is kept per variant and its counters are their sums.")
-    variant_input = obj({"sku": text(64), "name": text(200), "stock": STOCK_UNITS, "price": MONEY_INPUT},
+    variant_input = obj({"sku": filled(64), "name": filled(200), "stock": STOCK_UNITS, "price": MONEY_INPUT},
                         required=("sku", "name", "stock"))
     product_input = obj({
-        "sku": text(64), "name": text(200), "price": MONEY_INPUT,
+        "sku": filled(64), "name": filled(200), "price": MONEY_INPUT,
         "stock": {**STOCK_UNITS, "description": "Initial units; required without variants, ignored with them."},
         "variants": array(ref("VariantInput"), maxItems=200),
     }, required=("sku", "name", "price"),

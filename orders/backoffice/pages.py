@@ -35,7 +35,39 @@ STATUS_LABELS = {
 HISTORY_ACTIONS = {"received": _l("received"), "status_changed": _l("status changed"), "note": _l("note"),
                    "payment_paid": _l("payment received"), "payment_failed": _l("payment failed")}
 BLOCKLIST_KINDS = {"buyer_id": _l("Buyer id"), "phone": _l("Phone"), "address": _l("Address")}
+# Codes are stable identifiers for the API and the CSV; a person reads these labels instead (issue 10, item 24).
+FINDING_LABELS = {
+    "source_invalid": _l("Unknown order source"), "buyer_id_missing": _l("Buyer id missing"),
+    "buyer_name_missing": _l("Buyer name missing"), "phone_missing": _l("Phone missing"),
+    "phone_invalid": _l("Phone invalid"), "address_missing": _l("Address missing"),
+    "items_missing": _l("No items"), "sku_missing": _l("SKU missing"), "sku_unknown": _l("Unknown SKU"),
+    "sku_not_in_lineup": _l("SKU not in the lineup"), "variant_missing": _l("Variant missing"),
+    "qty_invalid": _l("Invalid quantity"), "qty_over_limit": _l("Quantity over the limit"),
+    "claim_not_found": _l("No matching chat claim"), "claim_mismatch": _l("Chat claim differs"),
+    "stock_short": _l("Stock short"), "price_mismatch": _l("Price mismatch"), "coupon_refused": _l("Coupon refused"),
+    "duplicate_order": _l("Duplicate order"), "blocklisted": _l("On the blocklist"),
+    "abnormal_quantity": _l("Abnormal quantity"), "duplicate_payment": _l("Duplicate payment"),
+    "payment_on_closed_order": _l("Payment on a closed order"), "payment_failed": _l("Payment failed"),
+}
+SOURCE_LABELS = {"in_stream": _l("In stream"), "product_link": _l("Product link"),
+                 "post_stream": _l("After the stream")}
+NOTICE_KINDS = {"received": _l("Order received"), "needs_info": _l("Needs information"),
+                "waitlisted": _l("Waitlisted"), "promoted": _l("Off the waitlist"),
+                "promotion_applied": _l("Promotion applied"), "payment_failed": _l("Payment failed"),
+                "expired": _l("Reservation expired"), "rejected": _l("Order rejected"),
+                "cancelled": _l("Order cancelled")}
+NOTICE_STATUSES = {"pending": _l("pending"), "sent": _l("sent"), "failed": _l("failed")}
+ACTORS = {"system": _l("system")}
 
+
+
+def reason_label(reason: str | None) -> str:
+    """Return a history reason for a person: the system's list of finding codes as their labels, other text as is."""
+    codes = (reason or "").split(", ")
+    if reason and all(code in FINDING_LABELS for code in codes):
+        separator = "、" if ui_language() == "zh-CN" else ", "
+        return separator.join(str(FINDING_LABELS[code]) for code in codes)
+    return reason or ""
 
 
 def ui_language() -> str:
@@ -80,7 +112,9 @@ def audit_queue():
         "live": [b.id for b in broadcasts if b.status == "live"],
         "titles": {str(b.id): b.title for b in broadcasts}, "strings": _queue_strings(),
     }
+    config["findingLabels"] = {code: str(FINDING_LABELS.get(code, code)) for code in CODES}
     return render_template("orders/queue.html", broadcasts=broadcasts, codes=sorted(CODES), config=config,
+                           findings=FINDING_LABELS,
                            selected={"broadcast_id": broadcast_id, "code": code, "min_age": min_age})
 
 
@@ -130,7 +164,9 @@ def order_page(order_id: str):
                "approve": _("Approve order"), "reject": _("Reject order"), "hold": _("Hold order")}
     return render_template("orders/order.html", order=body, broadcast=broadcast, lang=ui_language(),
                            claimed_by=claimed_by.username if claimed_by else None, labels=STATUS_LABELS,
-                           actions=HISTORY_ACTIONS,
+                           actions=HISTORY_ACTIONS, findings=FINDING_LABELS, sources=SOURCE_LABELS,
+                           notice_kinds=NOTICE_KINDS, notice_statuses=NOTICE_STATUSES, actors=ACTORS,
+                           reason_label=reason_label,
                            can_act=current_user.role in AUDIT_ROLES, strings=strings)
 
 

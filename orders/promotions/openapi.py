@@ -96,6 +96,15 @@ def schemas() -> dict:
     }
 
 
+# Rules that relate fields to each other or to stored rows, which JSON Schema cannot state; a client reads them here.
+_CROSS_FIELD = ("Refused (400) though the schema allows it: `ends_at` not after `starts_at` (invalid_window); "
+                "a `broadcast_id` naming no broadcast (unknown_broadcast); a flash sale whose `starts_at`, `ends_at` or "
+                "`broadcast_id` is null (missing_field); a percent coupon over 100 (out_of_range); "
+                "a threshold whose `off` is not less than `every` (out_of_range); a time with no UTC form, "
+                "e.g. year 1 with a positive offset (invalid_ts). A PUT checks the whole promotion as it would be "
+                "after the change.")
+
+
 def paths() -> dict:
     """Return the promotion operations."""
     managers = "service, auditor, host"
@@ -110,7 +119,7 @@ def paths() -> dict:
                               "promotions", ("201", "The promotion.", ref("Promotion")), errors="400 401 403 409",
                               roles=managers, body=request("PromotionInput", example),
                               description="Every field is checked: the first problem is `error`, all of them are "
-                                          "`errors`. A taken code answers 409 code_exists."),
+                                          "`errors`. A taken code answers 409 code_exists. " + _CROSS_FIELD),
         },
         "/api/v1/promotions/{code}": {
             "get": operation("getPromotion", "Show a promotion", "promotions",
@@ -119,7 +128,8 @@ def paths() -> dict:
             "put": operation("updatePromotion", "Change some fields of a promotion (counters included)",
                              "promotions", ("200", "The promotion after the change.", ref("Promotion")),
                              errors="400 401 403 404", roles=managers, params=("PromotionCode",),
-                             body=request("PromotionUpdate", {"uses_left": 200, "priority": 50})),
+                             body=request("PromotionUpdate", {"uses_left": 200, "priority": 50}),
+                             description=_CROSS_FIELD),
             "delete": operation("deactivatePromotion", "Deactivate a promotion (it stays listed)", "promotions",
                                 ("200", "The promotion, now inactive.", ref("Promotion")), errors="401 403 404",
                                 roles=managers, params=("PromotionCode",)),

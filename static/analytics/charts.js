@@ -27,6 +27,13 @@
       pad(d.getMinutes()) + ":" + pad(d.getSeconds()) + "." + String(d.getMilliseconds()).padStart(3, "0");
   }
 
+  // The axis names the zone its times are in (the page's one zone, static/common/zone.js); numeric ticks, so no
+  // English month names on a Chinese page.
+  function zoneSuffix() {
+    var L = global.LiveDesk;
+    return L && L.zoneName ? " · " + plotText(L.zoneName()) : "";
+  }
+
   function draw(id, data, lay) {
     var node = document.getElementById(id);
     if (node) { global.Plotly.react(node, data, lay, CONFIG); }
@@ -114,7 +121,9 @@
        y: metrics.timeline.map(function (r) { return r.online; }), name: plotText(s.online)},
       {type: "bar", x: minutes, y: metrics.timeline.map(function (r) { return r.orders; }), name: plotText(s.orders),
        yaxis: "y2", opacity: 0.6}
-    ], layout(s.timeline, {shapes: shapes, annotations: notes, xaxis: {title: {text: plotText(s.localTime)}},
+    ], layout(s.timeline, {shapes: shapes, annotations: notes,
+                           xaxis: {title: {text: plotText(s.localTime) + zoneSuffix()}, tickformat: "%H:%M",
+                                   hoverformat: "%Y-%m-%d %H:%M"},
                            margin: {l: 50, r: 50, t: 50, b: 90}, legend: {orientation: "h", y: -0.45},
                            yaxis: {title: {text: plotText(s.online)}, rangemode: "tozero"},
                            yaxis2: {title: {text: plotText(s.orders)}, overlaying: "y", side: "right",

@@ -23,6 +23,8 @@
   LiveDesk.localTime = function (iso, withDate) {
     var d = new Date(iso);
     if (isNaN(d)) { return ""; }
-    return withDate ? d.toLocaleString() : d.toLocaleTimeString();
+    // The page's language, so a Chinese page does not show English month or AM/PM words.
+    var lang = document.documentElement.lang || undefined;
+    return withDate ? d.toLocaleString(lang) : d.toLocaleTimeString(lang);
   };
 })(window);

@@ -1,12 +1,22 @@
 // One client of the Socket.IO namespaces for every page (the /live protocol: docs/api.md, "Live updates"):
 // LiveDesk.connectLive opens the socket, (re)joins the broadcast room on every connect and calls the page's
-// handlers; LiveDesk.connectionIndicator shows the connection state in the page's #connection badge.
+// handlers; LiveDesk.connectionIndicator shows the connection state in the page's #connection badge. When the
+// user's session ends on the server (logout elsewhere, password or role change, disabling) the page stops
+// reconnecting and goes to the login page.
 (function (global) {
   "use strict";
   var LiveDesk = global.LiveDesk = global.LiveDesk || {};
   var OPTIONS = {transports: ["websocket", "polling"], reconnectionDelayMax: 5000};
   // Keys of handlers that are not socket events.
   var HOOKS = ["state", "snapshot", "connect", "disconnect", "joined", "resync"];
+  var LOGIN = "/login";
+
+  // The session behind this page is over: no more reconnects, log in again and come back to this page.
+  function sessionEnded(socket) {
+    if (socket) { socket.io.reconnection(false); socket.disconnect(); }
+    var here = global.location.pathname + global.location.search;
+    global.location.assign(LOGIN + "?next=" + encodeURIComponent(here));
+  }
 
   // broadcast: a broadcast id, or a function returning the ids to be in (an array or a Set; join() adds new ones).
   // handlers: one function per socket event name, called with the payload, plus these optional hooks:
@@ -81,12 +91,19 @@
         if (handlers.connect) { handlers.connect(); }
         join();
       });
+      socket.on("session.ended", function () { sessionEnded(socket); });
       socket.on("disconnect", function (reason) {
         state("disconnected");
         if (handlers.disconnect) { handlers.disconnect(reason); }
+        // The server closes a socket when its session ended, and may do so before (or instead of) the
+        // session.ended push reaching us; Socket.IO never reconnects by itself then. Connect once more: an
+        // ended session is refused as "unauthorized" below, a live one carries on.
+        if (reason === "io server disconnect") { socket.connect(); }
       });
       socket.on("connect_error", function (err) {
-        state(err && err.message === "unauthorized" ? "refused" : "disconnected");
+        // A page's socket carries its session cookie: "unauthorized" means that session is no longer valid.
+        if (err && err.message === "unauthorized") { state("refused"); sessionEnded(socket); return; }
+        state("disconnected");
       });
       socket.on("resync", function (payload) {
         if (handlers.resync) { handlers.resync(payload); }

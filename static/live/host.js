@@ -241,7 +241,7 @@
     "product.pinned": function (payload) { document.getElementById("pinned").textContent = payload.pinned_sku || "—"; },
     "broadcast.changed": function (payload) {
       var badge = document.getElementById("broadcast-status");
-      badge.textContent = payload.broadcast.status;
+      badge.textContent = (strings.broadcast || {})[payload.broadcast.status] || payload.broadcast.status;
       badge.className = "badge " + payload.broadcast.status;
     }
   };

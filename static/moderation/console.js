@@ -30,14 +30,16 @@
       var claim = [m.claim.sku, m.claim.variant, m.claim.qty ? "×" + m.claim.qty : null].filter(Boolean).join(" ");
       head.appendChild(badge(S.claim + (claim ? ": " + claim : ""), "claim"));
     }
-    if (m.order) { head.appendChild(badge(S.order + " " + m.order.order_id + " · " + m.order.status, "order")); }
+    if (m.order) { head.appendChild(badge(S.order + " " + m.order.order_id + " · " + ((M.config.orderLabels || {})[m.order.status] || m.order.status), "order")); }
     li.appendChild(head);
     li.appendChild(el("div", m.text, "text"));
     if (m.reasons && m.reasons.length) {
       var reasons = el("ul", null, "reasons");
       m.reasons.forEach(function (r) {
         var item = el("li");
-        item.appendChild(el("span", r.code, "mono"));
+        var code = el("span", (M.config.reasonLabels || {})[r.code] || r.code, "reason-code");
+        code.dataset.code = code.title = r.code;
+        item.appendChild(code);
         if (r.detail) { item.appendChild(el("span", " " + r.detail, "muted")); }
         reasons.appendChild(item);
       });

@@ -32,6 +32,9 @@
     return text[config.lang] || text.en || finding.code;
   }
 
+  // Codes stay in data-code for scripts; a person reads the label in the page's language.
+  function findingLabel(code) { return (config.findingLabels || {})[code] || code; }
+
   function duration(seconds) {
     var s = Math.max(0, Math.floor(seconds)), h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
     var mm = h ? String(m).padStart(2, "0") : String(m);
@@ -56,7 +59,9 @@
     var list = el("ul", null, "findings");
     (order.findings || []).forEach(function (finding) {
       var li = el("li", null, "finding " + finding.severity);
-      li.appendChild(el("span", finding.code, "code mono"));
+      var code = el("span", findingLabel(finding.code), "code");
+      code.dataset.code = code.title = finding.code;
+      li.appendChild(code);
       li.appendChild(el("span", message(finding), "message"));
       if (finding.override) {
         li.appendChild(el("span", S.overridden + " · " + finding.override.by, "muted small"));

@@ -4,6 +4,7 @@
   "use strict";
   var B = window.Backoffice, D = window.LiveDesk, Q = window.AuditQueue, S = Q.strings;
   var tbody = Q.tbody;
+  var labels = Q.config.findingLabels || {};
   var actionError = document.getElementById("action-error");  // the queue's own load errors go elsewhere
 
   function orderPath(orderId, suffix) {
@@ -50,7 +51,7 @@
   }
 
   function override(order, code) {
-    return reason(D.format(S.overrideTitle, {code: code, id: order.order_id})).then(function (why) {
+    return reason(D.format(S.overrideTitle, {code: labels[code] || code, id: order.order_id})).then(function (why) {
       if (why === null) { return; }
       var path = orderPath(order.order_id, "/findings/" + encodeURIComponent(code) + "/override");
       return call(order.order_id, "POST", path, {reason: why});
@@ -117,7 +118,7 @@
     if (r.status === "failed") { return D.format(S.outcomeFailed, {message: (r.error && r.error.message) || S.failed}); }
     if (r.status === "held") {
       var codes = ((r.order && r.order.findings) || []).filter(function (f) { return !f.override && f.severity === "block"; })
-        .map(function (f) { return f.code; });
+        .map(function (f) { return labels[f.code] || f.code; });
       return D.format(S.outcomeHeld, {codes: codes.join(", ") || "—"});
     }
     if (r.status === "waitlisted") { return S.outcomeWaitlisted; }

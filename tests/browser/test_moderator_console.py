@@ -127,7 +127,8 @@ def test_shield_mode_is_one_click_and_holds_new_viewers(live_server, page):
     page.wait_for_selector("#shield-toggle[aria-pressed=true]")
     api.chat(broadcast_id, [chat_event("c-new", "newcomer", "hello everyone")])
     page.wait_for_selector("#held li.msg >> text=hello everyone")
-    assert "shield_new_viewer" in page.inner_text("#held")
+    assert "New viewer (shield mode)" in page.inner_text("#held")  # the label; the code stays in data-code
+    assert page.query_selector('#held [data-code="shield_new_viewer"]')
     assert page.errors == [] and page.dialogs == []
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 
 from app.openapi.operations import operation, parameter, request
-from app.openapi.schemas import DATETIME, array, integer, nullable, obj, ref, string, text
+from app.openapi.schemas import DATETIME, NO_NUL, array, filled, integer, nullable, obj, ref, string, text
 from live.events import MAX_REF
 from live.moderation.api.bodies import MAX_REASON, MAX_SANCTION_SECONDS
 from live.moderation.models import MESSAGE_ACTIONS, MESSAGE_STATUSES, SANCTION_KINDS
@@ -113,10 +113,11 @@ def schemas() -> dict:
                                 required=("code", "detail", "span"), description="Codes: docs/moderation.md."),
         "ChatClaim": obj({"sku": nullable(string()), "variant": nullable(string()), "qty": nullable(integer())},
                          required=("sku", "variant", "qty"), description="A purchase claim read from the text."),
-        "ModerationCheckInput": obj({"text": text(2000), "broadcast_id": {**ID, "description": "Its policy, modes "
+        "ModerationCheckInput": obj({"text": filled(2000), "broadcast_id": {**ID, "description": "Its policy, modes "
                                                                           "and terms apply; absent: the defaults."},
-                                     "viewer_id": text(64, "With it, the viewer's offences and sanctions count."),
-                                     "nickname": string(maxLength=100)}, required=("text",)),
+                                     "viewer_id": text(64, "With it, the viewer's offences and sanctions count.",
+                                                       pattern=NO_NUL),
+                                     "nickname": string(maxLength=100, pattern=NO_NUL)}, required=("text",)),
         "ModerationDecision": obj(decision, required=tuple(decision)),
         "Sanction": obj(sanction, required=tuple(sanction)),
         "SanctionInput": obj({"seconds": integer("Required for timeout; ignored otherwise.", minimum=1,

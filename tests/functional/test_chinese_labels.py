@@ -1,0 +1,102 @@
+"""Chinese pages show translated labels, never the raw codes behind them (issue 10, item 24)."""
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from app.auth.models import User
+from app.extensions import db
+from live.moderation.rules.reasons import REASON_CODES
+from orders.audit.findings import CODES
+from tests.support.api import order_event
+from tests.support.auth import login
+
+RAW_CODES = ("phone_missing", "in_stream", "needs_info", "system")
+
+
+class _VisibleText(HTMLParser):
+    """Collects the text a person reads: element text outside scripts and templates, not attributes."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        self._hidden += tag in ("script", "template", "style")
+
+    def handle_endtag(self, tag):
+        self._hidden -= tag in ("script", "template", "style")
+
+    def handle_data(self, data):
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    """Return the visible text of a page, one part per line."""
+    parser = _VisibleText()
+    parser.feed(html)
+    return "\n".join(parser.parts)
+
+
+def config_of(html: str, element_id: str) -> dict:
+    """Return the JSON a page embeds for its script in <script id=element_id>."""
+    return json.loads(html.split(f'id="{element_id}">', 1)[1].split("</script>", 1)[0])
+
+
+@pytest.fixture
+def chinese(app, users):
+    """Switch every user to Chinese and return a function logging one in."""
+    with app.app_context():
+        for user in db.session.scalars(db.select(User)):
+            user.locale = "zh_CN"
+        db.session.commit()
+    return lambda role: login(app, role)
+
+
+@pytest.fixture
+def live(api):
+    """Return a live broadcast id selling A1 (¥99)."""
+    api.product("A1", stock=10, price="99.00")
+    return api.live_broadcast(title="春茶", skus=("A1",))
+
+
+def test_a_chinese_order_page_shows_labels_for_findings_sources_notices_and_actors(api, chinese, live):
+    event = order_event("A1", 1, order_id="ZH-1")
+    event["buyer"]["phone"] = None
+    assert api.events(live, [event]).get_json()["results"][0]["order"]["status"] == "held"
+    html = chinese("auditor").get("/orders/ZH-1").get_data(as_text=True)
+    shown = visible_text(html)
+    for code in RAW_CODES:
+        assert not re.search(rf"\b{code}\b", shown), f"{code} is shown on the Chinese order page"
+    for label in ("缺少手机号", "直播间下单", "需补充信息", "系统"):  # finding, source, notice kind, history actor
+        assert label in shown
+    assert 'data-code="phone_missing"' in html  # scripts and tests still find the code
+
+
+def test_the_chinese_audit_queue_labels_its_finding_filter_and_rows(api, chinese, live):
+    event = order_event("A1", 1, order_id="ZH-2")
+    event["buyer"]["phone"] = None
+    api.events(live, [event])
+    html = chinese("auditor").get("/audit").get_data(as_text=True)
+    assert not re.search(r"\bphone_missing\b", visible_text(html))
+    assert '<option value="phone_missing" >缺少手机号</option>' in html
+    labels = config_of(html, "config")["findingLabels"]
+    assert set(labels) == set(CODES) and all(labels[code] != code for code in CODES)
+
+
+def test_the_chinese_moderator_console_has_a_label_for_every_reason_code(chinese, live):
+    html = chinese("moderator").get(f"/broadcasts/{live}/moderation").get_data(as_text=True)
+    labels = config_of(html, "config")["reasonLabels"]
+    assert set(REASON_CODES) <= set(labels)
+    assert all(labels[code] != code and not re.search(r"[a-z]_[a-z]", labels[code]) for code in REASON_CODES)
+    assert labels["term_scam"].startswith("屏蔽词：")
+
+
+def test_every_page_names_the_time_zone_its_times_are_in(chinese, live):
+    html = chinese("admin").get(f"/broadcasts/{live}/live").get_data(as_text=True)
+    assert 'id="zone-note"' in html and "时间均按 {zone} 显示。" in html
