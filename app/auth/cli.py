@@ -78,5 +78,6 @@ def _register_simple(app: Flask, command: str, action, help_text: str, done: str
     @app.cli.command(command, help=help_text)
     @click.argument("name")
     def run(name: str) -> None:
+        """Apply the action to the named user and say what was done."""
         _apply(action, _user(name))
         click.echo(done.format(name=name))
