@@ -6,12 +6,12 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
 from app.http.validation import TimestampError, parse_timestamp
+from orders.models import ORDER_SOURCES  # the one list of order sources; imported here for the envelope check
 
 EVENT_TYPES = (
     "viewer_join", "viewer_leave", "product_click", "product_pin", "product_unpin",
     "chat", "order", "payment", "order_cancel",
 )
-ORDER_SOURCES = ("in_stream", "product_link", "post_stream")
 MAX_ID = 128
 MAX_REF = 64  # platform ids stored in 64-character columns (viewer, buyer, order, SKU, comment)
 MAX_TEXT = 2000
