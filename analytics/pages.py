@@ -1,8 +1,11 @@
-"""Analytics pages: the live dashboard, the post-broadcast report, its CSV tables and standalone HTML."""
+"""Analytics pages: the list of measured broadcasts, the live dashboard, the post-broadcast report, its CSV tables
+and standalone HTML. Every page names its one time zone at the top and lets the reader choose the GPM denominator."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from analytics import push, service  # noqa: F401  push registers the metrics-push job
 from analytics.api.metrics import attribution_days
@@ -10,6 +13,7 @@ from analytics.report.csv import to_csv
 from analytics.report.figures import SOURCE_LABELS
 from analytics.report.standalone import standalone_html
 from analytics.report.tables import DEFAULT_COMPARE, MAX_COMPARE, TABLES, build_report, table_rows
+from analytics.report.zone import parse_zone
 from app.errors import ApiError
 from app.extensions import db
 from app.http import validation
@@ -18,16 +22,24 @@ from live.models import BROADCAST_LABELS, Broadcast
 
 bp = Blueprint("analytics", __name__)
 PAGE_ROLES = ("analyst", "host", "admin")
+MAX_LISTED = 200
+# GPM: GMV per 1,000 views (the platform's figure) or per 1,000 unique viewers; the API answers both.
+GPM_BASES = ("views", "viewers")
 STRINGS = {"connected": _l("Live"), "connecting": _l("Connecting…"), "disconnected": _l("Disconnected, reconnecting…"),
            "refused": _l("Not allowed: log in again"), "online": _l("Online"), "orders": _l("Orders"),
            "clicks": _l("Clicks"), "paidOrders": _l("Paid orders"), "viewers": _l("Viewers"),
            "clickers": _l("Clickers"), "buyers": _l("Buyers"), "orderingBuyers": _l("Ordering buyers"),
            "payingBuyers": _l("Paying buyers"), "gmv": _l("GMV"), "watch": _l("Watch time"),
-           "conversion": _l("Conversion rate"), "funnel": _l("Conversion funnel"),
-           "timeline": _l("Viewers online and orders per minute (shaded: product pinned)"),
-           "products": _l("Clicks and paid orders per product"), "sources": _l("Paid orders and GMV by source"),
-           "comparison": _l("Compared with previous broadcasts"), "in_stream": _l("In stream"),
-           "product_link": _l("Product link"), "post_stream": _l("After the stream"), "localTime": _l("Local time")}
+           "conversion": _l("Conversion rate"), "time": _l("Time"), "pinned": _l("Pinned"),
+           "in_stream": _l("In stream"), "product_link": _l("Product link"), "post_stream": _l("After the stream"),
+           "hideVariants": _l("Hide variants"), "variants": _l("%(n)s variants", n="{n}"), "variant": _l("Variant")}
+
+
+@bp.app_context_processor
+def analytics_links() -> dict[str, bool]:
+    """Give every template can_open_analytics: whether the user's role may open the analytics pages (nav, lists)."""
+    return {"can_open_analytics": bool(getattr(current_user, "is_authenticated", False))
+            and current_user.role in PAGE_ROLES}
 
 
 def _broadcast(broadcast_id: int) -> Broadcast:
@@ -47,13 +59,31 @@ def _report_args() -> tuple[int, int]:
         abort(400, description=error.message)
 
 
+def _gpm_basis() -> str:
+    """Return the GPM denominator the page was asked for (views unless ?gpm=viewers), or answer 400."""
+    basis = request.args.get("gpm") or GPM_BASES[0]
+    if basis not in GPM_BASES:
+        abort(400, description="gpm must be views or viewers")
+    return basis
+
+
+@bp.get("/analytics")
+@page_roles(*PAGE_ROLES)
+def index():
+    """The broadcasts that have started (live first, then the newest), each with its dashboard and report."""
+    order = (sa.case((Broadcast.status == "live", 0), else_=1), Broadcast.started_at.desc(), Broadcast.id.desc())
+    broadcasts = db.session.scalars(sa.select(Broadcast).where(Broadcast.started_at.is_not(None))
+                                    .order_by(*order).limit(MAX_LISTED)).all()
+    return render_template("analytics/index.html", broadcasts=broadcasts, labels=BROADCAST_LABELS)
+
+
 @bp.get("/broadcasts/<int:broadcast_id>/analytics")
 @page_roles(*PAGE_ROLES)
 def dashboard(broadcast_id: int):
     """The live dashboard: headline numbers, funnel, timeline and products, pushed every few seconds."""
     broadcast = _broadcast(broadcast_id)
     return render_template("analytics/dashboard.html", broadcast=broadcast, labels=BROADCAST_LABELS,
-                           data=service.live_view(db.session, broadcast), strings=_strings())
+                           data=service.live_view(db.session, broadcast), strings=_strings(), gpm=_gpm_basis())
 
 
 @bp.get("/broadcasts/<int:broadcast_id>/report")
@@ -61,10 +91,11 @@ def dashboard(broadcast_id: int):
 def report(broadcast_id: int):
     """The post-broadcast report with watch time, sources, comparison and CSV downloads."""
     days, compare = _report_args()
+    gpm = _gpm_basis()
     data = build_report(db.session, _broadcast(broadcast_id), days, compare)
     return render_template("analytics/report.html", report=data, tables=TABLES, compare=compare,
                            max_compare=MAX_COMPARE, labels=BROADCAST_LABELS, source_labels=SOURCE_LABELS,
-                           strings=_strings())
+                           strings=_strings(), gpm=gpm)
 
 
 @bp.get("/broadcasts/<int:broadcast_id>/report/<any(by_product, by_source, timeline, comparison):table>.csv")
@@ -82,7 +113,12 @@ def report_csv(broadcast_id: int, table: str):
 def report_html(broadcast_id: int):
     """Download the report as one HTML file that opens offline (plotly.js inside)."""
     days, compare = _report_args()
-    html = standalone_html(build_report(db.session, _broadcast(broadcast_id), days, compare))
+    gpm = _gpm_basis()
+    try:  # the reader's zone (the report page sends the browser's); the file has no script to move its times
+        zone = parse_zone(request.args.get("tz"))
+    except ValueError as error:
+        abort(400, description=str(error))
+    html = standalone_html(build_report(db.session, _broadcast(broadcast_id), days, compare), zone, gpm)
     name = f"broadcast-{broadcast_id}-report.html"
     return Response(html, mimetype="text/html", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

@@ -81,7 +81,12 @@ def register_blueprints(app: Flask) -> None:
     """Register every blueprint and the Socket.IO handlers."""
     from analytics.api import bp as analytics_api
     from analytics.pages import bp as analytics_pages
+    from app.auth.accounts import bp as accounts_views
+    from app.auth.api import bp as accounts_api
+    from app.auth.onboarding import bp as onboarding_views
     from app.auth.pages import bp as auth_bp
+    from app.auth.pii.api import bp as pii_api
+    from app.auth.pii.pages import bp as pii_pages
     from app.http.validation import install_converters
     from app.openapi.api import bp as openapi_bp
     from live.api import bp as live_api
@@ -92,13 +97,21 @@ def register_blueprints(app: Flask) -> None:
     from orders.api import bp as orders_api
     from orders.backoffice.api import bp as audit_api
     from orders.backoffice.pages import bp as orders_pages
+    from orders.catalog.pages import bp as catalog_views
+    from orders.claims.api import bp as claims_api
+    from orders.claims.pages import bp as claims_views
+    from orders.customers.api import bp as customers_api
+    from orders.customers.pages import bp as customers_views
+    from orders.lookup.pages import bp as lookup_views
     from orders.promotions.api import bp as promotions_api
     from orders.promotions.pages import bp as promotions_views
 
     install_converters(app)  # before any rule is added: <int:...> ids are bounded everywhere
     for blueprint in (auth_bp, openapi_bp, live_api, live_views, orders_api, audit_api, orders_pages,
-                      promotions_api, promotions_views, analytics_api, analytics_pages,
-                      moderation_api, moderation_chat_api, moderation_views):
+                      promotions_api, promotions_views, catalog_views, analytics_api, analytics_pages,
+                      moderation_api, moderation_chat_api, moderation_views, pii_api, pii_pages,
+                      customers_api, customers_views, lookup_views, claims_api, claims_views,
+                      accounts_api, accounts_views, onboarding_views):
         app.register_blueprint(blueprint)
 
 
@@ -120,5 +133,7 @@ def register_errorhandlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     """Add the flask CLI commands (create-user, create-token, seed-demo, simulate, replay)."""
     from app.cli import register
+    from live.privacy import register_privacy_commands
 
     register(app)
+    register_privacy_commands(app)

@@ -4,14 +4,12 @@ from __future__ import annotations
 import sys
 
 import click
-import sqlalchemy as sa
 from flask import Flask
 
 from analytics.cli import register_analytics_commands
+from app.auth import tokens, users
 from app.auth.cli import register_user_commands
-from app.auth.models import ROLES, ApiToken, User
-from app.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
-from app.auth.tokens import issue_token
+from app.auth.models import ROLES, TOKEN_SCOPES
 from app.db import utcnow
 from app.demo.cli import register_demo_commands
 from app.extensions import db
@@ -34,13 +32,14 @@ def register(app: Flask) -> None:
     @click.argument("name")
     @click.option("--role", type=click.Choice(ROLES), required=True, help="What the user may do.")
     def create_user(name: str, role: str) -> None:
-        """Create a console user; the password comes from a prompt or stdin."""
-        if db.session.scalar(sa.select(User).where(User.username == name)):
+        """Create a console user; the password comes from a prompt or stdin (the password policy applies)."""
+        if users.find_user(db.session, name):
             raise click.ClickException(f"user {name!r} exists already")
-        password = _read_password()
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise click.ClickException(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
-        db.session.add(User(username=name, password_hash=hash_password(password), role=role))
+        try:
+            users.create_user(db.session, name, role, _read_password())
+        except users.UserActionError as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc)) from exc
         db.session.commit()
         click.echo(f"created {role} {name}")
 
@@ -48,13 +47,16 @@ def register(app: Flask) -> None:
     @click.argument("name")
     @click.option("--signing-secret", "signing_secrets", multiple=True,
                   help="Require X-LiveDesk-Signature made with this secret (repeat to accept several while rotating).")
-    def create_token(name: str, signing_secrets: tuple[str, ...]) -> None:
-        """Create an API token for a platform adapter or wall display; the token is the last line printed."""
-        if db.session.scalar(sa.select(ApiToken).where(ApiToken.name == name)):
+    @click.option("--scope", "scopes", multiple=True, type=click.Choice(TOKEN_SCOPES),
+                  help="What the token may do (repeat for several); none given: ingest and display.")
+    def create_token(name: str, signing_secrets: tuple[str, ...], scopes: tuple[str, ...]) -> None:
+        """Create an API token for a platform adapter, wall display or script; the token is the last line printed."""
+        if tokens.token_named(db.session, name):
             raise click.ClickException(f"a token named {name!r} exists already")
-        raw = issue_token(db.session, name, list(signing_secrets))
+        raw = tokens.issue_token(db.session, name, list(signing_secrets), list(scopes))
         db.session.commit()
-        click.echo(f"token {name} created; it is shown once:")
+        click.echo(f"token {name} created with scopes {', '.join(tokens.normalized_scopes(scopes))}; "
+                   "it is shown once:")
         click.echo(raw)
 
     register_user_commands(app)

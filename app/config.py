@@ -61,8 +61,12 @@ def load_config() -> dict:
         "CATCHUP_LIMIT": 5000,
         # Failed logins allowed per username and per client address in the window before 429 (in memory, per process).
         "LOGIN_FAILURES_PER_USERNAME": 5,
-        "LOGIN_FAILURES_PER_ADDRESS": 30,
-        "LOGIN_THROTTLE_WINDOW_SECONDS": 300,
+        "LOGIN_FAILURES_PER_ADDRESS": 20,
+        "LOGIN_THROTTLE_WINDOW_SECONDS": 900,
         # Number of proxies in front whose X-Forwarded-For / -Proto to trust (nginx: 1); 0 trusts none.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0") or 0),
+        # Days after an order's last change before `flask purge-pii` replaces its buyer's contact data (docs/deployment.md).
+        "PII_RETENTION_DAYS": int(os.environ.get("PII_RETENTION_DAYS", "180") or 180),
+        # Units left at or below which the catalogue and the host's rail show a product as low on stock.
+        "LOW_STOCK_UNITS": int(os.environ.get("LOW_STOCK_UNITS", "5") or 5),
     }

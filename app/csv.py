@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+# Excel reads a CSV file as the system's legacy code page unless it starts with this mark: Chinese turns to mojibake.
+BYTE_ORDER_MARK = "\ufeff"
 
 
 def looks_like_formula(text: str) -> bool:
@@ -40,11 +42,12 @@ def unescape_cell(text: str) -> str:
     return text
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """Return the header and rows as RFC 4180 CSV text (CRLF line ends), every cell escaped."""
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]], *, bom: bool = False) -> str:
+    """Return the header and rows as RFC 4180 CSV text (CRLF line ends), every cell escaped; with bom, a file that
+    starts with BYTE_ORDER_MARK so a spreadsheet opened by double-click reads it as UTF-8."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([escape_cell(name) for name in header])
     for row in rows:
         writer.writerow([escape_cell(cell) for cell in row])
-    return out.getvalue()
+    return (BYTE_ORDER_MARK if bom else "") + out.getvalue()

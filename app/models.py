@@ -2,7 +2,7 @@
 from analytics.models import ROLLUP_TABLES, AnalyticsState  # noqa: F401
 from app.auth.models import ApiToken, PiiAccessLog, User  # noqa: F401
 from app.realtime.models import PushMessage, PushSequence  # noqa: F401
-from live.models import Broadcast, BroadcastProduct, EventLog, Viewer  # noqa: F401
+from live.models import Broadcast, BroadcastProduct, EventLog, RejectedEvent, Viewer  # noqa: F401
 from live.moderation.models import (  # noqa: F401
     ModeratedMessage,
     ModerationAction,
@@ -24,5 +24,6 @@ from orders.models import (  # noqa: F401
     ProductVariant,
     StockLevel,
 )
+from orders.claims.models import ChatClaim, ClaimPolicyRecord  # noqa: F401
 from orders.notices.models import BuyerNotice  # noqa: F401
 from orders.promotions.models import Promotion, PromotionUse  # noqa: F401

@@ -5,13 +5,16 @@ Consecutive order events are taken in as one run (orders.actions.receive_orders)
 claimed with one INSERT ... ON CONFLICT DO NOTHING (a (source, id) already logged, even by a concurrent
 request, is a duplicate), and a run needs a handful of statements instead of dozens per order. Every other
 event runs alone in its own savepoint through _HANDLERS: a rejected or duplicate event rolls back only itself.
-Handlers may return None, a dict merged into the event's result, or an OrderOutcome. Results keep request order.
+Handlers may return None, a dict merged into the event's result, an OrderOutcome, or (dict, outcome) (a chat claim:
+its fields and the draft order it made, orders/claims). Results keep request order. Rejected events are kept as
+received, with the error, in rejected_events (one INSERT per batch).
 Last, app.signals.events_accepted is sent with the accepted events, still inside the transaction: the analytics
 rollups listen to it (connected by the app factory), so live needs no import of analytics.
 """
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,14 +24,20 @@ from sqlalchemy.orm import Session
 
 from app import realtime
 from app.db import utcnow
+from app.db.bulk import insert_rows
 from app.db.conflicts import insert_ignoring_conflicts
 from app.signals import events_accepted
 from live import broadcasts as lineup
 from live.events import EventError, ParsedEvent, event_window, parse_event, recorded_window, to_json
-from live.models import Broadcast, EventLog
+from live.models import Broadcast, EventLog, RejectedEvent
+from live.moderation.rules.claims import claim_terms
 from live.moderation.service import moderate_chat
 from live.viewers import touch_viewer
 from orders import actions as orders
+from orders.claims import drafts as claims
+from orders.claims.lineup import forget_lineup
+from orders.claims.push import queue_claim_counts
+from orders.claims.resolve import ClaimRequest
 from orders.push import PushedOrder, order_payload, queue_order_changes
 from orders.serialize import order_to_dict
 
@@ -43,6 +52,8 @@ class _Batch:
     accepted: dict[int, ParsedEvent] = field(default_factory=dict)
     changes: dict[int, tuple] = field(default_factory=dict)
     stock_skus: set[str] = field(default_factory=set)
+    rejected: list[dict] = field(default_factory=list)
+    claims: bool = False
 
     def collect(self, order, created: bool) -> None:
         """Keep one push per order per batch: created wins over updated, the latest state is sent."""
@@ -66,6 +77,7 @@ def ingest_events(session: Session, broadcast: Broadcast, source: str, raw_event
         if isinstance(parsed, EventError):
             raw_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
             batch.results[index] = {"id": raw_id, "status": "rejected", "error": parsed.as_dict()}
+            batch.rejected.append(_rejected_row(broadcast, source, raw, parsed.as_dict(), now))
         elif parsed.type == "order":
             run.append((index, parsed))
         else:
@@ -74,7 +86,12 @@ def ingest_events(session: Session, broadcast: Broadcast, source: str, raw_event
             run = []
             result, outcome = _apply(session, broadcast, source, parsed, now)
             _note(batch, index, parsed, result, outcome)
+            if result["status"] == "rejected":
+                batch.rejected.append(_rejected_row(broadcast, source, raw, result["error"], now))
     _take_orders(session, broadcast, source, run, now, batch)
+    insert_rows(session, RejectedEvent.__table__, batch.rejected)
+    if batch.claims:
+        queue_claim_counts(session, broadcast.id)
     if batch.changes:
         queue_order_changes(session, list(batch.changes.values()), batch.stock_skus)
     accepted = [batch.accepted[index] for index in sorted(batch.accepted)]
@@ -87,8 +104,11 @@ def _note(batch: _Batch, index: int, event: ParsedEvent, result: dict, outcome) 
     batch.results[index] = result
     if result["status"] == "accepted":
         batch.accepted[index] = event
+    if "claim" in result:
+        batch.claims = True
     if outcome is not None:
-        batch.collect(outcome.order, outcome.created)
+        if outcome.order is not None:
+            batch.collect(outcome.order, outcome.created)
         for other in outcome.also_changed:
             batch.collect(other, False)
         batch.stock_skus.update(outcome.stock_skus)
@@ -114,7 +134,8 @@ def _take_orders(session: Session, broadcast: Broadcast, source: str, run: list[
         created[event.data["order_id"]] = intake.order
         batch.results[index] = {"id": event.id, "status": "accepted", "order": intake.order.payload}
         batch.accepted[index] = event
-        batch.collect(intake.order, True)
+        batch.collect(intake.order, intake.created)
+        batch.claims = batch.claims or not intake.created
         batch.stock_skus.update(intake.stock_skus)
     if unlogged:
         session.execute(sa.delete(_LOG).where(_LOG.c.id.in_(unlogged)))
@@ -172,12 +193,45 @@ def _apply(session: Session, broadcast: Broadcast, source: str, event: ParsedEve
         return {"id": event.id, "status": "rejected", "error": error}, None
     savepoint.commit()
     result = {"id": event.id, "status": "accepted"}
+    if isinstance(outcome, tuple):
+        # A chat claim: its fields go into the result; the draft order it made (if any) is pushed like any order.
+        fields, outcome = outcome
+        return result | fields, outcome
     if isinstance(outcome, dict):
         # Non-order handlers may add fields to the event's result (e.g. a chat message's moderation action).
         return result | outcome, None
     if outcome is not None:
         result["order"] = order_payload(session, outcome.order)
     return result, outcome
+
+
+def _rejected_row(broadcast: Broadcast, source: str, raw, error: dict, now: datetime) -> dict:
+    """Return the rejected_events row of an event refused as it came (its id and type only when they are text)."""
+    raw_id = raw.get("id") if isinstance(raw, dict) else None
+    raw_type = raw.get("type") if isinstance(raw, dict) else None
+    return {"broadcast_id": broadcast.id, "source": source,
+            "event_id": _storable(raw_id)[:128] if isinstance(raw_id, str) else None,
+            "type": _storable(raw_type)[:32] if isinstance(raw_type, str) else None,
+            "error_code": str(error.get("code"))[:32], "error_field": _storable(str(error.get("field") or ""))[:100] or None,
+            "error_message": _storable(str(error.get("message") or ""))[:500], "payload": _storable(raw),
+            "received_at": now}
+
+
+def _storable(value, depth: int = 0):
+    """Return a JSON value as received, except what no database can hold: NUL and lone surrogates become U+FFFD."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            value = value.replace("\x00", "\ufffd")
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace") if not value.isascii() else value
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if depth > 64:
+        return None
+    if isinstance(value, dict):
+        return {_storable(str(key), depth + 1): _storable(item, depth + 1) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_storable(item, depth + 1) for item in value]
+    return value
 
 
 def _on_payment(session, broadcast, event, now):
@@ -196,11 +250,21 @@ def _on_viewer(session, broadcast, event, now):
 def _on_chat(session, broadcast, event, now):
     touch_viewer(session, broadcast.platform, event.data["viewer_id"], event.data.get("nickname"), event.ts)
     # Moderated on arrival: stored with its decision; chat.message reaches the host only when visible.
-    return moderate_chat(session, broadcast, event.id, event.data, event.ts, now)
+    fields = moderate_chat(session, broadcast, event.id, event.data, event.ts, now)
+    terms = claim_terms(event.data["text"])
+    if terms is None:
+        return fields
+    comment = claims.Comment(broadcast.id, event.id, event.data["viewer_id"], event.data.get("nickname"),
+                             event.data["text"].replace("\x00", "\ufffd"), event.ts)
+    outcome = claims.take_claim(session, comment, ClaimRequest(terms.link, terms.words, terms.qty), fields["action"], now)
+    if outcome is None:
+        return fields
+    return fields | {"claim": claims.claim_result(outcome)}, outcome
 
 
 def _on_pin(session, broadcast, event, now):
     # The event is already logged: the pinned product is recomputed from all pins, one product at a time.
+    forget_lineup(session, broadcast.id)  # "+1" claims are for the pinned product
     if lineup.sync_pinned(session, broadcast.id):
         # The push carries the resulting state, so the last one of a batch is right on its own.
         realtime.queue(session, broadcast.id, "product.pinned", {"pinned_sku": lineup.pinned_sku(session, broadcast.id)},

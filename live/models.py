@@ -27,6 +27,8 @@ class Broadcast(db.Model):
     status: Mapped[str] = mapped_column(sa.String(16), default="scheduled")
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the show is announced to start (set by the host); started_at is when it went live.
+    planned_start_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     lineup: Mapped[list["BroadcastProduct"]] = relationship(
@@ -35,16 +37,24 @@ class Broadcast(db.Model):
 
 
 class BroadcastProduct(db.Model):
-    """A product in a broadcast's line-up, with the live price announced on air."""
+    """A product in a broadcast's line-up: its place on the rail, its link number and the live price said on air.
+
+    ``link_no`` is what the host says ("3号链接", link 3): unique in the broadcast, kept when the rail is reordered.
+    """
 
     __tablename__ = "broadcast_products"
-    __table_args__ = (sa.UniqueConstraint("broadcast_id", "product_id", name="uq_broadcast_products_pair"),)
+    __table_args__ = (
+        sa.UniqueConstraint("broadcast_id", "product_id", name="uq_broadcast_products_pair"),
+        sa.UniqueConstraint("broadcast_id", "link_no", name="uq_broadcast_products_link_no"),
+        sa.CheckConstraint("link_no >= 1", name="link_no_positive"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     broadcast_id: Mapped[int] = mapped_column(sa.ForeignKey("broadcasts.id"), index=True)
     product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id"))
     live_price: Mapped[Decimal | None] = mapped_column(Money)
     position: Mapped[int] = mapped_column(default=0)
+    link_no: Mapped[int]
     pinned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
@@ -82,3 +92,21 @@ class EventLog(db.Model):
     order_id: Mapped[str | None] = mapped_column(sa.String(64))
     sku: Mapped[str | None] = mapped_column(sa.String(64))
     payload: Mapped[dict] = mapped_column(sa.JSON)
+
+
+class RejectedEvent(db.Model):
+    """An event the events API refused, kept as received with the error, so a platform's bad deliveries can be found."""
+
+    __tablename__ = "rejected_events"
+    __table_args__ = (sa.Index("ix_rejected_events_broadcast_received", "broadcast_id", "received_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(sa.ForeignKey("broadcasts.id"))
+    source: Mapped[str] = mapped_column(sa.String(64))
+    event_id: Mapped[str | None] = mapped_column(sa.String(128))  # the id when the event had a usable one
+    type: Mapped[str | None] = mapped_column(sa.String(32))
+    error_code: Mapped[str] = mapped_column(sa.String(32))
+    error_field: Mapped[str | None] = mapped_column(sa.String(100))
+    error_message: Mapped[str] = mapped_column(sa.String(500))
+    payload: Mapped[dict | None] = mapped_column(sa.JSON)  # any JSON value, as it came
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

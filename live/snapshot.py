@@ -1,24 +1,77 @@
-"""The starting state of a broadcast for a live page: orders, stock, totals and the push seq it covers."""
+"""The starting state of a broadcast for a live page: orders, stock, totals, what is selling now and the push seq
+it covers."""
 from __future__ import annotations
+
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from app import realtime
+from app.db import utcnow
 from app.privacy import mask_order
 from live.broadcasts import broadcast_to_dict, lineup_skus, pinned_sku
 from live.models import Broadcast
 from orders import actions as orders
 from orders.catalog import product_to_dict
-from orders.models import Order, Product
+from orders.models import Order, OrderLine, Product
 from orders.push import flash_sales, waitlisted_units
 from orders.serialize import order_to_dict
 
 FEED_SIZE = 200
+SELLING_WINDOW = timedelta(minutes=5)
+# At most this many order lines from the window: 20 orders a second of one line each for 5 minutes fit.
+SELLING_LINES = 6000
+# Orders that count as selling: every order received except the ones refused on arrival.
+NOT_SELLING = ("rejected",)
+
+
+def selling_now(session: Session, broadcast_id: int, owners: dict[str, str]) -> dict:
+    """Return the order lines received in the last 5 minutes (newest first) for the host's "selling now" panel.
+
+    One query on the (broadcast_id, received_at) index, bounded by the window and SELLING_LINES. Each line names
+    its order, so a page that also hears the order.created push counts it once; owners maps a variant SKU to its
+    product's SKU (lines of unknown SKUs keep their own).
+    """
+    now = utcnow()
+    rows = session.execute(
+        sa.select(Order.order_id, Order.received_at, OrderLine.sku, OrderLine.qty)
+        .join(OrderLine, OrderLine.order_pk == Order.id)
+        .where(Order.broadcast_id == broadcast_id, Order.received_at >= now - SELLING_WINDOW,
+               Order.status.not_in(NOT_SELLING))
+        .order_by(Order.received_at.desc(), Order.id.desc()).limit(SELLING_LINES)
+    ).all()
+    return {
+        "window_seconds": int(SELLING_WINDOW.total_seconds()),
+        "as_of": now.isoformat(),
+        "lines": [{"order_id": row.order_id, "received_at": row.received_at.isoformat(),
+                   "sku": owners.get(row.sku, row.sku), "qty": row.qty} for row in rows],
+    }
+
+
+def _stock(session: Session, broadcast_id: int) -> list[dict]:
+    """Return the line-up in rail order with stock, link numbers and live prices (the catalogue when it is empty)."""
+    entries = lineup_skus(session, broadcast_id)
+    products = [product for _entry, product in entries] or list(
+        session.scalars(sa.select(Product).order_by(Product.id).options(selectinload(Product.variants))))
+    by_product = {product.id: entry for entry, product in entries}
+    stock = []
+    for product in products:
+        item = product_to_dict(session, product)
+        entry = by_product.get(product.id)
+        item["live_price"] = None if entry is None or entry.live_price is None else str(entry.live_price)
+        item["link_no"] = None if entry is None else entry.link_no
+        stock.append(item)
+    waiting = waitlisted_units(session, [v["sku"] for p in stock for v in p["variants"]] + [p["sku"] for p in stock])
+    for item in stock:
+        for variant in item["variants"]:
+            variant["waitlisted"] = waiting.get(variant["sku"], 0)
+        item["waitlisted"] = waiting.get(item["sku"], 0) + sum(v["waitlisted"] for v in item["variants"])
+    return stock
 
 
 def broadcast_snapshot(session: Session, broadcast: Broadcast, sees_pii: bool) -> dict:
-    """Return the broadcast's latest orders, stock per product and totals, with the seq they include."""
+    """Return the broadcast's latest orders, stock per product, totals and selling now, with the seq they include."""
     # Read the seq first: a push racing this read is then replayed, never lost (clients apply pushes idempotently).
     seq = realtime.current_seq(session, broadcast.id)
     recent = session.scalars(
@@ -28,22 +81,8 @@ def broadcast_snapshot(session: Session, broadcast: Broadcast, sees_pii: bool) -
     order_dicts = [order_to_dict(order) for order in recent]
     if not sees_pii:
         order_dicts = [mask_order(order) for order in order_dicts]
-    entries = lineup_skus(session, broadcast.id)
-    products = [product for _entry, product in entries] or list(
-        session.scalars(sa.select(Product).order_by(Product.id).options(selectinload(Product.variants))))
-    live_price = {product.id: entry.live_price for entry, product in entries}
-    pinned = pinned_sku(session, broadcast.id)
-    stock = []
-    for product in products:
-        item = product_to_dict(session, product)
-        price = live_price.get(product.id)
-        item["live_price"] = None if price is None else str(price)
-        stock.append(item)
-    waiting = waitlisted_units(session, [v["sku"] for p in stock for v in p["variants"]] + [p["sku"] for p in stock])
-    for item in stock:
-        for variant in item["variants"]:
-            variant["waitlisted"] = waiting.get(variant["sku"], 0)
-        item["waitlisted"] = waiting.get(item["sku"], 0) + sum(v["waitlisted"] for v in item["variants"])
+    stock = _stock(session, broadcast.id)
+    owners = {variant["sku"]: item["sku"] for item in stock for variant in item["variants"]}
     return {
         "broadcast": broadcast_to_dict(broadcast),
         "seq": seq,
@@ -51,5 +90,6 @@ def broadcast_snapshot(session: Session, broadcast: Broadcast, sees_pii: bool) -
         "stock": stock,
         "totals": orders.broadcast_totals(session, broadcast.id),
         "flash_sales": flash_sales(session, broadcast.id),
-        "pinned_sku": pinned,
+        "pinned_sku": pinned_sku(session, broadcast.id),
+        "selling_now": selling_now(session, broadcast.id, owners),
     }

@@ -86,8 +86,9 @@ def on_connect(auth=None):
         return True
     raw = auth.get("token") if isinstance(auth, dict) else None
     token = tokens.find_token(db.session, raw) if isinstance(raw, str) else None
+    may_watch = token is not None and "display" in (token.scopes or ())  # live pushes are reads (docs/accounts.md)
     db.session.rollback()
-    if token is None:
+    if not may_watch:
         raise ConnectionRefusedError("unauthorized")
     _principals[request.sid] = ("token", token.id, 0)
     return True

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session, selectinload
 from app.db import quantize_money
 from orders import history, inventory
 from orders.audit import PaymentEvent, check_payment
-from orders.catalog import broadcasts_selling
 from orders.intake.batch import NewOrder, receive_orders  # noqa: F401  (the events API's entry point)
 from orders.models import Order, OrderFinding, OrderPayment
 from orders.notices.service import queue_notice
@@ -156,21 +155,6 @@ def queue_pushes(session: Session, outcome: OrderOutcome) -> OrderOutcome:
     changes = [(outcome.order, outcome.created)] + [(other, False) for other in outcome.also_changed]
     queue_order_changes(session, changes, set(outcome.stock_skus))
     return outcome
-
-
-def restock(session: Session, sku: str, available: int, now: datetime) -> list[Order]:
-    """Return the waitlisted orders reviewed again after setting the units available now for sku.
-
-    Raises inventory.InventoryError when no stock is kept under sku. Queues stock.changed to every broadcast
-    selling the product, and the promoted orders' pushes.
-    """
-    inventory.set_available(session, sku, available)
-    promoted = promote_waitlisted(session, {sku}, now)
-    queue_stock(session, set(broadcasts_selling(session, sku)), {sku})
-    if promoted:
-        queue_order_changes(session, [(order, False) for order in promoted],
-                            {s for order in promoted for s in quantities(order)})
-    return promoted
 
 
 def list_orders(session: Session, broadcast_id: int | None, status: str | None, page: int, per_page: int) -> tuple[list[Order], int]:

@@ -13,9 +13,13 @@ from app.db.transactions import run_with_retry
 from app.extensions import db
 from orders.actions import quantities, release_order
 from orders.models import Order
+from orders.notices.service import queue_notice
 from orders.push import queue_order_changes
 
 BATCH = 200
+UNPAID = "reservation expired unpaid"
+CLAIM_UNPAID = "chat claim not paid within its hold time"
+NOT_CONFIRMED = "held past its reservation, not extended"
 
 
 def expire_due(session: Session, now: datetime) -> list[tuple[Order, bool]]:
@@ -25,18 +29,27 @@ def expire_due(session: Session, now: datetime) -> list[tuple[Order, bool]]:
     a payment window unless an auditor extends it (orders/backoffice/actions.py). A held order that was paid
     (held over the amount) has no timer and never expires.
 
+    A chat claim's draft (status claimed) holding units expires alike after its hold time: its units go to the next
+    in line (orders/waitlist.py), another draft or a waitlisted order, by time of comment or order.
+
     The changes include the waitlisted orders that took the released stock.
     """
     due = session.scalars(
-        sa.select(Order).where(Order.status.in_(("accepted", "held")), Order.reserved_until <= now,
+        sa.select(Order).where(Order.status.in_(("accepted", "held", "claimed")), Order.reserved_until <= now,
                                Order.paid_amount.is_(None))
         .order_by(Order.reserved_until, Order.id).limit(BATCH).options(selectinload(Order.lines))
         .with_for_update(skip_locked=True)
     ).all()
     changes: list[tuple[Order, bool]] = []
     for order in due:
-        reason = "reservation expired unpaid" if order.status == "accepted" else "held past its reservation, not extended"
-        outcome = release_order(session, order, "expired", "system", reason, now, notice="expired")
+        if order.status == "accepted":
+            outcome = release_order(session, order, "expired", "system", UNPAID, now, notice="expired")
+        elif order.status == "claimed":
+            outcome = release_order(session, order, "expired", "system", CLAIM_UNPAID, now, notice="expired")
+        else:
+            # The buyer was not late: nobody confirmed the held order, and the notice says so.
+            outcome = release_order(session, order, "expired", "system", NOT_CONFIRMED, now, notice=None)
+            queue_notice(session, order, "expired", {"reason": NOT_CONFIRMED, "cause": "not_confirmed"})
         changes.append((order, False))
         changes.extend((other, False) for other in outcome.also_changed)
     return changes

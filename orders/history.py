@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from orders.models import Order, OrderHistory
 
 SYSTEM = "system"
+EDIT = "edit"
 
 
 def _record(session: Session, order: Order, action: str, actor: str, to_status: str | None = None,
@@ -40,8 +41,9 @@ def note_added(session: Session, order: Order, actor: str, reason: str, data: di
 
 
 def order_edited(session: Session, order: Order, actor: str, reason: str, changes: list[dict]) -> OrderHistory:
-    """Record a correction of order: each change is {"field", "before", "after"} (values masked per role when shown)."""
-    return _record(session, order, "note", actor, reason=reason,
+    """Record a correction of order (action ``edit``): each change is {"field", "before", "after"} (values masked per
+    role when shown). Edits made before this action existed were recorded as ``note`` rows with the same data."""
+    return _record(session, order, EDIT, actor, reason=reason,
                    data={"fields": [change["field"] for change in changes], "changes": changes})
 
 

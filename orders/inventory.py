@@ -4,6 +4,10 @@ Every change is a single `UPDATE stock_levels ... WHERE sku = :sku AND <enough u
 whether it happened; no read-then-write, no `FOR UPDATE` (which SQLite ignores). SKUs are always touched in
 sorted order so two transactions never wait on each other's rows in opposite orders. The CHECK constraints
 on stock_levels are the last line of defence.
+
+Changes a person, an import or an API call makes (a new SKU, a restock, a count) also append a row to
+stock_history with who, why and the units before and after. Reservations, sales and releases of orders do
+not: they are the flash-sale hot path, and the order with its own history is their record.
 """
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from orders.models import StockLevel
+from orders.models import STOCK_CHANGE_KINDS, StockHistory, StockLevel
 
 _T = StockLevel.__table__
 # Built once: the hot path of every accepted order, only its parameters change.
@@ -100,28 +104,92 @@ def _move(session: Session, quantities: dict[str, int], source: str, target: str
             raise InventoryError(f"{sku}: fewer than {qty} units are {source}")
 
 
-def set_available(session: Session, sku: str, available: int) -> Level:
-    """Return the new level after setting a SKU's available units (restock or count correction)."""
+@dataclass(frozen=True)
+class StockNote:
+    """Who changes a SKU's stock and why, as stock_history keeps it; kind is one of STOCK_CHANGE_KINDS."""
+
+    kind: str
+    actor: str
+    reason: str | None = None
+
+    def __post_init__(self):
+        if self.kind not in STOCK_CHANGE_KINDS:
+            raise ValueError(f"unknown stock change kind {self.kind!r}")
+
+
+SYSTEM_SET = StockNote("set", "system")
+# Units ever received, per SKU: far above any real stock, well inside the 32-bit columns.
+MAX_RECEIVED = 1_000_000_000
+# A count is compared and set; under a busy flash sale another transaction may move the count in between.
+_SET_ATTEMPTS = 20
+
+
+def set_available(session: Session, sku: str, available: int, note: StockNote = SYSTEM_SET) -> Level:
+    """Return the new level after setting a SKU's available units (a count), recording the change in stock_history.
+
+    Compare-and-set on the units read just before, so the history's "before" is exactly what was replaced and
+    received_total moves by the same difference.
+    """
     if available < 0:
         raise InventoryError("available stock cannot be negative")
+    for _ in range(_SET_ATTEMPTS):
+        before = levels(session, [sku]).get(sku)
+        if before is None:
+            raise InventoryError(f"{sku}: no stock is kept under this SKU")
+        if before.received_total + (available - before.available) > MAX_RECEIVED:
+            raise StockLimitError(f"{sku}: more than {MAX_RECEIVED} units would have been received")
+        result = session.execute(
+            sa.update(_T)
+            .where(_T.c.sku == sku, _T.c.available == before.available)
+            .values(available=available, received_total=_T.c.received_total + (available - before.available))
+        )
+        if result.rowcount == 1:
+            return _recorded(session, sku, before.available, note)
+    raise InventoryError(f"{sku}: the count kept changing while it was being set; try again")
+
+
+def add_available(session: Session, sku: str, units: int, note: StockNote) -> Level:
+    """Return the new level after adding received units to a SKU's available ones, recording it in stock_history."""
+    if units <= 0:
+        raise InventoryError("a restock adds at least one unit")
     result = session.execute(
-        sa.update(_T)
-        .where(_T.c.sku == sku)
-        .values(available=available, received_total=_T.c.received_total + (available - _T.c.available))
+        sa.update(_T).where(_T.c.sku == sku, _T.c.received_total <= MAX_RECEIVED - units)
+        .values(available=_T.c.available + units, received_total=_T.c.received_total + units)
     )
     if result.rowcount != 1:
+        if sku in levels(session, [sku]):
+            raise StockLimitError(f"{sku}: more than {MAX_RECEIVED} units would have been received")
         raise InventoryError(f"{sku}: no stock is kept under this SKU")
-    return levels(session, [sku])[sku]
+    # The row is ours until commit, so the level read now is the one this change left.
+    return _recorded(session, sku, None, note, added=units)
 
 
-def create_level(session: Session, sku: str, product_id: int, variant_id: int | None, available: int) -> None:
-    """Start keeping stock for a new SKU with its initial units."""
+def create_level(session: Session, sku: str, product_id: int, variant_id: int | None, available: int,
+                 note: StockNote | None = None) -> None:
+    """Start keeping stock for a new SKU with its initial units (recorded as a `created` stock change)."""
     session.execute(
         sa.insert(_T).values(
             sku=sku, product_id=product_id, variant_id=variant_id,
             available=available, reserved=0, sold=0, received_total=available,
         )
     )
+    note = note or StockNote("created", "system")
+    session.execute(sa.insert(StockHistory).values(
+        product_id=product_id, sku=sku, kind=note.kind, actor=note.actor[:80], reason=note.reason,
+        available_before=0, available_after=available, reserved=0, sold=0,
+    ))
+
+
+def _recorded(session: Session, sku: str, before: int | None, note: StockNote, added: int = 0) -> Level:
+    """Return the SKU's level after a change, having appended the change to stock_history."""
+    after = levels(session, [sku])[sku]
+    product_id = session.scalar(sa.select(_T.c.product_id).where(_T.c.sku == sku))
+    session.execute(sa.insert(StockHistory).values(
+        product_id=product_id, sku=sku, kind=note.kind, actor=note.actor[:80], reason=note.reason,
+        available_before=after.available - added if before is None else before, available_after=after.available,
+        reserved=after.reserved, sold=after.sold,
+    ))
+    return after
 
 
 def levels(session: Session, skus: list[str] | None = None) -> dict[str, Level]:
@@ -135,3 +203,7 @@ def levels(session: Session, skus: list[str] | None = None) -> dict[str, Level]:
 
 class InventoryError(Exception):
     """A stock change that would break the stock invariants."""
+
+
+class StockLimitError(InventoryError):
+    """A stock change that would take a SKU past the units a column can count (MAX_RECEIVED)."""

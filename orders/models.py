@@ -9,9 +9,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Money, UTCDateTime, utcnow
 from app.extensions import db
+from orders.lookup.phone import phone_digits, phone_last4
 
 ORDER_SOURCES = ("in_stream", "product_link", "post_stream")
-ORDER_STATUSES = ("received", "accepted", "held", "waitlisted", "rejected", "paid", "cancelled", "expired")
+# How a stock_history row came about: a new SKU, units received, a count corrected by a person, a count set by
+# an integration (PUT /stock), a CSV import.
+STOCK_CHANGE_KINDS = ("created", "restock", "correction", "set", "import")
+ORDER_STATUSES = ("received", "accepted", "held", "waitlisted", "rejected", "paid", "cancelled", "expired",
+                  "claimed")
+# A draft order made from a chat claim (orders/claims) is "claimed" until a platform order completes it.
 
 
 class Product(db.Model):
@@ -24,6 +30,8 @@ class Product(db.Model):
     name: Mapped[str] = mapped_column(sa.String(200))
     price: Mapped[Decimal] = mapped_column(Money)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # An http(s) address of a picture; shown as a link (the CSP keeps remote images off the console).
+    image_url: Mapped[str | None] = mapped_column(sa.String(500))
 
     variants: Mapped[list["ProductVariant"]] = relationship(
         back_populates="product", order_by="ProductVariant.id", cascade="all, delete-orphan"
@@ -41,6 +49,9 @@ class ProductVariant(db.Model):
     name: Mapped[str] = mapped_column(sa.String(200))
     # None means the product's price applies.
     price: Mapped[Decimal | None] = mapped_column(Money)
+    # The claim and audit rules read size and colour from the name ("M / 黑色"); these keep them apart for people.
+    size: Mapped[str | None] = mapped_column(sa.String(32))
+    colour: Mapped[str | None] = mapped_column(sa.String(32))
 
     product: Mapped[Product] = relationship(back_populates="variants")
 
@@ -66,6 +77,27 @@ class StockLevel(db.Model):
     received_total: Mapped[int] = mapped_column(default=0)
 
 
+class StockHistory(db.Model):
+    """One change of a SKU's stock made by a person, an import or an API call; append-only, written by orders.inventory.
+
+    Reservations and sales of orders have no row here: the order and its history are their record.
+    """
+
+    __tablename__ = "stock_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id"), index=True)
+    sku: Mapped[str] = mapped_column(sa.String(64), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    actor: Mapped[str] = mapped_column(sa.String(80))
+    reason: Mapped[str | None] = mapped_column(sa.String(500))
+    available_before: Mapped[int]
+    available_after: Mapped[int]
+    reserved: Mapped[int]
+    sold: Mapped[int]
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Order(db.Model):
     """An order placed on a platform during (or after) a broadcast."""
 
@@ -75,6 +107,11 @@ class Order(db.Model):
         sa.Index("ix_orders_broadcast_received", "broadcast_id", "received_at"),
         # Waitlist and held look-ups filter on status alone; without it they scan every order of a long sale.
         sa.Index("ix_orders_status", "status"),
+        # The look-up's name search is a prefix LIKE; PostgreSQL uses an index for it only with pattern ops.
+        sa.Index("ix_orders_buyer_name", "buyer_name", postgresql_ops={"buyer_name": "varchar_pattern_ops"}),
+        sa.Index("ix_orders_placed_at", "placed_at"),
+        # A claim finds the order that names its comment, and a platform order the draft of its comment.
+        sa.Index("ix_orders_broadcast_comment", "broadcast_id", "comment_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -85,6 +122,12 @@ class Order(db.Model):
     buyer_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     buyer_name: Mapped[str | None] = mapped_column(sa.String(100))
     buyer_phone: Mapped[str | None] = mapped_column(sa.String(32))
+    # What the look-up searches (orders/lookup/phone.py): kept in step with buyer_phone by _normalised_phone
+    # below, and filled by these defaults when an INSERT (the batch intake's Core insert) leaves them out.
+    buyer_phone_normalized: Mapped[str | None] = mapped_column(
+        sa.String(32), index=True, default=lambda context: phone_digits(context.get_current_parameters().get("buyer_phone")))
+    buyer_phone_last4: Mapped[str | None] = mapped_column(sa.String(4), index=True, default=lambda context: phone_last4(
+        phone_digits(context.get_current_parameters().get("buyer_phone"))))
     address_province: Mapped[str | None] = mapped_column(sa.String(64))
     address_city: Mapped[str | None] = mapped_column(sa.String(64))
     address_district: Mapped[str | None] = mapped_column(sa.String(64))
@@ -118,6 +161,13 @@ class Order(db.Model):
         back_populates="order", order_by="OrderLine.id", cascade="all, delete-orphan"
     )
     history: Mapped[list["OrderHistory"]] = relationship(order_by="OrderHistory.id", viewonly=True)
+
+
+@sa.event.listens_for(Order.buyer_phone, "set")
+def _normalised_phone(order: Order, value, _old, _initiator) -> None:
+    """Keep the searched forms of the phone in step whenever the ORM sets buyer_phone (creation, edits, purge)."""
+    order.buyer_phone_normalized = phone_digits(value)
+    order.buyer_phone_last4 = phone_last4(order.buyer_phone_normalized)
 
 
 class OrderLine(db.Model):
@@ -213,3 +263,4 @@ class BlocklistEntry(db.Model):
     reason: Mapped[str | None] = mapped_column(sa.Text)
     created_by: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+

@@ -14,17 +14,7 @@ def order_to_dict(order: Order, with_history: bool = False, findings: list[Order
         "broadcast_id": order.broadcast_id,
         "status": order.status,
         "source": order.source,
-        "buyer": {
-            "id": order.buyer_id,
-            "name": order.buyer_name,
-            "phone": order.buyer_phone,
-            "address": {
-                "province": order.address_province,
-                "city": order.address_city,
-                "district": order.address_district,
-                "detail": order.address_detail,
-            },
-        },
+        "buyer": buyer_to_dict(order),
         "items": [
             {"sku": line.sku, "qty": line.qty, "unit_price": str(line.unit_price), "line_total": str(line.line_total),
              "list_price": _money(line.list_price), "platform_unit_price": _money(line.platform_unit_price),
@@ -44,6 +34,7 @@ def order_to_dict(order: Order, with_history: bool = False, findings: list[Order
         "claimed_by": order.claimed_by,
         "coupon_codes": list(order.coupon_codes or []),
         "comment_id": order.comment_id,
+        "claim": claim_ref(order),
         "placed_at": order.placed_at.isoformat(),
         "received_at": order.received_at.isoformat(),
         "findings": [finding_to_dict(f) for f in findings or []],
@@ -51,6 +42,28 @@ def order_to_dict(order: Order, with_history: bool = False, findings: list[Order
     if with_history:
         data["history"] = [history_to_dict(row) for row in order.history]
     return data
+
+
+def claim_ref(order: Order) -> dict | None:
+    """Return the chat claim an order came from or answers ({"comment_id", "text"}), or None (orders/claims)."""
+    claim = getattr(order, "chat_claim", None) if order.comment_id else None
+    return None if claim is None else {"comment_id": claim.comment_id, "text": claim.text}
+
+
+def buyer_to_dict(order: Order) -> dict:
+    """Return an order's buyer: id, name, phone and address, unmasked (callers mask per role)."""
+    return {
+        "id": order.buyer_id,
+        "name": order.buyer_name,
+        "phone": order.buyer_phone,
+        "member_tier": order.member_tier,
+        "address": {
+            "province": order.address_province,
+            "city": order.address_city,
+            "district": order.address_district,
+            "detail": order.address_detail,
+        },
+    }
 
 
 def history_to_dict(row: OrderHistory) -> dict:

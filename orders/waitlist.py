@@ -6,6 +6,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from orders.claims.line import promote_draft
+from orders.claims.policy import load_claim_policy
 from orders.models import Order, OrderLine
 from orders.notices.service import queue_notice
 from orders.review.step import review_order
@@ -18,19 +20,25 @@ def promote_waitlisted(session: Session, skus: set[str], now: datetime) -> list[
 
     The line holds waitlisted orders and held ones that found no stock (held and waitlisted at once): a held
     order at the head takes its units and stays held for the auditor, so an approval later never finds them gone.
+    Chat claims' drafts waiting for stock (orders/claims) stand in the same line at their comment's time.
     Strict FIFO: the first order that still does not fit stops the run, so a later, smaller order never
     jumps the queue of a SKU.
     """
     if not skus:
         return []
     waiting = session.scalars(
-        sa.select(Order).where(Order.status.in_(("waitlisted", "held")), Order.waitlisted_at.is_not(None),
+        sa.select(Order).where(Order.status.in_(("waitlisted", "held", "claimed")), Order.waitlisted_at.is_not(None),
                                Order.id.in_(sa.select(OrderLine.order_pk).where(OrderLine.sku.in_(sorted(skus)))))
         .order_by(Order.waitlisted_at, Order.id).limit(BATCH).options(selectinload(Order.lines))
         .with_for_update()
     ).all()
     changed: list[Order] = []
     for order in waiting:
+        if order.status == "claimed":
+            if not promote_draft(session, order, now, load_claim_policy(session, order.broadcast_id).hold_minutes):
+                break
+            changed.append(order)
+            continue
         outcome = review_order(session, order, now, reason="stock came back")
         if order.waitlisted_at is not None:
             break

@@ -28,6 +28,7 @@ def attribution_days(args) -> int:
 
 
 @bp.get("/broadcasts/<int:broadcast_id>/metrics")
+@api.scope("analytics", "display")
 @api.roles(*READ_ROLES)
 def metrics(broadcast_id: int):
     """Answer the broadcast's metrics; a live broadcast is measured up to now."""

@@ -1,16 +1,23 @@
 """Plotly figures of the standalone report (the pages draw the same charts in static/analytics/charts.js)."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import plotly.graph_objects as go
 from flask_babel import lazy_gettext as _l
 
+from analytics.report.axes import count_axis, empty_charts, lane_label, lane_order, time_axis
+
 SOURCE_LABELS = {"in_stream": _l("In stream"), "product_link": _l("Product link"),
                  "post_stream": _l("After the stream")}
-PIN_FILL = "rgba(255, 170, 0, 0.18)"
-LAYOUT = {"template": "plotly_white", "height": 340, "margin": {"l": 50, "r": 50, "t": 50, "b": 50},
-          "legend": {"orientation": "h", "y": -0.2}}
+ONLINE_COLOUR, ORDERS_COLOUR = "#2563eb", "#94a3b8"
+# Categorical colours for product lanes: no green or red, which mean good and danger on every LiveDesk page.
+LANE_COLOURS = ("#4c78a8", "#b279a2", "#72b7b2", "#9d755d", "#e45d9c", "#6b7280", "#1e3a8a", "#a16207")
+TIMELINE_HEIGHT, LANE_PX, LANE_GAP_PX = 340, 24, 36
+TOP_PX, BOTTOM_PX = 80, 50  # the title, then the legend, above the plot
+LAYOUT = {"template": "plotly_white", "height": 340, "margin": {"l": 50, "r": 50, "t": TOP_PX, "b": BOTTOM_PX},
+          "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}}
 
 
 def plot_text(value: Any) -> str:
@@ -20,7 +27,8 @@ def plot_text(value: Any) -> str:
 
 def _figure(title: Any, data: list, **layout: Any) -> go.Figure:
     figure = go.Figure(data=data)
-    figure.update_layout(title={"text": plot_text(title)}, **{**LAYOUT, **layout})
+    figure.update_layout(title={"text": plot_text(title), "x": 0, "y": 0.98, "yref": "container", "yanchor": "top"},
+                         **{**LAYOUT, **layout})
     return figure
 
 
@@ -35,24 +43,46 @@ def funnel(metrics: dict[str, Any]) -> go.Figure:
 
 
 def timeline(metrics: dict[str, Any], pinned: list[dict[str, str]]) -> go.Figure:
-    """Return viewers online and orders per minute, with each pinned interval shaded and labelled by SKU."""
-    minutes = [row["minute"] for row in metrics["timeline"]]
+    """Return viewers online and orders per minute, with one lane per pinned product under the chart.
+
+    Lanes are labelled on their own axis, so product names never overlap however many pins there are.
+    """
+    rows = metrics["timeline"]
+    minutes = [_moment(row["minute"]) for row in rows]
+    online, orders = [row["online"] for row in rows], [row["orders"] for row in rows]
     data = [
-        go.Scatter(x=minutes, y=[row["online"] for row in metrics["timeline"]], name=plot_text(_l("Online")),
-                   mode="lines", line_shape="hv"),  # quiet minutes have no row: level until the next
-        go.Bar(x=minutes, y=[row["orders"] for row in metrics["timeline"]], name=plot_text(_l("Orders")),
-               yaxis="y2", opacity=0.6),
+        go.Scatter(x=minutes, y=online, name=plot_text(_l("Online")), mode="lines", line_shape="hv",
+                   line={"color": ONLINE_COLOUR}),  # quiet minutes have no row: level until the next
+        go.Bar(x=minutes, y=orders, name=plot_text(_l("Orders")), yaxis="y2", marker={"color": ORDERS_COLOUR}),
     ]
-    shapes = [{"type": "rect", "xref": "x", "yref": "paper", "x0": p["start"], "x1": p["end"], "y0": 0, "y1": 1,
-               "fillcolor": PIN_FILL, "line": {"width": 0}, "layer": "below"} for p in pinned]
-    notes = [{"x": p["start"], "y": 1, "xref": "x", "yref": "paper", "text": plot_text(p["sku"]), "showarrow": False,
-              "xanchor": "left", "yanchor": "bottom", "font": {"size": 10}} for p in pinned]
-    return _figure(_l("Viewers online and orders per minute (shaded: product pinned)"), data, shapes=shapes,
-                   annotations=notes, xaxis={"title": {"text": plot_text(_l("Time (UTC)"))}},
-                   margin={"l": 50, "r": 50, "t": 50, "b": 90}, legend={"orientation": "h", "y": -0.45},
-                   yaxis={"title": {"text": plot_text(_l("Online"))}, "rangemode": "tozero"},
-                   yaxis2={"title": {"text": plot_text(_l("Orders"))}, "overlaying": "y", "side": "right",
-                           "rangemode": "tozero"})
+    lanes = lane_order(pinned)
+    for interval in pinned:
+        start, end = _moment(interval["start"]), _moment(interval["end"])
+        data.append(go.Bar(
+            y=[plot_text(interval["sku"])], base=[start], x=[(end - start).total_seconds() * 1000], orientation="h",
+            yaxis="y3", showlegend=False, marker={"color": LANE_COLOURS[lanes.index(interval["sku"]) % len(LANE_COLOURS)]},
+            hovertemplate=f"{start:%H:%M}–{end:%H:%M}<extra>{plot_text(interval['sku'])}</extra>"))
+    first = min([*minutes, *(_moment(p["start"]) for p in pinned)])
+    last = max([*minutes, *(_moment(p["end"]) for p in pinned)])
+    height = TIMELINE_HEIGHT + LANE_PX * len(lanes) + (LANE_GAP_PX if lanes else 0)
+    plot_height = height - TOP_PX - BOTTOM_PX
+    lane_top = (LANE_PX * len(lanes)) / plot_height
+    layout = {"xaxis": {**time_axis(first, last), "title": {"text": plot_text(_l("Time"))}},
+              "yaxis": {**count_axis(online), "title": {"text": plot_text(_l("Online"))}, "automargin": True},
+              "yaxis2": {**count_axis(orders), "title": {"text": plot_text(_l("Orders"))}, "overlaying": "y",
+                         "side": "right"},
+              "height": height, "barmode": "overlay"}
+    if lanes:  # the lanes take the bottom of the plot; the time axis is drawn under them
+        layout["yaxis"]["domain"] = [lane_top + LANE_GAP_PX / plot_height, 1]
+        layout["yaxis3"] = {"domain": [0, lane_top], "type": "category", "autorange": "reversed", "automargin": True,
+                            "tickvals": [plot_text(sku) for sku in lanes],
+                            "ticktext": [plot_text(lane_label(sku)) for sku in lanes], "fixedrange": True}
+        layout["xaxis"]["anchor"] = "y3"
+    return _figure(_l("Viewers online and orders per minute; pinned products below"), data, **layout)
+
+
+def _moment(value: str) -> datetime:
+    return datetime.fromisoformat(value)
 
 
 def products(metrics: dict[str, Any]) -> go.Figure:
@@ -62,13 +92,14 @@ def products(metrics: dict[str, Any]) -> go.Figure:
     return _figure(_l("Clicks and paid orders per product"), [
         go.Bar(x=skus, y=[r["clicks"] for r in rows], name=plot_text(_l("Clicks"))),
         go.Bar(x=skus, y=[r["orders"] for r in rows], name=plot_text(_l("Paid orders"))),
-    ], barmode="group")
+    ], barmode="group", bargap=bar_gap(len(skus)), yaxis=count_axis([r["clicks"] for r in rows]))
 
 
 def watch_time(histogram: list[dict[str, Any]]) -> go.Figure:
     """Return the number of viewers per watch-time bucket."""
-    return _figure(_l("Watch time"), [go.Bar(x=[plot_text(r["bucket"]) for r in histogram],
-                                             y=[r["viewers"] for r in histogram], name=plot_text(_l("Viewers")))])
+    counts = [r["viewers"] for r in histogram]
+    return _figure(_l("Watch time"), [go.Bar(x=[plot_text(r["bucket"]) for r in histogram], y=counts,
+                                             name=plot_text(_l("Viewers")))], yaxis=count_axis(counts))
 
 
 def sources(metrics: dict[str, Any]) -> go.Figure:
@@ -79,28 +110,37 @@ def sources(metrics: dict[str, Any]) -> go.Figure:
         go.Bar(x=names, y=[r["orders"] for r in rows], name=plot_text(_l("Paid orders"))),
         go.Scatter(x=names, y=[float(r["gmv"]) for r in rows], name=plot_text(_l("GMV")), yaxis="y2",
                    mode="markers", marker={"size": 14}),
-    ], yaxis2={"overlaying": "y", "side": "right", "rangemode": "tozero"})
+    ], yaxis=count_axis([r["orders"] for r in rows]), yaxis2={"overlaying": "y", "side": "right", "rangemode": "tozero",
+                                                              "tickprefix": "¥"})
 
 
 def comparison(rows: list[dict[str, Any]]) -> go.Figure:
-    """Return GMV and conversion rate of this and the previous broadcasts, oldest first."""
+    """Return GMV and conversion rate of this and the previous broadcasts, oldest first (two or more: with one,
+    the page shows its table and says there is nothing earlier)."""
     ordered = list(reversed(rows))
     names = [plot_text(f"#{r['broadcast_id']} {r['title']}") for r in ordered]
     return _figure(_l("Compared with previous broadcasts"), [
         go.Bar(x=names, y=[float(r["gmv"]) for r in ordered], name=plot_text(_l("GMV"))),
         go.Scatter(x=names, y=[r["conversion_rate"] for r in ordered], name=plot_text(_l("Conversion rate")),
                    yaxis="y2", mode="lines+markers"),
-    ], yaxis2={"overlaying": "y", "side": "right", "rangemode": "tozero", "tickformat": ".1%"})
+    ], bargap=bar_gap(len(names)), yaxis={"rangemode": "tozero", "tickprefix": "¥"},
+       yaxis2={"overlaying": "y", "side": "right", "rangemode": "tozero", "tickformat": ".1%"})
+
+
+def bar_gap(categories: int) -> float:
+    """Return the gap between bar groups: wide when there are few, so two bars never fill the chart."""
+    return 0.2 if categories >= 6 else 0.8 - categories * 0.1
 
 
 def report_figures(report: dict[str, Any]) -> dict[str, go.Figure]:
-    """Return every chart of the report, by name, in page order."""
-    metrics = report["metrics"]
-    return {
-        "funnel": funnel(metrics),
-        "timeline": timeline(metrics, report["pinned"]),
-        "products": products(metrics),
-        "watch_time": watch_time(report["watch_histogram"]),
-        "sources": sources(metrics),
-        "comparison": comparison(report["tables"]["comparison"]),
+    """Return every chart of the report that has something to draw, by name, in page order."""
+    metrics, empty = report["metrics"], empty_charts(report)
+    charts = {
+        "funnel": lambda: funnel(metrics),
+        "timeline": lambda: timeline(metrics, report["pinned"]),
+        "products": lambda: products(metrics),
+        "watch_time": lambda: watch_time(report["watch_histogram"]),
+        "sources": lambda: sources(metrics),
+        "comparison": lambda: comparison(report["tables"]["comparison"]),
     }
+    return {name: draw() for name, draw in charts.items() if name not in empty}

@@ -21,7 +21,8 @@ WATCH_BOUNDS = (10, 30, 60, 180, 600, 1800, 3600)
 WATCH_LABELS = (_l("under 10 s"), _l("10–30 s"), _l("30 s–1 min"), _l("1–3 min"), _l("3–10 min"),
                 _l("10–30 min"), _l("30–60 min"), _l("1 h or more"))
 COMPARED = ("views", "unique_viewers", "peak_concurrent_viewers", "avg_watch_seconds", "click_rate",
-            "conversion_rate", "orders", "paid_orders", "buyers", "gmv", "aov", "aov_per_paid_order", "gpm")
+            "conversion_rate", "orders", "paid_orders", "buyers", "gmv", "aov", "aov_per_paid_order", "gpm",
+            "gpm_per_viewer")
 TABLES: dict[str, tuple[str, ...]] = {
     "by_product": ("sku", "clicks", "clickers", "orders", "units", "gmv", "pinned_seconds", "clicks_while_pinned",
                    "orders_while_pinned", "variant"),

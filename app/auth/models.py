@@ -11,6 +11,10 @@ from app.db import UTCDateTime, utcnow
 from app.extensions import db
 
 ROLES = ("admin", "host", "moderator", "auditor", "analyst")
+# What an API token may be allowed to do (app/auth/scopes.py says which endpoints each scope opens).
+TOKEN_SCOPES = ("ingest", "display", "moderation", "backoffice", "analytics")
+# Tokens made before scopes existed, and tokens made without naming any, keep these: what a token could do then.
+LEGACY_SCOPES = ("ingest", "display")
 # Roles that see buyer phone numbers and addresses in full; everyone else gets them masked.
 PII_ROLES = frozenset({"admin", "auditor"})
 
@@ -53,13 +57,20 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     # Webhook signing secrets: when any is set, every ingest request must carry a valid signature.
     signing_secrets: Mapped[list] = mapped_column(sa.JSON, default=list)
+    scopes: Mapped[list] = mapped_column(sa.JSON, default=lambda: list(LEGACY_SCOPES),
+                                         server_default=sa.text("'[\"ingest\", \"display\"]'"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    # Tokens act as service accounts: they may ingest and read, and see buyer data masked.
+    # Tokens act as service accounts: what they may do is their scopes; they see buyer data masked.
     role = "service"
     sees_pii = False
+
+    @property
+    def is_revoked(self) -> bool:
+        """Return True once the token was revoked (it authenticates nothing any more)."""
+        return self.revoked_at is not None
 
 
 class PiiAccessLog(db.Model):
@@ -72,3 +83,6 @@ class PiiAccessLog(db.Model):
     subject: Mapped[str] = mapped_column(sa.String(128))
     channel: Mapped[str] = mapped_column(sa.String(32))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Whose contact it was (the buyer id, when the subject has one) and the client address it was shown to.
+    buyer_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    remote_addr: Mapped[str | None] = mapped_column(sa.String(64))

@@ -1,6 +1,7 @@
-"""Login, logout and the user's language setting."""
+"""Login (throttled, failures logged), logout, and the user's own settings: language, password, sessions."""
 from __future__ import annotations
 
+import logging
 import re
 import time
 
@@ -13,13 +14,15 @@ from wtforms import PasswordField, SelectChoice, SelectField, StringField, Submi
 from wtforms.validators import DataRequired, Length
 
 from app.auth.models import User
-from app.auth.passwords import verify_password
+from app.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, verify_password
 from app.auth.sessions import session_is_current, start_session
 from app.auth.throttle import login_throttle
-from app.auth.users import log_out_everywhere
+from app.auth.users import UserActionError, change_own_password, has_users, log_out_everywhere
 from app.extensions import db, login_manager
 
 bp = Blueprint("auth", __name__)
+# Failed logins and lockouts, with the username tried and the client address (docs/security.md).
+log = logging.getLogger("livedesk.auth")
 
 HOME_BY_ROLE = {"host": "live.index", "auditor": "live.index", "moderator": "live.index",
                 "analyst": "live.index", "admin": "live.index"}
@@ -41,6 +44,14 @@ class LoginForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
     submit = SubmitField(_l("Log in"))
+
+
+class PasswordForm(FlaskForm):
+    """The user's current password and the new one (the policy of app/auth/passwords.py applies)."""
+
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
+    change = SubmitField(_l("Change password"))
 
 
 class LanguageForm(FlaskForm):
@@ -88,20 +99,24 @@ def login():
         throttle = login_throttle()
         wait = throttle.retry_after(username, address, now)
         if wait:
+            log.warning("login refused (locked out) for %r from %s: retry in %s s", username, address, wait)
             flash(_l("Too many failed logins. Try again in %(seconds)s seconds.", seconds=wait), "error")
-            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
+            return render_template("auth/login.html", form=form, retry_after=wait), 429, {"Retry-After": str(wait)}
         user = _find_user(username)
         # The password is checked even for an unknown user (against a dummy hash) so timing reveals nothing.
         if not verify_password(user.password_hash if user else None, form.password.data) or not user.is_active:
             throttle.failed(username, address, now)
-            current_app.logger.info("failed login for %r from %s", username, address)
+            log.info("failed login for %r from %s", username, address)
+            locked = throttle.retry_after(username, address, now)
+            if locked:
+                log.warning("login locked out for %r from %s for %s s", username, address, locked)
             flash(_l("Wrong username or password."), "error")
             return render_template("auth/login.html", form=form), 401
         throttle.succeeded(username)
         target = _safe_next(request.args.get("next")) or url_for(HOME_BY_ROLE[user.role])
         start_session(user)
         return redirect(target)
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form, first_run=not has_users(db.session))
 
 
 @bp.post("/logout")
@@ -118,11 +133,56 @@ def logout():
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
 def settings():
-    """Let the user choose the UI language."""
+    """Let the user choose the UI language (the page also offers a password change and logging out everywhere)."""
     form = LanguageForm(locale=current_user.locale or "en")
     if form.validate_on_submit():
         current_user.locale = form.locale.data
         db.session.commit()
         flash(_l("Settings saved."), "info")
         return redirect(url_for("auth.settings"))
-    return render_template("auth/settings.html", form=form)
+    return _settings_page(form, PasswordForm(formdata=None))
+
+
+def _settings_page(language: LanguageForm, password: PasswordForm, status: int = 200):
+    """Return the settings page with its forms."""
+    return render_template("auth/settings.html", form=language, password_form=password,
+                           min_length=MIN_PASSWORD_LENGTH), status
+
+
+@bp.post("/settings/password")
+@login_required
+def change_password():
+    """Change the user's own password; every session ends, so they log in again with the new one."""
+    form = PasswordForm()
+    language = LanguageForm(formdata=None, locale=current_user.locale or "en")
+    if not form.validate_on_submit():
+        return _settings_page(language, form, 400)
+    try:
+        change_own_password(db.session, current_user._get_current_object(), form.current_password.data,
+                            form.new_password.data)
+    except UserActionError as error:
+        db.session.rollback()
+        field = form.current_password if error.field == "current_password" else form.new_password
+        field.errors = [*field.errors, _password_message(error)]
+        return _settings_page(language, form, 400)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_l("Your password was changed. Log in with the new one."), "info")
+    return redirect(url_for("auth.login"))
+
+
+def _password_message(error: UserActionError) -> str:
+    """Return the translated sentence for a refused password change."""
+    if error.field == "current_password":
+        return str(_l("The current password is not right."))
+    return str(password_refusal(error.code))
+
+
+def password_refusal(code: str):
+    """Return the translated sentence of a password policy refusal (a code of app.auth.passwords.PASSWORD_PROBLEMS)."""
+    return {
+        "password_too_short": _l("The password needs at least %(count)s characters.", count=MIN_PASSWORD_LENGTH),
+        "password_common": _l("This password is on the list of common passwords; choose another."),
+        "password_has_username": _l("The password may not contain the username."),
+    }.get(code, _l("The password is too long."))

@@ -1,6 +1,7 @@
-"""Password hashing with argon2id at the OWASP-recommended minimum cost."""
+"""Password hashing with argon2id at the OWASP-recommended minimum cost, and the password policy."""
 import functools
 import secrets
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -8,7 +9,45 @@ from argon2.exceptions import InvalidHashError, VerificationError
 # OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
-MIN_PASSWORD_LENGTH = 8
+# NIST SP 800-63B: a minimum length and a check against known-weak passwords, no composition rules.
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+
+
+# Why the policy refuses a password: the code (an API error code) and the sentence for API clients.
+PASSWORD_PROBLEMS = {
+    "password_too_short": f"the password needs at least {MIN_PASSWORD_LENGTH} characters",
+    "password_too_long": f"the password may have at most {MAX_PASSWORD_LENGTH} characters",
+    "password_common": "this password is on the list of common passwords; choose another",
+    "password_has_username": "the password may not contain the username",
+}
+
+
+def password_problem(password: str, username: str | None = None) -> str | None:
+    """Return the code of PASSWORD_PROBLEMS that refuses password, or None when the policy accepts it."""
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+        return "password_too_short"
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return "password_too_long"
+    folded = password.casefold()
+    if folded in common_passwords():
+        return "password_common"
+    if username and len(username) >= 3 and username.casefold() in folded:
+        return "password_has_username"
+    return None
+
+
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """Return the bundled list of common passwords, case-folded (read once per process)."""
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().casefold() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def unusable_hash() -> str:
+    """Return a hash no password matches in practice (a random one): the account waits for a set-password link."""
+    return _hasher.hash(secrets.token_urlsafe(32))
 
 
 def hash_password(password: str) -> str:

@@ -1,17 +1,39 @@
-"""API tokens: issuing, looking up by bearer value, and webhook signature checks."""
+"""API tokens: issuing with scopes, looking up by bearer value, revoking, signing secrets and their checks.
+
+The caller commits. A token's raw value and a new signing secret are returned once and never stored in the
+clear (the secret must be, to check signatures: it is shown to the admin only when made).
+"""
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
+
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.auth.models import ApiToken
+from app.auth.models import LEGACY_SCOPES, TOKEN_SCOPES, ApiToken
 from app.db import utcnow
 
 TOKEN_PREFIX = "ldk_"
+SECRET_PREFIX = "whsec_"
+MAX_SIGNING_SECRETS = 5  # two during a rotation; a few more for adapters that roll slowly
+MAX_NAME = 64
+# ASCII letters, digits and . _ : @ -: a name that is safe in a URL path (DELETE /api/v1/tokens/<name>).
+TOKEN_NAME = re.compile(r"[A-Za-z0-9._:@-]{1,64}")
+# last_used_at is written at most this often per token, so busy ingestion does not write a row per request.
+USE_RESOLUTION = timedelta(seconds=60)
+
+
+class TokenActionError(ValueError):
+    """A token action refused for a reason the caller can show (field names what was wrong; status 400/404/409)."""
+
+    def __init__(self, field: str, message: str, status: int = 400, code: str = "invalid_value"):
+        super().__init__(message)
+        self.field, self.status, self.code = field, status, code
 
 
 def _digest(raw: str) -> str:
@@ -19,11 +41,88 @@ def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def issue_token(session: Session, name: str, signing_secrets: list[str] | None = None) -> str:
-    """Return a new raw token after storing its hash under name."""
+def issue_token(session: Session, name: str, signing_secrets: list[str] | None = None,
+                scopes: list[str] | tuple[str, ...] | None = None) -> str:
+    """Return a new raw token after storing its hash under name, with scopes (none given: the legacy ingest, display)."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(name=name, token_hash=_digest(raw), signing_secrets=list(signing_secrets or [])))
+    session.add(ApiToken(name=name, token_hash=_digest(raw), signing_secrets=list(signing_secrets or []),
+                         scopes=normalized_scopes(scopes)))
     return raw
+
+
+def normalized_scopes(scopes) -> list[str]:
+    """Return scopes in the canonical order without repeats (None or empty: the legacy ones); raise on an unknown one."""
+    if not scopes:
+        return list(LEGACY_SCOPES)
+    unknown = [s for s in scopes if s not in TOKEN_SCOPES]
+    if unknown:
+        raise TokenActionError("scopes", f"unknown scope {unknown[0]!r}; scopes are {', '.join(TOKEN_SCOPES)}")
+    return [s for s in TOKEN_SCOPES if s in scopes]
+
+
+def create_token(session: Session, name: str, scopes, signing_secrets: list[str] | None = None) -> str:
+    """Return the raw value of a new token named name (shown once); raise when the name is taken or bad."""
+    if not isinstance(name, str) or not TOKEN_NAME.fullmatch(name):
+        raise TokenActionError("name", f"name must be 1 to {MAX_NAME} letters, digits or . _ : @ -")
+    if token_named(session, name) is not None:
+        raise TokenActionError("name", f"a token named {name!r} exists already (revoked ones keep their name)",
+                               409, "name_taken")
+    return issue_token(session, name, signing_secrets, normalized_scopes(scopes))
+
+
+def token_named(session: Session, name: str) -> ApiToken | None:
+    """Return the token called name, revoked or not, or None."""
+    return session.scalar(sa.select(ApiToken).where(ApiToken.name == name))
+
+
+def revoke_token(token: ApiToken) -> ApiToken:
+    """Return token revoked from now on (its value authenticates nothing; its open sockets stop at their next event)."""
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    return token
+
+
+def add_signing_secret(token: ApiToken) -> str:
+    """Return a new signing secret added to token's (the old ones stay valid until removed: rotation)."""
+    if token.revoked_at is not None:
+        raise TokenActionError("name", "the token is revoked", 409, "invalid_state")
+    if len(token.signing_secrets or []) >= MAX_SIGNING_SECRETS:
+        raise TokenActionError("signing_secrets", f"a token has at most {MAX_SIGNING_SECRETS} signing secrets; "
+                               "remove an old one first", 409, "too_many_secrets")
+    secret = SECRET_PREFIX + secrets.token_urlsafe(32)
+    token.signing_secrets = [*(token.signing_secrets or []), secret]  # a new list: the JSON column sees the change
+    return secret
+
+
+def remove_signing_secret(token: ApiToken, secret_id: str) -> ApiToken:
+    """Return token without the signing secret whose id is secret_id; raise 404 when it has none such."""
+    kept = [s for s in token.signing_secrets or [] if secret_fingerprint(s) != secret_id]
+    if len(kept) == len(token.signing_secrets or []):
+        raise TokenActionError("secret_id", f"the token has no signing secret {secret_id!r}", 404, "not_found")
+    token.signing_secrets = kept
+    return token
+
+
+def secret_fingerprint(secret: str) -> str:
+    """Return the public id of a signing secret: 12 hex digits of its SHA-256 (shown instead of the secret)."""
+    return hashlib.sha256(secret.encode()).hexdigest()[:12]
+
+
+def token_to_dict(token: ApiToken) -> dict:
+    """Return the JSON shape of a token: never its value, and its signing secrets only by id."""
+    return {
+        "name": token.name,
+        "scopes": list(token.scopes or []),
+        "created_at": _iso(token.created_at),
+        "last_used_at": _iso(token.last_used_at),
+        "revoked_at": _iso(token.revoked_at),
+        "signing_secrets": [secret_fingerprint(s) for s in token.signing_secrets or []],
+    }
+
+
+def _iso(moment) -> str | None:
+    """Return moment as ISO-8601, or None."""
+    return moment.isoformat() if moment is not None else None
 
 
 def find_token(session: Session, raw: str) -> ApiToken | None:
@@ -64,6 +163,11 @@ def sign(body: bytes, secret: str, timestamp: int) -> str:
     return f"t={timestamp},v1={digest}"
 
 
-def touch(token: ApiToken) -> None:
-    """Record that token was just used."""
-    token.last_used_at = utcnow()
+def record_use(session: Session, token: ApiToken) -> None:
+    """Record that token was just used, committed at once, at most once per USE_RESOLUTION (called before the view)."""
+    now = utcnow()
+    if token.last_used_at is not None and now - token.last_used_at < USE_RESOLUTION:
+        return
+    session.execute(sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
+                    .execution_options(synchronize_session=False))
+    session.commit()

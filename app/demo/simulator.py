@@ -28,11 +28,13 @@ class Sellable:
 
 @dataclass(frozen=True)
 class LineupItem:
-    """A line-up product: its SKU (pinned and clicked), its on-air code (A1, A2...) and the SKUs buyers order."""
+    """A line-up product: its SKU (pinned and clicked), its on-air code (A1, A2...), the SKUs buyers order and its
+    link number (3 for "3号链接": comment-selling claims name it)."""
 
     sku: str
     code: str
     sellables: tuple[Sellable, ...]
+    link: int = 0
 
 
 def lineup_from_snapshot(snapshot: dict) -> list[LineupItem]:
@@ -42,7 +44,7 @@ def lineup_from_snapshot(snapshot: dict) -> list[LineupItem]:
         live = product.get("live_price")
         variants = product.get("variants") or [product]
         sellables = tuple(Sellable(v["sku"], Decimal(live or v["price"])) for v in variants)
-        items.append(LineupItem(product["sku"], f"A{position + 1}", sellables))
+        items.append(LineupItem(product["sku"], f"A{position + 1}", sellables, product.get("link_no") or position + 1))
     return items
 
 
@@ -52,7 +54,7 @@ def lineup_from_catalogue(specs: tuple[data.ProductSpec, ...] = data.CATALOGUE) 
     for position, spec in enumerate(specs):
         price = spec.live_price if spec.live_price is not None else spec.price
         skus = [v.sku for v in spec.variants] or [spec.sku]
-        items.append(LineupItem(spec.sku, f"A{position + 1}", tuple(Sellable(s, price) for s in skus)))
+        items.append(LineupItem(spec.sku, f"A{position + 1}", tuple(Sellable(s, price) for s in skus), position + 1))
     return items
 
 
@@ -93,7 +95,6 @@ class TrafficGenerator:
             yield max(0.0, at - clock), event
             clock = max(clock, at)
 
-    # -- scheduling ---------------------------------------------------------------------------------------
     def _schedule(self, at: float, kind: str, payload: Any) -> None:
         heapq.heappush(self._heap, (at, next(self._order), kind, payload))
 
@@ -103,7 +104,8 @@ class TrafficGenerator:
             if not self._heap or self._next_steady < self._heap[0][0]:
                 at = self._next_steady
                 self._next_steady += self.rng.expovariate(self.rate)
-                return at, self._emit(at, self._steady(at))
+                body = self._steady(at)
+                return at, body if "id" in body else self._emit(at, body)
             at, _, kind, payload = heapq.heappop(self._heap)
             if kind == "dup":
                 return at, payload
@@ -129,7 +131,6 @@ class TrafficGenerator:
             self._schedule(at + self.rng.uniform(0.5, 3.0), "dup", copy.deepcopy(event))
         return event
 
-    # -- steady traffic -----------------------------------------------------------------------------------
     def _steady(self, at: float) -> dict:
         """Return the body of one steady event: a join, leave, click, chat message or order."""
         # The audience fills up quickly, then about as many leave as join around 60% of the pool.
@@ -145,6 +146,8 @@ class TrafficGenerator:
         if roll < join + 0.25:
             return {"type": "product_click", "viewer_id": self._viewers[viewer][0], "sku": self._item().sku}
         if roll < 0.86:
+            if self.rng.random() < 0.12:
+                return self._link_claim(at, viewer)
             return self._chat(viewer, self._chat_text())
         source = "in_stream" if self.rng.random() < 0.85 else "product_link"
         if self.rng.random() < 0.8:
@@ -176,24 +179,36 @@ class TrafficGenerator:
         return self.rng.choice(pool).format(code=self._item().code, qty=self.rng.choice((1, 1, 2, 3)),
                                             size=self.rng.choice(("S", "M", "L", "XL")))
 
+    def _link_claim(self, at: float, viewer: int) -> dict:
+        """Return a claim by link number ("拍了 2件 3号 M BLK"), emitted; most get the platform's order naming the
+        comment a few seconds later, some an order by the same buyer and items only, some none (never paid)."""
+        item, qty, roll = self._item(), self.rng.choice((1, 1, 2)), self.rng.random()
+        sellable = self.rng.choice(item.sellables)
+        words = sellable.sku[len(item.sku):].strip("-").replace("-", " ")
+        event = self._emit(at, self._chat(viewer, f"拍了 {qty}件 {item.link}号 {words}".strip()))
+        if roll < 0.85:
+            order_at = at + self.rng.uniform(2.0, 20.0)
+            order = self._make_order(order_at, [sellable.sku], "in_stream", viewer, quantities=[qty])
+            self._schedule(order_at, "event", order | ({"comment_id": event["id"]} if roll < 0.7 else {}))
+        return event
+
     def _item(self) -> LineupItem:
         """Return the pinned product more often than not, else any line-up product."""
         if self._pinned is not None and self.rng.random() < 0.6:
             return self._pinned
         return self.rng.choice(self.lineup)
 
-    # -- orders and what follows them ---------------------------------------------------------------------
     def _pick(self, item: LineupItem) -> list[str]:
         """Return the SKUs of an order of item: one of its variants, now and then two lines."""
         return [self.rng.choice(item.sellables).sku for _ in range(2 if self.rng.random() < 0.15 else 1)]
 
     def _make_order(self, at: float, skus: list[str] | None, source: str, viewer: int,
-                    burst: bool = False) -> dict:
+                    burst: bool = False, quantities: list[int] | None = None) -> dict:
         """Return an order body and schedule its payments, cancellation or nothing (an abandoned order)."""
         prices = {s.sku: s.price for item in self.lineup for s in item.sellables}
         if burst:  # a flash sale: one unit of one of the sale's SKUs
             skus, quantities = [self.rng.choice(skus)], [1]
-        else:
+        elif quantities is None:
             skus = skus if skus is not None else self._pick(self._item())
             quantities = [self.rng.choices((1, 2, 3), (70, 20, 10))[0] for _ in skus]
         items = [{"sku": sku, "qty": qty, "unit_price": str(prices[sku])} for sku, qty in zip(skus, quantities)]
@@ -236,7 +251,6 @@ class TrafficGenerator:
             self._buyers[viewer] = data.fake_buyer(self.rng, self._viewers[viewer][0])
         return self._buyers[viewer]
 
-    # -- pins and flash sales -----------------------------------------------------------------------------
     def _pin(self, at: float, item: LineupItem) -> None:
         """Schedule unpinning what is pinned and pinning item, both at `at`."""
         if self._pinned is not None:

@@ -1,4 +1,9 @@
-"""Shared pieces of the /api/v1 blueprints: authentication and JSON body parsing."""
+"""Shared pieces of the /api/v1 blueprints: authentication, what a role or token scope may call, JSON bodies.
+
+A token's scopes are checked before the view runs, from what the view states next to its route:
+``@api.scope("moderation")`` (app/auth/scopes.py has the default for views that state nothing). Put it
+directly under the route decorator, beside ``@api.roles``; console users are checked by ``@api.roles`` only.
+"""
 from __future__ import annotations
 
 import time
@@ -10,6 +15,8 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
 from app.auth import tokens
+from app.auth.models import TOKEN_SCOPES
+from app.auth.scopes import ROLES_ATTRIBUTE, SCOPES_ATTRIBUTE, TokenPrincipal, required_scopes
 from app.errors import ApiError
 from app.extensions import csrf, db
 from app.http import validation
@@ -38,7 +45,9 @@ def authenticate() -> None:
         token = tokens.find_token(db.session, header[len("Bearer "):].strip())
         if token is None:
             raise ApiError(401, "invalid_token", "the bearer token is unknown or revoked", "Authorization")
-        g.principal = token
+        g.principal = TokenPrincipal.of(token)
+        check_token_scope(g.principal)
+        tokens.record_use(db.session, token)
         return
     if current_user.is_authenticated:
         if request.method not in SAFE_METHODS:
@@ -51,10 +60,38 @@ def authenticate() -> None:
     raise ApiError(401, "unauthenticated", "send Authorization: Bearer <token> or log in", "Authorization")
 
 
+def check_token_scope(principal: TokenPrincipal) -> None:
+    """Raise 403 unless the token holds one of the scopes the requested endpoint needs (unknown routes: 404 later)."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    if view is None:
+        return
+    needed = required_scopes(view, request.method)
+    if not principal.may(needed):
+        wanted = ", ".join(sorted(needed)) or "none: console users only"
+        raise ApiError(403, "forbidden", f"this token's scopes do not allow this; it needs one of: {wanted}",
+                       "Authorization")
+
+
+def scope(*needed: str):
+    """Return a decorator stating which token scopes open the view (one of them suffices); none: no token may.
+
+    Place it directly under the route decorator. It replaces the default for tokens (app/auth/scopes.py);
+    console users are still checked by @roles.
+    """
+    unknown = set(needed) - set(TOKEN_SCOPES)
+    if unknown:
+        raise ValueError(f"unknown token scopes: {', '.join(sorted(unknown))}")
+
+    def decorator(view):
+        setattr(view, SCOPES_ATTRIBUTE, frozenset(needed))
+        return view
+
+    return decorator
+
+
 def require_signature_if_configured() -> None:
     """Raise 401 when the calling token has signing secrets and the request signature is not valid."""
-    token = g.principal
-    secrets_ = getattr(token, "signing_secrets", None)
+    secrets_ = getattr(g.principal, "signing_secrets", None)
     if not secrets_:
         return
     ok = tokens.signature_valid(
@@ -69,15 +106,22 @@ def require_signature_if_configured() -> None:
 
 
 def roles(*allowed: str):
-    """Return a decorator that lets only principals with one of the allowed roles through (tokens are 'service')."""
+    """Return a decorator that lets only users with one of the allowed roles (or admins) through.
+
+    Tokens were checked against their scopes before the view (check_token_scope); 'service' among the roles
+    keeps the endpoint open to tokens with the default scopes (app/auth/scopes.py).
+    """
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
+            if is_token(g.principal):
+                return view(*args, **kwargs)
             if g.principal.role not in allowed and g.principal.role != "admin":
                 raise ApiError(403, "forbidden", f"this needs one of the roles: {', '.join(allowed)}")
             return view(*args, **kwargs)
 
+        setattr(wrapped, ROLES_ATTRIBUTE, frozenset(allowed))
         return wrapped
 
     return decorator
@@ -89,6 +133,11 @@ def json_body() -> dict:
     if not isinstance(data, dict):
         raise ApiError(400, "invalid_json", "the body must be a JSON object", "body")
     return data
+
+
+def is_token(principal) -> bool:
+    """Return True when principal is an API token rather than a console user."""
+    return isinstance(principal, TokenPrincipal)
 
 
 def sees_pii() -> bool:

@@ -7,16 +7,20 @@ and app.openapi.schemas only.
 from __future__ import annotations
 
 from analytics.api import openapi as metrics_fragment
+from app.auth.api import openapi as accounts_fragment
+from app.auth.pii import openapi as pii_fragment
 from app.openapi.operations import common_parameters, error_responses, error_schemas, operation
 from live.api import openapi as live_fragment
 from live.moderation.api import openapi as moderation_fragment
 from orders.api import openapi as orders_fragment
 from orders.backoffice import openapi as backoffice_fragment
+from orders.claims import openapi as claims_fragment
+from orders.customers import openapi as customers_fragment
 from orders.promotions import openapi as promotions_fragment
 
 FRAGMENTS = (orders_fragment, live_fragment, metrics_fragment, backoffice_fragment, promotions_fragment,
-             moderation_fragment)
-TAGS = ("catalogue", "broadcasts", "events", "orders", "back office", "promotions", "moderation", "meta")
+             moderation_fragment, customers_fragment, claims_fragment, pii_fragment, accounts_fragment)  # accounts last: logging out everywhere ends the caller's session
+TAGS = ("catalogue", "broadcasts", "events", "orders", "back office", "promotions", "moderation", "accounts", "meta")
 
 
 def meta_paths() -> dict:
@@ -30,8 +34,9 @@ def security_schemes() -> dict:
     """Return the bearer token and console session schemes."""
     return {
         "bearerAuth": {"type": "http", "scheme": "bearer", "description": (
-            "An API token from `flask --app wsgi create-token NAME [--signing-secret S]`; role `service`, "
-            "buyer data masked.")},
+            "An API token from the Tokens page, POST /api/v1/tokens or `flask --app wsgi create-token NAME "
+            "[--scope S ...] [--signing-secret S]`. Its scopes decide what it may call (ingest, display, "
+            "moderation, backoffice, analytics; docs/accounts.md); buyer data is masked.")},
         "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "session", "description": (
             "The console's login session (browsers). POST and PUT also need an `X-CSRFToken` header with the "
             "token from the page's `csrf-token` meta tag.")},

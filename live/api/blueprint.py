@@ -1,4 +1,4 @@
-"""The live domain's /api/v1 blueprint ("live_api") and the broadcast lookup its resource modules share."""
+"""The live domain's /api/v1 blueprint ("live_api") and the lookups and error mapping its resource modules share."""
 from __future__ import annotations
 
 from flask import Blueprint
@@ -6,6 +6,7 @@ from flask import Blueprint
 from app.errors import ApiError
 from app.extensions import db
 from app.http.api import install_api
+from live.broadcasts import BroadcastError
 from live.models import Broadcast
 
 bp = install_api(Blueprint("live_api", __name__, url_prefix="/api/v1"))
@@ -17,3 +18,15 @@ def find_broadcast(broadcast_id: int) -> Broadcast:
     if broadcast is None:
         raise ApiError(404, "not_found", f"no broadcast {broadcast_id}", "broadcast_id")
     return broadcast
+
+
+def as_api_error(error: BroadcastError) -> ApiError:
+    """Return the ApiError that answers a refused broadcast or line-up action."""
+    return ApiError(error.status, error.code, error.message, error.field)
+
+
+def refuse_unknown_fields(data: dict, known: tuple[str, ...]) -> None:
+    """Raise 400 unknown_field naming the first field of data not in known (a typo must not pass as "no change")."""
+    for key in data:
+        if key not in known:
+            raise ApiError(400, "unknown_field", f"{key} is not a field here; send {', '.join(known)}", str(key)[:64])

@@ -1,5 +1,7 @@
-"""/api/v1 broadcast endpoints: create, list, show, start, end, line-up and the host page's snapshot."""
+"""/api/v1 broadcast endpoints: create, list (by status and date), show, edit, start, end and the host page's snapshot."""
 from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
 
 from flask import g, jsonify, request
 
@@ -10,32 +12,69 @@ from app.errors import ApiError
 from app.extensions import db
 from app.http import api, validation
 from live import broadcasts as lineup
-from live.api.blueprint import bp, find_broadcast
+from live.api.blueprint import as_api_error, bp, find_broadcast, refuse_unknown_fields
 from live.events import at_window
-from live.models import Broadcast
+from live.models import BROADCAST_STATUSES
 from live.snapshot import broadcast_snapshot
 
+LIST_EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
+LIST_AHEAD = timedelta(days=2 * 366)  # list filters reach past the furthest planned start
 
-def _lineup_error(error: lineup.BroadcastError):
-    raise ApiError(error.status, error.code, error.message, error.field)
+
+def _planned_start(data: dict) -> datetime | None:
+    """Return the body's planned_start_at (None when null or absent), within lineup.planned_window."""
+    return validation.timestamp(data, "planned_start_at", window=lineup.planned_window(utcnow()))
+
+
+def query_time(key: str, window: tuple[datetime, datetime]) -> datetime | None:
+    """Return a query-string time (ISO-8601 with a zone, or epoch ms) within window, or None when absent."""
+    raw = request.args.get(key)
+    if raw in (None, ""):
+        return None
+    if len(raw) > 40:
+        raise ApiError(400, "invalid_query", f"{key} must be ISO-8601 with a zone or epoch milliseconds", key)
+    if len(raw) > 6 and raw[-6] == " ":  # an unencoded "+08:00" arrives as " 08:00"
+        raw = raw[:-6] + "+" + raw[-5:]
+    value = int(raw) if raw.isascii() and raw.isdigit() else raw
+    try:
+        parsed = validation.parse_timestamp(value)
+    except validation.TimestampError as error:
+        raise ApiError(400, "invalid_query", f"{key}: {error}", key) from None
+    if not window[0] <= parsed <= window[1]:
+        raise ApiError(400, "out_of_range", f"{key} must be between {window[0].isoformat()} and "
+                                            f"{window[1].isoformat()}", key)
+    return parsed
+
+
+def list_filters() -> tuple[str | None, datetime | None, datetime | None]:
+    """Return (status, from, to) of a broadcast list request, or raise 400 naming the bad parameter."""
+    status = request.args.get("status") or None
+    if status is not None and status not in BROADCAST_STATUSES:
+        raise ApiError(400, "invalid_query", f"status must be one of {', '.join(BROADCAST_STATUSES)}", "status")
+    window = (LIST_EARLIEST, utcnow() + LIST_AHEAD)
+    since, until = query_time("from", window), query_time("to", window)
+    if since is not None and until is not None and until <= since:
+        raise ApiError(400, "invalid_window", "to must be after from", "to")
+    return status, since, until
 
 
 @bp.post("/broadcasts")
 @api.roles("service", "host")
 def create_broadcast():
-    """Create a scheduled broadcast; answers 201 with it."""
+    """Create a scheduled broadcast, with an optional planned start; answers 201 with it."""
     data = api.json_body()
     title = validation.text(data, "title")
     platform = validation.text(data, "platform", max_len=32)
-    broadcast = lineup.create_broadcast(db.session, title, platform)
+    broadcast = lineup.create_broadcast(db.session, title, platform, _planned_start(data))
     db.session.commit()
     return jsonify(lineup.broadcast_to_dict(broadcast)), 201
 
 
 @bp.get("/broadcasts")
 def list_broadcasts():
-    """List broadcasts, newest first."""
-    rows = db.session.scalars(db.select(Broadcast).order_by(Broadcast.id.desc()).limit(200)).all()
+    """List broadcasts newest first, optionally by status and by when they happen (from included, to excluded)."""
+    status, since, until = list_filters()
+    rows = lineup.list_broadcasts(db.session, status, since, until)
     return jsonify({"broadcasts": [lineup.broadcast_to_dict(b) for b in rows]})
 
 
@@ -43,6 +82,29 @@ def list_broadcasts():
 def get_broadcast(broadcast_id: int):
     """Show one broadcast."""
     return jsonify(lineup.broadcast_to_dict(find_broadcast(broadcast_id)))
+
+
+@bp.patch("/broadcasts/<int:broadcast_id>")
+@api.roles("service", "host")
+def update_broadcast(broadcast_id: int):
+    """Change a broadcast's title and/or planned start (null clears it; only before it starts)."""
+    data = api.json_body()
+    refuse_unknown_fields(data, ("title", "planned_start_at"))
+    changes = {}
+    if "title" in data:
+        changes["title"] = validation.text(data, "title")
+    if "planned_start_at" in data:
+        changes["planned_start_at"] = _planned_start(data)
+    if not changes:
+        raise ApiError(400, "missing_field", "send title and/or planned_start_at", "body")
+    broadcast = find_broadcast(broadcast_id)
+    try:
+        lineup.update_broadcast(db.session, broadcast, changes)
+    except lineup.BroadcastError as error:
+        raise as_api_error(error) from None
+    realtime.queue(db.session, broadcast.id, "broadcast.changed", {"broadcast": lineup.broadcast_to_dict(broadcast)})
+    realtime.commit(db.session)
+    return jsonify(lineup.broadcast_to_dict(broadcast))
 
 
 @bp.post("/broadcasts/<int:broadcast_id>/<any(start, end):action>")
@@ -58,27 +120,10 @@ def change_state(broadcast_id: int, action: str):
         change = lineup.start_broadcast if action == "start" else lineup.end_broadcast
         change(db.session, broadcast, at)
     except lineup.BroadcastError as error:
-        _lineup_error(error)
+        raise as_api_error(error) from None
     realtime.queue(db.session, broadcast.id, "broadcast.changed", {"broadcast": lineup.broadcast_to_dict(broadcast)})
     realtime.commit(db.session)
     return jsonify(lineup.broadcast_to_dict(broadcast))
-
-
-@bp.post("/broadcasts/<int:broadcast_id>/products")
-@api.roles("service", "host")
-def add_product(broadcast_id: int):
-    """Put a catalogue product in the broadcast's line-up, with an optional live price."""
-    data = api.json_body()
-    sku = validation.text(data, "sku", max_len=64)
-    live_price = validation.money(data, "live_price", required=False)
-    broadcast = find_broadcast(broadcast_id)
-    try:
-        entry = lineup.add_to_lineup(db.session, broadcast, sku, live_price)
-    except lineup.BroadcastError as error:
-        _lineup_error(error)
-    db.session.commit()
-    return jsonify({"broadcast_id": broadcast.id, "sku": sku,
-                    "live_price": None if entry.live_price is None else str(entry.live_price)}), 201
 
 
 @bp.get("/broadcasts/<int:broadcast_id>/snapshot")

@@ -1,12 +1,14 @@
-"""OpenAPI fragment of broadcasts, line-up, snapshot and event ingestion (live/api/broadcasts.py, events.py).
+"""OpenAPI fragment of broadcasts, snapshot and event ingestion (live/api/broadcasts.py, events.py), with the
+line-up and pins of live/api/lineup_openapi.py merged in.
 
 app.openapi.spec merges ``paths()``, ``schemas()`` and ``parameters()`` into the v1 document.
 """
 from __future__ import annotations
 
 from app.openapi.operations import operation, parameter, request
-from app.openapi.schemas import (DATETIME, EVENT_AMOUNT, MONEY, MONEY_INPUT, TIMESTAMP_INPUT, array, camel, integer,
+from app.openapi.schemas import (DATETIME, EVENT_AMOUNT, MONEY, TIMESTAMP_INPUT, array, camel, integer,
     filled, nullable, obj, ref, string, text)
+from live.api import lineup_openapi
 from live.events import EVENT_TYPES, MAX_EVENTS, MAX_ID, MAX_REF, MAX_TEXT, ORDER_SOURCES
 from live.models import BROADCAST_STATUSES
 
@@ -27,10 +29,22 @@ EVENTS_EXAMPLE = {"events": [
 ]}
 
 
+_WHEN = ("ISO-8601 with a zone (`2025-03-01T00:00:00%2B08:00`, `...Z`) or epoch milliseconds; when the broadcast "
+         "happens is its start, else its planned start, else its creation.")
+# Checked against the server's clock, which a schema cannot state.
+_PLAN_REFUSED = ("Refused though the schema allows it: `planned_start_at` outside 7 days before to 366 days after "
+                 "the server's now (400 out_of_range), or with no UTC form (400 invalid_ts).")
+
+
 def parameters() -> dict:
-    """Return the signature header of event ingestion."""
+    """Return the signature header of event ingestion, the broadcast list's filters and the line-up's SKU."""
     return {"Signature": parameter("X-LiveDesk-Signature", "header", {"type": "string"}, SIGNATURE_HELP)
-            | {"example": "t=1740801720,v1=6e5e0a9b3e986b54897db6bec80a7f9958f96036954e452f5188b8f0de5850cd"}}
+            | {"example": "t=1740801720,v1=6e5e0a9b3e986b54897db6bec80a7f9958f96036954e452f5188b8f0de5850cd"},
+            "BroadcastStatus": parameter("status", "query", string(enum=list(BROADCAST_STATUSES)),
+                                         "Only broadcasts in this status."),
+            "BroadcastFrom": parameter("from", "query", {"type": "string"}, "Happening at or after this time. " + _WHEN),
+            "BroadcastTo": parameter("to", "query", {"type": "string"}, "Happening before this time. " + _WHEN),
+            **lineup_openapi.parameters()}
 
 
 def _state_change(action: str) -> dict:
@@ -52,26 +66,34 @@ def paths() -> dict:
     return {
         "/api/v1/broadcasts": {
             "get": operation("listBroadcasts", "List broadcasts, newest first", "broadcasts",
-                             ("200", "At most 200 broadcasts.", ref("BroadcastList")), errors="401"),
+                             ("200", "At most 200 broadcasts.", ref("BroadcastList")), errors="400 401",
+                             params=("BroadcastStatus", "BroadcastFrom", "BroadcastTo"),
+                             description="Refused though the schema allows it (400 naming the parameter): "
+                                         "`from` or `to` that is not ISO-8601 with a zone or epoch ms "
+                                         "(invalid_query), outside 2000 to two years after the server's now "
+                                         "(out_of_range), or `to` not after `from` (invalid_window)."),
             "post": operation(
                 "createBroadcast", "Create a scheduled broadcast", "broadcasts",
                 ("201", "The new broadcast.", ref("Broadcast")), errors="400 401 403", roles="service, host",
-                body=request("BroadcastInput", {"title": "Spring tea special", "platform": "douyin"})),
+                body=request("BroadcastInput", {"title": "Spring tea special", "platform": "douyin",
+                                                "planned_start_at": "2025-03-01T20:00:00+08:00"}),
+                description=_PLAN_REFUSED),
         },
         "/api/v1/broadcasts/{broadcast_id}": {
             "get": operation("getBroadcast", "Show a broadcast", "broadcasts",
                              ("200", "The broadcast.", ref("Broadcast")), errors="401 404", params=("BroadcastId",)),
+            "patch": operation(
+                "updateBroadcast", "Change a broadcast's title or planned start", "broadcasts",
+                ("200", "The broadcast after the change.", ref("Broadcast")), errors="400 401 403 404 409",
+                roles="service, host", params=("BroadcastId",),
+                body=request("BroadcastUpdate", {"title": "Spring tea special II",
+                                                 "planned_start_at": "2025-03-02T20:00:00+08:00"}),
+                description="Only the fields sent change; null clears the planned start. The planned start of a "
+                            "broadcast that has started answers 409 invalid_state. Pushes `broadcast.changed`. "
+                            + _PLAN_REFUSED),
         },
         "/api/v1/broadcasts/{broadcast_id}/start": _state_change("start"),
         "/api/v1/broadcasts/{broadcast_id}/end": _state_change("end"),
-        "/api/v1/broadcasts/{broadcast_id}/products": {
-            "post": operation(
-                "addToLineup", "Put a product in the line-up, with an optional live price", "broadcasts",
-                ("201", "The line-up entry.", ref("LineupEntry")), errors="400 401 403 404", roles="service, host",
-                body=request("LineupInput", {"sku": "TEA-01", "live_price": "79.00"}), params=("BroadcastId",),
-                description="Adding a product again updates its live price (absent or null clears it). "
-                            "An unknown SKU answers 404 unknown_sku."),
-        },
         "/api/v1/broadcasts/{broadcast_id}/snapshot": {
             "get": operation(
                 "getSnapshot", "Starting state for a live page", "broadcasts",
@@ -91,19 +113,20 @@ def paths() -> dict:
                             "event does not stop the others. Duplicates are detected by (token, event id) and, "
                             "for order events, by order_id."),
         },
-    }
+    } | lineup_openapi.paths()
 
 
 def schemas() -> dict:
     """Return the broadcast schemas, then one schema per event type with the batch and its results."""
-    return {**_broadcast_schemas(), **_event_schemas()}
+    return {**_broadcast_schemas(), **lineup_openapi.schemas(), **_event_schemas()}
 
 
 def _broadcast_schemas() -> dict:
     """Return broadcasts, the line-up entry, totals, the snapshot and their request bodies."""
     broadcast_props = {"id": integer(), "title": string(), "platform": string(),
                        "status": string(enum=list(BROADCAST_STATUSES)),
-                       "started_at": nullable(DATETIME), "ended_at": nullable(DATETIME)}
+                       "started_at": nullable(DATETIME), "ended_at": nullable(DATETIME),
+                       "planned_start_at": nullable(DATETIME)}
     totals_props = {"orders": integer("Orders not rejected, cancelled or expired."), "units": integer(),
                     "gmv": MONEY, "paid_orders": integer(), "paid_gmv": MONEY}
     held = {"held": integer("Held orders among them.")}
@@ -114,21 +137,32 @@ def _broadcast_schemas() -> dict:
         "stock": array(ref("SnapshotProduct"), "The line-up in order, or the whole catalogue when it is empty."),
         "totals": ref("Totals"),
         "pinned_sku": nullable(string()),
+        "selling_now": ref("SellingNow"),
     }
+    selling_line = obj({"order_id": string(), "received_at": DATETIME, "sku": string("The product's SKU (a variant's "
+                                                                                    "product)."), "qty": integer()},
+                       required=("order_id", "received_at", "sku", "qty"))
     return {
         "Broadcast": obj(broadcast_props, required=tuple(broadcast_props)),
         "BroadcastList": obj({"broadcasts": array(ref("Broadcast"), "Newest first, at most 200.")},
                              required=("broadcasts",)),
-        "BroadcastInput": obj({"title": filled(200), "platform": filled(32, examples=["douyin"])},
-                              required=("title", "platform")),
+        "BroadcastInput": obj({"title": filled(200), "platform": filled(32, examples=["douyin"]),
+                               "planned_start_at": nullable(TIMESTAMP_INPUT)}, required=("title", "platform")),
+        "BroadcastUpdate": obj({"title": filled(200), "planned_start_at": nullable(TIMESTAMP_INPUT)},
+                               description="Only the fields sent change.", minProperties=1,
+                               additionalProperties=False),
         "BroadcastStateInput": obj({"at": TIMESTAMP_INPUT}, description="Optional; `at` defaults to now (null is "
                                    "refused). Within 7 days before and 1 day after now (400 out_of_range)."),
-        "LineupInput": obj({"sku": filled(64, "A product SKU (not a variant's)."), "live_price": MONEY_INPUT},
-                           required=("sku",)),
-        "LineupEntry": obj({"broadcast_id": integer(), "sku": string(), "live_price": nullable(MONEY)},
-                           required=("broadcast_id", "sku", "live_price")),
         "Totals": obj(totals_props | held, required=tuple(totals_props)),
-        "SnapshotProduct": {"allOf": [ref("Product"), obj({"live_price": nullable(MONEY)}, required=("live_price",))]},
+        "SnapshotProduct": {"allOf": [ref("Product"), obj({"live_price": nullable(MONEY), "link_no": nullable(integer(
+            "The product's link number in the line-up; null for catalogue products outside it."))},
+            required=("live_price",))]},
+        "SellingNow": obj({"window_seconds": integer(), "as_of": DATETIME,
+                           "lines": array(selling_line, "Order lines received in the window, newest first, not "
+                                                        "rejected orders (at most 6,000).")},
+                          required=("window_seconds", "as_of", "lines"),
+                          description="What the host page's \"selling now\" panel counts: units per product in "
+                                      "the last window_seconds before as_of."),
         "Snapshot": obj(snapshot_props, required=tuple(snapshot_props)),
     }
 

@@ -1,4 +1,5 @@
-"""The moderator console page: live chat with decisions, held queue, viewer history, terms, chat modes, policy."""
+"""The moderator console page: held queue, live chat that pauses under the pointer, viewer history, undo toasts,
+keyboard actions, the dry-run check, and the settings drawer (terms, policy by group)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -44,6 +45,20 @@ REASON_LABELS = {
     "shield_new_viewer": _l("New viewer (shield mode)"), "claim_held": _l("Purchase claim held"),
     "viewer_warning": _l("Warning"), "viewer_timeout": _l("Viewer timed out"), "viewer_ban": _l("Viewer banned"),
 }
+# A reason's detail as a sentence with {slots} (static/moderation/console.js fills them from detail_params).
+DETAIL_LABELS = {
+    "matched": _l("“{text}”"), "too_long": _l("{length} characters, the limit is {max}"),
+    "caps": _l("{upper} of {letters} letters are capitals"), "symbols": _l("{symbols} of {visible} characters are symbols"),
+    "flood": _l("{messages} messages in {window_s} s"), "repetition": _l("{messages} near-identical messages in {window_s} s"),
+    "raid": _l("{viewers} viewers sent the same text in {window_s} s"),
+    "slow_mode": _l("{since_s} s after the previous message; slow mode is {slow_s} s"),
+    "new_viewer": _l("first seen {age_s} s ago"), "ban_rule": _l("a ban rule matched"),
+    "offence_timeout": _l("offence {offence} within {window_min} min: timed out for {seconds} s"),
+    "offence_ban": _l("offence {offence} within {window_min} min: banned"),
+    "claim_held": _l("a purchase claim is held for a moderator, not hidden"),
+    "viewer_banned": _l("the viewer is banned"), "timed_out_until": _l("the viewer is timed out until {until}"),
+}
+ACTOR_LABELS = {"auto": _l("auto")}
 ORDER_STATUS_LABELS = {
     "received": _l("received"), "accepted": _l("accepted"), "held": _l("held"), "waitlisted": _l("waitlisted"),
     "rejected": _l("rejected"), "paid": _l("paid"), "cancelled": _l("cancelled"), "expired": _l("expired"),
@@ -61,8 +76,33 @@ STRINGS = {
     "shieldOn": _l("Shield mode is on"), "shieldOff": _l("Shield mode is off"),
     "turnShieldOn": _l("Turn shield mode on"), "turnShieldOff": _l("Turn shield mode off"),
     "raid": _l("Raid detected: consider shield mode."), "global": _l("all broadcasts"),
-    "thisBroadcast": _l("this broadcast"), "error": _l("The action failed."),
+    "thisBroadcast": _l("this broadcast"), "error": _l("The action failed."), "listSeparator": _l(", "),
+    "newMessages": _l("{count} new"), "paused": _l("Paused while you point or type here"),
+    "undo": _l("Undo"), "undone": _l("Undone."), "undoFailed": _l("Could not undo: {error}"),
+    "toastApprove": _l("{viewer}: message approved"), "toastHide": _l("{viewer}: message hidden"),
+    "toastTimeout": _l("{viewer} timed out for {minutes} min"),
+    "toastTimeoutSeconds": _l("{viewer} timed out for {seconds} s"), "toastBan": _l("{viewer} banned"),
+    "toastBulkApprove": _l("{count} messages approved"), "toastBulkHide": _l("{count} messages hidden"),
+    "bulkRefused": _l("{count} could not be changed: {error}"), "selected": _l("{count} selected"),
+    "noChat": _l("No chat messages yet."), "noSanctions": _l("No sanctions."), "noMessages": _l("No messages."),
+    "noTerms": _l("No blocked terms yet."), "liftOne": _l("Lift"),
+    "checkAction": _l("Decision:"), "checkNoReasons": _l("No rule matched: the message would be shown."),
+    "checkViewerTimeout": _l("The viewer would be timed out for {seconds} s."),
+    "checkViewerBan": _l("The viewer would be banned."), "checkRaid": _l("It would count towards a raid."),
+    "dismiss": _l("Dismiss"), "selectMessage": _l("Select the message of {viewer}"), "claimLabel": _l("Purchase claim: {claim}"),
 }
+# The policy drawer's sections, in the order a moderator looks for them; a field in none goes under "Other".
+POLICY_GROUPS = (
+    (_l("Flooding and repetition"), ("flood_messages", "flood_window_s", "flood_action", "repetition_count",
+                                     "repetition_window_s", "repetition_action")),
+    (_l("Raids"), ("raid_viewers", "raid_window_s", "raid_min_chars", "raid_action")),
+    (_l("Contact details"), ("contact_action", "digit_run_min", "allowed_domains")),
+    (_l("Length, capitals and symbols"), ("max_length", "length_action", "caps_ratio", "caps_min_letters",
+                                          "symbol_ratio", "symbol_min_chars", "ratio_action")),
+    (_l("Slow mode and shield"), ("slow_mode_action", "shield_new_viewer_s")),
+    (_l("Repeat offenders"), ("warning_timeout_s", "timeout_s", "escalation_window_s")),
+)
+OTHER_GROUP = _l("Other")
 
 
 def _reason_labels() -> dict[str, str]:
@@ -72,6 +112,21 @@ def _reason_labels() -> dict[str, str]:
         for category in CATEGORIES:
             labels[f"{kind}_{category}"] = str(template) % {"category": CATEGORY_LABELS.get(category, category)}
     return labels
+
+
+def policy_groups(fields: list[dict]) -> list[dict]:
+    """Return the policy fields grouped for the drawer: [{"title", "fields"}], every field in exactly one group."""
+    by_name = {field["name"]: field for field in fields}
+    groups, placed = [], set()
+    for title, names in POLICY_GROUPS:
+        members = [by_name[name] for name in names if name in by_name]
+        placed.update(field["name"] for field in members)
+        if members:
+            groups.append({"title": str(title), "fields": members})
+    rest = [field for field in fields if field["name"] not in placed]
+    if rest:
+        groups.append({"title": str(OTHER_GROUP), "fields": rest})
+    return groups
 
 
 def _texts(labels: dict) -> dict[str, str]:
@@ -103,10 +158,11 @@ def console(broadcast_id: int):
         "actionLabels": _texts(ACTION_LABELS),
         "categoryLabels": _texts(CATEGORY_LABELS),
         "reasonLabels": _reason_labels(), "orderLabels": _texts(ORDER_STATUS_LABELS),
+        "detailLabels": _texts(DETAIL_LABELS), "actorLabels": _texts(ACTOR_LABELS),
         "policyFields": [{"name": name, "kind": kind, "label": str(POLICY_LABELS.get(name, name))}
                          for name, (kind, _low, _high) in POLICY_FIELDS.items()],
         "ruleActions": list(RULE_ACTIONS),
     }
     return render_template("moderation/console.html", broadcast=broadcast, broadcasts=broadcasts, config=config,
                            categories=CATEGORIES, term_actions=ACTIONS, category_labels=CATEGORY_LABELS,
-                           action_labels=ACTION_LABELS)
+                           action_labels=ACTION_LABELS, policy_groups=policy_groups(config["policyFields"]))

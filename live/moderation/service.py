@@ -82,14 +82,16 @@ def in_force(sanctions: list[ViewerSanction], at: datetime) -> ViewerSanction | 
 def under_sanction(decision: Decision, sanction: ViewerSanction) -> Decision:
     """Return the decision for a message sent while its viewer is timed out or banned: hidden, claims held."""
     if sanction.kind == "ban":
-        reason = Reason(codes.VIEWER_BAN, "viewer is banned")
+        reason = Reason(codes.VIEWER_BAN, "viewer is banned", None, "viewer_banned")
     else:
-        reason = Reason(codes.VIEWER_TIMEOUT, f"viewer is timed out until {sanction.until.isoformat()}")
+        until = sanction.until.isoformat()
+        reason = Reason(codes.VIEWER_TIMEOUT, f"viewer is timed out until {until}", None, "timed_out_until",
+                        {"until": until})
     reasons = decision.reasons + (reason,)
     if decision.claim is None:
         return decision._replace(action="hide", reasons=reasons)
     if codes.CLAIM_HELD not in decision.codes:
-        reasons += (Reason(codes.CLAIM_HELD, "purchase claim held instead of hidden"),)
+        reasons += (codes.CLAIM_HELD_REASON,)
     return decision._replace(action="hold", reasons=reasons)
 
 

@@ -25,8 +25,9 @@ class CsvError(ValueError):
 
 
 def to_csv(rows: Iterable[Sequence[object]]) -> str:
-    """Return the COLUMNS header and rows as CSV text (CRLF line ends), every cell escaped."""
-    return csv_text(COLUMNS, rows)
+    """Return the COLUMNS header and rows as CSV text (CRLF line ends, a byte-order mark so Excel reads Chinese terms
+    as UTF-8), every cell escaped; read_terms skips the mark, so an export imports back unchanged."""
+    return csv_text(COLUMNS, rows, bom=True)
 
 
 def read_terms(text: str) -> list[dict]:

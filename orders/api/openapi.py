@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from app.openapi.operations import operation, parameter, request
 from app.openapi.schemas import DATETIME, MONEY, MONEY_INPUT, array, filled, integer, nullable, obj, ref, string
+from orders.api import catalog_openapi
 from orders.models import ORDER_SOURCES, ORDER_STATUSES
 
-STOCK_UNITS = integer("Units available now.", minimum=0, maximum=10_000_000)
+# A day of the years 2000–2099, the range look-ups accept.
+DAY = {"type": "string", "format": "date", "pattern": "^20[0-9]{2}-"}
 
 
 def parameters() -> dict:
@@ -16,48 +18,52 @@ def parameters() -> dict:
     return {
         "Sku": parameter("sku", "path", {"type": "string"}, "A product SKU or a variant SKU."),
         "OrderId": parameter("order_id", "path", {"type": "string"}, "The platform's order id."),
-        "BroadcastFilter": parameter("broadcast_id", "query", {"type": "integer", "minimum": 1},
+        "BroadcastFilter": parameter("broadcast_id", "query", {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
                                      "Only orders of this broadcast."),
         "StatusFilter": parameter("status", "query", {"type": "string", "enum": list(ORDER_STATUSES)},
                                   "Only orders in this status."),
+        **catalog_openapi.parameters(),
         "Page": parameter("page", "query", {"type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1},
-                          "Page number; 50 orders a page."),
+                          "Page number, from 1; a page past the last is empty."),
+        "PerPage": parameter("per_page", "query", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
+                             "Orders a page (1–200)."),
+        "LookupText": parameter("q", "query", {"type": "string", "maxLength": 64},
+                                "Search text: an order id, a buyer id, a phone (any format, or its last 4 digits), "
+                                "a SKU, or the start of a buyer name."),
+        "SourceFilter": parameter("source", "query", {"type": "string", "enum": list(ORDER_SOURCES)},
+                                  "Only orders from this source."),
+        "SkuFilter": parameter("sku", "query", {"type": "string", "maxLength": 64, "pattern": "^[^\\u0000-\\u001f]*$"},
+                               "Only orders with a line of this SKU."),
+        "PlacedFrom": parameter("from", "query", DAY,
+                                "Placed at or after: a date (2026-05-01, from the start of that UTC day); an "
+                                "ISO-8601 time with a zone (2026-05-01T00:00:00+08:00) is accepted too."),
+        "PlacedTo": parameter("to", "query", DAY,
+                              "Placed at or before: a date (to the end of that UTC day) or an ISO-8601 time with a "
+                              "zone. A range ending before it starts matches nothing."),
     }
 
 
 def paths() -> dict:
     """Return the product, stock and order read operations."""
     masked = "Buyer data is masked unless the caller's role sees PII; unmasked views are logged."
-    return {
-        "/api/v1/products": {
-            "get": operation("listProducts", "List the catalogue with stock", "catalogue",
-                             ("200", "Every product, by creation order.", ref("ProductList")), errors="401"),
-            "post": operation(
-                "createProduct", "Create a product (with optional variants)", "catalogue",
-                ("201", "The product as stored.", ref("Product")), errors="400 401 403 409", roles="service",
-                body=request("ProductInput", {"sku": "TEA-01", "name": "Longjing tea 250 g", "price": "89.00",
-                                              "stock": 100}),
-                description="With variants, stock is kept per variant SKU and `stock` is ignored. Refused though "
-                            "the schema allows it: a variant SKU repeating the product's or another variant's "
-                            "(400 duplicate_sku, field `variants`); a SKU taken already answers 409 sku_exists."),
-        },
-        "/api/v1/products/{sku}": {
-            "get": operation("getProduct", "Show a product by its SKU or a variant's SKU", "catalogue",
-                             ("200", "The product owning the SKU.", ref("Product")), errors="401 404",
-                             params=("Sku",)),
-        },
-        "/api/v1/products/{sku}/stock": {
-            "put": operation(
-                "setStock", "Set the units available now (a restock or count)", "catalogue",
-                ("200", "The SKU's new level.", ref("StockLevel")), errors="400 401 403 404",
-                roles="service, auditor", body=request("StockInput", {"stock": 120}), params=("Sku",),
-                description="Use the SKU stock is kept under: the variant SKU for products with variants. "
-                            "Pushes `stock.changed` to every scheduled or live broadcast selling the product."),
-        },
+    return catalog_openapi.paths() | {
         "/api/v1/orders": {
-            "get": operation("listOrders", "List orders, newest first, 50 a page", "orders",
-                             ("200", "One page of orders.", ref("OrderPage")), errors="400 401",
-                             params=("BroadcastFilter", "StatusFilter", "Page"), description=masked),
+            "get": operation(
+                "listOrders", "Look orders up, newest first, a page at a time", "orders",
+                ("200", "One page of orders and how many match.", ref("OrderPage")), errors="400 401 403",
+                roles="service, auditor, host",
+                params=("LookupText", "BroadcastFilter", "StatusFilter", "SourceFilter", "SkuFilter", "PlacedFrom",
+                        "PlacedTo", "Page", "PerPage"),
+                description=masked + " Every filter narrows the match; paging reaches every order (no cap). "
+                                     "Phone search uses the stored normalised phone (digits, +86 stripped)."),
+        },
+        "/api/v1/orders/{order_id}/contact": {
+            "post": operation(
+                "showOrderContact", "Show an order's buyer contact in full (logged)", "orders",
+                ("200", "The buyer, unmasked.", ref("OrderContact")), errors="401 403 404", roles="auditor",
+                params=("OrderId",),
+                description="Writes one entry of the PII access log (channel `contact`); pages show contacts "
+                            "masked until a person asks with this operation."),
         },
         "/api/v1/orders/{order_id}": {
             "get": operation("getOrder", "Show an order with its history", "orders",
@@ -69,43 +75,7 @@ def paths() -> dict:
 
 def schemas() -> dict:
     """Return the catalogue's and the orders' component schemas."""
-    return {**_catalogue_schemas(), **_order_schemas()}
-
-
-def _levels() -> dict:
-    """Return the stock counters shared by products, variants and stock levels."""
-    return {"stock": integer("Units available now."), "reserved": integer("Units held by accepted, unpaid orders."),
-            "sold": integer("Units of paid orders.")}
-
-
-def _catalogue_schemas() -> dict:
-    """Return products, variants, stock levels and their request bodies."""
-    variant = obj({"sku": string(), "name": string(), "price": MONEY, **_levels()},
-                  required=("sku", "name", "price", "stock", "reserved", "sold"),
-                  description="A variant; its price falls back to the product's.")
-    product_props = {"sku": string(), "name": string(), "price": MONEY, **_levels(),
-                     "variants": array(ref("Variant"))}
-    product = obj(product_props, required=tuple(product_props),
-                  description="A product; with variants, stock is kept per variant and its counters are their sums.")
-    variant_input = obj({"sku": filled(64), "name": filled(200), "stock": STOCK_UNITS, "price": MONEY_INPUT},
-                        required=("sku", "name", "stock"))
-    product_input = obj({
-        "sku": filled(64), "name": filled(200), "price": MONEY_INPUT,
-        "stock": {**STOCK_UNITS, "description": "Initial units; required without variants, ignored with them."},
-        "variants": array(ref("VariantInput"), maxItems=200),
-    }, required=("sku", "name", "price"),
-        anyOf=[{"required": ["stock"]}, {"required": ["variants"], "properties": {"variants": {"minItems": 1}}}])
-    return {
-        "Variant": variant,
-        "Product": product,
-        "ProductList": obj({"products": array(ref("Product"))}, required=("products",)),
-        "VariantInput": variant_input,
-        "ProductInput": product_input,
-        "StockInput": obj({"stock": STOCK_UNITS}, required=("stock",)),
-        "StockLevel": obj({"sku": string(), "available": integer(), "reserved": integer(), "sold": integer(),
-                           "stock": integer("Same as available.")},
-                          required=("sku", "available", "reserved", "sold", "stock")),
-    }
+    return {**catalog_openapi.schemas(), **_order_schemas()}
 
 
 def _finding() -> dict:
@@ -124,7 +94,9 @@ def _order_schemas() -> dict:
                   required=("province", "city", "district", "detail"),
                   description="Masked roles see `detail` as \"****\".")
     buyer = obj({"id": nullable(string()), "name": nullable(string()),
-                 "phone": nullable(string("Masked roles see 138****5678.")), "address": ref("Address")},
+                 "phone": nullable(string("Masked roles see 138****5678.")),
+                 "member_tier": nullable(string("The platform's membership tier, when it sends one.")),
+                 "address": ref("Address")},
                 required=("id", "name", "phone", "address"))
     item = obj({"sku": string(), "qty": integer(), "unit_price": MONEY, "line_total": MONEY,
                 "list_price": nullable(MONEY), "platform_unit_price": nullable(MONEY),
@@ -135,6 +107,8 @@ def _order_schemas() -> dict:
         "source": string(enum=list(ORDER_SOURCES)), "buyer": ref("Buyer"), "items": array(ref("OrderItem")),
         "units": integer(), "total": MONEY, "paid_amount": nullable(MONEY),
         "coupon_codes": array(string()), "comment_id": nullable(string()),
+        "claim": nullable(obj({"comment_id": string(), "text": string()}, required=("comment_id", "text"),
+                              description="The chat claim the order came from or answers (docs/claims.md).")),
         "placed_at": DATETIME, "received_at": DATETIME,
         "findings": array(ref("Finding"), "The active findings of the order audit; empty when none."),
     }
@@ -144,7 +118,7 @@ def _order_schemas() -> dict:
         "reserved_until": nullable(DATETIME), "held_at": nullable(DATETIME), "waitlisted_at": nullable(DATETIME),
         "claimed_by": nullable(integer("The id of the auditor working on the order.")),
     }
-    history_props = {"action": string(examples=["received", "status_changed", "note"]),
+    history_props = {"action": string(examples=["received", "status_changed", "edit", "note"]),
                      "from_status": nullable(string()), "to_status": nullable(string()), "actor": string(),
                      "reason": nullable(string()), "data": nullable({"type": "object"}), "at": DATETIME}
     detail = obj({"history": array(ref("HistoryEntry")),
@@ -158,7 +132,9 @@ def _order_schemas() -> dict:
         "Order": obj(core | audit, required=tuple(core)),
         "HistoryEntry": obj(history_props, required=tuple(history_props)),
         "OrderDetail": {"allOf": [ref("Order"), detail]},
-        "OrderPage": obj({"orders": array(ref("Order")), "page": integer(minimum=1), "per_page": integer(const=50),
+        "OrderContact": obj({"order_id": string(), "buyer": ref("Buyer")}, required=("order_id", "buyer")),
+        "OrderPage": obj({"orders": array(ref("Order")), "page": integer(minimum=1),
+                          "per_page": integer(minimum=1, maximum=200),
                           "total": integer("Orders matching the filters.")},
                          required=("orders", "page", "per_page", "total")),
     }

@@ -57,6 +57,7 @@ def _reason(required: bool = True) -> str | None:
 
 
 @bp.get("/audit/queue")
+@api.scope("backoffice")
 @api.roles("auditor")
 def queue():
     """List a page of held orders, oldest first, filtered by broadcast_id, finding code and minimum age in seconds,
@@ -76,6 +77,7 @@ def queue():
 
 
 @bp.post("/orders/<order_id>/<any(approve, reject, hold):action>")
+@api.scope("backoffice")
 @api.roles("auditor")
 def decide(order_id: str, action: str):
     """Approve, reject or hold an order with a reason."""
@@ -85,6 +87,7 @@ def decide(order_id: str, action: str):
 
 
 @bp.post("/orders/<order_id>/<any(claim, release):action>")
+@api.scope("backoffice")
 @api.roles("auditor")
 def claim(order_id: str, action: str):
     """Claim an order (so no other auditor acts on it) or release the claim."""
@@ -103,6 +106,7 @@ def claim(order_id: str, action: str):
 
 
 @bp.post("/orders/<order_id>/findings/<code>/override")
+@api.scope("backoffice")
 @api.roles("auditor")
 def override(order_id: str, code: str):
     """Override one finding of an order with a reason."""
@@ -111,6 +115,7 @@ def override(order_id: str, code: str):
 
 
 @bp.patch("/orders/<order_id>")
+@api.scope("backoffice")
 @api.roles("auditor")
 def edit(order_id: str):
     """Correct buyer fields (`buyer.name`, `buyer.phone`, `buyer.address.*`) and lines (`items[i].sku`, `.qty`); re-audited."""
@@ -170,6 +175,7 @@ def _item_edits(items) -> dict[int, dict]:
 
 
 @bp.post("/orders/<order_id>/extend")
+@api.scope("backoffice")
 @api.roles("auditor")
 def extend(order_id: str):
     """Extend a held order's reservation to `minutes` from now (default: the broadcast's reservation time), with a reason."""
@@ -180,6 +186,7 @@ def extend(order_id: str):
 
 
 @bp.post("/orders/bulk-approve")
+@api.scope("backoffice")
 @api.roles("auditor")
 def bulk_approve():
     """Approve several held orders with one reason; answers one result per order id, naming where each order ended
@@ -207,12 +214,14 @@ def bulk_approve():
 
 
 @bp.get("/broadcasts/<int:broadcast_id>/audit-policy")
+@api.scope("backoffice", "display")
 def get_policy(broadcast_id: int):
     """Show a broadcast's audit thresholds (defaults when none were saved)."""
     return jsonify(load_policy(db.session, broadcast_id).to_dict())
 
 
 @bp.put("/broadcasts/<int:broadcast_id>/audit-policy")
+@api.scope("backoffice")
 @api.roles("auditor")
 def put_policy(broadcast_id: int):
     """Replace a broadcast's audit thresholds; missing fields take their defaults."""
@@ -230,6 +239,7 @@ def put_policy(broadcast_id: int):
 
 
 @bp.get("/blocklist")
+@api.scope("backoffice")
 @api.roles("auditor")
 def list_blocklist():
     """List blocklisted buyer ids, phones and addresses."""
@@ -238,6 +248,7 @@ def list_blocklist():
 
 
 @bp.post("/blocklist")
+@api.scope("backoffice")
 @api.roles("auditor")
 def add_blocklist():
     """Blocklist a buyer id, phone or address (adding an existing entry is not an error)."""
@@ -256,6 +267,7 @@ def add_blocklist():
 
 
 @bp.delete("/blocklist/<int:entry_id>")
+@api.scope("backoffice")
 @api.roles("auditor")
 def remove_blocklist(entry_id: int):
     """Remove a blocklist entry."""

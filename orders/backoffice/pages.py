@@ -12,11 +12,16 @@ from app.auth.models import User
 from app.auth.pii import present_order
 from app.db import utcnow
 from app.extensions import db
+from app.privacy import mask_order
 from app.http.pages import page_roles
 from live.models import Broadcast
 from orders.actions import find_order
 from orders.audit import CODES
+from orders.catalog import get_product, product_to_dict
 from orders.backoffice import queue_csv as csv_export
+from orders.backoffice.labels import (FIELD_LABELS, FINDING_LABELS, ORDER_SLOTS, auditor_reason, field_label,
+                                      payment_method_label, reason_templates, system_reason_label)
+from orders.backoffice.strings import order_strings, queue_columns, queue_strings
 from orders.backoffice.queue import QueueFilter, queue_chunks
 from orders.models import BlocklistEntry
 from orders.notices.service import notices_for_order
@@ -31,31 +36,20 @@ AUDIT_ROLES = frozenset({"auditor", "admin"})
 STATUS_LABELS = {
     "received": _l("received"), "accepted": _l("accepted"), "held": _l("held"), "waitlisted": _l("waitlisted"),
     "rejected": _l("rejected"), "paid": _l("paid"), "cancelled": _l("cancelled"), "expired": _l("expired"),
+    "claimed": _l("claimed in chat"),
 }
 HISTORY_ACTIONS = {"received": _l("received"), "status_changed": _l("status changed"), "note": _l("note"),
+                   "edit": _l("order edited"),
                    "payment_paid": _l("payment received"), "payment_failed": _l("payment failed")}
 BLOCKLIST_KINDS = {"buyer_id": _l("Buyer id"), "phone": _l("Phone"), "address": _l("Address")}
-# Codes are stable identifiers for the API and the CSV; a person reads these labels instead (issue 10, item 24).
-FINDING_LABELS = {
-    "source_invalid": _l("Unknown order source"), "buyer_id_missing": _l("Buyer id missing"),
-    "buyer_name_missing": _l("Buyer name missing"), "phone_missing": _l("Phone missing"),
-    "phone_invalid": _l("Phone invalid"), "address_missing": _l("Address missing"),
-    "items_missing": _l("No items"), "sku_missing": _l("SKU missing"), "sku_unknown": _l("Unknown SKU"),
-    "sku_not_in_lineup": _l("SKU not in the lineup"), "variant_missing": _l("Variant missing"),
-    "qty_invalid": _l("Invalid quantity"), "qty_over_limit": _l("Quantity over the limit"),
-    "claim_not_found": _l("No matching chat claim"), "claim_mismatch": _l("Chat claim differs"),
-    "stock_short": _l("Stock short"), "price_mismatch": _l("Price mismatch"), "coupon_refused": _l("Coupon refused"),
-    "duplicate_order": _l("Duplicate order"), "blocklisted": _l("On the blocklist"),
-    "abnormal_quantity": _l("Abnormal quantity"), "duplicate_payment": _l("Duplicate payment"),
-    "payment_on_closed_order": _l("Payment on a closed order"), "payment_failed": _l("Payment failed"),
-}
 SOURCE_LABELS = {"in_stream": _l("In stream"), "product_link": _l("Product link"),
                  "post_stream": _l("After the stream")}
 NOTICE_KINDS = {"received": _l("Order received"), "needs_info": _l("Needs information"),
                 "waitlisted": _l("Waitlisted"), "promoted": _l("Off the waitlist"),
                 "promotion_applied": _l("Promotion applied"), "payment_failed": _l("Payment failed"),
                 "expired": _l("Reservation expired"), "rejected": _l("Order rejected"),
-                "cancelled": _l("Order cancelled")}
+                "cancelled": _l("Order cancelled"), "claimed": _l("Chat claim received"),
+                "payment_reminder": _l("Payment reminder")}
 NOTICE_STATUSES = {"pending": _l("pending"), "sent": _l("sent"), "failed": _l("failed")}
 ACTORS = {"system": _l("system")}
 
@@ -67,7 +61,7 @@ def reason_label(reason: str | None) -> str:
     if reason and all(code in FINDING_LABELS for code in codes):
         separator = "、" if ui_language() == "zh-CN" else ", "
         return separator.join(str(FINDING_LABELS[code]) for code in codes)
-    return reason or ""
+    return (reason and system_reason_label(reason, FINDING_LABELS, STATUS_LABELS)) or reason or ""
 
 
 def ui_language() -> str:
@@ -110,9 +104,12 @@ def audit_queue():
     config = {
         "lang": ui_language(), "me": current_user.id, "users": {str(k): v for k, v in _usernames().items()},
         "live": [b.id for b in broadcasts if b.status == "live"],
-        "titles": {str(b.id): b.title for b in broadcasts}, "strings": _queue_strings(),
+        "titles": {str(b.id): b.title for b in broadcasts}, "strings": queue_strings(STATUS_LABELS),
     }
     config["findingLabels"] = {code: str(FINDING_LABELS.get(code, code)) for code in CODES}
+    config |= {"reasonTemplates": reason_templates(), "orderSlots": sorted(ORDER_SLOTS),
+               "fieldLabels": {path: str(label) for path, label in FIELD_LABELS.items()},
+               "columns": queue_columns()}
     return render_template("orders/queue.html", broadcasts=broadcasts, codes=sorted(CODES), config=config,
                            findings=FINDING_LABELS,
                            selected={"broadcast_id": broadcast_id, "code": code, "min_age": min_age})
@@ -155,19 +152,31 @@ def order_page(order_id: str):
         "payments": payments_for(db.session, order.id),
         "notices": notices_for_order(db.session, order.id),
     }
-    body = present_order(db.session, current_user, body, "page")
+    # Masked for every role: auditors and admins press "Show contact", which logs the view (issue 11).
+    body = mask_order(body)
     claimed_by = db.session.get(User, order.claimed_by) if order.claimed_by else None
     broadcast = db.session.get(Broadcast, order.broadcast_id)
     db.session.commit()
-    strings = {"failed": _("Could not save. Try again."), "offline": _("The server could not be reached. Try again."),
-               "reasonRequired": _("A reason is required."),
-               "approve": _("Approve order"), "reject": _("Reject order"), "hold": _("Hold order")}
+    templates = reason_templates()
     return render_template("orders/order.html", order=body, broadcast=broadcast, lang=ui_language(),
                            claimed_by=claimed_by.username if claimed_by else None, labels=STATUS_LABELS,
                            actions=HISTORY_ACTIONS, findings=FINDING_LABELS, sources=SOURCE_LABELS,
                            notice_kinds=NOTICE_KINDS, notice_statuses=NOTICE_STATUSES, actors=ACTORS,
-                           reason_label=reason_label,
-                           can_act=current_user.role in AUDIT_ROLES, strings=strings)
+                           reason_label=reason_label, field_label=field_label, method_label=payment_method_label,
+                           explain=lambda finding: auditor_reason(finding, templates),
+                           variants=_variant_choices(body["items"]),
+                           can_act=current_user.role in AUDIT_ROLES, strings=order_strings(),
+                           can_show_contact=current_user.sees_pii)
+
+
+def _variant_choices(items: list[dict]) -> dict[str, list[dict]]:
+    """Return, per SKU of the order's lines, the variants of its product (sku, name, stock) to offer in the fix form."""
+    choices = {}
+    for sku in {line["sku"] for line in items if line.get("sku")}:
+        product = get_product(db.session, sku)
+        if product is not None and product.variants:
+            choices[sku] = product_to_dict(db.session, product)["variants"]
+    return choices
 
 
 @bp.get("/broadcasts/<int:broadcast_id>/audit-policy")
@@ -184,31 +193,3 @@ def audit_policy(broadcast_id: int):
     return render_template("orders/policy.html", broadcast=broadcast,
                            policy=load_policy(db.session, broadcast_id).to_dict(), entries=entries,
                            kinds=BLOCKLIST_KINDS, strings=strings)
-
-
-def _queue_strings() -> dict:
-    """Return the texts static/orders/queue.js shows, in the viewer's language."""
-    return {key: str(label) for key, label in STATUS_LABELS.items()} | {
-        "connected": _("Live"), "connecting": _("Connecting…"), "disconnected": _("Disconnected, reconnecting…"),
-        "refused": _("Not allowed: log in again"), "empty": _("No held orders. Well done."),
-        "loadFailed": _("Could not load the queue. Retrying…"), "failed": _("Could not save. Try again."),
-        "offline": _("The server could not be reached. Try again."), "claimedByYou": _("claimed by you"),
-        "claimedBy": _("claimed by %(name)s", name="{name}"), "unclaimed": _("not claimed"),
-        "claim": _("Claim"), "release": _("Release"), "approve": _("Approve"), "reject": _("Reject"),
-        "hold": _("Hold"), "edit": _("Edit buyer"), "override": _("Override"), "overridden": _("overridden"),
-        "approveTitle": _("Approve order %(id)s", id="{id}"), "rejectTitle": _("Reject order %(id)s", id="{id}"),
-        "holdTitle": _("Hold order %(id)s", id="{id}"),
-        "overrideTitle": _("Override %(code)s on order %(id)s", code="{code}", id="{id}"),
-        "bulkTitle": _("Approve %(n)s selected orders", n="{n}"), "reasonRequired": _("A reason is required."),
-        "nothingSelected": _("Select orders with their checkbox (x) first."),
-        "nothingChanged": _("Nothing was changed."),
-        "heldCount": _("%(n)s held", n="{n}"), "checkedCount": _("%(n)s selected", n="{n}"),
-        "pageInfo": _("Page %(page)s of %(pages)s · orders %(first)s–%(last)s of %(total)s", page="{page}",
-                      pages="{pages}", first="{first}", last="{last}", total="{total}"),
-        "bulk_approved": _("%(n)s approved", n="{n}"), "bulk_waitlisted": _("%(n)s waitlisted", n="{n}"),
-        "bulk_held": _("%(n)s still held", n="{n}"), "bulk_failed": _("%(n)s failed", n="{n}"),
-        "outcomeApproved": _("approved, now %(status)s", status="{status}"),
-        "outcomeWaitlisted": _("approved, but waitlisted: no stock left for it yet"),
-        "outcomeHeld": _("still held: %(codes)s", codes="{codes}"),
-        "outcomeFailed": _("not approved: %(message)s", message="{message}"),
-    }

@@ -23,10 +23,11 @@ from app.db import quantize_money
 from app.db.bulk import insert_ignoring, insert_rows
 from orders import history
 from orders.audit import Address, BuyerDraft, LineDraft, OrderDraft
+from orders.claims.completion import complete_draft, link_claims, match_draft, open_drafts
 from orders.intake.context import BatchContext
 from orders.models import Order, OrderFinding, OrderHistory, OrderLine
 from orders.notices.service import PendingNotice, queue_notices
-from orders.push import PushedOrder
+from orders.push import PushedOrder, order_payload
 from orders.review import values
 from orders.review.verdict import Verdict, audit_and_reserve
 from orders.serialize import order_to_dict
@@ -51,6 +52,7 @@ class Intake:
 
     order: PushedOrder
     stock_skus: list[str]
+    created: bool = True  # False: the order completed a chat claim's draft, which was pushed when it was made
 
 
 @dataclass
@@ -76,11 +78,46 @@ class _Rows:
 def receive_orders(session: Session, broadcast_id: int, orders: list[NewOrder], now: datetime) -> list[Intake | None]:
     """Return per order how it was stored and reviewed, or None when its order_id exists already (nothing written).
 
-    Orders are reviewed in list order, each seeing the ones before it (stock, buyer history, counters).
+    Orders are reviewed in list order, each seeing the ones before it (stock, buyer history, counters). An order that
+    completes a chat claim's draft (orders/claims/completion.py) becomes that draft; the others are stored as new
+    and linked to the claim of the comment they name.
     """
     # The batch reads and writes with Core statements, which do not autoflush: changes that earlier events of
     # the request made through the ORM (a cancelled order's status, say) must be in the database first.
     session.flush()
+    taken: dict[int, Intake | None] = _complete_drafts(session, broadcast_id, orders, now)
+    rest = [index for index in range(len(orders)) if index not in taken]
+    for index, intake in zip(rest, _receive_new(session, broadcast_id, [orders[i] for i in rest], now)):
+        taken[index] = intake
+    link_claims(session, broadcast_id, [(orders[index].data["comment_id"], intake.order.id, orders[index].placed_at)
+                                        for index, intake in taken.items()
+                                        if intake is not None and intake.created and orders[index].data["comment_id"]])
+    return [taken[index] for index in range(len(orders))]
+
+
+def _complete_drafts(session: Session, broadcast_id: int, orders: list[NewOrder], now: datetime) -> dict[int, Intake]:
+    """Return {index: intake} of the orders that completed a chat claim's draft (an order id is used once)."""
+    drafts = open_drafts(session, broadcast_id, [new.data for new in orders])
+    if not drafts:
+        return {}
+    used = set(session.scalars(sa.select(_O.c.order_id).where(_O.c.order_id.in_({new.data["order_id"] for new in orders}))))
+    completed: dict[int, Intake] = {}
+    for index, new in enumerate(orders):
+        draft = None if new.data["order_id"] in used else match_draft(drafts, new.data)
+        if draft is None:
+            continue
+        drafts.remove(draft)
+        used.add(new.data["order_id"])
+        moved = complete_draft(session, draft, new.event_id, new.data, new.placed_at, now)
+        payload = order_payload(session, draft)
+        completed[index] = Intake(PushedOrder(draft.id, broadcast_id, draft.status,
+                                              frozenset(line.sku for line in draft.lines), payload), moved, created=False)
+    session.flush()
+    return completed
+
+
+def _receive_new(session: Session, broadcast_id: int, orders: list[NewOrder], now: datetime) -> list[Intake | None]:
+    """Return per order how it was stored as a new order and reviewed, or None when its order_id exists already."""
     received = [_received_row(broadcast_id, new, now) for new in orders]
     pks = _insert_received(session, received)
     if not pks:

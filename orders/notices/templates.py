@@ -111,6 +111,10 @@ def _payment_failed(c: Context, oid: str) -> tuple[str, str]:
 
 
 def _expired(c: Context, oid: str) -> tuple[str, str]:
+    if c.get("cause") == "not_confirmed":  # a held order nobody confirmed or extended: the buyer was not late to pay
+        return (f"Your order {oid} was held for a check and was not confirmed in time, so it has been closed; "
+                "the items reserved for it were released.",
+                f"您的订单 {oid} 在审核中未能及时确认，订单已关闭，为您保留的商品已释放。")
     return (f"Your order {oid} has expired because it was not paid in time; the reserved items were released.",
             f"您的订单 {oid} 因未按时支付已失效，为您保留的商品已释放。")
 
@@ -132,6 +136,32 @@ def _cancelled(c: Context, oid: str) -> tuple[str, str]:
     return _with_reason(c, f"Your order {oid} has been cancelled.", f"您的订单 {oid} 已取消。")
 
 
+def _claimed(c: Context, oid: str) -> tuple[str, str]:
+    # A chat claim became a draft order (orders/claims): the buyer has `minutes` to pay, or waits in line for stock.
+    _require(c, "claimed", "sku", "qty", "minutes")
+    item = f"{clean(c['sku'], 64)} ×{int(c['qty'])}"
+    if c.get("waitlisted"):
+        en, zh = (f"We saw your claim in the live chat: {item} ({oid}). It is sold out right now; you are on the "
+                  "waitlist and we will tell you when it is yours.",
+                  f"已收到您在直播间的认领：{item}（{oid}）。目前已抢光，您已进入候补，轮到您时我们会通知您。")
+    else:
+        en, zh = (f"We saw your claim in the live chat: {item} ({oid}) is reserved for you. Please pay within "
+                  f"{int(c['minutes'])} minutes, or it goes to the next in line.",
+                  f"已收到您在直播间的认领：{item}（{oid}）已为您保留，请在 {int(c['minutes'])} 分钟内付款，"
+                  "否则将顺延给下一位。")
+    if c.get("pay_url"):
+        en, zh = en + f" Pay here: {clean(c['pay_url'], 300)}", zh + f"付款链接：{clean(c['pay_url'], 300)}"
+    return en, zh
+
+
+def _payment_reminder(c: Context, oid: str) -> tuple[str, str]:
+    # 催付: the host's one-click reminder to a buyer who claimed or ordered and has not paid yet.
+    total = money(c["total"]) if c.get("total") is not None else None
+    en_total, zh_total = (f" ({total})", f"（{total}）") if total else ("", " ")
+    return (f"A reminder: your order {oid}{en_total} is not paid yet. Please pay soon, or the items go to the next "
+            "in line.", f"温馨提醒：您的订单 {oid}{zh_total}尚未付款，请尽快付款，否则商品将顺延给下一位。")
+
+
 RENDERERS: Mapping[str, Callable[[Context, str], tuple[str, str]]] = {
     "received": _received,
     "needs_info": _needs_info,
@@ -142,6 +172,8 @@ RENDERERS: Mapping[str, Callable[[Context, str], tuple[str, str]]] = {
     "expired": _expired,
     "rejected": _rejected,
     "cancelled": _cancelled,
+    "claimed": _claimed,
+    "payment_reminder": _payment_reminder,
 }
 KINDS: tuple[str, ...] = tuple(RENDERERS)
 

@@ -1,12 +1,15 @@
-"""/api/v1 promotion endpoints: list, create, show, update, deactivate."""
+"""/api/v1 promotion endpoints: list, create, show, update, deactivate, and start a flash sale now."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
+from app import realtime
+from app.db import utcnow
 from app.extensions import db
 from app.http import api, validation
 from app.http.api import install_api
 from orders.promotions import manage
+from orders.promotions.start import start_flash_sale
 
 bp = install_api(Blueprint("promotions_api", __name__, url_prefix="/api/v1"))
 # Who may change promotions (admin always may); everyone logged in may read them.
@@ -53,4 +56,13 @@ def deactivate_promotion(code: str):
     """Deactivate a promotion (it stays listed, inactive); answers 200 with it."""
     promotion = manage.deactivate_promotion(db.session, code)
     db.session.commit()
+    return jsonify(manage.promotion_to_dict(promotion))
+
+
+@bp.post("/promotions/<code>/start")
+@api.roles(*MANAGERS)
+def start_promotion(code: str):
+    """Start a flash sale now: its window moves to begin at this moment, keeping its planned length."""
+    promotion = start_flash_sale(db.session, code, utcnow())
+    realtime.commit(db.session)
     return jsonify(manage.promotion_to_dict(promotion))

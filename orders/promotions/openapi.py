@@ -134,4 +134,14 @@ def paths() -> dict:
                                 ("200", "The promotion, now inactive.", ref("Promotion")), errors="401 403 404",
                                 roles=managers, params=("PromotionCode",)),
         },
+        "/api/v1/promotions/{code}/start": {
+            "post": operation("startPromotion", "Start a flash sale now", "promotions",
+                              ("200", "The flash sale, running from now.", ref("Promotion")),
+                              errors="401 403 404 409", roles=managers, params=("PromotionCode",),
+                              description="Its window moves to begin now and keeps its planned length; it becomes "
+                                          "active. Only a flash sale with units left that has not ended and is not "
+                                          "running, of a live broadcast, can start (409 invalid_state, ended, "
+                                          "running, sold_out otherwise). Pushes `totals.changed` with the "
+                                          "broadcast's running flash sales."),
+        },
     }

@@ -5,22 +5,26 @@
   var root = document.getElementById("analytics");
   var broadcastId = parseInt(root.dataset.broadcastId, 10);
   var strings = JSON.parse(document.getElementById("strings").textContent);
-  var charts = window.LiveDeskCharts;
+  var charts = window.LiveDeskCharts, tables = window.LiveDeskTables;
   var updates = 0;
 
   function render(view) {
-    charts.headline(root, view.metrics);
+    tables.headline(root, view.metrics);
     charts.funnel("chart-funnel", view.metrics, strings);
     charts.timeline("chart-timeline", view.metrics, view.pinned, strings);
-    charts.productRows(document.getElementById("products-body"), view.metrics);
-    document.getElementById("products-empty").hidden = Object.keys(view.metrics.by_product).length > 0;
-    var stamp = document.getElementById("updated");
-    stamp.textContent = window.LiveDesk.localTime(Date.now());
+    tables.productRows(document.getElementById("products-body"), view.metrics, strings);
+    var hasProducts = Object.keys(view.metrics.by_product).length > 0;
+    document.getElementById("products").hidden = !hasProducts;
+    document.getElementById("products-empty").hidden = hasProducts;
+    document.getElementById("updated").textContent = window.LiveDesk.localTime(Date.now());
     root.dataset.updates = String(updates);
     root.dataset.status = view.status;
   }
 
+  tables.foldVariants(document.getElementById("products"), strings);
+  tables.gpmSwitch(root);
   render(JSON.parse(document.getElementById("analytics-data").textContent));
+  root.dataset.drawn = "true";
   var live = window.LiveDesk.connectLive("/live", broadcastId, {
     state: window.LiveDesk.connectionIndicator(root, strings),
     "metrics.changed": function (view) {

@@ -1,111 +1,60 @@
-// Moderator console: every message live with its decision, the held queue with one-click actions, and the
-// viewer panel. Pushes arrive on /live (room broadcast:<id>:moderators); after a (re)connect the lists are
-// reloaded from the API, since moderator pushes carry no seq to replay. Terms and policy: settings.js.
-(function () {
+// Moderator console: the held queue (oldest first, bulk approve/hide), the live chat with every decision (it
+// pauses under the pointer or the keyboard: static/moderation/lists.js) and the viewer panel. Every action shows
+// an undo toast (undo.js); a ban asks first. Pushes arrive on /live (room broadcast:<id>:moderators); after a
+// (re)connect the lists are reloaded from the API, since moderator pushes carry no seq to replay.
+// Keys: keys.js; the dry run: check.js; terms and policy: settings.js.
+(function (global) {
   "use strict";
-  var M = window.Moderation, S = M.strings, D = window.LiveDesk, el = D.el;
+  var M = global.Moderation, S = M.strings, D = global.LiveDesk, el = D.el;
   var root = document.getElementById("console");
-  var stream = document.getElementById("stream");
-  var held = document.getElementById("held");
-  var STREAM_LIMIT = 200;
-  var streamItems = new Map(), heldItems = new Map();
-  var currentViewer = null;
   var api = "/api/v1";
+  var currentViewer = null;
 
-  function badge(text, cls) { return el("span", text, "badge " + cls); }
+  function render(options) { return function (m) { return M.render.messageNode(m, options); }; }
 
-  function messageNode(m, withActions) {
-    var li = el("li", null, "msg status-" + m.status);
-    li.dataset.messageId = m.message_id;
-    li.dataset.eventId = m.id;
-    li.dataset.status = m.status;
-    var head = el("div", null, "msg-head");
-    head.appendChild(el("span", D.localTime(m.ts), "muted small"));
-    var nick = M.button(m.nickname || m.viewer_id, "nick linkish", "viewer");
-    nick.dataset.viewerId = m.viewer_id;
-    head.appendChild(nick);
-    head.appendChild(badge(M.config.statusLabels[m.status] || m.status, m.status));
-    if (m.is_question) { head.appendChild(badge(S.question, "question")); }
-    if (m.claim) {
-      var claim = [m.claim.sku, m.claim.variant, m.claim.qty ? "×" + m.claim.qty : null].filter(Boolean).join(" ");
-      head.appendChild(badge(S.claim + (claim ? ": " + claim : ""), "claim"));
-    }
-    if (m.order) { head.appendChild(badge(S.order + " " + m.order.order_id + " · " + ((M.config.orderLabels || {})[m.order.status] || m.order.status), "order")); }
-    li.appendChild(head);
-    li.appendChild(el("div", m.text, "text"));
-    if (m.reasons && m.reasons.length) {
-      var reasons = el("ul", null, "reasons");
-      m.reasons.forEach(function (r) {
-        var item = el("li");
-        var code = el("span", (M.config.reasonLabels || {})[r.code] || r.code, "reason-code");
-        code.dataset.code = code.title = r.code;
-        item.appendChild(code);
-        if (r.detail) { item.appendChild(el("span", " " + r.detail, "muted")); }
-        reasons.appendChild(item);
-      });
-      li.appendChild(reasons);
-    }
-    if (m.decided_by) {
-      var who = D.format(S.by, {actor: m.decided_by}) + (m.decision_reason ? " · " + m.decision_reason : "");
-      li.appendChild(el("div", who, "muted small decided"));
-    }
-    if (withActions) {
-      var bar = el("div", null, "actions");
-      if (m.status === "held" || m.status === "hidden") {
-        bar.appendChild(M.button(S.approve, "small-button approve", "approve"));
-      }
-      if (m.status !== "hidden") { bar.appendChild(M.button(S.hide, "small-button hide", "hide")); }
-      bar.appendChild(M.button(S.timeout, "small-button timeout", "timeout"));
-      bar.appendChild(M.button(S.ban, "small-button ban", "ban"));
-      li.appendChild(bar);
-    }
-    li.message = m;
-    return li;
-  }
-
-  // Keeps a list newest first by message id, replacing a message already shown.
-  function place(list, items, m, withActions, limit) {
-    var node = messageNode(m, withActions), existing = items.get(m.message_id);
-    if (existing) {
-      list.replaceChild(node, existing);
-    } else {
-      var after = Array.prototype.find.call(list.children, function (child) {
-        return Number(child.dataset.messageId) < m.message_id;
-      });
-      list.insertBefore(node, after || null);
-    }
-    items.set(m.message_id, node);
-    while (limit && list.children.length > limit) {
-      items.delete(Number(list.lastChild.dataset.messageId));
-      list.removeChild(list.lastChild);
-    }
-  }
-
-  function unplace(list, items, id) {
-    var node = items.get(id);
-    if (node) { list.removeChild(node); items.delete(id); }
-  }
+  var held = new M.MessageList(document.getElementById("held"), {
+    newestFirst: false, limit: 0, render: render({actions: true, selectable: true}), changed: countHeld
+  });
+  var stream = new M.MessageList(document.getElementById("stream"), {
+    newestFirst: true, limit: 200, render: render({actions: true}),
+    resumeButton: document.getElementById("resume"), pausedNote: document.getElementById("paused-note"),
+    changed: function () { document.getElementById("stream-empty").hidden = stream && stream.items.size > 0; }
+  });
 
   function countHeld() {
-    document.getElementById("held-count").textContent = heldItems.size;
-    document.getElementById("held-empty").hidden = heldItems.size > 0;
+    if (!held) { return; }
+    var count = held.messages().length + held.pending.size;
+    document.getElementById("held-count").textContent = count;
+    document.getElementById("held-empty").hidden = count > 0;
+    document.getElementById("bulk-bar").hidden = count === 0;
+    countSelected();
+  }
+
+  function selectedNodes() {
+    return held.messages().filter(function (node) { return node.querySelector(".select-msg:checked"); });
+  }
+
+  function countSelected() {
+    var count = selectedNodes().length, all = held.messages().length;
+    document.getElementById("selected-count").textContent = count ? D.format(S.selected, {count: count}) : "";
+    document.getElementById("bulk-approve").disabled = document.getElementById("bulk-hide").disabled = count === 0;
+    var box = document.getElementById("select-all");
+    box.checked = count > 0 && count === all;
+    box.indeterminate = count > 0 && count < all;
   }
 
   function show(m) {
-    place(stream, streamItems, m, true, STREAM_LIMIT);
-    if (m.status === "held") { place(held, heldItems, m, true, 0); } else { unplace(held, heldItems, m.message_id); }
-    countHeld();
+    stream.put(m);
+    if (m.status === "held") { held.put(m); } else { held.remove(m.message_id); }
     if (currentViewer === m.viewer_id) { loadViewer(m.viewer_id); }
   }
 
   function load() {
     var base = api + "/broadcasts/" + M.broadcastId + "/chat?limit=";
-    return Promise.all([M.send("GET", base + STREAM_LIMIT + "&status=all"), M.send("GET", base + "500&status=held")])
+    return Promise.all([M.send("GET", base + "200&status=all"), M.send("GET", base + "500&status=held")])
       .then(function (results) {
-        stream.replaceChildren(); held.replaceChildren(); streamItems.clear(); heldItems.clear();
-        (results[0].data.messages || []).forEach(function (m) { place(stream, streamItems, m, true, STREAM_LIMIT); });
-        (results[1].data.messages || []).forEach(function (m) { place(held, heldItems, m, true, 0); });
-        countHeld();
+        stream.reset(results[0].data.messages || []);
+        held.reset(results[1].data.messages || []);
       });
   }
 
@@ -116,59 +65,162 @@
     return result;
   }
 
-  // One click each; the answer's pushes update every console (this one included) within a second.
-  function act(action, m) {
-    var body = {reason: reason()};
-    if (action === "approve" || action === "hide") {
-      return M.send("POST", api + "/chat/" + m.message_id + "/" + action, body).then(report).then(function (result) {
-        if (result.ok) { show(result.data); }
+  function who(m) { return m.nickname || m.viewer_id; }
+
+  // Resolves true when the moderator confirms the ban of name in the dialog (Cancel or Escape: false).
+  function confirmBan(name) {
+    var dialog = document.getElementById("confirm-ban");
+    document.getElementById("confirm-ban-text").textContent = name;
+    dialog.returnValue = "";
+    dialog.showModal();
+    return new Promise(function (resolve) {
+      dialog.addEventListener("close", function () { resolve(dialog.returnValue === "ban"); }, {once: true});
+    });
+  }
+
+  function restore(message, expected) {
+    return M.send("POST", api + "/chat/" + message.message_id + "/restore", {expected_status: expected})
+      .then(function (result) { if (result.ok) { show(result.data); } return result; });
+  }
+
+  function lift(viewerId, sanctionId) {
+    return M.send("POST", api + "/moderation/viewers/" + encodeURIComponent(viewerId) + "/lift", {sanction_id: sanctionId})
+      .then(function (result) {
+        if (result.ok && result.data.message) { show(result.data.message); }
+        if (result.ok && viewerId === currentViewer) { loadViewer(viewerId); }
+        return result;
       });
-    }
-    body.broadcast_id = M.broadcastId;
-    body.message_id = m.message_id;
-    if (action === "timeout") { body.seconds = window.ModerationSettings.timeoutSeconds(); }
-    return M.send("POST", api + "/moderation/viewers/" + encodeURIComponent(m.viewer_id) + "/" + action, body)
-      .then(report).then(function (result) { if (result.ok) { load(); } });
+  }
+
+  function timeoutText(name, seconds) {
+    return seconds % 60 === 0 ? D.format(S.toastTimeout, {viewer: name, minutes: seconds / 60})
+      : D.format(S.toastTimeoutSeconds, {viewer: name, seconds: seconds});
+  }
+
+  // Times out or bans (after the dialog) a viewer, with one of their messages hidden too; toast with undo.
+  function sanction(kind, viewerId, name, message) {
+    var ask = kind === "ban" ? confirmBan(name) : Promise.resolve(true);
+    return ask.then(function (confirmed) {
+      if (!confirmed) { return null; }
+      var body = {broadcast_id: M.broadcastId, reason: reason()};
+      if (message) { body.message_id = message.message_id; }
+      if (kind === "timeout") { body.seconds = global.ModerationSettings.timeoutSeconds(); }
+      return M.send("POST", api + "/moderation/viewers/" + encodeURIComponent(viewerId) + "/" + kind, body)
+        .then(report).then(function (result) {
+          if (!result.ok) { return result; }
+          var text = kind === "ban" ? D.format(S.toastBan, {viewer: name}) : timeoutText(name, body.seconds);
+          M.toast(text, function () { return lift(viewerId, result.data.id); });
+          if (viewerId === currentViewer) { loadViewer(viewerId); }
+          return result;
+        });
+    });
+  }
+
+  function act(action, m) {
+    if (action === "timeout" || action === "ban") { return sanction(action, m.viewer_id, who(m), m); }
+    return M.send("POST", api + "/chat/" + m.message_id + "/" + action, {reason: reason()})
+      .then(report).then(function (result) {
+        if (!result.ok) { return result; }
+        show(result.data);
+        var text = D.format(action === "approve" ? S.toastApprove : S.toastHide, {viewer: who(m)});
+        M.toast(text, function () { return restore(result.data, result.data.status); });
+        return result;
+      });
   }
 
   root.addEventListener("click", function (event) {
     var target = event.target.closest("button[data-action]");
-    if (!target) { return; }
+    if (!target || !document.getElementById("console").contains(target)) { return; }
     var action = target.dataset.action, item = target.closest("li.msg");
     if (action === "viewer") { loadViewer(target.dataset.viewerId); return; }
-    if (item && item.message) { act(action, item.message); }
+    if (item && item.message && ["approve", "hide", "timeout", "ban"].indexOf(action) >= 0) { act(action, item.message); }
   });
+
+  document.getElementById("held").addEventListener("change", function (event) {
+    if (event.target.classList.contains("select-msg")) { countSelected(); }
+  });
+
+  document.getElementById("select-all").addEventListener("change", function (event) {
+    held.messages().forEach(function (node) {
+      var box = node.querySelector(".select-msg");
+      if (box) { box.checked = event.target.checked; }
+    });
+    countSelected();
+  });
+
+  function bulk(decision) {
+    var ids = selectedNodes().map(function (node) { return node.message.message_id; });
+    if (!ids.length) { return Promise.resolve(null); }
+    var body = {action: decision, message_ids: ids, reason: reason()};
+    return M.send("POST", api + "/chat/bulk", body).then(report).then(function (result) {
+      if (!result.ok) { return result; }
+      var done = result.data.results.filter(function (r) { return r.ok; });
+      var refused = result.data.results.filter(function (r) { return !r.ok; });
+      done.forEach(function (r) { show(r.message); });
+      document.getElementById("action-error").textContent = refused.length ?
+        D.format(S.bulkRefused, {count: refused.length, error: refused[0].error.message}) : "";
+      var text = D.format(decision === "approve" ? S.toastBulkApprove : S.toastBulkHide, {count: done.length});
+      M.toast(text, function () {
+        return Promise.all(done.map(function (r) { return restore(r.message, r.message.status); }))
+          .then(function (answers) {
+            return answers.filter(function (a) { return !a.ok; })[0] || {ok: true};
+          });
+      });
+      countSelected();
+      return result;
+    });
+  }
+
+  document.getElementById("bulk-approve").addEventListener("click", function () { bulk("approve"); });
+  document.getElementById("bulk-hide").addEventListener("click", function () { bulk("hide"); });
+
+  function sanctionLine(s) {
+    var when = s.until ? D.format(S.until, {time: D.localTime(s.until, true)}) : S.forever;
+    var state = s.active ? S.active : S.lifted;
+    var li = el("li", [M.config.actionLabels[s.kind] || s.kind, when, state,
+                       D.format(S.by, {actor: M.render.actorLabel(s.actor)}), M.render.recordedReason(s.reason)]
+                      .filter(Boolean).join(" · "));
+    li.dataset.sanctionId = s.id;
+    if (s.active) {
+      var button = M.button(S.liftOne, "small-button neutral lift", "lift");
+      button.addEventListener("click", function () {
+        lift(s.viewer_id, s.id).then(report);
+      });
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(button);
+    }
+    return li;
+  }
 
   function loadViewer(viewerId) {
     currentViewer = viewerId;
     var path = api + "/moderation/viewers/" + encodeURIComponent(viewerId) + "?broadcast_id=" + M.broadcastId;
-    M.send("GET", path).then(function (result) {
+    return M.send("GET", path).then(function (result) {
       if (!result.ok || currentViewer !== viewerId) { return; }
-      var v = result.data, panel = document.getElementById("viewer-panel");
-      panel.hidden = false;
+      var v = result.data;
+      document.getElementById("viewer-empty").hidden = true;
+      document.getElementById("viewer-body").hidden = false;
       document.getElementById("viewer-name").textContent = viewerId;
       document.getElementById("viewer-offences").textContent = D.format(S.offences, v.offences);
       var list = document.getElementById("viewer-sanctions");
       list.replaceChildren();
-      v.sanctions.forEach(function (s) {
-        var when = s.until ? D.format(S.until, {time: D.localTime(s.until)}) : S.forever;
-        var state = s.active ? S.active : S.lifted;
-        list.appendChild(el("li", [M.config.actionLabels[s.kind] || s.kind, when, state, D.format(S.by, {actor: s.actor}),
-                                   s.reason || ""].filter(Boolean).join(" · ")));
-      });
+      v.sanctions.forEach(function (s) { list.appendChild(sanctionLine(s)); });
+      if (!v.sanctions.length) { list.appendChild(el("li", S.noSanctions, "muted")); }
       var messages = document.getElementById("viewer-messages");
       messages.replaceChildren();
-      v.messages.forEach(function (m) { messages.appendChild(messageNode(m, false)); });
+      v.messages.forEach(function (m) { messages.appendChild(M.render.messageNode(m, {})); });
+      if (!v.messages.length) { messages.appendChild(el("li", S.noMessages, "muted")); }
     });
   }
 
   document.getElementById("viewer-actions").addEventListener("click", function (event) {
     var target = event.target.closest("button[data-sanction]");
     if (!target || !currentViewer) { return; }
-    var kind = target.dataset.sanction, body = {broadcast_id: M.broadcastId, reason: reason()};
-    if (kind === "timeout") { body.seconds = window.ModerationSettings.timeoutSeconds(); }
-    M.send("POST", api + "/moderation/viewers/" + encodeURIComponent(currentViewer) + "/" + kind, body)
-      .then(report).then(function () { loadViewer(currentViewer); });
+    var kind = target.dataset.sanction, viewerId = currentViewer;
+    if (kind !== "unban") { sanction(kind, viewerId, viewerId, null); return; }
+    M.send("POST", api + "/moderation/viewers/" + encodeURIComponent(viewerId) + "/unban",
+           {broadcast_id: M.broadcastId, reason: reason()})
+      .then(report).then(function () { loadViewer(viewerId); });
   });
 
   function connect() {
@@ -184,13 +236,17 @@
         var viewer = payload.viewer_id || (payload.sanction && payload.sanction.viewer_id);
         if (viewer && viewer === currentViewer) { loadViewer(viewer); }
       },
-      "moderation.changed": function (payload) { window.ModerationSettings.changed(payload); }
+      "moderation.changed": function (payload) { global.ModerationSettings.changed(payload); }
     });
-    window.moderationSocket = live.socket;  // for operators' debugging and the browser tests
+    global.moderationSocket = live.socket;  // for operators' debugging and the browser tests
   }
 
   document.getElementById("broadcast-select").addEventListener("change", function (event) {
-    window.location.href = event.target.value;
+    global.location.href = event.target.value;
   });
+
+  M.console = {act: act, loadViewer: loadViewer, lists: {held: held, stream: stream}};
+  countHeld();
+  stream.show();
   connect();
-})();
+})(window);

@@ -1,5 +1,6 @@
-// Moderator console settings: chat modes (shield in one click, slow mode), policy thresholds and the term
-// lists (add, remove, CSV import and export). Changes by other moderators arrive as moderation.changed.
+// Moderator console settings: chat modes (shield in one click, slow mode) on the page; the term lists (add,
+// remove, CSV import and export) and the policy thresholds, by group, in the "Terms and policy" drawer.
+// Changes by other moderators arrive as moderation.changed.
 (function () {
   "use strict";
   var M = window.Moderation, S = M.strings, D = window.LiveDesk, el = D.el;
@@ -13,7 +14,10 @@
     var toggle = document.getElementById("shield-toggle");
     toggle.textContent = shield ? S.turnShieldOff : S.turnShieldOn;
     toggle.setAttribute("aria-pressed", shield ? "true" : "false");
-    document.getElementById("shield-state").textContent = shield ? S.shieldOn : S.shieldOff;
+    var state = document.getElementById("shield-state");
+    state.textContent = shield ? S.shieldOn : S.shieldOff;
+    state.classList.toggle("on", shield);
+    document.getElementById("raid-shield").hidden = shield;
     document.getElementById("console").classList.toggle("shielded", shield);
     if (shield) { document.getElementById("raid-banner").hidden = true; }
     document.getElementById("slow-seconds").value = body.chat_mode.slow_seconds;
@@ -43,6 +47,13 @@
     save({chat_mode: {shield: on}}, document.getElementById("modes-status"));
   });
 
+  document.getElementById("raid-shield").addEventListener("click", function () {
+    save({chat_mode: {shield: true}}, document.getElementById("modes-status"));
+  });
+
+  var drawer = document.getElementById("settings-drawer");
+  document.getElementById("open-settings").addEventListener("click", function () { drawer.showModal(); });
+
   document.getElementById("slow-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var seconds = Number(document.getElementById("slow-seconds").value || 0);
@@ -68,17 +79,26 @@
     save({policy: policy}, document.getElementById("policy-status"));
   });
 
+  var headers = Array.prototype.map.call(document.querySelectorAll(".terms-table th"), function (th) {
+    return th.textContent.trim();
+  });
+
+  function cell(text, index, cls) {
+    var td = el("td", text, cls);
+    if (headers[index]) { td.dataset.label = headers[index]; }
+    return td;
+  }
+
   function termRow(term) {
     var tr = el("tr");
     tr.dataset.termId = term.id;
-    tr.appendChild(el("td", term.term, "term"));
-    tr.appendChild(el("td", M.config.categoryLabels[term.category] || term.category));
-    tr.appendChild(el("td", M.config.actionLabels[term.action] || term.action));
-    tr.appendChild(el("td", term.broadcast_id ? S.thisBroadcast : S.global, "muted small"));
-    var cell = el("td");
-    var remove = M.button(S.remove, "small-button", "remove-term");
-    cell.appendChild(remove);
-    tr.appendChild(cell);
+    tr.appendChild(cell(term.term, 0, "term"));
+    tr.appendChild(cell(M.config.categoryLabels[term.category] || term.category, 1));
+    tr.appendChild(cell(M.config.actionLabels[term.action] || term.action, 2));
+    tr.appendChild(cell(term.broadcast_id ? S.thisBroadcast : S.global, 3, "muted small"));
+    var last = el("td");
+    last.appendChild(M.button(S.remove, "small-button danger", "remove-term"));
+    tr.appendChild(last);
     return tr;
   }
 
@@ -89,6 +109,8 @@
       body.replaceChildren();
       result.data.terms.slice().reverse().forEach(function (term) { body.appendChild(termRow(term)); });
       document.getElementById("terms-count").textContent = result.data.terms.length;
+      document.getElementById("terms-empty").hidden = result.data.terms.length > 0;
+      document.querySelector(".terms-table").hidden = result.data.terms.length === 0;
     });
   }
 

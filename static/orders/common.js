@@ -9,6 +9,13 @@
     return error || {message: fallback};
   }
 
+  // The text of an API error for a person: the page's own words for its code when it has them (in the page's
+  // language), else the API's message, else fallback.
+  function errorText(error, messages, fallback) {
+    var known = error && error.code && messages && messages[error.code];
+    return known || (error && error.message) || fallback;
+  }
+
   // Shows error.message next to the control whose data-field equals error.field, else in the form's slot.
   function showError(form, error) {
     var slot = error.field && form.querySelector('.field-error[data-field="' + CSS.escape(error.field) + '"]');
@@ -51,5 +58,5 @@
     });
   }
 
-  global.Backoffice = {errorOf: errorOf, showError: showError, clearErrors: clearErrors, askReason: askReason};
+  global.Backoffice = {errorOf: errorOf, errorText: errorText, showError: showError, clearErrors: clearErrors, askReason: askReason};
 })(window);

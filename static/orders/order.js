@@ -1,5 +1,6 @@
-// Order page: the auditor's approve / hold / reject / extend buttons, each asking for a reason, and the form that
-// fixes a line's SKU (variant) or quantity; the page reloads after a change.
+// Order page: the auditor's one primary action (Approve a held order, Hold another open one) and the "More ⋯" menu
+// (reject, extend the hold, override a finding, fix items), each asking for a reason; and the form that fixes a
+// line's SKU (variant) or quantity. The page reloads after a change.
 (function () {
   "use strict";
   var B = window.Backoffice, D = window.LiveDesk;
@@ -7,15 +8,51 @@
   var root = document.getElementById("order");
   var error = document.getElementById("action-error");
   var orderPath = "/api/v1/orders/" + encodeURIComponent(root.dataset.orderId);
+  var toggle = document.querySelector(".order-actions .menu-toggle");
+  var menu = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+
+  function setMenu(open, focus) {
+    if (!toggle) { return; }
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    menu.hidden = !open;
+    if (open) {
+      var first = menu.querySelector(".menu-item");
+      if (first) { first.focus(); }
+    } else if (focus) {
+      toggle.focus();
+    }
+  }
+
+  if (toggle) {
+    toggle.addEventListener("click", function () { setMenu(toggle.getAttribute("aria-expanded") !== "true"); });
+    document.addEventListener("click", function (event) {
+      if (!event.target.closest(".row-menu")) { setMenu(false); }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && !menu.hidden) { setMenu(false, true); }
+    });
+    menu.querySelectorAll("a.menu-item").forEach(function (link) {
+      link.addEventListener("click", function () { setMenu(false); });
+    });
+  }
+
+  function pathOf(button) {
+    var action = button.dataset.action;
+    if (action === "override") { return orderPath + "/findings/" + encodeURIComponent(button.dataset.code) + "/override"; }
+    return orderPath + "/" + action;
+  }
 
   document.querySelectorAll(".order-actions button[data-action]").forEach(function (button) {
     button.addEventListener("click", function () {
       var action = button.dataset.action;
       error.textContent = "";
+      setMenu(false);
       B.askReason(button.dataset.title || strings[action], strings.reasonRequired).then(function (reason) {
         if (reason === null) { return; }
-        D.send("POST", orderPath + "/" + action, {reason: reason}).then(function (result) {
-          if (result.ok) { window.location.reload(); } else { error.textContent = B.errorOf(result, strings.failed).message; }
+        D.send("POST", pathOf(button), {reason: reason}).then(function (result) {
+          if (result.ok) { window.location.reload(); return; }
+          error.textContent = B.errorText(B.errorOf(result, strings.failed), strings.errors, strings.failed);
+          error.dataset.code = (result.data && result.data.error && result.data.error.code) || "";
         }, function () { error.textContent = strings.offline; });
       });
     });

@@ -1,9 +1,10 @@
-// Audit queue: fetches a page of /api/v1/audit/queue with the filters, renders the rows (textContent only), ticks
-// the SLA timers and refetches when a pushed order change arrives on /live. The badge, the held-per-broadcast line
-// and the pager show the API's true counts, not the rows of the page. Actions and keys: queue_actions.js.
+// Audit queue: fetches a page of /api/v1/audit/queue with the filters, renders the rows (queue_rows.js), ticks
+// the SLA timers and refetches when a pushed order change arrives on /live. The header shows the API's true counts
+// (waiting, late past the SLA), not the rows of the page. Actions and keys: queue_actions.js; the edit form:
+// queue_edit.js.
 (function () {
   "use strict";
-  var B = window.Backoffice, D = window.LiveDesk, el = D.el;
+  var B = window.Backoffice, D = window.LiveDesk, R = window.AuditRows;
   var config = JSON.parse(document.getElementById("config").textContent);
   var S = config.strings;
   var root = document.getElementById("audit");
@@ -11,10 +12,12 @@
   var filters = document.getElementById("filters");
   var FILTERS = ["broadcast_id", "code", "min_age"];
   var PER_PAGE = 50;
+  var POLICY_TTL_MS = 60000;
   var state = {orders: [], fetchedAt: Date.now(), selected: null, checked: new Set(), busy: false, pending: false,
-               page: 1, total: 0, byBroadcast: {},
+               page: 1, total: 0, byBroadcast: {}, late: 0,
                errors: {}};  // order id -> the API's answer to the last failed action (or bulk outcome), kept across refetches
-  var live = null, refreshTimer = null, retryTimer = null, loads = 0;
+  var live = null, refreshTimer = null, retryTimer = null, loads = 0, lateTicket = 0;
+  var policies = {};  // broadcast id -> {sla, at}: the SLA of broadcasts not on this page
 
   function params() {
     var out = new URLSearchParams();
@@ -25,113 +28,77 @@
     return out;
   }
 
-  function money(value) { return "¥" + (value || "0.00"); }
-
-  function message(finding) {
-    var text = finding.message || {};
-    return text[config.lang] || text.en || finding.code;
-  }
-
-  // Codes stay in data-code for scripts; a person reads the label in the page's language.
-  function findingLabel(code) { return (config.findingLabels || {})[code] || code; }
-
-  function duration(seconds) {
-    var s = Math.max(0, Math.floor(seconds)), h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
-    var mm = h ? String(m).padStart(2, "0") : String(m);
-    return (h ? h + ":" : "") + mm + ":" + String(s % 60).padStart(2, "0");
-  }
-
-  function claimText(order) {
-    if (order.claimed_by === null || order.claimed_by === undefined) { return S.unclaimed; }
-    if (order.claimed_by === config.me) { return S.claimedByYou; }
-    return D.format(S.claimedBy, {name: config.users[String(order.claimed_by)] || "#" + order.claimed_by});
-  }
-
-  function button(action, text, extra) {
-    var node = el("button", text, "small-button " + action);
-    node.type = "button";
-    node.dataset.action = action;
-    Object.keys(extra || {}).forEach(function (key) { node.dataset[key] = extra[key]; });
-    return node;
-  }
-
-  function findingsCell(order) {
-    var list = el("ul", null, "findings");
-    (order.findings || []).forEach(function (finding) {
-      var li = el("li", null, "finding " + finding.severity);
-      var code = el("span", findingLabel(finding.code), "code");
-      code.dataset.code = code.title = finding.code;
-      li.appendChild(code);
-      li.appendChild(el("span", message(finding), "message"));
-      if (finding.override) {
-        li.appendChild(el("span", S.overridden + " · " + finding.override.by, "muted small"));
-      } else {
-        li.appendChild(button("override", S.override, {code: finding.code}));
-      }
-      list.appendChild(li);
-    });
-    var td = el("td");
-    td.appendChild(list);
-    return td;
-  }
-
-  function orderRow(order) {
-    var tr = el("tr", null, "order-row");
-    tr.dataset.orderId = order.order_id;
-    var check = el("input", null, "row-check");
-    check.type = "checkbox";
-    check.checked = state.checked.has(order.order_id);
-    check.setAttribute("aria-label", order.order_id);
-    var checkCell = el("td");
-    checkCell.appendChild(check);
-    tr.appendChild(checkCell);
-    var link = el("a", order.order_id, "mono");
-    link.href = "/orders/" + encodeURIComponent(order.order_id);
-    var idCell = el("td");
-    idCell.appendChild(link);
-    tr.appendChild(idCell);
-    tr.appendChild(el("td", "#" + order.broadcast_id + " " + (config.titles[String(order.broadcast_id)] || "")));
-    var buyer = order.buyer || {}, addr = buyer.address || {};
-    var who = el("td", null, "buyer");
-    who.appendChild(el("div", buyer.name || "—"));
-    who.appendChild(el("div", buyer.phone || "—", "mono small"));
-    who.appendChild(el("div", [addr.province, addr.city, addr.district, addr.detail].filter(Boolean).join(" "), "muted small"));
-    tr.appendChild(who);
-    tr.appendChild(el("td", (order.items || []).map(function (i) { return i.sku + " ×" + i.qty; }).join(", ")));
-    tr.appendChild(el("td", money(order.total), "num"));
-    tr.appendChild(findingsCell(order));
-    var timer = el("span", duration(order.age_seconds), "timer");
-    timer.dataset.age = order.age_seconds;
-    timer.dataset.sla = order.sla_seconds;
-    var timerCell = el("td", null, "num");
-    timerCell.appendChild(timer);
-    tr.appendChild(timerCell);
-    tr.appendChild(el("td", claimText(order), "claim small" + (order.claimed_by === config.me ? " mine" : "")));
-    var actions = el("td", null, "actions");
-    var mine = order.claimed_by === config.me;
-    actions.appendChild(button(mine ? "release" : "claim", mine ? S.release : S.claim));
-    ["approve", "reject", "hold", "edit"].forEach(function (name) { actions.appendChild(button(name, S[name])); });
-    actions.appendChild(el("div", state.errors[order.order_id], "row-error form-error"));
-    tr.appendChild(actions);
-    return tr;
-  }
+  function allOnPage() { return state.total <= state.orders.length; }
 
   function tick() {
-    var elapsed = (Date.now() - state.fetchedAt) / 1000;
+    var elapsed = (Date.now() - state.fetchedAt) / 1000, late = 0;
     tbody.querySelectorAll(".timer").forEach(function (timer) {
       var age = Number(timer.dataset.age) + elapsed;
-      timer.textContent = duration(age);
-      var late = age > Number(timer.dataset.sla);
-      timer.classList.toggle("late", late);
-      timer.closest("tr").classList.toggle("late", late);
+      timer.textContent = R.duration(age);
+      var isLate = age > Number(timer.dataset.sla);
+      late += isLate ? 1 : 0;
+      timer.classList.toggle("late", isLate);
+      timer.closest("tr").classList.toggle("late", isLate);
     });
+    // Every match is on the page: its timers are the count, and it turns as they do.
+    if (allOnPage()) { showLate(late, state.orders.map(function (o) { return o.sla_seconds; })); }
   }
 
   function showHeldPerBroadcast() {
-    var parts = Object.keys(state.byBroadcast).map(function (id) {
+    var ids = Object.keys(state.byBroadcast);
+    var parts = ids.map(function (id) {
       return "#" + id + " " + (config.titles[id] || "") + ": " + D.format(S.heldCount, {n: state.byBroadcast[id]});
     });
     document.getElementById("held-per-broadcast").textContent = parts.join(" · ");
+  }
+
+  function slaText(seconds) {
+    return seconds % 60 === 0 && seconds >= 120 ? D.format(S.minutes, {n: seconds / 60}) : D.format(S.seconds, {n: seconds});
+  }
+
+  function showLate(late, slas) {
+    state.late = late;
+    document.getElementById("late-count").textContent = late;
+    document.getElementById("late-stat").dataset.late = late;
+    var distinct = Array.from(new Set(slas));
+    document.getElementById("sla-note").textContent = !distinct.length ? "" :
+      distinct.length === 1 ? D.format(S.slaIs, {sla: slaText(distinct[0])}) : S.slaPerBroadcast;
+  }
+
+  function slaOf(broadcastId) {
+    var row = state.orders.find(function (o) { return String(o.broadcast_id) === broadcastId; });
+    if (row) { return Promise.resolve(row.sla_seconds); }
+    var known = policies[broadcastId];
+    if (known && Date.now() - known.at < POLICY_TTL_MS) { return Promise.resolve(known.sla); }
+    return D.send("GET", "/api/v1/broadcasts/" + encodeURIComponent(broadcastId) + "/audit-policy").then(function (r) {
+      if (!r.ok) { throw new Error("policy " + r.status); }
+      policies[broadcastId] = {sla: r.data.sla_seconds, at: Date.now()};
+      return r.data.sla_seconds;
+    });
+  }
+
+  // Late orders: counted on the page when it holds every match; otherwise per broadcast, as the orders waiting
+  // longer than its SLA. Those counts ask for a page past the end, so no buyer data is sent (nor logged as seen).
+  function countLate() {
+    var ticket = ++lateTicket;
+    if (allOnPage()) { return; }  // tick() counts them
+    var ids = Object.keys(state.byBroadcast);
+    Promise.all(ids.map(function (id) {
+      return slaOf(id).then(function (sla) {
+        var query = params();
+        query.set("broadcast_id", id);
+        query.set("min_age", Math.max(Number(query.get("min_age") || 0), sla + 1));
+        query.set("page", 1000000);
+        query.set("per_page", 1);
+        return D.send("GET", "/api/v1/audit/queue?" + query).then(function (r) {
+          if (!r.ok) { throw new Error("late " + r.status); }
+          return {late: r.data.total, sla: sla};
+        });
+      });
+    })).then(function (counts) {
+      if (ticket !== lateTicket) { return; }
+      showLate(counts.reduce(function (sum, c) { return sum + c.late; }, 0), counts.map(function (c) { return c.sla; }));
+    }, function () { /* the next load counts again */ });
   }
 
   function pages() { return Math.max(1, Math.ceil(state.total / PER_PAGE)); }
@@ -152,13 +119,20 @@
     return load();
   }
 
+  function showChecked() {
+    var n = state.checked.size;
+    document.getElementById("checked-count").textContent = n ? D.format(S.checkedCount, {n: n}) : S.selectAll;
+    document.getElementById("check-all").checked = state.orders.length > 0 && n === state.orders.length;
+    root.dataset.checked = n;
+  }
+
   function render() {
     var previous = state.selected ? Array.prototype.findIndex.call(tbody.rows, function (row) {
       return row.dataset.orderId === state.selected;
     }) : -1;
     var ids = new Set(state.orders.map(function (o) { return o.order_id; }));
     state.checked.forEach(function (id) { if (!ids.has(id)) { state.checked.delete(id); } });
-    tbody.replaceChildren.apply(tbody, state.orders.map(orderRow));
+    tbody.replaceChildren.apply(tbody, state.orders.map(function (o) { return R.orderRow(config, state, o); }));
     if (state.selected && !ids.has(state.selected)) {
       // The selected order left the queue: the next one (now at its place) is selected.
       var next = state.orders[Math.min(previous, state.orders.length - 1)];
@@ -167,8 +141,9 @@
     select(state.selected, false);
     document.getElementById("queue-count").textContent = state.total;
     document.getElementById("queue-empty").hidden = state.orders.length > 0;
-    document.getElementById("checked-count").textContent = state.checked.size ? D.format(S.checkedCount, {n: state.checked.size}) : "";
-    document.getElementById("check-all").checked = state.orders.length > 0 && state.checked.size === state.orders.length;
+    document.getElementById("queue-empty-filtered").hidden = params().toString() === "";
+    tbody.closest("table").hidden = state.orders.length === 0;
+    showChecked();
     showHeldPerBroadcast();
     showPager();
     tick();
@@ -205,6 +180,7 @@
       state.byBroadcast = result.data.by_broadcast || {};
       state.fetchedAt = Date.now();
       if (state.busy) { state.pending = true; } else { render(); }
+      countLate();
       if (live) { live.join(); }  // the rooms of broadcasts new to the queue
     }).catch(function () {
       errorSlot.textContent = S.loadFailed;
@@ -226,6 +202,7 @@
     }
   }
 
+  // While an action's dialog, menu or form is open the rows stay put; the newest answer is drawn when it closes.
   function setBusy(busy) {
     state.busy = busy;
     if (!busy && state.pending) { state.pending = false; render(); }
@@ -272,11 +249,15 @@
 
   window.AuditQueue = {
     config: config, strings: S, state: state, tbody: tbody, load: load, render: render, select: select, setBusy: setBusy,
+    showChecked: showChecked,
     order: function (orderId) {
       return state.orders.find(function (o) { return o.order_id === orderId; }) || null;
     }
   };
   setInterval(tick, 1000);
+  // Pushes come from the broadcasts the page joined; a broadcast that went live after the page opened is found
+  // by this slower refetch (which joins its room too).
+  setInterval(refreshSoon, 20000);
   load();
   connect();
 })();

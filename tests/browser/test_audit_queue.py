@@ -130,8 +130,8 @@ def test_the_sla_timer_turns_red_past_the_policy_sla(live_server, platform, page
     page.keyboard.press("j")
     page.keyboard.press("j")
     page.keyboard.press("c")
-    page.wait_for_selector(row("SLA-1") + " td.claim.mine")
-    assert page.inner_text(row("SLA-1") + " td.claim") == "claimed by you"
+    page.wait_for_selector(row("SLA-1") + " .claim.mine")
+    assert page.inner_text(row("SLA-1") + " .claim") == "claimed by you"
     page.keyboard.press("x")
     screenshot(page, "audit-queue")
     assert page.errors == [] and page.dialogs == []
@@ -157,11 +157,21 @@ def test_bulk_approve_of_two_ticked_orders(live_server, platform, page):
     assert page.eval_on_selector_all("#queue tr", "rows => rows.map(r => r.dataset.orderId)") == ["BULK-3"]
     assert [platform.order(o)["status"] for o in ("BULK-1", "BULK-2", "BULK-3")] == ["accepted", "accepted", "held"]
 
-    page.keyboard.press("h")  # the API refuses to hold an order that is already held, and the row says why
-    page.fill("#reason-dialog input[name=reason]", "look again later")
-    page.keyboard.press("Enter")
-    error = page.wait_for_selector(row("BULK-3") + " .row-error:not(:empty)")
-    assert "cannot be held" in error.inner_text()
+    before = platform.order("BULK-3")["reserved_until"]
+    page.keyboard.press("h")  # every queued order is held already: h keeps it held longer (extends its reservation)
+    page.fill("#reason-dialog input[name=reason]", "buyer asked for an hour")
+    with page.expect_response(lambda response: response.url.endswith("/BULK-3/extend")) as answer:
+        page.keyboard.press("Enter")
+    assert answer.value.status == 200
+    order = platform.order("BULK-3")
+    assert order["status"] == "held" and order["reserved_until"] >= before
+    assert order["history"][-1]["reason"] == "buyer asked for an hour"
+
+    page.keyboard.press("r")
+    page.wait_for_selector("#reason-dialog[open]")
+    page.keyboard.press("Escape")  # a cancelled dialog changes nothing
+    page.wait_for_selector("#reason-dialog:not([open])", state="attached")
+    assert platform.order("BULK-3")["status"] == "held"
     assert page.errors == [] and page.dialogs == []
 
 
@@ -172,14 +182,14 @@ def test_editing_the_buyer_shows_the_api_error_at_the_field_then_re_audits(live_
     open_queue(page, server.url)
     page.keyboard.press("j")
     page.keyboard.press("e")
-    page.wait_for_selector("form.edit-buyer")
-    page.fill("form.edit-buyer input[name=name]", "")
+    page.wait_for_selector("form.edit-order")
+    page.fill("form.edit-order input[name=name]", "")
     page.keyboard.press("Enter")
-    error = page.wait_for_selector('form.edit-buyer .field-error[data-field="buyer.name"]:not(:empty)')
+    error = page.wait_for_selector('form.edit-order .field-error[data-field="buyer.name"]:not(:empty)')
     assert "buyer.name" in error.inner_text()
-    page.fill("form.edit-buyer input[name=name]", "张三")
-    page.fill("form.edit-buyer input[name=phone]", "139 1234 5678")
-    page.fill("form.edit-buyer input[name=reason]", "buyer sent the number in chat")
+    page.fill("form.edit-order input[name=name]", "张三")
+    page.fill("form.edit-order input[name=phone]", "139 1234 5678")
+    page.fill("form.edit-order input[name=reason]", "buyer sent the number in chat")
     page.keyboard.press("Enter")
     page.wait_for_selector(row("EDIT-1"), state="detached")
     order = platform.order("EDIT-1")

@@ -45,7 +45,8 @@ def test_host_sees_an_order_appear_with_totals_and_stock(live_server, page):
     assert "138****5678" in row.inner_text()
     assert page.inner_text("#total-orders") == "1"
     assert page.inner_text("#total-gmv") == "¥318.00"
-    page.wait_for_function("document.querySelector('#stock tr[data-sku=SCARF] .available').textContent === '18'")
+    page.wait_for_function("document.querySelector('#rail li[data-sku=SCARF] .left').textContent === '18 left'")
+    assert page.inner_text("#rail li[data-sku=SCARF] .sold") == "2 sold"
     screenshot(page, "host-page-order-arrived")
     assert page.errors == [] and page.dialogs == []
 

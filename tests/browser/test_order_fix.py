@@ -42,7 +42,11 @@ def test_auditor_fixes_the_variant_and_quantity_of_an_order_held_for_its_size(li
     page.fill("#reason-dialog input[name=reason]", "ship any size")
     page.keyboard.press("Enter")
     refused = page.wait_for_selector("#action-error:not(:empty)")
-    assert "variant_missing" in refused.inner_text()  # not approved onto the parent SKU
+    assert "Fix the items first" in refused.inner_text()  # not approved onto the parent SKU, said in the page's words
+    assert page.get_attribute("#action-error", "data-code") == "needs_fix"
+    assert "TEE has no size or colour" in page.inner_text("#findings")  # what the finding asks of the auditor
+    variants = page.eval_on_selector_all("#variants-0 option", "options => options.map(o => o.value)")
+    assert variants == ["TEE-M"]  # the fix form offers the product's variants
 
     page.fill("#fix-items input[name=sku]", "TEE-XL")
     page.click("#fix-items button[type=submit]")

@@ -82,7 +82,9 @@ def _csv(client, broadcast_id: int, table: str) -> list[list[str]]:
     response = client.get(f"/broadcasts/{broadcast_id}/report/{table}.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert f"broadcast-{broadcast_id}-{table}.csv" in response.headers["Content-Disposition"]
-    return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")  # Excel reads the file as UTF-8 only with the byte-order mark
+    return list(csv.reader(io.StringIO(text[1:])))
 
 
 def test_csv_tables_escape_cells_that_would_run_as_formulas(app, api, users, broadcast_id):

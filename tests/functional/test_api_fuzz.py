@@ -21,10 +21,17 @@ EXAMPLES = 40  # per operation and principal
 NOT_STATIC = {
     "POST /api/v1/broadcasts/{broadcast_id}/start": "`at` must be near now (docs/api.md, Time bounds)",
     "POST /api/v1/broadcasts/{broadcast_id}/end": "`at` must be near now and after the start",
+    "GET /api/v1/broadcasts": "`from` and `to` between 2000 and two years ahead; `to` after `from`",
+    "POST /api/v1/broadcasts": "`planned_start_at` must be near now (docs/api.md, Time bounds)",
+    "PATCH /api/v1/broadcasts/{broadcast_id}": "`planned_start_at` must be near now; not once started",
     "POST /api/v1/promotions": "ends_at after starts_at; the broadcast must exist; kind-specific rules",
     "PUT /api/v1/promotions/{code}": "ends_at after starts_at; the broadcast must exist; kind-specific rules",
     # Blank names are outside the document now; SKUs unique across the product and its variants are not expressible.
     "POST /api/v1/products": "a variant SKU must differ from the product's and the other variants'",
+    "PATCH /api/v1/products/{sku}": "a new variant needs stock and a name, size or colour; no SKU twice",
+    "POST /api/v1/products/import": "the CSV's header and lines are checked",
+    "POST /api/v1/users": "the password policy: length, the common-passwords list, not the username",
+    "PUT /api/v1/me/password": "the current password must be right; the password policy",
 }
 
 

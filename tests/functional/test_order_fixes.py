@@ -136,8 +136,9 @@ def test_a_buyer_edit_records_the_values_before_and_after_masked_per_role(any_ap
     host = login(any_app, "host")
     shown = _history_table(host.get("/orders/PHONE").get_data(as_text=True))
     assert "139****5678" in shown and "13912345678" not in shown and "文二路" not in shown
+    # The order page masks for auditors too, until "Show contact" (issue 11); the API above shows them in full.
     shown = _history_table(client.get("/orders/PHONE").get_data(as_text=True))
-    assert "13912345678" in shown and "文二路 2 号" in shown and "12345" in shown
+    assert "139****5678" in shown and "13912345678" not in shown and "文二路" not in shown
 
 
 def _history_table(page: str) -> str:

@@ -5,12 +5,14 @@ import math
 
 from app.errors import ApiError
 from app.http import validation
+from live.moderation.models import MESSAGE_STATUSES
 from live.moderation.rules.terms import CATEGORIES
 from live.moderation.settings import MAX_SLOW_SECONDS, POLICY_FIELDS, RULE_ACTIONS
 from live.moderation.terms import ACTIONS, term_key
 
 MAX_REASON = 500
 MAX_SANCTION_SECONDS = 30 * 86_400
+MAX_BULK = 100
 
 
 def no_nul(value: str | None, path: str) -> str | None:
@@ -69,6 +71,35 @@ def sanction_body(data: dict, kind: str) -> tuple[int | None, int | None, str | 
     if kind == "timeout":
         seconds = validation.whole_number(data, "seconds", minimum=1, maximum=MAX_SANCTION_SECONDS)
     return optional_id(data, "broadcast_id"), seconds, reason(data), optional_id(data, "message_id")
+
+
+def lift_body(data: dict) -> tuple[int, str | None]:
+    """Return (sanction_id, reason) of a lift (the undo of one sanction)."""
+    sanction_id = validation.whole_number(data, "sanction_id", minimum=1, maximum=2**31 - 1)
+    return sanction_id, reason(data)  # type: ignore[return-value]
+
+
+def restore_body(data: dict) -> tuple[str | None, str | None]:
+    """Return (expected_status, reason) of a restore (the undo of an approve or hide)."""
+    expected = data.get("expected_status")
+    if expected is not None:
+        expected = choice(data, "expected_status", MESSAGE_STATUSES)
+    return expected, reason(data)
+
+
+def bulk_body(data: dict) -> tuple[str, list[int], str | None]:
+    """Return (decision, message_ids without repeats, reason) of a bulk approve or hide."""
+    decision = choice(data, "action", ("approve", "hide"))
+    ids = data.get("message_ids")
+    if ids is None:
+        raise ApiError(400, "missing_field", "message_ids is required", "message_ids")
+    if not isinstance(ids, list) or not 1 <= len(ids) <= MAX_BULK:
+        raise ApiError(400, "invalid_type", f"message_ids must be a list of 1 to {MAX_BULK} ids", "message_ids")
+    for index, value in enumerate(ids):
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 2**31 - 1:
+            raise ApiError(400, "invalid_type", f"message_ids[{index}] must be a positive integer id",
+                           f"message_ids[{index}]")
+    return decision, list(dict.fromkeys(ids)), reason(data)
 
 
 def _policy_value(name: str, value, path: str):

@@ -1,5 +1,6 @@
-"""/api/v1 moderation of a broadcast's chat: messages by status, approve/hide, viewer sanctions and history,
-the moderation policy with the chat modes, and the action log."""
+"""/api/v1 moderation of a broadcast's chat: messages by status, approve/hide (one or many) and their undo
+(restore), viewer sanctions and their undo (lift), history, the moderation policy with the chat modes, and
+the action log."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -13,9 +14,17 @@ from app.errors import ApiError
 from app.extensions import db
 from app.http import api, validation
 from live.moderation.action_log import action_to_dict, recent_actions
-from live.moderation.actions import approve_message, hide_message, lift_sanctions, sanction_viewer
+from live.moderation.actions import (
+    approve_message,
+    decide_many,
+    hide_message,
+    lift_sanction,
+    lift_sanctions,
+    restore_message,
+    sanction_viewer,
+)
 from live.moderation.api.blueprint import MODERATORS, actor, broadcast_or_404, chat_bp
-from live.moderation.api.bodies import no_nul, policy_body, reason, sanction_body
+from live.moderation.api.bodies import bulk_body, lift_body, no_nul, policy_body, reason, restore_body, sanction_body
 from live.moderation.push import is_moderator, queue_moderators
 from live.moderation.queries import (
     STATUS_FILTERS,
@@ -29,6 +38,7 @@ from live.moderation.settings import load_settings, policy_record, settings_to_d
 
 
 @chat_bp.get("/broadcasts/<int:broadcast_id>/chat")
+@api.scope("moderation", "display")
 def chat(broadcast_id: int):
     """List a broadcast's messages, newest first: ?status=held|hidden|visible|all, ?viewer_id=, ?before=, ?limit=.
 
@@ -52,6 +62,7 @@ def chat(broadcast_id: int):
 
 
 @chat_bp.post("/chat/<int:message_id>/<any(approve, hide):decision>")
+@api.scope("moderation")
 @api.roles(*MODERATORS)
 def decide(message_id: int, decision: str):
     """Approve (the host sees it) or hide (moderators only) one message; {"reason"?}. Answers the message."""
@@ -69,6 +80,40 @@ def decide(message_id: int, decision: str):
     return jsonify(run_with_retry(work))
 
 
+@chat_bp.post("/chat/<int:message_id>/restore")
+@api.scope("moderation")
+@api.roles(*MODERATORS)
+def restore(message_id: int):
+    """Undo the latest approve or hide of a message: {"expected_status"?, "reason"?}. Answers the message."""
+    data = request.get_json(silent=True) if request.get_data() else {}
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_json", "the body must be a JSON object", "body")
+    expected, why = restore_body(data)
+
+    def work():
+        body = restore_message(db.session, message_id, actor(), why, utcnow(), expected)
+        realtime.commit(db.session)
+        return body
+
+    return jsonify(run_with_retry(work))
+
+
+@chat_bp.post("/chat/bulk")
+@api.scope("moderation")
+@api.roles(*MODERATORS)
+def decide_bulk():
+    """Approve or hide several messages: {"action", "message_ids", "reason"?}; one result per message."""
+    decision, message_ids, why = bulk_body(api.json_body())
+
+    def work():
+        results = decide_many(db.session, message_ids, decision, actor(), why, utcnow())
+        realtime.commit(db.session)
+        return results
+
+    results = run_with_retry(work)
+    return jsonify({"results": results, "done": sum(1 for r in results if r["ok"])})
+
+
 def _viewer_id(viewer_id: str) -> str:
     """Return the viewer id from the path, or 400 when it is too long to be one."""
     if len(viewer_id) > 64:
@@ -77,6 +122,7 @@ def _viewer_id(viewer_id: str) -> str:
 
 
 @chat_bp.post("/moderation/viewers/<viewer_id>/<any(timeout, ban, unban):kind>")
+@api.scope("moderation")
 @api.roles(*MODERATORS)
 def sanction(viewer_id: str, kind: str):
     """Time out ({"seconds"}), ban or unban a viewer, in one broadcast ({"broadcast_id"}) or everywhere."""
@@ -96,7 +142,24 @@ def sanction(viewer_id: str, kind: str):
     return jsonify(run_with_retry(work)), 200 if kind == "unban" else 201
 
 
+@chat_bp.post("/moderation/viewers/<viewer_id>/lift")
+@api.scope("moderation")
+@api.roles(*MODERATORS)
+def lift(viewer_id: str):
+    """Lift one sanction ({"sanction_id", "reason"?}), restoring the message it hid: the undo of a timeout or ban."""
+    viewer_id = _viewer_id(viewer_id)
+    sanction_id, why = lift_body(api.json_body())
+
+    def work():
+        body = lift_sanction(db.session, viewer_id, sanction_id, actor(), why, utcnow())
+        realtime.commit(db.session)
+        return body
+
+    return jsonify(run_with_retry(work))
+
+
 @chat_bp.get("/moderation/viewers/<viewer_id>")
+@api.scope("moderation")
 @api.roles(*MODERATORS)
 def viewer_history(viewer_id: str):
     """Show a viewer: offences (within the escalation window and in all), sanctions and latest messages."""
@@ -116,6 +179,7 @@ def viewer_history(viewer_id: str):
 
 
 @chat_bp.get("/broadcasts/<int:broadcast_id>/moderation-policy")
+@api.scope("moderation")
 @api.roles(*MODERATORS, "host")
 def get_policy(broadcast_id: int):
     """Show a broadcast's moderation policy (every threshold) and chat modes (slow mode, shield mode)."""
@@ -125,6 +189,7 @@ def get_policy(broadcast_id: int):
 
 
 @chat_bp.put("/broadcasts/<int:broadcast_id>/moderation-policy")
+@api.scope("moderation")
 @api.roles(*MODERATORS)
 def put_policy(broadcast_id: int):
     """Change some policy fields and/or chat modes: {"policy": {...}, "chat_mode": {...}, "reason"?}."""
@@ -146,6 +211,7 @@ def put_policy(broadcast_id: int):
 
 
 @chat_bp.get("/moderation/log")
+@api.scope("moderation")
 @api.roles(*MODERATORS)
 def action_log():
     """List the latest moderator actions (actor, at, reason), of one broadcast with ?broadcast_id=."""

@@ -12,6 +12,7 @@ from live.moderation.dry_run import dry_run
 
 
 @bp.post("/check")
+@api.scope("moderation", "display")
 @api.roles("moderator", "service")
 def check():
     """Dry run: the decision a text would get ({"action", "reasons", "normalized", ...}); changes nothing."""

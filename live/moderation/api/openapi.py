@@ -9,6 +9,7 @@ import dataclasses
 from app.openapi.operations import operation, parameter, request
 from app.openapi.schemas import DATETIME, NO_NUL, array, filled, integer, nullable, obj, ref, string, text
 from live.events import MAX_REF
+from live.moderation.api import undo_openapi
 from live.moderation.api.bodies import MAX_REASON, MAX_SANCTION_SECONDS
 from live.moderation.models import MESSAGE_ACTIONS, MESSAGE_STATUSES, SANCTION_KINDS
 from live.moderation.queries import STATUS_FILTERS
@@ -107,9 +108,15 @@ def schemas() -> dict:
         "ViewerAction": obj({"type": string(enum=list(SANCTION_KINDS)), "seconds": integer(minimum=1)},
                             required=("type",), description="`{\"type\": \"timeout\", \"seconds\": n}` or "
                                                             "`{\"type\": \"ban\"}`."),
-        "ModerationReason": obj({"code": string(examples=["contact_wechat"]), "detail": string(),
+        "ModerationReason": obj({"code": string(examples=["contact_wechat"]), "detail": string("In English."),
                                  "span": nullable(array(integer(), "[start, end] in the original text.",
-                                                        minItems=2, maxItems=2))},
+                                                        minItems=2, maxItems=2)),
+                                 "detail_code": string("The detail as a code for a page to translate (docs/"
+                                                       "moderation.md); absent on messages stored before it "
+                                                       "existed.", examples=["flood"]),
+                                 "detail_params": obj({}, description="The detail's values, e.g. "
+                                                      "`{\"messages\": 6, \"window_s\": 10}`.",
+                                                      additionalProperties=True)},
                                 required=("code", "detail", "span"), description="Codes: docs/moderation.md."),
         "ChatClaim": obj({"sku": nullable(string()), "variant": nullable(string()), "qty": nullable(integer())},
                          required=("sku", "variant", "qty"), description="A purchase claim read from the text."),
@@ -153,7 +160,7 @@ def schemas() -> dict:
                                        additionalProperties=False),
         "ModerationLogEntry": obj(entry, required=tuple(entry)),
         "ModerationLog": obj({"actions": array(ref("ModerationLogEntry"), "Newest first.")}, required=("actions",)),
-    }
+    } | undo_openapi.schemas()
 
 
 def _moderate(op_id: str, summary: str, ok: tuple, errors: str, **keywords) -> dict:
@@ -290,4 +297,4 @@ def paths() -> dict:
             "400 401 403", params=("ModerationBroadcast", "ModerationLimit"),
             description="With `broadcast_id`, that broadcast's actions and the global ones (term lists, global "
                         "sanctions).")},
-    }
+    } | undo_openapi.paths()

@@ -27,6 +27,7 @@ def terms_changed(broadcast_id: int | None) -> None:
 
 
 @bp.get("/terms")
+@api.scope("moderation")
 @api.roles(*MODERATORS)
 def get_terms():
     """List the global terms, and with ?broadcast_id= that broadcast's terms too."""
@@ -37,6 +38,7 @@ def get_terms():
 
 
 @bp.post("/terms")
+@api.scope("moderation")
 @api.roles(*MODERATORS)
 def post_term():
     """Add a term: 201 with the new one, or 200 with the existing one when its key is already listed."""
@@ -67,6 +69,7 @@ def _delete(row: ModerationTerm | None, why: str | None):
 
 
 @bp.delete("/terms")
+@api.scope("moderation")
 @api.roles(*MODERATORS)
 def delete_term():
     """Remove a term given as {"term", "broadcast_id"?, "reason"?} (matched by its normalised key)."""
@@ -77,6 +80,7 @@ def delete_term():
 
 
 @bp.delete("/terms/<int:term_id>")
+@api.scope("moderation")
 @api.roles(*MODERATORS)
 def delete_term_by_id(term_id: int):
     """Remove a term by its id (the console's remove button)."""
@@ -85,6 +89,7 @@ def delete_term_by_id(term_id: int):
 
 
 @bp.get("/terms/export.csv")
+@api.scope("moderation")
 @api.roles(*MODERATORS)
 def export_terms():
     """Download the term lists as CSV (cells starting with = + - @ escaped with an apostrophe)."""
@@ -98,6 +103,7 @@ def export_terms():
 
 
 @bp.post("/terms/import")
+@api.scope("moderation")
 @api.roles(*MODERATORS)
 def import_terms():
     """Add every term of a CSV body (columns term, category?, action?, broadcast_id?); all or nothing."""

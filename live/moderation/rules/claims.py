@@ -12,7 +12,7 @@ from typing import NamedTuple
 from live.moderation.rules.charmaps import cn_number
 from live.moderation.rules.normalize import Normalized, normalize
 
-__all__ = ["Claim", "is_question", "parse_claim"]
+__all__ = ["Claim", "ClaimTerms", "claim_terms", "is_question", "parse_claim"]
 
 _CN_NUMERALS = "一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾"
 _UNITS = "件|个|份|套|单|条|双|盒|瓶|支|包|袋|pcs|pc"
@@ -47,6 +47,14 @@ _QUESTION = re.compile(
     r"|可以吗|是不是|什么时候|哪里|为什么|吗\s*$|呢\s*$"
     r"|(?<![a-z])(?:how much|how many|how do|how to|price|do you have|is there|are there"
     r"|can i|what|when|where|which|does it|is it)(?![a-z]))"
+)
+
+
+# The link a claim names: "3号", "3号链接", "三号", "链接3", "link 3", "#3". A number before 号 is a link, never a size
+# ("38码" is a size). The claim's SKU-like code ("A12") is the other way to name a product.
+_LINK = re.compile(
+    rf"(?:链接|link|#|no\.?)\s*(\d{{1,3}}|[{_CN_NUMERALS}]{{1,3}})(?!\d)"
+    rf"|(?<!\d)(\d{{1,3}}|[{_CN_NUMERALS}]{{1,3}})\s*号"
 )
 
 
@@ -111,6 +119,32 @@ def parse_claim(text: str | Normalized) -> Claim | None:
         variant=_variant(size) if size else None,
         qty=qty,
     )
+
+
+class ClaimTerms(NamedTuple):
+    """What a claim names for the line-up: a link ("3" for 3号, or a code such as "A12"), variant words, quantity."""
+
+    link: str | None
+    words: tuple[str, ...]
+    qty: int | None
+
+
+def claim_terms(text: str | Normalized) -> ClaimTerms | None:
+    """Return the link, the size/colour words (in order, each once) and the quantity of a claim, or None."""
+    claim = parse_claim(text)
+    if claim is None:
+        return None
+    folded = _folded(text)
+    link = None
+    named = _LINK.search(folded)
+    if named is not None:
+        number = _number(named.group(1) or named.group(2))
+        link = str(number) if number else None
+    if link is None:
+        link = claim.sku
+    words = tuple(dict.fromkeys(_variant(token.group()) for token in _TOKEN.finditer(folded)
+                                if token.lastgroup == "size"))
+    return ClaimTerms(link, words, claim.qty)
 
 
 def is_question(text: str | Normalized) -> bool:

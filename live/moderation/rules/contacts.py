@@ -173,5 +173,6 @@ def contact_hits(contacts: Iterable[ContactHit], policy: ModerationPolicy) -> li
             continue
         else:
             detail = mask(hit.value)  # phone numbers and ids are PII: moderators see them masked
-        hits.append(RuleHit(Reason(_CODES[hit.kind], detail, hit.span), policy.contact_action))
+        hits.append(RuleHit(Reason(_CODES[hit.kind], detail, hit.span, "matched", {"text": detail}),
+                            policy.contact_action))
     return hits

@@ -70,7 +70,8 @@ def term_hits(matches: list[Match], normalized: Normalized, nickname: bool = Fal
         if (code, term.term) in seen:
             continue
         seen.add((code, term.term))
-        hits.append(RuleHit(Reason(code, term.term, normalized.span(match.start, match.end)), term.action))
+        span = normalized.span(match.start, match.end)
+        hits.append(RuleHit(Reason(code, term.term, span, "matched", {"text": term.term}), term.action))
     return tuple(hits)
 
 

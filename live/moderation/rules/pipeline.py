@@ -10,7 +10,7 @@ from live.moderation.rules.decision import ChatMessage, Decision, ModerationCont
 from live.moderation.rules.escalation import ViewerAction, escalate
 from live.moderation.rules.findings import TextFindings, analyse_nickname, analyse_text
 from live.moderation.rules.policy import ChatMode, ModerationPolicy
-from live.moderation.rules.reasons import Reason, RuleHit
+from live.moderation.rules.reasons import CLAIM_HELD_REASON, Reason, RuleHit
 from live.moderation.rules.recent import QUIET, ViewerActivity
 from live.moderation.rules.spam import check_spam
 from live.moderation.rules.terms import TermMatcher
@@ -61,7 +61,8 @@ def _moderate(
         first_seen = message.viewer_first_seen or message.at
         age = (message.at - first_seen).total_seconds()
         if age < policy.shield_new_viewer_s:
-            hits = hits + (RuleHit(Reason(codes.SHIELD_NEW_VIEWER, f"first seen {age:.0f} s ago"), "hold"),)
+            reason = Reason(codes.SHIELD_NEW_VIEWER, f"first seen {age:.0f} s ago", None, "new_viewer", {"age_s": round(age)})
+            hits = hits + (RuleHit(reason, "hold"),)
     if not hits:
         return findings.clean, activity
     return _decide(hits, findings, message, context, policy, activity), activity
@@ -88,18 +89,24 @@ def _decide(
     viewer_action: ViewerAction | None = None
     if ban:
         viewer_action = {"type": "ban"}
-        reasons.append(Reason(codes.VIEWER_BAN, "a ban rule matched"))
+        reasons.append(Reason(codes.VIEWER_BAN, "a ban rule matched", None, "ban_rule"))
     elif offence:
         step = escalate(context.offences(message.viewer_id), message.at, policy)
         viewer_action = step.viewer_action
         seconds = viewer_action.get("seconds")
-        detail = f"offence {step.prior_offences + 1} within {policy.escalation_window_s / 60:g} min"
-        detail = f"{detail}: timeout {seconds} s" if seconds else f"{detail}: ban"
-        reasons.append(Reason(_LEVEL_CODES[step.level], detail))
+        number, window_min = step.prior_offences + 1, policy.escalation_window_s / 60
+        detail = f"offence {number} within {window_min:g} min"
+        if seconds:
+            reason = Reason(_LEVEL_CODES[step.level], f"{detail}: timeout {seconds} s", None, "offence_timeout",
+                            {"offence": number, "window_min": window_min, "seconds": seconds})
+        else:
+            reason = Reason(_LEVEL_CODES[step.level], f"{detail}: ban", None, "offence_ban",
+                            {"offence": number, "window_min": window_min})
+        reasons.append(reason)
     if findings.claim is not None and action == "hide":
         # A purchase claim is never silently hidden: a moderator decides on it.
         action = "hold"
-        reasons.append(Reason(codes.CLAIM_HELD, "purchase claim held instead of hidden"))
+        reasons.append(CLAIM_HELD_REASON)
     raided = any(hit.reason.code == codes.SPAM_RAID for hit in hits)
     return Decision(
         action,  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ from typing import NamedTuple
 from live.moderation.rules.policy import RuleAction
 from live.moderation.rules.terms import CATEGORIES
 
-__all__ = ["REASON_CODES", "Reason", "RuleHit"]
+__all__ = ["CLAIM_HELD_REASON", "DETAIL_CODES", "REASON_CODES", "Reason", "RuleHit"]
 
 CONTACT_PHONE = "contact_phone"
 CONTACT_WECHAT = "contact_wechat"
@@ -53,17 +53,34 @@ REASON_CODES: frozenset[str] = frozenset(
 )
 
 
+# What a reason's detail says, as a stable code a page translates with its parameters (``detail_params``):
+# the English ``detail`` stays for API consumers and logs, a person reads the catalogue's text.
+DETAIL_CODES: frozenset[str] = frozenset([
+    "matched",  # {"text"}: the blocked term, or the contact as moderators may see it (masked)
+    "too_long", "caps", "symbols",  # {"length", "max"}; {"upper", "letters"}; {"symbols", "visible"}
+    "flood", "repetition", "raid",  # {"messages", "window_s"}; {"messages", "window_s"}; {"viewers", "window_s"}
+    "slow_mode", "new_viewer",  # {"since_s", "slow_s"}; {"age_s"}
+    "ban_rule", "offence_timeout", "offence_ban",  # {}; {"offence", "window_min", "seconds"}; {"offence", "window_min"}
+    "claim_held", "viewer_banned", "timed_out_until",  # {}; {}; {"until": ISO 8601 UTC}
+])
+
+
 class Reason(NamedTuple):
-    """Why a decision was taken: a stable ``code``, a human ``detail`` and, when the reason is
-    a piece of the message, its ``span`` in the original text (for highlighting)."""
+    """Why a decision was taken: a stable ``code``, a human ``detail`` (English) and, when the reason is
+    a piece of the message, its ``span`` in the original text (for highlighting); ``detail_code`` and
+    ``detail_params`` say the detail again for a page to translate (one of ``DETAIL_CODES``)."""
 
     code: str
     detail: str = ""
     span: tuple[int, int] | None = None
+    detail_code: str = ""
+    detail_params: dict[str, object] | None = None
 
     def as_dict(self) -> dict[str, object]:
-        """Return ``{"code", "detail", "span"}`` ready for JSON (span is ``[start, end]`` or None)."""
-        return {"code": self.code, "detail": self.detail, "span": list(self.span) if self.span else None}
+        """Return ``{"code", "detail", "span", "detail_code", "detail_params"}`` ready for JSON
+        (span is ``[start, end]`` or None; detail_params an object, empty without parameters)."""
+        return {"code": self.code, "detail": self.detail, "span": list(self.span) if self.span else None,
+                "detail_code": self.detail_code, "detail_params": dict(self.detail_params or {})}
 
 
 class RuleHit(NamedTuple):
@@ -71,3 +88,7 @@ class RuleHit(NamedTuple):
 
     reason: Reason
     action: RuleAction
+
+
+# A purchase claim is never silently hidden: the same reason wherever a hide is turned into a hold.
+CLAIM_HELD_REASON = Reason(CLAIM_HELD, "purchase claim held instead of hidden", None, "claim_held")

@@ -64,7 +64,8 @@ def check_content(text: str, policy: ModerationPolicy) -> list[RuleHit]:
     hits: list[RuleHit] = []
     length = len(text)
     if length > policy.max_length:
-        reason = Reason(codes.SPAM_TOO_LONG, f"{length} > {policy.max_length} characters")
+        reason = Reason(codes.SPAM_TOO_LONG, f"{length} > {policy.max_length} characters", None, "too_long",
+                        {"length": length, "max": policy.max_length})
         hits.append(RuleHit(reason, policy.length_action))
     if length < policy.caps_min_letters and length < policy.symbol_min_chars:
         return hits
@@ -73,11 +74,13 @@ def check_content(text: str, policy: ModerationPolicy) -> list[RuleHit]:
         # Only text that looks like shouting pays for a second count without its codes and sizes.
         upper, letters, _, _ = content_counts(_NOT_CAPS.sub(" ", text))
     if letters >= policy.caps_min_letters and upper > policy.caps_ratio * letters:
-        reason = Reason(codes.SPAM_CAPS, f"{upper}/{letters} letters uppercase")
+        reason = Reason(codes.SPAM_CAPS, f"{upper}/{letters} letters uppercase", None, "caps",
+                        {"upper": upper, "letters": letters})
         hits.append(RuleHit(reason, policy.ratio_action))
     visible = length - spaces
     if visible >= policy.symbol_min_chars and symbols > policy.symbol_ratio * visible:
-        reason = Reason(codes.SPAM_SYMBOLS, f"{symbols}/{visible} characters are symbols")
+        reason = Reason(codes.SPAM_SYMBOLS, f"{symbols}/{visible} characters are symbols", None, "symbols",
+                        {"symbols": symbols, "visible": visible})
         hits.append(RuleHit(reason, policy.ratio_action))
     return hits
 
@@ -92,21 +95,25 @@ def check_spam(activity: ViewerActivity, policy: ModerationPolicy, mode: ChatMod
     hits: list[RuleHit] = []
     sent = activity.recent_messages + 1
     if sent > policy.flood_messages:
-        hits.append(RuleHit(Reason(codes.SPAM_FLOOD, f"{sent} messages in {policy.flood_window_s:g} s"),
+        hits.append(RuleHit(Reason(codes.SPAM_FLOOD, f"{sent} messages in {policy.flood_window_s:g} s", None, "flood",
+                                   {"messages": sent, "window_s": policy.flood_window_s}),
                             policy.flood_action))
     similar = activity.similar_messages + 1
     if similar >= policy.repetition_count:
         hits.append(RuleHit(
-            Reason(codes.SPAM_REPETITION, f"{similar} near-identical messages in {policy.repetition_window_s:g} s"),
+            Reason(codes.SPAM_REPETITION, f"{similar} near-identical messages in {policy.repetition_window_s:g} s",
+                   None, "repetition", {"messages": similar, "window_s": policy.repetition_window_s}),
             policy.repetition_action))
     raiders = len(activity.raid_viewers) + 1
     if raid and activity.raid_viewers and raiders >= policy.raid_viewers:
         hits.append(RuleHit(
-            Reason(codes.SPAM_RAID, f"{raiders} viewers sent the same text in {policy.raid_window_s:g} s"),
+            Reason(codes.SPAM_RAID, f"{raiders} viewers sent the same text in {policy.raid_window_s:g} s",
+                   None, "raid", {"viewers": raiders, "window_s": policy.raid_window_s}),
             policy.raid_action))
     since = activity.seconds_since_last
     if mode.slow_seconds > 0 and since is not None and since < mode.slow_seconds:
         hits.append(RuleHit(
-            Reason(codes.SLOW_MODE, f"{since:.0f} s since the last message; slow mode is {mode.slow_seconds:g} s"),
+            Reason(codes.SLOW_MODE, f"{since:.0f} s since the last message; slow mode is {mode.slow_seconds:g} s",
+                   None, "slow_mode", {"since_s": round(since), "slow_s": mode.slow_seconds}),
             policy.slow_mode_action))
     return hits

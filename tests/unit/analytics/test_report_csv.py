@@ -7,7 +7,7 @@ import io
 import pytest
 
 from analytics.report.csv import to_csv
-from app.csv import escape_cell
+from app.csv import BYTE_ORDER_MARK, csv_text, escape_cell
 
 
 @pytest.mark.parametrize("text", ["=SUM(A1:A9)", "+1", "-2+3", "@cmd", "\tTAB", "\rCR", "=cmd|' /C calc'!A0"])
@@ -26,8 +26,15 @@ def test_numbers_stay_numbers_and_null_is_an_empty_cell():
     assert escape_cell(None) == ""
 
 
+def test_a_table_starts_with_a_byte_order_mark_so_excel_reads_chinese_as_utf8():
+    text = to_csv(["sku"], [{"sku": "围巾"}])
+    assert text == BYTE_ORDER_MARK + "sku\r\n围巾\r\n"
+    assert text.encode("utf-8").startswith(b"\xef\xbb\xbf")
+    assert not csv_text(["sku"], [["围巾"]]).startswith(BYTE_ORDER_MARK)  # the writer adds it only when asked
+
+
 def test_a_table_has_its_header_then_one_escaped_line_per_row():
     text = to_csv(["sku", "clicks", "gmv"], [{"sku": "=HYPERLINK(\"x\")", "clicks": 3, "gmv": "9.90"},
                                              {"sku": "B,\"quoted\"", "clicks": 0, "gmv": None}])
-    assert list(csv.reader(io.StringIO(text))) == [
+    assert list(csv.reader(io.StringIO(text.removeprefix(BYTE_ORDER_MARK)))) == [
         ["sku", "clicks", "gmv"], ["'=HYPERLINK(\"x\")", "3", "9.90"], ["B,\"quoted\"", "0", ""]]

@@ -134,7 +134,8 @@ def test_decision_as_dict_is_json(context: ModerationContext) -> None:
     data = decision.as_dict()
     assert data["action"] == "hold"
     assert data["claim"] == {"sku": "A12", "variant": None, "qty": 2}
-    assert data["reasons"][0] == {"code": "term_diversion", "detail": "微信", "span": [11, 13]}
+    assert data["reasons"][0] == {"code": "term_diversion", "detail": "微信", "span": [11, 13],
+                                  "detail_code": "matched", "detail_params": {"text": "微信"}}
     json.dumps(data)
 
 

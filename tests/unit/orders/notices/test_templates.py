@@ -62,6 +62,17 @@ EXPECTED = {
         "Your order O-1 has been cancelled.",
         "您的订单 O-1 已取消。",
     ),
+    "claimed": (
+        {"sku": "TEE-M", "qty": 2, "minutes": 10},
+        "We saw your claim in the live chat: TEE-M ×2 (O-1) is reserved for you. Please pay within 10 minutes, "
+        "or it goes to the next in line.",
+        "已收到您在直播间的认领：TEE-M ×2（O-1）已为您保留，请在 10 分钟内付款，否则将顺延给下一位。",
+    ),
+    "payment_reminder": (
+        {"total": Decimal("59")},
+        "A reminder: your order O-1 (¥59.00) is not paid yet. Please pay soon, or the items go to the next in line.",
+        "温馨提醒：您的订单 O-1（¥59.00）尚未付款，请尽快付款，否则商品将顺延给下一位。",
+    ),
 }
 
 

@@ -1,4 +1,9 @@
-"""Catalogue services: products with variants, their stock, and the broadcasts that sell them at which price."""
+"""Catalogue services: products with variants, their stock, and the broadcasts that sell them at which price.
+
+The package's modules: ``listing`` (search and paging), ``editing`` (changes to products and variants),
+``stock`` (restocks and counts with their history), ``csvfile`` (pure reading of a catalogue CSV),
+``importer`` (dry run and all-or-nothing import) and ``pages`` (the console's catalogue pages).
+"""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -28,26 +33,38 @@ def sku_taken(session: Session, sku: str) -> bool:
     )
 
 
+def variant_name(size: str | None, colour: str | None) -> str | None:
+    """Return the name a variant gets from its size and colour ("M / 黑色"), or None when it has neither."""
+    parts = [part for part in (size, colour) if part]
+    return " / ".join(parts) or None
+
+
 def create_product(session: Session, sku: str, name: str, price: Decimal, stock: int,
-                   variants: list[dict]) -> Product:
-    """Return a new product; stock is kept per variant when it has variants, else under its own SKU."""
+                   variants: list[dict], image_url: str | None = None,
+                   note: inventory.StockNote | None = None) -> Product:
+    """Return a new product; stock is kept per variant when it has variants, else under its own SKU.
+
+    A variant spec has sku, stock and optional name, price, size and colour (a missing name is made of them).
+    """
     skus = [sku] + [v["sku"] for v in variants]
     if len(set(skus)) != len(skus):
         raise CatalogError(400, "duplicate_sku", "variants", "a variant repeats the product's SKU or another variant's")
     for candidate in skus:
         if sku_taken(session, candidate):
             raise CatalogError(409, "sku_exists", "sku" if candidate == sku else "variants", f"SKU {candidate!r} exists already")
-    product = Product(sku=sku, name=name, price=quantize_money(price))
+    product = Product(sku=sku, name=name, price=quantize_money(price), image_url=image_url)
     for v in variants:
-        product.variants.append(ProductVariant(sku=v["sku"], name=v["name"],
-                                               price=None if v.get("price") is None else quantize_money(v["price"])))
+        product.variants.append(ProductVariant(
+            sku=v["sku"], name=v.get("name") or variant_name(v.get("size"), v.get("colour")) or v["sku"],
+            size=v.get("size"), colour=v.get("colour"),
+            price=None if v.get("price") is None else quantize_money(v["price"])))
     session.add(product)
     session.flush()
     if variants:
         for variant, spec in zip(product.variants, variants):
-            inventory.create_level(session, variant.sku, product.id, variant.id, spec["stock"])
+            inventory.create_level(session, variant.sku, product.id, variant.id, spec["stock"], note)
     else:
-        inventory.create_level(session, sku, product.id, None, stock)
+        inventory.create_level(session, sku, product.id, None, stock, note)
     return product
 
 
@@ -61,10 +78,18 @@ def get_product(session: Session, sku: str) -> Product | None:
     return product
 
 
-def product_to_dict(session: Session, product: Product) -> dict:
-    """Return a product with its stock: available now (`stock`), reserved and sold, per variant and summed."""
-    own = [v.sku for v in product.variants] or [product.sku]
-    levels = inventory.levels(session, own)
+def stock_skus(product: Product) -> list[str]:
+    """Return the SKUs the product's stock is kept under: its variants', or its own when it has none."""
+    return [v.sku for v in product.variants] or [product.sku]
+
+
+def product_to_dict(session: Session, product: Product, levels: dict[str, inventory.Level] | None = None) -> dict:
+    """Return a product with its stock: available now (`stock`), reserved and sold, per variant and summed.
+
+    levels, when given, holds the levels read for many products at once (a list page).
+    """
+    own = stock_skus(product)
+    levels = inventory.levels(session, own) if levels is None else levels
 
     def level(sku: str) -> inventory.Level:
         return levels.get(sku) or inventory.Level(sku, 0, 0, 0, 0)
@@ -73,11 +98,14 @@ def product_to_dict(session: Session, product: Product) -> dict:
         "sku": product.sku,
         "name": product.name,
         "price": str(product.price),
+        "image_url": product.image_url,
         "stock": sum(level(s).available for s in own),
         "reserved": sum(level(s).reserved for s in own),
         "sold": sum(level(s).sold for s in own),
         "variants": [
-            {"sku": v.sku, "name": v.name, "price": str(v.price if v.price is not None else product.price),
+            {"sku": v.sku, "name": v.name, "size": v.size, "colour": v.colour,
+             "price": str(v.price if v.price is not None else product.price),
+             "own_price": v.price is not None,
              "stock": level(v.sku).available, "reserved": level(v.sku).reserved, "sold": level(v.sku).sold}
             for v in product.variants
         ],

@@ -1,0 +1,164 @@
+"""How the host page holds up under a busy broadcast: interaction-to-paint, long tasks and the tab's JS heap.
+
+Run: ``.venv/bin/python bench/host_page.py [--rate 20] [--seconds 180]``
+
+A real server (``python wsgi.py``, eventlet, SQLite, as tests/support/server.py starts it) gets a live broadcast
+with six products (one with 35 variants). Headless Chromium (/usr/bin/chromium) opens the host page at 1440×900
+as the host. Then a sender posts ``--rate`` events a second for ``--seconds`` (about 60 % orders, 40 % chat, one
+batch every 250 ms), while the "host" clicks Pin on a rail product, hovers the chat and folds a variant list every
+2 seconds. The page records, through PerformanceObserver:
+
+- interaction to next paint: Event Timing ``duration`` of each click/pointer/key interaction (Chromium's INP is the
+  worst, or the 98th percentile with many interactions);
+- long tasks (>50 ms on the main thread) and their total time;
+- ``performance.memory.usedJSHeapSize`` (Chromium) at the start, then every 30 s, after a forced GC through CDP.
+
+It prints one JSON object with the figures.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+OBSERVE = """() => {
+  window.__bench = {events: [], longTasks: []};
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => {
+    if (e.interactionId) window.__bench.events.push({name: e.name, duration: e.duration});
+  })).observe({type: "event", durationThreshold: 16, buffered: true});
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__bench.longTasks.push(e.duration)))
+    .observe({type: "longtask", buffered: true});
+}"""
+
+
+def _seed(platform, base_skus: int = 5) -> int:
+    """Create the catalogue and a live broadcast; return its id."""
+    platform.call("POST", "/api/v1/products", {"sku": "DRESS", "name": "Silk dress 真丝连衣裙", "price": "459.00",
+                                               "variants": [{"sku": f"DRESS-{i}", "name": f"{36 + i // 5}码-{i % 5}",
+                                                             "stock": 100000} for i in range(35)]})
+    skus = ["DRESS"]
+    for n in range(base_skus):
+        platform.call("POST", "/api/v1/products", {"sku": f"P{n}", "name": f"商品 {n}", "price": "99.00",
+                                                   "stock": 100000})
+        skus.append(f"P{n}")
+    broadcast_id = platform.call("POST", "/api/v1/broadcasts", {"title": "Bench live", "platform": "douyin"})["id"]
+    platform.call("POST", f"/api/v1/broadcasts/{broadcast_id}/start", {})
+    for sku in skus:
+        platform.call("POST", f"/api/v1/broadcasts/{broadcast_id}/products", {"sku": sku})
+    return broadcast_id
+
+
+def _send(platform, broadcast_id: int, rate: float, seconds: float, stop: threading.Event, sent: list) -> None:
+    """Post rate events a second (orders and chat, in 4 batches a second) until seconds pass or stop is set."""
+    from tests.browser.test_moderator_console import chat_event
+    from tests.support.api import order_event
+
+    texts = ["这个多少钱？", "主播好美", "A3 还有吗？", "好看", "支持支持", "什么时候发货？", "哈哈哈", "来了来了"]
+    skus = ["DRESS-3", "DRESS-17", "P0", "P1", "P2", "P3", "P4"]
+    started, n = time.monotonic(), 0
+    while not stop.is_set() and time.monotonic() - started < seconds:
+        due = int((time.monotonic() - started) * rate) - n
+        batch = []
+        for _ in range(max(due, 0)):
+            n += 1
+            if n % 5 in (0, 3):
+                batch.append(chat_event(f"c-{n}", f"v-{n % 300}", texts[n % len(texts)], f"粉丝{n % 300}"))
+            else:
+                batch.append(order_event(skus[n % len(skus)], 1 + n % 2, order_id=f"B-{n}", unit_price="99.00"))
+        if batch:
+            platform.call("POST", f"/api/v1/broadcasts/{broadcast_id}/events", {"events": batch})
+            sent.append(len(batch))
+        time.sleep(0.25)
+
+
+def _heap(page, cdp) -> float:
+    """Return the page's used JS heap in MB after a garbage collection."""
+    cdp.send("HeapProfiler.collectGarbage")
+    return round(page.evaluate("performance.memory.usedJSHeapSize") / 1e6, 2)
+
+
+def main() -> None:
+    """Run the benchmark and print its figures as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=float, default=20.0, help="events per second")
+    parser.add_argument("--seconds", type=float, default=180.0, help="how long to send")
+    args = parser.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.test_audit_queue import Platform
+    from tests.browser.test_viewports import log_in
+    from tests.support.databases import create_schema, create_token, create_users, make_app
+    from tests.support.server import ServerProcess
+
+    folder = Path(tempfile.mkdtemp(prefix="host-bench-"))
+    url = f"sqlite:///{folder / 'livedesk.sqlite3'}"
+    create_schema(url)
+    app = make_app(url)
+    create_users(app)
+    server = ServerProcess(url, folder)
+    try:
+        platform = Platform(server.url, create_token(app, "bench"))
+        broadcast_id = _seed(platform)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                                 args=["--no-sandbox", "--enable-precise-memory-info"])
+            page = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN",
+                                       timezone_id="Asia/Shanghai").new_page()
+            cdp = page.context.new_cdp_session(page)
+            log_in(page, server.url, "host")
+            page.goto(f"{server.url}/broadcasts/{broadcast_id}/live")
+            page.wait_for_selector("#host[data-connection=connected]")
+            page.evaluate(OBSERVE)
+            heap = [_heap(page, cdp)]
+            stop, sent = threading.Event(), []
+            sender = threading.Thread(target=_send, args=(platform, broadcast_id, args.rate, args.seconds, stop, sent))
+            started = time.monotonic()
+            sender.start()
+            clicks, next_heap, sku = 0, started + 30, 0
+            while sender.is_alive():
+                page.click(f"#rail li:nth-child({1 + sku % 6}) button")  # pin / unpin: a real API round trip
+                page.hover("#chat")
+                page.click("#rail li[data-sku=DRESS] summary")
+                page.mouse.move(5, 5)
+                clicks, sku = clicks + 2, sku + 1
+                page.wait_for_timeout(2000)
+                if time.monotonic() >= next_heap:
+                    heap.append(_heap(page, cdp))
+                    next_heap += 30
+            heap.append(_heap(page, cdp))
+            results = page.evaluate("window.__bench")
+            rows = page.evaluate("document.querySelectorAll('#feed tr').length")
+            nodes = page.evaluate("document.getElementsByTagName('*').length")
+            browser.close()
+        durations = sorted(e["duration"] for e in results["events"])
+        long_tasks = results["longTasks"]
+        elapsed = time.monotonic() - started
+        print(json.dumps({
+            "events_sent": sum(sent), "seconds": round(elapsed, 1), "events_per_second": round(sum(sent) / elapsed, 1),
+            "interactions_measured": len(durations),
+            "interaction_to_paint_ms": {
+                "median": statistics.median(durations) if durations else None,
+                "p98": durations[int(0.98 * (len(durations) - 1))] if durations else None,
+                "worst": durations[-1] if durations else None},
+            "long_tasks": {"count": len(long_tasks), "total_ms": round(sum(long_tasks)),
+                           "worst_ms": round(max(long_tasks)) if long_tasks else 0},
+            "js_heap_mb_after_gc": heap, "feed_rows": rows, "dom_nodes": nodes,
+        }, indent=2))
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

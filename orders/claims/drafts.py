@@ -1,0 +1,160 @@
+"""A chat claim becomes a draft order: stored once per comment, resolved, reserved in comment-time order, told.
+
+Called by live ingestion for every chat message that parses as a claim, inside the event's savepoint. The draft is
+an Order (status "claimed", source "in_stream", buyer = the viewer, comment_id = the comment) holding its units for
+the broadcast's hold time (orders/claims/line.py); the sweeper expires it unpaid (orders/expiry.py) and its units
+go to the next in line. A platform order naming the comment completes it (orders/claims/completion.py). When the
+platform's order came first, the claim is linked to it and no draft is made.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from app.db import quantize_money
+from app.db.bulk import insert_ignoring, insert_rows
+from orders import history
+from orders.audit import AuditPolicy, BuyerDraft, BuyerHistory, CatalogView, LineDraft, OrderDraft, check_completeness
+from orders.claims.line import claimed_context, take_place
+from orders.claims.lineup import batch_lineup, batch_policy
+from orders.claims.locks import lock_comments
+from orders.claims.resolve import ClaimRequest, Resolution, resolve
+from orders.claims.status import claim_status
+from orders.claims.models import ChatClaim
+from orders.models import Order, OrderFinding, OrderLine
+from orders.notices.service import queue_notice
+from orders.review import values
+from orders.review.step import review_order
+
+DRAFT_PREFIX = "claim-"
+_MODERATION_REASONS = {"hold": "held_by_moderation", "hide": "hidden_by_moderation"}
+_CLAIMS = ChatClaim.__table__
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A chat message that claims something: where, who, what was typed and when."""
+
+    broadcast_id: int
+    comment_id: str
+    viewer_id: str
+    nickname: str | None
+    text: str
+    at: datetime
+
+
+@dataclass
+class ClaimOutcome:
+    """What a claim did: its row, the order it became or joined (None: none), other orders changed, SKUs moved."""
+
+    claim: dict
+    order: Order | None = None
+    created: bool = False
+    also_changed: list[Order] = field(default_factory=list)
+    stock_skus: list[str] = field(default_factory=list)
+
+
+def draft_order_id(broadcast_id: int, comment_id: str) -> str:
+    """Return the order id of a comment's draft (bounded, no "/"): the same comment always gives the same id."""
+    return DRAFT_PREFIX + hashlib.sha256(f"{broadcast_id}:{comment_id}".encode()).hexdigest()[:24]
+
+
+def take_claim(session: Session, comment: Comment, request: ClaimRequest, moderation_action: str,
+               now: datetime) -> ClaimOutcome | None:
+    """Return what a claim did after storing it, or None when this comment's claim was taken already.
+
+    A message moderation held or hid makes no draft (it stays unresolved with that reason until a person looks).
+    """
+    policy = batch_policy(session, comment.broadcast_id)
+    resolution = resolve(request, batch_lineup(session, comment.broadcast_id), policy.max_qty)
+    reason = resolution.reason or _MODERATION_REASONS.get(moderation_action)
+    lock_comments(session, comment.broadcast_id, [comment.comment_id])
+    claim_pk = _insert_claim(session, comment, request, resolution, reason)
+    if claim_pk is None:
+        return None
+    claim = {"id": claim_pk, "comment_id": comment.comment_id, "reason": reason,
+             "status": claim_status(reason, None, None)}
+    existing = _order_naming(session, comment)
+    if existing is not None:
+        return _join_order(session, claim, existing, now)
+    if reason or policy.mode == "off":
+        return ClaimOutcome(claim)
+    order = _draft(session, comment, resolution, batch_lineup(session, comment.broadcast_id), now)
+    bumped = take_place(session, order, now, policy.hold_minutes)
+    session.execute(sa.update(_CLAIMS).where(_CLAIMS.c.id == claim_pk).values(order_pk=order.id))
+    history.status_changed(session, order, "claimed", reason=None if order.stock_reserved else "waiting for stock")
+    queue_notice(session, order, "claimed", claimed_context(order, policy.hold_minutes), now=now)
+    _store_buyer_findings(session, order, now)
+    claim["order_id"], claim["status"] = order.order_id, "claimed"
+    return ClaimOutcome(claim, order, True, bumped, sorted({resolution.sku}))
+
+
+def claim_result(outcome: ClaimOutcome) -> dict:
+    """Return a claim as the chat event's result carries it: status, and the order id or the reason when there is one."""
+    claim = outcome.claim
+    return {key: claim[key] for key in ("status", "order_id", "reason") if claim.get(key) is not None}
+
+
+def _insert_claim(session: Session, comment: Comment, request: ClaimRequest, resolution: Resolution,
+                  reason: str | None) -> int | None:
+    """Return the new claim row's id, or None when the broadcast has a claim for this comment already."""
+    row = {"broadcast_id": comment.broadcast_id, "comment_id": comment.comment_id, "viewer_id": comment.viewer_id,
+           "nickname": comment.nickname, "text": comment.text, "at": comment.at, "link": request.link,
+           "product_sku": resolution.product_sku, "variant_sku": resolution.variant_sku, "qty": resolution.qty,
+           "reason": reason, "order_pk": None, "ordered_at": None, "created_at": comment.at}
+    insert = insert_ignoring(session, _CLAIMS, ("broadcast_id", "comment_id"), returning=("id",))
+    return session.execute(insert, row).scalar()
+
+
+def _order_naming(session: Session, comment: Comment) -> Order | None:
+    """Return the platform order that arrived before the comment it names, or None."""
+    return session.scalar(sa.select(Order).where(
+        Order.broadcast_id == comment.broadcast_id, Order.comment_id == comment.comment_id,
+        Order.status != "claimed").order_by(Order.id).limit(1).options(selectinload(Order.lines)))
+
+
+def _join_order(session: Session, claim: dict, order: Order, now: datetime) -> ClaimOutcome:
+    """Link the claim to the order that named its comment first; an order held because the comment was not seen
+    yet is audited again (it keeps its reservation and place)."""
+    session.execute(sa.update(_CLAIMS).where(_CLAIMS.c.id == claim["id"]).values(
+        order_pk=order.id, ordered_at=order.placed_at))
+    claim["order_id"] = order.order_id
+    claim["status"] = claim_status(claim["reason"], order.status, order.placed_at)
+    waiting_for_comment = session.scalar(sa.select(sa.func.count()).where(
+        OrderFinding.order_pk == order.id, OrderFinding.active.is_(True), OrderFinding.code == "claim_not_found"))
+    if order.status != "held" or not waiting_for_comment:
+        return ClaimOutcome(claim)
+    outcome = review_order(session, order, now, reason="its chat comment arrived")
+    return ClaimOutcome(claim, order, False, [], outcome.stock_skus)
+
+
+def _draft(session: Session, comment: Comment, resolution: Resolution, lineup, now: datetime) -> Order:
+    """Return the new draft order of a resolved claim (stored, not yet placed in line)."""
+    price = quantize_money(lineup.unit_price(resolution.product_sku, resolution.variant_sku))
+    total = quantize_money(price * resolution.qty)
+    order = Order(order_id=draft_order_id(comment.broadcast_id, comment.comment_id), broadcast_id=comment.broadcast_id,
+                  source="in_stream", status="received", buyer_id=comment.viewer_id, comment_id=comment.comment_id,
+                  coupon_codes=[], units=resolution.qty, subtotal=total, discount=Decimal("0"), total=total,
+                  placed_at=comment.at, received_at=now, updated_at=now)
+    order.lines = [OrderLine(sku=resolution.sku, qty=resolution.qty, platform_unit_price=None, list_price=price,
+                             unit_price=price, order_discount=Decimal("0"), line_total=total)]
+    session.add(order)
+    session.flush()
+    return order
+
+
+def _store_buyer_findings(session: Session, order: Order, now: datetime) -> None:
+    """Store what the completeness audit asks of the viewer as buyer (name, phone, address) as the draft's findings."""
+    draft = OrderDraft(order_id=order.order_id, broadcast_id=order.broadcast_id, source=order.source,
+                       buyer=BuyerDraft(id=order.buyer_id), items=[LineDraft(line.sku, line.qty) for line in order.lines],
+                       placed_at=order.placed_at, comment_id=None)
+    asks = [f for f in check_completeness(draft, CatalogView(), None, BuyerHistory(), AuditPolicy())
+            if (f.field or "").startswith("buyer")]
+    insert_rows(session, OrderFinding.__table__, [
+        {"order_pk": order.id, **values.finding_values(f), "active": True, "created_at": now, "overridden_by": None,
+         "override_reason": None, "overridden_at": None} for f in asks])

@@ -1,0 +1,69 @@
+"""How a broadcast treats chat claims (orders.models.ClaimPolicyRecord): off (tag only) or draft orders, the hold
+time of a draft's reservation and the largest quantity one claim may take."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from sqlalchemy.orm import Session
+
+from orders.claims.models import CLAIM_MODES, ClaimPolicyRecord
+
+MAX_HOLD_MINUTES = 24 * 60
+MAX_CLAIM_QTY = 999
+
+
+class ClaimPolicyError(ValueError):
+    """A claim policy value is invalid; field names the offending key."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field, self.message = field, message
+
+
+@dataclass(frozen=True)
+class ClaimPolicy:
+    """mode: off keeps today's behaviour (claims are tagged and listed, no order); draft makes a draft order that
+    reserves stock for hold_minutes. max_qty: a claim for more units is left unresolved (qty_over_limit)."""
+
+    mode: str = "draft"
+    hold_minutes: int = 10
+    max_qty: int = 10
+
+    def to_dict(self) -> dict:
+        """Return the policy as JSON-ready data."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data, base: ClaimPolicy | None = None) -> ClaimPolicy:
+        """Return base (default: the defaults) with the fields data sets; ClaimPolicyError names a bad field."""
+        if not isinstance(data, dict):
+            raise ClaimPolicyError("body", "the policy must be a JSON object")
+        values = (base or cls()).to_dict()
+        for key, value in data.items():
+            if key not in values:
+                raise ClaimPolicyError(str(key)[:64], "unknown field")
+            values[key] = value
+        if values["mode"] not in CLAIM_MODES:
+            raise ClaimPolicyError("mode", f"mode must be one of {', '.join(CLAIM_MODES)}")
+        for key, limit in (("hold_minutes", MAX_HOLD_MINUTES), ("max_qty", MAX_CLAIM_QTY)):
+            value = values[key]
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= limit:
+                raise ClaimPolicyError(key, f"{key} must be a whole number from 1 to {limit}")
+        return cls(**values)
+
+
+def load_claim_policy(session: Session, broadcast_id: int) -> ClaimPolicy:
+    """Return the broadcast's claim policy, or the defaults when none was saved."""
+    record = session.get(ClaimPolicyRecord, broadcast_id)
+    if record is None:
+        return ClaimPolicy()
+    return ClaimPolicy(record.mode, record.hold_minutes, record.max_qty)
+
+
+def save_claim_policy(session: Session, broadcast_id: int, policy: ClaimPolicy, actor: str | None) -> ClaimPolicy:
+    """Store the broadcast's claim policy (not committed) and return it."""
+    record = session.get(ClaimPolicyRecord, broadcast_id) or ClaimPolicyRecord(broadcast_id=broadcast_id)
+    record.mode, record.hold_minutes, record.max_qty, record.updated_by = (
+        policy.mode, policy.hold_minutes, policy.max_qty, actor)
+    session.add(record)
+    return policy

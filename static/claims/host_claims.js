@@ -1,0 +1,68 @@
+// The host page's chat claims strip (templates/live/_host_claims.html): counts by status and the latest claims, each
+// with its steps claimed → ordered → paid. Loaded from the claims API, reloaded when a claims.changed push arrives
+// (a socket of its own, no catch-up: the next load is the state) and every 15 s as a fallback.
+(function () {
+  "use strict";
+  var D = window.LiveDesk;
+  var box = document.getElementById("host-claims");
+  if (!box) { return; }
+  var broadcastId = box.dataset.broadcastId;
+  var strings = JSON.parse(box.dataset.strings);
+  var list = document.getElementById("host-claims-list");
+  var STEPS = ["claimed", "ordered", "paid"];
+  var pending = null;
+
+  function showCounts(counts) {
+    Object.keys(counts || {}).forEach(function (key) {
+      var cell = box.querySelector('[data-count="' + key + '"] strong');
+      if (cell) { cell.textContent = counts[key]; }
+    });
+  }
+
+  // claimed → ordered → paid, the steps reached in bold; an expired, cancelled or unresolved claim says where it stopped.
+  function steps(claim) {
+    var span = D.el("span", "", "steps");
+    var reached = STEPS.indexOf(claim.status);
+    STEPS.forEach(function (step, index) {
+      if (index) { span.appendChild(document.createTextNode(" → ")); }
+      span.appendChild(D.el("span", strings[step], index <= reached ? "done" : ""));
+    });
+    if (reached < 0) {
+      span.appendChild(document.createTextNode(" · "));
+      var why = claim.reason ? strings.reasons[claim.reason] || claim.reason : strings[claim.status];
+      span.appendChild(D.el("span", why, "stopped"));
+    }
+    return span;
+  }
+
+  function row(claim) {
+    var li = D.el("li");
+    li.dataset.commentId = claim.comment_id;
+    li.dataset.status = claim.status;
+    li.appendChild(D.el("strong", claim.nickname || claim.viewer_id));
+    li.appendChild(D.el("span", claim.text));
+    li.appendChild(steps(claim));
+    return li;
+  }
+
+  function load() {
+    pending = null;
+    D.send("GET", "/api/v1/broadcasts/" + broadcastId + "/claims?order=desc&per_page=15").then(function (result) {
+      if (!result.ok) { return; }
+      showCounts(result.data.counts);
+      var rows = result.data.claims.map(row);
+      if (!rows.length) { rows = [D.el("li", strings.none, "muted")]; }
+      list.replaceChildren.apply(list, rows);
+    }, function () {});
+  }
+
+  function soon() {
+    if (!pending) { pending = setTimeout(load, 500); }
+  }
+
+  load();
+  setInterval(load, 15000);
+  if (D.connectLive) {
+    D.connectLive("/live", broadcastId, {"claims.changed": function (payload) { showCounts(payload.counts); soon(); }});
+  }
+})();

@@ -1,0 +1,98 @@
+// The host page's order feed: the newest FEED_LIMIT orders by time placed (newest first, order id breaking ties).
+// A status change redraws its row where it is; an order older than every row kept is not brought back. While the
+// host points at the feed or has scrolled it, new orders wait behind "n new · resume" (static/live/host_lists.js).
+// Buyer text is set with textContent only.
+(function () {
+  "use strict";
+  var LiveDesk = window.LiveDesk, el = LiveDesk.el, localTime = LiveDesk.localTime;
+  var host = LiveDesk.host, strings = host.strings;
+  var FEED_LIMIT = 200;  // rows kept in the DOM, so 10,000 orders do not freeze the tab
+  var feed = document.getElementById("feed");
+  var labels = Array.prototype.map.call(feed.closest("table").querySelectorAll("thead th"), function (th) {
+    return th.textContent;
+  });
+  var rows = new Map();  // order id -> tr
+  var pauser = LiveDesk.pausable(feed.closest("table"), document.getElementById("feed-new"), false, strings.newItems);
+
+  function money(value) { return "¥" + (value || "0.00"); }
+
+  function cell(index, content, cls) {
+    var td = el("td", typeof content === "string" ? content : null, cls);
+    if (typeof content !== "string") { td.appendChild(content); }
+    td.dataset.label = labels[index];
+    return td;
+  }
+
+  function row(order) {
+    var tr = el("tr");
+    tr.dataset.orderId = order.order_id;
+    tr.dataset.placed = String(new Date(order.placed_at).getTime());
+    tr.appendChild(cell(0, localTime(order.placed_at), "time"));
+    tr.appendChild(cell(1, order.order_id, "mono"));
+    var buyer = order.buyer || {}, addr = buyer.address || {};
+    var who = el("div");
+    who.appendChild(el("div", buyer.name || "—"));
+    who.appendChild(el("div", [buyer.phone, addr.province, addr.city, addr.district].filter(Boolean).join(" "), "muted small"));
+    tr.appendChild(cell(2, who, "buyer"));
+    tr.appendChild(cell(3, (order.items || []).map(function (i) { return i.sku + " ×" + i.qty; }).join(", ")));
+    tr.appendChild(cell(4, money(order.total), "num"));
+    tr.appendChild(cell(5, el("span", strings[order.status] || order.status, "badge " + order.status)));
+    return tr;
+  }
+
+  // True when order a was placed after order b (ties: the larger order id, as strings compare).
+  function newer(placedA, idA, tr) {
+    var placedB = Number(tr.dataset.placed);
+    return placedA !== placedB ? placedA > placedB : idA > tr.dataset.orderId;
+  }
+
+  function insert(order, isNew) {
+    if (rows.has(order.order_id)) { return update(order); }
+    var placed = new Date(order.placed_at).getTime();
+    var full = feed.rows.length >= FEED_LIMIT;
+    var last = feed.rows[feed.rows.length - 1];
+    if (full && last && !newer(placed, order.order_id, last)) { return; }  // older than all kept: not shown
+    var tr = row(order);
+    var before = Array.prototype.find.call(feed.rows, function (other) { return newer(placed, order.order_id, other); });
+    feed.insertBefore(tr, before || null);
+    if (isNew) { tr.classList.add("flash-new"); }
+    rows.set(order.order_id, tr);
+    while (feed.rows.length > FEED_LIMIT) {
+      var drop = feed.rows[feed.rows.length - 1];
+      rows.delete(drop.dataset.orderId);
+      feed.removeChild(drop);
+    }
+    document.getElementById("feed-empty").hidden = true;
+  }
+
+  function update(order) {
+    var existing = rows.get(order.order_id);
+    if (!existing) { return false; }
+    var tr = row(order);
+    feed.replaceChild(tr, existing);
+    rows.set(order.order_id, tr);
+    return true;
+  }
+
+  host.feed = {
+    // The snapshot's orders (any order): the feed starts again from them.
+    load: function (orders) {
+      pauser.clear();
+      rows.clear();
+      feed.replaceChildren();
+      orders.slice().sort(function (a, b) {
+        var pa = new Date(a.placed_at).getTime(), pb = new Date(b.placed_at).getTime();
+        return pb - pa || (a.order_id < b.order_id ? 1 : -1);
+      }).slice(0, FEED_LIMIT).forEach(function (o) { insert(o, false); });
+      document.getElementById("feed-empty").hidden = feed.rows.length > 0;
+    },
+    // order.created: shown now, or when the host stops reading the feed.
+    created: function (order) {
+      if (!update(order)) { pauser.add(function () { insert(order, true); }, FEED_LIMIT); }
+    },
+    // order.updated: the row changes where it is; an order not kept is shown only if it is newer than the oldest.
+    updated: function (order) {
+      if (!update(order)) { pauser.add(function () { insert(order, false); }, FEED_LIMIT); }
+    }
+  };
+}());

@@ -1,0 +1,218 @@
+// A broadcast's set-up page: the line-up (GET /api/v1/broadcasts/<id>/products) drawn as rows with their link
+// number and live price, moved, saved and removed through the line-up API; products found by name or SKU and
+// added; title and planned start saved; start and end after a confirmation. Text from the API and the catalogue
+// is set with textContent only.
+(function () {
+  "use strict";
+  var el = window.LiveDesk.el, format = window.LiveDesk.format, send = window.LiveDesk.send;
+  var root = document.getElementById("setup");
+  var broadcastId = root.dataset.broadcastId;
+  var canManage = root.dataset.canManage === "true";
+  var strings = JSON.parse(document.getElementById("strings").textContent);
+  var base = "/api/v1/broadcasts/" + broadcastId;
+  var body = document.getElementById("lineup");
+  var inLineup = new Set();
+  var headers = Array.prototype.map.call(document.querySelectorAll("#lineup-table thead th"),
+                                         function (th) { return th.textContent; });
+
+  function message(result) {
+    return (result.data && result.data.error && result.data.error.message) || strings.failed;
+  }
+
+  function setError(id, text) { document.getElementById(id).textContent = text || ""; }
+
+  function cell(content, label, cls) {
+    var td = typeof content === "string" || typeof content === "number" ? el("td", content, cls) : el("td", null, cls);
+    if (content instanceof Node) { td.appendChild(content); }
+    if (label) { td.dataset.label = label; }
+    return td;
+  }
+
+  function button(text, cls, onClick) {
+    var b = el("button", text, cls);
+    b.type = "button";
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  function input(value, name, mode) {
+    var field = el("input");
+    field.name = name;
+    field.value = value === null || value === undefined ? "" : value;
+    field.inputMode = mode;
+    field.setAttribute("aria-label", name === "link_no" ? headers[1] : headers[5]);
+    return field;
+  }
+
+  function change(product, changes) {
+    setError("lineup-error");
+    return send("PATCH", base + "/products/" + encodeURIComponent(product.sku), changes).then(function (result) {
+      if (result.ok) { load(); } else { setError("lineup-error", product.sku + ": " + message(result)); }
+    }, function () { setError("lineup-error", strings.offline); });
+  }
+
+  function numberOrText(raw) { return /^\d+$/.test(raw) ? parseInt(raw, 10) : raw; }
+
+  function row(product, count) {
+    var tr = el("tr");
+    tr.dataset.sku = product.sku;
+    tr.appendChild(cell(product.position, headers[0], "num position"));
+    var link = canManage ? input(product.link_no, "link_no", "numeric") : format(strings.link, {n: product.link_no});
+    tr.appendChild(cell(link, headers[1], "link"));
+    var name = el("span", product.name);
+    if (product.pinned) { name.appendChild(el("span", " " + strings.pinned, "badge live")); }
+    tr.appendChild(cell(name, headers[2]));
+    tr.appendChild(cell(product.sku, headers[3], "mono"));
+    tr.appendChild(cell("¥" + product.price, headers[4], "num"));
+    var price = canManage ? input(product.live_price, "live_price", "decimal") : (product.live_price ? "¥" + product.live_price : "—");
+    tr.appendChild(cell(price, headers[5], "live-price"));
+    if (canManage) {
+      var actions = el("td", null, "row-actions");
+      var up = button("↑", "neutral move-up", function () { change(product, {position: product.position - 1}); });
+      var down = button("↓", "neutral move-down", function () { change(product, {position: product.position + 1}); });
+      up.setAttribute("aria-label", strings.up);
+      down.setAttribute("aria-label", strings.down);
+      up.disabled = product.position === 1;
+      down.disabled = product.position === count;
+      actions.appendChild(up);
+      actions.appendChild(down);
+      actions.appendChild(button(strings.save, "primary save", function () {
+        var rawLink = tr.querySelector('input[name="link_no"]').value.trim();
+        var rawPrice = tr.querySelector('input[name="live_price"]').value.trim();
+        change(product, {link_no: numberOrText(rawLink), live_price: rawPrice === "" ? null : rawPrice});
+      }));
+      actions.appendChild(button(strings.remove, "danger remove", function () {
+        if (!window.confirm(format(strings.confirmRemove, {name: product.name}))) { return; }
+        setError("lineup-error");
+        send("DELETE", base + "/products/" + encodeURIComponent(product.sku)).then(function (result) {
+          if (result.ok) { load(); } else { setError("lineup-error", product.sku + ": " + message(result)); }
+        }, function () { setError("lineup-error", strings.offline); });
+      }));
+      tr.appendChild(actions);
+    }
+    return tr;
+  }
+
+  function load() {
+    return fetch(base + "/products", {credentials: "same-origin"})
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        var products = data.products || [];
+        body.replaceChildren();
+        inLineup = new Set(products.map(function (p) { return p.sku; }));
+        products.forEach(function (p) { body.appendChild(row(p, products.length)); });
+        document.getElementById("lineup-empty").hidden = products.length > 0;
+        root.dataset.loaded = String(products.length);
+        search();
+      }, function () { setError("lineup-error", strings.offline); });
+  }
+
+  // Finding products: GET /api/v1/products (with ?q= for a server that filters), matched here on name or SKU
+  // too, so the page works whether or not the catalogue API filters.
+  var searchBox = document.getElementById("product-search");
+  var results = document.getElementById("search-results");
+  var searchTimer = null, searchSerial = 0;
+
+  function matches(product, term) {
+    var t = term.toLowerCase();
+    return product.sku.toLowerCase().indexOf(t) >= 0 || String(product.name).toLowerCase().indexOf(t) >= 0;
+  }
+
+  function addProduct(product) {
+    setError("add-error");
+    var payload = {sku: product.sku};
+    var price = document.getElementById("add-price").value.trim();
+    var link = document.getElementById("add-link").value.trim();
+    if (price) { payload.live_price = price; }
+    if (link) { payload.link_no = numberOrText(link); }
+    send("POST", base + "/products", payload).then(function (result) {
+      if (!result.ok) { setError("add-error", product.sku + ": " + message(result)); return; }
+      document.getElementById("add-price").value = "";
+      document.getElementById("add-link").value = "";
+      load();
+    }, function () { setError("add-error", strings.offline); });
+  }
+
+  function showResults(products, term) {
+    results.replaceChildren();
+    var found = products.filter(function (p) { return matches(p, term); }).slice(0, 20);
+    if (!found.length) { results.appendChild(el("li", strings.noMatch, "muted")); return; }
+    found.forEach(function (product) {
+      var li = el("li");
+      li.dataset.sku = product.sku;
+      var what = el("span");
+      what.appendChild(el("strong", product.name + " "));
+      what.appendChild(el("span", product.sku + " · ¥" + product.price, "muted mono"));
+      li.appendChild(what);
+      if (inLineup.has(product.sku)) {
+        li.appendChild(el("span", strings.inLineup, "muted small"));
+      } else {
+        li.appendChild(button(strings.add, "primary add", function () { addProduct(product); }));
+      }
+      results.appendChild(li);
+    });
+  }
+
+  function search() {
+    if (!searchBox) { return; }
+    var term = searchBox.value.trim();
+    if (!term) { results.replaceChildren(); return; }
+    var serial = ++searchSerial;
+    fetch("/api/v1/products?q=" + encodeURIComponent(term), {credentials: "same-origin"})
+      .then(function (r) { return r.json(); })
+      .then(function (data) { if (serial === searchSerial) { showResults(data.products || [], term); } },
+            function () { setError("add-error", strings.offline); });
+  }
+
+  if (searchBox) {
+    searchBox.addEventListener("input", function () {
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(search, 200);
+    });
+  }
+
+  // Title and planned start; the planned start is typed in the viewer's zone and sent as an instant.
+  var details = document.getElementById("details");
+  if (details) {
+    var planned = details.elements.planned_start_at;
+    if (planned && planned.dataset.value) {
+      var at = new Date(planned.dataset.value);
+      var local = new Date(at.getTime() - at.getTimezoneOffset() * 60000);
+      planned.value = local.toISOString().slice(0, 16);
+    }
+    details.addEventListener("submit", function (event) {
+      event.preventDefault();
+      details.querySelectorAll(".field-error, .form-error").forEach(function (n) { n.textContent = ""; });
+      var payload = {title: details.elements.title.value};
+      if (planned) {
+        var when = planned.value ? new Date(planned.value) : null;
+        payload.planned_start_at = when === null ? null : (isNaN(when) ? planned.value : when.toISOString());
+      }
+      send("PATCH", base, payload).then(function (result) {
+        if (result.ok) {
+          document.getElementById("broadcast-title").textContent = result.data.title;
+          details.querySelector(".form-error").textContent = strings.saved;
+          return;
+        }
+        var error = result.data.error || {};
+        var slot = details.querySelector('.field-error[data-field="' + CSS.escape(error.field || "") + '"]');
+        (slot || details.querySelector(".form-error")).textContent = message(result);
+      }, function () { details.querySelector(".form-error").textContent = strings.offline; });
+    });
+  }
+
+  // Start and end: both ask first; the page reloads to show the new state and buttons.
+  [["start-broadcast", "start", strings.confirmStart], ["end-broadcast", "end", strings.confirmEnd]].forEach(function (b) {
+    var node = document.getElementById(b[0]);
+    if (!node) { return; }
+    node.addEventListener("click", function () {
+      if (!window.confirm(b[2])) { return; }
+      setError("state-error");
+      send("POST", base + "/" + b[1], {}).then(function (result) {
+        if (result.ok) { window.location.reload(); } else { setError("state-error", message(result)); }
+      }, function () { setError("state-error", strings.offline); });
+    });
+  });
+
+  load();
+}());
