@@ -11,5 +11,5 @@ from live.broadcasts.state import (BroadcastError, broadcast_to_dict, create_bro
 __all__ = [
     "BroadcastError", "add_to_lineup", "broadcast_to_dict", "create_broadcast", "end_broadcast", "entry_to_dict",
     "find_entry", "lineup_skus", "list_broadcasts", "pinned_now", "pinned_sku", "planned_window", "remove_entry",
-    "start_broadcast", "sync_pinned", "update_broadcast",
+    "start_broadcast", "sync_pinned", "update_broadcast", "update_entry",
 ]

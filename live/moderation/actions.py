@@ -17,9 +17,19 @@ from app import realtime
 from live.models import Broadcast
 from live.moderation.action_log import log_action
 from live.moderation.errors import ModerationError
-from live.moderation.models import SHOWN_STATUSES, ModeratedMessage, ModerationAction, ViewerSanction
+from live.moderation.models import (
+    SHOWN_STATUSES,
+    ModeratedMessage,
+    ModerationAction,
+    ViewerSanction,
+)
 from live.moderation.push import queue_moderators
-from live.moderation.queries import host_message, linked_orders, message_to_dict, sanction_to_dict
+from live.moderation.queries import (
+    host_message,
+    linked_orders,
+    message_to_dict,
+    sanction_to_dict,
+)
 
 # Which statuses each decision may change: approving a visible message or hiding a hidden one is a conflict.
 APPROVABLE = ("held", "hidden")

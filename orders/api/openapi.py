@@ -4,8 +4,8 @@ app.openapi.spec merges ``paths()``, ``schemas()`` and ``parameters()`` into the
 """
 from __future__ import annotations
 
-from app.openapi.operations import operation, parameter, request
-from app.openapi.schemas import DATETIME, MONEY, MONEY_INPUT, array, filled, integer, nullable, obj, ref, string
+from app.openapi.operations import operation, parameter
+from app.openapi.schemas import DATETIME, MONEY, array, integer, nullable, obj, ref, string
 from orders.api import catalog_openapi
 from orders.models import ORDER_SOURCES, ORDER_STATUSES
 

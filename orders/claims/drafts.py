@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
@@ -27,9 +28,11 @@ from orders.claims.resolve import ClaimRequest, Resolution, resolve
 from orders.claims.status import claim_status
 from orders.claims.models import ChatClaim
 from orders.models import Order, OrderFinding, OrderLine
-from orders.notices.service import queue_notice
+from orders.notices.service import PendingNotice, queue_notices
+from orders.push import PushedOrder
 from orders.review import values
 from orders.review.step import review_order
+from orders.serialize import order_to_dict
 
 DRAFT_PREFIX = "claim-"
 _MODERATION_REASONS = {"hold": "held_by_moderation", "hide": "hidden_by_moderation"}
@@ -53,7 +56,7 @@ class ClaimOutcome:
     """What a claim did: its row, the order it became or joined (None: none), other orders changed, SKUs moved."""
 
     claim: dict
-    order: Order | None = None
+    order: Order | PushedOrder | None = None
     created: bool = False
     also_changed: list[Order] = field(default_factory=list)
     stock_skus: list[str] = field(default_factory=list)
@@ -88,10 +91,20 @@ def take_claim(session: Session, comment: Comment, request: ClaimRequest, modera
     bumped = take_place(session, order, now, policy.hold_minutes)
     session.execute(sa.update(_CLAIMS).where(_CLAIMS.c.id == claim_pk).values(order_pk=order.id))
     history.status_changed(session, order, "claimed", reason=None if order.stock_reserved else "waiting for stock")
-    queue_notice(session, order, "claimed", claimed_context(order, policy.hold_minutes), now=now)
-    _store_buyer_findings(session, order, now)
+    queue_notices(session, [PendingNotice(order.id, order.order_id, order.buyer_id, "claimed",
+                                          claimed_context(order, policy.hold_minutes))], now)
+    findings = _store_buyer_findings(session, order, now)
     claim["order_id"], claim["status"] = order.order_id, "claimed"
-    return ClaimOutcome(claim, order, True, bumped, sorted({resolution.sku}))
+    return ClaimOutcome(claim, _pushed(order, comment, findings), True, bumped, sorted({resolution.sku}))
+
+
+def _pushed(order: Order, comment: Comment, findings: list[dict]) -> PushedOrder:
+    """Return the new draft as pushed, its payload built from the values just written (nothing read back)."""
+    values_of = {column.key: getattr(order, column.key) for column in Order.__table__.columns}
+    view = SimpleNamespace(**values_of, lines=order.lines,
+                           chat_claim=SimpleNamespace(comment_id=comment.comment_id, text=comment.text))
+    payload = order_to_dict(view, findings=[SimpleNamespace(**row) for row in findings])
+    return PushedOrder(order.id, order.broadcast_id, order.status, frozenset(line.sku for line in order.lines), payload)
 
 
 def claim_result(outcome: ClaimOutcome) -> dict:
@@ -148,13 +161,14 @@ def _draft(session: Session, comment: Comment, resolution: Resolution, lineup, n
     return order
 
 
-def _store_buyer_findings(session: Session, order: Order, now: datetime) -> None:
+def _store_buyer_findings(session: Session, order: Order, now: datetime) -> list[dict]:
     """Store what the completeness audit asks of the viewer as buyer (name, phone, address) as the draft's findings."""
     draft = OrderDraft(order_id=order.order_id, broadcast_id=order.broadcast_id, source=order.source,
                        buyer=BuyerDraft(id=order.buyer_id), items=[LineDraft(line.sku, line.qty) for line in order.lines],
                        placed_at=order.placed_at, comment_id=None)
     asks = [f for f in check_completeness(draft, CatalogView(), None, BuyerHistory(), AuditPolicy())
             if (f.field or "").startswith("buyer")]
-    insert_rows(session, OrderFinding.__table__, [
-        {"order_pk": order.id, **values.finding_values(f), "active": True, "created_at": now, "overridden_by": None,
-         "override_reason": None, "overridden_at": None} for f in asks])
+    rows = [{"order_pk": order.id, **values.finding_values(f), "active": True, "created_at": now, "overridden_by": None,
+             "override_reason": None, "overridden_at": None} for f in asks]
+    insert_rows(session, OrderFinding.__table__, rows)
+    return rows

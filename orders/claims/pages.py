@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, render_template, request
+from flask_login import current_user
 from flask_babel import lazy_gettext as _l
 
 from app.csv import csv_text
@@ -19,7 +20,7 @@ from orders.claims.queries import claims_page
 from orders.claims.reconciliation import load_reconciliation
 
 bp = Blueprint("claims", __name__)
-PAGE_ROLES = ("host", "auditor", "moderator")
+PAGE_ROLES = ("host", "auditor", "moderator", "admin")
 CSV_LIMIT = 100_000
 CLAIM_LABELS = {"unresolved": _l("unresolved"), "claimed": _l("claimed"), "ordered": _l("ordered"), "paid": _l("paid"),
                 "expired": _l("expired"), "cancelled": _l("cancelled")}
@@ -43,6 +44,13 @@ def _minutes() -> int:
     except ApiError as error:
         abort(400, error.message)
 
+
+
+@bp.app_context_processor
+def reconciliation_links() -> dict[str, bool]:
+    """Give every template can_open_reconciliation: whether the user's role may open the reconciliation page."""
+    return {"can_open_reconciliation": bool(getattr(current_user, "is_authenticated", False))
+            and current_user.role in PAGE_ROLES}
 
 @bp.get("/broadcasts/<int:broadcast_id>/reconciliation")
 @page_roles(*PAGE_ROLES)

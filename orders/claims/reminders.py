@@ -21,8 +21,10 @@ def remind_unpaid(session: Session, broadcast_id: int, order_ids: Sequence[str],
     An order is reminded when it belongs to the broadcast, is accepted or a draft holding units, and is unpaid;
     a second reminder within the same minute is skipped (a double click sends one).
     """
+    # An id no column can hold (NUL, a lone surrogate) names no order: it is skipped, never sent to the database.
+    storable = sorted({order_id for order_id in order_ids if "\x00" not in order_id and _encodable(order_id)})
     found = {order.order_id: order for order in session.scalars(sa.select(Order).where(
-        Order.broadcast_id == broadcast_id, Order.order_id.in_(sorted(set(order_ids)))))}
+        Order.broadcast_id == broadcast_id, Order.order_id.in_(storable)))} if storable else {}
     queued, skipped = [], []
     for order_id in dict.fromkeys(order_ids):
         order = found.get(order_id)
@@ -38,6 +40,15 @@ def remind_unpaid(session: Session, broadcast_id: int, order_ids: Sequence[str],
         if reason is not None:
             skipped.append({"order_id": order_id, "reason": reason})
     return {"queued": queued, "skipped": skipped}
+
+
+def _encodable(text: str) -> bool:
+    """Return True when text has a UTF-8 form."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _not_due(order: Order | None) -> str | None:

@@ -16,7 +16,8 @@
   var state = {orders: [], fetchedAt: Date.now(), selected: null, checked: new Set(), busy: false, pending: false,
                page: 1, total: 0, byBroadcast: {}, late: 0,
                errors: {}};  // order id -> the API's answer to the last failed action (or bulk outcome), kept across refetches
-  var live = null, refreshTimer = null, retryTimer = null, loads = 0, lateTicket = 0;
+  var live = null, refreshTimer = null, retryTimer = null, loads = 0, lateTicket = 0, lateRecountAt = 0;
+  var LATE_RECOUNT_MS = 5000;
   var policies = {};  // broadcast id -> {sla, at}: the SLA of broadcasts not on this page
 
   function params() {
@@ -40,8 +41,13 @@
       timer.classList.toggle("late", isLate);
       timer.closest("tr").classList.toggle("late", isLate);
     });
-    // Every match is on the page: its timers are the count, and it turns as they do.
-    if (allOnPage()) { showLate(late, state.orders.map(function (o) { return o.sla_seconds; })); }
+    // Every match is on the page: its timers are the count, and it turns as they do. Otherwise orders off the
+    // page cross their SLA too: the server counts them again every few seconds.
+    if (allOnPage()) {
+      showLate(late, state.orders.map(function (o) { return o.sla_seconds; }));
+    } else if (Date.now() >= lateRecountAt) {
+      countLate();
+    }
   }
 
   function showHeldPerBroadcast() {
@@ -81,6 +87,7 @@
   // longer than its SLA. Those counts ask for a page past the end, so no buyer data is sent (nor logged as seen).
   function countLate() {
     var ticket = ++lateTicket;
+    lateRecountAt = Date.now() + LATE_RECOUNT_MS;
     if (allOnPage()) { return; }  // tick() counts them
     var ids = Object.keys(state.byBroadcast);
     Promise.all(ids.map(function (id) {

@@ -210,7 +210,7 @@ def test_the_late_count_is_the_true_count_when_the_queue_has_more_than_a_page(li
     open_queue(page, server.url)
     set_sla(page, broadcast_id, 1)
     open_queue(page, server.url)
-    page.wait_for_selector("#late-stat[data-late='52']", timeout=8000)
+    page.wait_for_selector("#late-stat[data-late='52']", timeout=15000)
     assert page.inner_text("#queue-count") == "52" and len(page.query_selector_all("#queue tr.order-row")) == 50
     assert page.errors == [] and page.dialogs == []
 

@@ -9,15 +9,22 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import test_narrow_chinese_pages as chinese
 from tests.browser.conftest import log_in
-from tests.browser.test_moderator_console import ConsoleSession, RemoteApi, chat_event, open_console
-from tests.browser.test_narrow_chinese_pages import HEADER_LINES, english_left, phone  # noqa: F401  (phone: a fixture)
+from tests.browser.test_moderator_console import (
+    ConsoleSession,
+    RemoteApi,
+    chat_event,
+    open_console,
+)
 from tests.support.axe import blocking_violations
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 VIEWPORTS = ((1440, 900), (820, 1180), (390, 844))
+HEADER_LINES, english_left = chinese.HEADER_LINES, chinese.english_left
+phone = chinese.phone  # the fixture: a Chinese-speaking 390 px page in Shanghai
 UNDER_POINTER = """([x, y]) => {
   const item = document.elementFromPoint(x, y).closest("li.msg");
   return item ? item.dataset.eventId : null;

@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from app.auth.tokens import issue_token
 from app.extensions import db
-from tests.functional.test_chat_ingestion import Moderator, chat, joined_socket, post_chat, received
+from tests.functional.test_chat_ingestion import (
+    Moderator,
+    chat,
+    joined_socket,
+    post_chat,
+    received,
+)
 from tests.functional.test_moderation_api import _error, _now, _row_counts, _setup
 from tests.support.auth import login
 
@@ -126,7 +132,7 @@ def test_a_bulk_decision_goes_through_for_each_message_it_can_and_says_why_not_f
 
 
 def test_bulk_errors_name_the_field_and_write_nothing(app, api, users):
-    mod, broadcast_id = _setup(app, api)
+    mod, _broadcast_id = _setup(app, api)
     before = _row_counts(app)
     _error(mod.post("/api/v1/chat/bulk", {"message_ids": [1]}), 400, "action")
     _error(mod.post("/api/v1/chat/bulk", {"action": "ban", "message_ids": [1]}), 400, "action")

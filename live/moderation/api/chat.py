@@ -24,7 +24,15 @@ from live.moderation.actions import (
     sanction_viewer,
 )
 from live.moderation.api.blueprint import MODERATORS, actor, broadcast_or_404, chat_bp
-from live.moderation.api.bodies import bulk_body, lift_body, no_nul, policy_body, reason, restore_body, sanction_body
+from live.moderation.api.bodies import (
+    bulk_body,
+    lift_body,
+    no_nul,
+    policy_body,
+    reason,
+    restore_body,
+    sanction_body,
+)
 from live.moderation.push import is_moderator, queue_moderators
 from live.moderation.queries import (
     STATUS_FILTERS,
@@ -34,7 +42,12 @@ from live.moderation.queries import (
     sanction_to_dict,
     sanctions_of,
 )
-from live.moderation.settings import load_settings, policy_record, settings_to_dict, update_settings
+from live.moderation.settings import (
+    load_settings,
+    policy_record,
+    settings_to_dict,
+    update_settings,
+)
 
 
 @chat_bp.get("/broadcasts/<int:broadcast_id>/chat")
