@@ -1,4 +1,6 @@
-"""purge-pii: buyer contact data past the retention replaced by a tombstone, in orders and in the event log.
+"""purge-pii: buyer contact data past the retention replaced by a tombstone, in orders and in the event log;
+pushes older than the retention deleted from the catch-up log (they may carry full buyer data for PII rooms,
+and no client catches up that far back).
 
 The orders' part is orders.customers.retention; the event log is live's, so this module drives both, a chunk
 of orders at a time, each chunk in its own transaction: an interrupted run leaves whole chunks done, and the
@@ -7,6 +9,7 @@ next run takes up the rest (a tombstoned order no longer matches). ``--dry-run``
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import click
 import sqlalchemy as sa
@@ -15,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.db import utcnow
 from app.extensions import db
+from app.realtime.models import PushMessage
 from live.models import EventLog
 from orders.customers import retention
 
@@ -29,6 +33,10 @@ class PurgeCounts:
     orders: int = 0
     history: int = 0
     events: int = 0
+    pushes: int = 0
+
+# Old pushes are deleted this many at a time, each batch in its own transaction.
+PUSH_CHUNK = 5000
 
 
 def tombstone_payload(payload: dict) -> dict:
@@ -76,7 +84,23 @@ def purge_pii(session: Session, days: int, dry_run: bool = False) -> PurgeCounts
         if not dry_run:
             retention.tombstone_orders(session, pks)
             session.commit()
+    counts.pushes = prune_pushes(session, cutoff, write=not dry_run)
     return counts
+
+
+def prune_pushes(session: Session, cutoff: datetime, write: bool) -> int:
+    """Delete (or, without write, count) the logged pushes created before cutoff; return how many."""
+    old = sa.select(PushMessage.id).where(PushMessage.created_at < cutoff)
+    if not write:
+        return int(session.scalar(sa.select(sa.func.count()).select_from(old.subquery())) or 0)
+    deleted = 0
+    while True:
+        ids = session.scalars(old.order_by(PushMessage.id).limit(PUSH_CHUNK)).all()
+        if not ids:
+            return deleted
+        session.execute(sa.delete(PushMessage).where(PushMessage.id.in_(ids)))
+        session.commit()
+        deleted += len(ids)
 
 
 def register_privacy_commands(app: Flask) -> None:
@@ -93,3 +117,4 @@ def register_privacy_commands(app: Flask) -> None:
         verb = "would tombstone" if dry_run else "tombstoned"
         click.echo(f"{verb} {counts.orders} orders, {counts.history} history entries, {counts.events} events "
                    f"(retention {days} days)")
+        click.echo(f"{'would delete' if dry_run else 'deleted'} {counts.pushes} logged pushes older than the retention")

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from app.db import utcnow
 from app.extensions import db
+from app.realtime.models import PushMessage
 from live.models import EventLog
 from live.privacy import tombstone_payload
 from orders.customers.retention import TOMBSTONE, tombstone_change
@@ -96,3 +97,20 @@ def test_tombstones_leave_missing_values_missing():
         "field": "buyer.phone", "before": None, "after": TOMBSTONE}
     assert tombstone_payload({"buyer": {"id": "b", "name": None, "phone": "1", "address": {"detail": None}}}) == {
         "buyer": {"id": "b", "name": None, "phone": TOMBSTONE, "address": {"detail": None}}}
+
+
+def test_pushes_older_than_the_retention_leave_the_catch_up_log(aged):
+    with aged.app_context():
+        newest = db.session.scalars(sa.select(PushMessage.id).order_by(PushMessage.id.desc())).first()
+        kept = db.session.scalar(sa.select(sa.func.count()).select_from(PushMessage))
+        assert kept >= 2
+        db.session.execute(sa.update(PushMessage).where(PushMessage.id != newest)
+                           .values(created_at=utcnow() - timedelta(days=200)))
+        db.session.commit()
+    dry = aged.test_cli_runner().invoke(args=["purge-pii", "--dry-run"])
+    assert f"would delete {kept - 1} logged pushes older than the retention" in dry.output
+    result = aged.test_cli_runner().invoke(args=["purge-pii"])
+    assert result.exit_code == 0, result.output
+    assert f"deleted {kept - 1} logged pushes" in result.output
+    with aged.app_context():
+        assert db.session.scalars(sa.select(PushMessage.id)).all() == [newest]
