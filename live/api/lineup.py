@@ -54,14 +54,20 @@ def list_lineup(broadcast_id: int):
 @bp.post("/broadcasts/<int:broadcast_id>/products")
 @api.roles("service", "host")
 def add_product(broadcast_id: int):
-    """Put a catalogue product last on the rail, with an optional live price and link number; answers 201."""
+    """Put a catalogue product last on the rail, with an optional live price and link number; answers 201.
+
+    A product already in the line-up keeps its place and gets the live price (and link number, when given), as
+    this call always did: scripts that re-run a set-up keep working.
+    """
     data = api.json_body()
     sku = validation.text(data, "sku", max_len=MAX_REF)
     live_price = validation.money(data, "live_price", required=False)
     link_no = _link_no(data)
     broadcast = find_broadcast(broadcast_id)
     try:
-        entry = lineup.add_to_lineup(db.session, broadcast, sku, live_price, link_no, refuse_existing=True)
+        entry = lineup.add_to_lineup(db.session, broadcast, sku, live_price, link_no)
+        if link_no is not None and entry.link_no != link_no:
+            entry = lineup.update_entry(db.session, broadcast, sku, {"link_no": link_no})
     except lineup.BroadcastError as error:
         raise as_api_error(error) from None
     _entry, product = lineup.find_entry(db.session, broadcast.id, sku)

@@ -60,8 +60,8 @@ def paths() -> dict:
                 roles="service, host", body=request("LineupInput", {"sku": "TEA-01", "live_price": "79.00"}),
                 params=("BroadcastId",),
                 description="`link_no` defaults to one more than the highest in the broadcast. An unknown SKU "
-                            "answers 404 unknown_sku; a product already in the line-up 409 in_lineup (change it "
-                            "with PATCH); a link number in use 409 link_taken. Pushes `lineup.changed`."),
+                            "answers 404 unknown_sku; a product already in the line-up keeps its place and "
+                            "gets the live price (and `link_no` when given), 201 as for a new one; a link number in use 409 link_taken. Pushes `lineup.changed`."),
         },
         "/api/v1/broadcasts/{broadcast_id}/products/{sku}": item,
         "/api/v1/broadcasts/{broadcast_id}/pin": _pin("pin"),

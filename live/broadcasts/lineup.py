@@ -62,19 +62,17 @@ def _flush_or_conflict(session: Session, error: BroadcastError) -> None:
 
 
 def add_to_lineup(session: Session, broadcast: Broadcast, sku: str, live_price: Decimal | None,
-                  link_no: int | None = None, refuse_existing: bool = False) -> BroadcastProduct:
+                  link_no: int | None = None) -> BroadcastProduct:
     """Return the new line-up entry of a product, last on the rail, with link_no or the next number after the highest.
 
     Raises 404 unknown_sku for an unknown product and 409 link_taken when link_no is used by another product
-    of the broadcast. A product already there: 409 in_lineup when refuse_existing (the API; change it with
-    update_entry), else its live price is set (what `seed-demo` and scripts re-running a set-up want).
+    of the broadcast. A product already there keeps its place and gets the live price (what the API, `seed-demo` and scripts
+    re-running a set-up want).
     """
     product = _product(session, sku)
     existing = session.scalar(sa.select(BroadcastProduct).where(
         BroadcastProduct.broadcast_id == broadcast.id, BroadcastProduct.product_id == product.id))
     if existing is not None:
-        if refuse_existing:
-            raise BroadcastError(409, "in_lineup", "sku", f"{sku!r} is already in this broadcast's line-up")
         existing.live_price = None if live_price is None else quantize_money(live_price)
         session.flush()
         return existing
