@@ -11,6 +11,7 @@ from app.extensions import db
 from app.http import api, validation
 from app.http.api import install_api
 from live.models import Broadcast
+from orders.claims.cancel import ClaimCancelRefused, cancel_claim
 from orders.claims.evidence import rejected_events
 from orders.claims.policy import ClaimPolicy, ClaimPolicyError, load_claim_policy, save_claim_policy
 from orders.claims.push import claim_counts
@@ -123,3 +124,27 @@ def list_rejected_events(broadcast_id: int):
     find_broadcast(broadcast_id)
     events, total = rejected_events(db.session, broadcast_id, page, per_page)
     return jsonify({"events": events, "total": total, "page": page, "per_page": per_page})
+
+
+@bp.post("/broadcasts/<int:broadcast_id>/claims/<comment_id>/cancel")
+@api.roles("host", "auditor")
+def cancel_draft_claim(broadcast_id: int, comment_id: str):
+    """Cancel a claim's draft order (status claimed): its units go to the next in line; the claim reads cancelled."""
+    if len(comment_id) > 128:
+        raise ApiError(400, "invalid_path", "comment_id has at most 128 characters", "comment_id")
+    data = request.get_json(silent=True) if request.content_length else {}
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_json", "the body, when sent, must be a JSON object", "body")
+    reason = validation.text(data, "reason", max_len=500, required=False)
+    find_broadcast(broadcast_id)
+    actor = _actor()
+
+    def work():
+        try:
+            claim = cancel_claim(db.session, broadcast_id, comment_id, actor, reason, utcnow())
+        except ClaimCancelRefused as refused:
+            raise ApiError(refused.status, refused.code, refused.message, "comment_id") from None
+        realtime.commit(db.session)
+        return claim
+
+    return jsonify(run_with_retry(work))

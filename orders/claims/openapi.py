@@ -18,6 +18,8 @@ def parameters() -> dict:
                                                         "default": 100}, "Claims per page."),
         "ClaimOrder": parameter("order", "query", {"type": "string", "enum": ["asc", "desc"], "default": "asc"},
                                 "By comment time: oldest first (asc) or newest first (desc)."),
+        "CommentId": parameter("comment_id", "path", {"type": "string", "minLength": 1, "maxLength": 128},
+                               "The claim's comment id (the chat message's platform id)."),
         "UnpaidMinutes": parameter("unpaid_minutes", "query", {"type": "integer", "minimum": 0, "maximum": 1440,
                                                                "default": 5},
                                    "An order unpaid for this long is on the 催付 (payment reminder) list."),
@@ -59,6 +61,14 @@ def paths() -> dict:
             params=("BroadcastId", "ClaimPage", "ClaimPerPage"),
             description="Every event the events API answered `rejected` is kept with the error, so a platform's "
                         "malformed deliveries can be found later.")},
+        f"{base}/claims/{{comment_id}}/cancel": {"post": operation(
+            "cancelClaimDraft", "Cancel a chat claim's draft order", "orders",
+            ("200", "The claim, now cancelled.", ref("Claim")),
+            errors="400 401 403 404 409", roles="host, auditor", params=("BroadcastId", "CommentId"),
+            body=request("ClaimCancelInput", {"reason": "buyer asked to cancel"}, required=False),
+            description="Only a draft (claim status claimed, order status claimed) can be cancelled (409 "
+                        "not_a_draft otherwise): its reserved units go back through the order cancel path, so the "
+                        "next claim or order waiting in line gets them; pushes order.updated and claims.changed.")},
         f"{base}/reminders": {"post": operation(
             "sendPaymentReminders", "Remind buyers of unpaid orders to pay (催付)", "orders",
             ("200", "The orders reminded and the ones skipped, with why.", ref("Reminders")),
@@ -114,6 +124,8 @@ def schemas() -> dict:
                                  "payload": {"description": "The event as received (any JSON value)."},
                                  "received_at": DATETIME}, required=("id", "error", "received_at"))),
             "total": integer(), "page": integer(), "per_page": integer()}, required=("events", "total")),
+        "ClaimCancelInput": obj({"reason": string("Why, kept in the order's history (default: cancelled by the "
+                                                  "host).", maxLength=500)}),
         "RemindersInput": obj({"order_ids": array(string(minLength=1, maxLength=64), minItems=1, maxItems=200)},
                               required=("order_ids",)),
         "Reminders": obj({"queued": array(string()),

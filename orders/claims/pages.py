@@ -1,6 +1,8 @@
 """The reconciliation page (/broadcasts/<id>/reconciliation) and its CSV export: claims against orders, 催付."""
 from __future__ import annotations
 
+import json
+import math
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, render_template, request
@@ -15,6 +17,7 @@ from app.http import validation
 from app.http.pages import page_roles
 from live.models import Broadcast
 from orders.claims.api import DEFAULT_UNPAID_MINUTES
+from orders.claims.evidence import rejected_events
 from orders.claims.policy import load_claim_policy
 from orders.claims.queries import claims_page
 from orders.claims.reconciliation import load_reconciliation
@@ -22,6 +25,9 @@ from orders.claims.reconciliation import load_reconciliation
 bp = Blueprint("claims", __name__)
 PAGE_ROLES = ("host", "auditor", "moderator", "admin")
 CSV_LIMIT = 100_000
+REJECTED_ROLES = ("host", "auditor", "admin")  # as the rejected-events and claim-cancel APIs allow
+REJECTED_PER_PAGE = 50
+RAW_SHOWN_CHARS = 2000  # a raw event longer than this is cut for display (the API gives it whole)
 CLAIM_LABELS = {"unresolved": _l("unresolved"), "claimed": _l("claimed"), "ordered": _l("ordered"), "paid": _l("paid"),
                 "expired": _l("expired"), "cancelled": _l("cancelled")}
 REASON_LABELS = {"link_missing": _l("no link named, nothing pinned"), "unknown_link": _l("unknown link"),
@@ -49,8 +55,9 @@ def _minutes() -> int:
 @bp.app_context_processor
 def reconciliation_links() -> dict[str, bool]:
     """Give every template can_open_reconciliation: whether the user's role may open the reconciliation page."""
-    return {"can_open_reconciliation": bool(getattr(current_user, "is_authenticated", False))
-            and current_user.role in PAGE_ROLES}
+    signed_in = bool(getattr(current_user, "is_authenticated", False))
+    return {"can_open_reconciliation": signed_in and current_user.role in PAGE_ROLES,
+            "can_open_rejected_events": signed_in and current_user.role in REJECTED_ROLES}
 
 @bp.get("/broadcasts/<int:broadcast_id>/reconciliation")
 @page_roles(*PAGE_ROLES)
@@ -60,10 +67,11 @@ def reconciliation_page(broadcast_id: int):
     minutes = _minutes()
     report = load_reconciliation(db.session, broadcast_id, utcnow(), minutes)
     strings = {"sent": str(_l("Reminder queued")), "skipped": str(_l("Not sent")), "saved": str(_l("Saved")),
-               "failed": str(_l("Could not send"))}
+               "failed": str(_l("Could not send")), "draft_cancelled": str(_l("Draft cancelled"))}
     return render_template("claims/reconciliation.html", broadcast=broadcast, report=report, minutes=minutes,
                            policy=load_claim_policy(db.session, broadcast_id), labels=CLAIM_LABELS,
-                           reasons=REASON_LABELS, modes=MODE_LABELS, strings=strings)
+                           reasons=REASON_LABELS, modes=MODE_LABELS, strings=strings,
+                           can_cancel=current_user.role in REJECTED_ROLES)
 
 
 @bp.get("/broadcasts/<int:broadcast_id>/reconciliation.csv")
@@ -86,3 +94,26 @@ def _lag(claim: dict):
     if not claim["ordered_at"]:
         return None
     return round((datetime.fromisoformat(claim["ordered_at"]) - datetime.fromisoformat(claim["at"])).total_seconds(), 3)
+
+
+@bp.get("/broadcasts/<int:broadcast_id>/rejected-events")
+@page_roles(*REJECTED_ROLES)
+def rejected_events_page(broadcast_id: int):
+    """The events the events API refused for this broadcast, newest first: raw JSON as received (cut when long),
+    the error's code, field and message, and when it came."""
+    broadcast = _broadcast(broadcast_id)
+    try:
+        page = validation.query_int(request.args, "page", 1, maximum=100_000)
+    except ApiError as error:
+        abort(400, error.message)
+    events, total = rejected_events(db.session, broadcast_id, page, REJECTED_PER_PAGE)
+    for event in events:
+        event["raw"], event["truncated"] = _shown_raw(event["payload"])
+    return render_template("claims/rejected_events.html", broadcast=broadcast, events=events, total=total, page=page,
+                           pages=max(1, math.ceil(total / REJECTED_PER_PAGE)))
+
+
+def _shown_raw(payload) -> tuple[str, bool]:
+    """Return the event as JSON text, cut to RAW_SHOWN_CHARS, and whether it was cut."""
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=False)
+    return (text[:RAW_SHOWN_CHARS], True) if len(text) > RAW_SHOWN_CHARS else (text, False)

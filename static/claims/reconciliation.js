@@ -38,6 +38,28 @@
     var button = event.target.closest("button.remind");
     if (button) { remind([button.dataset.orderId], [button]); }
   });
+  // Cancels a claim's draft order: its units go to the next claim or order in line (the server does that).
+  page.addEventListener("click", function (event) {
+    var button = event.target.closest("button.cancel-draft");
+    if (!button) { return; }
+    var cancelStatus = document.getElementById("cancel-status");
+    var commentId = button.dataset.commentId;
+    button.disabled = true;
+    D.send("POST", "/api/v1/broadcasts/" + broadcastId + "/claims/" + encodeURIComponent(commentId) + "/cancel", {})
+      .then(function (result) {
+        if (!result.ok) {
+          button.disabled = false;
+          cancelStatus.textContent = errorText(result);
+          return;
+        }
+        var cell = button.closest("tr").querySelector(".draft-stock");
+        if (cell) { cell.textContent = strings.draft_cancelled; }
+        cancelStatus.textContent = strings.draft_cancelled + ": " + commentId;
+      }, function () {
+        button.disabled = false;
+        cancelStatus.textContent = strings.failed;
+      });
+  });
   var all = document.getElementById("remind-all");
   if (all) {
     all.addEventListener("click", function () {

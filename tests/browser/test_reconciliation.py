@@ -120,3 +120,58 @@ def test_the_reconciliation_page_in_chinese_on_a_phone(sale, browser):
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert blocking_violations(phone) == []
     context.close()
+
+
+def test_an_auditor_reads_the_rejected_events_from_the_reconciliation_page(sale, page):
+    server, broadcast_id, send = sale
+    hostile = {"id": "bad-1", "type": "chat", "ts": T0.isoformat(), "viewer_id": "<img src=x onerror=alert(1)>",
+               "note": "长" * 3000}
+    results = send(f"/api/v1/broadcasts/{broadcast_id}/events", {"events": [hostile, "not an object"]})["results"]
+    assert [r["status"] for r in results] == ["rejected", "rejected"]
+    log_in(page, server.url, "auditor")
+    page.goto(f"{server.url}/broadcasts/{broadcast_id}/reconciliation")
+    page.click("#rejected-events-link")
+    page.wait_for_selector("#rejected-list")
+    assert page.locator("#rejected-list tbody tr").count() == 2
+    newest, oldest = page.locator("#rejected-list tbody tr").all()
+    assert newest.locator("pre.raw-event").inner_text() == '"not an object"'
+    assert "<img src=x onerror=alert(1)>" in oldest.locator("pre.raw-event").inner_text()
+    assert oldest.locator("[data-truncated]").count() == 1
+    assert page.locator("#rejected-list img").count() == 0
+    assert not oldest.locator("time").inner_text().endswith(" UTC")  # rewritten in the viewer's own zone
+    assert blocking_violations(page) == []
+    shoot(page, "claims-rejected-events")
+    for width in (1440, 820, 390):
+        assert fits(page, width), width
+    assert page.errors == [] and page.dialogs == []
+
+
+def test_an_auditor_cancels_a_draft_and_the_next_claim_gets_the_units(live_server, page):
+    server, token = live_server
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+
+    def send(path: str, body: dict | None = None, method: str = "POST") -> dict:
+        response = session.request(method, server.url + path, json=body, timeout=20)
+        assert response.status_code in (200, 201), response.text
+        return response.json()
+
+    send("/api/v1/products", {"sku": "ONE", "name": "Last one", "price": "10.00", "stock": 1})
+    broadcast_id = send("/api/v1/broadcasts", {"title": "Last one", "platform": "douyin"})["id"]
+    send(f"/api/v1/broadcasts/{broadcast_id}/start", {})
+    send(f"/api/v1/broadcasts/{broadcast_id}/products", {"sku": "ONE"})
+    send(f"/api/v1/broadcasts/{broadcast_id}/events", {"events": [
+        {"id": f"c-{n}", "type": "chat", "ts": (T0 + timedelta(seconds=n)).isoformat(), "viewer_id": f"v{n}",
+         "text": "拍了 1号"} for n in (1, 2)]})
+    log_in(page, server.url, "auditor")
+    page.goto(f"{server.url}/broadcasts/{broadcast_id}/reconciliation")
+    page.click('#open-drafts button.cancel-draft[data-comment-id="c-1"]')
+    page.wait_for_function("document.getElementById('cancel-status').textContent.length > 0")
+    assert page.locator('#open-drafts button.cancel-draft[data-comment-id="c-1"]').is_disabled()
+    claims = send(f"/api/v1/broadcasts/{broadcast_id}/claims", method="GET")["claims"]
+    assert [c["status"] for c in claims] == ["cancelled", "claimed"]
+    promoted = send(f"/api/v1/orders/{claims[1]['order_id']}", method="GET")
+    assert promoted["reserved_until"] is not None and promoted["waitlisted_at"] is None
+    assert blocking_violations(page) == []
+    assert fits(page, 390)
+    assert page.errors == [] and page.dialogs == []

@@ -110,3 +110,40 @@ def test_rejected_events_are_kept_as_received_with_their_error(shop):
     assert [e["payload"] for e in reversed(newest_first)] == bad
     assert [e["error"]["code"] for e in reversed(newest_first)] == [r["error"]["code"] for r in results]
     assert newest_first[-1]["error"]["field"] == "text" and newest_first[-1]["event_id"] == "bad-1"
+
+
+def test_the_rejected_events_page_lists_them_escaped_cut_and_paged(shop, any_app):
+    api, broadcast_id = shop
+    hostile = {"id": "bad-<b>", "type": "chat", "ts": T0.isoformat(), "viewer_id": "<script>alert(1)</script>"}
+    long_one = {"id": "bad-long", "type": "payment", "ts": T0.isoformat(), "order_id": "NOPE", "status": "paid",
+                "amount": "1.00", "note": "x" * 5000}
+    results = api.events(broadcast_id, [hostile, long_one]).get_json()["results"]
+    assert [r["status"] for r in results] == ["rejected"] * 2
+    auditor = Moderator(any_app, "auditor")
+    response = auditor.get(f"/broadcasts/{broadcast_id}/rejected-events")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert page.count('data-rejected-id="') == 2
+    assert f'data-code="{results[0]["error"]["code"]}"' in page and "data-truncated" in page
+    assert "x" * 2001 not in page and "x" * 1800 in page
+    assert 'datetime="' in page
+    assert Moderator(any_app, "moderator").get(f"/broadcasts/{broadcast_id}/rejected-events").status_code == 403
+    assert auditor.get(f"/broadcasts/{broadcast_id}/rejected-events?page=2").status_code == 200
+    assert auditor.get(f"/broadcasts/{broadcast_id}/rejected-events?page=x").status_code == 400
+    assert auditor.get("/broadcasts/999999/rejected-events").status_code == 404
+    chinese = auditor.get(f"/broadcasts/{broadcast_id}/rejected-events",
+                          headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "被拒事件" in chinese and "收到的原始事件" in chinese and "…已截断" in chinese and "Raw event" not in chinese
+    reconciliation = auditor.get(f"/broadcasts/{broadcast_id}/reconciliation").get_data(as_text=True)
+    assert f'href="/broadcasts/{broadcast_id}/rejected-events"' in reconciliation
+
+
+def test_the_rejected_events_page_pages_fifty_at_a_time(shop, any_app):
+    api, broadcast_id = shop
+    api.events(broadcast_id, [f"junk {n}" for n in range(51)])
+    auditor = Moderator(any_app, "auditor")
+    first = auditor.get(f"/broadcasts/{broadcast_id}/rejected-events").get_data(as_text=True)
+    second = auditor.get(f"/broadcasts/{broadcast_id}/rejected-events?page=2").get_data(as_text=True)
+    assert first.count('data-rejected-id="') == 50 and 'rel="next"' in first
+    assert second.count('data-rejected-id="') == 1 and 'rel="prev"' in second and "junk 0" in second

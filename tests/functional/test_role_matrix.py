@@ -50,6 +50,7 @@ EXPECTED: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
     "GET /broadcasts/<int:broadcast_id>/moderation": (roles("moderator"), NO_SCOPE),
     "GET /broadcasts/<int:broadcast_id>/reconciliation": (roles("host", "auditor", "moderator"), NO_SCOPE),
     "GET /broadcasts/<int:broadcast_id>/reconciliation.csv": (roles("host", "auditor", "moderator"), NO_SCOPE),
+    "GET /broadcasts/<int:broadcast_id>/rejected-events": (roles("host", "auditor"), NO_SCOPE),
     "GET /broadcasts/<int:broadcast_id>/report": (roles("analyst", "host"), NO_SCOPE),
     "GET /broadcasts/<int:broadcast_id>/report.html": (roles("analyst", "host"), NO_SCOPE),
     "GET /broadcasts/<int:broadcast_id>/report/<any(by_product, by_source, timeline, comparison):table>.csv":
@@ -95,6 +96,7 @@ EXPECTED: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
     "PUT /api/v1/broadcasts/<int:broadcast_id>/claim-policy": (roles("host", "auditor"), NO_SCOPE),
     "GET /api/v1/broadcasts/<int:broadcast_id>/claims": (roles("host", "auditor", "moderator"), READ),
     "GET /api/v1/broadcasts/<int:broadcast_id>/reconciliation": (roles("host", "auditor", "moderator"), READ),
+    "POST /api/v1/broadcasts/<int:broadcast_id>/claims/<comment_id>/cancel": (roles("host", "auditor"), NO_SCOPE),
     "GET /api/v1/broadcasts/<int:broadcast_id>/rejected-events": (roles("host", "auditor"), READ),
     "POST /api/v1/broadcasts/<int:broadcast_id>/reminders": (roles("host", "auditor"), WRITE),
     "PATCH /api/v1/orders/<order_id>": (roles("auditor"), scopes("backoffice")),
