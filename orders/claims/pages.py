@@ -54,10 +54,12 @@ def _minutes() -> int:
 
 @bp.app_context_processor
 def reconciliation_links() -> dict[str, bool]:
-    """Give every template can_open_reconciliation: whether the user's role may open the reconciliation page."""
+    """Give every template whether the user's role may open the reconciliation and rejected-events pages and
+    cancel a draft claim (the host page's claims strip offers it)."""
     signed_in = bool(getattr(current_user, "is_authenticated", False))
     return {"can_open_reconciliation": signed_in and current_user.role in PAGE_ROLES,
-            "can_open_rejected_events": signed_in and current_user.role in REJECTED_ROLES}
+            "can_open_rejected_events": signed_in and current_user.role in REJECTED_ROLES,
+            "can_cancel_claims": signed_in and current_user.role in REJECTED_ROLES}
 
 @bp.get("/broadcasts/<int:broadcast_id>/reconciliation")
 @page_roles(*PAGE_ROLES)

@@ -11,6 +11,7 @@
   var list = document.getElementById("host-claims-list");
   var STEPS = ["claimed", "ordered", "paid"];
   var pending = null;
+  var canCancel = box.dataset.canCancel === "1";
 
   function showCounts(counts) {
     Object.keys(counts || {}).forEach(function (key) {
@@ -42,8 +43,26 @@
     li.appendChild(D.el("strong", claim.nickname || claim.viewer_id));
     li.appendChild(D.el("span", claim.text));
     li.appendChild(steps(claim));
+    if (canCancel && claim.status === "claimed") {
+      var button = D.el("button", strings.cancel, "danger btn-sm cancel-draft");
+      button.type = "button";
+      button.dataset.commentId = claim.comment_id;
+      li.appendChild(button);
+    }
     return li;
   }
+
+  // Cancelling a draft gives its units to the next claim or order in line (the server does that); asks first.
+  list.addEventListener("click", function (event) {
+    var button = event.target.closest("button.cancel-draft");
+    if (!button || !window.confirm(strings.confirm_cancel)) { return; }
+    button.disabled = true;
+    D.send("POST", "/api/v1/broadcasts/" + broadcastId + "/claims/" + encodeURIComponent(button.dataset.commentId) +
+           "/cancel", {}).then(function (result) {
+      if (!result.ok) { button.disabled = false; button.title = strings.cancel_failed; return; }
+      load();
+    }, function () { button.disabled = false; button.title = strings.cancel_failed; });
+  });
 
   function load() {
     pending = null;

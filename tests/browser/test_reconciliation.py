@@ -108,6 +108,31 @@ def test_the_host_sees_each_claim_go_claimed_ordered_paid_with_live_counts(sale,
     assert page.errors == []
 
 
+
+def test_the_host_cancels_a_draft_from_the_claims_strip_after_confirming(sale, browser):
+    server, broadcast_id, send = sale
+    context = browser.new_context(locale="en-US", timezone_id="Asia/Shanghai", viewport={"width": 1440, "height": 900},
+                                  bypass_csp=True)
+    host = context.new_page()
+    errors = []
+    host.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(host, server.url, "host")
+    host.goto(f"{server.url}/broadcasts/{broadcast_id}/live")
+    draft = '#host-claims-list li[data-comment-id="c-3"]'
+    host.wait_for_selector(draft + '[data-status="claimed"] button.cancel-draft')
+    assert host.locator('#host-claims-list li[data-status="paid"] button.cancel-draft').count() == 0
+    host.once("dialog", lambda dialog: dialog.dismiss())
+    host.click(draft + " button.cancel-draft")
+    host.wait_for_timeout(300)
+    assert host.get_attribute(draft, "data-status") == "claimed"  # dismissed: nothing happened
+    host.once("dialog", lambda dialog: dialog.accept())
+    host.click(draft + " button.cancel-draft")
+    host.wait_for_selector(draft + '[data-status="cancelled"]', timeout=20_000)
+    claims = send(f"/api/v1/broadcasts/{broadcast_id}/claims?status=cancelled", {}, method="GET")["claims"]
+    assert [claim["comment_id"] for claim in claims] == ["c-3"]
+    assert errors == []
+    context.close()
+
 def test_the_reconciliation_page_in_chinese_on_a_phone(sale, browser):
     server, broadcast_id, _send = sale
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 390, "height": 844},
