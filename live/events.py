@@ -11,6 +11,9 @@ from orders.models import ORDER_SOURCES  # the one list of order sources; import
 EVENT_TYPES = (
     "viewer_join", "viewer_leave", "product_click", "product_pin", "product_unpin",
     "chat", "order", "payment", "order_cancel",
+    # event types: after-sales
+    # event types: complaints
+    # event types: live-room interactions
 )
 MAX_ID = 128
 MAX_REF = 64  # platform ids stored in 64-character columns (viewer, buyer, order, SKU, comment)
@@ -240,6 +243,9 @@ _PARSERS = {
     "order_cancel": lambda r: {"order_id": _string(r, "order_id", "order_id", max_len=64, ident=True),
                                "reason": _string(r, "reason", "reason", required=False, max_len=500,
                                                  free_text=True)},
+    # parsers: after-sales
+    # parsers: complaints
+    # parsers: live-room interactions
 }
 
 

@@ -285,4 +285,7 @@ _HANDLERS = {
     "product_pin": _on_pin,
     "product_unpin": _on_pin,
     "product_click": _on_click,
+    # handlers: after-sales
+    # handlers: complaints
+    # handlers: live-room interactions
 }

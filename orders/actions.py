@@ -97,6 +97,7 @@ def record_payment(session: Session, broadcast_id: int, data: dict, payment_id: 
     to_status = check.next_status
     if data["status"] == "paid" and order.paid_amount is None:
         order.paid_amount = amount
+        order.paid_at = at
         if order.status == "held":
             # Paid while held: the buyer has done their part, so the held reservation no longer expires.
             order.reserved_until = None

@@ -16,7 +16,10 @@ ORDER_SOURCES = ("in_stream", "product_link", "post_stream")
 # an integration (PUT /stock), a CSV import.
 STOCK_CHANGE_KINDS = ("created", "restock", "correction", "set", "import")
 ORDER_STATUSES = ("received", "accepted", "held", "waitlisted", "rejected", "paid", "cancelled", "expired",
-                  "claimed")
+                  "claimed",
+                  # After payment (orders/fulfilment): packed, shipped in one or more parcels, delivered, or an exception.
+                  "packing", "partially_shipped", "shipped", "delivered", "delivery_failed", "returned_to_sender", "lost")
+STATUS_LENGTH = 24
 # A draft order made from a chat claim (orders/claims) is "claimed" until a platform order completes it.
 
 
@@ -118,7 +121,7 @@ class Order(db.Model):
     order_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
     broadcast_id: Mapped[int] = mapped_column(sa.ForeignKey("broadcasts.id"))
     source: Mapped[str] = mapped_column(sa.String(16))
-    status: Mapped[str] = mapped_column(sa.String(16), default="received")
+    status: Mapped[str] = mapped_column(sa.String(STATUS_LENGTH), default="received")
     buyer_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     buyer_name: Mapped[str | None] = mapped_column(sa.String(100))
     buyer_phone: Mapped[str | None] = mapped_column(sa.String(32))
@@ -156,6 +159,15 @@ class Order(db.Model):
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # After payment (orders/fulfilment): when it was paid, when it must ship by (policy), packed, fully shipped,
+    # delivered. ship_by_at is indexed for the overdue list.
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ship_by_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    packed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    shipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Sum of the succeeded refunds of the order (orders/aftersales ledger), kept in step by its refund actions.
+    refunded_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"), server_default="0")
 
     lines: Mapped[list["OrderLine"]] = relationship(
         back_populates="order", order_by="OrderLine.id", cascade="all, delete-orphan"
@@ -198,8 +210,8 @@ class OrderHistory(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     order_pk: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
     action: Mapped[str] = mapped_column(sa.String(32))
-    from_status: Mapped[str | None] = mapped_column(sa.String(16))
-    to_status: Mapped[str | None] = mapped_column(sa.String(16))
+    from_status: Mapped[str | None] = mapped_column(sa.String(STATUS_LENGTH))
+    to_status: Mapped[str | None] = mapped_column(sa.String(STATUS_LENGTH))
     actor: Mapped[str] = mapped_column(sa.String(64))
     reason: Mapped[str | None] = mapped_column(sa.Text)
     data: Mapped[dict | None] = mapped_column(sa.JSON)

@@ -10,20 +10,21 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
 
-ROLES = ("admin", "host", "moderator", "auditor", "analyst")
+# aftersales: the after-sales and customer-care agent (packs and ships, handles cases, complaints and follow-ups).
+ROLES = ("admin", "host", "moderator", "auditor", "analyst", "aftersales")
 # What an API token may be allowed to do (app/auth/scopes.py says which endpoints each scope opens).
-TOKEN_SCOPES = ("ingest", "display", "moderation", "backoffice", "analytics")
+TOKEN_SCOPES = ("ingest", "display", "moderation", "backoffice", "analytics", "aftersales")
 # Tokens made before scopes existed, and tokens made without naming any, keep these: what a token could do then.
 LEGACY_SCOPES = ("ingest", "display")
 # Roles that see buyer phone numbers and addresses in full; everyone else gets them masked.
-PII_ROLES = frozenset({"admin", "auditor"})
+PII_ROLES = frozenset({"admin", "auditor", "aftersales"})  # aftersales ships parcels and calls buyers back
 
 
 class User(UserMixin, db.Model):
     """A person who logs in to the console with one role."""
 
     __tablename__ = "users"
-    __table_args__ = (sa.CheckConstraint(sa.text("role IN ('admin','host','moderator','auditor','analyst')"), name="role_known"),)
+    __table_args__ = (sa.CheckConstraint(sa.text("role IN ('admin','host','moderator','auditor','analyst','aftersales')"), name="role_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)

@@ -25,11 +25,11 @@ bp = Blueprint("auth", __name__)
 log = logging.getLogger("livedesk.auth")
 
 HOME_BY_ROLE = {"host": "live.index", "auditor": "live.index", "moderator": "live.index",
-                "analyst": "live.index", "admin": "live.index"}
+                "analyst": "live.index", "admin": "live.index", "aftersales": "live.index"}
 
 
 ROLE_LABELS = {"admin": _l("Administrator"), "host": _l("Host"), "moderator": _l("Moderator"),
-               "auditor": _l("Auditor"), "analyst": _l("Analyst")}
+               "auditor": _l("Auditor"), "analyst": _l("Analyst"), "aftersales": _l("After-sales agent")}
 
 
 @bp.app_context_processor

@@ -19,7 +19,7 @@ from live import broadcasts as lineup
 from live.models import Broadcast
 from orders import catalog
 
-DEMO_ROLES = ("admin", "host", "moderator", "auditor", "analyst")
+DEMO_ROLES = ("admin", "host", "moderator", "auditor", "analyst", "aftersales")
 DEMO_USER_PREFIX = "demo-"
 DEMO_BROADCAST_TITLE = "Demo live: autumn flash sale"
 DEMO_PLATFORM = "douyin"

@@ -16,7 +16,7 @@ from app.extensions import db
 POSTGRES_URL = os.environ.get("LIVEDESK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 PASSWORD = "password123"
 _PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: argon2 at OWASP cost is deliberately slow
-ROLES = ("admin", "host", "moderator", "auditor", "analyst")
+ROLES = ("admin", "host", "moderator", "auditor", "analyst", "aftersales")
 
 
 def make_app(url: str, **overrides):

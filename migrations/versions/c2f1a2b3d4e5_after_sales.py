@@ -1,0 +1,26 @@
+"""after-sales: cases, case lines, case events, refunds (issue 14)
+
+PLACEHOLDER: filled in by the owner of this part; until then it changes nothing.
+
+Revision ID: c2f1a2b3d4e5
+Revises: c1f1a2b3d4e5
+Create Date: 2026-12-06 08:20:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = "c2f1a2b3d4e5"
+down_revision = "c1f1a2b3d4e5"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass

@@ -1,0 +1,26 @@
+"""platform adapters: connections, inbox, rejected messages (issue 16)
+
+PLACEHOLDER: filled in by the owner of this part; until then it changes nothing.
+
+Revision ID: c6f1a2b3d4e5
+Revises: c5f1a2b3d4e5
+Create Date: 2026-12-06 08:20:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = "c6f1a2b3d4e5"
+down_revision = "c5f1a2b3d4e5"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
