@@ -7,6 +7,16 @@ identity, so connecting the same function again for every app created keeps it c
   orders and pushes are queued, as ``send(session, broadcast=..., events=[ParsedEvent, ...])`` with the
   accepted events in request order (possibly none). analytics.rollups.record.record_events listens: it updates
   the rollups in a savepoint of that same transaction (marking them stale rather than failing the batch).
+
+After-sale signals, each sent by the one action that makes the change, inside its transaction (listeners write
+in that same transaction and must not commit; surveys and follow-up tasks of orders/care listen):
+
+- ``order_delivered``: orders.fulfilment, when the last shipment of an order is delivered, as
+  ``send(session, order=Order, at=datetime)``.
+- ``aftersale_closed``: orders.aftersales, when a case ends (completed, refunded, rejected for good,
+  cancelled or closed by a timer), as ``send(session, case=AftersaleCase, order=Order, at=datetime)``.
+- ``complaint_resolved``: orders.care, when a complaint becomes resolved, as
+  ``send(session, complaint=Complaint, at=datetime)``.
 """
 from __future__ import annotations
 
@@ -15,3 +25,6 @@ from blinker import Namespace
 _signals = Namespace()
 
 events_accepted = _signals.signal("events-accepted", doc="A batch of ingested events was accepted (not yet committed).")
+order_delivered = _signals.signal("order-delivered", doc="Every shipment of an order was delivered (not yet committed).")
+aftersale_closed = _signals.signal("aftersale-closed", doc="An after-sales case ended (not yet committed).")
+complaint_resolved = _signals.signal("complaint-resolved", doc="A complaint was resolved (not yet committed).")
