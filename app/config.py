@@ -42,6 +42,8 @@ def load_config() -> dict:
         "SQLALCHEMY_DATABASE_URI": _database_url(),
         "SOCKETIO_ASYNC_MODE": async_mode,
         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
+        # Redis for state shared by several servers (readiness checks it); the message queue's Redis when unset.
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
         # Deployments sharing one Redis must use different channels, or they get each other's pushes.
         "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL", "livedesk"),
         # Comma-separated origins allowed to open sockets; empty means same origin only.
