@@ -1,0 +1,80 @@
+"""Periodic jobs that run inside the server process (reservation sweeper, buyer notices, live metrics push).
+
+Jobs are plain functions taking the app; they run in Socket.IO background tasks (green threads under
+eventlet), each in its own app context, and an error in one run is logged, never fatal. Tests call the
+job functions directly instead of waiting for the timer.
+
+With several servers every one runs the loops, and a lease per job (app/background/leases.py) lets one of
+them run each job per period. A dedicated worker (``flask --app wsgi run-jobs``, app/background/worker.py)
+runs the same jobs under the same leases, for deployments that keep web servers free of them
+(``LIVEDESK_BACKGROUND_JOBS=0`` on the servers).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import Flask
+
+from app.background.leases import take_lease
+from app.db import utcnow
+from app.extensions import db, socketio
+
+# A lease outlives its period by half of it, so the holder renews it before anyone else may take it, and a
+# server that died is replaced after one and a half periods.
+LEASE_FACTOR = 1.5
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A function of the app to run every `seconds` seconds."""
+
+    name: str
+    seconds: float
+    run: Callable[[Flask], None]
+
+
+_jobs: dict[str, PeriodicJob] = {}
+
+
+def register(name: str, seconds: float, run: Callable[[Flask], None]) -> None:
+    """Add (or replace) a periodic job; call at import time of the module that owns the job."""
+    _jobs[name] = PeriodicJob(name, seconds, run)
+
+
+def jobs() -> list[PeriodicJob]:
+    """Return the registered jobs."""
+    return list(_jobs.values())
+
+
+def lease_seconds(job: PeriodicJob) -> float:
+    """Return how long one run of job holds its lease."""
+    return job.seconds * LEASE_FACTOR + 1
+
+
+def run_once(app: Flask, job: PeriodicJob) -> bool:
+    """Return True after running job once in its own app context, or False when another server holds its lease."""
+    with app.app_context():
+        try:
+            if not take_lease(db.session, job.name, lease_seconds(job), utcnow()):
+                return False
+            job.run(app)
+            return True
+        except Exception:  # a failed run must not stop the next one
+            app.logger.exception("background job %s failed", job.name)
+            db.session.rollback()
+            return False
+        finally:
+            db.session.remove()
+
+
+def _loop(app: Flask, job: PeriodicJob) -> None:
+    while True:
+        socketio.sleep(job.seconds)
+        run_once(app, job)
+
+
+def start(app: Flask) -> None:
+    """Start every registered job as a background task of the Socket.IO server."""
+    for job in jobs():
+        socketio.start_background_task(_loop, app, job)

@@ -1,0 +1,45 @@
+"""The job worker: ``flask --app wsgi run-jobs`` runs every periodic job, under the same leases as the servers.
+
+It runs the jobs one after another in the main thread (no async server needed); pushes reach browsers through
+the Socket.IO message queue (Redis), which a deployment with a separate worker has anyway.
+"""
+from __future__ import annotations
+
+import time
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from app import background
+
+TICK_SECONDS = 0.5
+
+
+def run_forever(app: Flask, rounds: int | None = None, sleep=time.sleep) -> int:
+    """Return how many job runs were made after running due jobs every tick (for rounds ticks; None: forever)."""
+    due = {job.name: time.monotonic() + job.seconds for job in background.jobs()}
+    runs = 0
+    tick = 0
+    while rounds is None or tick < rounds:
+        now = time.monotonic()
+        for job in background.jobs():
+            if now >= due.setdefault(job.name, now):
+                runs += background.run_once(app, job)
+                due[job.name] = now + job.seconds
+        tick += 1
+        sleep(TICK_SECONDS)
+    return runs
+
+
+@click.command("run-jobs")
+@with_appcontext
+def run_jobs_command() -> None:
+    """Run the periodic jobs (sweepers, notices, timers) until interrupted; servers may then run none."""
+    app = current_app._get_current_object()
+    names = ", ".join(job.name for job in background.jobs())
+    click.echo(f"running jobs: {names}")
+    try:
+        run_forever(app)
+    except KeyboardInterrupt:
+        click.echo("stopped")
