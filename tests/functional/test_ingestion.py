@@ -117,7 +117,7 @@ def test_event_times_need_a_zone_or_epoch_milliseconds(api):
 
 def test_unknown_event_type_is_rejected_naming_type(api):
     broadcast_id = api.live_broadcast()
-    result = api.events(broadcast_id, [{"id": "x", "type": "gift", "ts": now_ms()}]).get_json()["results"][0]
+    result = api.events(broadcast_id, [{"id": "x", "type": "teleport", "ts": now_ms()}]).get_json()["results"][0]
     assert result["status"] == "rejected"
     assert result["error"]["field"] == "type"
 

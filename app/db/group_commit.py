@@ -1,0 +1,163 @@
+"""Group commit across requests: concurrent writes share one transaction, and each is answered after its commit.
+
+Platforms push one event per request, many at once; one commit (one fsync, one WAL flush) per request caps a
+server far below what the same work costs in batches. A request hands its write to the process's
+``GroupCommit`` and waits. Whoever finds no group running leads: it takes every write waiting (up to a
+bound), runs each in a savepoint of one transaction (a write that fails rolls back alone and gets its own
+error), commits once with the queued pushes, then answers them all and hands the lead to the next waiter.
+Durability is unchanged: no request is answered before the commit that holds its write.
+
+A commit that fails as a whole (a deadlock on PostgreSQL, a lost connection) is retried as a group; when it
+still fails, each write runs alone so one bad write cannot fail the others. Works with real threads (tests,
+threading mode) and with eventlet's green threads (the locks and events are patched there).
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from app import realtime
+from app.db.transactions import run_with_retry
+
+Write = Callable[[Session], Any]
+MAX_GROUP_WRITES = 64
+
+
+@dataclass
+class _Pending:
+    """One request's write, waiting for its group's commit."""
+
+    write: Write
+    weight: int
+    done: threading.Event = field(default_factory=threading.Event)
+    lead: bool = False
+    answered: bool = False
+    result: Any = None
+    error: BaseException | None = None
+
+
+@dataclass
+class GroupStats:
+    """How many groups were committed and how many writes they held (for benches and tests)."""
+
+    groups: int = 0
+    writes: int = 0
+    largest: int = 0
+
+
+class GroupCommit:
+    """Merges concurrent writes of one process into shared transactions."""
+
+    def __init__(self, max_writes: int = MAX_GROUP_WRITES, max_weight: int = 2000) -> None:
+        self.max_writes = max_writes
+        self.max_weight = max_weight
+        self.stats = GroupStats()
+        self._lock = threading.Lock()
+        self._waiting: list[_Pending] = []
+        self._leading = False
+
+    def run(self, session: Session, write: Write, weight: int = 1) -> Any:
+        """Return write(session)'s result once it is committed (sharing the commit with concurrent writes).
+
+        write must not commit; it may raise, which rolls back only its own changes and is raised here. weight
+        (e.g. the events of a request) bounds how much one group takes on.
+        """
+        pending = _Pending(write, max(1, weight))
+        with self._lock:
+            self._waiting.append(pending)
+            pending.lead = not self._leading
+            self._leading = True
+        while True:
+            if pending.lead:
+                pending.lead = False
+                self._lead(session)
+            pending.done.wait()
+            if pending.answered:
+                break
+            pending.done.clear()  # woken to lead the next group, which holds this write
+        if pending.error is not None:
+            raise pending.error
+        return pending.result
+
+    def _take_group(self) -> list[_Pending]:
+        """Return the next writes to commit together, in arrival order, within the bounds."""
+        with self._lock:
+            group, weight = [], 0
+            while self._waiting and len(group) < self.max_writes:
+                candidate = self._waiting[0]
+                if group and weight + candidate.weight > self.max_weight:
+                    break
+                group.append(self._waiting.pop(0))
+                weight += candidate.weight
+            return group
+
+    def _lead(self, session: Session) -> None:
+        """Commit one group on session, answer it, and hand the lead to the next waiter (or give it up)."""
+        group = self._take_group()
+        try:
+            if group:
+                self._commit_group(session, group)
+        finally:
+            for pending in group:
+                pending.lead, pending.answered = False, True
+                pending.done.set()
+            with self._lock:
+                if self._waiting:
+                    successor = self._waiting[0]
+                    successor.lead = True
+                    successor.done.set()  # wakes it to lead; it is answered by a later group
+                else:
+                    self._leading = False
+
+    def _commit_group(self, session: Session, group: list[_Pending]) -> None:
+        """Run every write of group in its own savepoint of one transaction, and commit them together."""
+        def together() -> None:
+            for pending in group:
+                pending.result, pending.error = None, None
+                savepoint = session.begin_nested()
+                try:
+                    pending.result = pending.write(session)
+                    savepoint.commit()
+                except Exception as error:  # noqa: BLE001  the write's own failure, answered to its request
+                    savepoint.rollback()
+                    pending.error = error
+            realtime.commit(session)
+
+        try:
+            run_with_retry(together)
+        except Exception:
+            session.rollback()
+            realtime.discard(session)
+            for pending in group:
+                self._commit_alone(session, pending)
+        self.stats.groups += 1
+        self.stats.writes += len(group)
+        self.stats.largest = max(self.stats.largest, len(group))
+
+    @staticmethod
+    def _commit_alone(session: Session, pending: _Pending) -> None:
+        """Run and commit one write by itself (after its group could not commit)."""
+        def alone() -> Any:
+            result = pending.write(session)
+            realtime.commit(session)
+            return result
+
+        try:
+            pending.result, pending.error = run_with_retry(alone), None
+        except Exception as error:  # noqa: BLE001
+            session.rollback()
+            realtime.discard(session)
+            pending.result, pending.error = None, error
+
+
+def group_commit(app: Flask) -> GroupCommit:
+    """Return the app's group committer (one per app and process)."""
+    found = app.extensions.get("livedesk_group_commit")
+    if found is None:
+        found = app.extensions["livedesk_group_commit"] = GroupCommit()
+    return found
