@@ -122,6 +122,37 @@ def http_rate(session: requests.Session, url: str, tag: str, total: int, batch: 
     return sent, sent / (time.perf_counter() - started)
 
 
+def concurrent_rate(url: str, token: str, tag: str, total: int, connections: int,
+                    budget: float) -> tuple[int, float]:
+    """Return (orders, orders/s) for POSTing one order per request from several connections at once, for budget s."""
+    counter, lock, failures, done = itertools.count(), threading.Lock(), [], []
+    started = time.perf_counter()
+
+    def sender() -> None:
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {token}"
+        while time.perf_counter() - started < budget:
+            with lock:
+                n = next(counter)
+            if n >= total:
+                return
+            response = session.post(url, json={"events": [order(tag, n)]}, timeout=120)
+            if response.status_code != 200 or response.json()["results"][0]["status"] != "accepted":
+                failures.append(response.text[:200])
+                return
+            done.append(n)
+
+    threads = [threading.Thread(target=sender) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise RuntimeError(f"not all accepted: {failures[0]}")
+    elapsed = time.perf_counter() - started
+    return len(done), len(done) / elapsed
+
+
 def raw_rate(path: Path, total: int, budget: float) -> tuple[int, float]:
     """Return (orders, orders/s) for SQLAlchemy Core, per order one transaction: conditional decrement, 2 inserts."""
     engine = sa.create_engine(f"sqlite:///{path}")
@@ -318,7 +349,9 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=10.0, help="seconds each throughput run may take")
     parser.add_argument("--rate", type=float, default=200.0, help="orders/s of the push latency run")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of the push latency run")
-    parser.add_argument("--senders", type=int, default=8, help="concurrent connections of the latency run")
+    parser.add_argument("--senders", type=int, default=16, help="concurrent connections of the latency run")
+    parser.add_argument("--connections", type=int, default=16,
+                        help="concurrent connections of the one-order-per-request throughput run")
     parser.add_argument("--profile", action="store_true", help="always print where in-process ingestion spends time")
     parser.add_argument("--server-mode", choices=("threading", "eventlet"), default="threading",
                         help="SOCKETIO_ASYNC_MODE of the server process (this process always uses threading)")
@@ -335,8 +368,13 @@ def main() -> None:
         url = f"{base}/api/v1/broadcasts/{broadcast_id}/events"
         http_rate(session, url, "warmup", 100, 10, args.budget)
         figures = {"HTTP API, batch 1": http_rate(session, url, "b1", args.orders_1, 1, args.budget),
+                   f"HTTP API, batch 1, {args.connections} connections": concurrent_rate(
+                       url, token, "c1", args.orders_1 * 10, args.connections, args.budget),
                    "HTTP API, batch 100": http_rate(session, url, "b100", args.orders_100, 100, args.budget)}
         push = latency(base, token, broadcast_id, args.rate, args.seconds, args.senders)
+    except Exception:
+        print((WORKDIR / "server.log").read_text()[-6000:])
+        raise
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -354,6 +392,10 @@ def main() -> None:
     verdict = "met" if ratio_100 >= 1 else "NOT met"
     print(f"{'ratio HTTP batch 100 / raw':44}{ratio_100:>19.2f}   goal >= 1.0: {verdict}")
     print(f"{'ratio HTTP batch 1 / raw':44}{ratio_1:>19.2f}")
+    concurrent = figures[f"HTTP API, batch 1, {args.connections} connections"][1]
+    ratio_group = concurrent / figures["HTTP API, batch 100"][1]
+    print(f"{f'ratio batch 1 x {args.connections} connections / batch 100':44}{ratio_group:>19.2f}   goal >= 0.8: "
+          f"{'met' if ratio_group >= 0.8 else 'NOT met'}")
     print(f"push latency to order.created on /live: {args.rate:g} orders/s wanted for {args.seconds:g} s, "
           f"1 order per request, {args.senders} connections")
     print(f"  sent {push['sent']} (achieved {push['achieved']:.1f} orders/s), pushes received {push['received']}")

@@ -14,6 +14,7 @@ threading mode) and with eventlet's green threads (the locks and events are patc
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,9 @@ from app.db.transactions import run_with_retry
 
 Write = Callable[[Session], Any]
 MAX_GROUP_WRITES = 64
+# Before taking a group, the leader yields while more writes keep arriving: under eventlet the database calls
+# do not yield, so requests already read from their sockets reach the queue only when the leader lets them run.
+GATHER_ROUNDS = 4
 
 
 @dataclass
@@ -67,6 +71,9 @@ class GroupCommit:
         write must not commit; it may raise, which rolls back only its own changes and is raised here. weight
         (e.g. the events of a request) bounds how much one group takes on.
         """
+        # The caller's own transaction ends first: on SQLite every transaction takes the write lock (BEGIN
+        # IMMEDIATE), and a waiter holding it would stall the leader's write until the busy timeout.
+        session.commit()
         pending = _Pending(write, max(1, weight))
         with self._lock:
             self._waiting.append(pending)
@@ -96,8 +103,19 @@ class GroupCommit:
                 weight += candidate.weight
             return group
 
+    def _gather(self) -> None:
+        """Yield to other requests while the queue grows, so they join this group instead of waiting a whole one."""
+        seen = len(self._waiting)
+        for _ in range(GATHER_ROUNDS):
+            time.sleep(0)
+            now = len(self._waiting)
+            if now == seen or now >= self.max_writes:
+                return
+            seen = now
+
     def _lead(self, session: Session) -> None:
         """Commit one group on session, answer it, and hand the lead to the next waiter (or give it up)."""
+        self._gather()
         group = self._take_group()
         try:
             if group:
