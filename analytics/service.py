@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 from analytics.metrics.definitions import finalize
 from analytics.metrics.online import resolve_period
 from analytics.rollups.rebuild import needs_rebuild, rebuild_rollups
+from analytics.rollups.facts import to_us
 from analytics.sql.counts import pinned_spans, sql_counts
+from analytics.sql.refunds import with_refunds
 from app.db import utcnow
 from live.models import Broadcast
 
@@ -61,8 +63,15 @@ def broadcast_metrics(session: Session, broadcast: Broadcast, attribution_days: 
     """Return the finalized metrics dict of a broadcast (docs/metrics.md), rebuilding stale rollups first."""
     start, end = period(broadcast, now)
     ensure_current(session, broadcast.id)
+    window = timedelta(days=attribution_days)
     with consistent_reads(session) as reader:
-        return finalize(sql_counts(reader, broadcast.id, start, end, timedelta(days=attribution_days)))
+        counts = sql_counts(reader, broadcast.id, start, end, window)
+        return finalize(with_refunds(reader, counts, broadcast.id, attribution_cutoff_us(end, window)))
+
+
+def attribution_cutoff_us(end: datetime, window: timedelta) -> int:
+    """Return the last placement time (epoch microseconds) of an order attributed to a period ending at end."""
+    return to_us(end) + window // timedelta(microseconds=1)
 
 
 def pinned_list(session: Session, broadcast: Broadcast, now: datetime | None = None) -> list[dict[str, str]]:

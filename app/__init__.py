@@ -32,7 +32,22 @@ def register_background_jobs() -> None:
     from orders.notices.jobs import register_notice_jobs
 
     background.register("reservation-sweeper", 5, sweep_job)
+    from orders.aftersales.sweeper import sweep_job as aftersales_timers
+
+    background.register("aftersales-timers", 30, aftersales_timers)
+    from orders.care.complaints.breaches import sweep_job as complaint_breaches
+
+    background.register("complaint-breaches", 30, complaint_breaches)
     register_notice_jobs()
+    from orders.fulfilment.stale import sweep_job as stale_tracking
+
+    background.register("stale-tracking", 300, stale_tracking)
+    from live.adapters.processing import inbox_job
+
+    background.register("adapter-inbox", 2, inbox_job)
+    from orders.customers.recalculate import RECALCULATE_SECONDS, recalculate_job
+
+    background.register("customer-recalculation", RECALCULATE_SECONDS, recalculate_job)
 
 
 def select_locale() -> str:
@@ -81,37 +96,61 @@ def register_blueprints(app: Flask) -> None:
     """Register every blueprint and the Socket.IO handlers."""
     from analytics.api import bp as analytics_api
     from analytics.pages import bp as analytics_pages
+    from analytics.refund_pages import bp as analytics_refunds
     from app.auth.accounts import bp as accounts_views
     from app.auth.api import bp as accounts_api
     from app.auth.onboarding import bp as onboarding_views
     from app.auth.pages import bp as auth_bp
     from app.auth.pii.api import bp as pii_api
     from app.auth.pii.pages import bp as pii_pages
+    from app.http.health import bp as health_bp
     from app.http.validation import install_converters
     from app.openapi.api import bp as openapi_bp
+    from live.adapters.api import bp as connections_api
+    from live.adapters.api import hooks as adapter_hooks
+    from live.adapters.pages import bp as connections_views
     from live.api import bp as live_api
     from live.moderation.api import bp as moderation_api
     from live.moderation.api import chat_bp as moderation_chat_api
     from live.moderation.pages import bp as moderation_views
     from live.pages import bp as live_views
     from orders.api import bp as orders_api
+    from orders.aftersales.api import bp as aftersales_api
+    from orders.aftersales.pages import bp as aftersales_views
     from orders.backoffice.api import bp as audit_api
     from orders.backoffice.pages import bp as orders_pages
     from orders.catalog.pages import bp as catalog_views
+    from orders.care.complaints.api import bp as complaints_api
+    from orders.care.complaints.pages import bp as complaints_views
+    from orders.care.followups.api import bp as followups_api
+    from orders.care.followups.pages import bp as followups_views
+    from orders.care.surveys.api import bp as surveys_api
+    from orders.care.surveys.api import public_bp as survey_answers_api
+    from orders.care.surveys.pages import bp as surveys_views
+    from orders.care.surveys.public import bp as survey_public_views
     from orders.claims.api import bp as claims_api
     from orders.claims.pages import bp as claims_views
     from orders.customers.api import bp as customers_api
     from orders.customers.pages import bp as customers_views
+    from orders.customers.rules_api import bp as customer_rules_api
+    from orders.fulfilment.api import bp as fulfilment_api
+    from orders.fulfilment.api import callbacks_bp as tracking_callbacks
+    from orders.fulfilment.pages import bp as fulfilment_views
     from orders.lookup.pages import bp as lookup_views
     from orders.promotions.api import bp as promotions_api
     from orders.promotions.pages import bp as promotions_views
 
     install_converters(app)  # before any rule is added: <int:...> ids are bounded everywhere
     for blueprint in (auth_bp, openapi_bp, live_api, live_views, orders_api, audit_api, orders_pages,
-                      promotions_api, promotions_views, catalog_views, analytics_api, analytics_pages,
+                      promotions_api, promotions_views, catalog_views, analytics_api, analytics_pages, analytics_refunds,
                       moderation_api, moderation_chat_api, moderation_views, pii_api, pii_pages,
-                      customers_api, customers_views, lookup_views, claims_api, claims_views,
-                      accounts_api, accounts_views, onboarding_views):
+                      customers_api, customers_views, customer_rules_api, lookup_views, claims_api, claims_views,
+                      accounts_api, accounts_views, onboarding_views, health_bp,
+                      aftersales_api, aftersales_views,
+                      fulfilment_api, tracking_callbacks, fulfilment_views,
+                      surveys_api, survey_answers_api, surveys_views, survey_public_views, followups_api, followups_views,
+                      complaints_api, complaints_views,
+                      adapter_hooks, connections_api, connections_views):
         app.register_blueprint(blueprint)
 
 
@@ -121,6 +160,39 @@ def connect_signals() -> None:
     from app.signals import events_accepted
 
     events_accepted.connect(record_events)
+    _connect_aftersales_listeners()
+    _connect_care_listeners()
+    _connect_privacy_listeners()
+
+
+def _connect_aftersales_listeners() -> None:
+    """Connect the refund case of a payment that must go back (orders/aftersales) to the payment's signal."""
+    from app.signals import payment_refund_due
+    from orders.aftersales.intake import refund_case_for_payment
+
+    payment_refund_due.connect(refund_case_for_payment)
+
+
+def _connect_privacy_listeners() -> None:
+    """Connect the copies of buyer contact data outside orders (the event log) to a customer's erasure."""
+    from app.signals import customer_erased
+    from live.privacy import erase_customer_events
+
+    customer_erased.connect(erase_customer_events)
+
+
+def _connect_care_listeners() -> None:
+    """Connect the survey invitations and follow-up tasks (orders/care) to the after-sale signals."""
+    from app.signals import aftersale_closed, complaint_resolved, order_delivered
+    from orders.care.followups import listeners as followups
+    from orders.care.surveys import listeners as surveys
+
+    order_delivered.connect(surveys.survey_after_delivery)
+    order_delivered.connect(followups.followup_after_delivery)
+    aftersale_closed.connect(surveys.survey_after_case)
+    aftersale_closed.connect(followups.followup_after_case)
+    complaint_resolved.connect(surveys.survey_after_complaint)
+    complaint_resolved.connect(followups.followup_after_complaint)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -137,3 +209,15 @@ def register_commands(app: Flask) -> None:
 
     register(app)
     register_privacy_commands(app)
+    from orders.aftersales.cli import register_aftersales_commands
+
+    register_aftersales_commands(app)
+    from live.adapters.cli import register_adapter_commands
+
+    register_adapter_commands(app)
+    from app.background.worker import run_jobs_command
+
+    app.cli.add_command(run_jobs_command)
+    from orders.customers.cli import customers_command
+
+    app.cli.add_command(customers_command)

@@ -15,8 +15,18 @@ in that same transaction and must not commit; surveys and follow-up tasks of ord
   ``send(session, order=Order, at=datetime)``.
 - ``aftersale_closed``: orders.aftersales, when a case ends (completed, refunded, rejected for good,
   cancelled or closed by a timer), as ``send(session, case=AftersaleCase, order=Order, at=datetime)``.
+- ``payment_refund_due``: orders.actions.record_payment, when a payment must go back (a duplicate payment, or
+  one on a closed order), as ``send(session, order=Order, payment_id=str, amount=Decimal, closed_order=bool,
+  now=datetime)``; orders.aftersales opens a refund case for it.
 - ``complaint_resolved``: orders.care, when a complaint becomes resolved, as
   ``send(session, complaint=Complaint, at=datetime)``.
+
+Privacy:
+
+- ``customer_erased``: orders.customers.erasure, when a buyer's contact data is erased on request (PIPL art. 47),
+  inside its transaction, as ``send(session, platform=str, buyer_id=str, orders=[(pk, order_id, broadcast_id)],
+  at=datetime)``. Every domain that keeps its own copy of the buyer's contact (the event log: live.privacy)
+  listens and tombstones it in that same transaction; listeners must not commit.
 """
 from __future__ import annotations
 
@@ -27,4 +37,6 @@ _signals = Namespace()
 events_accepted = _signals.signal("events-accepted", doc="A batch of ingested events was accepted (not yet committed).")
 order_delivered = _signals.signal("order-delivered", doc="Every shipment of an order was delivered (not yet committed).")
 aftersale_closed = _signals.signal("aftersale-closed", doc="An after-sales case ended (not yet committed).")
+payment_refund_due = _signals.signal("payment-refund-due", doc="A payment must be refunded (not yet committed).")
 complaint_resolved = _signals.signal("complaint-resolved", doc="A complaint was resolved (not yet committed).")
+customer_erased = _signals.signal("customer-erased", doc="A buyer's contact data was erased (not yet committed).")

@@ -6,14 +6,18 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
 from app.http.validation import TimestampError, parse_timestamp
+from orders.aftersales.models import CASE_STATUSES, CASE_TYPES  # the after-sales vocabulary (aftersale events)
 from orders.models import ORDER_SOURCES  # the one list of order sources; imported here for the envelope check
 
 EVENT_TYPES = (
     "viewer_join", "viewer_leave", "product_click", "product_pin", "product_unpin",
     "chat", "order", "payment", "order_cancel",
     # event types: after-sales
+    "aftersale",
     # event types: complaints
+    "complaint",
     # event types: live-room interactions
+    "gift", "like", "viewer_count",
 )
 MAX_ID = 128
 MAX_REF = 64  # platform ids stored in 64-character columns (viewer, buyer, order, SKU, comment)
@@ -226,6 +230,58 @@ def _payment(raw: dict) -> dict:
     }
 
 
+# parsers: after-sales (helper)
+AFTERSALE_DEADLINE_PAST = timedelta(days=1)  # a platform deadline lies at most a day before its event's ts ...
+AFTERSALE_DEADLINE_AHEAD = timedelta(days=60)  # ... and at most 60 days after it
+
+
+def _aftersale(raw: dict) -> dict:
+    """Return a platform after-sales record (mirrored by orders/aftersales/mirror.py); deadline_at as UTC ISO-8601."""
+    # The envelope's `type` is the event type, so the case type travels as `aftersale_type`.
+    case_type = _string(raw, "aftersale_type", "aftersale_type", max_len=16)
+    status = _string(raw, "status", "status", max_len=24)
+    if case_type not in CASE_TYPES:
+        raise _Invalid("invalid_choice", "aftersale_type", f"aftersale_type must be one of {', '.join(CASE_TYPES)}")
+    if status not in CASE_STATUSES:
+        raise _Invalid("invalid_choice", "status", f"status must be one of {', '.join(CASE_STATUSES)}")
+    deadline = None
+    if raw.get("deadline_at") is not None:
+        try:
+            deadline, ts = parse_timestamp(raw["deadline_at"]), parse_timestamp(raw.get("ts"))
+        except TimestampError as error:
+            raise _Invalid(error.code, "deadline_at", f"deadline_at: {error}") from None
+        if not ts - AFTERSALE_DEADLINE_PAST <= deadline <= ts + AFTERSALE_DEADLINE_AHEAD:
+            raise _Invalid("out_of_range", "deadline_at", "deadline_at must lie between a day before and 60 days "
+                                                          "after the event's ts")
+    amount = raw.get("amount")
+    return {
+        "aftersale_id": _string(raw, "aftersale_id", "aftersale_id", max_len=MAX_ID, ident=True),
+        "order_id": _string(raw, "order_id", "order_id", max_len=64, ident=True),
+        "aftersale_type": case_type,
+        "status": status,
+        "reason": _string(raw, "reason", "reason", required=False, max_len=64) or "other",
+        "reason_text": _string(raw, "reason_text", "reason_text", required=False, max_len=500, free_text=True),
+        "amount": None if amount is None else parse_amount(amount, "amount"),
+        "deadline_at": None if deadline is None else deadline.isoformat(),
+    }
+
+
+# parsers: live-room interactions (helper)
+MAX_INTERACTION_COUNT = 1_000_000_000  # gifts, likes, viewers and gift values (diamonds, coins) in one event
+
+
+def _interaction_count(raw: dict, key: str, minimum: int = 0, required: bool = True) -> int | None:
+    """Return raw[key] as an integer from minimum to MAX_INTERACTION_COUNT (None when absent and not required)."""
+    value = raw.get(key)
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Invalid("missing_field" if value is None else "invalid_type", key, f"{key} must be an integer")
+    if not minimum <= value <= MAX_INTERACTION_COUNT:
+        raise _Invalid("out_of_range", key, f"{key} must be between {minimum} and {MAX_INTERACTION_COUNT}")
+    return value
+
+
 _PARSERS = {
     "viewer_join": lambda r: {"viewer_id": _string(r, "viewer_id", "viewer_id", max_len=MAX_REF, ident=True),
                               "nickname": _string(r, "nickname", "nickname", required=False, max_len=100,
@@ -244,8 +300,27 @@ _PARSERS = {
                                "reason": _string(r, "reason", "reason", required=False, max_len=500,
                                                  free_text=True)},
     # parsers: after-sales
+    "aftersale": _aftersale,
     # parsers: complaints
+    "complaint": lambda r: {
+        "complaint_id": _string(r, "complaint_id", "complaint_id", max_len=MAX_REF, ident=True),
+        "order_id": _string(r, "order_id", "order_id", required=False, max_len=64, ident=True),
+        "buyer_id": _string(r, "buyer_id", "buyer_id", max_len=MAX_REF, ident=True),
+        "category": _string(r, "category", "category", required=False, max_len=64, free_text=True),
+        "text": _string(r, "text", "text", max_len=MAX_TEXT, free_text=True)},
     # parsers: live-room interactions
+    "gift": lambda r: {"viewer_id": _string(r, "viewer_id", "viewer_id", max_len=MAX_REF, ident=True),
+                       "nickname": _string(r, "nickname", "nickname", required=False, max_len=100, free_text=True),
+                       "gift_id": _string(r, "gift_id", "gift_id", max_len=MAX_REF),
+                       "gift_name": _string(r, "gift_name", "gift_name", required=False, max_len=100, free_text=True),
+                       "count": _interaction_count(r, "count", minimum=1),
+                       "value": _interaction_count(r, "value", required=False),
+                       "unit": _string(r, "unit", "unit", required=False, max_len=16)},
+    "like": lambda r: {"viewer_id": _string(r, "viewer_id", "viewer_id", required=False, max_len=MAX_REF, ident=True),
+                       "nickname": _string(r, "nickname", "nickname", required=False, max_len=100, free_text=True),
+                       "count": _interaction_count(r, "count", minimum=1),
+                       "total": _interaction_count(r, "total", required=False)},
+    "viewer_count": lambda r: {"count": _interaction_count(r, "count")},
 }
 
 

@@ -34,6 +34,8 @@ from live.moderation.rules.claims import claim_terms
 from live.moderation.service import moderate_chat
 from live.viewers import touch_viewer
 from orders import actions as orders
+from orders.aftersales.mirror import mirror_event as mirror_aftersale
+from orders.care.complaints.events import complaint_event
 from orders.claims import drafts as claims
 from orders.claims.lineup import forget_lineup
 from orders.claims.push import queue_claim_counts
@@ -286,6 +288,13 @@ _HANDLERS = {
     "product_unpin": _on_pin,
     "product_click": _on_click,
     # handlers: after-sales
+    "aftersale": mirror_aftersale,  # the platform's after-sales record, mirrored into a case
     # handlers: complaints
+    "complaint": lambda session, broadcast, event, now: complaint_event(session, broadcast.id, event.data, event.ts,
+                                                                        now),
     # handlers: live-room interactions
+    "gift": _on_viewer,  # the giver is seen; the gift itself is the logged event (analytics reads it)
+    "like": lambda session, broadcast, event, now: (
+        _on_viewer(session, broadcast, event, now) if event.data.get("viewer_id") else None),
+    "viewer_count": lambda session, broadcast, event, now: None,  # the platform's count, kept in the log only
 }

@@ -72,6 +72,12 @@ def tombstone_order_events(session: Session, orders: list[tuple[int, str, int]],
     return changed
 
 
+def erase_customer_events(session: Session, orders: list[tuple[int, str, int]], **_details) -> None:
+    """Tombstone the logged order events of a buyer whose contact was erased (listens to app.signals.customer_erased)."""
+    for start in range(0, len(orders), retention.CHUNK):
+        tombstone_order_events(session, orders[start:start + retention.CHUNK], write=True)
+
+
 def purge_pii(session: Session, days: int, dry_run: bool = False) -> PurgeCounts:
     """Tombstone the contact data of every order unchanged for days (and of its history and events); return counts."""
     counts = PurgeCounts()

@@ -13,8 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from app.db import quantize_money
+from app.signals import payment_refund_due
 from orders import history, inventory
 from orders.audit import PaymentEvent, check_payment
+from orders.fulfilment.deadline import assign_ship_by
 from orders.intake.batch import NewOrder, receive_orders  # noqa: F401  (the events API's entry point)
 from orders.models import Order, OrderFinding, OrderPayment
 from orders.notices.service import queue_notice
@@ -94,10 +96,14 @@ def record_payment(session: Session, broadcast_id: int, data: dict, payment_id: 
                                  message=dict(finding.message), data={k: str(v) for k, v in finding.data.items()}))
     if check.refund:
         order.refund_due = True
+        # The payment that must go back becomes a refund case of its own (orders.aftersales listens).
+        payment_refund_due.send(session, order=order, payment_id=payment_id, amount=amount,
+                                closed_order=order.status in CLOSED_STATUSES, now=now)
     to_status = check.next_status
     if data["status"] == "paid" and order.paid_amount is None:
         order.paid_amount = amount
         order.paid_at = at
+        assign_ship_by(session, order)  # the ship-by deadline runs from payment (orders/fulfilment/deadline.py)
         if order.status == "held":
             # Paid while held: the buyer has done their part, so the held reservation no longer expires.
             order.reserved_until = None
@@ -127,7 +133,7 @@ def release_order(session: Session, order: Order, to_status: str, actor: str, re
     if order.stock_reserved:
         inventory.release(session, quantities(order))
         moved = sorted(quantities(order))
-    elif order.status == "paid":
+    elif order.status in ("paid", "packing"):  # sold, not yet shipped (packing: orders/fulfilment)
         inventory.restore_sold(session, quantities(order))
         moved = sorted(quantities(order))
     order.stock_reserved, order.reserved_until, order.waitlisted_at, order.held_at = False, None, None, None

@@ -47,6 +47,19 @@ def order_edited(session: Session, order: Order, actor: str, reason: str, change
                    data={"fields": [change["field"] for change in changes], "changes": changes})
 
 
+def aftersale_changed(session: Session, order: Order, actor: str, reason: str | None, data: dict) -> OrderHistory:
+    """Record a step of one of order's after-sales cases (action ``aftersale``; data names the case, the step, the
+    statuses it moved between and the refund); the order's own status does not change."""
+    return _record(session, order, "aftersale", actor, reason=reason, data=data)
+
+
+def fulfilment_step(session: Session, order: Order, action: str, actor: str, to_status: str | None = None,
+                    reason: str | None = None, data: dict | None = None) -> OrderHistory:
+    """Record a step of fulfilment (orders/fulfilment): ``packed``, ``shipment_created``, ``tracking_updated``,
+    ``logistics_exception``, ``logistics_resolved``, ``tracking_stale``; to_status when the order's status moves."""
+    return _record(session, order, action, actor, to_status=to_status, reason=reason, data=data)
+
+
 # New orders arrive in batches (orders/intake/batch.py): their rows are returned, and written with one INSERT per batch.
 
 def received_row(order_pk: int, source_event_id: str, at: datetime) -> dict:

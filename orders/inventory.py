@@ -91,6 +91,17 @@ def restore_sold(session: Session, sold: dict[str, int]) -> None:
     _move(session, sold, source="sold", target="available")
 
 
+def return_to_stock(session: Session, returned: dict[str, int]) -> None:
+    """Put units a buyer sent back, inspected as sellable, on sale again (orders/aftersales: sold → available).
+
+    The caller passes only units received and inspected sellable and not yet put back; raises (changing
+    nothing it could not finish, inside the caller's savepoint) when a SKU has fewer units sold.
+    """
+    if any(qty <= 0 for qty in returned.values()):
+        raise InventoryError("a return puts back at least one unit per SKU")
+    _move(session, returned, source="sold", target="available")
+
+
 def _move(session: Session, quantities: dict[str, int], source: str, target: str) -> None:
     """Move units between two columns of each SKU; raise if a SKU does not hold enough in source."""
     for sku in sorted(quantities):

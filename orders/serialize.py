@@ -27,6 +27,9 @@ def order_to_dict(order: Order, with_history: bool = False, findings: list[Order
         "total": str(order.total),
         "paid_amount": _money(order.paid_amount),
         "refund_due": order.refund_due,
+        "refunded": str(quantize_money(getattr(order, "refunded_amount", None) or 0)),
+        "cases": aftersale_refs(order),
+        **fulfilment_fields(order),
         "promotions": (order.pricing or {}).get("outcomes", []),
         "reserved_until": _time(order.reserved_until),
         "held_at": _time(order.held_at),
@@ -41,6 +44,24 @@ def order_to_dict(order: Order, with_history: bool = False, findings: list[Order
     }
     if with_history:
         data["history"] = [history_to_dict(row) for row in order.history]
+    return data
+
+
+def aftersale_refs(order: Order) -> list[dict]:
+    """Return an order's after-sales cases in brief (orders/aftersales); only a paid order can have any."""
+    if getattr(order, "paid_amount", None) is None or not hasattr(order, "aftersale_cases"):
+        return []
+    return [{"case_id": case.case_id, "type": case.type, "reason": case.reason, "status": case.status,
+             "deadline_at": _time(case.deadline_at)} for case in order.aftersale_cases]
+
+
+def fulfilment_fields(order: Order) -> dict:
+    """Return an order's fulfilment dates and its shipments in brief (orders/fulfilment); only a paid order ships."""
+    data = {key: _time(getattr(order, key, None))
+            for key in ("paid_at", "ship_by_at", "packed_at", "shipped_at", "delivered_at")}
+    shipped = getattr(order, "paid_amount", None) is not None and hasattr(order, "shipments")
+    data["shipments"] = [{"shipment_id": s.shipment_id, "carrier": s.carrier, "tracking_no": s.tracking_no,
+                          "status": s.status, "eta": _time(s.eta)} for s in order.shipments] if shipped else []
     return data
 
 

@@ -42,6 +42,9 @@ def schemas() -> dict:
         "views": COUNT, "unique_viewers": COUNT, "peak_concurrent_viewers": COUNT,
         "avg_watch_seconds": nullable(SECONDS), "total_watch_seconds": SECONDS, "product_clickers": COUNT,
         "click_rate": nullable(RATE), "orders": COUNT, "paid_orders": COUNT, "buyers": COUNT, "gmv": MONEY,
+        "net_gmv": {**MONEY, "description": "gmv less the succeeded refunds (goods) of the paid orders counted in it."},
+        "refunded": MONEY, "refunded_orders": COUNT, "refund_rate": nullable(RATE), "returned_orders": COUNT,
+        "return_rate": nullable(RATE),
         "gpm": nullable(MONEY), "gpm_per_viewer": nullable(MONEY), "uv_value": nullable(MONEY),
         "aov": nullable(MONEY), "aov_per_paid_order": nullable(MONEY), "conversion_rate": nullable(RATE),
         "click_to_buy_rate": nullable(RATE),
@@ -60,12 +63,31 @@ def schemas() -> dict:
         "ProductMetrics": product,
         "SourceMetrics": obj({"orders": COUNT, "gmv": MONEY}, required=("orders", "gmv")),
         "MinuteMetrics": minute,
+        # Live-room interactions (analytics/api/interactions.py)
+        "BroadcastInteractions": obj({
+            "broadcast_id": COUNT,
+            "gifts": obj({"count": COUNT, "givers": COUNT, "by_unit": array(obj({
+                "unit": {"type": ["string", "null"], "description": "The platform's unit of value (diamond, "
+                                                                   "douyin_coin, gold_coin ...)."},
+                "count": COUNT, "value": {"type": ["integer", "null"]}, "events": COUNT}))},
+                required=("count", "givers", "by_unit")),
+            "likes": obj({"count": COUNT, "likers": COUNT}, required=("count", "likers")),
+            "viewer_count": obj({"peak": {"type": ["integer", "null"]}, "last": {"type": ["integer", "null"]},
+                                 "by_minute": array(obj({"minute": {"type": "string", "format": "date-time"},
+                                                         "last": COUNT, "max": COUNT}))},
+                                required=("peak", "last", "by_minute")),
+        }, required=("gifts", "likes", "viewer_count"), description="docs/metrics.md, Live-room interactions."),
     }
 
 
 def paths() -> dict:
-    """Return the metrics operation."""
-    return {"/api/v1/broadcasts/{broadcast_id}/metrics": {"get": operation(
+    """Return the metrics and interactions operations."""
+    return {"/api/v1/broadcasts/{broadcast_id}/interactions": {"get": operation(
+        "getBroadcastInteractions", "Gifts, likes and viewer counts of a broadcast's live room", "broadcasts",
+        ("200", "Totals and the viewer-count series by minute.", ref("BroadcastInteractions")),
+        errors="401 403 404", roles="analyst, host, service", params=("BroadcastId",),
+        description="From the gift, like and viewer_count events (live-room connectors, docs/adapters.md).")},
+        "/api/v1/broadcasts/{broadcast_id}/metrics": {"get": operation(
         "getBroadcastMetrics", "Viewer-to-order conversion metrics of a broadcast", "broadcasts",
         ("200", "The metrics; a live broadcast is measured up to now.", ref("BroadcastMetrics")),
         errors="400 401 403 404 409", roles="analyst, host, service", params=("BroadcastId", "AttributionDays"),

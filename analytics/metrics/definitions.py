@@ -107,6 +107,10 @@ class BaseCounts:
     timeline: Sequence[MinuteCounts] = ()
     attribution_window: timedelta = DEFAULT_ATTRIBUTION_WINDOW
     funnel: FunnelCounts = FunnelCounts()
+    # After-sales, read from the back office's refund ledger (analytics/sql/refunds.py); the event log has none.
+    refunded: Decimal = Decimal(0)
+    refunded_orders: int = 0
+    returned_orders: int = 0
 
 
 def to_decimal(value: Number | str) -> Decimal:
@@ -175,6 +179,12 @@ def finalize(counts: BaseCounts) -> dict[str, Any]:
         "paid_orders": c.paid_orders,
         "buyers": c.buyers,
         "gmv": money(c.gmv),
+        "net_gmv": money(to_decimal(c.gmv) - to_decimal(c.refunded)),
+        "refunded": money(c.refunded),
+        "refunded_orders": c.refunded_orders,
+        "refund_rate": ratio(c.refunded_orders, c.paid_orders),
+        "returned_orders": c.returned_orders,
+        "return_rate": ratio(c.returned_orders, c.paid_orders),
         "gpm": money_ratio(to_decimal(c.gmv) * 1000, c.views),
         "gpm_per_viewer": money_ratio(to_decimal(c.gmv) * 1000, c.unique_viewers),
         "uv_value": money_ratio(c.gmv, c.unique_viewers),

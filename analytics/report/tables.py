@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from analytics import service
 from analytics.models import OnlineEdge
+from analytics.report.refunds import aftersales_tables
 from analytics.rollups.facts import to_us
 from app.db import utcnow
 from live.models import Broadcast
@@ -111,5 +112,6 @@ def build_report(session: Session, broadcast: Broadcast, days: int = service.DEF
         "pinned": service.pinned_list(session, broadcast, now),
         "watch_histogram": watch_histogram(session, broadcast, now),
         "tables": tables(metrics, compared),
+        "aftersales": aftersales_tables(session, broadcast, metrics, days, now),
         "generated_at": now.isoformat(),
     }

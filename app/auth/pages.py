@@ -25,7 +25,7 @@ bp = Blueprint("auth", __name__)
 log = logging.getLogger("livedesk.auth")
 
 HOME_BY_ROLE = {"host": "live.index", "auditor": "live.index", "moderator": "live.index",
-                "analyst": "live.index", "admin": "live.index", "aftersales": "live.index"}
+                "analyst": "live.index", "admin": "live.index", "aftersales": "aftersales_pages.queue_page"}
 
 
 ROLE_LABELS = {"admin": _l("Administrator"), "host": _l("Host"), "moderator": _l("Moderator"),

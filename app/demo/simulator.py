@@ -86,6 +86,10 @@ class TrafficGenerator:
         self._next_steady = self.rng.expovariate(rate)
         self._schedule(0.5, "rotate", None)
         self._schedule(burst_every * self.rng.uniform(0.75, 1.0), "burst", None)
+        # Live-room interactions (gifts, likes, viewer counts) draw from their own generator, so adding them left
+        # the rest of a seed's traffic as it was (only later event ids moved).
+        self._crowd = random.Random(f"{seed}-crowd")
+        self._schedule(2.0, "crowd", None)
 
     def __iter__(self) -> Iterator[tuple[float, dict]]:
         """Return the endless stream of (seconds to wait since the previous event, event)."""
@@ -117,6 +121,8 @@ class TrafficGenerator:
             if kind == "order":
                 viewer, source, skus = payload
                 return at, self._emit(at, self._make_order(at, skus, source, viewer))
+            if kind == "crowd":
+                return at, self._crowd_event(at)
             if kind == "rotate":
                 self._rotate(at)
             elif kind == "burst":
@@ -266,6 +272,23 @@ class TrafficGenerator:
         index = next(i for i, (viewer_id, _) in enumerate(self._viewers) if viewer_id == join["viewer_id"])
         self._schedule(at, "event", join)
         return index
+
+    def _crowd_event(self, at: float) -> dict:
+        """Return a like, a gift (a streak's final count) or the room's viewer count, and schedule the next one."""
+        crowd = self._crowd
+        self._schedule(at + crowd.uniform(1.0, 4.0), "crowd", None)
+        ts = (self.start + timedelta(seconds=at)).isoformat(timespec="milliseconds")
+        event = {"id": f"sim-{self.seed}-{next(self._event_numbers)}", "ts": ts}
+        roll = crowd.random()
+        if roll < 0.2 or not self._online:
+            return event | {"type": "viewer_count", "count": len(self._online) * 3 + crowd.randint(0, 25)}
+        viewer_id, nickname = self._viewers[crowd.choice(self._online)]
+        if roll < 0.75:
+            return event | {"type": "like", "viewer_id": viewer_id, "nickname": nickname, "count": crowd.randint(1, 15)}
+        gift_id, name, diamonds = crowd.choice((("5655", "Rose", 1), ("463", "小心心", 1), ("5953", "Doll", 25)))
+        count = crowd.randint(1, 10)
+        return event | {"type": "gift", "viewer_id": viewer_id, "nickname": nickname, "gift_id": gift_id,
+                        "gift_name": name, "count": count, "value": diamonds * count, "unit": "diamond"}
 
     def _rotate(self, at: float) -> None:
         self._pin(at, self.lineup[self._rotation % len(self.lineup)])

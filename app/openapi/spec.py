@@ -10,17 +10,23 @@ from analytics.api import openapi as metrics_fragment
 from app.auth.api import openapi as accounts_fragment
 from app.auth.pii import openapi as pii_fragment
 from app.openapi.operations import common_parameters, error_responses, error_schemas, operation
+from live.adapters import openapi as adapters_fragment
 from live.api import openapi as live_fragment
 from live.moderation.api import openapi as moderation_fragment
+from orders.aftersales import openapi as aftersales_fragment
 from orders.api import openapi as orders_fragment
 from orders.backoffice import openapi as backoffice_fragment
+from orders.care.followups import openapi as followups_fragment
+from orders.care.complaints import openapi as complaints_fragment
+from orders.care.surveys import openapi as surveys_fragment
 from orders.claims import openapi as claims_fragment
 from orders.customers import openapi as customers_fragment
+from orders.fulfilment import openapi as fulfilment_fragment
 from orders.promotions import openapi as promotions_fragment
 
-FRAGMENTS = (orders_fragment, live_fragment, metrics_fragment, backoffice_fragment, promotions_fragment,
-             moderation_fragment, customers_fragment, claims_fragment, pii_fragment, accounts_fragment)  # accounts last: logging out everywhere ends the caller's session
-TAGS = ("catalogue", "broadcasts", "events", "orders", "back office", "promotions", "moderation", "accounts", "meta")
+FRAGMENTS = (orders_fragment, fulfilment_fragment, aftersales_fragment, live_fragment, adapters_fragment, metrics_fragment, backoffice_fragment, promotions_fragment,
+             moderation_fragment, customers_fragment, claims_fragment, complaints_fragment, surveys_fragment, followups_fragment, pii_fragment, accounts_fragment)  # accounts last: logging out everywhere ends the caller's session
+TAGS = ("catalogue", "broadcasts", "events", "orders", "fulfilment", "after-sales", "back office", "promotions", "moderation", "complaints", "surveys", "follow-ups", "accounts", "meta")
 
 
 def meta_paths() -> dict:

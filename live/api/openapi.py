@@ -216,6 +216,44 @@ def _event_fields() -> dict[str, tuple[dict, tuple]]:
         "payment": ({"order_id": _ORDER_ID, "status": string(enum=["paid", "failed"]), "amount": EVENT_AMOUNT,
                      "method": text(32, examples=["alipay"])}, ("order_id", "status", "amount")),
         "order_cancel": ({"order_id": _ORDER_ID, "reason": nullable(text(500))}, ("order_id",)),
+        # event types: after-sales (docs/aftersales.md): one case per aftersale_id, mirrored as the platform runs it
+        "aftersale": ({"aftersale_id": text(MAX_ID, "The platform's after-sales id.", pattern=_PLATFORM_ID),
+                       "order_id": _ORDER_ID,
+                       "aftersale_type": string("The case type (the envelope's `type` is aftersale).",
+                                                enum=["refund_only", "return_refund", "exchange", "reship", "repair"]),
+                       "status": string("The platform's status, in LiveDesk's words (docs/aftersales.md).",
+                                        enum=["requested", "approved", "rejected", "awaiting_return", "return_shipped",
+                                              "received", "inspected", "refunded", "replacement_shipped", "completed",
+                                              "cancelled", "closed"]),
+                       "reason": nullable(text(64, "quality, wrong_item, missing_item, size_fit, logistics_damage, "
+                                               "no_reason_7d or other; anything else is kept as other.")),
+                       "reason_text": nullable(text(500, "The buyer's or the platform's words.")),
+                       "amount": nullable(EVENT_AMOUNT),
+                       "deadline_at": nullable({**TIMESTAMP_INPUT, "description": "The platform's deadline for the "
+                                                "current step; it replaces LiveDesk's policy. A day before ts to "
+                                                "60 days after it."})},
+                      ("aftersale_id", "order_id", "aftersale_type", "status")),
+        # event types: complaints (docs/complaints.md): one complaint per complaint_id, however often it is sent
+        "complaint": ({"complaint_id": text(MAX_REF, "The platform's complaint id.", pattern=_PLATFORM_ID),
+                       "order_id": nullable(_ORDER_ID),
+                       "buyer_id": text(MAX_REF, "The platform's id of the buyer who complained.", pattern=_PLATFORM_ID),
+                       "category": nullable(text(64, "The platform's category; ours when it is one of ours, known "
+                                                     "words mapped, anything else: other.")),
+                       "text": text(MAX_TEXT)}, ("complaint_id", "buyer_id", "text")),
+        # event types: live-room interactions (docs/metrics.md, "Live-room interactions")
+        "gift": ({"viewer_id": _VIEWER_ID, "nickname": _NICKNAME, "gift_id": text(MAX_REF, "The platform's gift id."),
+                  "gift_name": nullable(text(100)),
+                  "count": integer("Gifts in this event (a streak's final count).", minimum=1, maximum=1_000_000_000),
+                  "value": nullable(integer("What the gifts are worth in the platform's unit, as it says.",
+                                            minimum=0, maximum=1_000_000_000)),
+                  "unit": nullable(text(16, examples=["diamond", "gold_coin"]))},
+                 ("viewer_id", "gift_id", "count")),
+        "like": ({"viewer_id": nullable(_VIEWER_ID), "nickname": _NICKNAME,
+                  "count": integer("Likes (taps) in this event.", minimum=1, maximum=1_000_000_000),
+                  "total": nullable(integer("The room's total likes as the platform reported it.", minimum=0,
+                                            maximum=1_000_000_000))}, ("count",)),
+        "viewer_count": ({"count": integer("Viewers in the room as the platform counts them.", minimum=0,
+                                           maximum=1_000_000_000)}, ("count",)),
     }
 
 

@@ -90,6 +90,7 @@ STRINGS = {
     "checkViewerTimeout": _l("The viewer would be timed out for {seconds} s."),
     "checkViewerBan": _l("The viewer would be banned."), "checkRaid": _l("It would count towards a raid."),
     "dismiss": _l("Dismiss"), "selectMessage": _l("Select the message of {viewer}"), "claimLabel": _l("Purchase claim: {claim}"),
+    "escalate": _l("Escalate as complaint"), "escalated": _l("Escalated as complaint {id}"),
 }
 # The policy drawer's sections, in the order a moderator looks for them; a field in none goes under "Other".
 POLICY_GROUPS = (

@@ -114,6 +114,10 @@ def _order_schemas() -> dict:
     }
     audit = {  # pricing and back-office state added by the order audit
         "subtotal": MONEY, "discount": MONEY, "refund_due": {"type": "boolean"},
+        "refunded": {**MONEY, "description": "The sum of the order's succeeded refunds (docs/aftersales.md)."},
+        "cases": array(obj({"case_id": string(), "type": string(), "reason": string(), "status": string(),
+                            "deadline_at": nullable(DATETIME)}, required=("case_id", "type", "status")),
+                       "The order's after-sales cases in brief, oldest first."),
         "promotions": array({"type": "object"}, "Every promotion applied or refused, with the reason."),
         "reserved_until": nullable(DATETIME), "held_at": nullable(DATETIME), "waitlisted_at": nullable(DATETIME),
         "claimed_by": nullable(integer("The id of the auditor working on the order.")),

@@ -16,6 +16,7 @@ from orders.actions import (CLOSED_STATUSES, OrderOutcome, OrderRejected, quanti
     require_order)
 from orders.audit.decide import needs_fix
 from orders.backoffice.edits import BUYER_FIELDS, edit_owned  # noqa: F401  (BUYER_FIELDS: the edit route's keys)
+from orders.fulfilment.rules import FULFILMENT_STATUSES
 from orders.models import Order, OrderFinding
 from orders.review.context import load_policy
 from orders.review.step import review_order
@@ -120,7 +121,7 @@ def extend(session: Session, order_id: str, user_id: int, username: str, reason:
 def reject(session: Session, order_id: str, user_id: int, username: str, reason: str, now: datetime) -> OrderOutcome:
     """Return the outcome of rejecting an order: stock and promotions go back, the buyer is told."""
     order = _own(session, order_id, user_id, username, now)
-    if order.status == "paid":
+    if order.status == "paid" or order.status in FULFILMENT_STATUSES:  # packed or shipped: after-sales, not audit
         raise OrderRejected("invalid_state", "status", "a paid order is cancelled and refunded, not rejected", status=409)
     return queue_pushes(session, release_order(session, order, "rejected", username, reason, now, notice="rejected"))
 

@@ -27,6 +27,7 @@ FINDING_LABELS = {
     "duplicate_order": _l("Duplicate order"), "blocklisted": _l("On the blocklist"),
     "abnormal_quantity": _l("Abnormal quantity"), "duplicate_payment": _l("Duplicate payment"),
     "payment_on_closed_order": _l("Payment on a closed order"), "payment_failed": _l("Payment failed"),
+    "logistics_exception": _l("Logistics problem"),  # orders/fulfilment: a parcel failed, came back or got lost
 }
 FIELD_LABELS = {
     "buyer": _l("Buyer"), "buyer.id": _l("Buyer id"), "buyer.name": _l("Name"), "buyer.phone": _l("Phone"),

@@ -18,6 +18,9 @@ from live.models import Broadcast
 from orders.actions import find_order
 from orders.audit import CODES
 from orders.catalog import get_product, product_to_dict
+from orders.fulfilment.labels import HISTORY_LABELS as FULFILMENT_HISTORY_LABELS
+from orders.fulfilment.labels import NOTICE_LABELS as FULFILMENT_NOTICE_LABELS
+from orders.fulfilment.labels import ORDER_STATUS_LABELS as FULFILMENT_STATUS_LABELS
 from orders.backoffice import queue_csv as csv_export
 from orders.backoffice.labels import (FIELD_LABELS, FINDING_LABELS, ORDER_SLOTS, auditor_reason, field_label,
                                       payment_method_label, reason_templates, system_reason_label)
@@ -49,9 +52,19 @@ NOTICE_KINDS = {"received": _l("Order received"), "needs_info": _l("Needs inform
                 "promotion_applied": _l("Promotion applied"), "payment_failed": _l("Payment failed"),
                 "expired": _l("Reservation expired"), "rejected": _l("Order rejected"),
                 "cancelled": _l("Order cancelled"), "claimed": _l("Chat claim received"),
-                "payment_reminder": _l("Payment reminder")}
+                "payment_reminder": _l("Payment reminder"),
+                # After the sale (orders/aftersales, orders/care).
+                "aftersale_opened": _l("After-sales case opened"), "aftersale_approved": _l("After-sales case approved"),
+                "aftersale_rejected": _l("After-sales case rejected"), "aftersale_received": _l("Return received"),
+                "aftersale_refunded": _l("Refund made"), "aftersale_replacement_shipped": _l("Replacement shipped"),
+                "aftersale_closed": _l("After-sales case closed"), "survey_invitation": _l("Satisfaction survey"),
+                "complaint_feedback": _l("Complaint answer")}
 NOTICE_STATUSES = {"pending": _l("pending"), "sent": _l("sent"), "failed": _l("failed")}
 ACTORS = {"system": _l("system")}
+# Fulfilment's words for the statuses, history steps and notices it adds (orders/fulfilment/labels.py).
+STATUS_LABELS.update({k: v for k, v in FULFILMENT_STATUS_LABELS.items() if k not in STATUS_LABELS})
+HISTORY_ACTIONS.update(FULFILMENT_HISTORY_LABELS)
+NOTICE_KINDS.update(FULFILMENT_NOTICE_LABELS)
 
 
 

@@ -1,1 +1,2 @@
-"""Customer care: complaints and satisfaction surveys (to come)."""
+"""Customer care: complaints with SLA policies (complaints/, sla/: business hours, breaches, the cause report)
+and satisfaction surveys with follow-up tasks."""

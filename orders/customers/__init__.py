@@ -1,5 +1,7 @@
-"""Customer records: a buyer's orders across broadcasts with their totals, tier, blocklist flags and notices.
+"""Customer records: a platform's buyer merged across broadcasts, with totals, RFM, member tier, tags and offers.
 
-``queries`` reads them (one buyer id, every broadcast); ``api`` serves GET /api/v1/customers/<buyer_id> and
-``pages`` the page /customers/<buyer_id>; ``retention`` tombstones buyer contact data past the retention.
+``totals`` reads a buyer's orders live; ``queries`` builds the record (API and page) and ``listing`` the list;
+``rfm`` and ``tiers`` are the pure rules; ``recalculate`` writes the stored snapshot (periodic job, API, CLI) and
+the tier history; ``actions`` (tags), ``offers``, ``export`` and ``erasure`` change or read it for people;
+``retention`` tombstones buyer contact data past the retention. docs/customers.md explains the definitions.
 """

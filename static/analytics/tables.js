@@ -16,7 +16,8 @@
     }
   };
   var KINDS = {click_rate: "rate", conversion_rate: "rate", click_to_buy_rate: "rate", gmv: "money", gpm: "money",
-               gpm_per_viewer: "money", uv_value: "money", aov: "money", aov_per_paid_order: "money"};
+               gpm_per_viewer: "money", uv_value: "money", aov: "money", aov_per_paid_order: "money",
+               net_gmv: "money", refund_rate: "rate", return_rate: "rate"};
 
   function headline(root, metrics) {
     root.querySelectorAll("[data-metric]").forEach(function (node) {

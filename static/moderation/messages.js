@@ -105,6 +105,7 @@
       if (m.status !== "hidden") { bar.appendChild(M.button(S.hide, "small-button neutral hide", "hide")); }
       bar.appendChild(M.button(S.timeout, "small-button neutral timeout", "timeout"));
       bar.appendChild(M.button(S.ban + "…", "small-button danger ban", "ban"));
+      if (S.escalate) { bar.appendChild(M.button(S.escalate, "small-button neutral escalate", "escalate")); }
       li.appendChild(bar);
     }
     li.message = m;

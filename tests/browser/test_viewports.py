@@ -84,14 +84,22 @@ def pages_of(role: str, ids: dict) -> list[str]:
     audit = ["/audit", f"/orders/{ORDER_ID}", f"/broadcasts/{b}/audit-policy"]
     moderation = ["/moderation", f"/broadcasts/{b}/moderation"]
     analytics = [f"/broadcasts/{b}/analytics", f"/broadcasts/{b}/report"]
+    aftersales = ["/aftersales"]
     by_role = {
         "admin": common + catalogue + ["/products/new", "/products/import"] + lookup + audit + moderation + analytics
-        + ["/users", "/tokens", "/admin/pii-access-log", "/no-such-page"],
+        + aftersales
+        + ["/users", "/tokens", "/admin/pii-access-log", "/no-such-page"] + ["/connections"],
         "host": common + catalogue + ["/products/new", "/products/import"] + lookup + analytics,
         "moderator": common + moderation,
-        "auditor": common + catalogue + lookup + audit,
+        "auditor": common + catalogue + lookup + audit + aftersales,
         "analyst": common + analytics,
     }
+    for reader in ("admin", "host", "auditor"):  # fulfilment (issue 14): agents act, auditors and hosts read
+        by_role[reader] = by_role[reader] + ["/fulfilment", f"/fulfilment/packing-list?broadcast_id={b}"]
+    for reader in ("admin", "analyst"):  # surveys (issue 15); follow-ups are the after-sales agents' and admins'
+        by_role[reader] = by_role[reader] + ["/surveys"] + (["/followups"] if reader == "admin" else [])
+    for reader in ("admin", "host", "auditor"):  # complaints (issue 15): agents act, auditors and hosts read
+        by_role[reader] = by_role[reader] + ["/complaints", "/complaints/report", "/complaints/sla"]
     return by_role[role]
 
 

@@ -32,6 +32,12 @@ NOT_STATIC = {
     "POST /api/v1/products/import": "the CSV's header and lines are checked",
     "POST /api/v1/users": "the password policy: length, the common-passwords list, not the username",
     "PUT /api/v1/me/password": "the current password must be right; the password policy",
+    "GET /api/v1/complaints/report": "from on or before to, at most 366 days, dates from 2000 to 2100",
+    "PUT /api/v1/complaints/sla-policy": "intervals must not overlap; a date not both holiday and make-up day; a zone",
+    "POST /api/v1/orders/{order_id}/shipments": "the number must fit the carrier; lines within what is left to ship",
+    "POST /api/v1/shipments/{shipment_id}/tracking": "checkpoint times within a year before now and a day after it",
+    "POST /api/v1/carriers": "a code that no carrier has yet",
+    "PUT /api/v1/broadcasts/{broadcast_id}/ship-by-policy": "at most 20 business days",
 }
 
 

@@ -15,7 +15,8 @@ bp = Blueprint("pii_pages", __name__)
 PER_PAGE = 50
 CHANNELS = {"page": _l("Order page"), "api": _l("API"), "csv": _l("CSV export"), "contact": _l("Show contact"),
             "socket": _l("Live page"), "snapshot": _l("Live page"),
-            "queue": _l("Audit queue")}
+            "queue": _l("Audit queue"),
+            "export": _l("Customer data export"), "erasure": _l("Contact data erased")}
 
 
 @bp.get("/admin/pii-access-log")

@@ -73,6 +73,67 @@ EXPECTED = {
         "A reminder: your order O-1 (¥59.00) is not paid yet. Please pay soon, or the items go to the next in line.",
         "温馨提醒：您的订单 O-1（¥59.00）尚未付款，请尽快付款，否则商品将顺延给下一位。",
     ),
+    "survey_invitation": (
+        {"survey": "csat", "url": "https://shop.example/s/abc", "days": 30},
+        "How satisfied are you with your order O-1? Rate it in one tap: https://shop.example/s/abc (open for 30 days).",
+        "您对订单 O-1 满意吗？一键评价：https://shop.example/s/abc（30 天内有效）",
+    ),
+    "aftersale_opened": (
+        {"case_id": "AS-1", "type": "return_refund"},
+        "We have received your return and refund request AS-1 for order O-1 and will answer it shortly.",
+        "我们已收到您订单 O-1 的退货退款申请（AS-1），将尽快处理。",
+    ),
+    "aftersale_approved": (
+        {"case_id": "AS-1", "type": "return_refund", "return_days": 7},
+        "Your return and refund request AS-1 for order O-1 is approved. Please send the items back within 7 days and enter the return tracking number.",
+        "您订单 O-1 的退货退款申请（AS-1）已通过，请在 7 天内寄回商品并填写退货单号。",
+    ),
+    "aftersale_rejected": (
+        {"case_id": "AS-1", "type": "exchange", "reason": "The tag was removed", "may_appeal": True},
+        "Your exchange request AS-1 for order O-1 was not accepted. Reason: The tag was removed. You may appeal once.",
+        "很抱歉，您订单 O-1 的换货申请（AS-1）未通过。原因：The tag was removed。您可以申诉一次。",
+    ),
+    "aftersale_received": (
+        {"case_id": "AS-1", "type": "return_refund"},
+        "We have received the items you sent back for AS-1 (order O-1) and are checking them.",
+        "我们已收到您为售后单 AS-1（订单 O-1）寄回的商品，正在检验。",
+    ),
+    "aftersale_refunded": (
+        {"case_id": "AS-1", "type": "refund_only", "amount": "59"},
+        "We have refunded ¥59.00 for AS-1 (order O-1). It goes back the way you paid.",
+        "售后单 AS-1（订单 O-1）已退款 ¥59.00，将按原支付方式退回。",
+    ),
+    "aftersale_replacement_shipped": (
+        {"case_id": "AS-1", "type": "exchange", "carrier": "SF", "tracking": "SF123"},
+        "The parcel of your exchange AS-1 (order O-1) is on its way. Tracking: SF SF123",
+        "您的换货（售后单 AS-1，订单 O-1）已发出。物流单号：SF SF123",
+    ),
+    "aftersale_closed": (
+        {"case_id": "AS-1", "type": "return_refund", "cause": "return_not_shipped"},
+        "Your return and refund request AS-1 for order O-1 was closed because the items were not sent back in time.",
+        "您订单 O-1 的退货退款申请（AS-1）因未在规定时间内寄回商品已关闭。",
+    ),
+    "shipped": (
+        {"carrier_en": "SF Express", "carrier_zh": "顺丰速运", "tracking_no": "SF1234567890123", "eta": "2026-12-09"},
+        "Your order O-1 has shipped with SF Express SF1234567890123. Expected arrival: 2026-12-09.",
+        "您的订单 O-1 已发货：顺丰速运 SF1234567890123。预计 2026-12-09 送达。",
+    ),
+    "delivery_exception": (
+        {"carrier_en": "SF Express", "carrier_zh": "顺丰速运", "tracking_no": "SF1234567890123",
+         "status": "returned_to_sender"},
+        "The parcel of your order O-1 (SF Express SF1234567890123) is being returned to us. We are sorry for the trouble.",
+        "您的订单 O-1 的包裹（顺丰速运 SF1234567890123）正在退回，给您带来不便，非常抱歉。",
+    ),
+    "delivered": (
+        {},
+        "Your order O-1 has been delivered. Thank you for shopping with us!",
+        "您的订单 O-1 已签收，感谢您的支持！",
+    ),
+    "complaint_feedback": (
+        {"complaint_id": "CP-261206-7K3QXM", "feedback": "We are sorry: a refund of ¥59.00 is on its way.\n=1+1"},
+        "About your complaint CP-261206-7K3QXM on order O-1: We are sorry: a refund of ¥59.00 is on its way. =1+1",
+        "关于您对订单 O-1 的投诉（CP-261206-7K3QXM）：We are sorry: a refund of ¥59.00 is on its way. =1+1",
+    ),
 }
 
 
@@ -107,8 +168,8 @@ def test_money_refuses_floats():
 
 
 def test_unknown_kind_is_a_value_error():
-    with pytest.raises(ValueError, match="unknown notice kind 'shipped'"):
-        render("shipped", {"order_id": "O-1"})
+    with pytest.raises(ValueError, match="unknown notice kind 'teleported'"):
+        render("teleported", {"order_id": "O-1"})
 
 
 @pytest.mark.parametrize("kind, context", [

@@ -1,0 +1,175 @@
+"""The admins' connection pages: /connections (list, create) and /connections/<name> (rotate the secret, move
+to another broadcast, send a test payload, last message, inbox counts, rejected messages).
+
+Each form posts to one route that calls one action of live.adapters.connections (or inbox.send_test) and
+commits. A secret is shown once, in the answer to the post that made it.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.auth.tokens import secret_fingerprint
+from app.db import utcnow
+from app.extensions import db
+from app.http.pages import page_roles
+from live.adapters import connections as actions
+from live.adapters.inbox import Delivery, inbox_stats, recent_messages, send_test
+from live.adapters.models import PlatformConnection
+from live.adapters.registry import LIVE_ROOM_PLATFORMS, PLATFORMS
+from live.adapters.rejections import rejections_page
+from live.broadcasts import list_broadcasts
+from live.models import BROADCAST_LABELS, Broadcast
+
+bp = Blueprint("connections", __name__)
+REJECTIONS_SHOWN = 50
+PLATFORM_LABELS = {"douyin": _l("Douyin shop (抖店)"), "tiktok_shop": _l("TikTok Shop"), "kuaishou": _l("Kuaishou shop"),
+                   "tiktok_live": _l("TikTok LIVE room (connector)"), "douyin_live": _l("Douyin live room (connector)"),
+                   "bilibili": _l("Bilibili live room (connector)")}
+STATUS_LABELS = {"pending": _l("pending"), "done": _l("done"), "ignored": _l("ignored"), "failed": _l("failed")}
+STAT_LABELS = {"done": _l("Processed"), "ignored": _l("Ignored"), "pending": _l("Waiting"), "failed": _l("Failed")}
+REFUSALS = {
+    "name_taken": _l("That name is taken already."),
+    "unknown_broadcast": _l("There is no such broadcast."),
+    "missing_field": _l("A commerce platform needs the app secret it signs with."),
+    "invalid_choice": _l("Choose a platform."),
+}
+
+
+FIELD_REFUSALS = {
+    "name": _l("Connection names are 1 to 48 letters, digits or . _ -."),
+    "broadcast_id": _l("There is no such broadcast."),
+    "shop_id": _l("A shop id is 1 to 64 characters without /."),
+    "app_key": _l("An app key is 1 to 128 characters."),
+    "app_secret": _l("A secret is 16 to 128 printable characters."),
+    "settings.zone": _l("Give an IANA time zone such as Asia/Shanghai."),
+}
+
+
+def _refusal(error: actions.ConnectionRefused):
+    """Return the translated sentence of a refused action."""
+    if error.code in REFUSALS:
+        return REFUSALS[error.code]
+    return FIELD_REFUSALS.get(error.field, error.message)
+
+
+def _list_page(status: int = 200, shown_once: dict | None = None):
+    """Return the connections page, with a secret to copy once when one was just made."""
+    rows = list(db.session.scalars(db.select(PlatformConnection).order_by(PlatformConnection.name)))
+    titles = {b.id: b.title for b in db.session.scalars(
+        db.select(Broadcast).where(Broadcast.id.in_({row.broadcast_id for row in rows})))} if rows else {}
+    return render_template("adapters/connections.html", connections=rows, titles=titles,
+                           stats={row.id: inbox_stats(db.session, row.id) for row in rows},
+                           broadcasts=list_broadcasts(db.session, live_first=True), platforms=PLATFORMS,
+                           platform_labels=PLATFORM_LABELS, live_room=LIVE_ROOM_PLATFORMS, shown_once=shown_once,
+                           broadcast_labels=BROADCAST_LABELS,
+                           form=request.form if status >= 400 else {}), status
+
+
+@bp.get("/connections")
+@page_roles("admin")
+def connections_page():
+    """List every connection with its endpoint, last message and counts, and the form to create one."""
+    return _list_page()
+
+
+def _form_int(name: str) -> int | None:
+    value = request.form.get(name, "").strip()
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+@bp.post("/connections")
+@page_roles("admin")
+def create_connection():
+    """Create a connection from the form; show its endpoint and secret once."""
+    form = request.form
+    optional = {key: form.get(key, "").strip() or None for key in ("shop_id", "app_key", "app_secret", "zone")}
+    try:
+        row, secret = actions.create_connection(
+            db.session, form.get("name", "").strip(), form.get("platform"), _form_int("broadcast_id"),
+            shop_id=optional["shop_id"], app_key=optional["app_key"], app_secret=optional["app_secret"],
+            settings={"zone": optional["zone"]} if optional["zone"] else {}, actor=current_user.username,
+            now=utcnow())
+    except actions.ConnectionRefused as error:
+        db.session.rollback()
+        flash(_refusal(error), "error")
+        return _list_page(400)
+    db.session.commit()
+    shown = {"label": _l("Secret of connection %(name)s", name=row.name), "value": secret,
+             "endpoint": request.url_root.rstrip("/") + actions.endpoint_path(row.platform, row.name),
+             "link": url_for("connections.connection_page", name=row.name)}
+    return _list_page(201, shown)
+
+
+def _connection(name: str) -> PlatformConnection:
+    row = actions.connection_named(db.session, name)
+    if row is None:
+        abort(404)
+    return row
+
+
+def _detail_page(row: PlatformConnection, status: int = 200, shown_once: dict | None = None,
+                 test: Delivery | None = None):
+    """Return one connection's page, with a new secret or a test result when an action just made one."""
+    now = utcnow()
+    rejected, rejected_total = rejections_page(db.session, row.id, 1, REJECTIONS_SHOWN)
+    previous = row.previous_secret if row.previous_expires_at and row.previous_expires_at > now else None
+    return render_template(
+        "adapters/connection.html", connection=row, broadcast=db.session.get(Broadcast, row.broadcast_id),
+        broadcasts=list_broadcasts(db.session, live_first=True), platform_labels=PLATFORM_LABELS,
+        endpoint=request.url_root.rstrip("/") + actions.endpoint_path(row.platform, row.name),
+        fingerprint=secret_fingerprint(row.secret), previous_fingerprint=secret_fingerprint(previous) if previous else None,
+        stats=inbox_stats(db.session, row.id), recent=recent_messages(db.session, row.id, 10),
+        rejected=rejected, rejected_total=rejected_total, status_labels=STATUS_LABELS, stat_labels=STAT_LABELS,
+        live_room=row.platform in LIVE_ROOM_PLATFORMS, shown_once=shown_once, test=test), status
+
+
+@bp.get("/connections/<name>")
+@page_roles("admin")
+def connection_page(name: str):
+    """Show one connection: endpoint, secret fingerprint, last message, inbox counts and rejected messages."""
+    return _detail_page(_connection(name))
+
+
+@bp.post("/connections/<name>/rotate")
+@page_roles("admin")
+def rotate_secret(name: str):
+    """Give the connection a new secret (shown once); the previous one keeps working for 24 hours."""
+    row = _connection(name)
+    given = request.form.get("secret", "").strip() or None
+    try:
+        secret = actions.rotate_secret(row, utcnow(), given)
+    except actions.ConnectionRefused as error:
+        db.session.rollback()
+        flash(_l("Paste the new app secret the platform shows.") if error.code == "missing_field"
+              else _l("A secret is 16 to 128 printable characters."), "error")
+        return _detail_page(row, 400)
+    db.session.commit()
+    return _detail_page(row, 200, {"label": _l("New secret of %(name)s", name=row.name), "value": secret})
+
+
+@bp.post("/connections/<name>/broadcast")
+@page_roles("admin")
+def move_connection(name: str):
+    """Point the connection at another broadcast (the next show)."""
+    row = _connection(name)
+    try:
+        actions.move_to_broadcast(db.session, row, _form_int("broadcast_id"))
+    except actions.ConnectionRefused:
+        db.session.rollback()
+        flash(REFUSALS["unknown_broadcast"], "error")
+        return _detail_page(row, 400)
+    db.session.commit()
+    flash(_l("Events of %(name)s now land in broadcast %(id)s.", name=row.name, id=row.broadcast_id), "success")
+    return redirect(url_for("connections.connection_page", name=row.name))
+
+
+@bp.post("/connections/<name>/test")
+@page_roles("admin")
+def send_test_payload(name: str):
+    """Post the platform's sample payload through the real path, signed with the secret, and show what it did."""
+    row = _connection(name)
+    delivery = send_test(db.session, row, utcnow(), current_app.config)
+    db.session.refresh(row)
+    return _detail_page(row, 200, test=delivery)

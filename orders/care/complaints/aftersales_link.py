@@ -1,0 +1,23 @@
+"""A complaint's "refund via after-sales" action: opens a refund case on the order through the after-sales domain's
+public action (orders.aftersales.actions.open_case), so the money moves only where refunds are kept."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from orders.aftersales.actions import open_case
+from orders.models import Order
+
+CASE_TYPE = "refund_only"
+REASON_BY_CATEGORY = {"product_quality": "quality"}  # a late parcel is no damaged one: "other"
+
+
+def open_refund_case(session: Session, order: Order, complaint, actor: str, now: datetime) -> str:
+    """Open a refund case (the amount paid and not yet refunded) for the order of a complaint; return its case id.
+
+    Raises orders.actions.OrderRejected as after-sales does (an unpaid order, nothing left to refund).
+    """
+    case = open_case(session, order, case_type=CASE_TYPE, reason=REASON_BY_CATEGORY.get(complaint.category, "other"),
+                     actor=actor, now=now, note=f"complaint {complaint.complaint_id}")
+    return case.case_id

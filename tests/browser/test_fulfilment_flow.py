@@ -1,0 +1,138 @@
+"""An after-sales agent packs and ships a paid order on /fulfilment, in a real Chromium against a real server;
+the carrier's delivered checkpoint then delivers it (issue 14). Screenshots: docs/screenshots/fulfilment-*.png.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.browser.conftest import recording_page
+from tests.support.api import order_event
+from tests.support.axe import blocking_violations
+from tests.support.databases import PASSWORD
+
+pytestmark = pytest.mark.browser
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture
+def call(live_server):
+    """Return call(method, path, body) -> JSON, the v1 API as a platform adapter (bearer token) uses it."""
+    server, token = live_server
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+
+    def send(method: str, path: str, body: dict | None = None) -> dict:
+        response = session.request(method, server.url + path, json=body, timeout=10)
+        assert response.status_code in (200, 201), response.text
+        return response.json()
+
+    return send
+
+
+def paid_order(call, broadcast_id: int, order_id: str, qty: int) -> None:
+    """Place and pay an order of qty T-shirts."""
+    event = order_event("TEE", qty, order_id=order_id, unit_price="59.00")
+    placed = call("POST", f"/api/v1/broadcasts/{broadcast_id}/events", {"events": [event]})["results"][0]
+    pay = {"id": f"pay-{order_id}", "type": "payment", "ts": datetime.now(timezone.utc).isoformat(),
+           "order_id": order_id, "status": "paid", "amount": placed["order"]["total"], "method": "wechat"}
+    assert call("POST", f"/api/v1/broadcasts/{broadcast_id}/events", {"events": [pay]})["results"][0]["order"]["status"] == "paid"
+
+
+def agent_page(browser, base: str, width: int = 1280):
+    """Return a page logged in as the after-sales agent, at the given width."""
+    page = next(recording_page(browser))
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(base + "/login")
+    page.fill("#username", "aftersales")
+    page.fill("#password", PASSWORD)
+    page.click("#submit")
+    page.wait_for_function("() => !location.pathname.startsWith('/login')")
+    return page
+
+
+def test_an_agent_packs_and_ships_a_paid_order_and_the_delivery_comes_in(live_server, call, browser):
+    server, _ = live_server
+    call("POST", "/api/v1/products", {"sku": "TEE", "name": "T-shirt", "price": "59.00", "stock": 20})
+    broadcast_id = call("POST", "/api/v1/broadcasts", {"title": "Summer live", "platform": "douyin"})["id"]
+    call("POST", f"/api/v1/broadcasts/{broadcast_id}/start", {})
+    call("POST", f"/api/v1/broadcasts/{broadcast_id}/products", {"sku": "TEE"})
+    paid_order(call, broadcast_id, "DY-2001", 2)
+    paid_order(call, broadcast_id, "DY-2002", 1)
+
+    page = agent_page(browser, server.url)
+    page.goto(server.url + "/fulfilment")
+    row = '#to-pack tr[data-order-id="DY-2001"]'
+    page.check(f"{row} .select-order")
+    page.click("#mark-packed")
+    page.wait_for_selector(f'{row}[data-status="packing"]')
+    assert blocking_violations(page) == []
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "fulfilment-to-pack.png"), full_page=True)
+
+    page.click(f"{row} .ship-toggle summary")
+    page.select_option(f"{row} select[name=carrier]", "SF")
+    page.fill(f"{row} input[name=tracking_no]", "sf 1234 5678 90123")
+    page.click(f"{row} .ship-form button[type=submit]")
+    page.wait_for_selector(f'{row}[data-status="shipped"]')
+    assert "已全部发货" in page.inner_text(row) or "All shipped" in page.inner_text(row)
+
+    shipments = call("GET", "/api/v1/orders/DY-2001/shipments")
+    assert shipments["status"] == "shipped"
+    [shipment] = shipments["shipments"]
+    assert (shipment["carrier"], shipment["tracking_no"]) == ("SF", "SF1234567890123")
+    delivered_at = (datetime.now(timezone.utc) - timedelta(minutes=5)).isoformat()
+    tracked = call("POST", f"/api/v1/shipments/{shipment['shipment_id']}/tracking",
+                   {"checkpoints": [{"at": delivered_at, "status": "delivered", "description": "已签收，签收人：本人"}]})
+    assert tracked["order_status"] == "delivered"
+
+    page.goto(server.url + "/orders/DY-2001")
+    page.wait_for_selector('#order[data-status="delivered"]')
+    assert "SF1234567890123" in page.inner_text("#shipments") and "已签收" in page.inner_text("#shipments")
+    assert blocking_violations(page) == []
+    page.screenshot(path=str(SCREENSHOTS / "fulfilment-order-delivered.png"), full_page=True)
+    assert page.errors == [] and page.dialogs == []
+    page.context.close()
+
+    phone = agent_page(browser, server.url, width=390)
+    phone.goto(server.url + "/fulfilment")
+    phone.wait_for_selector('#to-pack tr[data-order-id="DY-2002"]')
+    width = phone.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 390, f"the page scrolls sideways on a phone: {width}px"
+    assert blocking_violations(phone) == []
+    phone.screenshot(path=str(SCREENSHOTS / "fulfilment-390.png"), full_page=True)
+    phone.goto(server.url + f"/fulfilment/packing-list?broadcast_id={broadcast_id}")
+    assert phone.inner_text("#total-units") == "1"
+    assert phone.errors == []
+    phone.context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-CN"])
+def test_the_fulfilment_pages_fit_a_phone_pass_axe_and_read_in_chinese(live_server, call, browser, language):
+    from tests.browser.test_viewports import SIZES, new_page, problems_on
+
+    server, _ = live_server
+    # Names in Chinese: data in English would read as untranslated words on the Chinese page.
+    call("POST", "/api/v1/products", {"sku": "TEE", "name": "短袖衫", "price": "59.00", "stock": 20})
+    broadcast_id = call("POST", "/api/v1/broadcasts", {"title": "夏日直播", "platform": "douyin"})["id"]
+    call("POST", f"/api/v1/broadcasts/{broadcast_id}/start", {})
+    call("POST", f"/api/v1/broadcasts/{broadcast_id}/products", {"sku": "TEE"})
+    for order_id in ("DY-3001", "DY-3002"):
+        paid_order(call, broadcast_id, order_id, 2)
+    problems = {}
+    for size in ("desktop", "phone"):
+        page = new_page(browser, language, SIZES[size])
+        page.goto(server.url + "/login")
+        page.fill("#username", "aftersales")
+        page.fill("#password", PASSWORD)
+        page.click("#submit")
+        page.wait_for_function("() => !location.pathname.startsWith('/login')")
+        for path in ("/fulfilment", f"/fulfilment/packing-list?broadcast_id={broadcast_id}"):
+            found = problems_on(page, server.url, path, language)
+            if found:
+                problems[f"{path} @ {size}"] = found
+        page.context.close()
+    assert problems == {}
