@@ -9,56 +9,19 @@ import copy
 import heapq
 import itertools
 import random
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Iterator
 
 from app.db import quantize_money
 from app.demo import data
+from app.demo.aftermath import RoomAftermath
+from app.demo.lineup import LineupItem, Sellable, lineup_from_catalogue, lineup_from_snapshot
+
+__all__ = ["LineupItem", "Sellable", "TrafficGenerator", "lineup_from_catalogue", "lineup_from_snapshot"]
 
 
-@dataclass(frozen=True)
-class Sellable:
-    """A SKU that holds stock, with the price it sells for in this broadcast."""
-
-    sku: str
-    price: Decimal
-
-
-@dataclass(frozen=True)
-class LineupItem:
-    """A line-up product: its SKU (pinned and clicked), its on-air code (A1, A2...), the SKUs buyers order and its
-    link number (3 for "3号链接": comment-selling claims name it)."""
-
-    sku: str
-    code: str
-    sellables: tuple[Sellable, ...]
-    link: int = 0
-
-
-def lineup_from_snapshot(snapshot: dict) -> list[LineupItem]:
-    """Return the line-up of a GET /snapshot answer, each SKU at its live price (else its list price)."""
-    items = []
-    for position, product in enumerate(snapshot.get("stock") or []):
-        live = product.get("live_price")
-        variants = product.get("variants") or [product]
-        sellables = tuple(Sellable(v["sku"], Decimal(live or v["price"])) for v in variants)
-        items.append(LineupItem(product["sku"], f"A{position + 1}", sellables, product.get("link_no") or position + 1))
-    return items
-
-
-def lineup_from_catalogue(specs: tuple[data.ProductSpec, ...] = data.CATALOGUE) -> list[LineupItem]:
-    """Return the line-up the demo broadcast has after seed-demo, without asking a server."""
-    items = []
-    for position, spec in enumerate(specs):
-        price = spec.live_price if spec.live_price is not None else spec.price
-        skus = [v.sku for v in spec.variants] or [spec.sku]
-        items.append(LineupItem(spec.sku, f"A{position + 1}", tuple(Sellable(s, price) for s in skus), position + 1))
-    return items
-
-
-class TrafficGenerator:
+class TrafficGenerator(RoomAftermath):
     """Yields (delay_seconds, event) forever: steady viewers, chat, clicks and orders at `rate` events/s,
     pins rotating through the line-up, and a flash-sale burst of orders every ~`burst_every` seconds, with the
     payments, failures, cancellations, incomplete orders and redeliveries that follow real orders."""
@@ -86,10 +49,7 @@ class TrafficGenerator:
         self._next_steady = self.rng.expovariate(rate)
         self._schedule(0.5, "rotate", None)
         self._schedule(burst_every * self.rng.uniform(0.75, 1.0), "burst", None)
-        # Live-room interactions (gifts, likes, viewer counts) draw from their own generator, so adding them left
-        # the rest of a seed's traffic as it was (only later event ids moved).
-        self._crowd = random.Random(f"{seed}-crowd")
-        self._schedule(2.0, "crowd", None)
+        self._start_aftermath(seed)  # likes, gifts, viewer counts, after-sales requests, complaints
 
     def __iter__(self) -> Iterator[tuple[float, dict]]:
         """Return the endless stream of (seconds to wait since the previous event, event)."""
@@ -123,6 +83,8 @@ class TrafficGenerator:
                 return at, self._emit(at, self._make_order(at, skus, source, viewer))
             if kind == "crowd":
                 return at, self._crowd_event(at)
+            if kind == "room_count":
+                return at, self._room_count_event(at)
             if kind == "rotate":
                 self._rotate(at)
             elif kind == "burst":
@@ -223,11 +185,11 @@ class TrafficGenerator:
         buyer = dict(self._buyer(viewer))
         if self.rng.random() < 0.03:
             del buyer["phone"]  # an incomplete order for the audit to catch
-        self._follow_up(at, order_id, quantize_money(total))
+        self._follow_up(at, order_id, quantize_money(total), buyer.get("id"))
         return {"type": "order", "order_id": order_id, "source": source, "buyer": buyer, "items": items,
                 "coupon_codes": []}
 
-    def _follow_up(self, at: float, order_id: str, total: Decimal) -> None:
+    def _follow_up(self, at: float, order_id: str, total: Decimal, buyer_id: str | None) -> None:
         """Schedule what the platform reports after an order: paid, failed then paid, cancelled, or nothing."""
         roll, rng = self.rng.random(), self.rng
 
@@ -250,6 +212,8 @@ class TrafficGenerator:
             pay(paid_at + rng.uniform(3.0, 8.0), "paid")
         elif roll < 0.92:
             pay(paid_at, "paid")
+            if buyer_id:
+                self._after_payment(paid_at, order_id, buyer_id, total)
 
     def _buyer(self, viewer: int) -> dict:
         """Return the viewer's buyer details, made up once so a repeat buyer stays the same person."""
@@ -272,23 +236,6 @@ class TrafficGenerator:
         index = next(i for i, (viewer_id, _) in enumerate(self._viewers) if viewer_id == join["viewer_id"])
         self._schedule(at, "event", join)
         return index
-
-    def _crowd_event(self, at: float) -> dict:
-        """Return a like, a gift (a streak's final count) or the room's viewer count, and schedule the next one."""
-        crowd = self._crowd
-        self._schedule(at + crowd.uniform(1.0, 4.0), "crowd", None)
-        ts = (self.start + timedelta(seconds=at)).isoformat(timespec="milliseconds")
-        event = {"id": f"sim-{self.seed}-{next(self._event_numbers)}", "ts": ts}
-        roll = crowd.random()
-        if roll < 0.2 or not self._online:
-            return event | {"type": "viewer_count", "count": len(self._online) * 3 + crowd.randint(0, 25)}
-        viewer_id, nickname = self._viewers[crowd.choice(self._online)]
-        if roll < 0.75:
-            return event | {"type": "like", "viewer_id": viewer_id, "nickname": nickname, "count": crowd.randint(1, 15)}
-        gift_id, name, diamonds = crowd.choice((("5655", "Rose", 1), ("463", "小心心", 1), ("5953", "Doll", 25)))
-        count = crowd.randint(1, 10)
-        return event | {"type": "gift", "viewer_id": viewer_id, "nickname": nickname, "gift_id": gift_id,
-                        "gift_name": name, "count": count, "value": diamonds * count, "unit": "diamond"}
 
     def _rotate(self, at: float) -> None:
         self._pin(at, self.lineup[self._rotation % len(self.lineup)])

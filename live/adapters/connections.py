@@ -157,6 +157,17 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
+# Settings that are credentials (a platform access token, Kuaishou's signing secret and message key): shown by
+# fingerprint only, like the connection's own secret.
+SECRET_SETTINGS = ("access_token", "sign_secret", "message_key", "app_secret", "secret")
+
+
+def shown_settings(settings: dict | None) -> dict:
+    """Return settings as an admin may see them: credentials replaced by their fingerprint."""
+    return {key: (f"fingerprint:{secret_fingerprint(str(value))}" if key in SECRET_SETTINGS and value else value)
+            for key, value in (settings or {}).items()}
+
+
 def connection_to_dict(row: PlatformConnection, now: datetime) -> dict:
     """Return the JSON an admin sees of a connection: secrets only by fingerprint, never their value."""
     previous = row.previous_secret if row.previous_expires_at and row.previous_expires_at > now else None
@@ -166,7 +177,7 @@ def connection_to_dict(row: PlatformConnection, now: datetime) -> dict:
         "secret_fingerprint": secret_fingerprint(row.secret),
         "previous_secret_fingerprint": secret_fingerprint(previous) if previous else None,
         "previous_secret_expires_at": _iso(row.previous_expires_at) if previous else None,
-        "settings": dict(row.settings or {}), "created_at": _iso(row.created_at), "created_by": row.created_by,
+        "settings": shown_settings(row.settings), "created_at": _iso(row.created_at), "created_by": row.created_by,
         "rotated_at": _iso(row.rotated_at), "last_message_at": _iso(row.last_message_at),
         "received": row.received_count, "duplicates": row.duplicate_count, "rejected": row.rejected_count,
     }

@@ -81,4 +81,4 @@ def aftersale_events(inbound: InboundMessage, connection: Connection, details) -
     return [aftersale_event(
         event_id(PLATFORM, inbound.message_id), ts, aftersale_id=aftersale_id,
         order_id=ref(data.get("p_id"), "data.p_id"), case_type=case_type, status=status, reason=reason,
-        amount=amount, deadline_at=deadline)]
+        amount=amount, deadline_at=deadline, platform="douyin")]

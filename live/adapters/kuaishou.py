@@ -185,7 +185,7 @@ def _refund(opened: InboundMessage, connection: Connection, details) -> list[dic
         event_id(PLATFORM, opened.message_id), at, aftersale_id=refund_id,
         order_id=ref(info.get("orderId") or info.get("oid"), "info.orderId"), case_type=case_type, status=status,
         reason=detail.reason if detail else None, amount=detail.amount if detail else None,
-        deadline_at=detail.deadline_at if detail else None)]
+        deadline_at=detail.deadline_at if detail else None, platform="kuaishou")]
 
 
 _HANDLERS = {

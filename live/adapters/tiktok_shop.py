@@ -166,4 +166,4 @@ def _return(inbound: InboundMessage, connection: Connection, details) -> list[di
         event_id(PLATFORM, inbound.message_id), _when(inbound, "update_time", "create_time"),
         aftersale_id=return_id, order_id=ref(data.get("order_id"), "data.order_id"), case_type=case_type,
         status=status, reason=detail.reason if detail else None, amount=detail.amount if detail else None,
-        deadline_at=detail.deadline_at if detail else None)]
+        deadline_at=detail.deadline_at if detail else None, platform="tiktok_shop")]

@@ -231,7 +231,9 @@ def _event_fields() -> dict[str, tuple[dict, tuple]]:
                        "amount": nullable(EVENT_AMOUNT),
                        "deadline_at": nullable({**TIMESTAMP_INPUT, "description": "The platform's deadline for the "
                                                 "current step; it replaces LiveDesk's policy. A day before ts to "
-                                                "60 days after it."})},
+                                                "60 days after it."}),
+                       "platform": nullable(text(32, "Whose record it is (an adapter names its platform); the "
+                                                 "broadcast's platform when absent.", pattern=_PLATFORM_ID))},
                       ("aftersale_id", "order_id", "aftersale_type", "status")),
         # event types: complaints (docs/complaints.md): one complaint per complaint_id, however often it is sent
         "complaint": ({"complaint_id": text(MAX_REF, "The platform's complaint id.", pattern=_PLATFORM_ID),

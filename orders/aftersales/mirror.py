@@ -133,4 +133,5 @@ def mirror_event(session: Session, broadcast, event, now: datetime) -> dict:
     data = dict(event.data)
     if data.get("deadline_at") is not None:
         data["deadline_at"] = datetime.fromisoformat(data["deadline_at"])
-    return mirror_case(session, broadcast.id, broadcast.platform, data, event.id, event.ts, now, load_policy())
+    platform = data.pop("platform", None) or broadcast.platform
+    return mirror_case(session, broadcast.id, platform, data, event.id, event.ts, now, load_policy())

@@ -22,6 +22,8 @@ from orders.fulfilment.labels import HISTORY_LABELS as FULFILMENT_HISTORY_LABELS
 from orders.fulfilment.labels import NOTICE_LABELS as FULFILMENT_NOTICE_LABELS
 from orders.fulfilment.labels import ORDER_STATUS_LABELS as FULFILMENT_STATUS_LABELS
 from orders.backoffice import queue_csv as csv_export
+from orders.care.complaints.labels import NOTICE_KIND_LABELS as COMPLAINT_NOTICE_LABELS
+from orders.care.complaints.labels import ORDER_HISTORY_LABELS as COMPLAINT_HISTORY_LABELS
 from orders.backoffice.labels import (FIELD_LABELS, FINDING_LABELS, ORDER_SLOTS, auditor_reason, field_label,
                                       payment_method_label, reason_templates, system_reason_label)
 from orders.backoffice.strings import order_strings, queue_columns, queue_strings
@@ -43,7 +45,8 @@ STATUS_LABELS = {
 }
 HISTORY_ACTIONS = {"received": _l("received"), "status_changed": _l("status changed"), "note": _l("note"),
                    "edit": _l("order edited"),
-                   "payment_paid": _l("payment received"), "payment_failed": _l("payment failed")}
+                   "payment_paid": _l("payment received"), "payment_failed": _l("payment failed"),
+                   "aftersale": _l("after-sales step")}
 BLOCKLIST_KINDS = {"buyer_id": _l("Buyer id"), "phone": _l("Phone"), "address": _l("Address")}
 SOURCE_LABELS = {"in_stream": _l("In stream"), "product_link": _l("Product link"),
                  "post_stream": _l("After the stream")}
@@ -57,14 +60,16 @@ NOTICE_KINDS = {"received": _l("Order received"), "needs_info": _l("Needs inform
                 "aftersale_opened": _l("After-sales case opened"), "aftersale_approved": _l("After-sales case approved"),
                 "aftersale_rejected": _l("After-sales case rejected"), "aftersale_received": _l("Return received"),
                 "aftersale_refunded": _l("Refund made"), "aftersale_replacement_shipped": _l("Replacement shipped"),
-                "aftersale_closed": _l("After-sales case closed"), "survey_invitation": _l("Satisfaction survey"),
-                "complaint_feedback": _l("Complaint answer")}
+                "aftersale_closed": _l("After-sales case closed"), "survey_invitation": _l("Satisfaction survey")}
 NOTICE_STATUSES = {"pending": _l("pending"), "sent": _l("sent"), "failed": _l("failed")}
 ACTORS = {"system": _l("system")}
 # Fulfilment's words for the statuses, history steps and notices it adds (orders/fulfilment/labels.py).
 STATUS_LABELS.update({k: v for k, v in FULFILMENT_STATUS_LABELS.items() if k not in STATUS_LABELS})
 HISTORY_ACTIONS.update(FULFILMENT_HISTORY_LABELS)
 NOTICE_KINDS.update(FULFILMENT_NOTICE_LABELS)
+# Complaints' words for the history rows and the notice they add to an order (orders/care/complaints/labels.py).
+HISTORY_ACTIONS.update(COMPLAINT_HISTORY_LABELS)
+NOTICE_KINDS.update(COMPLAINT_NOTICE_LABELS)
 
 
 

@@ -136,3 +136,32 @@ def test_the_fulfilment_pages_fit_a_phone_pass_axe_and_read_in_chinese(live_serv
                 problems[f"{path} @ {size}"] = found
         page.context.close()
     assert problems == {}
+
+
+def test_an_admin_adds_a_carrier_and_agents_can_ship_with_it(live_server, browser):
+    server, _ = live_server
+    page = next(recording_page(browser))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(server.url + "/login")
+    page.fill("#username", "admin")
+    page.fill("#password", PASSWORD)
+    page.click("#submit")
+    page.wait_for_function("() => !location.pathname.startsWith('/login')")
+    page.goto(server.url + "/fulfilment")
+    page.click("#carriers summary")
+    form = page.locator("#carrier-form")
+    form.locator('input[name="code"]').fill("D")
+    form.locator('button[type="submit"]').click()
+    assert page.locator('#carrier-form .field-error[data-field="code"]').inner_text()  # too short: named, not saved
+    form.locator('input[name="code"]').fill("DBL")
+    form.locator('input[name="name_en"]').fill("Deppon")
+    form.locator('input[name="name_zh"]').fill("德邦快递")
+    form.locator('input[name="tracking_pattern"]').fill(r"DPK\d{12}")
+    form.locator('input[name="eta_days"]').fill("4")
+    form.locator('button[type="submit"]').click()
+    page.wait_for_selector('#carrier-list tr[data-code="DBL"]')
+    assert "Deppon" in page.locator('#carrier-list tr[data-code="DBL"]').inner_text()
+    carriers = requests.get(server.url + "/api/v1/carriers", headers={"Authorization": f"Bearer {live_server[1]}"},
+                            timeout=10).json()["carriers"]
+    assert any(c["code"] == "DBL" and c["tracking_pattern"] == r"DPK\d{12}" for c in carriers)
+    page.context.close()

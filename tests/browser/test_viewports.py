@@ -93,7 +93,13 @@ def pages_of(role: str, ids: dict) -> list[str]:
         "moderator": common + moderation,
         "auditor": common + catalogue + lookup + audit + aftersales,
         "analyst": common + analytics,
+        # The after-sales agent (issues 14, 15): packs and ships, handles cases, complaints, follow-ups, customers.
+        "aftersales": ["/", "/settings", "/aftersales", "/fulfilment", f"/fulfilment/packing-list?broadcast_id={b}",
+                       f"/orders/{ORDER_ID}", "/complaints", "/followups", "/surveys", "/customers",
+                       f"/customers/{ids['buyer']}", "/offers"],
     }
+    for reader in ("admin", "host", "auditor"):  # customer records and offers (issue 15)
+        by_role[reader] = by_role[reader] + ["/customers", "/offers"]
     for reader in ("admin", "host", "auditor"):  # fulfilment (issue 14): agents act, auditors and hosts read
         by_role[reader] = by_role[reader] + ["/fulfilment", f"/fulfilment/packing-list?broadcast_id={b}"]
     for reader in ("admin", "analyst"):  # surveys (issue 15); follow-ups are the after-sales agents' and admins'
@@ -218,7 +224,7 @@ def test_screenshots_of_login_users_and_products_on_a_phone(site, browser):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("language", ["en", "zh-CN"])
-@pytest.mark.parametrize("role", ["admin", "host", "moderator", "auditor", "analyst"])
+@pytest.mark.parametrize("role", ["admin", "host", "moderator", "auditor", "analyst", "aftersales"])
 def test_every_page_of_a_role_fits_every_size_and_passes_axe(site, browser, role, language):
     server, ids = site
     assert sweep(browser, server.url, language, role, pages_of(role, ids)) == {}

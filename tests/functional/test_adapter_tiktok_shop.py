@@ -109,5 +109,5 @@ def test_a_return_request_opens_a_mirrored_case(app, client, shop):
     with app.app_context():
         [case] = db.session.scalars(sa.select(AftersaleCase))
         assert (case.platform, case.aftersale_id, case.type, case.status) == (
-            "douyin", RETURN, "return_refund", "requested")  # the broadcast's platform names the mirror
+            "tiktok_shop", RETURN, "return_refund", "requested")  # the connection's platform, not the broadcast's
         assert str(case.requested_amount) == "23.99"

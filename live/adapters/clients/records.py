@@ -118,8 +118,11 @@ def cancel_event(event_id: str, ts: datetime, order_id: str, reason: str | None)
 
 def aftersale_event(event_id: str, ts: datetime, *, aftersale_id: str, order_id: str, case_type: str, status: str,
                     reason: str | None = None, amount: Decimal | None = None,
-                    deadline_at: datetime | None = None) -> dict:
+                    deadline_at: datetime | None = None, platform: str | None = None) -> dict:
     """Return the v1 ``aftersale`` event mirroring a platform's after-sales record (amount in yuan, exact).
+
+    platform names whose record it is (the connection's platform), so the case is kept under it whatever
+    platform the broadcast was created for.
 
     reason is the platform's text: it becomes LiveDesk's reason code (clients/reasons.py) and ``reason_text``.
     """
@@ -132,6 +135,8 @@ def aftersale_event(event_id: str, ts: datetime, *, aftersale_id: str, order_id:
         event["amount"] = str(amount)
     if deadline_at is not None:
         event["deadline_at"] = iso(deadline_at)
+    if platform:
+        event["platform"] = platform
     return event
 
 

@@ -1,4 +1,4 @@
-"""OpenAPI fragment of complaints (orders/care/complaints/api.py, report_api.py, sla_api.py)."""
+"""OpenAPI fragment of complaints (orders/care/complaints/api/: complaints.py, report.py, sla.py)."""
 from __future__ import annotations
 
 from app.http.validation import MAX_ID

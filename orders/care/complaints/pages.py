@@ -20,7 +20,7 @@ from orders.care.complaints.lookup import complaint_detail, find_complaint
 from orders.care.complaints.queries import complaints_of_buyer
 from orders.care.complaints.queue import QueueFilter, queue_counts, queue_page
 from orders.care.complaints.report import CSV_COLUMNS, build_report
-from orders.care.complaints.report_api import local_today, report_range
+from orders.care.complaints.api.report import local_today, report_range
 from orders.care.complaints.triage import assignable_users
 from orders.care.sla.policy import WEEKDAYS
 from orders.care.sla.store import load_sla_settings

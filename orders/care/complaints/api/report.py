@@ -10,7 +10,7 @@ from app.db import utcnow
 from app.errors import ApiError
 from app.extensions import db
 from app.http import api, validation
-from orders.care.complaints.api import READERS, bp
+from orders.care.complaints.api.blueprint import READERS, bp
 from orders.care.complaints.report import MAX_DAYS, build_report
 from orders.care.sla.store import load_sla_settings
 

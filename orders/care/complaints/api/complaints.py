@@ -2,7 +2,7 @@
 reopen), analyse, triage; escalate a chat message as a complaint."""
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, request
+from flask import jsonify, request
 
 from app import realtime
 from app.db import utcnow
@@ -10,7 +10,6 @@ from app.db.transactions import run_with_retry
 from app.errors import ApiError
 from app.extensions import db
 from app.http import api, validation
-from app.http.api import install_api
 from orders.care.complaints import moves
 from orders.care.complaints.codes import CATEGORIES, CHANNELS, SEVERITIES, STATUSES, TEXT_LIMIT
 from orders.care.complaints.escalation import escalate_message
@@ -21,16 +20,10 @@ from orders.care.complaints.rules import NOTE_LIMIT, PlanError, read_plan
 from orders.care.complaints.triage import triage
 from orders.care.sla.store import load_sla_settings
 
-bp = install_api(Blueprint("complaints_api", __name__, url_prefix="/api/v1"))
-READERS = ("aftersales", "auditor", "host")
-ACTORS = ("aftersales",)
+from orders.care.complaints.api.blueprint import ACTORS, READERS, actor, bp
+
 MAX_PER_PAGE = 200
 ID_LIMIT = 64
-
-
-def actor() -> str:
-    """Return who is acting, as history records it (a username, or token:<name>)."""
-    return getattr(g.principal, "username", None) or g.principal.role
 
 
 def ident(data: dict, key: str, required: bool = False) -> str | None:
@@ -266,7 +259,3 @@ def escalate_chat_message(message_id: int):
 
     body, created = run_with_retry(work)
     return jsonify(body), 201 if created else 200
-
-
-# The report and the SLA settings are routes of this blueprint too (imported last: they import bp from here).
-from orders.care.complaints import report_api, sla_api  # noqa: E402,F401

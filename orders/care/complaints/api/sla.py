@@ -7,7 +7,7 @@ from flask import jsonify
 from app.errors import ApiError
 from app.extensions import db
 from app.http import api
-from orders.care.complaints.api import READERS, actor, bp
+from orders.care.complaints.api.blueprint import READERS, actor, bp
 from orders.care.sla.policy import SlaSettings, SlaSettingsError
 from orders.care.sla.store import load_sla_settings, save_sla_settings
 

@@ -1,0 +1,33 @@
+// The admin's "Add a carrier" form on the fulfilment page: posts to /api/v1/carriers, shows each error under its
+// field, and reloads the page on success so the new carrier is listed and offered in every ship form.
+(function (global) {
+  "use strict";
+  var LiveDesk = global.LiveDesk;
+  var form = document.getElementById("carrier-form");
+  if (!form || !LiveDesk || !LiveDesk.send) { return; }
+  var strings = JSON.parse((document.getElementById("fulfilment-strings") || {}).textContent || "{}");
+  var messages = strings.messages || {};
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    form.querySelectorAll(".field-error, .form-error").forEach(function (node) { node.textContent = ""; });
+    var data = {};
+    ["code", "name_en", "name_zh", "tracking_pattern", "kuaidi100_code", "kdniao_code"].forEach(function (name) {
+      var value = form.elements[name].value.trim();
+      if (value) { data[name] = value; }
+    });
+    data.eta_days = parseInt(form.elements.eta_days.value, 10);
+    var button = form.querySelector('button[type="submit"]');
+    button.disabled = true;
+    LiveDesk.send("POST", "/api/v1/carriers", data).then(function (answer) {
+      if (answer.ok) { global.location.reload(); return; }
+      var error = (answer.data && answer.data.error) || {};
+      var slot = error.field && form.querySelector('.field-error[data-field="' + error.field + '"]');
+      (slot || form.querySelector(".form-error")).textContent = error.message || messages.failed || "";
+      button.disabled = false;
+    }, function () {
+      form.querySelector(".form-error").textContent = messages.offline || "";
+      button.disabled = false;
+    });
+  });
+})(window);
