@@ -20,13 +20,14 @@ from app.http.pages import page_roles
 bp = Blueprint("accounts", __name__)
 
 SCOPE_NAMES = {"ingest": _l("Ingest"), "display": _l("Display"), "moderation": _l("Moderation"),
-               "backoffice": _l("Back office"), "analytics": _l("Analytics")}
+               "backoffice": _l("Back office"), "analytics": _l("Analytics"), "aftersales": _l("After-sales")}
 SCOPE_LABELS = {
     "ingest": _l("Ingest: send events, create products and broadcasts"),
     "display": _l("Display: read broadcasts, orders (masked) and live pushes"),
     "moderation": _l("Moderation: terms, the check, chat actions, viewers and the log"),
     "backoffice": _l("Back office: audit queue, order decisions, edits and claims"),
     "analytics": _l("Analytics: metrics and reports"),
+    "aftersales": _l("After-sales: shipments and tracking, after-sales cases and refunds, complaints, customers"),
 }
 MESSAGES = {
     "name_taken": _l("That name is taken already."),

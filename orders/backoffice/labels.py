@@ -139,6 +139,8 @@ def reason_templates() -> dict[str, str]:
         "duplicate_payment": _("Paid twice — refund the second payment"),
         "payment_on_closed_order": _("Paid after the order closed — refund the payment"),
         "payment_failed": _("Payment failed — the buyer was asked to pay again"),
+        # Raised by orders/fulfilment, not the audit: a parcel failed, came back or got lost.
+        "logistics_exception": _("A parcel could not be delivered — check with the carrier and the buyer"),
     }
 
 

@@ -77,7 +77,7 @@ def test_seed_demo_loads_catalogue_with_variants_users_token_and_broadcast(app, 
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Product)) == len(CATALOGUE) >= 12
         assert db.session.scalar(sa.select(ProductVariant).where(ProductVariant.sku == "TSHIRT-01-M-BLK"))
         users = db.session.scalars(sa.select(User)).all()
-        assert sorted(u.role for u in users) == ["admin", "analyst", "auditor", "host", "moderator"]
+        assert sorted(u.role for u in users) == ["admin", "aftersales", "analyst", "auditor", "host", "moderator"]
         broadcast = db.session.scalar(sa.select(Broadcast))
         assert (broadcast.title, broadcast.platform, broadcast.status) == (DEMO_BROADCAST_TITLE, "douyin", "scheduled")
         lineup = db.session.execute(sa.select(BroadcastProduct.live_price, Product.price)
@@ -101,7 +101,7 @@ def test_seed_demo_run_twice_duplicates_nothing_and_says_what_to_do(app, runner,
     assert "ldk_" not in again.output
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Product)) == len(CATALOGUE)
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 5
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 6
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Broadcast)) == 1
         assert db.session.scalar(sa.select(sa.func.count()).select_from(BroadcastProduct)) == len(CATALOGUE)
     assert (tmp_path / "instance" / "demo_token").read_text() == token

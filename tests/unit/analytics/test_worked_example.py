@@ -32,6 +32,9 @@ def test_worked_example_of_the_docs(metrics: Compute) -> None:
         "orders": 3, "paid_orders": 2, "buyers": 2, "gmv": "119.70",
         "gpm": "29925.00", "gpm_per_viewer": "39900.00", "uv_value": "39.90", "aov": "59.85",
         "aov_per_paid_order": "59.85", "conversion_rate": 0.5, "click_to_buy_rate": 0.5,
+        # No refund in the example (docs/metrics.md, "Refunds and returns"): net GMV is the GMV.
+        "net_gmv": "119.70", "refunded": "0.00", "refunded_orders": 0, "refund_rate": 0.0,
+        "returned_orders": 0, "return_rate": 0.0,
         "by_product": {
             "A": {"clicks": 3, "clickers": 2, "orders": 1, "units": 2, "gmv": "99.80",
                   "pinned_seconds": 120.0, "clicks_while_pinned": 3, "orders_while_pinned": 1, "variants": {}},
