@@ -7,8 +7,9 @@ bound), runs each in a savepoint of one transaction (a write that fails rolls ba
 error), commits once with the queued pushes, then answers them all and hands the lead to the next waiter.
 Durability is unchanged: no request is answered before the commit that holds its write.
 
-A commit that fails as a whole (a deadlock on PostgreSQL, a lost connection) is retried as a group; when it
-still fails, each write runs alone so one bad write cannot fail the others. Works with real threads (tests,
+A commit that fails as a whole (a deadlock on PostgreSQL, a lost connection) is retried as a group, and so is a
+write that meets a deadlock (the deadlock is the transaction's, not the write's); when the group still fails,
+each write runs alone with the same retries, so one bad write cannot fail the others. Works with real threads (tests,
 threading mode) and with eventlet's green threads (the locks and events are patched there).
 """
 from __future__ import annotations
@@ -23,7 +24,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from app import realtime
-from app.db.transactions import run_with_retry
+from app.db.transactions import retryable, run_with_retry
 
 Write = Callable[[Session], Any]
 MAX_GROUP_WRITES = 64
@@ -142,6 +143,8 @@ class GroupCommit:
                     pending.result = pending.write(session)
                     savepoint.commit()
                 except Exception as error:  # noqa: BLE001  the write's own failure, answered to its request
+                    if retryable(error):
+                        raise  # a deadlock is the group's, not the write's: the whole group runs again
                     savepoint.rollback()
                     pending.error = error
             realtime.commit(session)

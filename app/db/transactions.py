@@ -15,6 +15,11 @@ T = TypeVar("T")
 _RETRYABLE_PGCODES = {"40P01", "40001"}
 
 
+def retryable(error: BaseException) -> bool:
+    """Return True when error is a database failure that running the whole transaction again may cure."""
+    return isinstance(error, DBAPIError) and _retryable(error)
+
+
 def _retryable(error: DBAPIError) -> bool:
     """Return True when the failed transaction may succeed if run again from the start."""
     pgcode = getattr(error.orig, "pgcode", None)

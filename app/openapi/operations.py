@@ -37,9 +37,15 @@ ERRORS = {
     "PayloadTooLarge": ("The body is larger than 8 MiB (MAX_CONTENT_LENGTH).", {
         "too_large": ("request_entity_too_large", None, "The data value transmitted exceeds the capacity limit."),
     }),
+    "Gone": ("What the request names has expired (a survey link past its date).", {
+        "expired": ("expired", "token", "this survey link has expired"),
+    }),
+    "TooManyRequests": ("Too many requests from this client address; try again after Retry-After seconds.", {
+        "rate_limited": ("rate_limited", None, "too many answers from this address; try again in 600 seconds"),
+    }),
 }
 STATUS_OF = {"400": "BadRequest", "401": "Unauthorized", "403": "Forbidden", "404": "NotFound", "409": "Conflict",
-             "413": "PayloadTooLarge"}
+             "410": "Gone", "413": "PayloadTooLarge", "429": "TooManyRequests"}
 
 
 def json_body(schema: dict, example=None) -> dict:

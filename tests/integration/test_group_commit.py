@@ -147,3 +147,25 @@ def test_sixteen_connections_sending_one_order_per_request_lose_nothing_and_shar
         assert db.session.execute(sa.text("SELECT sold + reserved FROM stock_levels WHERE sku = 'G1'")).scalar_one() == 160
     stats = group_commit(app).stats
     assert stats.writes == 160 + 0 and stats.groups <= 160
+
+
+def test_a_deadlock_inside_a_write_runs_the_whole_group_again(any_app):
+    from sqlalchemy.exc import OperationalError
+
+    class Deadlock(Exception):
+        pgcode = "40P01"
+
+    committer, calls = GroupCommit(), []
+
+    def deadlocks_once(session):
+        calls.append(1)
+        session.add(Broadcast(title="retried", platform="douyin"))
+        session.flush()
+        if len(calls) == 1:
+            raise OperationalError("UPDATE stock_levels ...", {}, Deadlock("deadlock detected"))
+        return "retried"
+
+    with any_app.app_context():
+        assert committer.run(db.session, deadlocks_once) == "retried"
+        db.session.remove()
+    assert len(calls) == 2 and _title_count(any_app, "retried") == 1

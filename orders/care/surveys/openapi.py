@@ -60,7 +60,7 @@ def paths() -> dict:
             "answerSurvey", "Answer a survey with its link's token (no login)", TAG,
             ("201", "The answer was stored.", obj({"id": integer(), "kind": string(enum=["csat", "nps"]),
                                                   "score": integer(), "answered_at": DATETIME})),
-            errors="400 404 409", body=request("SurveyAnswerInput", {"token": "eyJpIjoxfQ.abc", "score": 5}),
+            errors="400 404 409 410 429", body=request("SurveyAnswerInput", {"token": "eyJpIjoxfQ.abc", "score": 5}),
             description="The token of /s/<token> authorises the answer. One answer per link: a second one gets "
                         "409 already_answered; an expired link 410 expired; too many answers from one address 429."),
             "security": []}},
