@@ -246,6 +246,10 @@ def run(count: int, args) -> dict:
                 "p50": statistics.median(latencies) if latencies else float("nan"),
                 "p99": statistics.quantiles(latencies, n=100, method="inclusive")[98] if len(latencies) > 1
                 else float("nan")}
+    except Exception:
+        for log in sorted(WORKDIR.glob("server-*.log")):
+            print(f"--- {log.name} (last lines) ---\n" + "\n".join(log.read_text(errors="replace").splitlines()[-25:]))
+        raise
     finally:
         for client in sockets:
             client.disconnect()

@@ -176,6 +176,19 @@ class GroupCommit:
             pending.result, pending.error = None, error
 
 
+def group_commit_on(config, dialect: str) -> bool:
+    """Return True when event requests share transactions: INGEST_GROUP_COMMIT "1", or "auto" on SQLite.
+
+    On SQLite one writer holds the database anyway, so a group costs no concurrency and saves a commit (an
+    fsync) per request. On PostgreSQL the writes of a group lock stock and rollup rows in arrival order, which
+    deadlocks against the groups of other servers, so "auto" commits each request alone there.
+    """
+    setting = str(config.get("INGEST_GROUP_COMMIT", "auto")).lower()
+    if setting in ("1", "true", "on"):
+        return True
+    return setting == "auto" and dialect == "sqlite"
+
+
 def group_commit(app: Flask) -> GroupCommit:
     """Return the app's group committer (one per app and process)."""
     found = app.extensions.get("livedesk_group_commit")

@@ -40,12 +40,17 @@ ERRORS = {
     "Gone": ("What the request names has expired (a survey link past its date).", {
         "expired": ("expired", "token", "this survey link has expired"),
     }),
+    "ServiceUnavailable": ("The database kept refusing the request (deadlocks past every retry); nothing was "
+                           "stored: send it again.", {
+        "busy": ("busy", "events", "the database was busy; nothing was stored, send the events again"),
+    }),
     "TooManyRequests": ("Too many requests from this client address; try again after Retry-After seconds.", {
         "rate_limited": ("rate_limited", None, "too many answers from this address; try again in 600 seconds"),
     }),
 }
 STATUS_OF = {"400": "BadRequest", "401": "Unauthorized", "403": "Forbidden", "404": "NotFound", "409": "Conflict",
-             "410": "Gone", "413": "PayloadTooLarge", "429": "TooManyRequests"}
+             "410": "Gone", "413": "PayloadTooLarge", "429": "TooManyRequests",
+             "503": "ServiceUnavailable"}
 
 
 def json_body(schema: dict, example=None) -> dict:

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from flask import current_app, g, jsonify, request
+from sqlalchemy.exc import DBAPIError
 
 from app import realtime
 from app.auth.pii import present_order
-from app.db.group_commit import group_commit
-from app.db.transactions import run_with_retry
+from app.db.group_commit import group_commit, group_commit_on
+from app.db.transactions import retryable, run_with_retry
 from app.errors import ApiError
 from app.extensions import db
 from app.http import api
@@ -30,7 +31,7 @@ def post_events(broadcast_id: int):
         raise ApiError(400, "invalid_events", f"events must be a list of 1 to {MAX_EVENTS} events", "events")
     principal = g.principal
     source = getattr(principal, "name", None) or f"user:{principal.username}"
-    if current_app.config.get("INGEST_GROUP_COMMIT", True) and not getattr(principal, "sees_pii", False):
+    if group_commit_on(current_app.config, db.engine.dialect.name) and not getattr(principal, "sees_pii", False):
         # Shares its transaction with concurrent requests (app/db/group_commit.py); answered after the commit.
         # The write runs on whichever request leads the group, so it takes nothing from its own request.
         def write(session):
@@ -38,7 +39,10 @@ def post_events(broadcast_id: int):
             return [result | {"order": present_order(session, principal, result["order"], "ingest")}
                     if "order" in result else result for result in results]
 
-        results = group_commit(current_app._get_current_object()).run(db.session, write, weight=len(events))
+        try:
+            results = group_commit(current_app._get_current_object()).run(db.session, write, weight=len(events))
+        except DBAPIError as error:
+            raise _busy(error) from error
         return jsonify({"results": results})
 
     def work():
@@ -49,4 +53,17 @@ def post_events(broadcast_id: int):
         realtime.commit(db.session)
         return results
 
-    return jsonify({"results": run_with_retry(work)})
+    try:
+        return jsonify({"results": run_with_retry(work)})
+    except DBAPIError as error:
+        raise _busy(error) from error
+
+
+def _busy(error: DBAPIError) -> Exception:
+    """Return the answer to a batch the database kept refusing (deadlocks past every retry): 503, nothing stored.
+
+    Platforms redeliver a webhook answered 5xx, and event ids make the redelivery safe; anything else stays a 500.
+    """
+    if not retryable(error):
+        return error
+    return ApiError(503, "busy", "the database was busy; nothing was stored, send the events again", "events")

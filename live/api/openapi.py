@@ -106,12 +106,13 @@ def paths() -> dict:
                 "postEvents", "Ingest 1 to 1,000 platform events", "events",
                 ("200", "One result per event, in request order; the batch is committed before this answer.",
                  ref("EventResults")),
-                errors="400 401 403 404 413", roles="service", body=request("EventBatch", EVENTS_EXAMPLE),
+                errors="400 401 403 404 413 503", roles="service", body=request("EventBatch", EVENTS_EXAMPLE),
                 params=("BroadcastId", "Signature"),
                 description="A body that is not an object with an `events` list of 1 to 1,000 items answers 400 "
                             "and writes nothing. Each event is then validated and applied on its own: a rejected "
                             "event does not stop the others. Duplicates are detected by (token, event id) and, "
-                            "for order events, by order_id."),
+                            "for order events, by order_id. 503 busy: the database kept refusing the batch "
+                            "(deadlocks past every retry); nothing was stored, send it again."),
         },
     } | lineup_openapi.paths()
 
