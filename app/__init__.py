@@ -174,11 +174,16 @@ def _connect_aftersales_listeners() -> None:
 
 
 def _connect_privacy_listeners() -> None:
-    """Connect the copies of buyer contact data outside orders (the event log) to a customer's erasure."""
+    """Connect the copies of buyer contact data outside orders (event log, care texts, after-sale notes) to an erasure."""
     from app.signals import customer_erased
     from live.privacy import erase_customer_events
 
+    from orders.aftersales.erasure import erase_case_texts
+    from orders.care.erasure import erase_care_texts
+
     customer_erased.connect(erase_customer_events)
+    customer_erased.connect(erase_care_texts)
+    customer_erased.connect(erase_case_texts)
 
 
 def _connect_care_listeners() -> None:

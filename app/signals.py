@@ -25,8 +25,9 @@ Privacy:
 
 - ``customer_erased``: orders.customers.erasure, when a buyer's contact data is erased on request (PIPL art. 47),
   inside its transaction, as ``send(session, platform=str, buyer_id=str, orders=[(pk, order_id, broadcast_id)],
-  at=datetime)``. Every domain that keeps its own copy of the buyer's contact (the event log: live.privacy)
-  listens and tombstones it in that same transaction; listeners must not commit.
+  secrets=frozenset[str] (the erased names, phones and street addresses), at=datetime)``. Every domain that keeps
+  its own copy of the buyer's contact (the event log: live.privacy; what the buyer wrote: orders.care and
+  orders.aftersales) listens and tombstones it in that same transaction; listeners must not commit.
 """
 from __future__ import annotations
 

@@ -1,24 +1,29 @@
-"""How the host page holds up under a busy broadcast: interaction-to-paint, long tasks and the tab's JS heap.
+"""How the host page holds up under a busy broadcast: interaction-to-paint, long tasks and the tab's memory.
 
-Run: ``.venv/bin/python bench/host_page.py [--rate 20] [--seconds 180]``
+Run: ``.venv/bin/python bench/host_page.py [--minutes 2] [--order-rate 50]`` (issue 17's memory target is
+``--minutes 10 --order-rate 50``: the tab at most 150 MB after 10 minutes at 50 orders a second).
 
 A real server (``python wsgi.py``, eventlet, SQLite, as tests/support/server.py starts it) gets a live broadcast
 with six products (one with 35 variants). Headless Chromium (/usr/bin/chromium) opens the host page at 1440×900
-as the host. Then a sender posts ``--rate`` events a second for ``--seconds`` (about 60 % orders, 40 % chat, one
-batch every 250 ms), while the "host" clicks Pin on a rail product, hovers the chat and folds a variant list every
+as the host. Then a sender posts ``--order-rate`` orders a second for ``--minutes``, with chat at its usual share
+(orders are 60 % of the events, chat 40 %: ``--order-rate 50`` sends about 83 events a second, one batch every
+250 ms), while the "host" clicks Pin on a rail product, hovers the chat and folds a variant list every
 2 seconds. The page records, through PerformanceObserver:
 
 - interaction to next paint: Event Timing ``duration`` of each click/pointer/key interaction (Chromium's INP is the
   worst, or the 98th percentile with many interactions);
 - long tasks (>50 ms on the main thread) and their total time;
-- ``performance.memory.usedJSHeapSize`` (Chromium) at the start, then every 30 s, after a forced GC through CDP.
+- the tab's memory at the start, every minute and at the end (bench/tab_memory.py): JS heap after a forced GC,
+  DOM nodes, listeners and documents, the rows of each list the page bounds, and the renderer process's RSS, PSS
+  and private memory; with the maximum and the final value of each.
 
-It prints one JSON object with the figures.
+It prints one JSON object with the figures, and the load average at its start and end (the CPU may be shared).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -30,6 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench import tab_memory  # noqa: E402
 
 OBSERVE = """() => {
   window.__bench = {events: [], longTasks: []};
@@ -77,22 +84,19 @@ def _send(platform, broadcast_id: int, rate: float, seconds: float, stop: thread
                 batch.append(order_event(skus[n % len(skus)], 1 + n % 2, order_id=f"B-{n}", unit_price="99.00"))
         if batch:
             platform.call("POST", f"/api/v1/broadcasts/{broadcast_id}/events", {"events": batch})
-            sent.append(len(batch))
+            sent.append((len(batch), sum(1 for event in batch if event.get("type") == "order")))
         time.sleep(0.25)
-
-
-def _heap(page, cdp) -> float:
-    """Return the page's used JS heap in MB after a garbage collection."""
-    cdp.send("HeapProfiler.collectGarbage")
-    return round(page.evaluate("performance.memory.usedJSHeapSize") / 1e6, 2)
 
 
 def main() -> None:
     """Run the benchmark and print its figures as JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rate", type=float, default=20.0, help="events per second")
-    parser.add_argument("--seconds", type=float, default=180.0, help="how long to send")
+    parser.add_argument("--minutes", type=float, default=2.0, help="how long to send (default 2)")
+    parser.add_argument("--order-rate", type=float, default=50.0,
+                        help="orders per second (default 50); chat comes on top at 2 messages per 3 orders")
     args = parser.parse_args()
+    rate, seconds = args.order_rate / 0.6, args.minutes * 60
+    load_start = os.getloadavg()
 
     from playwright.sync_api import sync_playwright
 
@@ -120,12 +124,12 @@ def main() -> None:
             page.goto(f"{server.url}/broadcasts/{broadcast_id}/live")
             page.wait_for_selector("#host[data-connection=connected]")
             page.evaluate(OBSERVE)
-            heap = [_heap(page, cdp)]
+            memory = [tab_memory.sample(page, cdp)]
             stop, sent = threading.Event(), []
-            sender = threading.Thread(target=_send, args=(platform, broadcast_id, args.rate, args.seconds, stop, sent))
+            sender = threading.Thread(target=_send, args=(platform, broadcast_id, rate, seconds, stop, sent))
             started = time.monotonic()
             sender.start()
-            clicks, next_heap, sku = 0, started + 30, 0
+            clicks, next_sample, sku = 0, started + 60, 0
             while sender.is_alive():
                 page.click(f"#rail li:nth-child({1 + sku % 6}) button")  # pin / unpin: a real API round trip
                 page.hover("#chat")
@@ -133,19 +137,21 @@ def main() -> None:
                 page.mouse.move(5, 5)
                 clicks, sku = clicks + 2, sku + 1
                 page.wait_for_timeout(2000)
-                if time.monotonic() >= next_heap:
-                    heap.append(_heap(page, cdp))
-                    next_heap += 30
-            heap.append(_heap(page, cdp))
+                if time.monotonic() >= next_sample:
+                    memory.append(tab_memory.sample(page, cdp))
+                    print(f"minute {len(memory) - 1}: {json.dumps(memory[-1])}", file=sys.stderr, flush=True)
+                    next_sample += 60
+            elapsed = time.monotonic() - started
+            page.wait_for_timeout(2000)  # the last pushes drawn
+            memory.append(tab_memory.sample(page, cdp))
             results = page.evaluate("window.__bench")
-            rows = page.evaluate("document.querySelectorAll('#feed tr').length")
-            nodes = page.evaluate("document.getElementsByTagName('*').length")
             browser.close()
         durations = sorted(e["duration"] for e in results["events"])
+        events, orders = sum(b[0] for b in sent), sum(b[1] for b in sent)
         long_tasks = results["longTasks"]
-        elapsed = time.monotonic() - started
         print(json.dumps({
-            "events_sent": sum(sent), "seconds": round(elapsed, 1), "events_per_second": round(sum(sent) / elapsed, 1),
+            "events_sent": events, "orders_sent": orders, "seconds": round(elapsed, 1),
+            "events_per_second": round(events / elapsed, 1), "orders_per_second": round(orders / elapsed, 1),
             "interactions_measured": len(durations),
             "interaction_to_paint_ms": {
                 "median": statistics.median(durations) if durations else None,
@@ -153,7 +159,10 @@ def main() -> None:
                 "worst": durations[-1] if durations else None},
             "long_tasks": {"count": len(long_tasks), "total_ms": round(sum(long_tasks)),
                            "worst_ms": round(max(long_tasks)) if long_tasks else 0},
-            "js_heap_mb_after_gc": heap, "feed_rows": rows, "dom_nodes": nodes,
+            "memory": {"start": memory[0], "every_minute": memory[1:-1], "end": memory[-1],
+                       "summary": tab_memory.summary(memory)},
+            "load_average": {"start": [round(x, 2) for x in load_start],
+                             "end": [round(x, 2) for x in os.getloadavg()]},
         }, indent=2))
     finally:
         server.stop()

@@ -2,8 +2,9 @@
 
 Every order of the buyer on the platform gets the tombstone of the retention (orders/customers/retention.py) in
 its name, phone and street address, and so do the before/after values of its edit history; notices sent to the
-buyer lose any copy of those values in their text and payload; the event log's copies are tombstoned by live
-(it listens to ``app.signals.customer_erased``). Buyer id, items, amounts, statuses and province/city/district
+buyer lose any copy of those values in their text and payload; the event log's copies are tombstoned by live,
+and what the buyer wrote (complaints, survey comments, after-sale notes) by orders/care and orders/aftersales,
+which also tombstone phone numbers typed there (all three listen to ``app.signals.customer_erased``). Buyer id, items, amounts, statuses and province/city/district
 stay, so paid GMV, order count and refunds add up as before. Each order gets a ``contact_erased`` history row,
 the customer row its ``erased_at`` and an event, and the PII access log an entry. Erasing again changes nothing
 more than the log.
@@ -23,6 +24,7 @@ from app.signals import customer_erased
 from live.models import Broadcast
 from orders.customers import retention
 from orders.customers.actions import record_event
+from orders.customers.free_text import scrub
 from orders.customers.recalculate import ensure_customer
 from orders.customers.totals import order_pks
 from orders.models import Order, OrderHistory
@@ -47,20 +49,6 @@ class ErasureResult:
     def as_dict(self) -> dict:
         """Return the counts as JSON."""
         return {"orders": self.orders, "history": self.history, "notices": self.notices}
-
-
-def scrub(value, secrets: frozenset[str]):
-    """Return a JSON value with every occurrence of the secrets in its texts replaced by the tombstone (pure)."""
-    if isinstance(value, str):
-        for secret in sorted(secrets, key=len, reverse=True):
-            if secret in value:
-                value = value.replace(secret, retention.TOMBSTONE)
-        return value
-    if isinstance(value, list):
-        return [scrub(item, secrets) for item in value]
-    if isinstance(value, dict):
-        return {key: scrub(item, secrets) for key, item in value.items()}
-    return value
 
 
 def contact_values(rows) -> frozenset[str]:
@@ -106,7 +94,7 @@ def erase_contact(session: Session, platform: str, buyer_id: str, principal, rea
          "reason": reason, "data": {"fields": list(retention.CONTACT_FIELDS)}, "at": now}
         for pk, status in session.execute(sa.select(Order.id, Order.status).where(Order.id.in_(pks)))])
     customer_erased.send(session, platform=platform, buyer_id=buyer_id,
-                         orders=[(row[0], row[1], row[2]) for row in rows], at=now)
+                         orders=[(row[0], row[1], row[2]) for row in rows], secrets=secrets, at=now)
     customer = ensure_customer(session, platform, buyer_id)
     customer.erased_at = now
     result = ErasureResult(len(pks), history, notices)

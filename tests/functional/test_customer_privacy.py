@@ -123,3 +123,56 @@ def test_the_export_is_for_the_pii_roles_only(app, api, buyer, role, status):
     client, _headers = client_of(app, role)
     assert client.get(f"/api/v1/customers/{buyer}/export").status_code == status
     assert api.get(f"/api/v1/customers/{buyer}/export").status_code == 403
+
+
+def test_erasure_reaches_what_the_buyer_wrote_to_care_and_after_sales(app, api, buyer):
+    from datetime import timedelta
+
+    from app.db import utcnow
+    from orders.aftersales.models import AftersaleCase, CaseEvent
+    from orders.care.complaints.models import Complaint, ComplaintEvent
+    from orders.care.followups.models import FollowUpTask
+    from orders.care.surveys.models import SurveyInvitation, SurveyResponse
+
+    agent, headers = client_of(app, "aftersales")
+    wrote = "张三 here, call me on 13812345678 or 138 0000 1234"
+    complaint = agent.post("/api/v1/complaints", json={"text": wrote, "channel": "back_office",
+                                                      "category": "product_quality", "order_id": "E-1"},
+                           headers=headers)
+    assert complaint.status_code == 201, complaint.get_json()
+    other = agent.post("/api/v1/complaints", json={"text": "李四 13900001111", "channel": "back_office",
+                                                  "category": "product_quality", "order_id": "E-3"}, headers=headers)
+    assert other.status_code == 201, other.get_json()
+    task = agent.post("/api/v1/followups", json={"buyer_id": buyer, "note": "回访 13700001234"}, headers=headers)
+    assert task.status_code == 201, task.get_json()
+    case = agent.post("/api/v1/orders/E-1/aftersales", json={"type": "refund_only", "reason": "other", "note": wrote},
+                      headers=headers)
+    assert case.status_code == 201, case.get_json()
+    with app.app_context():
+        order = db.session.scalar(sa.select(Order).where(Order.order_id == "E-1"))
+        invitation = SurveyInvitation(kind="csat", trigger="delivery", subject_key=str(order.id), order_pk=order.id,
+                                      buyer_id=buyer, broadcast_id=order.broadcast_id,
+                                      expires_at=utcnow() + timedelta(days=7))
+        db.session.add(invitation)
+        db.session.flush()
+        db.session.add(SurveyResponse(invitation_id=invitation.id, kind="csat", score=2, comment=wrote))
+        db.session.commit()
+    admin, admin_headers = client_of(app, "admin")
+    response = admin.post(f"/api/v1/customers/{buyer}/erase", json={"confirm": buyer, "reason": "asked"},
+                          headers=admin_headers)
+    assert response.status_code == 200, response.get_json()
+    with app.app_context():
+        texts = repr([
+            db.session.execute(sa.select(Complaint.text, Complaint.resolution).where(
+                Complaint.buyer_id == buyer)).all(),
+            db.session.execute(sa.select(ComplaintEvent.note, ComplaintEvent.data)).all(),
+            db.session.execute(sa.select(FollowUpTask.note).where(FollowUpTask.buyer_id == buyer)).all(),
+            db.session.execute(sa.select(AftersaleCase.note)).all(),
+            db.session.execute(sa.select(CaseEvent.reason, CaseEvent.data)).all(),
+            db.session.execute(sa.select(SurveyResponse.comment, SurveyResponse.score)).all(),
+        ])
+        for secret in ("张三", "13812345678", "138 0000 1234", "13700001234"):
+            assert secret not in texts
+        assert texts.count(TOMBSTONE) >= 5 and "here, call me on" in texts and ", 2)" in texts  # score kept
+        kept = db.session.scalar(sa.select(Complaint.text).where(Complaint.buyer_id == "B-10"))
+        assert kept == "李四 13900001111"  # another buyer's complaint is untouched
