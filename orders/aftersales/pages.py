@@ -20,11 +20,24 @@ from app.extensions import db
 from app.http.pages import page_roles
 from live.models import Broadcast
 from orders.aftersales import queue, strings
-from orders.aftersales.case_view import (line_qty, line_received, line_remaining, photo_links, step_details,
-                                         suggested_refund)
+from orders.aftersales.case_view import (
+    line_qty,
+    line_received,
+    line_remaining,
+    photo_links,
+    step_details,
+    suggested_refund,
+)
+from orders.aftersales.exchange import exchange_choices
 from orders.aftersales.flow import is_ended
 from orders.aftersales.intake import SHIPPED_STATUSES
-from orders.aftersales.models import CASE_REASONS, CASE_STATUSES, CASE_TYPES, RESPONSIBILITIES, SYSTEM_REASONS
+from orders.aftersales.models import (
+    CASE_REASONS,
+    CASE_STATUSES,
+    CASE_TYPES,
+    RESPONSIBILITIES,
+    SYSTEM_REASONS,
+)
 from orders.aftersales.queries import case_detail
 from orders.aftersales.refunds import available, line_values, paid_total, pending_total
 from orders.aftersales.serialize import case_to_dict
@@ -130,11 +143,13 @@ def case_page(case_id: str):
     can_act = current_user.role in AGENT_ROLES
     people = _usernames([case.claimed_by])
     suggested = suggested_refund(line_values(db.session, case), ledger["available"], case.requested_amount)
+    choices = exchange_choices(db.session, [line.sku for line in case.lines]) if case.type == "exchange" else {}
     db.session.commit()
     return render_template("aftersales/case.html", case=data, order=order, broadcast=broadcast, ledger=ledger,
                            photos=photo_links(case, data["timeline"]), details=step_details,
                            claimed_by=people.get(case.claimed_by), can_act=can_act, config=_config(can_act),
                            responsibility_choices=RESPONSIBILITIES, suggested_refund=suggested, now=utcnow(),
+                           exchange_choices=choices,
                            action_buttons=strings.ACTION_BUTTONS, action_tones=strings.ACTION_TONES,
                            line_remaining=line_remaining, line_received=line_received, line_qty=line_qty, **_words())
 

@@ -51,6 +51,20 @@
         return null;
       }
     }
+    var swaps = form.querySelector("fieldset.exchange-lines");
+    if (swaps) {
+      var chosen = {};
+      swaps.querySelectorAll(".exchange-line").forEach(function (line) {
+        var qty = parseInt(line.querySelector('[name="exchange_qty"]').value, 10) || 0;
+        var sku = line.querySelector('[name="exchange_sku"]').value;
+        if (qty > 0) { chosen[sku] = (chosen[sku] || 0) + qty; }
+      });
+      data.lines = Object.keys(chosen).map(function (sku) { sent.push(sku); return {sku: sku, qty: chosen[sku]}; });
+      if (!data.lines.length) {
+        F.showError(form, "lines", S.unitsRequired);
+        return null;
+      }
+    }
     if (form.elements.pending && form.elements.pending.checked) { data.status = "pending"; }
     if (action !== "succeed" && action !== "fail") { data.version = version; }
     return data;
