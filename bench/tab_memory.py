@@ -7,8 +7,10 @@ the renderer process's memory from ``/proc``: resident set (``VmRSS``), proporti
 memory (``Private_Clean + Private_Dirty``, what Chromium calls the private footprint, less swap).
 
 The renderer is found among this process's descendants only (other browsers on the machine are not ours): the
-Chromium children whose command line has ``--type=renderer``. With one page open, the tab's renderer is the one
-with the largest private memory; a spare renderer Chromium keeps warm is a few MB and is listed apart.
+Chromium children whose command line has ``--type=renderer``. Which of them draws the page is told by a probe
+(``find_renderer``): the page fills a 64 MB buffer and the renderer whose private memory grows by about that much
+is the tab's; the buffer is dropped before the first sample. The other renderers (a spare one Chromium keeps
+warm, one left from the login tab) are listed apart.
 """
 from __future__ import annotations
 
@@ -79,17 +81,34 @@ def renderers() -> list[dict]:
     return sorted(found, key=lambda m: m["private_mb"], reverse=True)
 
 
-def sample(page, cdp) -> dict:
-    """Return one reading of the tab's memory (after a forced GC) and of the host page's list lengths."""
+def find_renderer(page, cdp) -> int | None:
+    """Return the id of the renderer process that runs page (None when no renderer grew by the probe)."""
+    before = {m["pid"]: m["private_mb"] for m in renderers()}
+    page.evaluate("window.__memoryProbe = new Uint8Array(64 * 1024 * 1024).fill(1)")
+    after = {m["pid"]: m["private_mb"] for m in renderers()}
+    page.evaluate("delete window.__memoryProbe")
+    cdp.send("HeapProfiler.collectGarbage")
+    grown = sorted(((after[pid] - before.get(pid, 0), pid) for pid in after), reverse=True)
+    return grown[0][1] if grown and grown[0][0] > 32 else None
+
+
+def sample(page, cdp, pid: int | None = None) -> dict:
+    """Return one reading of the tab's memory (after a forced GC) and of the host page's list lengths; the tab's
+    renderer is pid (from find_renderer), else the renderer with the most private memory."""
     cdp.send("HeapProfiler.collectGarbage")
     heap = cdp.send("Runtime.getHeapUsage")
     counters = cdp.send("Memory.getDOMCounters")
     lists = page.evaluate("""(lists) => {
       const out = {attached_elements: document.getElementsByTagName('*').length};
       for (const [name, selector] of Object.entries(lists)) out[name] = document.querySelectorAll(selector).length;
+      // Rows waiting behind a paused list's "n new · resume" button (static/live/host_lists.js), if any.
+      out.waiting = ["feed-new", "chat-new", "questions-new"].map((id) => document.getElementById(id))
+        .filter((b) => b && !b.hidden).map((b) => b.id + ": " + b.textContent);
       return out;
     }""", LISTS)
     procs = renderers()
+    if pid is not None:
+        procs = sorted(procs, key=lambda m: m["pid"] != pid)  # the tab's first
     return {"js_heap_used_mb": round(heap["usedSize"] / 1e6, 2), "js_heap_total_mb": round(heap["totalSize"] / 1e6, 2),
             "dom_nodes": counters["nodes"], "js_listeners": counters["jsEventListeners"],
             "documents": counters["documents"], **lists,

@@ -115,6 +115,16 @@
           if (!sequenced || accept(payload.seq)) { handlers[name](payload); }
         });
       });
+      // A page handles only the pushes it draws (the wall no orders or chat), but every push of the broadcast
+      // takes a seq: count the others as applied too, or the watermark would stop at the first of them, every
+      // later seq would pile up in `seen` and each reconnect would ask for everything since.
+      if (sequenced) {
+        socket.onAny(function (name, payload) {
+          if (HOOKS.indexOf(name) >= 0 || name === "resync" || !payload || typeof payload.seq !== "number" ||
+              Object.prototype.hasOwnProperty.call(handlers, name)) { return; }
+          accept(payload.seq);
+        });
+      }
     }
 
     function start() {
@@ -128,6 +138,26 @@
 
     start();
     return live;
+  };
+
+  // What a page remembers to drop a push that arrives after a newer one about the same thing (the seq applied per
+  // key: an order, a SKU's stock, the totals): at most `limit` keys, the least recently pushed forgotten first,
+  // so a long broadcast's thousands of orders do not pile up. fresh(key, seq) is true (and records seq) when seq
+  // is newer than the last one applied for key; a push more than `limit` keys late could be applied again.
+  LiveDesk.latestSeqs = function (limit) {
+    var applied = new Map();
+    return {
+      fresh: function (key, seq) {
+        var last = applied.get(key);
+        if (last !== undefined && last >= seq) { return false; }
+        applied.delete(key);  // re-inserted last: the Map's order is the order keys were last pushed
+        applied.set(key, seq);
+        if (applied.size > limit) { applied.delete(applied.keys().next().value); }
+        return true;
+      },
+      clear: function () { applied.clear(); },
+      size: function () { return applied.size; }
+    };
   };
 
   // A state(name) for connectLive: the #connection badge's class and text (strings[name]), and the root

@@ -8,15 +8,11 @@
   var root = document.getElementById("host");
   // Pushes of one broadcast can be emitted slightly out of order by concurrent requests: per thing shown
   // (an order, a SKU's stock, the totals) only a newer seq than the one applied may change it.
-  var appliedSeq = new Map();
+  var appliedSeq = LiveDesk.latestSeqs(5000);  // keys: the orders of the last minutes, the SKUs, the totals
   var startedAt = root.dataset.startedAt ? new Date(root.dataset.startedAt).getTime() : null;
   var status = document.getElementById("broadcast-status");
 
-  function fresh(key, seq) {
-    if ((appliedSeq.get(key) || 0) >= seq) { return false; }
-    appliedSeq.set(key, seq);
-    return true;
-  }
+  function fresh(key, seq) { return appliedSeq.fresh(key, seq); }
 
   function money(value) { return "¥" + (value || "0.00"); }
 

@@ -28,8 +28,14 @@
       button.textContent = LiveDesk.format(text, {n: waiting.length});
     }
 
+    // Where toNewest put the scroller, until its scroll event arrives. That event comes a frame later, when rows
+    // drawn in between (or a neighbour panel that grew) may have left it short of the newest end: it is ours, not
+    // the reader's, and must not pause the list; it goes on to the newest end instead.
+    var ours = null;
+
     function toNewest() {
       scroller.scrollTop = newestLast ? scroller.scrollHeight : 0;
+      ours = scroller.scrollTop;
       atNewest = true;
     }
 
@@ -47,6 +53,12 @@
     list.addEventListener("focusin", function () { focused = true; });
     list.addEventListener("focusout", function () { focused = false; flush(false); });
     scroller.addEventListener("scroll", function () {
+      var mine = ours !== null && Math.abs(scroller.scrollTop - ours) < 1;
+      ours = null;
+      if (mine) {
+        if (awayFromNewest()) { toNewest(); } else { atNewest = true; flush(false); }
+        return;
+      }
       atNewest = !awayFromNewest();
       if (atNewest) { flush(false); }
     }, {passive: true});

@@ -11,7 +11,8 @@
   var questionList = document.getElementById("questions");
   var labels = chatList.dataset;
   var chatItems = new Map(), questionItems = new Map();  // message_id -> li
-  var gone = new Set();  // hidden by a moderator while waiting behind "n new"
+  var gone = new Set();  // hidden by a moderator while waiting behind "n new" (the newest GONE_LIMIT kept)
+  var GONE_LIMIT = 1000;  // more than the rows that can wait (CHAT_LIMIT + QUESTION_LIMIT)
   var chatPause = LiveDesk.pausable(chatList, document.getElementById("chat-new"), true, strings.newItems);
   var questionPause = LiveDesk.pausable(questionList, document.getElementById("questions-new"), false,
                                         strings.newItems);
@@ -121,6 +122,7 @@
     message: function (message) { addChat(message, false); },
     hidden: function (messageId) {
       gone.add(messageId);
+      if (gone.size > GONE_LIMIT) { gone.delete(gone.values().next().value); }
       removeFrom(chatList, chatItems, messageId);
       removeFrom(questionList, questionItems, messageId);
       showEmpty();

@@ -5,13 +5,9 @@
   "use strict";
   var LiveDesk = window.LiveDesk, format = LiveDesk.format, host = LiveDesk.host, strings = host.strings;
   var root = document.getElementById("wall");
-  var appliedSeq = new Map();
+  var appliedSeq = LiveDesk.latestSeqs(5000);
 
-  function fresh(key, seq) {
-    if ((appliedSeq.get(key) || 0) >= seq) { return false; }
-    appliedSeq.set(key, seq);
-    return true;
-  }
+  function fresh(key, seq) { return appliedSeq.fresh(key, seq); }
 
   function text(id, value) {
     var node = document.getElementById(id);
