@@ -6,12 +6,52 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.databases import PASSWORD, create_token, create_users, make_app
 from tests.support.server import ServerProcess
 
 CHROMIUM = os.environ.get("LIVEDESK_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Web-first assertions (expect) retry until their state holds; pushes and answers can take a while on a busy CI.
+expect.set_options(timeout=15_000)
+
+# Installed in each test browser context before any page script: counts the page's fetches until their body has
+# arrived, and its reads of a body (json(), text()) until the code waiting on them has run, and notes the time of
+# the last change to the document, so a test waits until the page has settled (settle() below) instead of sleeping
+# a fixed time. Socket.IO uses a WebSocket here, which is not counted.
+SETTLE_SCRIPT = """(() => {
+  let pending = 0, last = performance.now();
+  const touch = () => { last = performance.now(); };
+  const done = () => { pending -= 1; touch(); };
+  const original = window.fetch;
+  window.fetch = function () {
+    pending += 1;
+    touch();
+    return original.apply(this, arguments).then((response) => {
+      try { response.clone().arrayBuffer().then(done, done); } catch (error) { done(); }
+      return response;
+    }, (error) => { done(); throw error; });
+  };
+  ["json", "text"].forEach((name) => {
+    const read = Response.prototype[name];
+    Response.prototype[name] = function () {
+      const result = read.apply(this, arguments);
+      pending += 1;
+      // Registered before the page's own then(): the count drops a task later, after the page drew the answer.
+      const later = () => { setTimeout(done, 0); };
+      result.then(later, later);
+      return result;
+    };
+  });
+  new MutationObserver(touch).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  window.__livedeskSettled = (quiet) => {
+    const moving = document.getAnimations().some((a) => a.playState === "running"
+      && a.effect && a.effect.getComputedTiming().iterations !== Infinity);
+    return document.readyState === "complete" && pending === 0 && !moving && document.fonts.status === "loaded"
+      && !document.querySelector("[data-connection=connecting]") && performance.now() - last >= quiet;
+  };
+})();"""
 
 
 def _require_chromium():
@@ -38,13 +78,30 @@ def browser():
         chromium.close()
 
 
+def new_context(browser, **options):
+    """Return a new browser context (options as for browser.new_context) whose pages can settle()."""
+    context = browser.new_context(**options)
+    context.add_init_script(SETTLE_SCRIPT)
+    return context
+
+
+def settle(page, quiet_ms: int = 100, timeout: float = 15_000) -> None:
+    """Wait until the page has loaded, its fetches have answered, its sockets are no longer connecting, and
+    nothing in its document changed for quiet_ms: the state a check of the page as drawn should read.
+
+    The page's context must come from new_context() (recording_page and test_viewports.new_page do)."""
+    assert page.evaluate("typeof window.__livedeskSettled === 'function'"), \
+        "settle() needs a context made by tests.browser.conftest.new_context"
+    page.wait_for_function("(quiet) => window.__livedeskSettled(quiet)", arg=quiet_ms, timeout=timeout)
+
+
 def recording_page(browser, bypass_csp: bool = True):
     """Yield a page in its own browser context (own cookies) that records JavaScript errors and dismissed dialogs
     in page.errors and page.dialogs (tests assert both stay empty); the context is closed afterwards.
 
     The CSP is bypassed unless asked (Playwright's wait_for_function evaluates strings, which the CSP forbids);
     tests/browser/test_security_headers_browser.py enforces it, and the XSS tests prove escaping alone holds."""
-    context = browser.new_context(locale="en-US", timezone_id="Asia/Shanghai", bypass_csp=bypass_csp)
+    context = new_context(browser, locale="en-US", timezone_id="Asia/Shanghai", bypass_csp=bypass_csp)
     page = context.new_page()
     page.errors = []
     page.dialogs = []

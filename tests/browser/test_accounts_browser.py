@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.support.databases import PASSWORD, make_app
@@ -34,8 +35,8 @@ def test_an_admin_adds_a_user_with_a_link_the_user_sets_a_password_and_is_then_d
     page.fill("#new-username", "li.na")
     page.select_option("#new-role", "auditor")
     page.click("#create-user")
+    expect(page.locator("#shown-value")).to_contain_text("/set-password/")  # on the page the answer loads
     link = page.text_content("#shown-value").strip()
-    assert "/set-password/" in link
     shoot(page, "accounts-users")
 
     other = browser.new_context(locale="en-US").new_page()
@@ -51,7 +52,7 @@ def test_an_admin_adds_a_user_with_a_link_the_user_sets_a_password_and_is_then_d
 
     page.goto(server.url + "/users")
     page.click("tr[data-username='li.na'] button.danger")
-    assert page.text_content("tr[data-username='li.na'] .badge.rejected").strip() == "Disabled"
+    expect(page.locator("tr[data-username='li.na'] .badge.rejected")).to_have_text("Disabled")
     other.goto(server.url + "/settings")
     assert other.url.startswith(server.url + "/login")  # the disabled user's session ended at once
     other.context.close()
@@ -66,6 +67,7 @@ def test_an_admin_creates_a_scoped_token_shown_once_that_works_on_the_api(live_s
     page.uncheck("#scope-ingest")
     page.check("#with-secret")
     page.click("#create-token")
+    expect(page.locator("#shown-secret")).to_contain_text("whsec_")  # the answer's page, down to its last field
     raw = page.text_content("#shown-value").strip()
     assert raw.startswith("ldk_") and page.text_content("#shown-secret").strip().startswith("whsec_")
     shoot(page, "accounts-tokens")
@@ -74,7 +76,8 @@ def test_an_admin_creates_a_scoped_token_shown_once_that_works_on_the_api(live_s
     assert requests.post(server.url + "/api/v1/products", json={}, headers=headers, timeout=10).status_code == 403
     page.goto(server.url + "/tokens")
     assert raw not in page.content()
-    page.click("tr[data-token='wall-display'] form[action$='/revoke'] button")
+    with page.expect_navigation():  # the server has revoked it once the answer came back
+        page.click("tr[data-token='wall-display'] form[action$='/revoke'] button")
     assert requests.get(server.url + "/api/v1/broadcasts", headers=headers, timeout=10).status_code == 401
     assert page.errors == []
 
@@ -86,7 +89,8 @@ def test_a_user_changes_their_own_password_on_the_settings_page(live_server, pag
     page.fill("#current_password", PASSWORD)
     page.fill("#new_password", "password1234")
     page.click("#change")
-    assert "common passwords" in page.text_content("#password-card")
+    # The answer is a new page whose #password-card replaces this one's: wait for the words, not the element.
+    expect(page.locator("#password-card")).to_contain_text("common passwords")
     shoot(page, "accounts-settings")
     page.fill("#current_password", PASSWORD)
     page.fill("#new_password", STRONG)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 import sqlalchemy as sa
 
 from app.db import utcnow
@@ -107,7 +108,7 @@ def test_an_agent_opens_a_return_and_refunds_it_from_the_order_page(shop, page):
 
     page.click('#case-actions button[data-open="refund"]')
     refund = page.locator("#dialog-refund")
-    assert refund.locator("input[name=amount]").input_value() == "80.00"
+    expect(refund.locator("input[name=amount]")).to_have_value("80.00")
     refund.locator("input[name=amount]").fill("999")
     refund.locator("button[type=submit]").click()
     error = refund.locator('.field-error[data-field="amount"]')
@@ -165,7 +166,8 @@ def test_the_after_sales_pages_read_in_chinese_and_fit_a_phone(shop, browser):
     assert {path: problems for path, problems in found.items() if problems} == {}
     page.goto(base + f"/aftersales/{case_id}")
     page.click('#case-actions button[data-open="approve"]')
-    assert page.locator("#dialog-approve").is_visible() and page.evaluate(OVERFLOW) is None
+    expect(page.locator("#dialog-approve")).to_be_visible()
+    assert page.evaluate(OVERFLOW) is None
     assert blocking_violations(page) == []
     page.screenshot(path=str(SCREENSHOTS / "aftersales-case-zh-390.png"), full_page=True)
     page.context.close()

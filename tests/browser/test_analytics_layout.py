@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.browser.test_analytics_browser import RemoteApi
@@ -104,7 +105,8 @@ def test_the_variants_of_a_product_fold_under_it_and_open_on_a_click(shop, page)
     toggle = page.locator('#products tr.product[data-sku="SCARF"] .variant-toggle')
     assert toggle.get_attribute("aria-expanded") == "false" and "2" in toggle.inner_text()
     toggle.click()
-    assert variants.first.is_visible() and toggle.get_attribute("aria-expanded") == "true"
+    expect(variants.first).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
     assert page.locator('#products tr.variant[data-variant="SCARF-RED"] td').nth(3).inner_text() == "2"
     assert page.errors == []
 
@@ -133,9 +135,10 @@ def test_the_gpm_switch_shows_either_denominator_and_the_download_keeps_it(shop,
     metrics = page.evaluate("JSON.parse(document.getElementById('report-data').textContent).metrics")
     assert page.inner_text('.gpm-tile strong:not([hidden])') == "¥" + metrics["gpm"]
     page.check('#gpm-switch input[value="viewers"]')
-    assert page.inner_text('.gpm-tile strong:not([hidden])') == "¥" + metrics["gpm_per_viewer"]
-    assert page.inner_text('.gpm-tile .label:not([hidden])') == "GMV per 1,000 viewers"
-    assert "gpm=viewers" in page.get_attribute("#download-html", "href") and "gpm=viewers" in page.url
+    expect(page.locator('.gpm-tile strong:not([hidden])')).to_have_text("¥" + metrics["gpm_per_viewer"])
+    expect(page.locator('.gpm-tile .label:not([hidden])')).to_have_text("GMV per 1,000 viewers")
+    expect(page.locator("#download-html")).to_have_attribute("href", re.compile("gpm=viewers"))
+    expect(page).to_have_url(re.compile("gpm=viewers"))
     assert page.locator("#comparison-table tr.current [data-gpm=viewers]").inner_text() == \
         "¥" + metrics["gpm_per_viewer"]
     page.reload()  # the choice is in the address
@@ -170,6 +173,7 @@ def test_analysts_find_analytics_in_the_navigation(shop, page):
     log_in(page, server.url, "analyst")
     page.click("header nav >> text=Analytics")
     page.wait_for_selector("#analytics-broadcasts")
+    page.wait_for_load_state()  # every row, before counting them
     assert page.locator("#analytics-broadcasts tbody tr").count() == 3
     assert blocking_violations(page) == []
     page.click(f'#analytics-broadcasts tr[data-broadcast-id="{ids["busy"]}"] >> text=Report')

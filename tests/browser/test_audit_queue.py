@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 import requests
 
 from tests.browser.conftest import log_in, screenshot
@@ -85,14 +86,14 @@ def test_auditor_approves_the_selected_order_from_the_keyboard_and_it_leaves_the
     page.wait_for_selector("#shortcuts-dialog:not([open])", state="attached")
 
     page.keyboard.press("j")
-    assert page.get_attribute(row("KEY-1"), "aria-selected") == "true"
+    expect(page.locator(row("KEY-1"))).to_have_attribute("aria-selected", "true")
     page.keyboard.press("a")
     page.wait_for_selector("#reason-dialog[open]")
     page.keyboard.type("buyer phoned, address checked")  # letters that are shortcuts must not fire here
     page.keyboard.press("Enter")
     page.wait_for_selector(row("KEY-1"), state="detached")
 
-    assert page.get_attribute(row("KEY-2"), "aria-selected") == "true"
+    expect(page.locator(row("KEY-2"))).to_have_attribute("aria-selected", "true")  # the next row takes its place
     order = platform.order("KEY-1")
     assert order["status"] == "accepted"
     assert (order["history"][-1]["actor"], order["history"][-1]["reason"]) == ("auditor", "buyer phoned, address checked")
@@ -100,6 +101,7 @@ def test_auditor_approves_the_selected_order_from_the_keyboard_and_it_leaves_the
 
     page.click('a:has-text("KEY-2")')
     page.wait_for_selector('#order[data-status="held"]')
+    page.wait_for_load_state()  # the rest of the order page, read below without waiting
     assert "Phone missing" in page.inner_text("#findings")  # the label; the code stays in data-code
     assert page.query_selector('#findings [data-code="phone_missing"]')
     assert "SAVE20: min spend ¥200 not met (¥80)" in page.inner_text("#promotions")
@@ -131,7 +133,7 @@ def test_the_sla_timer_turns_red_past_the_policy_sla(live_server, platform, page
     page.keyboard.press("j")
     page.keyboard.press("c")
     page.wait_for_selector(row("SLA-1") + " .claim.mine")
-    assert page.inner_text(row("SLA-1") + " .claim") == "claimed by you"
+    expect(page.locator(row("SLA-1") + " .claim")).to_have_text("claimed by you")
     page.keyboard.press("x")
     screenshot(page, "audit-queue")
     assert page.errors == [] and page.dialogs == []
@@ -144,11 +146,11 @@ def test_bulk_approve_of_two_ticked_orders(live_server, platform, page):
         platform.held_order(broadcast_id, order_id)
     open_queue(page, server.url)
     page.click("#bulk-approve")
-    assert page.inner_text("#action-error") == "Select orders with their checkbox (x) first."
+    expect(page.locator("#action-error")).to_have_text("Select orders with their checkbox (x) first.")
     page.check(row("BULK-1") + " .row-check")  # the click also selects the row
     page.keyboard.press("j")
     page.keyboard.press("x")  # ticks BULK-2, now the selected row
-    assert page.is_checked(row("BULK-2") + " .row-check")
+    expect(page.locator(row("BULK-2") + " .row-check")).to_be_checked()
     page.click("#bulk-approve")
     page.fill("#reason-dialog input[name=reason]", "verified by phone")
     page.keyboard.press("Enter")
@@ -215,7 +217,7 @@ def test_bulk_approve_shows_where_each_order_ended_and_a_summary(live_server, pl
     page.keyboard.press("Enter")
 
     page.wait_for_selector("#bulk-outcome:not([hidden])")
-    assert page.inner_text("#bulk-summary") == "1 approved · 1 waitlisted"
+    expect(page.locator("#bulk-summary")).to_have_text("1 approved · 1 waitlisted")
     outcomes = page.eval_on_selector_all("#bulk-results li", "items => items.map(i => [i.dataset.orderId, i.dataset.outcome])")
     assert outcomes == [["OUT-OK", "approved"], ["OUT-NOSTOCK", "waitlisted"]]
     assert "waitlisted" in page.inner_text('#bulk-results li[data-order-id="OUT-NOSTOCK"]')

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in, screenshot
 from tests.browser.test_audit_queue import Platform, row
@@ -30,9 +31,20 @@ def shoot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
+def read(page, selector: str, function: str):
+    """Return function(element) for the first element matching selector, found and read in one step: the queue
+    draws its rows again when its socket connects, and a row found first and read later may be gone by then."""
+    return page.evaluate(f"(selector) => ({function})(document.querySelector(selector))", selector)
+
+
+def read_all(page, selector: str, function: str):
+    """Return function(elements) for every element matching selector, found and read in one step (see read)."""
+    return page.evaluate(f"(selector) => ({function})(Array.from(document.querySelectorAll(selector)))", selector)
+
+
 def colour(page, selector: str, prop: str = "background-color") -> str:
     """Return what a computed colour of the first element matching selector means: green, red or neutral."""
-    rgb = page.eval_on_selector(selector, f"n => getComputedStyle(n).getPropertyValue('{prop}')")
+    rgb = read(page, selector, f"n => getComputedStyle(n).getPropertyValue('{prop}')")
     r, g, b = (int(part) for part in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3])
     if g > r + 40 and g > b + 40:
         return "green"
@@ -77,7 +89,7 @@ def test_each_row_has_one_green_approve_a_menu_and_says_what_the_finding_asks(de
     log_in(page, base, "auditor")
     open_queue(page, base)
     assert page.inner_text("#queue-count") == "3"
-    assert page.eval_on_selector(row("SIM-42-12"), ROW_CONTROLS) == ["mono order-link", "approve", "menu-toggle neutral"]
+    assert read(page, row("SIM-42-12"), ROW_CONTROLS) == ["mono order-link", "approve", "menu-toggle neutral"]
     assert colour(page, row("SIM-42-12") + " button.approve") == "green"
     assert colour(page, "#csv-link") == "neutral"  # export is neutral, not red
     assert colour(page, "#bulk-reject", "color") == "red"
@@ -97,7 +109,7 @@ def test_each_row_has_one_green_approve_a_menu_and_says_what_the_finding_asks(de
     assert page.get_attribute(row("SIM-42-21") + " .menu-toggle", "aria-expanded") == "true"
     assert blocking_violations(page) == []
     page.keyboard.press("Escape")
-    assert page.is_hidden(row("SIM-42-21") + " .menu-items")
+    expect(page.locator(row("SIM-42-21") + " .menu-items")).to_be_hidden()
     assert page.evaluate(OVERFLOW) <= 0
     shoot(page, "audit-queue")
 
@@ -110,6 +122,7 @@ def test_each_row_has_one_green_approve_a_menu_and_says_what_the_finding_asks(de
 
     page.click(row("SIM-42-12") + " .order-link")
     page.wait_for_selector("#order[data-status=held]")
+    page.wait_for_load_state()  # the rest of the order page, read below without waiting
     assert page.inner_text("#findings").count("Phone missing — ask the buyer") == 1
     assert "Please tell us a phone number" in page.inner_text("#notices")  # the buyer's words, in the notices only
     assert "Please tell us" not in page.inner_text("#findings")
@@ -127,6 +140,7 @@ def test_a_linked_order_on_the_order_page_is_a_link_and_the_menu_overrides_a_fin
     page.goto(base + "/orders/SIM-42-21")
     page.click("#findings a.linked-order")
     page.wait_for_selector('#order[data-order-id="SIM-42-20"][data-status=accepted]')
+    page.wait_for_load_state()  # the whole page: an Approve button further down would otherwise be missed
     assert page.query_selector(".order-actions button.approve") is None  # nothing to approve on an accepted order
     page.go_back()
     page.click(".order-actions .menu-toggle")
@@ -147,13 +161,13 @@ def test_the_queue_and_the_order_page_fit_tablets_and_phones(desk, page, size):
     log_in(page, base, "auditor")
     open_queue(page, base)
     assert page.evaluate(OVERFLOW) <= 0
-    table_overflow = page.eval_on_selector("table.queue", "t => t.scrollWidth - t.clientWidth")
+    table_overflow = read(page, "table.queue", "t => t.scrollWidth - t.clientWidth")
     assert table_overflow <= 0  # the rows fit: no sideways scrolling inside the table either
-    display = page.eval_on_selector(row("SIM-42-12"), "r => getComputedStyle(r).display")
+    display = read(page, row("SIM-42-12"), "r => getComputedStyle(r).display")
     assert display == ("grid" if size == "phone" else "table-row")  # a card on a phone
     if size == "phone":
-        sizes = page.eval_on_selector_all(row("SIM-42-12") + " button, " + row("SIM-42-12") + " .check-target",
-                                          "nodes => nodes.filter(n => n.offsetParent).map(n => n.getBoundingClientRect().height)")
+        sizes = read_all(page, row("SIM-42-12") + " button, " + row("SIM-42-12") + " .check-target",
+                         "nodes => nodes.filter(n => n.offsetParent).map(n => n.getBoundingClientRect().height)")
         assert sizes and min(sizes) >= 44, sizes  # tap targets
         page.click(row("SIM-42-12") + " .menu-toggle")
         assert page.evaluate(OVERFLOW) <= 0  # the open menu stays on the screen

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.browser.conftest import log_in, recording_page
+from tests.browser.conftest import log_in, recording_page, settle
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -164,5 +164,6 @@ def test_other_roles_see_the_line_up_without_controls_and_phones_do_not_scroll_s
         assert "¥159.00" in page.inner_text('#lineup tr[data-sku="SCARF"]')
         for path in ("/", f"/broadcasts/{broadcast_id}"):
             page.goto(server.url + path)
+            settle(page)  # the line-up is drawn from its fetch after the load: measure the page as drawn
             assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
         assert page.errors == [] and page.dialogs == []

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.browser.conftest import new_context, settle
 from tests.support.axe import blocking_violations
 from tests.support.databases import PASSWORD
 
@@ -95,8 +96,10 @@ def test_an_agent_registers_acknowledges_and_resolves_a_complaint_from_the_order
 
     row.locator("a").first.click()
     page.wait_for_selector('#moves button[data-move="acknowledge"]')
+    page.wait_for_load_state()  # its buttons work once the scripts at the end of the page have run
     page.click('#moves button[data-move="acknowledge"]')
     page.wait_for_selector('#complaint[data-status="acknowledged"]')
+    page.wait_for_load_state()  # the page reloaded after the move: the same again
     page.select_option("#resolve-form select[name=root_cause]", "quality_control")
     page.fill("#resolve-form textarea[name=cause_note]", "Batch 12 was not checked for holes")
     page.check('#resolve-form input[name=action][value="apology_coupon"]')
@@ -105,6 +108,7 @@ def test_an_agent_registers_acknowledges_and_resolves_a_complaint_from_the_order
     page.fill('#resolve-form input[name="note-process_change"]', "Check every scarf against the light")
     page.click("#save-analysis")
     page.wait_for_selector('#complaint[data-status="investigating"]')
+    page.wait_for_load_state()  # reloaded again: #resolve works once its script has run
     assert page.get_attribute("#outcome [data-root-cause]", "data-root-cause") == "quality_control"
     page.click("#resolve")  # resolution and feedback missing: the field is named, nothing changes
     page.wait_for_function("document.querySelector('#resolve-form [data-field=resolution]').textContent.length > 0")
@@ -116,6 +120,7 @@ def test_an_agent_registers_acknowledges_and_resolves_a_complaint_from_the_order
     shoot(page, "complaint-page")
     page.click("#resolve")
     page.wait_for_selector('#complaint[data-status="resolved"]')
+    page.wait_for_load_state()  # the reloaded page's top is there; its plan further down may still be arriving
     assert page.inner_text("#feedback") == "非常抱歉，已为您退款并补偿优惠券 SORRY20。"
     assert [k for k in page.locator("#plan li").evaluate_all("els => els.map(e => e.dataset.kind)")] == [
         "apology_coupon", "process_change"]
@@ -168,9 +173,9 @@ def test_every_complaint_page_reads_in_chinese_at_every_size(shop, browser, widt
     from tests.browser.test_viewports import OVERFLOW, SQUEEZED, english_on
 
     server, _send = shop
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": width, "height": height},
-                                  extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"}, bypass_csp=True,
-                                  has_touch=width < 600)
+    context = new_context(browser, locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": width, "height": height},
+                          extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"}, bypass_csp=True,
+                          has_touch=width < 600)
     agent = context.new_page()
     log_in(agent, server.url, "aftersales")
     agent.goto(f"{server.url}/complaints")
@@ -178,7 +183,7 @@ def test_every_complaint_page_reads_in_chinese_at_every_size(shop, browser, widt
     problems = []
     for path in ("/complaints", complaint_path, "/complaints/report", "/complaints/sla", "/orders/DY-1"):
         agent.goto(server.url + path)
-        agent.wait_for_timeout(300)
+        settle(agent)  # countdowns and the live badge are drawn by scripts after the load
         problems += [f"{path}: overflow {o}" for o in [agent.evaluate(OVERFLOW)] if o]
         problems += [f"{path}: squeezed {item}" for item in agent.evaluate(SQUEEZED)]
         if path != "/orders/DY-1":  # the order page is the back office's; its panel is checked through the others

@@ -33,8 +33,9 @@ def test_an_admin_connects_a_live_room_and_a_test_payload_reaches_the_hosts_chat
     broadcast_id = _live_broadcast(server.url, token)
     page.set_viewport_size({"width": 1440, "height": 900})
     log_in(page, server.url, "admin")
-    page.click("nav >> text=Connections")
-    assert page.is_visible("#no-connections")
+    with page.expect_navigation():  # the click only starts loading the page
+        page.click("nav >> text=Connections")
+    expect(page.locator("#no-connections")).to_be_visible()
     page.fill("#connection-name", "tt-room")
     page.select_option("#connection-platform", "tiktok_live")
     page.select_option("#connection-broadcast", str(broadcast_id))
@@ -43,8 +44,9 @@ def test_an_admin_connects_a_live_room_and_a_test_payload_reaches_the_hosts_chat
     assert secret.startswith("lds_")
     assert "/api/v1/adapters/tiktok_live/tt-room" in page.text_content("#shown-endpoint")
 
-    page.click("#open-new-connection")
-    assert secret not in page.content()  # shown once: the connection's page has only its fingerprint
+    with page.expect_navigation():
+        page.click("#open-new-connection")
+    assert secret not in page.content()  # shown once: the connection's page (all of it, loaded) has only its fingerprint
     page.click("#send-test")
     page.wait_for_selector("#test-result")
     assert "answered 200" in page.text_content("#test-result")

@@ -17,6 +17,15 @@ from tests.support.server import ROOT, free_port
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
+def _group_alive(group: int) -> bool:
+    """Return True while a process of the group is left."""
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 class MakeDemo:
     """`make demo` in its own process group, on a free port and a throw-away instance folder."""
 
@@ -76,8 +85,10 @@ class MakeDemo:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 continue
-            if sig == signal.SIGTERM:
-                time.sleep(1)  # let the simulator and server finish their own shutdown, then make sure
+            if sig == signal.SIGTERM:  # let the simulator and server finish their own shutdown, then make sure
+                deadline = time.monotonic() + 1
+                while _group_alive(self.process.pid) and time.monotonic() < deadline:
+                    time.sleep(0.05)
         # Every writer of the pipe is gone now, so the reader sees end-of-file and closing cannot block.
         self.reader.join(timeout=10)
         self.process.stdout.close()

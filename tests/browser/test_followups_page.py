@@ -51,6 +51,7 @@ def test_an_agent_marks_a_follow_up_done_with_its_outcome(page, delivered):
     page.click("nav >> text=Follow-ups")
     row = f"tr[data-followup-id='{task_id}']"
     page.wait_for_selector(row)
+    page.wait_for_load_state()  # the click only started loading the list: every row, before counting them
     assert page.locator("tr.overdue").count() == 1 and "overdue" in page.inner_text("tr.overdue")
     assert blocking_violations(page) == []
     SCREENSHOTS.mkdir(exist_ok=True)
@@ -60,6 +61,7 @@ def test_an_agent_marks_a_follow_up_done_with_its_outcome(page, delivered):
     page.fill(f"{row} textarea[name=outcome]", "Called back: happy with the tea, wants the autumn catalogue")
     page.click(f"{row} .done-form button[type=submit]")
     page.wait_for_selector(".flash.success")
+    page.wait_for_load_state()  # the whole list, or a row further down would not be there yet to be found
     assert page.locator(row).count() == 0  # gone from "my tasks"
     page.click("a.view-tab >> nth=3")  # Closed
     page.wait_for_selector(f"{row}[data-status=done]")

@@ -10,10 +10,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from app.auth.tokens import issue_token
 from app.extensions import db
-from tests.browser.conftest import _require_chromium
+from tests.browser.conftest import _require_chromium, settle
 from tests.browser.test_audit_queue import Platform
 from tests.browser.test_moderator_console import chat_event
 from tests.browser.test_narrow_chinese_pages import english_left
@@ -81,20 +82,30 @@ def show(sqlite_template, tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def host_login(show, browser) -> dict:
+    """Return the cookies of the host logged in once (each test opens its own context with them)."""
+    server = show[0]
+    page = new_page(browser, "en", SIZES["desktop"])
+    log_in(page, server.url, "host")
+    state = page.context.storage_state()
+    page.context.close()
+    return state
+
+
 def _open(page, server, broadcast_id):
     page.goto(f"{server.url}/broadcasts/{broadcast_id}/live")
     page.wait_for_selector("#host[data-connection=connected]")
     page.wait_for_selector("#rail li.pinned[data-sku=SCARF]")
     page.wait_for_selector("#questions li")
     page.wait_for_selector("#selling li")
-    page.wait_for_timeout(300)
+    settle(page)  # the flash starters and the chat come from their own fetches after the snapshot
 
 
 @pytest.mark.parametrize("size", list(SIZES))
-def test_the_host_page_fits_every_size_passes_axe_and_shows_every_panel_above_the_fold_on_a_desktop(show, browser, size):
+def test_the_host_page_fits_every_size_passes_axe_and_shows_every_panel_above_the_fold_on_a_desktop(show, browser, host_login, size):
     server, _platform, broadcast_id, _display = show
-    page = new_page(browser, "en", SIZES[size])
-    log_in(page, server.url, "host")
+    page = new_page(browser, "en", SIZES[size], storage_state=host_login)
     _open(page, server, broadcast_id)
     assert page.evaluate(OVERFLOW) is None
     assert blocking_violations(page) == []
@@ -111,10 +122,9 @@ def test_the_host_page_fits_every_size_passes_axe_and_shows_every_panel_above_th
     page.context.close()
 
 
-def test_the_pinned_card_rail_and_selling_now_say_what_sells_and_what_is_left(show, browser):
+def test_the_pinned_card_rail_and_selling_now_say_what_sells_and_what_is_left(show, browser, host_login):
     server, _platform, broadcast_id, _display = show
-    page = new_page(browser, "en", SIZES["desktop"])
-    log_in(page, server.url, "host")
+    page = new_page(browser, "en", SIZES["desktop"], storage_state=host_login)
     _open(page, server, broadcast_id)
     card = page.inner_text("#pinned-card")
     assert "Cashmere scarf" in card and "Link 2" in card and "¥89.00" in card
@@ -136,10 +146,9 @@ def test_the_pinned_card_rail_and_selling_now_say_what_sells_and_what_is_left(sh
     page.context.close()
 
 
-def test_a_status_change_updates_an_old_order_in_place_and_new_orders_wait_while_the_host_points_at_the_feed(show, browser):
+def test_a_status_change_updates_an_old_order_in_place_and_new_orders_wait_while_the_host_points_at_the_feed(show, browser, host_login):
     server, platform, broadcast_id, _display = show
-    page = new_page(browser, "en", SIZES["desktop"])
-    log_in(page, server.url, "host")
+    page = new_page(browser, "en", SIZES["desktop"], storage_state=host_login)
     _open(page, server, broadcast_id)
     order_ids = page.eval_on_selector_all("#feed tr", "rows => rows.map(r => r.dataset.orderId)")
     oldest = order_ids[-1]
@@ -162,10 +171,9 @@ def test_a_status_change_updates_an_old_order_in_place_and_new_orders_wait_while
     page.context.close()
 
 
-def test_the_chat_pauses_while_pointed_at_and_selling_now_is_counted_once_after_a_reconnect(show, browser):
+def test_the_chat_pauses_while_pointed_at_and_selling_now_is_counted_once_after_a_reconnect(show, browser, host_login):
     server, platform, broadcast_id, _display = show
-    page = new_page(browser, "en", SIZES["desktop"])
-    log_in(page, server.url, "host")
+    page = new_page(browser, "en", SIZES["desktop"], storage_state=host_login)
     _open(page, server, broadcast_id)
     page.hover("#chat li:last-child")
     platform.call("POST", f"/api/v1/broadcasts/{broadcast_id}/events",
@@ -195,10 +203,9 @@ def test_the_chat_pauses_while_pointed_at_and_selling_now_is_counted_once_after_
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
-def test_the_chinese_host_page_has_no_english_left_and_no_squeezed_header(show, browser, size):
+def test_the_chinese_host_page_has_no_english_left_and_no_squeezed_header(show, browser, host_login, size):
     server, _platform, broadcast_id, _display = show
-    page = new_page(browser, "zh-CN", SIZES[size])
-    log_in(page, server.url, "host")
+    page = new_page(browser, "zh-CN", SIZES[size], storage_state=host_login)
     _open(page, server, broadcast_id)
     page.click("#rail li[data-sku=DRESS] summary")
     assert english_left(page.inner_text("main"), DATA) == []
@@ -211,20 +218,20 @@ def test_the_chinese_host_page_has_no_english_left_and_no_squeezed_header(show, 
     page.context.close()
 
 
-def test_a_phone_folds_a_panel_and_keeps_it_folded_after_a_reload(show, browser):
+def test_a_phone_folds_a_panel_and_keeps_it_folded_after_a_reload(show, browser, host_login):
     server, _platform, broadcast_id, _display = show
-    page = new_page(browser, "en", SIZES["phone"])
-    log_in(page, server.url, "host")
+    page = new_page(browser, "en", SIZES["phone"], storage_state=host_login)
     _open(page, server, broadcast_id)
-    toggle = ".panel-selling .panel-toggle"
-    page.click(toggle)
-    assert page.get_attribute(toggle, "aria-expanded") == "false"
-    assert not page.is_visible("#selling")
+    toggle = page.locator(".panel-selling .panel-toggle")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(page.locator("#selling")).to_be_hidden()
     page.reload()
     page.wait_for_selector("#host[data-connection=connected]")
-    assert page.get_attribute(toggle, "aria-expanded") == "false"
-    page.click(toggle)
-    assert page.is_visible("#selling")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(page.locator("#selling")).to_be_hidden()
+    toggle.click()
+    expect(page.locator("#selling")).to_be_visible()
     assert page.errors == []
     page.context.close()
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in, screenshot
 from tests.support.api import order_event
@@ -43,10 +44,11 @@ def test_host_sees_an_order_appear_with_totals_and_stock(live_server, page):
 
     row = page.wait_for_selector('#feed tr[data-order-id="BROWSER-1"]', timeout=5000)
     assert "138****5678" in row.inner_text()
-    assert page.inner_text("#total-orders") == "1"
-    assert page.inner_text("#total-gmv") == "¥318.00"
-    page.wait_for_function("document.querySelector('#rail li[data-sku=SCARF] .left').textContent === '18 left'")
-    assert page.inner_text("#rail li[data-sku=SCARF] .sold") == "2 sold"
+    # The totals and the stock come in their own pushes (totals.changed, stock.changed), after order.created.
+    expect(page.locator("#total-orders")).to_have_text("1")
+    expect(page.locator("#total-gmv")).to_have_text("¥318.00")
+    expect(page.locator("#rail li[data-sku=SCARF] .left")).to_have_text("18 left")
+    expect(page.locator("#rail li[data-sku=SCARF] .sold")).to_have_text("2 sold")
     screenshot(page, "host-page-order-arrived")
     assert page.errors == [] and page.dialogs == []
 

@@ -72,6 +72,7 @@ def test_an_auditor_looks_up_a_buyer_by_the_last_four_digits_and_shows_a_contact
 
     page.click("#lookup-results tbody tr >> nth=0 >> td >> nth=0 >> a")
     page.wait_for_selector("#show-contact")
+    page.wait_for_load_state()  # its buttons work once the scripts at the end of the page have run
     assert "138****0001" in page.inner_text("#buyer")
     page.click("#show-contact")
     page.wait_for_function("document.querySelector('#contact-note').textContent !== ''")

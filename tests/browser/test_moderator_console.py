@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in, recording_page, screenshot
 from tests.support.api import order_event
@@ -121,8 +122,7 @@ def test_approving_a_held_message_in_one_click_reaches_the_host_page(live_server
     page.mouse.move(0, 0)
     page.wait_for_selector("#held-empty:not([hidden])")
     assert page.inner_text("#held-count") == "0"
-    claim = host_page.query_selector('#chat li[data-event-id="c-claim"]')
-    assert "A12" in claim.query_selector(".tag.claim").text_content()
+    expect(host_page.locator('#chat li[data-event-id="c-claim"] .tag.claim')).to_contain_text("A12")
     page.click('#stream li.msg button.nick >> text=砍价王')
     page.wait_for_selector("#viewer-body:not([hidden])")
     api.chat(broadcast_id, [chat_event("c-again", "v4", "再便宜一点好不好", "客服小王")])

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import test_narrow_chinese_pages as chinese
 from tests.browser.conftest import log_in
@@ -80,21 +81,21 @@ def test_the_live_chat_stays_still_under_the_pointer_at_20_messages_a_second(con
         page.wait_for_function(f"document.querySelector('#resume').dataset.count === '{6 * (attempt + 1)}'")
         assert page.evaluate(UNDER_POINTER, point) == pointed, f"try {attempt + 1}: the message under the pointer changed"
         time.sleep(max(0.0, started + 0.3 * (attempt + 1) - time.monotonic()))
-    assert page.inner_text("#resume") == "48 new" and page.is_visible("#paused-note")
+    expect(page.locator("#resume")).to_have_text("48 new")
+    expect(page.locator("#paused-note")).to_be_visible()
     page.mouse.move(5, 5)  # the pointer leaves: the waiting messages come in, newest first
     page.wait_for_selector("#resume", state="hidden")
     assert page.locator("#stream li.msg").first.get_attribute("data-event-id") == "b-7-5"
 
     page.keyboard.press("j")  # keyboard focus on the list pauses it as well
-    focused = page.evaluate("document.activeElement.dataset.eventId")
-    assert focused == "b-7-5"
+    expect(page.locator('#stream li.msg[data-event-id="b-7-5"]')).to_be_focused()
     api.chat(broadcast_id, [chat_event("late-1", "v99", "来晚了")])
     page.wait_for_selector("#resume:not([hidden])")
-    assert page.inner_text("#resume") == "1 new"
+    expect(page.locator("#resume")).to_have_text("1 new")
     assert page.locator("#stream li.msg").first.get_attribute("data-event-id") == "b-7-5"
     page.click("#resume")
     page.wait_for_selector('#stream li.msg[data-event-id="late-1"]')
-    assert page.locator("#stream li.msg").first.get_attribute("data-event-id") == "late-1"
+    expect(page.locator("#stream li.msg").first).to_have_attribute("data-event-id", "late-1")
     assert page.errors == [] and page.dialogs == []
 
 
@@ -160,7 +161,7 @@ def test_the_held_queue_takes_bulk_actions_and_undoes_them_together(console):
     order = page.locator("#held li.msg").evaluate_all("nodes => nodes.map(n => n.dataset.eventId)")
     assert order == ["h-0", "h-1", "h-2"]  # oldest first
     page.check("#select-all")
-    assert page.inner_text("#selected-count") == "3 selected"
+    expect(page.locator("#selected-count")).to_have_text("3 selected")
     page.click("#bulk-approve")
     page.wait_for_selector(".toast:has-text('3 messages approved')")
     page.mouse.move(5, 5)
@@ -183,15 +184,15 @@ def test_keys_move_and_act_and_the_help_lists_them(console):
     page.wait_for_function("document.querySelectorAll('#held li.msg').length === 3")
     page.keyboard.press("j")
     page.keyboard.press("j")
-    assert page.evaluate("document.activeElement.dataset.eventId") == "k-1"
+    expect(page.locator('#held li.msg[data-event-id="k-1"]')).to_be_focused()
     assert page.evaluate("getComputedStyle(document.activeElement).boxShadow") != "none"  # focus is visible
     page.keyboard.press("a")
     page.wait_for_selector('#held li.msg[data-event-id="k-1"].leaving')  # greyed in place, nothing moves
     assert message(moderator, broadcast_id, "k-1")["status"] == "approved"
     page.keyboard.press("j")
-    assert page.evaluate("document.activeElement.dataset.eventId") == "k-2"
+    expect(page.locator('#held li.msg[data-event-id="k-2"]')).to_be_focused()
     page.keyboard.press("x")
-    assert page.inner_text("#selected-count") == "1 selected"
+    expect(page.locator("#selected-count")).to_have_text("1 selected")
     page.keyboard.press("b")
     page.wait_for_selector("#confirm-ban[open]")
     page.keyboard.press("Escape")

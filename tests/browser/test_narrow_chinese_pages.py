@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import log_in, new_context, screenshot, settle
 from tests.browser.test_audit_queue import Platform
 from tests.browser.test_moderator_console import RemoteApi, chat_event
 
@@ -23,8 +23,8 @@ HEADER_LINES = """() => Array.from(document.querySelectorAll("table.grid th")).f
 @pytest.fixture
 def phone(browser):
     """Return a Chinese-speaking 390 px wide page in Shanghai that records JavaScript errors."""
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 390, "height": 844},
-                                  extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"}, bypass_csp=True)
+    context = new_context(browser, locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 390, "height": 844},
+                          extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"}, bypass_csp=True)
     page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
@@ -108,7 +108,7 @@ def test_a_sweep_of_the_chinese_pages_as_drawn_finds_no_english_and_no_raw_code(
         for path, ready in paths:
             phone.goto(server.url + path)
             phone.wait_for_selector(ready)
-            phone.wait_for_timeout(300)  # scripts fill lists and charts after the first paint
+            settle(phone)  # scripts fill lists and charts after the first paint: read them once they are done
             words = english_left(phone.inner_text("main"), data)
             if words:
                 left[path] = words

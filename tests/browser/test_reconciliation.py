@@ -114,20 +114,23 @@ def test_the_host_cancels_a_draft_from_the_claims_strip_after_confirming(sale, b
     context = browser.new_context(locale="en-US", timezone_id="Asia/Shanghai", viewport={"width": 1440, "height": 900},
                                   bypass_csp=True)
     host = context.new_page()
-    errors = []
+    errors, asked, cancels = [], [], []
     host.on("pageerror", lambda error: errors.append(str(error)))
+    host.on("request", lambda request: cancels.append(request.url) if request.url.endswith("/cancel") else None)
     log_in(host, server.url, "host")
     host.goto(f"{server.url}/broadcasts/{broadcast_id}/live")
     draft = '#host-claims-list li[data-comment-id="c-3"]'
     host.wait_for_selector(draft + '[data-status="claimed"] button.cancel-draft')
     assert host.locator('#host-claims-list li[data-status="paid"] button.cancel-draft').count() == 0
-    host.once("dialog", lambda dialog: dialog.dismiss())
+    host.once("dialog", lambda dialog: (asked.append("no"), dialog.dismiss()))
     host.click(draft + " button.cancel-draft")
-    host.wait_for_timeout(300)
     assert host.get_attribute(draft, "data-status") == "claimed"  # dismissed: nothing happened
-    host.once("dialog", lambda dialog: dialog.accept())
+    host.once("dialog", lambda dialog: (asked.append("yes"), dialog.accept()))
     host.click(draft + " button.cancel-draft")
     host.wait_for_selector(draft + '[data-status="cancelled"]', timeout=20_000)
+    # Both clicks asked; only the confirmed one sent a cancel (a request sent on the dismissed one would have
+    # been seen before the confirmed one's answer, so no fixed wait is needed to rule it out).
+    assert asked == ["no", "yes"] and len(cancels) == 1, (asked, cancels)
     claims = send(f"/api/v1/broadcasts/{broadcast_id}/claims?status=cancelled", {}, method="GET")["claims"]
     assert [claim["comment_id"] for claim in claims] == ["c-3"]
     assert errors == []
@@ -157,6 +160,7 @@ def test_an_auditor_reads_the_rejected_events_from_the_reconciliation_page(sale,
     page.goto(f"{server.url}/broadcasts/{broadcast_id}/reconciliation")
     page.click("#rejected-events-link")
     page.wait_for_selector("#rejected-list")
+    page.wait_for_load_state()  # every row, before counting them
     assert page.locator("#rejected-list tbody tr").count() == 2
     newest, oldest = page.locator("#rejected-list tbody tr").all()
     assert newest.locator("pre.raw-event").inner_text() == '"not an object"'

@@ -62,6 +62,7 @@ def test_a_buyer_answers_once_on_a_phone_in_chinese_and_a_second_visit_says_alre
     page.screenshot(path=str(SCREENSHOTS / "survey-phone.png"), full_page=True)
     page.click("#send")
     page.wait_for_selector("main[data-state=thanks]")
+    page.wait_for_load_state()  # the answer is a new page: axe reads all of it
     assert page.inner_text("h1") == "谢谢您！" and blocking_violations(page) == []
 
     page.goto(link)
@@ -81,6 +82,7 @@ def test_the_language_switch_shows_the_english_page_and_it_is_clean_too(browser,
     page.goto(link)
     page.click("a[lang=en]")
     page.wait_for_selector("html[lang=en]")
+    page.wait_for_load_state()  # <html> comes first: wait for the rest of the English page
     assert page.inner_text("h1") == "How satisfied are you with your order?"
     assert blocking_violations(page) == [] and no_sideways_scroll(page)
     page.keyboard.press("Tab")  # the skip link first, then the language links, then the scale

@@ -50,6 +50,7 @@ def test_an_analyst_reads_csat_nps_segments_and_the_trend(page, answered):
     log_in(page, server.url, "analyst")
     page.click("nav >> text=Surveys")
     page.wait_for_selector("#survey-tiles")
+    page.wait_for_load_state()  # the click only started loading the page: the segments below the tiles too
     assert page.inner_text("#tile-responses") == "12"
     assert page.inner_text("#tile-csat") == "50.0 %" and page.inner_text("#tile-nps") == "+16.7"
     assert "物流" in page.inner_text("#top-words")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import _require_chromium
+from tests.browser.conftest import _require_chromium, new_context, settle
 from tests.browser.test_audit_queue import Platform
 from tests.browser.test_narrow_chinese_pages import english_left
 from tests.support.axe import blocking_violations
@@ -119,13 +119,15 @@ DATA = (ORDER_ID, "SCARF-R", "SCARF-B", "SCARF", "TEA", "Longjing", "tea", "Spri
         "English", "API", "http", "https", "KiB", "UTF", "GB")
 
 
-def new_page(browser, language: str, size: tuple[int, int]):
-    """Return a page in its own context in the given language and viewport, recording JavaScript errors."""
+def new_page(browser, language: str, size: tuple[int, int], storage_state: dict | None = None):
+    """Return a page in its own context in the given language and viewport, recording JavaScript errors
+    (storage_state: the cookies of a context already logged in, from its storage_state())."""
     zh = language == "zh-CN"
-    context = browser.new_context(
-        locale="zh-CN" if zh else "en-US", timezone_id="Asia/Shanghai", bypass_csp=True,
+    context = new_context(
+        browser, locale="zh-CN" if zh else "en-US", timezone_id="Asia/Shanghai", bypass_csp=True,
         viewport={"width": size[0], "height": size[1]}, has_touch=size[0] < 600, is_mobile=False,
-        extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9" if zh else "en-US,en;q=0.9"})
+        extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9" if zh else "en-US,en;q=0.9"},
+        storage_state=storage_state)
     page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
@@ -160,7 +162,7 @@ def english_on(page) -> list[str]:
 def problems_on(page, base: str, path: str, language: str, axe: bool = True) -> list[str]:
     """Open path and return what is wrong with it as drawn: overflow, axe, squeezed headers, English in zh."""
     page.goto(base + path, wait_until="load")
-    page.wait_for_timeout(350)  # scripts fill lists, charts and times after the first paint
+    settle(page)  # scripts fill lists, charts and times after the first paint: read the page once they are done
     found = []
     overflow = page.evaluate(OVERFLOW)
     if overflow:
@@ -178,11 +180,14 @@ def problems_on(page, base: str, path: str, language: str, axe: bool = True) -> 
 def sweep(browser, base: str, language: str, role: str | None, paths: list[str],
           sizes: tuple[str, ...] = tuple(SIZES)) -> dict:
     """Return {"path @ size": problems} for every path at every size (empty when all is well)."""
-    report = {}
+    report, logged_in = {}, None
     for size in sizes:
-        page = new_page(browser, language, SIZES[size])
-        if role:
+        # One login per sweep: the other sizes' contexts start with its cookies (a size needs its own context,
+        # since touch is fixed when a context is made).
+        page = new_page(browser, language, SIZES[size], storage_state=logged_in)
+        if role and logged_in is None:
             log_in(page, base, role)
+            logged_in = page.context.storage_state()
         # axe-core reads structure, names and contrast, which the width hardly changes and which cost a second a
         # page: it runs at the desktop and phone sizes in English and at the phone size in Chinese.
         axe = size == "phone" or (size == "desktop" and language == "en")
@@ -209,15 +214,17 @@ def test_screenshots_of_login_users_and_products_on_a_phone(site, browser):
     SCREENSHOTS.mkdir(exist_ok=True)
     page = new_page(browser, "en", SIZES["phone"])
     page.goto(server.url + "/login")
+    settle(page)
     page.screenshot(path=str(SCREENSHOTS / "login-390.png"), full_page=True)
     log_in(page, server.url, "admin")
     for path, name in (("/users", "users-390"), ("/products", "products-390")):
         page.goto(server.url + path)
-        page.wait_for_timeout(200)
+        settle(page)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     zh = new_page(browser, "zh-CN", SIZES["phone"])
     log_in(zh, server.url, "admin")
     zh.goto(server.url + "/products")
+    settle(zh)
     zh.screenshot(path=str(SCREENSHOTS / "products-zh-390.png"), full_page=True)
     assert page.errors == [] and zh.errors == []
     page.context.close()
