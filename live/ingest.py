@@ -3,7 +3,9 @@
 One request is one transaction (group commit): nothing is acknowledged before the whole batch is committed.
 Consecutive order events are taken in as one run (orders.actions.receive_orders): their event-log rows are
 claimed with one INSERT ... ON CONFLICT DO NOTHING (a (source, id) already logged, even by a concurrent
-request, is a duplicate), and a run needs a handful of statements instead of dozens per order. Every other
+request, is a duplicate), and a run needs a handful of statements instead of dozens per order. Consecutive chat
+events are a run too, logged the same way and moderated at once (live.moderation.run: decided in memory, stored
+with one statement per table), then each claim is taken in order. Every other
 event runs alone in its own savepoint through _HANDLERS: a rejected or duplicate event rolls back only itself.
 Handlers may return None, a dict merged into the event's result, an OrderOutcome, or (dict, outcome) (a chat claim:
 its fields and the draft order it made, orders/claims). Results keep request order. Rejected events are kept as
@@ -31,7 +33,7 @@ from live import broadcasts as lineup
 from live.events import EventError, ParsedEvent, event_window, parse_event, recorded_window, to_json
 from live.models import Broadcast, EventLog, RejectedEvent
 from live.moderation.rules.claims import claim_terms
-from live.moderation.service import moderate_chat
+from live.moderation.run import moderate_chat_run
 from live.viewers import touch_viewer
 from orders import actions as orders
 from orders.aftersales.mirror import mirror_event as mirror_aftersale
@@ -72,6 +74,7 @@ def ingest_events(session: Session, broadcast: Broadcast, source: str, raw_event
     """
     batch = _Batch(results=[None] * len(raw_events))
     run: list[tuple[int, ParsedEvent]] = []
+    chat: list[tuple[int, ParsedEvent]] = []
     now = utcnow()
     window = recorded_window(now) if recorded else event_window(broadcast.started_at, broadcast.ended_at, now)
     for index, raw in enumerate(raw_events):
@@ -81,16 +84,24 @@ def ingest_events(session: Session, broadcast: Broadcast, source: str, raw_event
             batch.results[index] = {"id": raw_id, "status": "rejected", "error": parsed.as_dict()}
             batch.rejected.append(_rejected_row(broadcast, source, raw, parsed.as_dict(), now))
         elif parsed.type == "order":
+            _take_chat(session, broadcast, source, chat, now, batch)  # an order may name a comment: chat first
+            chat = []
             run.append((index, parsed))
-        else:
-            # A later event may act on the run's orders (a payment, a cancel): the run is stored first.
+        elif parsed.type == "chat":
             _take_orders(session, broadcast, source, run, now, batch)
             run = []
+            chat.append((index, parsed))
+        else:
+            # A later event may act on the run's orders (a payment, a cancel): the run is stored first.
+            _take_chat(session, broadcast, source, chat, now, batch)
+            _take_orders(session, broadcast, source, run, now, batch)
+            run, chat = [], []
             result, outcome = _apply(session, broadcast, source, parsed, now)
             _note(batch, index, parsed, result, outcome)
             if result["status"] == "rejected":
                 batch.rejected.append(_rejected_row(broadcast, source, raw, result["error"], now))
     _take_orders(session, broadcast, source, run, now, batch)
+    _take_chat(session, broadcast, source, chat, now, batch)
     insert_rows(session, RejectedEvent.__table__, batch.rejected)
     if batch.claims:
         queue_claim_counts(session, broadcast.id)
@@ -152,6 +163,23 @@ def _take_orders(session: Session, broadcast: Broadcast, source: str, run: list[
         elif order_id in stored:
             result["order"] = order_to_dict(stored[order_id])
         batch.results[index] = result
+
+
+def _take_chat(session: Session, broadcast: Broadcast, source: str, run: list[tuple[int, ParsedEvent]],
+               now: datetime, batch: _Batch) -> None:
+    """Log, moderate and store a run of consecutive chat events at once, then take each claim in order."""
+    if not run:
+        return
+    logged = _claim_log(session, broadcast, source, [event for _index, event in run], now)
+    fresh = [(index, event) for position, (index, event) in enumerate(run)
+             if logged.get(event.id, (None, None))[1] == position]
+    decided = moderate_chat_run(session, broadcast, [event for _index, event in fresh], now)
+    for (index, event), fields in zip(fresh, decided):
+        fields, outcome = _chat_claim(session, broadcast, event, fields, now)
+        _note(batch, index, event, {"id": event.id, "status": "accepted"} | fields, outcome)
+    for index, event in run:
+        if batch.results[index] is None:
+            batch.results[index] = {"id": event.id, "status": "duplicate"}
 
 
 def _claim_log(session: Session, broadcast: Broadcast, source: str, events: list[ParsedEvent],
@@ -249,18 +277,16 @@ def _on_viewer(session, broadcast, event, now):
     return None
 
 
-def _on_chat(session, broadcast, event, now):
-    touch_viewer(session, broadcast.platform, event.data["viewer_id"], event.data.get("nickname"), event.ts)
-    # Moderated on arrival: stored with its decision; chat.message reaches the host only when visible.
-    fields = moderate_chat(session, broadcast, event.id, event.data, event.ts, now)
+def _chat_claim(session, broadcast, event, fields, now):
+    """Return (result fields, outcome or None) of a moderated chat message: its claim, if it makes one."""
     terms = claim_terms(event.data["text"])
     if terms is None:
-        return fields
+        return fields, None
     comment = claims.Comment(broadcast.id, event.id, event.data["viewer_id"], event.data.get("nickname"),
                              event.data["text"].replace("\x00", "\ufffd"), event.ts)
     outcome = claims.take_claim(session, comment, ClaimRequest(terms.link, terms.words, terms.qty), fields["action"], now)
     if outcome is None:
-        return fields
+        return fields, None
     return fields | {"claim": claims.claim_result(outcome)}, outcome
 
 
@@ -283,7 +309,6 @@ _HANDLERS = {
     "order_cancel": _on_cancel,
     "viewer_join": _on_viewer,
     "viewer_leave": _on_viewer,
-    "chat": _on_chat,
     "product_pin": _on_pin,
     "product_unpin": _on_pin,
     "product_click": _on_click,

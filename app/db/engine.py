@@ -14,11 +14,13 @@ SQLITE_PRAGMAS = (
 
 
 def configure_engine(engine: Engine) -> None:
-    """Apply SQLite PRAGMAs and BEGIN IMMEDIATE for every transaction; PostgreSQL needs nothing here.
+    """Apply SQLite PRAGMAs and BEGIN IMMEDIATE for every transaction; on PostgreSQL, batched executemany.
 
     Every transaction takes the write lock up front, reads included: they are short, and it removes the
     upgrade failure (SQLITE_BUSY) of a deferred reader that turns writer. WAL lets outside readers go on.
     """
+    if engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg2":
+        _batch_executemany(engine)
     if engine.dialect.name != "sqlite":
         return
 
@@ -35,3 +37,17 @@ def configure_engine(engine: Engine) -> None:
     def on_begin(connection):
         """Begin every transaction with IMMEDIATE: a deferred reader upgrading to a writer can fail with SQLITE_BUSY at once."""
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _batch_executemany(engine: Engine) -> None:
+    """Send an UPDATE or DELETE run with many parameter sets in pages of 100 per round trip (psycopg2 execute_batch).
+
+    psycopg2's own executemany sends one statement per set: a batch of 100 orders then waited for 100 round trips
+    to set their reviewed state, and as many for the rollups. INSERTs are batched by SQLAlchemy already. This is
+    the engine's executemany_mode="values_plus_batch"; it gives up the row count of such a batch, which no caller
+    reads (a conditional change is always a single statement whose rowcount is checked).
+    """
+    from sqlalchemy.dialects.postgresql.psycopg2 import EXECUTEMANY_VALUES_PLUS_BATCH
+
+    engine.dialect.executemany_mode = EXECUTEMANY_VALUES_PLUS_BATCH
+    engine.dialect.supports_sane_multi_rowcount = False

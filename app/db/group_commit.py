@@ -7,6 +7,11 @@ bound), runs each in a savepoint of one transaction (a write that fails rolls ba
 error), commits once with the queued pushes, then answers them all and hands the lead to the next waiter.
 Durability is unchanged: no request is answered before the commit that holds its write.
 
+A write may also be ``Mergeable``: the writes of one kind (their ``apply`` function) are merged by key and run
+as one call per key, in key order, so ten requests of one order each cost what one request of ten orders does
+(the events API merges by broadcast and source: live.ingest_merged.ingest_batches). The merged call runs in one
+savepoint; if it fails for a reason of its own, each of its writes runs alone so that only the bad one fails.
+
 A commit that fails as a whole (a deadlock on PostgreSQL, a lost connection) is retried as a group, and so is a
 write that meets a deadlock (the deadlock is the transaction's, not the write's); when the group still fails,
 each write runs alone with the same retries, so one bad write cannot fail the others. Works with real threads (tests,
@@ -16,7 +21,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +36,27 @@ MAX_GROUP_WRITES = 64
 # Before taking a group, the leader yields while more writes keep arriving: under eventlet the database calls
 # do not yield, so requests already read from their sockets reach the queue only when the leader lets them run.
 GATHER_ROUNDS = 4
+
+
+@dataclass(frozen=True)
+class Mergeable:
+    """A write that a group may merge with the others of its kind and key into one call of apply.
+
+    apply(session, [(key, items), ...]) returns, per (key, items) and in that order, a list with one result per
+    item, or an exception that answers every write of that key. Keys must sort (merged calls run in key order,
+    so their locks are taken in one order). A write's result is the list of its own items' results.
+    """
+
+    apply: Callable[[Session, list[tuple[Hashable, list]]], list]
+    key: Hashable
+    items: list
+
+    def __call__(self, session: Session) -> list:
+        """Return the results of this write's items, applied alone."""
+        output = self.apply(session, [(self.key, self.items)])[0]
+        if isinstance(output, BaseException):
+            raise output
+        return output
 
 
 @dataclass
@@ -48,11 +74,12 @@ class _Pending:
 
 @dataclass
 class GroupStats:
-    """How many groups were committed and how many writes they held (for benches and tests)."""
+    """How many groups were committed, how many writes they held, how often one ran again (for benches and tests)."""
 
     groups: int = 0
     writes: int = 0
     largest: int = 0
+    reruns: int = 0  # a group run again from the start (a deadlock or lock timeout), or its writes run alone
 
 
 class GroupCommit:
@@ -135,18 +162,22 @@ class GroupCommit:
 
     def _commit_group(self, session: Session, group: list[_Pending]) -> None:
         """Run every write of group in its own savepoint of one transaction, and commit them together."""
+        attempts = []
+
         def together() -> None:
+            attempts.append(1)
+            if len(attempts) > 1:
+                self.stats.reruns += 1
+            kinds: dict[Callable, dict[Hashable, list[_Pending]]] = {}
             for pending in group:
                 pending.result, pending.error = None, None
-                savepoint = session.begin_nested()
-                try:
-                    pending.result = pending.write(session)
-                    savepoint.commit()
-                except Exception as error:  # noqa: BLE001  the write's own failure, answered to its request
-                    if retryable(error):
-                        raise  # a deadlock is the group's, not the write's: the whole group runs again
-                    savepoint.rollback()
-                    pending.error = error
+                if isinstance(pending.write, Mergeable):
+                    kinds.setdefault(pending.write.apply, {}).setdefault(pending.write.key, []).append(pending)
+            for apply, by_key in kinds.items():
+                self._run_merged(session, apply, by_key)
+            for pending in group:
+                if not isinstance(pending.write, Mergeable):
+                    self._run_saved(session, pending)
             realtime.commit(session)
 
         try:
@@ -154,11 +185,50 @@ class GroupCommit:
         except Exception:
             session.rollback()
             realtime.discard(session)
+            self.stats.reruns += 1
             for pending in group:
                 self._commit_alone(session, pending)
         self.stats.groups += 1
         self.stats.writes += len(group)
         self.stats.largest = max(self.stats.largest, len(group))
+
+    @staticmethod
+    def _run_saved(session: Session, pending: _Pending) -> None:
+        """Run one write in its own savepoint; its failure is kept for its request (a deadlock is the group's)."""
+        savepoint = session.begin_nested()
+        try:
+            pending.result = pending.write(session)
+            savepoint.commit()
+        except Exception as error:  # noqa: BLE001  the write's own failure, answered to its request
+            if retryable(error):
+                raise  # a deadlock is the group's, not the write's: the whole group runs again
+            savepoint.rollback()
+            pending.error = error
+
+    def _run_merged(self, session: Session, apply: Callable, by_key: dict[Hashable, list[_Pending]]) -> None:
+        """Run the writes of one kind as one call of apply (keys in order) and hand each write its results."""
+        keys = sorted(by_key)
+        savepoint = session.begin_nested()
+        try:
+            outputs = apply(session, [(key, [item for pending in by_key[key] for item in pending.write.items])
+                                      for key in keys])
+            savepoint.commit()
+        except Exception as error:  # noqa: BLE001
+            if retryable(error):
+                raise
+            savepoint.rollback()
+            for key in keys:  # one write broke the merged call: each runs alone, so only it fails
+                for pending in by_key[key]:
+                    self._run_saved(session, pending)
+            return
+        for key, output in zip(keys, outputs):
+            start = 0
+            for pending in by_key[key]:
+                if isinstance(output, BaseException):
+                    pending.error = output
+                    continue
+                pending.result = output[start:start + len(pending.write.items)]
+                start += len(pending.write.items)
 
     @staticmethod
     def _commit_alone(session: Session, pending: _Pending) -> None:
@@ -177,16 +247,15 @@ class GroupCommit:
 
 
 def group_commit_on(config, dialect: str) -> bool:
-    """Return True when event requests share transactions: INGEST_GROUP_COMMIT "1", or "auto" on SQLite.
+    """Return True when event requests share transactions: INGEST_GROUP_COMMIT "auto" (the default) or "1".
 
-    On SQLite one writer holds the database anyway, so a group costs no concurrency and saves a commit (an
-    fsync) per request. On PostgreSQL the writes of a group lock stock and rollup rows in arrival order, which
-    deadlocks against the groups of other servers, so "auto" commits each request alone there.
+    "0" commits each request alone. On SQLite one writer holds the database anyway, so a group costs no
+    concurrency and saves a commit (an fsync) per request. On PostgreSQL a group takes its row locks in one
+    global order (stock rows by SKU, then each broadcast's rollup state and push counter by broadcast id:
+    live.ingest.ingest_batches), so the groups of several servers queue on shared rows instead of deadlocking.
     """
     setting = str(config.get("INGEST_GROUP_COMMIT", "auto")).lower()
-    if setting in ("1", "true", "on"):
-        return True
-    return setting == "auto" and dialect == "sqlite"
+    return setting in ("1", "true", "on", "auto")
 
 
 def group_commit(app: Flask) -> GroupCommit:

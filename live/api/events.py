@@ -6,7 +6,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app import realtime
 from app.auth.pii import present_order
-from app.db.group_commit import group_commit, group_commit_on
+from app.db.group_commit import Mergeable, group_commit, group_commit_on
 from app.db.transactions import retryable, run_with_retry
 from app.errors import ApiError
 from app.extensions import db
@@ -14,6 +14,7 @@ from app.http import api
 from live.api.blueprint import bp, find_broadcast
 from live.events import MAX_EVENTS
 from live.ingest import ingest_events
+from live.ingest_merged import ingest_batches
 
 
 @bp.post("/broadcasts/<int:broadcast_id>/events")
@@ -32,18 +33,16 @@ def post_events(broadcast_id: int):
     principal = g.principal
     source = getattr(principal, "name", None) or f"user:{principal.username}"
     if group_commit_on(current_app.config, db.engine.dialect.name) and not getattr(principal, "sees_pii", False):
-        # Shares its transaction with concurrent requests (app/db/group_commit.py); answered after the commit.
-        # The write runs on whichever request leads the group, so it takes nothing from its own request.
-        def write(session):
-            results = ingest_events(session, find_broadcast(broadcast_id), source, events)
-            return [result | {"order": present_order(session, principal, result["order"], "ingest")}
-                    if "order" in result else result for result in results]
-
+        # Merged with concurrent requests into one batch per broadcast and source, in one shared transaction
+        # (app/db/group_commit.py, live/ingest_merged.py); answered after the commit. Masking needs no database.
+        # An unknown broadcast is answered 404 from there (the group reads the broadcasts of all its requests at once).
+        write = Mergeable(ingest_batches, (broadcast_id, source), events)
         try:
             results = group_commit(current_app._get_current_object()).run(db.session, write, weight=len(events))
         except DBAPIError as error:
             raise _busy(error) from error
-        return jsonify({"results": results})
+        return jsonify({"results": [result | {"order": present_order(db.session, principal, result["order"], "ingest")}
+                                    if "order" in result else result for result in results]})
 
     def work():
         results = ingest_events(db.session, find_broadcast(broadcast_id), source, events)

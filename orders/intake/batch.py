@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.db import quantize_money
 from app.db.bulk import insert_ignoring, insert_rows
-from orders import history
+from orders import history, inventory
 from orders.audit import Address, BuyerDraft, LineDraft, OrderDraft
 from orders.claims.completion import complete_draft, link_claims, match_draft, open_drafts
 from orders.intake.context import BatchContext
@@ -85,6 +85,8 @@ def receive_orders(session: Session, broadcast_id: int, orders: list[NewOrder], 
     # The batch reads and writes with Core statements, which do not autoflush: changes that earlier events of
     # the request made through the ORM (a cancelled order's status, say) must be in the database first.
     session.flush()
+    # Every stock row the batch may reserve is locked first, in SKU order (PostgreSQL): no deadlock between batches.
+    inventory.lock_levels(session, (item["sku"] for new in orders for item in new.data["items"]))
     taken: dict[int, Intake | None] = _complete_drafts(session, broadcast_id, orders, now)
     rest = [index for index in range(len(orders)) if index not in taken]
     for index, intake in zip(rest, _receive_new(session, broadcast_id, [orders[i] for i in rest], now)):
@@ -126,11 +128,21 @@ def _receive_new(session: Session, broadcast_id: int, orders: list[NewOrder], no
     context = BatchContext(session, broadcast_id, now, list(drafts.values()), set(pks.values()))
     rows = _Rows()
     taken: list[Intake | None] = []
-    for index, new in enumerate(orders):
-        if index not in pks:
-            taken.append(None)
-            continue
-        taken.append(_review(session, context, rows, pks[index], new, drafts[index], received[index], now))
+    # Reservations of the batch are kept in a book and written once per SKU (orders/inventory.py), when that
+    # saves statements: a batch with more orders than SKUs.
+    skus = {line.sku for draft in drafts.values() for line in draft.items}
+    if len(drafts) > len(skus):
+        inventory.open_book(session, skus)
+    try:
+        for index, new in enumerate(orders):
+            if index not in pks:
+                taken.append(None)
+                continue
+            taken.append(_review(session, context, rows, pks[index], new, drafts[index], received[index], now))
+    except BaseException:
+        inventory.close_book(session, write=False)
+        raise
+    inventory.close_book(session)
     rows.write(session, now)
     return taken
 
