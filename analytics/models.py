@@ -62,6 +62,11 @@ class AnalyticsState(db.Model):
     orderer_clickers: Mapped[int] = mapped_column(default=0)
     orderer_joiners: Mapped[int] = mapped_column(default=0)
     rebuilt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Issue 17: raised by every batch applied to the rollups, which stamps the minute rows it writes with it
+    # (MinuteRollup.seq), so the live push re-reads only the minutes changed since it last looked. The epoch
+    # is new for every state row and every rebuild: a reader's cache of another epoch is thrown away.
+    version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    epoch: Mapped[str | None] = mapped_column(sa.String(32))
 
 
 class ViewerRollup(db.Model):
@@ -101,6 +106,7 @@ class MinuteRollup(db.Model):
     """Counts of one raw (unclipped) minute, and its online profile built from the edges in it."""
 
     __tablename__ = "analytics_minute"
+    __table_args__ = (sa.Index("ix_analytics_minute_seq", "broadcast_id", "seq"),)
 
     broadcast_id: Mapped[int] = mapped_column(_broadcast_fk(), primary_key=True)
     minute_us: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
@@ -116,6 +122,8 @@ class MinuteRollup(db.Model):
     # Highest running sum of the minute's edges (0 included), read after all changes at one instant.
     online_max: Mapped[int] = mapped_column(default=0)
     online_last_us: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # The AnalyticsState.version of the batch that last wrote this row (issue 17: the live push's change marker).
+    seq: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
 
 class OrderRollup(db.Model):

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from analytics import service
+from analytics.sql import live
 from app import background, realtime
 from app.extensions import db
 from live.models import Broadcast
@@ -26,6 +27,8 @@ def push_metrics(app: Flask) -> int:
     """Return how many live broadcasts got their metrics pushed (one failing broadcast does not stop the others)."""
     ids = db.session.scalars(sa.select(Broadcast.id).where(Broadcast.status == "live",
                                                            Broadcast.started_at.is_not(None))).all()
+    with live.LOCK:
+        live.forget_others(db.engine, set(ids))  # the kept caches are those of live broadcasts only
     pushed = 0
     for broadcast_id in ids:
         try:

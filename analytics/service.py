@@ -13,6 +13,7 @@ from analytics.metrics.online import resolve_period
 from analytics.rollups.rebuild import needs_rebuild, rebuild_rollups
 from analytics.rollups.facts import to_us
 from analytics.sql.counts import pinned_spans, sql_counts
+from analytics.sql import live as live_cache
 from analytics.sql.refunds import with_refunds
 from app.db import utcnow
 from live.models import Broadcast
@@ -77,13 +78,35 @@ def attribution_cutoff_us(end: datetime, window: timedelta) -> int:
 def pinned_list(session: Session, broadcast: Broadcast, now: datetime | None = None) -> list[dict[str, str]]:
     """Return the pinned intervals of the broadcast as JSON-ready rows (sku, start, end), by start."""
     start, end = period(broadcast, now)
-    rows = [{"sku": sku, "start": s.isoformat(), "end": e.isoformat()}
-            for sku, spans in pinned_spans(session, broadcast.id, start, end).items() for s, e in spans]
+    return pinned_rows(pinned_spans(session, broadcast.id, start, end))
+
+
+def pinned_rows(spans: dict[str, list[tuple[datetime, datetime]]]) -> list[dict[str, str]]:
+    """Return pinned intervals (pinned_spans) as JSON-ready rows (sku, start, end), by start."""
+    rows = [{"sku": sku, "start": s.isoformat(), "end": e.isoformat()} for sku, intervals in spans.items()
+            for s, e in intervals]
     return sorted(rows, key=lambda row: (row["start"], row["sku"]))
 
 
 def live_view(session: Session, broadcast: Broadcast, now: datetime | None = None) -> dict[str, Any]:
-    """Return what the live dashboard shows: the broadcast id and status, its metrics and pinned intervals."""
-    now = now or utcnow()
-    return {"broadcast_id": broadcast.id, "status": broadcast.status,
-            "metrics": broadcast_metrics(session, broadcast, now=now), "pinned": pinned_list(session, broadcast, now)}
+    """Return what the live dashboard shows: the broadcast id and status, its metrics and pinned intervals.
+
+    The metrics push's path (docs/metrics.md "The live push"): the same numbers as broadcast_metrics, read through
+    the process's analytics.sql.live cache of the broadcast, so a push costs what changed since the last one.
+    """
+    start, end = period(broadcast, now or utcnow())
+    ensure_current(session, broadcast.id)
+    window = timedelta(days=DEFAULT_ATTRIBUTION_DAYS)
+    engine = session.get_bind().engine
+    with live_cache.LOCK, consistent_reads(session) as reader:
+        try:
+            live = live_cache.live_broadcast(engine, reader, broadcast.id)
+            spans = pinned_spans(reader, broadcast.id, start, end)
+            counts = sql_counts(reader, broadcast.id, start, end, window, live=live, spans=spans)
+            counts = with_refunds(reader, counts, broadcast.id, attribution_cutoff_us(end, window))
+            metrics = finalize(counts, timeline=live.timeline(list(counts.timeline)))
+        except BaseException:  # a cache updated halfway is not to be trusted: the next push reads it whole
+            live_cache.forget(engine, broadcast.id)
+            raise
+    return {"broadcast_id": broadcast.id, "status": broadcast.status, "metrics": metrics,
+            "pinned": pinned_rows(spans)}

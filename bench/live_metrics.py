@@ -1,7 +1,8 @@
 """Live metrics push: per-push cost at 10k, 100k and 1M orders, and the server's memory on a 1M-order broadcast.
 
 Run: .venv/bin/python bench/live_metrics.py [--sizes 10k,100k] [--pushes 8] [--server] [--server-seconds 30]
-     .venv/bin/python bench/live_metrics.py --sizes 10k,100k,1m --server      (the whole run: about 15 minutes)
+     .venv/bin/python bench/live_metrics.py --sizes 10k,100k,1m --server
+     (1m builds a 3.5 GB file of 9 million events and rebuilds its rollups: 40 minutes or more on 2 cores)
 
 For each size (orders), a fresh SQLite file gets one live broadcast of bench/analytics_data.py's mix (about 9
 events per order: viewers joining and leaving, clicks, chat, pins, payments, cancels, post-stream orders), its
@@ -30,6 +31,7 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 import resource  # noqa: E402
 import shutil  # noqa: E402
+import sqlite3  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
@@ -91,6 +93,7 @@ def prepare(path: Path, orders: int, seed: int) -> dict:
         token = issue_token(db.session, "bench")
         db.session.commit()
         broadcast_id = broadcast.id
+        db.session.remove()
         db.engine.dispose()
     began = time.perf_counter()
     counts = data.generate(path, broadcast_id, orders * EVENTS_PER_ORDER, seed)
@@ -100,6 +103,7 @@ def prepare(path: Path, orders: int, seed: int) -> dict:
         rebuild_rollups(db.session, broadcast_id)
         db.session.commit()
         rebuilt = time.perf_counter() - began
+        db.session.remove()
         db.engine.dispose()
     return {"broadcast_id": broadcast_id, "token": token, "counts": counts, "generate_s": generated,
             "rebuild_s": rebuilt, "size_mib": path.stat().st_size / 2**20}
@@ -144,7 +148,7 @@ def pushes(path: Path, broadcast_id: int, count: int) -> dict:
     from live.models import Broadcast
 
     app = make_app(path)
-    times, ingest = [], []
+    times, cpus, ingest = [], [], []
     with app.app_context():
         push_metrics(app)  # warm: caches, statements, connection
         for n in range(count):
@@ -155,22 +159,25 @@ def pushes(path: Path, broadcast_id: int, count: int) -> dict:
             ingest.append((time.perf_counter() - began) * 1000)
             if any(r["status"] != "accepted" for r in results):
                 raise RuntimeError(f"not accepted: {[r for r in results if r['status'] != 'accepted'][:2]}")
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.process_time()
             if push_metrics(app) != 1:
                 raise RuntimeError("the live broadcast was not pushed")
             times.append((time.perf_counter() - began) * 1000)
+            cpus.append((time.process_time() - cpu) * 1000)
             db.session.remove()
         db.engine.dispose()
-    return {"push_ms": times, "ingest_ms": ingest, **rss()}
+    return {"push_ms": times, "push_cpu_ms": cpus, "ingest_ms": ingest, **rss()}
 
 
 def server(path: Path, token: str, broadcast_id: int, seconds: float) -> dict:
     """Return the real server's VmRSS/VmHWM samples while it takes orders and pushes metrics for seconds."""
+    import socket
+
     import requests
 
-    from bench.ingest import free_port
-
-    port = free_port()
+    with socket.socket() as probe:  # a port nobody listens on now
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
     env.update(DATABASE_URL=f"sqlite:///{path}", HOST="127.0.0.1", PORT=str(port), SOCKETIO_ASYNC_MODE="eventlet")
     with open(WORKDIR / "server.log", "wb") as log:
@@ -200,8 +207,11 @@ def server(path: Path, token: str, broadcast_id: int, seconds: float) -> dict:
                 time.sleep(0.2)
         final = proc_status(process.pid)
         log_text = (WORKDIR / "server.log").read_text(errors="replace")
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:  # did this server run the push job?
+            holder = conn.execute("SELECT holder FROM job_leases WHERE name = 'metrics-push'").fetchone()
         return {"started": started_rss, "final": final, "max_sampled_vmrss_mb": max(samples), "events": posted,
-                "push_errors": log_text.count("metrics push of broadcast")}
+                "push_errors": log_text.count("metrics push of broadcast"),
+                "pushed_by_server": bool(holder and f":{process.pid}:" in holder[0])}
     finally:
         process.terminate()
         try:
@@ -259,7 +269,9 @@ def run(args) -> None:
                                                     "pushes": args.pushes}))
         t = got["push_ms"]
         medians[name] = statistics.median(t)
-        print(f"[{name}] push_metrics per push: median {medians[name]:.1f} ms, max {max(t):.1f} ms "
+        cpu = got["push_cpu_ms"]
+        print(f"[{name}] push_metrics per push: median {medians[name]:.1f} ms, max {max(t):.1f} ms wall; "
+              f"CPU median {statistics.median(cpu):.1f} ms, max {max(cpu):.1f} ms "
               f"({len(t)} pushes, warm; ingest of {len(new_events('x', 0))} events between pushes: median "
               f"{statistics.median(got['ingest_ms']):.1f} ms); process ru_maxrss {got['maxrss_mb']:.0f} MB, "
               f"VmRSS {got['vmrss_mb']:.0f} MB; load {load()}", flush=True)
@@ -275,7 +287,8 @@ def run(args) -> None:
         print(f"server (python wsgi.py, eventlet) on the {list(medians)[-1]} file, {args.server_seconds:.0f} s, "
               f"{got['events']} events posted, metrics-push running: VmRSS at start {got['started']['vmrss_mb']:.0f} MB,"
               f" at end {got['final']['vmrss_mb']:.0f} MB, max sampled {got['max_sampled_vmrss_mb']:.0f} MB, "
-              f"VmHWM {got['final']['vmhwm_mb']:.0f} MB; push errors in log: {got['push_errors']}", flush=True)
+              f"VmHWM {got['final']['vmhwm_mb']:.0f} MB; metrics-push run by it: {got['pushed_by_server']}, push errors in "
+              f"log: {got['push_errors']}", flush=True)
     print(f"load average at end: {load()}")
 
 

@@ -157,11 +157,12 @@ def seconds(value: Number) -> float:
     return float(_quantize(to_decimal(value), SECONDS_PLACES))
 
 
-def finalize(counts: BaseCounts) -> dict[str, Any]:
+def finalize(counts: BaseCounts, timeline: Sequence[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Return the JSON-ready metrics dict of a broadcast from its raw counts.
 
     Rates are floats rounded half up to 4 decimals, money is a 2-decimal string, durations
-    are floats with 1 decimal; any ratio with a zero denominator is None.
+    are floats with 1 decimal; any ratio with a zero denominator is None. timeline: the rows of
+    ``counts.timeline`` already made JSON-ready by minute_row (the live push keeps them between pushes).
     """
     c = counts
     avg_watch = _divide(c.total_online_seconds, c.unique_viewers)
@@ -195,7 +196,7 @@ def finalize(counts: BaseCounts) -> dict[str, Any]:
         "by_product": {sku: _product(c.by_product[sku]) for sku in sorted(c.by_product)},
         "by_source": _sources(c.by_source),
         "funnel": _funnel(c.funnel),
-        "timeline": [_minute(row) for row in c.timeline],
+        "timeline": list(timeline) if timeline is not None else [minute_row(row) for row in c.timeline],
         "attribution_window_days": c.attribution_window / timedelta(days=1),
     }
 
@@ -231,7 +232,8 @@ def _sources(by_source: Mapping[str, SourceCounts]) -> dict[str, dict[str, Any]]
     return {key: {"orders": row.orders, "gmv": money(row.gmv)} for key, row in rows.items()}
 
 
-def _minute(row: MinuteCounts) -> dict[str, Any]:
+def minute_row(row: MinuteCounts) -> dict[str, Any]:
+    """Return one timeline row as JSON-ready data (money as a 2-decimal string)."""
     return {
         "minute": row.minute.isoformat(),
         "joins": row.joins,

@@ -44,8 +44,11 @@ def _write_edges(session: Session, broadcast_id: int, changes: Changes) -> dict[
     return touched
 
 
-def write_minutes(session: Session, broadcast_id: int, changes: Changes) -> None:
-    """Write the edge changes, then add the minute counts and bring the touched minutes' profiles up to date."""
+def write_minutes(session: Session, broadcast_id: int, changes: Changes, seq: int = 0) -> None:
+    """Write the edge changes, then add the minute counts and bring the touched minutes' profiles up to date.
+
+    Every minute row written is stamped with seq (the batch's state version: analytics.sql.live reads by it).
+    """
     touched = _write_edges(session, broadcast_id, changes)
     keys = set(changes.minutes) | set(touched)
     if not keys:
@@ -60,6 +63,7 @@ def write_minutes(session: Session, broadcast_id: int, changes: Changes) -> None
             profile = _profile(session, broadcast_id, minute, row, touched[minute])
             row.update(online_net=profile.net, online_weighted=profile.weighted, online_max=profile.max,
                        online_last_us=profile.last_us)
+        row["seq"] = seq
         rows[(minute,)] = row
     store.save(session, MinuteRollup, rows, existing)
 

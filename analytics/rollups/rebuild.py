@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from analytics.models import ROLLUP_TABLES, AnalyticsState
 from analytics.rollups.facts import fact_from_log
 from analytics.rollups.orders import ORDER_FACTS
-from analytics.rollups.record import HEAD_COUNTS, apply_facts, lock_state
+from analytics.rollups.record import HEAD_COUNTS, apply_facts, lock_state, new_epoch
 from app.db import utcnow
 from live.models import EventLog
 
@@ -32,7 +32,7 @@ def rebuild_rollups(session: Session, broadcast_id: int, chunk_events: int = CHU
         session.execute(sa.delete(table).where(table.c.broadcast_id == broadcast_id))
     state = AnalyticsState.__table__
     session.execute(sa.update(state).where(state.c.broadcast_id == broadcast_id)
-                    .values({name: 0 for name in HEAD_COUNTS}))
+                    .values({name: 0 for name in HEAD_COUNTS} | {"epoch": new_epoch()}))
     applied, last_id = 0, 0
     # Raw columns: the payload is parsed only for order events, times without the ORM type's regex.
     payload = sa.case((EventLog.type.in_(sorted(ORDER_FACTS)), sa.type_coerce(EventLog.payload, sa.Text)), else_=None)

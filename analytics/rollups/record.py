@@ -9,6 +9,7 @@ rollups are marked stale and rebuilt from the log (analytics.rollups.rebuild) be
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -64,9 +65,14 @@ def _insert_ignore(session: Session, values: dict) -> None:
     session.execute(dialect.insert(AnalyticsState.__table__).values(values).on_conflict_do_nothing())
 
 
+def new_epoch() -> str:
+    """Return a fresh epoch for a state row (a new row, or one whose rollups were rebuilt)."""
+    return uuid.uuid4().hex
+
+
 def mark_stale(session: Session, broadcast_id: int) -> None:
     """Mark a broadcast's rollups as not to be trusted until rebuilt."""
-    _insert_ignore(session, {"broadcast_id": broadcast_id, "stale": True})
+    _insert_ignore(session, {"broadcast_id": broadcast_id, "stale": True, "epoch": new_epoch()})
     table = AnalyticsState.__table__
     session.execute(sa.update(table).where(table.c.broadcast_id == broadcast_id).values(stale=True))
 
@@ -82,18 +88,22 @@ def lock_state(session: Session, broadcast_id: int, batch_size: int = 0) -> dict
     if row is None:
         logged = session.scalar(sa.select(sa.func.count()).select_from(
             sa.select(EventLog.id).where(EventLog.broadcast_id == broadcast_id).limit(batch_size + 1).subquery()))
-        _insert_ignore(session, store.blank(AnalyticsState, broadcast_id, ()) | {"stale": logged > batch_size})
+        _insert_ignore(session, store.blank(AnalyticsState, broadcast_id, ())
+                       | {"stale": logged > batch_size, "epoch": new_epoch()})
         row = session.execute(query).mappings().one()
     return dict(row)
 
 
 def apply_facts(session: Session, broadcast_id: int, facts: list[Fact], log_bound: int | None = None) -> None:
-    """Apply facts to every rollup of the broadcast (the caller holds the state lock)."""
+    """Apply facts to every rollup of the broadcast (the caller holds the state lock).
+
+    The batch raises the state's version and stamps every minute row it writes with it (the live push's marker).
+    """
     changes = Changes()
     catalogue.resolve(session, broadcast_id, facts)
     apply_orders(session, broadcast_id, facts, changes)
     counts = apply_people(session, broadcast_id, facts, changes, log_bound)
-    write_minutes(session, broadcast_id, changes)
+    write_minutes(session, broadcast_id, changes, _next_version(session, broadcast_id))
     store.add(session, ProductMinuteRollup, broadcast_id, changes.products)
     for (sku, _minute), delta in changes.products.items():
         changes.bump("skus", (sku,), 1, delta)
@@ -101,7 +111,18 @@ def apply_facts(session: Session, broadcast_id: int, facts: list[Fact], log_boun
     store.add(session, VariantRollup, broadcast_id, changes.variants)
     store.add(session, SourceRollup, broadcast_id, changes.sources)
     counts = {name: counts.get(name, 0) for name in HEAD_COUNTS}
+    # The version was raised before any head count: a reader that sees this batch's minutes sees its counts.
     if any(counts.values()):
         table = AnalyticsState.__table__
         session.execute(sa.update(table).where(table.c.broadcast_id == broadcast_id).values(
             {name: table.c[name] + delta for name, delta in counts.items()}))
+
+
+def _next_version(session: Session, broadcast_id: int) -> int:
+    """Return the state's version after raising it by one (under the state lock, so versions commit in order)."""
+    table = AnalyticsState.__table__
+    raise_it = sa.update(table).where(table.c.broadcast_id == broadcast_id).values(version=table.c.version + 1)
+    if session.get_bind().dialect.update_returning:  # one statement (PostgreSQL, SQLite 3.35+)
+        return session.execute(raise_it.returning(table.c.version)).scalar_one()
+    session.execute(raise_it)
+    return session.scalar(sa.select(table.c.version).where(table.c.broadcast_id == broadcast_id))

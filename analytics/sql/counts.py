@@ -70,39 +70,64 @@ def _per_part(session: Session, broadcast_id: int, parts: list[tuple[str, int, i
     return [found[i] for i in range(len(parts))]
 
 
-def _while_pinned(session: Session, broadcast_id: int, spans: dict[str, list[Interval]]) -> dict[str, tuple[int, int]]:
+def _while_pinned(session: Session, broadcast_id: int, spans: dict[str, list[Interval]], live=None
+                  ) -> dict[str, tuple[int, int]]:
     """Return per product the (clicks, paid orders) inside its pinned intervals.
 
     The whole minutes inside an interval are summed from the product's minute rollups by one range read;
     the cut minutes at its ends are counted exactly, clicks under every SKU of the product.
+    live (the push's analytics.sql.live.LiveBroadcast): the counts of intervals none of whose minutes changed
+    since the last push are taken from it, the others counted and kept in it.
     """
-    aliases = variants_of(session, spans)
-    cut: list[tuple[str, int, int]] = []
-    inner: list[tuple[str, int, int]] = []
-    for product, intervals in spans.items():
-        for start, end in intervals:
-            a, b = to_us(start), to_us(end)
-            first, last = minute_of(a), minute_of(b)
-            if first == last:
-                cut.append((product, a, b))
-                continue
-            inner_from = first if a == first else first + MINUTE_US
-            cut += [part for part in ((product, a, inner_from), (product, last, b)) if part[1] < part[2]]
-            if inner_from < last:
-                inner.append((product, inner_from, last))
-    clicks = [(sku, a, b) for product, a, b in cut for sku in (product, *aliases.get(product, ()))]
+    wanted = [(product, to_us(start), to_us(end)) for product, intervals in spans.items() for start, end in intervals]
+    kept: dict[tuple[str, int, int], tuple[int, int]] = {}
+    if live is not None:
+        kept = {key: live.pinned[key] for key in wanted if key in live.pinned and live.pinned_still_valid(key)}
+    counted = _count_while_pinned(session, broadcast_id, [key for key in wanted if key not in kept])
+    if live is not None:
+        live.pinned = {**kept, **counted}
     result: dict[str, list[int]] = {product: [0, 0] for product in spans}
-    for (product, *_ab), n in zip(inner, _per_part(session, broadcast_id, inner, _MINUTES_IN.format(column="clicks"))):
-        result[product][0] += n
-    for (product, *_ab), n in zip(inner, _per_part(session, broadcast_id, inner,
-                                                   _MINUTES_IN.format(column="paid_orders"))):
-        result[product][1] += n
-    owner = {sku: product for product, skus in aliases.items() for sku in skus}
-    for (sku, *_ab), n in zip(clicks, _per_part(session, broadcast_id, clicks, _CLICKS_IN)):
-        result[owner.get(sku, sku)][0] += n
-    for (product, *_ab), n in zip(cut, _per_part(session, broadcast_id, cut, _ORDERS_IN)):
-        result[product][1] += n
+    for (product, _a, _b), (clicks, orders) in {**kept, **counted}.items():
+        result[product][0] += clicks
+        result[product][1] += orders
     return {product: (c, o) for product, (c, o) in result.items()}
+
+
+def _count_while_pinned(session: Session, broadcast_id: int, wanted: list[tuple[str, int, int]]
+                        ) -> dict[tuple[str, int, int], tuple[int, int]]:
+    """Return the (clicks, paid orders) of each pinned interval (product, start_us, end_us)."""
+    if not wanted:
+        return {}
+    aliases = variants_of(session, {product for product, _a, _b in wanted})
+    cut: list[tuple[tuple, str, int, int]] = []
+    inner: list[tuple[tuple, str, int, int]] = []
+    for key in wanted:
+        product, a, b = key
+        first, last = minute_of(a), minute_of(b)
+        if first == last:
+            cut.append((key, product, a, b))
+            continue
+        inner_from = first if a == first else first + MINUTE_US
+        cut += [(key, *part) for part in ((product, a, inner_from), (product, last, b)) if part[1] < part[2]]
+        if inner_from < last:
+            inner.append((key, product, inner_from, last))
+    clicks = [(key, sku, a, b) for key, product, a, b in cut for sku in (product, *aliases.get(product, ()))]
+    result: dict[tuple, list[int]] = {key: [0, 0] for key in wanted}
+
+    def parts(items: list[tuple]) -> list[tuple[str, int, int]]:
+        return [item[1:] for item in items]
+
+    for (key, *_part), n in zip(inner, _per_part(session, broadcast_id, parts(inner),
+                                                 _MINUTES_IN.format(column="clicks"))):
+        result[key][0] += n
+    for (key, *_part), n in zip(inner, _per_part(session, broadcast_id, parts(inner),
+                                                 _MINUTES_IN.format(column="paid_orders"))):
+        result[key][1] += n
+    for (key, *_part), n in zip(clicks, _per_part(session, broadcast_id, parts(clicks), _CLICKS_IN)):
+        result[key][0] += n
+    for (key, *_part), n in zip(cut, _per_part(session, broadcast_id, parts(cut), _ORDERS_IN)):
+        result[key][1] += n
+    return {key: (c, o) for key, (c, o) in result.items()}
 
 
 def _take_off_late(session: Session, broadcast_id: int, late: list[str], totals: dict[str, dict],
@@ -124,7 +149,7 @@ def _take_off_late(session: Session, broadcast_id: int, late: list[str], totals:
             variant["paid_gmv"] -= row["amount"]
 
 
-def _products(session: Session, broadcast_id: int, late: list[str], start: datetime, end: datetime
+def _products(session: Session, broadcast_id: int, late: list[str], spans: dict[str, list[Interval]], live=None
               ) -> dict[str, ProductCounts]:
     totals = {row["sku"]: row for row in _rows(session, ProductRollup, broadcast_id)}
     variants = {(row["sku"], row["variant"]): row for row in _rows(session, VariantRollup, broadcast_id)}
@@ -133,8 +158,7 @@ def _products(session: Session, broadcast_id: int, late: list[str], start: datet
     for (product, sku), row in variants.items():
         if row["paid_orders"]:
             of[product][sku] = VariantCounts(row["paid_orders"], row["paid_units"], row["paid_gmv"])
-    spans = pinned_spans(session, broadcast_id, start, end)
-    pinned = _while_pinned(session, broadcast_id, spans)
+    pinned = _while_pinned(session, broadcast_id, spans, live)
     skus = {sku for sku, t in totals.items() if t["clicks"] or t["paid_orders"]} | set(spans)
     result = {}
     for sku in skus:
@@ -162,12 +186,19 @@ def _funnel(session: Session, broadcast_id: int, state: dict, cutoff: int) -> Fu
 
 
 def sql_counts(session: Session, broadcast_id: int, start: datetime, end: datetime,
-               attribution_window: timedelta) -> BaseCounts:
-    """Return the raw counts of one broadcast over [start, end] from its rollups (which must be current)."""
+               attribution_window: timedelta, live=None, spans: dict[str, list[Interval]] | None = None
+               ) -> BaseCounts:
+    """Return the raw counts of one broadcast over [start, end] from its rollups (which must be current).
+
+    live: the push's analytics.sql.live.LiveBroadcast (minute rows and while-pinned counts kept between pushes);
+    spans: the pinned intervals when the caller read them already (pinned_spans).
+    """
     start_us, end_us = to_us(start), to_us(end)
     cutoff = end_us + attribution_window // timedelta(microseconds=1)
     state = (_rows(session, AnalyticsState, broadcast_id) or [{name: 0 for name in HEAD_COUNTS}])[0]
-    seen = audience(session, broadcast_id, start_us, end_us)
+    seen = audience(session, broadcast_id, start_us, end_us, live)
+    if spans is None:
+        spans = pinned_spans(session, broadcast_id, start, end)
 
     order = OrderRollup.__table__
     late = _rows(session, OrderRollup, broadcast_id, order.c.placed_us > cutoff)
@@ -194,7 +225,7 @@ def sql_counts(session: Session, broadcast_id: int, start: datetime, end: dateti
         buyers=buyers,
         gmv=sum((gmv for _, gmv in sources.values()), Decimal(0)),
         buyer_clickers=state["buyer_clickers"] - late_buyers[1],
-        by_product=_products(session, broadcast_id, [row["order_id"] for row in late], start, end),
+        by_product=_products(session, broadcast_id, [row["order_id"] for row in late], spans, live),
         by_source={src: SourceCounts(n, gmv) for src, (n, gmv) in sources.items() if n},
         timeline=seen.timeline,
         attribution_window=attribution_window,

@@ -1,4 +1,4 @@
-"""live metrics kept incrementally (issue 17; empty if that work needed no schema change)
+"""live metrics kept incrementally (issue 17): a change marker on the rollup state and the minute rows
 
 Revision ID: c8f1a2b3d4e5
 Revises: c7f1a2b3d4e5
@@ -17,8 +17,18 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table("analytics_state") as batch:
+        batch.add_column(sa.Column("version", sa.BigInteger(), nullable=False, server_default="0"))
+        batch.add_column(sa.Column("epoch", sa.String(length=32), nullable=True))
+    with op.batch_alter_table("analytics_minute") as batch:
+        batch.add_column(sa.Column("seq", sa.BigInteger(), nullable=False, server_default="0"))
+    op.create_index("ix_analytics_minute_seq", "analytics_minute", ["broadcast_id", "seq"])
 
 
 def downgrade():
-    pass
+    op.drop_index("ix_analytics_minute_seq", table_name="analytics_minute")
+    with op.batch_alter_table("analytics_minute") as batch:
+        batch.drop_column("seq")
+    with op.batch_alter_table("analytics_state") as batch:
+        batch.drop_column("epoch")
+        batch.drop_column("version")
