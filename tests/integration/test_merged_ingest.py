@@ -32,8 +32,10 @@ def test_writes_of_one_kind_and_key_run_as_one_call_and_each_gets_its_own_result
         return [[f"{key}:{item}" for item in items] if key != "gone" else LookupError(key) for key, items in batches]
 
     committer, release, answers = GroupCommit(), threading.Event(), {}
+    holding = threading.Event()
 
     def hold(session):
+        holding.set()  # the leader's group is closed now: every later write waits for the next one
         release.wait(timeout=10)
 
     def send(name, write):
@@ -47,7 +49,7 @@ def test_writes_of_one_kind_and_key_run_as_one_call_and_each_gets_its_own_result
 
     first = threading.Thread(target=send, args=("hold", hold))
     first.start()
-    _until(lambda: committer._leading)
+    _until(holding.is_set)
     writes = {"a": Mergeable(apply, "b", [1, 2]), "b": Mergeable(apply, "a", [3]),
               "c": Mergeable(apply, "b", [4]), "d": Mergeable(apply, "gone", [5])}
     threads = [threading.Thread(target=send, args=item) for item in writes.items()]
