@@ -22,7 +22,7 @@ from app.realtime.models import PushMessage
 from live.models import EventLog
 from orders.customers import retention
 
-# The contact fields of an order event's buyer (live/events.py _buyer); the buyer id and member tier stay.
+# The contact fields of an order event's buyer (live/events/ _buyer); the buyer id and member tier stay.
 _BUYER_FIELDS = ("name", "phone")
 
 

@@ -135,6 +135,9 @@ class Order(db.Model):
     address_city: Mapped[str | None] = mapped_column(sa.String(64))
     address_district: Mapped[str | None] = mapped_column(sa.String(64))
     address_detail: Mapped[str | None] = mapped_column(sa.String(300))
+    # The platform masked the buyer's name, phone or street (privacy-protected orders, as TikTok Shop sends them):
+    # it keeps them and prints the waybill, so the audit does not hold the order for them.
+    contact_masked: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     comment_id: Mapped[str | None] = mapped_column(sa.String(128))
     member_tier: Mapped[str | None] = mapped_column(sa.String(32))
     coupon_codes: Mapped[list] = mapped_column(sa.JSON, default=list)

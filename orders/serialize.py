@@ -72,12 +72,14 @@ def claim_ref(order: Order) -> dict | None:
 
 
 def buyer_to_dict(order: Order) -> dict:
-    """Return an order's buyer: id, name, phone and address, unmasked (callers mask per role)."""
+    """Return an order's buyer: id, name, phone and address, unmasked (callers mask per role), and whether the
+    platform keeps the contact (contact_masked)."""
     return {
         "id": order.buyer_id,
         "name": order.buyer_name,
         "phone": order.buyer_phone,
         "member_tier": order.member_tier,
+        "contact_masked": bool(order.contact_masked),
         "address": {
             "province": order.address_province,
             "city": order.address_city,

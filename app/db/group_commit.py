@@ -9,7 +9,7 @@ Durability is unchanged: no request is answered before the commit that holds its
 
 A write may also be ``Mergeable``: the writes of one kind (their ``apply`` function) are merged by key and run
 as one call per key, in key order, so ten requests of one order each cost what one request of ten orders does
-(the events API merges by broadcast and source: live.ingest_merged.ingest_batches). The merged call runs in one
+(the events API merges by broadcast and source: live.ingest.merged.ingest_batches). The merged call runs in one
 savepoint; if it fails for a reason of its own, each of its writes runs alone so that only the bad one fails.
 
 A commit that fails as a whole (a deadlock on PostgreSQL, a lost connection) is retried as a group, and so is a

@@ -14,7 +14,7 @@ from app.http import api
 from live.api.blueprint import bp, find_broadcast
 from live.events import MAX_EVENTS
 from live.ingest import ingest_events
-from live.ingest_merged import ingest_batches
+from live.ingest.merged import ingest_batches
 
 
 @bp.post("/broadcasts/<int:broadcast_id>/events")
@@ -34,7 +34,7 @@ def post_events(broadcast_id: int):
     source = getattr(principal, "name", None) or f"user:{principal.username}"
     if group_commit_on(current_app.config, db.engine.dialect.name) and not getattr(principal, "sees_pii", False):
         # Merged with concurrent requests into one batch per broadcast and source, in one shared transaction
-        # (app/db/group_commit.py, live/ingest_merged.py); answered after the commit. Masking needs no database.
+        # (app/db/group_commit.py, live/ingest/merged.py); answered after the commit. Masking needs no database.
         # An unknown broadcast is answered 404 from there (the group reads the broadcasts of all its requests at once).
         write = Mergeable(ingest_batches, (broadcast_id, source), events)
         try:

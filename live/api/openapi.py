@@ -186,7 +186,10 @@ def _order_event_fields() -> dict:
     address = nullable(obj({key: nullable(text(300 if key == "detail" else 64))
                             for key in ("province", "city", "district", "detail")}))
     buyer = nullable(obj({"id": nullable(text(MAX_REF, pattern=_PLATFORM_ID)), "name": nullable(text(100)),
-                          "phone": nullable(text(32)), "address": address},
+                          "phone": nullable(text(32)), "address": address,
+                          "contact_masked": nullable({"type": "boolean", "description": (
+                              "true when the platform masked the buyer's contact and keeps it (privacy-protected "
+                              "orders): a missing name, phone or street then does not hold the order.")})},
                          description="Missing values are stored as null and left for the audit to flag."))
     item = obj({"sku": _SKU,
                 "qty": integer("Orders with no item or a quantity of 0 or less are held.",

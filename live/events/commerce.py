@@ -36,12 +36,23 @@ def buyer(raw) -> dict:
         "name": text_field(raw, "name", "buyer.name", required=False, max_len=100, free_text=True),
         "phone": text_field(raw, "phone", "buyer.phone", required=False, max_len=32),
         "member_tier": text_field(raw, "member_tier", "buyer.member_tier", required=False, max_len=32),
+        "contact_masked": _flag(raw, "contact_masked", "buyer.contact_masked"),
         "address": {
             key: text_field(address, key, f"buyer.address.{key}", required=False, max_len=300 if key == "detail" else 64,
                          free_text=True)
             for key in ("province", "city", "district", "detail")
         },
     }
+
+
+def _flag(obj: dict, key: str, path: str) -> bool:
+    """Return an optional true/false field (absent or null: False); anything else is refused."""
+    value = obj.get(key)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise Invalid("invalid_type", path, f"{path} must be true or false")
+    return value
 
 
 def items(raw) -> list[dict]:

@@ -1,6 +1,6 @@
 """Moderating a run of consecutive chat events at once: decided in memory, stored with one statement per table.
 
-Called by the ingestion (live/ingest.py) for each run of chat events of a batch, after their event-log rows are
+Called by the ingestion (live/ingest/) for each run of chat events of a batch, after their event-log rows are
 claimed. The decisions are those of taking the messages one at a time, in order (tests/integration/
 test_chat_bulk.py compares the two over a generated corpus):
 

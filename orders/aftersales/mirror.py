@@ -129,7 +129,7 @@ def _result(case: AftersaleCase, changed: bool) -> dict:
 
 
 def mirror_event(session: Session, broadcast, event, now: datetime) -> dict:
-    """Return the event's result fields after mirroring an `aftersale` event of broadcast (live/ingest.py's handler)."""
+    """Return the event's result fields after mirroring an `aftersale` event of broadcast (live/ingest/'s handler)."""
     data = dict(event.data)
     if data.get("deadline_at") is not None:
         data["deadline_at"] = datetime.fromisoformat(data["deadline_at"])

@@ -96,6 +96,8 @@ def _order_schemas() -> dict:
     buyer = obj({"id": nullable(string()), "name": nullable(string()),
                  "phone": nullable(string("Masked roles see 138****5678.")),
                  "member_tier": nullable(string("The platform's membership tier, when it sends one.")),
+                 "contact_masked": {"type": "boolean", "description": "The platform masked the contact and keeps "
+                                    "it (it prints the waybill): missing name, phone or street are not asked for."},
                  "address": ref("Address")},
                 required=("id", "name", "phone", "address"))
     item = obj({"sku": string(), "qty": integer(), "unit_price": MONEY, "line_total": MONEY,

@@ -59,6 +59,8 @@ def _check_envelope(order: OrderDraft) -> list[Finding]:
 
 
 def _check_buyer(buyer: BuyerDraft) -> list[Finding]:
+    if buyer.contact_masked:
+        return _check_masked_buyer(buyer)
     found = []
     if _blank(buyer.name):
         found.append(finding(
@@ -72,6 +74,23 @@ def _check_buyer(buyer: BuyerDraft) -> list[Finding]:
             "手机号格式不正确，请核对。", "buyer.phone"))
     for part, en, zh in _ADDRESS_PARTS:
         if _blank(getattr(buyer.address, part)):
+            found.append(finding(
+                "address_missing", f"Please complete the address: {en} is missing.",
+                f"请补全收货地址：缺少{zh}。", f"buyer.address.{part}", part=part))
+    return found
+
+
+def _check_masked_buyer(buyer: BuyerDraft) -> list[Finding]:
+    """Check the buyer of a privacy-protected order: the platform masked the contact and keeps it, so a missing
+    name, phone or street is its to fill in on the waybill it prints; the region must still be there."""
+    found = [finding("contact_masked", "The platform keeps the buyer's contact: ship with its waybill.",
+                     "平台隐私保护订单：收件信息由平台保管，请使用平台电子面单发货。", "buyer")]
+    if not _blank(buyer.phone) and normalize_phone(buyer.phone) is None:
+        found.append(finding(
+            "phone_invalid", "The phone number is not valid; please check it.",
+            "手机号格式不正确，请核对。", "buyer.phone"))
+    for part, en, zh in _ADDRESS_PARTS:
+        if part != "detail" and _blank(getattr(buyer.address, part)):
             found.append(finding(
                 "address_missing", f"Please complete the address: {en} is missing.",
                 f"请补全收货地址：缺少{zh}。", f"buyer.address.{part}", part=part))

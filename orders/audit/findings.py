@@ -31,6 +31,7 @@ CODES: Mapping[str, CodeSpec] = {
     "phone_missing": CodeSpec("block", "hold", True),
     "phone_invalid": CodeSpec("block", "hold", True),
     "address_missing": CodeSpec("block", "hold", True),
+    "contact_masked": CodeSpec("info", "none", False),
     "items_missing": CodeSpec("block", "hold", True),
     "sku_missing": CodeSpec("block", "hold", True),
     "sku_unknown": CodeSpec("block", "hold", False),

@@ -1,6 +1,6 @@
 """Pure stock check: how many units an order asks per SKU and which SKUs fall short.
 
-The stock itself is changed only by ``orders/inventory.py`` (conditional UPDATE); this module
+The stock itself is changed only by ``orders/inventory/`` (conditional UPDATE); this module
 only computes what to ask for and explains a shortage.
 """
 from __future__ import annotations

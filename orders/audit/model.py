@@ -56,6 +56,8 @@ class BuyerDraft:
     phone: str | None = None
     address: Address = field(default_factory=Address)
     member_tier: str | None = None
+    # The platform keeps the contact (it masked name, phone or street): missing ones are not asked for.
+    contact_masked: bool = False
 
 
 @dataclass(frozen=True)

@@ -128,7 +128,7 @@ def _receive_new(session: Session, broadcast_id: int, orders: list[NewOrder], no
     context = BatchContext(session, broadcast_id, now, list(drafts.values()), set(pks.values()))
     rows = _Rows()
     taken: list[Intake | None] = []
-    # Reservations of the batch are kept in a book and written once per SKU (orders/inventory.py), when that
+    # Reservations of the batch are kept in a book and written once per SKU (orders/inventory/), when that
     # saves statements: a batch with more orders than SKUs.
     skus = {line.sku for draft in drafts.values() for line in draft.items}
     if len(drafts) > len(skus):
@@ -154,7 +154,8 @@ def draft_from(broadcast_id: int, new: NewOrder) -> OrderDraft:
     return OrderDraft(
         order_id=data["order_id"], broadcast_id=broadcast_id, source=data["source"],
         buyer=BuyerDraft(id=buyer["id"], name=buyer["name"], phone=buyer["phone"], member_tier=buyer.get("member_tier"),
-                         address=Address(address["province"], address["city"], address["district"], address["detail"])),
+                         address=Address(address["province"], address["city"], address["district"], address["detail"]),
+                         contact_masked=bool(buyer.get("contact_masked"))),
         items=[LineDraft(sku=item["sku"], qty=item["qty"], unit_price=item["unit_price"]) for item in data["items"]],
         placed_at=new.placed_at, coupon_codes=tuple(data["coupon_codes"] or ()), comment_id=data["comment_id"],
         paid_amount=None,
@@ -180,7 +181,8 @@ def _received_row(broadcast_id: int, new: NewOrder, now: datetime) -> dict:
     return {
         "order_id": data["order_id"], "broadcast_id": broadcast_id, "source": data["source"], "status": "received",
         "buyer_id": buyer["id"], "buyer_name": buyer["name"], "buyer_phone": buyer["phone"],
-        "member_tier": buyer.get("member_tier"), "address_province": address["province"],
+        "member_tier": buyer.get("member_tier"), "contact_masked": bool(buyer.get("contact_masked")),
+        "address_province": address["province"],
         "address_city": address["city"], "address_district": address["district"], "address_detail": address["detail"],
         "comment_id": data["comment_id"], "coupon_codes": data["coupon_codes"],
         "units": sum(item["qty"] for item in data["items"]), "subtotal": Decimal("0"), "discount": Decimal("0"),

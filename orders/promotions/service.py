@@ -1,6 +1,6 @@
 """Promotions for the order review: the pure dataclasses to price with, the buyer's usage, and the counters.
 
-The only code that changes promotion counters. Like orders/inventory.py it uses conditional UPDATEs
+The only code that changes promotion counters. Like orders/inventory/ it uses conditional UPDATEs
 (`... WHERE remaining >= :n`) whose rowcount says whether they happened, and touches promotions in
 ascending id order so two transactions never wait on each other's rows in opposite orders.
 """

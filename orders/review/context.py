@@ -135,6 +135,7 @@ def draft_of(order: Order) -> audit.OrderDraft:
             id=order.buyer_id, name=order.buyer_name, phone=order.buyer_phone, member_tier=order.member_tier,
             address=audit.Address(order.address_province, order.address_city, order.address_district,
                                   order.address_detail),
+            contact_masked=bool(order.contact_masked),
         ),
         items=[audit.LineDraft(sku=line.sku, qty=line.qty, unit_price=line.platform_unit_price)
                for line in order.lines],

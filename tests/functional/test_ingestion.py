@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from live.models import EventLog
 from orders.models import Order
-from tests.support.api import now_ms, order_event
+from tests.support.api import now_iso, now_ms, order_event
 
 
 def _in_china(moment: datetime) -> str:
@@ -190,3 +190,39 @@ def test_requests_without_a_valid_token_are_refused(client):
     response = client.get("/api/v1/orders", headers={"Authorization": "Bearer nope"})
     assert response.status_code == 401
     assert response.get_json()["error"]["field"] == "Authorization"
+
+
+def test_a_privacy_protected_order_is_not_held_for_the_contact_the_platform_keeps(any_api, any_app):
+    any_api.product("A1", stock=5)
+    broadcast_id = any_api.live_broadcast(skus=("A1",))
+    masked = {"id": "b-77", "contact_masked": True,
+              "address": {"province": "浙江省", "city": "杭州市", "district": "西湖区"}}
+    plain = {"id": "b-78", "address": {"province": "浙江省", "city": "杭州市", "district": "西湖区"}}
+    results = any_api.events(broadcast_id, [order_event("A1", 1, order_id="PP-1", buyer=masked),
+                                            order_event("A1", 1, order_id="PP-2", buyer=plain)]).get_json()["results"]
+    protected, ordinary = results[0]["order"], results[1]["order"]
+    assert protected["status"] == "accepted" and protected["buyer"]["contact_masked"] is True
+    assert [(f["code"], f["severity"]) for f in protected["findings"]] == [("contact_masked", "info")]
+    assert ordinary["status"] == "held" and ordinary["buyer"]["contact_masked"] is False
+    assert {"buyer_name_missing", "phone_missing", "address_missing"} <= {f["code"] for f in ordinary["findings"]}
+    # The region is still needed to ship: a masked order without its city is held for it.
+    no_city = {"id": "b-79", "contact_masked": True, "address": {"province": "浙江省", "district": "西湖区"}}
+    held = any_api.events(broadcast_id, [order_event("A1", 1, order_id="PP-3", buyer=no_city)]).get_json()
+    assert [f["field"] for f in held["results"][0]["order"]["findings"] if f["code"] == "address_missing"] == [
+        "buyer.address.city"]
+    with any_app.app_context():  # stored, so a later review (an edit, a payment) sees it too
+        assert db.session.scalar(sa.select(Order.contact_masked).where(Order.order_id == "PP-1")) is True
+    payment = {"id": "pay-PP-1", "type": "payment", "ts": now_iso(), "order_id": "PP-1", "status": "paid",
+               "amount": "99.00", "method": "alipay"}
+    paid = any_api.events(broadcast_id, [payment]).get_json()["results"][0]["order"]
+    assert paid["status"] == "paid" and [f["code"] for f in paid["findings"]] == ["contact_masked"]
+
+
+def test_contact_masked_must_be_true_or_false(any_api, any_app):
+    any_api.product("A1", stock=5)
+    broadcast_id = any_api.live_broadcast(skus=("A1",))
+    buyer = {"id": "b-80", "contact_masked": "yes"}
+    result = any_api.events(broadcast_id, [order_event("A1", 1, order_id="PP-9", buyer=buyer)]).get_json()["results"][0]
+    assert result["status"] == "rejected" and result["error"]["field"] == "buyer.contact_masked"
+    with any_app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Order)) == 0

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from app.db.group_commit import GroupCommit, Mergeable, group_commit
 from app.extensions import db
-from live.ingest_merged import order_skus
+from live.ingest.merged import order_skus
 from tests.support.api import ApiClient, order_event
 from tests.support.databases import create_token, dispose, make_app
 

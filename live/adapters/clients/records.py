@@ -32,16 +32,20 @@ class Buyer:
     def as_event(self) -> dict:
         """Return the envelope's buyer object (missing values stay absent: the audit flags them).
 
-        A phone or street the platform masked ("138****5678", "文三路***") is no contact at all: it is left out
-        rather than stored as if it were one.
+        A name, phone or street the platform masked ("张*", "138****5678", "文三路***") is no contact at all: it is
+        left out rather than stored as if it were one, and the buyer is marked ``contact_masked``: the platform
+        keeps the contact and prints the waybill, so the audit does not hold the order for it.
         """
+        name, phone, detail = text(self.name, 100), text(self.phone, 32), text(self.detail, 300)
         address = {key: value for key, value in (
             ("province", text(self.province, 64)), ("city", text(self.city, 64)),
-            ("district", text(self.district, 64)), ("detail", _unmasked(text(self.detail, 300)))) if value}
+            ("district", text(self.district, 64)), ("detail", _unmasked(detail))) if value}
         buyer = {key: value for key, value in (
-            ("id", self.id), ("name", text(self.name, 100)), ("phone", _unmasked(text(self.phone, 32)))) if value}
+            ("id", self.id), ("name", _unmasked(name)), ("phone", _unmasked(phone))) if value}
         if address:
             buyer["address"] = address
+        if any(value is not None and _unmasked(value) is None for value in (name, phone, detail)):
+            buyer["contact_masked"] = True
         return buyer
 
 

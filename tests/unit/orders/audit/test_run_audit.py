@@ -53,6 +53,7 @@ def _produced_codes() -> set[str]:
     drafts = [
         audit(order(source="fax", buyer=buyer(id=None, name="", phone="12", address=address(city=None)))),
         audit(order(buyer=buyer(phone=None), items=[])),
+        audit(order(buyer=buyer(name=None, phone=None, contact_masked=True))),
         audit(order(line(None), line("GHOST"), line("VASE"), line("SHIRT"), line("TEA", 0), line("MUG", 99))),
         audit(order(comment_id="c-1")),
         audit(order(line("TEA", 2), comment_id="c-1"), claim=ClaimView(sku="TEA", qty=1)),
@@ -78,3 +79,13 @@ def test_every_code_is_documented_with_its_severity() -> None:
         row = re.search(rf"^\| `{code}` \| (\w+(?:/\w+)?) \|", text, re.MULTILINE)
         assert row, f"{code} missing from docs/audit.md"
         assert spec.severity in row.group(1), code
+
+
+def test_a_privacy_protected_order_needs_no_contact_but_still_its_region() -> None:
+    masked = buyer(name=None, phone=None, address=address(detail=None), contact_masked=True)
+    assert codes(audit(order(buyer=masked)).findings) == ["contact_masked"]
+    assert audit(order(buyer=masked)).next_status_without_stock != "held"
+    no_city = buyer(name=None, phone=None, address=address(city=None), contact_masked=True)
+    assert codes(audit(order(buyer=no_city)).findings) == ["contact_masked", "address_missing"]
+    typed_badly = buyer(phone="12", contact_masked=True)  # a phone that is there is still checked
+    assert codes(audit(order(buyer=typed_badly)).findings) == ["contact_masked", "phone_invalid"]

@@ -9,6 +9,8 @@ constraints on stock_levels are the last line of defence.
 Changes a person, an import or an API call makes (a new SKU, a restock, a count) also append a row to
 stock_history with who, why and the units before and after. Reservations, sales and releases of orders do
 not: they are the flash-sale hot path, and the order with its own history is their record.
+
+Levels as read and the batch's book live in orders/inventory/levels.py; import both from here.
 """
 from __future__ import annotations
 
@@ -17,34 +19,41 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from orders.models import STOCK_CHANGE_KINDS, StockHistory, StockLevel
-
-_T = StockLevel.__table__
-# Built once: the hot path of every accepted order, only its parameters change.
-_RESERVE = (
-    sa.update(_T)
-    .where(_T.c.sku == sa.bindparam("b_sku"), _T.c.available >= sa.bindparam("b_qty"))
-    .values(available=_T.c.available - sa.bindparam("b_qty"), reserved=_T.c.reserved + sa.bindparam("b_qty"))
+from orders.inventory.levels import (  # re-exported: orders.inventory is the one home of stock changes
+    _T,
+    InventoryError,
+    Level,
+    StockLimitError,
+    _book,
+    _take,
+    close_book,
+    levels,
+    lock_levels,
+    open_book,
 )
+from orders.models import STOCK_CHANGE_KINDS, StockHistory
 
-_BOOK = "livedesk_stock_book"  # session.info key of an open book (open_book)
-_LEVELS = sa.select(_T.c.sku, _T.c.available, _T.c.reserved, _T.c.sold, _T.c.received_total)
-_LEVELS_OF = _LEVELS.where(_T.c.sku.in_(sa.bindparam("b_skus", expanding=True)))
-
-
-@dataclass(frozen=True)
-class Level:
-    """Units of one SKU at a moment."""
-
-    sku: str
-    available: int
-    reserved: int
-    sold: int
-    received_total: int
-
-    def as_dict(self) -> dict:
-        """Return the level as a JSON-ready dict."""
-        return {"sku": self.sku, "available": self.available, "reserved": self.reserved, "sold": self.sold}
+__all__ = [
+    "MAX_RECEIVED",
+    "SYSTEM_SET",
+    "InventoryError",
+    "Level",
+    "StockLimitError",
+    "StockNote",
+    "add_available",
+    "close_book",
+    "create_level",
+    "levels",
+    "lock_levels",
+    "open_book",
+    "release",
+    "requested_by_sku",
+    "reserve",
+    "restore_sold",
+    "return_to_stock",
+    "sell",
+    "set_available",
+]
 
 
 def requested_by_sku(lines: list[tuple[str, int]]) -> dict[str, int]:
@@ -78,81 +87,6 @@ def reserve(session: Session, requested: dict[str, int]) -> bool:
             return False
     savepoint.commit()
     return True
-
-
-def _known_shape(skus) -> list[str]:
-    """Return the distinct SKUs a stock row can have, sorted: raw values come before validation, and PostgreSQL
-    refuses a NUL character in a parameter, so anything else is left out (it matches no stock row anyway)."""
-    return sorted({sku for sku in skus if isinstance(sku, str) and 0 < len(sku) <= 64 and "\x00" not in sku})
-
-
-def lock_levels(session: Session, skus) -> None:
-    """Row-lock the stock levels of skus, in SKU order, for the rest of the transaction (PostgreSQL only).
-
-    A batch that reserves for many orders takes its stock rows one order at a time, in arrival order; two
-    batches would then wait on each other's rows in opposite orders (a deadlock). Locked first, in one global
-    order, they queue instead. SQLite needs nothing: its writer holds the whole database.
-    """
-    skus = _known_shape(skus)
-    if len(skus) < 2 or session.get_bind().dialect.name != "postgresql":
-        return  # one row cannot be taken in two orders
-    session.execute(sa.select(_T.c.sku).where(_T.c.sku.in_(skus)).order_by(_T.c.sku).with_for_update())
-
-
-def open_book(session: Session, skus) -> None:
-    """Read (and on PostgreSQL row-lock) the stock of skus into the session's book, written by close_book.
-
-    Until then reserve() and release() of those SKUs change only the book: a batch of a hundred orders then
-    writes one conditional UPDATE per SKU instead of one per order. The values read stay true for the whole
-    transaction: on PostgreSQL the rows are locked, on SQLite the transaction holds the write lock. Any other
-    stock function (levels, sell, a count...) closes the book first, so nothing ever reads past it.
-    """
-    close_book(session)
-    skus = _known_shape(skus)
-    if not skus:
-        return
-    query = sa.select(_T.c.sku, _T.c.available).where(_T.c.sku.in_(skus)).order_by(_T.c.sku)
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    session.info[_BOOK] = {sku: [available, 0] for sku, available in session.execute(query)}
-
-
-def close_book(session: Session, write: bool = True) -> None:
-    """Write the units the book moved from available to reserved (one conditional UPDATE per SKU), and close it.
-
-    write=False drops the book (its transaction or savepoint is being rolled back).
-    """
-    book = session.info.pop(_BOOK, None)
-    if not book or not write:
-        return
-    for sku in sorted(book):
-        moved = book[sku][1]
-        if moved > 0:
-            done = _take(session, sku, moved)
-        elif moved < 0:
-            done = session.execute(sa.update(_T).where(_T.c.sku == sku, _T.c.reserved >= -moved).values(
-                available=_T.c.available - moved, reserved=_T.c.reserved + moved)).rowcount == 1
-        else:
-            continue
-        if not done:  # cannot happen while the rows are held; the CHECK constraints stand behind this too
-            raise InventoryError(f"{sku}: the stock changed under a batch's book")
-
-
-def _book(session: Session, requested: dict[str, int]) -> dict[str, list[int]] | None:
-    """Return the open book when it holds every SKU of requested, else None (after closing it: the database decides)."""
-    book = session.info.get(_BOOK)
-    if book is None:
-        return None
-    if all(sku in book for sku in requested):
-        return book
-    close_book(session)
-    return None
-
-
-def _take(session: Session, sku: str, qty: int) -> bool:
-    """Return True after moving qty units of sku from available to reserved, or False when fewer are available."""
-    result = session.execute(_RESERVE, {"b_sku": sku, "b_qty": qty})
-    return result.rowcount == 1
 
 
 def release(session: Session, reserved: dict[str, int]) -> None:
@@ -289,21 +223,3 @@ def _recorded(session: Session, sku: str, before: int | None, note: StockNote, a
         reserved=after.reserved, sold=after.sold,
     ))
     return after
-
-
-def levels(session: Session, skus: list[str] | None = None) -> dict[str, Level]:
-    """Return the current level of the given SKUs (all SKUs when None), keyed by SKU."""
-    close_book(session)
-    if skus is None:
-        rows = session.execute(_LEVELS)
-    else:
-        rows = session.execute(_LEVELS_OF, {"b_skus": sorted(set(skus))})
-    return {row.sku: Level(*row) for row in rows}
-
-
-class InventoryError(Exception):
-    """A stock change that would break the stock invariants."""
-
-
-class StockLimitError(InventoryError):
-    """A stock change that would take a SKU past the units a column can count (MAX_RECEIVED)."""

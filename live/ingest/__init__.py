@@ -6,7 +6,7 @@ claimed with one INSERT ... ON CONFLICT DO NOTHING (a (source, id) already logge
 request, is a duplicate), and a run needs a handful of statements instead of dozens per order. Consecutive chat
 events are a run too, logged the same way and moderated at once (live.moderation.run: decided in memory, stored
 with one statement per table), then each claim is taken in order. Every other
-event runs alone in its own savepoint through _HANDLERS: a rejected or duplicate event rolls back only itself.
+event runs alone in its own savepoint through live.ingest.handlers: a rejected or duplicate event rolls back only itself.
 Handlers may return None, a dict merged into the event's result, an OrderOutcome, or (dict, outcome) (a chat claim:
 its fields and the draft order it made, orders/claims). Results keep request order. Rejected events are kept as
 received, with the error, in rejected_events (one INSERT per batch).
@@ -16,7 +16,6 @@ rollups listen to it (connected by the app factory), so live needs no import of 
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,24 +23,24 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app import realtime
 from app.db import utcnow
 from app.db.bulk import insert_rows
 from app.db.conflicts import insert_ignoring_conflicts
 from app.signals import events_accepted
-from live import broadcasts as lineup
-from live.events import EventError, ParsedEvent, event_window, parse_event, recorded_window, to_json
+from live.events import (
+    EventError,
+    ParsedEvent,
+    event_window,
+    parse_event,
+    recorded_window,
+    to_json,
+)
+from live.ingest.handlers import HANDLERS, chat_claim
+from live.ingest.rejected import rejected_row
 from live.models import Broadcast, EventLog, RejectedEvent
-from live.moderation.rules.claims import claim_terms
 from live.moderation.run import moderate_chat_run
-from live.viewers import touch_viewer
 from orders import actions as orders
-from orders.aftersales.mirror import mirror_event as mirror_aftersale
-from orders.care.complaints.events import complaint_event
-from orders.claims import drafts as claims
-from orders.claims.lineup import forget_lineup
 from orders.claims.push import queue_claim_counts
-from orders.claims.resolve import ClaimRequest
 from orders.push import PushedOrder, order_payload, queue_order_changes
 from orders.serialize import order_to_dict
 
@@ -82,7 +81,7 @@ def ingest_events(session: Session, broadcast: Broadcast, source: str, raw_event
         if isinstance(parsed, EventError):
             raw_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
             batch.results[index] = {"id": raw_id, "status": "rejected", "error": parsed.as_dict()}
-            batch.rejected.append(_rejected_row(broadcast, source, raw, parsed.as_dict(), now))
+            batch.rejected.append(rejected_row(broadcast, source, raw, parsed.as_dict(), now))
         elif parsed.type == "order":
             _take_chat(session, broadcast, source, chat, now, batch)  # an order may name a comment: chat first
             chat = []
@@ -99,7 +98,7 @@ def ingest_events(session: Session, broadcast: Broadcast, source: str, raw_event
             result, outcome = _apply(session, broadcast, source, parsed, now)
             _note(batch, index, parsed, result, outcome)
             if result["status"] == "rejected":
-                batch.rejected.append(_rejected_row(broadcast, source, raw, result["error"], now))
+                batch.rejected.append(rejected_row(broadcast, source, raw, result["error"], now))
     _take_orders(session, broadcast, source, run, now, batch)
     _take_chat(session, broadcast, source, chat, now, batch)
     insert_rows(session, RejectedEvent.__table__, batch.rejected)
@@ -175,7 +174,7 @@ def _take_chat(session: Session, broadcast: Broadcast, source: str, run: list[tu
              if logged.get(event.id, (None, None))[1] == position]
     decided = moderate_chat_run(session, broadcast, [event for _index, event in fresh], now)
     for (index, event), fields in zip(fresh, decided):
-        fields, outcome = _chat_claim(session, broadcast, event, fields, now)
+        fields, outcome = chat_claim(session, broadcast, event, fields, now)
         _note(batch, index, event, {"id": event.id, "status": "accepted"} | fields, outcome)
     for index, event in run:
         if batch.results[index] is None:
@@ -216,7 +215,7 @@ def _apply(session: Session, broadcast: Broadcast, source: str, event: ParsedEve
         savepoint.rollback()
         return {"id": event.id, "status": "duplicate"}, None
     try:
-        outcome = _HANDLERS[event.type](session, broadcast, event, now)
+        outcome = HANDLERS[event.type](session, broadcast, event, now)
     except orders.OrderRejected as rejected:
         savepoint.rollback()
         error = {"code": rejected.code, "field": rejected.field, "message": rejected.message}
@@ -233,93 +232,3 @@ def _apply(session: Session, broadcast: Broadcast, source: str, event: ParsedEve
     if outcome is not None:
         result["order"] = order_payload(session, outcome.order)
     return result, outcome
-
-
-def _rejected_row(broadcast: Broadcast, source: str, raw, error: dict, now: datetime) -> dict:
-    """Return the rejected_events row of an event refused as it came (its id and type only when they are text)."""
-    raw_id = raw.get("id") if isinstance(raw, dict) else None
-    raw_type = raw.get("type") if isinstance(raw, dict) else None
-    return {"broadcast_id": broadcast.id, "source": source,
-            "event_id": _storable(raw_id)[:128] if isinstance(raw_id, str) else None,
-            "type": _storable(raw_type)[:32] if isinstance(raw_type, str) else None,
-            "error_code": str(error.get("code"))[:32], "error_field": _storable(str(error.get("field") or ""))[:100] or None,
-            "error_message": _storable(str(error.get("message") or ""))[:500], "payload": _storable(raw),
-            "received_at": now}
-
-
-def _storable(value, depth: int = 0):
-    """Return a JSON value as received, except what no database can hold: NUL and lone surrogates become U+FFFD."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            value = value.replace("\x00", "\ufffd")
-        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace") if not value.isascii() else value
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if depth > 64:
-        return None
-    if isinstance(value, dict):
-        return {_storable(str(key), depth + 1): _storable(item, depth + 1) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_storable(item, depth + 1) for item in value]
-    return value
-
-
-def _on_payment(session, broadcast, event, now):
-    return orders.record_payment(session, broadcast.id, event.data, event.id, event.ts, now)
-
-
-def _on_cancel(session, broadcast, event, now):
-    return orders.cancel_order(session, broadcast.id, event.data["order_id"], event.data["reason"], now)
-
-
-def _on_viewer(session, broadcast, event, now):
-    touch_viewer(session, broadcast.platform, event.data["viewer_id"], event.data.get("nickname"), event.ts)
-    return None
-
-
-def _chat_claim(session, broadcast, event, fields, now):
-    """Return (result fields, outcome or None) of a moderated chat message: its claim, if it makes one."""
-    terms = claim_terms(event.data["text"])
-    if terms is None:
-        return fields, None
-    comment = claims.Comment(broadcast.id, event.id, event.data["viewer_id"], event.data.get("nickname"),
-                             event.data["text"].replace("\x00", "\ufffd"), event.ts)
-    outcome = claims.take_claim(session, comment, ClaimRequest(terms.link, terms.words, terms.qty), fields["action"], now)
-    if outcome is None:
-        return fields, None
-    return fields | {"claim": claims.claim_result(outcome)}, outcome
-
-
-def _on_pin(session, broadcast, event, now):
-    # The event is already logged: the pinned product is recomputed from all pins, one product at a time.
-    forget_lineup(session, broadcast.id)  # "+1" claims are for the pinned product
-    if lineup.sync_pinned(session, broadcast.id):
-        # The push carries the resulting state, so the last one of a batch is right on its own.
-        realtime.queue(session, broadcast.id, "product.pinned", {"pinned_sku": lineup.pinned_sku(session, broadcast.id)},
-                       replace_key="pin")
-    return None
-
-
-def _on_click(session, broadcast, event, now):
-    return None
-
-
-_HANDLERS = {
-    "payment": _on_payment,
-    "order_cancel": _on_cancel,
-    "viewer_join": _on_viewer,
-    "viewer_leave": _on_viewer,
-    "product_pin": _on_pin,
-    "product_unpin": _on_pin,
-    "product_click": _on_click,
-    # handlers: after-sales
-    "aftersale": mirror_aftersale,  # the platform's after-sales record, mirrored into a case
-    # handlers: complaints
-    "complaint": lambda session, broadcast, event, now: complaint_event(session, broadcast.id, event.data, event.ts,
-                                                                        now),
-    # handlers: live-room interactions
-    "gift": _on_viewer,  # the giver is seen; the gift itself is the logged event (analytics reads it)
-    "like": lambda session, broadcast, event, now: (
-        _on_viewer(session, broadcast, event, now) if event.data.get("viewer_id") else None),
-    "viewer_count": lambda session, broadcast, event, now: None,  # the platform's count, kept in the log only
-}

@@ -1,0 +1,77 @@
+"""The ingestion's handler of each event type other than order and chat (live.ingest._apply runs them one by one,
+each in its own savepoint), and the claim a moderated chat message may make.
+
+A handler takes (session, broadcast, event, now) and returns None, a dict merged into the event's result, an
+OrderOutcome, or (dict, outcome) (a chat claim: its fields and the draft order it made, orders/claims).
+"""
+from __future__ import annotations
+
+from app import realtime
+from live import broadcasts as lineup
+from live.moderation.rules.claims import claim_terms
+from live.viewers import touch_viewer
+from orders import actions as orders
+from orders.aftersales.mirror import mirror_event as mirror_aftersale
+from orders.care.complaints.events import complaint_event
+from orders.claims import drafts as claims
+from orders.claims.lineup import forget_lineup
+from orders.claims.resolve import ClaimRequest
+
+
+def _on_payment(session, broadcast, event, now):
+    return orders.record_payment(session, broadcast.id, event.data, event.id, event.ts, now)
+
+
+def _on_cancel(session, broadcast, event, now):
+    return orders.cancel_order(session, broadcast.id, event.data["order_id"], event.data["reason"], now)
+
+
+def _on_viewer(session, broadcast, event, now):
+    touch_viewer(session, broadcast.platform, event.data["viewer_id"], event.data.get("nickname"), event.ts)
+
+
+def chat_claim(session, broadcast, event, fields, now):
+    """Return (result fields, outcome or None) of a moderated chat message: its claim, if it makes one."""
+    terms = claim_terms(event.data["text"])
+    if terms is None:
+        return fields, None
+    comment = claims.Comment(broadcast.id, event.id, event.data["viewer_id"], event.data.get("nickname"),
+                             event.data["text"].replace("\x00", "\ufffd"), event.ts)
+    outcome = claims.take_claim(session, comment, ClaimRequest(terms.link, terms.words, terms.qty), fields["action"], now)
+    if outcome is None:
+        return fields, None
+    return fields | {"claim": claims.claim_result(outcome)}, outcome
+
+
+def _on_pin(session, broadcast, event, now):
+    # The event is already logged: the pinned product is recomputed from all pins, one product at a time.
+    forget_lineup(session, broadcast.id)  # "+1" claims are for the pinned product
+    if lineup.sync_pinned(session, broadcast.id):
+        # The push carries the resulting state, so the last one of a batch is right on its own.
+        realtime.queue(session, broadcast.id, "product.pinned", {"pinned_sku": lineup.pinned_sku(session, broadcast.id)},
+                       replace_key="pin")
+
+
+def _on_click(session, broadcast, event, now):
+    return None
+
+
+HANDLERS = {
+    "payment": _on_payment,
+    "order_cancel": _on_cancel,
+    "viewer_join": _on_viewer,
+    "viewer_leave": _on_viewer,
+    "product_pin": _on_pin,
+    "product_unpin": _on_pin,
+    "product_click": _on_click,
+    # handlers: after-sales
+    "aftersale": mirror_aftersale,  # the platform's after-sales record, mirrored into a case
+    # handlers: complaints
+    "complaint": lambda session, broadcast, event, now: complaint_event(session, broadcast.id, event.data, event.ts,
+                                                                        now),
+    # handlers: live-room interactions
+    "gift": _on_viewer,  # the giver is seen; the gift itself is the logged event (analytics reads it)
+    "like": lambda session, broadcast, event, now: (
+        _on_viewer(session, broadcast, event, now) if event.data.get("viewer_id") else None),
+    "viewer_count": lambda session, broadcast, event, now: None,  # the platform's count, kept in the log only
+}
