@@ -131,9 +131,7 @@ def _take_orders(session: Session, broadcast: Broadcast, source: str, run: list[
     """Store and review a run of consecutive order events; duplicates (event or order id) are answered as such."""
     if not run:
         return
-    logged = _claim_log(session, broadcast, source, [event for _index, event in run], now)
-    fresh = [(index, event) for position, (index, event) in enumerate(run)
-             if logged.get(event.id, (None, None))[1] == position]
+    logged, fresh = _log_run(session, broadcast, source, run, now)
     taken = orders.receive_orders(session, broadcast.id, [
         orders.NewOrder(event.id, event.data, event.ts) for _index, event in fresh], now)
     created: dict[str, PushedOrder] = {}
@@ -169,9 +167,7 @@ def _take_chat(session: Session, broadcast: Broadcast, source: str, run: list[tu
     """Log, moderate and store a run of consecutive chat events at once, then take each claim in order."""
     if not run:
         return
-    logged = _claim_log(session, broadcast, source, [event for _index, event in run], now)
-    fresh = [(index, event) for position, (index, event) in enumerate(run)
-             if logged.get(event.id, (None, None))[1] == position]
+    _logged, fresh = _log_run(session, broadcast, source, run, now)
     decided = moderate_chat_run(session, broadcast, [event for _index, event in fresh], now)
     for (index, event), fields in zip(fresh, decided):
         fields, outcome = chat_claim(session, broadcast, event, fields, now)
@@ -179,6 +175,15 @@ def _take_chat(session: Session, broadcast: Broadcast, source: str, run: list[tu
     for index, event in run:
         if batch.results[index] is None:
             batch.results[index] = {"id": event.id, "status": "duplicate"}
+
+
+def _log_run(session: Session, broadcast: Broadcast, source: str, run: list[tuple[int, ParsedEvent]],
+             now: datetime) -> tuple[dict[str, tuple[int, int]], list[tuple[int, ParsedEvent]]]:
+    """Return (what _claim_log logged, the run's events this call logged first, in order); the rest are duplicates."""
+    logged = _claim_log(session, broadcast, source, [event for _index, event in run], now)
+    fresh = [(index, event) for position, (index, event) in enumerate(run)
+             if logged.get(event.id, (None, None))[1] == position]
+    return logged, fresh
 
 
 def _claim_log(session: Session, broadcast: Broadcast, source: str, events: list[ParsedEvent],
