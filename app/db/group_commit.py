@@ -246,13 +246,13 @@ class GroupCommit:
             pending.result, pending.error = None, error
 
 
-def group_commit_on(config, dialect: str) -> bool:
+def group_commit_on(config) -> bool:
     """Return True when event requests share transactions: INGEST_GROUP_COMMIT "auto" (the default) or "1".
 
     "0" commits each request alone. On SQLite one writer holds the database anyway, so a group costs no
     concurrency and saves a commit (an fsync) per request. On PostgreSQL a group takes its row locks in one
     global order (stock rows by SKU, then each broadcast's rollup state and push counter by broadcast id:
-    live.ingest.ingest_batches), so the groups of several servers queue on shared rows instead of deadlocking.
+    live.ingest.merged.ingest_batches), so the groups of several servers queue on shared rows instead of deadlocking.
     """
     setting = str(config.get("INGEST_GROUP_COMMIT", "auto")).lower()
     return setting in ("1", "true", "on", "auto")

@@ -32,7 +32,7 @@ def post_events(broadcast_id: int):
         raise ApiError(400, "invalid_events", f"events must be a list of 1 to {MAX_EVENTS} events", "events")
     principal = g.principal
     source = getattr(principal, "name", None) or f"user:{principal.username}"
-    if group_commit_on(current_app.config, db.engine.dialect.name) and not getattr(principal, "sees_pii", False):
+    if group_commit_on(current_app.config) and not getattr(principal, "sees_pii", False):
         # Merged with concurrent requests into one batch per broadcast and source, in one shared transaction
         # (app/db/group_commit.py, live/ingest/merged.py); answered after the commit. Masking needs no database.
         # An unknown broadcast is answered 404 from there (the group reads the broadcasts of all its requests at once).

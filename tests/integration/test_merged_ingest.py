@@ -165,6 +165,6 @@ def test_a_batch_reserves_in_its_book_and_writes_stock_once_per_sku_never_past_w
 def test_group_commit_is_on_by_default_on_both_engines_and_off_when_asked():
     from app.db.group_commit import group_commit_on
 
-    assert group_commit_on({}, "sqlite") and group_commit_on({}, "postgresql")
-    assert group_commit_on({"INGEST_GROUP_COMMIT": "1"}, "postgresql")
-    assert not group_commit_on({"INGEST_GROUP_COMMIT": "0"}, "sqlite")
+    assert group_commit_on({})  # auto: on for SQLite and PostgreSQL alike
+    assert group_commit_on({"INGEST_GROUP_COMMIT": "1"})
+    assert not group_commit_on({"INGEST_GROUP_COMMIT": "0"})
