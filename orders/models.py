@@ -115,6 +115,8 @@ class Order(db.Model):
         sa.Index("ix_orders_placed_at", "placed_at"),
         # A claim finds the order that names its comment, and a platform order the draft of its comment.
         sa.Index("ix_orders_broadcast_comment", "broadcast_id", "comment_id"),
+        # The audit reads the batch's buyers' open orders (duplicates, units per buyer) on every batch.
+        sa.Index("ix_orders_broadcast_buyer", "broadcast_id", "buyer_id", "status", "placed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

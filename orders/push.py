@@ -7,38 +7,20 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app import realtime
-from app.db import cents_to_money, utcnow
+from app.db import utcnow
 from orders import inventory
 from orders.audit import FlashSale
 from orders.models import Order, OrderFinding, OrderLine
 from orders.promotions.service import active_promotions
 from orders.serialize import order_to_dict
+from orders.totals import compact_totals, read_totals
 
 _O, _L = Order.__table__, OrderLine.__table__
-# Built once: runs after every batch that moved stock.
+# Built once: runs after every batch that moved stock. Driven by the (few) waitlisted orders: `sku || ''` keeps
+# SQLite, which has no statistics, from walking every line of a flash-sale SKU through the SKU index instead.
 _WAITLISTED = (sa.select(_L.c.sku, sa.func.sum(_L.c.qty)).join(_O, _O.c.id == _L.c.order_pk)
-               .where(_O.c.status == "waitlisted", _L.c.sku.in_(sa.bindparam("skus", expanding=True)))
+               .where(_O.c.status == "waitlisted", _L.c.sku.concat("").in_(sa.bindparam("skus", expanding=True)))
                .group_by(_L.c.sku))
-# The host's running totals count committed demand only: held and waitlisted orders are shown as counts.
-COUNTED_STATUSES = ("accepted", "paid")
-_COUNTED = Order.status.in_(COUNTED_STATUSES)
-
-
-def _cents(column):
-    """Return column read as raw integer cents, so SQL sums stay exact integers."""
-    return sa.type_coerce(column, sa.BigInteger)
-
-
-# Built once (it runs after every batch); an ORM select, so pending changes are flushed before it reads.
-_TOTALS = sa.select(
-    sa.func.count(Order.id).filter(_COUNTED),
-    sa.func.coalesce(sa.func.sum(Order.units).filter(_COUNTED), 0),
-    sa.func.coalesce(sa.func.sum(_cents(Order.total)).filter(_COUNTED), 0),
-    sa.func.count(Order.id).filter(Order.status == "paid"),
-    sa.func.coalesce(sa.func.sum(_cents(Order.paid_amount)).filter(Order.status == "paid"), 0),
-    sa.func.count(Order.id).filter(Order.status == "held"),
-    sa.func.count(Order.id).filter(Order.status == "waitlisted"),
-).where(Order.broadcast_id == sa.bindparam("broadcast_id"))
 
 
 @dataclass(frozen=True)
@@ -79,13 +61,9 @@ def queue_stock(session: Session, broadcast_ids: set[int], skus: set[str]) -> No
 
 
 def broadcast_totals(session: Session, broadcast_id: int) -> dict:
-    """Return a broadcast's live totals: accepted and paid orders, units and GMV, the paid part, held and waitlisted counts."""
-    row = session.execute(_TOTALS, {"broadcast_id": broadcast_id}).one()
-    return {
-        "orders": int(row[0]), "units": int(row[1]), "gmv": str(cents_to_money(row[2])),
-        "paid_orders": int(row[3]), "paid_gmv": str(cents_to_money(row[4])), "held": int(row[5]),
-        "waitlisted": int(row[6]),
-    }
+    """Return a broadcast's live totals without writing: accepted and paid orders, units and GMV, the paid part,
+    held and waitlisted counts (orders/totals.py keeps them)."""
+    return read_totals(session, broadcast_id)
 
 
 def flash_sales(session: Session, broadcast_id: int) -> list[dict]:
@@ -102,7 +80,7 @@ def flash_sales(session: Session, broadcast_id: int) -> list[dict]:
 def queue_totals(session: Session, broadcast_id: int) -> None:
     """Queue totals.changed for a broadcast: order totals, held count and running flash sales."""
     realtime.queue(session, broadcast_id, "totals.changed",
-                   {"totals": broadcast_totals(session, broadcast_id), "flash_sales": flash_sales(session, broadcast_id)},
+                   {"totals": compact_totals(session, broadcast_id), "flash_sales": flash_sales(session, broadcast_id)},
                    replace_key="totals")
 
 
