@@ -64,6 +64,8 @@ def load_config() -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "SIGNATURE_TOLERANCE_SECONDS": 300,
+        # Seconds a bearer token found stays cached per process (a revoke elsewhere is seen within it); 0: off.
+        "API_TOKEN_CACHE_SECONDS": float(os.environ.get("API_TOKEN_CACHE_SECONDS", "1") or 0),
         "CATCHUP_LIMIT": 5000,
         # Failed logins allowed per username and per client address in the window before 429 (in memory, per process).
         "LOGIN_FAILURES_PER_USERNAME": 5,

@@ -9,11 +9,12 @@ import hashlib
 import hmac
 import re
 import secrets
-
+import time
 from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import LEGACY_SCOPES, TOKEN_SCOPES, ApiToken
 from app.db import utcnow
@@ -26,6 +27,8 @@ MAX_NAME = 64
 TOKEN_NAME = re.compile(r"[A-Za-z0-9._:@-]{1,64}")
 # last_used_at is written at most this often per token, so busy ingestion does not write a row per request.
 USE_RESOLUTION = timedelta(seconds=60)
+# Bumped by every change of a token made in this process: look-ups cached before it are void (TokenCache).
+_generation = 0
 
 
 class TokenActionError(ValueError):
@@ -79,6 +82,7 @@ def revoke_token(token: ApiToken) -> ApiToken:
     """Return token revoked from now on (its value authenticates nothing; its open sockets stop at their next event)."""
     if token.revoked_at is None:
         token.revoked_at = utcnow()
+    _changed()
     return token
 
 
@@ -91,6 +95,7 @@ def add_signing_secret(token: ApiToken) -> str:
                                "remove an old one first", 409, "too_many_secrets")
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     token.signing_secrets = [*(token.signing_secrets or []), secret]  # a new list: the JSON column sees the change
+    _changed()
     return secret
 
 
@@ -100,6 +105,7 @@ def remove_signing_secret(token: ApiToken, secret_id: str) -> ApiToken:
     if len(kept) == len(token.signing_secrets or []):
         raise TokenActionError("secret_id", f"the token has no signing secret {secret_id!r}", 404, "not_found")
     token.signing_secrets = kept
+    _changed()
     return token
 
 
@@ -133,6 +139,53 @@ def find_token(session: Session, raw: str) -> ApiToken | None:
     if token is None or token.revoked_at is not None:
         return None
     return token
+
+
+def _changed() -> None:
+    """Void every token look-up cached in this process (a token was revoked or its signing secrets changed)."""
+    global _generation
+    _generation += 1
+
+
+class TokenCache:
+    """Live tokens by the digest of their value, kept for ``seconds`` so a flood of one-event webhooks does not cost
+    a transaction each for authentication alone.
+
+    Only tokens found are kept (an unknown value is looked up every time, so guessing fills nothing), at most
+    MAX_ENTRIES. A change made by this process (revoke, a signing secret added or removed) voids the cache at once;
+    one made by another server is seen within ``seconds`` (API_TOKEN_CACHE_SECONDS; 0 turns the cache off).
+    """
+
+    MAX_ENTRIES = 1000
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._entries: dict[str, tuple[ApiToken, int, float]] = {}
+
+    def find(self, session: Session, raw: str) -> ApiToken | None:
+        """Return the live token whose raw value is raw, as a copy that belongs to no session, or None."""
+        if self.seconds <= 0 or not raw:
+            return find_token(session, raw)
+        digest = _digest(raw)
+        entry = self._entries.get(digest)
+        if entry is not None and entry[1] == _generation and entry[2] > time.monotonic():
+            return entry[0]
+        generation = _generation
+        token = find_token(session, raw)
+        if token is None:
+            return None
+        if len(self._entries) >= self.MAX_ENTRIES:
+            self._entries.clear()
+        copy = _detached(token)
+        self._entries[digest] = (copy, generation, time.monotonic() + self.seconds)
+        return copy
+
+
+def _detached(token: ApiToken) -> ApiToken:
+    """Return a copy of token that belongs to no session (safe to keep between requests)."""
+    return ApiToken(id=token.id, name=token.name, token_hash=token.token_hash,
+                    signing_secrets=list(token.signing_secrets or []), scopes=list(token.scopes or []),
+                    created_at=token.created_at, last_used_at=token.last_used_at, revoked_at=token.revoked_at)
 
 
 def signature_valid(header: str | None, body: bytes, secrets_: list[str], now: float, tolerance: int) -> bool:
@@ -171,3 +224,4 @@ def record_use(session: Session, token: ApiToken) -> None:
     session.execute(sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
                     .execution_options(synchronize_session=False))
     session.commit()
+    set_committed_value(token, "last_used_at", now)  # a cached copy then skips the write for USE_RESOLUTION too

@@ -42,7 +42,7 @@ def authenticate() -> None:
     """Set g.principal from a bearer token or the session cookie, or raise 401/403."""
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
-        token = tokens.find_token(db.session, header[len("Bearer "):].strip())
+        token = token_cache().find(db.session, header[len("Bearer "):].strip())
         if token is None:
             raise ApiError(401, "invalid_token", "the bearer token is unknown or revoked", "Authorization")
         g.principal = TokenPrincipal.of(token)
@@ -58,6 +58,15 @@ def authenticate() -> None:
         g.principal = current_user._get_current_object()
         return
     raise ApiError(401, "unauthenticated", "send Authorization: Bearer <token> or log in", "Authorization")
+
+
+def token_cache() -> tokens.TokenCache:
+    """Return the app's cache of bearer tokens (API_TOKEN_CACHE_SECONDS), made on first use."""
+    found = current_app.extensions.get("livedesk_token_cache")
+    if found is None:
+        found = current_app.extensions["livedesk_token_cache"] = tokens.TokenCache(
+            float(current_app.config.get("API_TOKEN_CACHE_SECONDS", 1.0)))
+    return found
 
 
 def check_token_scope(principal: TokenPrincipal) -> None:
