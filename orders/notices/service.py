@@ -1,15 +1,17 @@
 """The buyer notice outbox: queue once per event, deliver with leases, retry with backoff, list per order.
 
-Delivery is at-least-once: a worker that dies after the channel accepted a notice but before its commit
-leaves the row pending, and it is sent again when the lease runs out. Receivers dedupe on ``payload.id``.
+Delivery is at-least-once: a pass commits outcomes in chunks, so a worker that dies after the channel accepted
+notices but before their chunk's commit leaves up to one chunk pending, sent again when the lease runs out.
+Every notice carries a unique ``payload.id``, the same on every try: receivers dedupe on it.
 """
 from __future__ import annotations
 
 import hashlib
 import random
+import time
 import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -30,6 +32,11 @@ MAX_DELAY = timedelta(minutes=10)
 JITTER = 0.1
 # Longer than any channel's timeout: a claimed notice is not offered to another worker while it is being sent.
 LEASE = timedelta(seconds=60)
+# A pass leases all its notices at once: no send starts after half the lease, so the last one ends before it does.
+SEND_BUDGET = LEASE.total_seconds() / 2
+# Outcomes are committed every 20 sends or half a second: a crash re-sends at most that many.
+CHUNK_SENDS = 20
+CHUNK_SECONDS = 0.5
 ERROR_LIMIT = 1000
 DEDUPE_LENGTH = 64
 _UNIQUE = ("order_pk", "kind", "dedupe")
@@ -110,23 +117,58 @@ def backoff(attempts: int, rng: random.Random) -> timedelta:
     return min(delay * (1 + rng.uniform(0, JITTER)), MAX_DELAY)
 
 
-def _pending(notice_id: int, attempts: int) -> tuple:
-    """Return the conditions that the row is still the pending try `attempts` this worker knows."""
-    return BuyerNotice.id == notice_id, BuyerNotice.status == "pending", BuyerNotice.attempts == attempts
+_TABLE = BuyerNotice.__table__
+# An outcome is written only while the row is still the pending try this worker leased.
+_STILL_OURS = (_TABLE.c.id == sa.bindparam("nid"), _TABLE.c.status == "pending",
+               _TABLE.c.attempts == sa.bindparam("tried"))
+_RETRY = sa.update(_TABLE).where(*_STILL_OURS).values(
+    next_attempt_at=sa.bindparam("due", type_=_TABLE.c.next_attempt_at.type), last_error=sa.bindparam("error"))
+_GIVE_UP = sa.update(_TABLE).where(*_STILL_OURS).values(status="failed", last_error=sa.bindparam("error"))
+# A lease given back unused: the row is as it was before this pass.
+_RELEASE = sa.update(_TABLE).where(*_STILL_OURS).values(
+    attempts=_TABLE.c.attempts - 1, next_attempt_at=sa.bindparam("due", type_=_TABLE.c.next_attempt_at.type),
+    channel=sa.bindparam("was", type_=_TABLE.c.channel.type))
 
 
-def _update(session: Session, conditions: tuple, **values: Any) -> bool:
-    """Return True when the conditional UPDATE changed the row; commits either way."""
-    result = session.execute(sa.update(BuyerNotice).where(*conditions).values(**values)
-                             .execution_options(synchronize_session=False))
-    session.commit()
-    return result.rowcount == 1
+@dataclass
+class _Outcomes:
+    """The outcomes of one pass not committed yet; commit() writes each kind with one statement, then commits once."""
+
+    sent: list[int] = field(default_factory=list)
+    retry: list[dict] = field(default_factory=list)
+    give_up: list[dict] = field(default_factory=list)
+    release: list[dict] = field(default_factory=list)
+
+    def sends(self) -> int:
+        """Return how many sends wait for their commit."""
+        return len(self.sent) + len(self.retry) + len(self.give_up)
+
+    def commit(self, session: Session, now: datetime) -> None:
+        """Write and commit the waiting outcomes (no transaction at all when none wait), then forget them."""
+        if self.sent:
+            # Not conditional on attempts: even if our lease ran out meanwhile, these notices were delivered.
+            session.execute(sa.update(_TABLE).where(_TABLE.c.id.in_(self.sent), _TABLE.c.status == "pending")
+                            .values(status="sent", sent_at=now, last_error=None))
+        for statement, rows in ((_RETRY, self.retry), (_GIVE_UP, self.give_up), (_RELEASE, self.release)):
+            if rows:
+                session.execute(statement, rows)
+        session.commit()
+        self.sent, self.retry, self.give_up, self.release = [], [], [], []
 
 
-def _claim(session: Session, notice_id: int, attempts: int, now: datetime, channel: str) -> bool:
-    """Return True when this worker leased the notice for one try (it is then invisible to others until the lease ends)."""
-    return _update(session, (*_pending(notice_id, attempts), BuyerNotice.next_attempt_at <= now),
-                   attempts=attempts + 1, next_attempt_at=now + LEASE, channel=channel)
+def _lease(session: Session, notice_ids: list[int], now: datetime, channel: str) -> dict[int, tuple[int, dict]]:
+    """Return ``{id: (attempts, payload)}`` of the notices this worker leased for one try, with one UPDATE.
+
+    The conditions are checked again by the UPDATE itself, so a notice another worker leased meanwhile
+    (its next_attempt_at is then in the future) is not taken twice. Does not commit.
+    """
+    rows = session.execute(
+        sa.update(BuyerNotice)
+        .where(BuyerNotice.id.in_(notice_ids), BuyerNotice.status == "pending", BuyerNotice.next_attempt_at <= now)
+        .values(attempts=BuyerNotice.attempts + 1, next_attempt_at=now + LEASE, channel=channel)
+        .returning(BuyerNotice.id, BuyerNotice.attempts, BuyerNotice.payload)
+        .execution_options(synchronize_session=False))
+    return {notice_id: (attempts, payload) for notice_id, attempts, payload in rows}
 
 
 def _describe(error: Exception) -> str:
@@ -134,40 +176,57 @@ def _describe(error: Exception) -> str:
 
 
 def deliver_due(session: Session, channel: Channel, now: datetime, batch: int = 100,
-                rng: random.Random | None = None) -> dict[str, int]:
+                rng: random.Random | None = None, *, clock: Callable[[], float] = time.monotonic) -> dict[str, int]:
     """Return counts ``{"sent", "retrying", "failed", "skipped"}`` of one pass over notices due at now.
 
-    Longest-due first (for fresh notices: oldest first). Each notice is leased with a conditional
-    UPDATE and committed before the channel is called, and its outcome is committed right after,
-    so two workers never send the same notice and a crash loses no sent state. Commits the session.
+    Longest-due first (for fresh notices: oldest first). The pass leases every due notice it can with one
+    conditional UPDATE and one commit before the channel is called, so two workers never send the same
+    notice in a pass; it then commits outcomes every CHUNK_SENDS sends or CHUNK_SECONDS (clock), so a pass
+    costs a few transactions whatever its size. Delivery is at least once: a worker that dies mid-pass
+    leaves up to one chunk of sent notices pending, and they are sent again when their lease ends;
+    receivers dedupe on ``payload["id"]``. No send starts after SEND_BUDGET: the rest is given back
+    unchanged (counted as skipped). Commits the session.
     """
     rng = rng or random.Random()
     due = session.execute(
-        sa.select(BuyerNotice.id, BuyerNotice.attempts, BuyerNotice.payload)
+        sa.select(BuyerNotice.id, BuyerNotice.next_attempt_at, BuyerNotice.channel)
         .where(BuyerNotice.status == "pending", BuyerNotice.next_attempt_at <= now)
         .order_by(BuyerNotice.next_attempt_at, BuyerNotice.id)
         .limit(batch)
+        .with_for_update(skip_locked=True)  # PostgreSQL: rows another worker is leasing now are left to it
     ).all()
-    # End the read transaction before any network call: on SQLite it holds the write lock.
+    leased = _lease(session, [row.id for row in due], now, channel.name) if due else {}
+    # End the transaction before any network call: on SQLite it holds the write lock.
     session.commit()
-    counts = {"sent": 0, "retrying": 0, "failed": 0, "skipped": 0}
-    for notice_id, attempts, payload in due:
-        if not _claim(session, notice_id, attempts, now, channel.name):
+    counts = {"sent": 0, "retrying": 0, "failed": 0, "skipped": len(due) - len(leased)}
+    outcomes, started = _Outcomes(), clock()
+    last_commit = started
+    for notice_id, due_at, was in (row for row in due if row.id in leased):
+        tried, payload = leased[notice_id]
+        if clock() - started >= SEND_BUDGET:
+            outcomes.release.append({"nid": notice_id, "tried": tried, "due": due_at, "was": was})
             counts["skipped"] += 1
             continue
-        tried = attempts + 1
         try:
             channel.send(payload)
-        except Exception as error:  # channels are pluggable: any failure means "try again later"
-            gave_up = tried >= MAX_ATTEMPTS
-            outcome = {"status": "failed"} if gave_up else {"next_attempt_at": now + backoff(tried, rng)}
-            _update(session, _pending(notice_id, tried), last_error=_describe(error), **outcome)
-            counts["failed" if gave_up else "retrying"] += 1
+        except Exception as error:  # noqa: BLE001 -- channels are pluggable: any failure means "try again later"
+            failure = {"nid": notice_id, "tried": tried, "error": _describe(error)}
+            if tried >= MAX_ATTEMPTS:
+                outcomes.give_up.append(failure)
+                counts["failed"] += 1
+            else:
+                outcomes.retry.append({**failure, "due": now + backoff(tried, rng)})
+                counts["retrying"] += 1
+        except BaseException:
+            outcomes.commit(session, now)  # the worker is going down: what it sent stays sent
+            raise
         else:
-            # Not conditional on attempts: even if our lease ran out meanwhile, this notice was delivered.
-            _update(session, (BuyerNotice.id == notice_id, BuyerNotice.status == "pending"),
-                    status="sent", sent_at=now, last_error=None)
+            outcomes.sent.append(notice_id)
             counts["sent"] += 1
+        if outcomes.sends() >= CHUNK_SENDS or clock() - last_commit >= CHUNK_SECONDS:
+            outcomes.commit(session, now)
+            last_commit = clock()
+    outcomes.commit(session, now)
     return counts
 
 
