@@ -16,6 +16,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 WORKDIR = Path(tempfile.mkdtemp(prefix="livedesk-bench-"))
@@ -23,8 +24,6 @@ WORKDIR = Path(tempfile.mkdtemp(prefix="livedesk-bench-"))
 os.environ.update(SOCKETIO_ASYNC_MODE="threading", LIVEDESK_INSTANCE=str(WORKDIR), SECRET_KEY="bench",
                   DATABASE_URL=f"sqlite:///{WORKDIR / 'unused.sqlite3'}")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import requests  # noqa: E402
 
 import ingest_measures as measures  # noqa: E402
 import ingest_pg  # noqa: E402
@@ -40,13 +39,13 @@ def measure(args, databases) -> dict:
     server = start_server(server_db, port := free_port(), token, args.server_mode)
     try:
         base = f"http://127.0.0.1:{port}"
-        session = requests.Session()
-        session.headers["Authorization"] = f"Bearer {token}"
-        url = f"{base}/api/v1/broadcasts/{broadcast_id}/events"
-        http_rate(session, url, "warmup", 100, 10, args.budget)
-        figures["batch100"] = http_rate(session, url, "b100", args.orders_100, 100, args.budget)
-        figures["single"] = concurrent_rate(url, token, "c1", args.orders_1, args.connections, args.budget)
-        figures["alone"] = http_rate(session, url, "b1", args.orders_1, 1, args.budget / 2)
+        path = f"/api/v1/broadcasts/{broadcast_id}/events"
+        http_rate(base, token, path, "warmup", 100, 10, args.budget)
+        figures["batch100"] = http_rate(base, token, path, "b100", args.orders_100, 100, args.budget)
+        client_cpu = time.process_time()
+        figures["single"] = concurrent_rate(base, token, path, "c1", args.orders_1, args.connections, args.budget)
+        figures["client_cpu_ms"] = (time.process_time() - client_cpu) * 1000 / max(1, figures["single"][0])
+        figures["alone"] = http_rate(base, token, path, "b1", args.orders_1, 1, args.budget / 2)
         figures["push"] = measures.latency(base, token, broadcast_id, args.rate, args.seconds, args.senders)
     except Exception:
         print(server_log_tail())
@@ -79,6 +78,7 @@ def report(args, engine: str, figures: dict, loads: tuple) -> None:
     print(f"{'ratio batch 100 / raw':52}{ratio_raw:>19.2f}   goal >= 1.0: {'met' if ratio_raw >= 1 else 'NOT met'}")
     print(f"{f'ratio 1 order x {args.connections} connections / batch 100':52}{ratio_single:>19.2f}   goal >= 0.8: "
           f"{'met' if ratio_single >= 0.8 else 'NOT met'}")
+    print(f"load generator CPU per one-order request (this process, http.client): {figures['client_cpu_ms']:.2f} ms")
     per_request, kinds = figures["statements"]
     print(f"SQL statements per 1-order request (one at a time): {per_request:.1f} "
           f"({', '.join(f'{kind} {n:.1f}' for kind, n in kinds.items())})")

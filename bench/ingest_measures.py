@@ -9,11 +9,10 @@ import threading
 import time
 from collections import Counter
 
-import requests
 import socketio as socketio_client
 import sqlalchemy as sa
 
-from ingest_support import make_app, order, seed
+from ingest_support import Poster, make_app, order, seed
 from app import realtime
 from app.extensions import db
 from live.ingest import ingest_events
@@ -36,19 +35,21 @@ def latency(base: str, token: str, broadcast_id: int, rate: float, seconds: floa
     give_up = started + 3 * seconds  # a server that cannot keep up would otherwise stretch this run without end
 
     def sender() -> None:
-        session = requests.Session()
-        session.headers["Authorization"] = f"Bearer {token}"
-        url = f"{base}/api/v1/broadcasts/{broadcast_id}/events"
+        poster = Poster(base, token)
+        path = f"/api/v1/broadcasts/{broadcast_id}/events"
         while True:
             with lock:
                 n = next(counter)
             if n >= total or time.perf_counter() > give_up:
+                poster.close()
                 return
             event = order("lat", n)
             due[event["order_id"]] = started + n / rate
             time.sleep(max(0.0, due[event["order_id"]] - time.perf_counter()))
             sent[event["order_id"]] = time.perf_counter()
-            session.post(url, json={"events": [event]}, timeout=60).raise_for_status()
+            status, body = poster.post(path, {"events": [event]})
+            if status != 200:
+                raise RuntimeError(f"refused ({status}): {str(body)[:200]}")
 
     # Several senders, each with its own keep-alive connection, as a platform's webhook workers would.
     threads = [threading.Thread(target=sender) for _ in range(senders)]
