@@ -6,6 +6,12 @@ from sqlalchemy.orm import Session
 
 from app.realtime.models import PushMessage, PushSequence
 
+# Core statements, built once: they run at every commit that pushes (the ORM's bulk paths cost more per call).
+_SEQ, _LOG = PushSequence.__table__, PushMessage.__table__
+_RAISE = (sa.update(_SEQ).where(_SEQ.c.broadcast_id == sa.bindparam("b_id"))
+          .values(last_seq=_SEQ.c.last_seq + sa.bindparam("n", type_=sa.Integer)).returning(_SEQ.c.last_seq))
+_INSERT = sa.insert(_LOG)
+
 
 def ensure_sequence(session: Session, broadcast_id: int) -> None:
     """Create the push counter of a new broadcast."""
@@ -14,25 +20,21 @@ def ensure_sequence(session: Session, broadcast_id: int) -> None:
 
 def number_and_log(session: Session, pushes: list[tuple[int, str, dict]]) -> list[dict]:
     """Return the (broadcast_id, event, payload) pushes with sequence numbers, after logging them in push_messages."""
+    session.flush()  # a broadcast's counter added in this transaction (ensure_sequence) must be there to raise
     numbered: list[dict] = []
     by_broadcast: dict[int, list] = {}
     for broadcast_id, event, payload in pushes:
         by_broadcast.setdefault(broadcast_id, []).append((event, payload))
     for broadcast_id in sorted(by_broadcast):  # fixed order, so concurrent commits cannot deadlock
         items = by_broadcast[broadcast_id]
-        last = session.execute(
-            sa.update(PushSequence)
-            .where(PushSequence.broadcast_id == broadcast_id)
-            .values(last_seq=PushSequence.last_seq + len(items))
-            .returning(PushSequence.last_seq)
-        ).scalar_one()
+        last = session.execute(_RAISE, {"b_id": broadcast_id, "n": len(items)}).scalar_one()
         first = last - len(items) + 1
         rows = []
         for offset, (event, payload) in enumerate(items):
             body = {"seq": first + offset, **payload}
             rows.append({"broadcast_id": broadcast_id, "seq": first + offset, "event": event, "payload": body})
             numbered.append({"broadcast_id": broadcast_id, "event": event, "payload": body})
-        session.execute(sa.insert(PushMessage), rows)
+        session.execute(_INSERT, rows)
     return numbered
 
 
