@@ -99,6 +99,7 @@ def _create_triggers(_metadata, connection, **_kw) -> None:
 
 _FOLD = sa.delete(_T).where(_T.c.broadcast_id == sa.bindparam("broadcast_id")).returning(
     _T.c.status, _T.c.orders, _T.c.units, _T.c.total_cents, _T.c.paid_cents)
+_TURN = sa.text("SELECT pg_advisory_xact_lock(17001, :broadcast_id)")
 _SUM = (sa.select(_T.c.status, sa.func.sum(_T.c.orders), sa.func.sum(_T.c.units), sa.func.sum(_T.c.total_cents),
                   sa.func.sum(_T.c.paid_cents))
         .where(_T.c.broadcast_id == sa.bindparam("broadcast_id")).group_by(_T.c.status))
@@ -110,6 +111,10 @@ def compact_totals(session: Session, broadcast_id: int) -> dict:
     Writes: call it inside the transaction that changed the orders (the pushes after a batch do).
     """
     session.flush()  # orders changed through the ORM must have fired their triggers first
+    if session.get_bind().dialect.name == "postgresql":
+        # Folds of one broadcast take turns: a fold's DELETE must start after the fold before it committed, or its
+        # snapshot would miss the row that fold wrote back (the stored rows stay right; the pushed totals would not).
+        session.execute(_TURN, {"broadcast_id": broadcast_id})
     by_status = _fold(session.execute(_FOLD, {"broadcast_id": broadcast_id}).all())
     rows = [{"broadcast_id": broadcast_id, "status": status, "orders": n, "units": units, "total_cents": total,
              "paid_cents": paid} for status, (n, units, total, paid) in sorted(by_status.items())

@@ -3,9 +3,11 @@ bounded, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import random
+import threading
 from datetime import datetime, timezone
 from decimal import Decimal
 
+import pytest
 import sqlalchemy as sa
 
 from app.db import cents_to_money
@@ -108,5 +110,43 @@ def test_the_migration_counts_the_orders_that_exist_and_installs_the_triggers(tm
             assert compact_totals(db.session, broadcast_id)["gmv"] == "12.50"
             db.session.execute(sa.update(Order).values(status="paid", paid_amount=Decimal("12.50")))
             assert compact_totals(db.session, broadcast_id) == scanned_totals(db.session, broadcast_id)
+    finally:
+        dispose(app)
+
+
+@pytest.mark.postgres
+def test_concurrent_folds_of_one_broadcast_push_the_whole_totals(postgres_url):
+    """Two transactions folding one broadcast's totals at once (ingestion and a staff action on PostgreSQL): the
+    second waits for the first and pushes totals that include the first's fold."""
+    app = make_app(postgres_url)
+    try:
+        with app.app_context():
+            broadcast_id = lineup.create_broadcast(db.session, "racing", "douyin").id
+            for n in range(5):
+                db.session.add(Order(order_id=f"R-{n}", broadcast_id=broadcast_id, source="in_stream",
+                                     status="accepted", units=1, total=Decimal("10.00"), placed_at=NOW))
+            db.session.commit()
+            first = db.session
+            first.add(Order(order_id="R-first", broadcast_id=broadcast_id, source="in_stream", status="accepted",
+                            units=1, total=Decimal("10.00"), placed_at=NOW))
+            assert compact_totals(first, broadcast_id)["orders"] == 6  # folded, not committed yet
+            seen = {}
+
+            def second_transaction() -> None:
+                with app.app_context():
+                    db.session.add(Order(order_id="R-second", broadcast_id=broadcast_id, source="in_stream",
+                                         status="held", units=1, total=Decimal("10.00"), placed_at=NOW))
+                    seen["totals"] = compact_totals(db.session, broadcast_id)
+                    db.session.commit()
+                    db.session.remove()
+
+            other = threading.Thread(target=second_transaction)
+            other.start()
+            other.join(timeout=1)
+            assert other.is_alive()  # waiting for the first fold's turn
+            first.commit()
+            other.join(timeout=10)
+            assert seen["totals"]["orders"] == 6 and seen["totals"]["held"] == 1
+            assert read_totals(db.session, broadcast_id) == scanned_totals(db.session, broadcast_id)
     finally:
         dispose(app)
