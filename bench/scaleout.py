@@ -22,8 +22,6 @@ import tempfile
 import threading
 import time
 import uuid
-from datetime import datetime, timezone
-from decimal import Decimal
 from pathlib import Path
 
 import requests
@@ -35,17 +33,15 @@ WORKDIR = Path(tempfile.mkdtemp(prefix="livedesk-scaleout-"))
 os.environ.update(SOCKETIO_ASYNC_MODE="threading", LIVEDESK_INSTANCE=str(WORKDIR), SECRET_KEY="bench")
 sys.path.insert(0, str(ROOT))
 
-from app import create_app  # noqa: E402
-from app.auth.tokens import issue_token  # noqa: E402
+sys.path.insert(0, str(ROOT / "bench"))
+
 from app.extensions import db  # noqa: E402
-from live import broadcasts as lineup  # noqa: E402
-from orders.catalog import create_product  # noqa: E402
+from ingest_support import Poster, make_app, order  # noqa: E402
+from ingest_support import seed as seed_broadcast  # noqa: E402
 
 POSTGRES = os.environ.get("LIVEDESK_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("LIVEDESK_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-SKUS = [f"SCALE-{n:02d}" for n in range(20)]
-PRICE = Decimal("99.00")
 
 
 def free_port() -> int:
@@ -75,21 +71,12 @@ def drop_database(url: str) -> None:
 
 
 def seed(url: str) -> tuple[str, int]:
-    """Return (token, broadcast id) after building the schema and a live broadcast with plenty of stock."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SOCKETIO_MESSAGE_QUEUE": None})
+    """Return (token, broadcast id) after building the schema and the ingest bench's live broadcast."""
+    app = make_app(url)
     with app.app_context():
         db.create_all()
-        for sku in SKUS:
-            create_product(db.session, sku, f"Scale {sku}", PRICE, 10_000_000, [])
-        broadcast = lineup.create_broadcast(db.session, "scale-out", "douyin")
-        for sku in SKUS:
-            lineup.add_to_lineup(db.session, broadcast, sku, None)
-        lineup.start_broadcast(db.session, broadcast, None)
-        token = issue_token(db.session, "scale-out")
-        db.session.commit()
-        broadcast_id = broadcast.id
         db.engine.dispose()
-    return token, broadcast_id
+    return seed_broadcast(app)
 
 
 def start_server(url: str, port: int, channel: str, token: str) -> subprocess.Popen:
@@ -168,15 +155,6 @@ http {{
     raise RuntimeError(f"nginx did not start: {(prefix / 'logs' / 'stderr.log').read_text()}")
 
 
-def order(tag: str, n: int) -> dict:
-    """Return a complete order event for one unit of a bench SKU."""
-    return {"id": f"{tag}-{n}", "type": "order", "ts": datetime.now(timezone.utc).isoformat(),
-            "order_id": f"{tag}-{n}", "source": "in_stream",
-            "buyer": {"id": f"buyer-{n % 500}", "name": "张三", "phone": "13812345678",
-                      "address": {"province": "浙江省", "city": "杭州市", "district": "西湖区", "detail": "文三路 1 号"}},
-            "items": [{"sku": SKUS[n % len(SKUS)], "qty": 1, "unit_price": str(PRICE)}], "coupon_codes": []}
-
-
 def listen_on(base: str, token: str, broadcast_id: int, arrived: dict, server: int) -> socketio_client.Client:
     """Return a socket on one server, joined to the broadcast, noting when each order.created arrives."""
     client = socketio_client.Client(reconnection=False)
@@ -193,19 +171,24 @@ def load(url: str, token: str, tag: str, connections: int, seconds: float) -> di
     counter, lock, sent, failures = itertools.count(), threading.Lock(), {}, []
     stop = time.perf_counter() + seconds
 
+    base, _, path = url.partition("/api/")
+    path = "/api/" + path
+
     def sender() -> None:
-        session = requests.Session()
-        session.headers["Authorization"] = f"Bearer {token}"
-        while time.perf_counter() < stop and not failures:
-            with lock:
-                n = next(counter)
-            event = order(tag, n)
-            at = time.perf_counter()
-            response = session.post(url, json={"events": [event]}, timeout=60)
-            if response.status_code != 200 or response.json()["results"][0]["status"] != "accepted":
-                failures.append(response.text[:300])
-                return
-            sent[event["order_id"]] = at
+        poster = Poster(base, token)
+        try:
+            while time.perf_counter() < stop and not failures:
+                with lock:
+                    n = next(counter)
+                event = order(tag, n)
+                at = time.perf_counter()
+                status, body = poster.post(path, {"events": [event]})
+                if status != 200 or body["results"][0]["status"] != "accepted":
+                    failures.append(f"{status} {str(body)[:300]}")
+                    return
+                sent[event["order_id"]] = at
+        finally:
+            poster.close()
 
     threads = [threading.Thread(target=sender) for _ in range(connections)]
     for thread in threads:
