@@ -41,11 +41,17 @@ def measure(args, databases) -> dict:
         base = f"http://127.0.0.1:{port}"
         path = f"/api/v1/broadcasts/{broadcast_id}/events"
         http_rate(base, token, path, "warmup", 100, 10, args.budget)
-        figures["batch100"] = http_rate(base, token, path, "b100", args.orders_100, 100, args.budget)
-        client_cpu = time.process_time()
-        figures["single"] = concurrent_rate(base, token, path, "c1", args.orders_1, args.connections, args.budget)
-        figures["client_cpu_ms"] = (time.process_time() - client_cpu) * 1000 / max(1, figures["single"][0])
-        figures["alone"] = http_rate(base, token, path, "b1", args.orders_1, 1, args.budget / 2)
+        runs = {"batch100": lambda: http_rate(base, token, path, "b100", args.orders_100, 100, args.budget),
+                "single": lambda: concurrent_rate(base, token, path, "c1", args.orders_1, args.connections, args.budget),
+                "alone": lambda: http_rate(base, token, path, "b1", args.orders_1, 1, args.budget / 2)}
+        figures["server_cpu_ms"] = {}
+        for name, run in runs.items():
+            server_cpu, client_cpu = measures.process_cpu(server.pid), time.process_time()
+            figures[name] = run()
+            orders = max(1, figures[name][0])
+            figures["server_cpu_ms"][name] = (measures.process_cpu(server.pid) - server_cpu) * 1000 / orders
+            if name == "single":
+                figures["client_cpu_ms"] = (time.process_time() - client_cpu) * 1000 / orders
         figures["push"] = measures.latency(base, token, broadcast_id, args.rate, args.seconds, args.senders)
     except Exception:
         print(server_log_tail())
@@ -78,6 +84,11 @@ def report(args, engine: str, figures: dict, loads: tuple) -> None:
     print(f"{'ratio batch 100 / raw':52}{ratio_raw:>19.2f}   goal >= 1.0: {'met' if ratio_raw >= 1 else 'NOT met'}")
     print(f"{f'ratio 1 order x {args.connections} connections / batch 100':52}{ratio_single:>19.2f}   goal >= 0.8: "
           f"{'met' if ratio_single >= 0.8 else 'NOT met'}")
+    cpu = figures["server_cpu_ms"]
+    print(f"server CPU per order (from /proc, steadier than rates on a shared machine): batch 100 "
+          f"{cpu['batch100']:.2f} ms, 1 order x {args.connections} connections {cpu['single']:.2f} ms, "
+          f"1 order x 1 connection {cpu['alone']:.2f} ms; ratio batch 100 / 1 x {args.connections} "
+          f"{cpu['batch100'] / cpu['single']:.2f}")
     print(f"load generator CPU per one-order request (this process, http.client): {figures['client_cpu_ms']:.2f} ms")
     per_request, kinds = figures["statements"]
     print(f"SQL statements per 1-order request (one at a time): {per_request:.1f} "
