@@ -97,12 +97,18 @@ def _create_triggers(_metadata, connection, **_kw) -> None:
         connection.exec_driver_sql(statement)
 
 
-_FOLD = sa.delete(_T).where(_T.c.broadcast_id == sa.bindparam("broadcast_id")).returning(
-    _T.c.status, _T.c.orders, _T.c.units, _T.c.total_cents, _T.c.paid_cents)
+def _sums(table) -> sa.Select:
+    """Return the per-status sums of table's change rows (order_totals, or the rows a DELETE returned)."""
+    return sa.select(table.c.status, sa.func.sum(table.c.orders), sa.func.sum(table.c.units),
+                     sa.func.sum(table.c.total_cents), sa.func.sum(table.c.paid_cents)).group_by(table.c.status)
+
+
+_OF_BROADCAST = _T.c.broadcast_id == sa.bindparam("broadcast_id")
+_SUM = _sums(_T).where(_OF_BROADCAST)
+_DELETE = sa.delete(_T).where(_OF_BROADCAST)
+# PostgreSQL: the rows deleted are exactly the rows summed (other transactions may add rows meanwhile).
+_FOLD_POSTGRESQL = _sums(_DELETE.returning(*_T.c).cte("folded"))
 _TURN = sa.text("SELECT pg_advisory_xact_lock(17001, :broadcast_id)")
-_SUM = (sa.select(_T.c.status, sa.func.sum(_T.c.orders), sa.func.sum(_T.c.units), sa.func.sum(_T.c.total_cents),
-                  sa.func.sum(_T.c.paid_cents))
-        .where(_T.c.broadcast_id == sa.bindparam("broadcast_id")).group_by(_T.c.status))
 
 
 def compact_totals(session: Session, broadcast_id: int) -> dict:
@@ -111,11 +117,15 @@ def compact_totals(session: Session, broadcast_id: int) -> dict:
     Writes: call it inside the transaction that changed the orders (the pushes after a batch do).
     """
     session.flush()  # orders changed through the ORM must have fired their triggers first
+    params = {"broadcast_id": broadcast_id}
     if session.get_bind().dialect.name == "postgresql":
         # Folds of one broadcast take turns: a fold's DELETE must start after the fold before it committed, or its
         # snapshot would miss the row that fold wrote back (the stored rows stay right; the pushed totals would not).
-        session.execute(_TURN, {"broadcast_id": broadcast_id})
-    by_status = _fold(session.execute(_FOLD, {"broadcast_id": broadcast_id}).all())
+        session.execute(_TURN, params)
+        by_status = _fold(session.execute(_FOLD_POSTGRESQL, params).all())
+    else:  # one writer at a time: nothing can come between the sums and the DELETE
+        by_status = _fold(session.execute(_SUM, params).all())
+        session.execute(_DELETE, params)
     rows = [{"broadcast_id": broadcast_id, "status": status, "orders": n, "units": units, "total_cents": total,
              "paid_cents": paid} for status, (n, units, total, paid) in sorted(by_status.items())
             if (n, units, total, paid) != (0, 0, 0, 0)]
@@ -131,7 +141,7 @@ def read_totals(session: Session, broadcast_id: int) -> dict:
 
 
 def _fold(rows) -> dict[str, tuple[int, int, int, int]]:
-    """Return {status: (orders, units, total cents, paid cents)} summed over change rows."""
+    """Return {status: (orders, units, total cents, paid cents)} from per-status sums."""
     sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for status, *values in rows:
         for index, value in enumerate(values):
