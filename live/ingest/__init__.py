@@ -5,11 +5,12 @@ Consecutive order events are taken in as one run (orders.actions.receive_orders)
 claimed with one INSERT ... ON CONFLICT DO NOTHING (a (source, id) already logged, even by a concurrent
 request, is a duplicate), and a run needs a handful of statements instead of dozens per order. Consecutive chat
 events are a run too, logged the same way and moderated at once (live.moderation.run: decided in memory, stored
-with one statement per table), then each claim is taken in order. Every other
+with one statement per table), then the run's claims are taken at once (orders.claims.run). Every other
 event runs alone in its own savepoint through live.ingest.handlers: a rejected or duplicate event rolls back only itself.
-Handlers may return None, a dict merged into the event's result, an OrderOutcome, or (dict, outcome) (a chat claim:
-its fields and the draft order it made, orders/claims). Results keep request order. Rejected events are kept as
-received, with the error, in rejected_events (one INSERT per batch).
+Handlers may return None, a dict merged into the event's result, or an OrderOutcome; a chat run's claims give
+(fields, outcome) per message (live.ingest.handlers.chat_claims: the fields and the draft order made, orders/claims).
+Results keep request order. Rejected events are kept as received, with the error, in rejected_events (one INSERT
+per batch).
 Last, app.signals.events_accepted is sent with the accepted events, still inside the transaction: the analytics
 rollups listen to it (connected by the app factory), so live needs no import of analytics.
 """
@@ -35,7 +36,7 @@ from live.events import (
     recorded_window,
     to_json,
 )
-from live.ingest.handlers import HANDLERS, chat_claim
+from live.ingest.handlers import HANDLERS, chat_claims
 from live.ingest.rejected import rejected_row
 from live.models import Broadcast, EventLog, RejectedEvent
 from live.moderation.run import moderate_chat_run
@@ -164,13 +165,13 @@ def _take_orders(session: Session, broadcast: Broadcast, source: str, run: list[
 
 def _take_chat(session: Session, broadcast: Broadcast, source: str, run: list[tuple[int, ParsedEvent]],
                now: datetime, batch: _Batch) -> None:
-    """Log, moderate and store a run of consecutive chat events at once, then take each claim in order."""
+    """Log, moderate and store a run of consecutive chat events at once, then take the run's claims at once."""
     if not run:
         return
     _logged, fresh = _log_run(session, broadcast, source, run, now)
-    decided = moderate_chat_run(session, broadcast, [event for _index, event in fresh], now)
-    for (index, event), fields in zip(fresh, decided):
-        fields, outcome = chat_claim(session, broadcast, event, fields, now)
+    events = [event for _index, event in fresh]
+    decided = moderate_chat_run(session, broadcast, events, now)
+    for (index, event), (fields, outcome) in zip(fresh, chat_claims(session, broadcast, events, decided, now)):
         _note(batch, index, event, {"id": event.id, "status": "accepted"} | fields, outcome)
     for index, event in run:
         if batch.results[index] is None:
@@ -227,10 +228,6 @@ def _apply(session: Session, broadcast: Broadcast, source: str, event: ParsedEve
         return {"id": event.id, "status": "rejected", "error": error}, None
     savepoint.commit()
     result = {"id": event.id, "status": "accepted"}
-    if isinstance(outcome, tuple):
-        # A chat claim: its fields go into the result; the draft order it made (if any) is pushed like any order.
-        fields, outcome = outcome
-        return result | fields, outcome
     if isinstance(outcome, dict):
         # Non-order handlers may add fields to the event's result (e.g. a chat message's moderation action).
         return result | outcome, None

@@ -1,8 +1,9 @@
 """The ingestion's handler of each event type other than order and chat (live.ingest._apply runs them one by one,
-each in its own savepoint), and the claim a moderated chat message may make.
+each in its own savepoint), and the claims a run of moderated chat messages may make.
 
-A handler takes (session, broadcast, event, now) and returns None, a dict merged into the event's result, an
-OrderOutcome, or (dict, outcome) (a chat claim: its fields and the draft order it made, orders/claims).
+A handler takes (session, broadcast, event, now) and returns None, a dict merged into the event's result, or an
+OrderOutcome; chat_claims gives (fields, outcome) per message of a chat run (its claim and the draft order it made,
+orders/claims).
 """
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from live.viewers import touch_viewer
 from orders import actions as orders
 from orders.aftersales.mirror import mirror_event as mirror_aftersale
 from orders.care.complaints.events import complaint_event
-from orders.claims import drafts as claims
+from orders.claims.drafts import Comment, claim_result
 from orders.claims.lineup import forget_lineup
 from orders.claims.resolve import ClaimRequest
+from orders.claims.run import ClaimInput, take_claims
 
 
 def _on_payment(session, broadcast, event, now):
@@ -30,17 +32,23 @@ def _on_viewer(session, broadcast, event, now):
     touch_viewer(session, broadcast.platform, event.data["viewer_id"], event.data.get("nickname"), event.ts)
 
 
-def chat_claim(session, broadcast, event, fields, now):
-    """Return (result fields, outcome or None) of a moderated chat message: its claim, if it makes one."""
-    terms = claim_terms(event.data["text"])
-    if terms is None:
-        return fields, None
-    comment = claims.Comment(broadcast.id, event.id, event.data["viewer_id"], event.data.get("nickname"),
-                             event.data["text"].replace("\x00", "\ufffd"), event.ts)
-    outcome = claims.take_claim(session, comment, ClaimRequest(terms.link, terms.words, terms.qty), fields["action"], now)
-    if outcome is None:
-        return fields, None
-    return fields | {"claim": claims.claim_result(outcome)}, outcome
+def chat_claims(session, broadcast, events, decided, now):
+    """Return one (result fields, outcome or None) per moderated chat message of a run, in order, after taking the
+    run's claims at once (orders/claims/run.py): a message that claims nothing keeps its fields."""
+    taken: list[int] = []
+    claims: list[ClaimInput] = []
+    for position, (event, fields) in enumerate(zip(events, decided)):
+        terms = claim_terms(event.data["text"])
+        if terms is not None:
+            taken.append(position)
+            comment = Comment(broadcast.id, event.id, event.data["viewer_id"], event.data.get("nickname"),
+                              event.data["text"].replace("\x00", "\ufffd"), event.ts)
+            claims.append(ClaimInput(comment, ClaimRequest(terms.link, terms.words, terms.qty), fields["action"]))
+    results: list[tuple[dict, object]] = [(fields, None) for fields in decided]
+    for position, outcome in zip(taken, take_claims(session, broadcast.id, claims, now)):
+        if outcome is not None:
+            results[position] = (decided[position] | {"claim": claim_result(outcome)}, outcome)
+    return results
 
 
 def _on_pin(session, broadcast, event, now):

@@ -1,6 +1,6 @@
 """A chat claim becomes a draft order: stored once per comment, resolved, reserved in comment-time order, told.
 
-Called by live ingestion for every chat message that parses as a claim, inside the event's savepoint. The draft is
+The pieces a claim is taken with (orders/claims/run.py takes a run of chat claims at once). The draft is
 an Order (status "claimed", source "in_stream", buyer = the viewer, comment_id = the comment) holding its units for
 the broadcast's hold time (orders/claims/line.py); the sweeper expires it unpaid (orders/expiry.py) and its units
 go to the next in line. A platform order naming the comment completes it (orders/claims/completion.py). When the
@@ -15,27 +15,29 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from app.db import quantize_money
-from app.db.bulk import insert_ignoring, insert_rows
-from orders import history
-from orders.audit import AuditPolicy, BuyerDraft, BuyerHistory, CatalogView, LineDraft, OrderDraft, check_completeness
-from orders.claims.line import claimed_context, take_place
-from orders.claims.lineup import batch_lineup, batch_policy
-from orders.claims.locks import lock_comments
-from orders.claims.resolve import ClaimRequest, Resolution, resolve
-from orders.claims.status import claim_status
+from orders.audit import (
+    AuditPolicy,
+    BuyerDraft,
+    BuyerHistory,
+    CatalogView,
+    LineDraft,
+    OrderDraft,
+    check_completeness,
+)
 from orders.claims.models import ChatClaim
+from orders.claims.resolve import Resolution
+from orders.claims.status import claim_status
 from orders.models import Order, OrderFinding, OrderLine
-from orders.notices.service import PendingNotice, queue_notices
 from orders.push import PushedOrder
 from orders.review import values
 from orders.review.step import review_order
 from orders.serialize import order_to_dict
 
 DRAFT_PREFIX = "claim-"
-_MODERATION_REASONS = {"hold": "held_by_moderation", "hide": "hidden_by_moderation"}
+MODERATION_REASONS = {"hold": "held_by_moderation", "hide": "hidden_by_moderation"}
 _CLAIMS = ChatClaim.__table__
 
 
@@ -67,38 +69,7 @@ def draft_order_id(broadcast_id: int, comment_id: str) -> str:
     return DRAFT_PREFIX + hashlib.sha256(f"{broadcast_id}:{comment_id}".encode()).hexdigest()[:24]
 
 
-def take_claim(session: Session, comment: Comment, request: ClaimRequest, moderation_action: str,
-               now: datetime) -> ClaimOutcome | None:
-    """Return what a claim did after storing it, or None when this comment's claim was taken already.
-
-    A message moderation held or hid makes no draft (it stays unresolved with that reason until a person looks).
-    """
-    policy = batch_policy(session, comment.broadcast_id)
-    resolution = resolve(request, batch_lineup(session, comment.broadcast_id), policy.max_qty)
-    reason = resolution.reason or _MODERATION_REASONS.get(moderation_action)
-    lock_comments(session, comment.broadcast_id, [comment.comment_id])
-    claim_pk = _insert_claim(session, comment, request, resolution, reason)
-    if claim_pk is None:
-        return None
-    claim = {"id": claim_pk, "comment_id": comment.comment_id, "reason": reason,
-             "status": claim_status(reason, None, None)}
-    existing = _order_naming(session, comment)
-    if existing is not None:
-        return _join_order(session, claim, existing, now)
-    if reason or policy.mode == "off":
-        return ClaimOutcome(claim)
-    order = _draft(session, comment, resolution, batch_lineup(session, comment.broadcast_id), now)
-    bumped = take_place(session, order, now, policy.hold_minutes)
-    session.execute(sa.update(_CLAIMS).where(_CLAIMS.c.id == claim_pk).values(order_pk=order.id))
-    history.status_changed(session, order, "claimed", reason=None if order.stock_reserved else "waiting for stock")
-    queue_notices(session, [PendingNotice(order.id, order.order_id, order.buyer_id, "claimed",
-                                          claimed_context(order, policy.hold_minutes))], now)
-    findings = _store_buyer_findings(session, order, now)
-    claim["order_id"], claim["status"] = order.order_id, "claimed"
-    return ClaimOutcome(claim, _pushed(order, comment, findings), True, bumped, sorted({resolution.sku}))
-
-
-def _pushed(order: Order, comment: Comment, findings: list[dict]) -> PushedOrder:
+def pushed_draft(order: Order, comment: Comment, findings: list[dict]) -> PushedOrder:
     """Return the new draft as pushed, its payload built from the values just written (nothing read back)."""
     values_of = {column.key: getattr(order, column.key) for column in Order.__table__.columns}
     view = SimpleNamespace(**values_of, lines=order.lines,
@@ -113,25 +84,7 @@ def claim_result(outcome: ClaimOutcome) -> dict:
     return {key: claim[key] for key in ("status", "order_id", "reason") if claim.get(key) is not None}
 
 
-def _insert_claim(session: Session, comment: Comment, request: ClaimRequest, resolution: Resolution,
-                  reason: str | None) -> int | None:
-    """Return the new claim row's id, or None when the broadcast has a claim for this comment already."""
-    row = {"broadcast_id": comment.broadcast_id, "comment_id": comment.comment_id, "viewer_id": comment.viewer_id,
-           "nickname": comment.nickname, "text": comment.text, "at": comment.at, "link": request.link,
-           "product_sku": resolution.product_sku, "variant_sku": resolution.variant_sku, "qty": resolution.qty,
-           "reason": reason, "order_pk": None, "ordered_at": None, "created_at": comment.at}
-    insert = insert_ignoring(session, _CLAIMS, ("broadcast_id", "comment_id"), returning=("id",))
-    return session.execute(insert, row).scalar()
-
-
-def _order_naming(session: Session, comment: Comment) -> Order | None:
-    """Return the platform order that arrived before the comment it names, or None."""
-    return session.scalar(sa.select(Order).where(
-        Order.broadcast_id == comment.broadcast_id, Order.comment_id == comment.comment_id,
-        Order.status != "claimed").order_by(Order.id).limit(1).options(selectinload(Order.lines)))
-
-
-def _join_order(session: Session, claim: dict, order: Order, now: datetime) -> ClaimOutcome:
+def join_order(session: Session, claim: dict, order: Order, now: datetime) -> ClaimOutcome:
     """Link the claim to the order that named its comment first; an order held because the comment was not seen
     yet is audited again (it keeps its reservation and place)."""
     session.execute(sa.update(_CLAIMS).where(_CLAIMS.c.id == claim["id"]).values(
@@ -146,23 +99,24 @@ def _join_order(session: Session, claim: dict, order: Order, now: datetime) -> C
     return ClaimOutcome(claim, order, False, [], outcome.stock_skus)
 
 
-def _draft(session: Session, comment: Comment, resolution: Resolution, lineup, now: datetime) -> Order:
+def new_draft(session: Session, comment: Comment, resolution: Resolution, lineup, now: datetime) -> Order:
     """Return the new draft order of a resolved claim (stored, not yet placed in line)."""
     price = quantize_money(lineup.unit_price(resolution.product_sku, resolution.variant_sku))
     total = quantize_money(price * resolution.qty)
     order = Order(order_id=draft_order_id(comment.broadcast_id, comment.comment_id), broadcast_id=comment.broadcast_id,
                   source="in_stream", status="received", buyer_id=comment.viewer_id, comment_id=comment.comment_id,
-                  coupon_codes=[], units=resolution.qty, subtotal=total, discount=Decimal("0"), total=total,
+                  coupon_codes=[], units=resolution.qty, subtotal=total, discount=Decimal(0), total=total,
                   placed_at=comment.at, received_at=now, updated_at=now)
     order.lines = [OrderLine(sku=resolution.sku, qty=resolution.qty, platform_unit_price=None, list_price=price,
-                             unit_price=price, order_discount=Decimal("0"), line_total=total)]
+                             unit_price=price, order_discount=Decimal(0), line_total=total)]
     session.add(order)
     session.flush()
     return order
 
 
-def _store_buyer_findings(session: Session, order: Order, now: datetime) -> list[dict]:
-    """Store what the completeness audit asks of the viewer as buyer (name, phone, address) as the draft's findings."""
+def buyer_finding_rows(order: Order, now: datetime) -> list[dict]:
+    """Return the order_findings rows of what the completeness audit asks of the viewer as buyer (name, phone,
+    address) on a new draft; the caller inserts them."""
     draft = OrderDraft(order_id=order.order_id, broadcast_id=order.broadcast_id, source=order.source,
                        buyer=BuyerDraft(id=order.buyer_id), items=[LineDraft(line.sku, line.qty) for line in order.lines],
                        placed_at=order.placed_at, comment_id=None)
@@ -170,5 +124,4 @@ def _store_buyer_findings(session: Session, order: Order, now: datetime) -> list
             if (f.field or "").startswith("buyer")]
     rows = [{"order_pk": order.id, **values.finding_values(f), "active": True, "created_at": now, "overridden_by": None,
              "override_reason": None, "overridden_at": None} for f in asks]
-    insert_rows(session, OrderFinding.__table__, rows)
     return rows
