@@ -124,4 +124,6 @@
       act("POST", path("succeed"));
     });
   });
+  D.scriptReady(document.getElementById("case-actions"));
+  D.scriptReady(document.getElementById("refunds"));
 })();

@@ -25,4 +25,5 @@
       if (result) { window.location.assign("/aftersales/" + encodeURIComponent(result.data.case_id)); }
     });
   });
+  window.LiveDesk.scriptReady(form);
 })();

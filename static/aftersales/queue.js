@@ -43,6 +43,7 @@
         slot.textContent = S.offline;
       });
     });
+    D.scriptReady(button);
   });
 
   function onCase(payload) {

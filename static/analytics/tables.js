@@ -103,6 +103,7 @@
         if (row.dataset.sku === sku) { row.hidden = !open; }
       });
     });
+    global.LiveDesk.scriptReady(table);
   }
 
   // Shows GPM per 1,000 views or per 1,000 viewers everywhere on the page, remembers the choice, and carries it
@@ -131,6 +132,7 @@
     document.querySelectorAll("#gpm-switch input").forEach(function (input) {
       input.addEventListener("change", function () { if (input.checked) { apply(input.value, true); } });
     });
+    global.LiveDesk.scriptReady(document.getElementById("gpm-switch"));
   }
 
   global.LiveDeskTables = {format: format, headline: headline, productRows: productRows, foldVariants: foldVariants,

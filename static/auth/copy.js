@@ -17,6 +17,7 @@
         select(source);
       }
     });
+    window.LiveDesk.scriptReady(button);
   });
 
   // Where the clipboard is not available (plain http), select the text so the user can copy it by hand.

@@ -65,4 +65,5 @@
   form.addEventListener("submit", function (event) { event.preventDefault(); upload(true); });
   fileInput.addEventListener("change", function () { applyButton.disabled = true; });
   applyButton.addEventListener("click", function () { upload(false); });
+  window.LiveDesk.scriptReady(form);  // Preview; Import stays disabled until a preview is valid
 }());

@@ -94,6 +94,7 @@
         }
       }, function () { form.querySelector(".form-error").textContent = strings.offline; });
     });
+    window.LiveDesk.scriptReady(form);  // Add variant and Save
   }
 
   var stockForm = document.getElementById("stock-form");
@@ -111,5 +112,6 @@
         if (result.ok) { window.location.reload(); } else { showError(stockForm, result.data.error); }
       }, function () { stockForm.querySelector(".form-error").textContent = strings.offline; });
     });
+    window.LiveDesk.scriptReady(stockForm);
   }
 }());

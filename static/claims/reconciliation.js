@@ -84,4 +84,5 @@
       if (result.ok) { saved.textContent = strings.saved; } else { error.textContent = errorText(result); }
     }, function () { error.textContent = strings.failed; });
   });
+  D.scriptReady(page);  // Remind, Remind all, Cancel draft, Save policy
 })();

@@ -27,4 +27,21 @@
     var lang = document.documentElement.lang || undefined;
     return withDate ? d.toLocaleString(lang) : d.toLocaleTimeString(lang);
   };
+
+  // Pages load their scripts at the end of the body, so a control whose behaviour comes only from a script is
+  // rendered disabled with data-needs-script (the state is described in static/common/design.css):
+  // a click before the script has run would do nothing, or submit an API form the plain way. The page's script
+  // calls this right after binding the handlers of root: root and every control inside it that waits are enabled.
+  // A control the script keeps disabled for its own reasons is rendered without the marker. Gives root back.
+  LiveDesk.scriptReady = function (root) {
+    if (!root) { return root; }
+    var waiting = Array.prototype.slice.call(root.querySelectorAll("[data-needs-script]"));
+    if (root.hasAttribute && root.hasAttribute("data-needs-script")) { waiting.unshift(root); }
+    waiting.forEach(function (node) {
+      node.removeAttribute("data-needs-script");
+      node.removeAttribute("aria-disabled");
+      if ("disabled" in node) { node.disabled = false; }
+    });
+    return root;
+  };
 })(window);

@@ -52,6 +52,7 @@
       if (!button) { return; }
       send("/" + button.dataset.move, {}, moves, document.getElementById("move-error"), [button]);
     });
+    D.scriptReady(moves);
   }
 
   var reopen = document.getElementById("reopen-form");
@@ -61,6 +62,7 @@
       send("/reopen", {reason: reopen.elements.reason.value}, reopen, document.getElementById("move-error"),
            [reopen.querySelector("button")]);
     });
+    D.scriptReady(reopen);
   }
 
   var resolve = document.getElementById("resolve-form");
@@ -86,6 +88,7 @@
                         actions: plan(), resolution: resolve.elements.resolution.value,
                         feedback: resolve.elements.feedback.value}, resolve, errorNode, buttons);
     });
+    D.scriptReady(resolve);
   }
 
   var triage = document.getElementById("triage-form");
@@ -96,5 +99,6 @@
                        assignee: triage.elements.assignee.value || null}, triage,
            document.getElementById("triage-error"), [triage.querySelector("button")]);
     });
+    D.scriptReady(triage);
   }
 })(window);

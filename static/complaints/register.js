@@ -1,5 +1,6 @@
 // "Register a complaint" on an order or customer page: POST /api/v1/complaints (channel back_office) with the
-// page's order and buyer, then open the new complaint. Self-contained (the order page may load no API helper).
+// page's order and buyer, then open the new complaint. Self-contained (the order page may load no API helper) but
+// for LiveDesk.scriptReady (static/common/dom.js, which both host pages load).
 (function () {
   "use strict";
   var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
@@ -43,5 +44,6 @@
       event.preventDefault();
       register(form);
     });
+    window.LiveDesk.scriptReady(form);
   });
 })();

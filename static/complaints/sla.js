@@ -33,4 +33,5 @@
       error.textContent = (e.field ? e.field + ": " : "") + (e.message || "");
     });
   });
+  global.LiveDesk.scriptReady(form);
 })(window);

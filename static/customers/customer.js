@@ -28,6 +28,7 @@
         window.location.reload();
       }, function () { recalc.disabled = false; say(strings.offline); });
     });
+    D.scriptReady(recalc);
   }
 
   var tagsForm = document.getElementById("tags-form");
@@ -48,6 +49,7 @@
         saved.textContent = strings.saved;
       }, function () { error.textContent = strings.offline; });
     });
+    D.scriptReady(tagsForm);
   }
 
   var dialog = document.getElementById("erase-dialog");
@@ -77,5 +79,6 @@
         window.location.reload();
       }, function () { button.disabled = false; error.textContent = strings.offline; });
     });
+    D.scriptReady(opener);
   }
 }());

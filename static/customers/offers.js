@@ -48,4 +48,5 @@
       window.location.reload();
     }, function () { button.disabled = false; form.querySelector(".form-error").textContent = strings.offline; });
   });
+  D.scriptReady(form);
 }());

@@ -30,4 +30,5 @@
       button.disabled = false;
     });
   });
+  LiveDesk.scriptReady(form);
 })(window);

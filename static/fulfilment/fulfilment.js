@@ -72,6 +72,7 @@
       table.querySelectorAll(".select-order").forEach(function (box) { box.checked = selectAll.checked; });
       refreshSelection();
     });
+    LiveDesk.scriptReady(selectAll);
   }
 
   if (packButton) {

@@ -51,6 +51,7 @@
         }, function () { showError(form, {message: messages.offline}); })
         .then(function () { button.disabled = false; });
     });
+    LiveDesk.scriptReady(form);
   };
 
   document.querySelectorAll("form.ship-form").forEach(LiveDesk.bindShipForm);

@@ -46,4 +46,5 @@
       if (result.ok) { window.location.assign("/broadcasts/" + result.data.id); } else { showErrors(result.data); }
     }, function () { form.querySelector(".form-error").textContent = strings.offline; });
   });
+  window.LiveDesk.scriptReady(form);
 }());

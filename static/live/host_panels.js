@@ -28,5 +28,6 @@
       set(folded.has(name));
       try { window.sessionStorage.setItem(KEY, JSON.stringify(Array.from(folded))); } catch (e) { /* private mode */ }
     });
+    window.LiveDesk.scriptReady(button);
   });
 }());

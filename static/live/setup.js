@@ -199,6 +199,7 @@
         (slot || details.querySelector(".form-error")).textContent = message(result);
       }, function () { details.querySelector(".form-error").textContent = strings.offline; });
     });
+    window.LiveDesk.scriptReady(details);
   }
 
   // Start and end: both ask first; the page reloads to show the new state and buttons.
@@ -212,6 +213,7 @@
         if (result.ok) { window.location.reload(); } else { setError("state-error", message(result)); }
       }, function () { setError("state-error", strings.offline); });
     });
+    window.LiveDesk.scriptReady(node);
   });
 
   load();

@@ -12,6 +12,7 @@
     dialog.showModal();
     form.elements.text.focus();
   });
+  D.scriptReady(document.getElementById("open-check"));
 
   function show(decision) {
     result.replaceChildren();

@@ -147,6 +147,7 @@
     });
     countSelected();
   });
+  D.scriptReady(document.getElementById("select-all"));
 
   function bulk(decision) {
     var ids = selectedNodes().map(function (node) { return node.message.message_id; });
@@ -244,6 +245,7 @@
   document.getElementById("broadcast-select").addEventListener("change", function (event) {
     global.location.href = event.target.value;
   });
+  D.scriptReady(document.getElementById("broadcast-select"));
 
   M.console = {act: act, loadViewer: loadViewer, lists: {held: held, stream: stream}};
   countHeld();

@@ -33,6 +33,7 @@
   }
 
   document.getElementById("open-help").addEventListener("click", function () { help.showModal(); });
+  global.LiveDesk.scriptReady(document.getElementById("open-help"));
 
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.altKey || event.metaKey || event.defaultPrevented) { return; }

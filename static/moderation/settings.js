@@ -59,6 +59,7 @@
     var seconds = Number(document.getElementById("slow-seconds").value || 0);
     save({chat_mode: {slow_seconds: seconds}}, document.getElementById("modes-status"));
   });
+  ["shield-toggle", "open-settings", "slow-form"].forEach(function (id) { D.scriptReady(document.getElementById(id)); });
 
   document.getElementById("policy-form").addEventListener("submit", function (event) {
     event.preventDefault();

@@ -32,4 +32,5 @@
       note.textContent = button.dataset.failed;
     });
   });
+  window.LiveDesk.scriptReady(button);
 })();

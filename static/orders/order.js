@@ -57,6 +57,7 @@
       });
     });
   });
+  D.scriptReady(document.querySelector(".order-actions"));  // the primary action and "More"
 
   // Sends only what changed, by line position ({} keeps a line); a refused fix names its line's field.
   var fix = document.getElementById("fix-items");
@@ -81,5 +82,6 @@
         if (result.ok) { window.location.reload(); } else { B.showError(fix, B.errorOf(result, strings.failed)); }
       }, function () { slot.textContent = strings.offline; });
     });
+    D.scriptReady(fix);
   }
 })();

@@ -76,4 +76,5 @@
       if (result.ok) { reloadBlocklist(); } else { blockError.textContent = B.errorOf(result, strings.failed).message; }
     }, function () { blockError.textContent = strings.offline; });
   });
+  D.scriptReady(document.getElementById("policy-page"));  // both forms and the Remove buttons
 })();

@@ -233,6 +233,8 @@
   document.getElementById("show-shortcuts").addEventListener("click", function () {
     document.getElementById("shortcuts-dialog").showModal();
   });
+  D.scriptReady(document.querySelector(".queue-tools"));
+  D.scriptReady(document.querySelector(".bulk-bar"));
 
   // A ticked checkbox keeps the focus, and the keys must still work then; text fields and dialogs take them.
   function typing(target) {

@@ -62,6 +62,7 @@
         if (result.ok) { window.location.reload(); } else { showErrors(form, result.data); }
       }, function () { form.querySelector(".form-error").textContent = strings.offline; });
     });
+    window.LiveDesk.scriptReady(form);
   });
 
   document.querySelectorAll("button.deactivate").forEach(function (button) {
@@ -74,5 +75,6 @@
         listError.textContent = (result.data.error && result.data.error.message) || strings.failed;
       }, function () { listError.textContent = strings.offline; });
     });
+    window.LiveDesk.scriptReady(button);
   });
 }());
