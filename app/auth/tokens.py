@@ -13,7 +13,7 @@ import time
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import LEGACY_SCOPES, TOKEN_SCOPES, ApiToken
@@ -82,7 +82,7 @@ def revoke_token(token: ApiToken) -> ApiToken:
     """Return token revoked from now on (its value authenticates nothing; its open sockets stop at their next event)."""
     if token.revoked_at is None:
         token.revoked_at = utcnow()
-    _changed()
+    _changed(token)
     return token
 
 
@@ -95,7 +95,7 @@ def add_signing_secret(token: ApiToken) -> str:
                                "remove an old one first", 409, "too_many_secrets")
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     token.signing_secrets = [*(token.signing_secrets or []), secret]  # a new list: the JSON column sees the change
-    _changed()
+    _changed(token)
     return secret
 
 
@@ -105,7 +105,7 @@ def remove_signing_secret(token: ApiToken, secret_id: str) -> ApiToken:
     if len(kept) == len(token.signing_secrets or []):
         raise TokenActionError("secret_id", f"the token has no signing secret {secret_id!r}", 404, "not_found")
     token.signing_secrets = kept
-    _changed()
+    _changed(token)
     return token
 
 
@@ -141,8 +141,16 @@ def find_token(session: Session, raw: str) -> ApiToken | None:
     return token
 
 
-def _changed() -> None:
-    """Void every token look-up cached in this process (a token was revoked or its signing secrets changed)."""
+def _changed(token: ApiToken) -> None:
+    """Void every token look-up cached in this process (token was revoked or its signing secrets changed), now and
+    again when the change commits: a request that looked the token up in between read the old row."""
+    _void_cache()
+    session = object_session(token)
+    if session is not None:
+        sa.event.listen(session, "after_commit", _void_cache, once=True)
+
+
+def _void_cache(*_session) -> None:
     global _generation
     _generation += 1
 
