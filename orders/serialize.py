@@ -16,15 +16,17 @@ def order_to_dict(order: Order, with_history: bool = False, findings: list[Order
         "source": order.source,
         "buyer": buyer_to_dict(order),
         "items": [
-            {"sku": line.sku, "qty": line.qty, "unit_price": str(line.unit_price), "line_total": str(line.line_total),
-             "list_price": _money(line.list_price), "platform_unit_price": _money(line.platform_unit_price),
+            {"sku": line.sku, "qty": line.qty, "unit_price": _money(line.unit_price),
+             "line_total": _money(line.line_total), "list_price": _money(line.list_price), "platform_unit_price": _money(line.platform_unit_price),
              "promotion": line.promotion, "order_discount": str(quantize_money(line.order_discount or 0))}
             for line in order.lines
         ],
         "units": order.units,
-        "subtotal": str(order.subtotal),
-        "discount": str(order.discount),
-        "total": str(order.total),
+        # Quantized here: an order made in this transaction still holds the Decimal it was given ("0"), one read
+        # back holds the stored cents ("0.00"); the payload must not depend on which.
+        "subtotal": str(quantize_money(order.subtotal or 0)),
+        "discount": str(quantize_money(order.discount or 0)),
+        "total": str(quantize_money(order.total or 0)),
         "paid_amount": _money(order.paid_amount),
         "refund_due": order.refund_due,
         "refunded": str(quantize_money(getattr(order, "refunded_amount", None) or 0)),
@@ -113,7 +115,7 @@ def finding_to_dict(row: OrderFinding) -> dict:
 
 
 def _money(value) -> str | None:
-    return None if value is None else str(value)
+    return None if value is None else str(quantize_money(value))
 
 
 def _time(value) -> str | None:

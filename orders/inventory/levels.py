@@ -23,7 +23,7 @@ _RESERVE = (
 
 _BOOK = "livedesk_stock_book"  # session.info key of an open book (open_book)
 _LEVELS = sa.select(_T.c.sku, _T.c.available, _T.c.reserved, _T.c.sold, _T.c.received_total)
-_LEVELS_OF = _LEVELS.where(_T.c.sku.in_(sa.bindparam("b_skus", expanding=True)))
+_LEVELS_OF = _LEVELS.where(_T.c.sku.in_(sa.bindparam("b_skus", expanding=True))).order_by(_T.c.sku)  # pushes in SKU order
 
 
 @dataclass(frozen=True)
