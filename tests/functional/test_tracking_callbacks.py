@@ -6,6 +6,7 @@ acknowledged. Each test runs on SQLite and on PostgreSQL (CI=true).
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -27,9 +28,8 @@ def recent(text: str) -> str:
     """Return a fixture with its two days (2026-12-06, 2026-12-07) moved to the two days before today (Beijing)."""
     today = datetime.now(timezone(timedelta(hours=8))).date()
     shift = today - date(2026, 12, 8)
-    for day in ("2026-12-07", "2026-12-06"):
-        text = text.replace(day, (date.fromisoformat(day) + shift).isoformat())
-    return text
+    # Both days at once: one after the other, a shift of one day would move 12-07 to 12-06 and then on to 12-05.
+    return re.sub(r"2026-12-0[67]", lambda day: (date.fromisoformat(day.group()) + shift).isoformat(), text)
 
 
 def hours_ago(hours: float) -> str:
