@@ -29,9 +29,13 @@ def money(amount: Decimal | int | str) -> str:
 
 def clean(value: Any, limit: int = TEXT_LIMIT) -> str:
     """Return value as one line of text: control/format characters removed, spaces collapsed, cut to limit."""
-    text = "".join(" " if ch in "\r\n\t" else ch for ch in str(value))
-    # Cc/Cf covers NUL, escapes and bidi overrides that could make "A1" display as something else.
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))
+    text = str(value)
+    # isprintable() is False for every Cc and Cf character (and tabs and line breaks): printable text, the
+    # common case, has nothing to strip, and skips the walk character by character.
+    if not text.isprintable():
+        text = "".join(" " if ch in "\r\n\t" else ch for ch in text)
+        # Cc/Cf covers NUL, escapes and bidi overrides that could make "A1" display as something else.
+        text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
