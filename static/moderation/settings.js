@@ -7,6 +7,7 @@
   var policyPath = "/api/v1/broadcasts/" + M.broadcastId + "/moderation-policy";
   var termsPath = "/api/v1/moderation/terms";
   var settings = null;
+  var SETTING_CONTROLS = ["shield-toggle", "open-settings", "slow-form"];
 
   function showSettings(body) {
     settings = body;
@@ -28,10 +29,19 @@
       var value = body.policy[name];
       input.value = Array.isArray(value) ? value.join(", ") : value;
     });
+    // Ready once the page shows the settings they change: a click before would have turned the shield on
+    // whatever it was, and the drawer's policy form would have saved blank fields.
+    SETTING_CONTROLS.forEach(function (id) { D.scriptReady(document.getElementById(id)); });
   }
 
   function loadSettings() {
-    return M.send("GET", policyPath).then(function (result) { if (result.ok) { showSettings(result.data); } });
+    return M.send("GET", policyPath).then(function (result) {
+      if (result.ok) {
+        showSettings(result.data);
+      } else {
+        document.getElementById("modes-status").textContent = M.errorText(result);
+      }
+    });
   }
 
   function save(body, slot) {
@@ -59,7 +69,6 @@
     var seconds = Number(document.getElementById("slow-seconds").value || 0);
     save({chat_mode: {slow_seconds: seconds}}, document.getElementById("modes-status"));
   });
-  ["shield-toggle", "open-settings", "slow-form"].forEach(function (id) { D.scriptReady(document.getElementById(id)); });
 
   document.getElementById("policy-form").addEventListener("submit", function (event) {
     event.preventDefault();

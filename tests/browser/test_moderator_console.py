@@ -147,6 +147,41 @@ def test_shield_mode_is_one_click_and_holds_new_viewers(live_server, page):
     assert page.errors == [] and page.dialogs == []
 
 
+def test_the_shield_and_settings_wait_for_the_settings_they_change(live_server, page):
+    # Shield mode is on already; a click on the toggle before the page knew that used to turn it on again.
+    server, token = live_server
+    api = RemoteApi(server.url, token)
+    broadcast_id = api.live_broadcast("Shielded live")
+    ConsoleSession(server.url, "moderator").request(
+        "PUT", f"/api/v1/broadcasts/{broadcast_id}/moderation-policy", {"chat_mode": {"shield": True}})
+    held = []
+
+    def hold_the_first_read(route):
+        if held or route.request.method != "GET":
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route(re.compile(r".*/moderation-policy$"), hold_the_first_read)
+    log_in(page, server.url, "moderator")
+    page.goto(f"{server.url}/broadcasts/{broadcast_id}/moderation")
+    page.wait_for_selector("#console[data-connection=connected]")
+    expect(page.locator("#open-check")).to_be_enabled()  # the page's script ran
+    for control in ("#shield-toggle", "#open-settings", "#slow-form button[type=submit]"):
+        expect(page.locator(control)).to_be_disabled()
+    page.locator("#shield-toggle").click(force=True)  # what an impatient moderator does: nothing happens
+    assert len(held) == 1
+    held[0].continue_()
+    expect(page.locator("#shield-toggle")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#shield-toggle")).to_be_enabled()
+    expect(page.locator("#open-settings")).to_be_enabled()
+    page.click("#shield-toggle")
+    expect(page.locator("#shield-toggle")).to_have_attribute("aria-pressed", "false")
+    saved = ConsoleSession(server.url, "moderator").request("GET", f"/api/v1/broadcasts/{broadcast_id}/moderation-policy")
+    assert saved["chat_mode"]["shield"] is False
+    assert page.errors == [] and page.dialogs == []
+
+
 def test_slow_mode_and_thresholds_are_saved_from_the_console(live_server, page):
     server, token = live_server
     broadcast_id = RemoteApi(server.url, token).live_broadcast("Policy live")
