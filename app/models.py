@@ -50,3 +50,4 @@ from orders.promotions.models import Promotion, PromotionUse  # noqa: F401
 from orders.care.surveys.models import SurveyCampaign, SurveyInvitation, SurveyResponse  # noqa: F401
 from orders.care.followups.models import FollowUpTask  # noqa: F401
 from orders.totals import OrderTotalsRow  # noqa: F401
+from orders.claims.totals import ClaimTotalsRow  # noqa: F401

@@ -14,7 +14,7 @@ from live.models import Broadcast
 from orders.claims.cancel import ClaimCancelRefused, cancel_claim
 from orders.claims.evidence import rejected_events
 from orders.claims.policy import ClaimPolicy, ClaimPolicyError, load_claim_policy, save_claim_policy
-from orders.claims.push import claim_counts
+from orders.claims.totals import read_claim_counts
 from orders.claims.queries import claims_page
 from orders.claims.reconciliation import load_reconciliation
 from orders.claims.reminders import MAX_REMINDERS, remind_unpaid
@@ -55,7 +55,7 @@ def list_claims(broadcast_id: int):
     find_broadcast(broadcast_id)
     claims, total = claims_page(db.session, broadcast_id, status, page, per_page, newest_first=order == "desc")
     return jsonify({"claims": claims, "total": total, "page": page, "per_page": per_page,
-                    "counts": claim_counts(db.session, broadcast_id)})
+                    "counts": read_claim_counts(db.session, broadcast_id)})
 
 
 @bp.get("/broadcasts/<int:broadcast_id>/claim-policy")
