@@ -14,11 +14,11 @@ from live.models import Broadcast
 from orders.claims.cancel import ClaimCancelRefused, cancel_claim
 from orders.claims.evidence import rejected_events
 from orders.claims.policy import ClaimPolicy, ClaimPolicyError, load_claim_policy, save_claim_policy
-from orders.claims.totals import read_claim_counts
 from orders.claims.queries import claims_page
 from orders.claims.reconciliation import load_reconciliation
 from orders.claims.reminders import MAX_REMINDERS, remind_unpaid
 from orders.claims.status import CLAIM_STATUSES
+from orders.claims.totals import read_claim_counts
 
 bp = install_api(Blueprint("claims_api", __name__, url_prefix="/api/v1"))
 READERS = ("host", "auditor", "moderator", "service")
