@@ -75,6 +75,8 @@ def main() -> None:
     args = parser.parse_args()
     import requests
 
+    # Measured as deployed: a new `python wsgi.py`, not a server forked from the test suite's preloaded process.
+    os.environ["LIVEDESK_TEST_FORK_SERVERS"] = "0"
     from tests.support.server import ServerProcess
 
     workdir = Path(tempfile.mkdtemp(prefix="livedesk-bench-claims-"))

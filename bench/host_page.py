@@ -119,6 +119,8 @@ def main() -> None:
     from tests.browser.test_audit_queue import Platform
     from tests.browser.test_viewports import log_in
     from tests.support.databases import create_schema, create_token, create_users, make_app
+    # Measured as deployed: a new `python wsgi.py`, not a server forked from the test suite's preloaded process.
+    os.environ["LIVEDESK_TEST_FORK_SERVERS"] = "0"
     from tests.support.server import ServerProcess
 
     folder = Path(tempfile.mkdtemp(prefix="host-bench-"))

@@ -86,6 +86,8 @@ def bench_end_to_end(terms: list[Term], allow: list[AllowTerm], messages: list[C
     os.environ.setdefault("SOCKETIO_ASYNC_MODE", "threading")  # this process only builds the database
     import requests
 
+    # Measured as deployed: a new `python wsgi.py`, not a server forked from the test suite's preloaded process.
+    os.environ["LIVEDESK_TEST_FORK_SERVERS"] = "0"
     from tests.support.server import ServerProcess
 
     workdir = Path(tempfile.mkdtemp(prefix="livedesk-bench-moderation-"))
