@@ -40,11 +40,16 @@ demo: migrate
 serve: migrate
 	$(BIN)/python wsgi.py
 
+# The suite runs in TEST_WORKERS parallel processes (pytest-xdist; `TEST_WORKERS=0` runs it in this one), each
+# handed a few tests at a time so that the long browser sweeps spread over all of them.
+TEST_WORKERS ?= 3
+TEST_PARALLEL = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist load --maxschedchunk 4)
+
 test: setup
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(TEST_PARALLEL)
 
 test-fast: setup
-	$(BIN)/python -m pytest -q -m "not browser and not slow"
+	$(BIN)/python -m pytest -q -m "not browser and not slow" $(TEST_PARALLEL)
 
 bench: setup
 	$(BIN)/python bench/ingest.py

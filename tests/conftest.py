@@ -7,9 +7,18 @@ import shutil
 os.environ["SOCKETIO_ASYNC_MODE"] = "threading"  # before the app is imported: tests never monkey-patch
 
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
 
-from tests.support import databases  # noqa: E402
+from tests.support import databases, routing_cache  # noqa: E402
 from tests.support.api import ApiClient  # noqa: E402
+
+routing_cache.install()  # most tests build an app of their own; their routes compile once per process
+
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # In a parallel run (make test) the other workers and their browsers share the cores, so how long one
+    # generated example takes says nothing about the code: no per-example deadline there.
+    settings.register_profile("parallel", deadline=None)
+    settings.load_profile("parallel")
 
 
 @pytest.fixture(scope="session")

@@ -53,12 +53,13 @@ def test_a_planned_start_given_in_the_hosts_zone_is_stored_in_utc(api):
     assert created["status"] == "scheduled" and created["started_at"] is None
 
 
+# Named ids: the one computed from the clock must be the same in every parallel worker that collects it.
 @pytest.mark.parametrize("value, code", [
     ("2020-01-01T20:00:00+08:00", "out_of_range"),
     ((datetime.now(timezone.utc) + timedelta(days=400)).isoformat(), "out_of_range"),
     ("2026-01-01T20:00:00", "invalid_ts"),
     ("tomorrow", "invalid_ts"),
-])
+], ids=["years-ago", "in-400-days", "without-zone", "not-a-time"])
 def test_a_planned_start_far_from_now_or_without_a_zone_is_refused_naming_it(api, value, code):
     response = api.post("/api/v1/broadcasts", json={"title": "x", "platform": "douyin", "planned_start_at": value})
     assert _error(response) == (400, code, "planned_start_at")

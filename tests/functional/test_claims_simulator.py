@@ -6,6 +6,8 @@ import itertools
 from collections import Counter
 from datetime import datetime, timezone
 
+import pytest
+
 from app import realtime
 from app.demo.data import seed_demo
 from app.demo.simulator import TrafficGenerator, lineup_from_snapshot
@@ -15,6 +17,7 @@ from live.snapshot import broadcast_snapshot
 from orders.claims.reconciliation import load_reconciliation
 
 
+@pytest.mark.slow
 def test_simulated_claims_name_link_numbers_and_become_orders_or_stay_unpaid(app):
     with app.app_context():
         broadcast = seed_demo(db.session).broadcast

@@ -357,6 +357,7 @@ def test_every_route_has_one_row_in_the_expectation_table(app):
     assert not stale, f"rows in EXPECTED for routes that no longer exist: {stale}"
 
 
+@pytest.mark.slow
 def test_each_route_allows_exactly_the_roles_and_scopes_of_its_row(app, callers):
     wrong = []
     for label, rule in routes(app):

@@ -38,6 +38,7 @@ def logs(draw: st.DrawFn) -> dict[str, Any]:
             "live": draw(st.booleans()), "batch": draw(st.sampled_from([1, 4, 50]))}
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=logs())
 def test_metrics_api_equals_the_reference_on_random_logs(any_api, monkeypatch, case):
