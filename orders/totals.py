@@ -13,12 +13,11 @@ pushes after a batch fold (they write anyway); ``read_totals`` only sums, for pa
 """
 from __future__ import annotations
 
-from collections import defaultdict
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.db import cents_to_money
+from app.db.kept_sums import create_with_schema, fold_sums, for_dialect, read_sums
 from app.extensions import db
 
 # The host's running totals count committed demand only: held and waitlisted orders are shown as counts.
@@ -80,35 +79,21 @@ BACKFILL = (f"INSERT INTO order_totals ({_COLUMNS}) SELECT broadcast_id, status,
             "coalesce(sum(total), 0), coalesce(sum(coalesce(paid_amount, 0)), 0) FROM orders GROUP BY broadcast_id, status")
 
 
+DDL = {"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRESQL_TRIGGERS}
+DROP = {"sqlite": SQLITE_DROP, "postgresql": POSTGRESQL_DROP}
+create_with_schema(DDL)
+_SUMMED = ("orders", "units", "total_cents", "paid_cents")
+_LOCK = 17001  # the first key of the PostgreSQL advisory lock of a broadcast's fold (17002: the claim counts)
+
+
 def trigger_statements(dialect: str) -> tuple[str, ...]:
     """Return the DDL that makes the database keep order_totals on the dialect ("sqlite" or "postgresql")."""
-    return POSTGRESQL_TRIGGERS if dialect == "postgresql" else SQLITE_TRIGGERS
+    return for_dialect(DDL, dialect)
 
 
 def drop_statements(dialect: str) -> tuple[str, ...]:
     """Return the DDL that removes the triggers again (the migration's downgrade)."""
-    return POSTGRESQL_DROP if dialect == "postgresql" else SQLITE_DROP
-
-
-@sa.event.listens_for(db.metadata, "after_create")
-def _create_triggers(_metadata, connection, **_kw) -> None:
-    """Create the triggers with the schema (create_all), once every table exists."""
-    for statement in trigger_statements(connection.dialect.name):
-        connection.exec_driver_sql(statement)
-
-
-def _sums(table) -> sa.Select:
-    """Return the per-status sums of table's change rows (order_totals, or the rows a DELETE returned)."""
-    return sa.select(table.c.status, sa.func.sum(table.c.orders), sa.func.sum(table.c.units),
-                     sa.func.sum(table.c.total_cents), sa.func.sum(table.c.paid_cents)).group_by(table.c.status)
-
-
-_OF_BROADCAST = _T.c.broadcast_id == sa.bindparam("broadcast_id")
-_SUM = _sums(_T).where(_OF_BROADCAST)
-_DELETE = sa.delete(_T).where(_OF_BROADCAST)
-# PostgreSQL: the rows deleted are exactly the rows summed (other transactions may add rows meanwhile).
-_FOLD_POSTGRESQL = _sums(_DELETE.returning(*_T.c).cte("folded"))
-_TURN = sa.text("SELECT pg_advisory_xact_lock(17001, :broadcast_id)")
+    return for_dialect(DROP, dialect)
 
 
 def compact_totals(session: Session, broadcast_id: int) -> dict:
@@ -116,37 +101,12 @@ def compact_totals(session: Session, broadcast_id: int) -> dict:
 
     Writes: call it inside the transaction that changed the orders (the pushes after a batch do).
     """
-    session.flush()  # orders changed through the ORM must have fired their triggers first
-    params = {"broadcast_id": broadcast_id}
-    if session.get_bind().dialect.name == "postgresql":
-        # Folds of one broadcast take turns: a fold's DELETE must start after the fold before it committed, or its
-        # snapshot would miss the row that fold wrote back (the stored rows stay right; the pushed totals would not).
-        session.execute(_TURN, params)
-        by_status = _fold(session.execute(_FOLD_POSTGRESQL, params).all())
-    else:  # one writer at a time: nothing can come between the sums and the DELETE
-        by_status = _fold(session.execute(_SUM, params).all())
-        session.execute(_DELETE, params)
-    rows = [{"broadcast_id": broadcast_id, "status": status, "orders": n, "units": units, "total_cents": total,
-             "paid_cents": paid} for status, (n, units, total, paid) in sorted(by_status.items())
-            if (n, units, total, paid) != (0, 0, 0, 0)]
-    if rows:
-        session.execute(sa.insert(_T), rows)
-    return shape_totals(by_status)
+    return shape_totals(fold_sums(session, _T, "status", _SUMMED, broadcast_id, _LOCK))
 
 
 def read_totals(session: Session, broadcast_id: int) -> dict:
     """Return the broadcast's totals without writing (for pages and snapshots)."""
-    session.flush()
-    return shape_totals(_fold(session.execute(_SUM, {"broadcast_id": broadcast_id}).all()))
-
-
-def _fold(rows) -> dict[str, tuple[int, int, int, int]]:
-    """Return {status: (orders, units, total cents, paid cents)} from per-status sums."""
-    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for status, *values in rows:
-        for index, value in enumerate(values):
-            sums[status][index] += int(value or 0)
-    return {status: tuple(values) for status, values in sums.items()}
+    return shape_totals(read_sums(session, _T, "status", _SUMMED, broadcast_id))
 
 
 def shape_totals(by_status: dict[str, tuple[int, int, int, int]]) -> dict:

@@ -5,7 +5,7 @@ every claim of the broadcast joined to its order: 43 ms at 100,000 claims, on ev
 selling show. Instead, triggers append one signed row per change to ``claim_totals``: on ``chat_claims`` (a claim
 added, its order, reason or order time changed, a claim deleted) and on ``orders`` (the status of an order that
 claims became, which the claim's status follows; an order deleted). Any writer is counted, as for the order totals
-(orders/totals.py, whose fold this mirrors): the pushes fold a broadcast's rows back to one per status, pages sum.
+(orders/totals.py; the fold is app/db/kept_sums.py): the pushes fold a broadcast's rows back to one per status, pages sum.
 
 A claim's status is orders/claims/status.py's rule, written here once more as SQL over a claim's columns and its
 order's status (status_sql); tests/integration/test_claim_totals.py compares the counts with that module's query.
@@ -15,6 +15,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from app.db.kept_sums import create_with_schema, fold_sums, for_dialect, read_sums
 from app.extensions import db
 from orders.claims.status import CLAIM_STATUSES
 
@@ -109,59 +110,35 @@ BACKFILL = (f"INSERT INTO claim_totals ({_COLUMNS}) SELECT c.broadcast_id, {stat
             f"GROUP BY c.broadcast_id, {status_sql('c', 'o.status')}")
 
 
+DDL = {"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRESQL_TRIGGERS}
+DROP = {"sqlite": SQLITE_DROP, "postgresql": POSTGRESQL_DROP}
+create_with_schema(DDL)
+_T = ClaimTotalsRow.__table__
+_LOCK = 17002  # the first key of the PostgreSQL advisory lock of a broadcast's fold (17001: the order totals)
+
+
 def trigger_statements(dialect: str) -> tuple[str, ...]:
     """Return the DDL that makes the database keep claim_totals on the dialect ("sqlite" or "postgresql")."""
-    return POSTGRESQL_TRIGGERS if dialect == "postgresql" else SQLITE_TRIGGERS
+    return for_dialect(DDL, dialect)
 
 
 def drop_statements(dialect: str) -> tuple[str, ...]:
     """Return the DDL that removes the triggers again (the migration's downgrade)."""
-    return POSTGRESQL_DROP if dialect == "postgresql" else SQLITE_DROP
-
-
-@sa.event.listens_for(db.metadata, "after_create")
-def _create_triggers(_metadata, connection, **_kw) -> None:
-    """Create the triggers with the schema (create_all), once every table exists."""
-    for statement in trigger_statements(connection.dialect.name):
-        connection.exec_driver_sql(statement)
-
-
-_T = ClaimTotalsRow.__table__
-_OF_BROADCAST = _T.c.broadcast_id == sa.bindparam("broadcast_id")
-_SUM = sa.select(_T.c.status, sa.func.sum(_T.c.claims)).where(_OF_BROADCAST).group_by(_T.c.status)
-_DELETE = sa.delete(_T).where(_OF_BROADCAST)
-# PostgreSQL: the rows deleted are exactly the rows summed (other transactions may add rows meanwhile).
-_FOLDED = _DELETE.returning(_T.c.status, _T.c.claims).cte("folded")
-_FOLD_POSTGRESQL = sa.select(_FOLDED.c.status, sa.func.sum(_FOLDED.c.claims)).group_by(_FOLDED.c.status)
-# Folds of one broadcast take turns (see orders/totals.py); 17002: claim counts (17001 is the order totals').
-_TURN = sa.text("SELECT pg_advisory_xact_lock(17002, :broadcast_id)")
+    return for_dialect(DROP, dialect)
 
 
 def compact_claim_counts(session: Session, broadcast_id: int) -> dict[str, int]:
     """Return {status: claims} of the broadcast (every status, 0 when none) after folding its change rows into one
     row per status. Writes: call it inside the transaction that changed the claims (the pushes do)."""
-    session.flush()  # claims and orders changed through the ORM must have fired their triggers first
-    params = {"broadcast_id": broadcast_id}
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(_TURN, params)
-        counts = _counts(session.execute(_FOLD_POSTGRESQL, params).all())
-    else:  # one writer at a time: nothing can come between the sums and the DELETE
-        counts = _counts(session.execute(_SUM, params).all())
-        session.execute(_DELETE, params)
-    rows = [{"broadcast_id": broadcast_id, "status": status, "claims": n} for status, n in counts.items() if n]
-    if rows:
-        session.execute(sa.insert(_T), rows)
-    return counts
+    return _counts(fold_sums(session, _T, "status", ("claims",), broadcast_id, _LOCK))
 
 
 def read_claim_counts(session: Session, broadcast_id: int) -> dict[str, int]:
     """Return {status: claims} of the broadcast (every status, 0 when none) without writing."""
-    session.flush()
-    return _counts(session.execute(_SUM, {"broadcast_id": broadcast_id}).all())
+    return _counts(read_sums(session, _T, "status", ("claims",), broadcast_id))
 
 
-def _counts(rows) -> dict[str, int]:
+def _counts(sums: dict[str, tuple[int, ...]]) -> dict[str, int]:
     counts = dict.fromkeys(CLAIM_STATUSES, 0)
-    for status, n in rows:
-        counts[status] = counts.get(status, 0) + int(n or 0)
+    counts.update({status: claims for status, (claims,) in sums.items()})
     return counts
