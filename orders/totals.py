@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.db import cents_to_money
-from app.db.kept_sums import create_with_schema, fold_sums, for_dialect, read_sums
+from app.db.kept_sums import create_with_schema, fold_sums, read_sums
 from app.extensions import db
 
 # The host's running totals count committed demand only: held and waitlisted orders are shown as counts.
@@ -71,29 +71,10 @@ POSTGRESQL_TRIGGERS = (
     (f"CREATE TRIGGER order_totals_track AFTER INSERT OR DELETE OR UPDATE OF {', '.join(_TRACKED)} ON orders "
     "FOR EACH ROW EXECUTE FUNCTION order_totals_track()"),
 )
-SQLITE_DROP = ("DROP TRIGGER IF EXISTS order_totals_insert", "DROP TRIGGER IF EXISTS order_totals_update",
-               "DROP TRIGGER IF EXISTS order_totals_delete")
-POSTGRESQL_DROP = ("DROP TRIGGER IF EXISTS order_totals_track ON orders", "DROP FUNCTION IF EXISTS order_totals_track()")
-# What a new schema (or the migration) starts from: every existing order, one row per broadcast and status.
-BACKFILL = (f"INSERT INTO order_totals ({_COLUMNS}) SELECT broadcast_id, status, count(*), coalesce(sum(units), 0), "
-            "coalesce(sum(total), 0), coalesce(sum(coalesce(paid_amount, 0)), 0) FROM orders GROUP BY broadcast_id, status")
-
-
 DDL = {"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRESQL_TRIGGERS}
-DROP = {"sqlite": SQLITE_DROP, "postgresql": POSTGRESQL_DROP}
 create_with_schema(DDL)
 _SUMMED = ("orders", "units", "total_cents", "paid_cents")
 _LOCK = 17001  # the first key of the PostgreSQL advisory lock of a broadcast's fold (17002: the claim counts)
-
-
-def trigger_statements(dialect: str) -> tuple[str, ...]:
-    """Return the DDL that makes the database keep order_totals on the dialect ("sqlite" or "postgresql")."""
-    return for_dialect(DDL, dialect)
-
-
-def drop_statements(dialect: str) -> tuple[str, ...]:
-    """Return the DDL that removes the triggers again (the migration's downgrade)."""
-    return for_dialect(DROP, dialect)
 
 
 def compact_totals(session: Session, broadcast_id: int) -> dict:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.extensions import db
 
 
-def for_dialect(ddl: Mapping[str, Sequence[str]], dialect: str) -> tuple[str, ...]:
+def _for_dialect(ddl: Mapping[str, Sequence[str]], dialect: str) -> tuple[str, ...]:
     """Return the statements of ddl ({"sqlite": ..., "postgresql": ...}) for the dialect ("sqlite" unless PostgreSQL)."""
     return tuple(ddl["postgresql"] if dialect == "postgresql" else ddl["sqlite"])
 
@@ -26,8 +26,11 @@ def create_with_schema(ddl: Mapping[str, Sequence[str]]) -> None:
 
     @sa.event.listens_for(db.metadata, "after_create")
     def _create(_metadata, connection, **_kw) -> None:
-        for statement in for_dialect(ddl, connection.dialect.name):
+        for statement in _for_dialect(ddl, connection.dialect.name):
             connection.exec_driver_sql(statement)
+
+
+_TURN = sa.text("SELECT pg_advisory_xact_lock(:lock, :broadcast_id)")
 
 
 @lru_cache(maxsize=None)
@@ -59,7 +62,7 @@ def fold_sums(session: Session, table: sa.Table, key: str, values: tuple[str, ..
     if session.get_bind().dialect.name == "postgresql":
         # A fold's DELETE must start after the fold before it committed, or its snapshot would miss the row that
         # fold wrote back (the stored rows would stay right; the figure read would not).
-        session.execute(sa.text("SELECT pg_advisory_xact_lock(:lock, :broadcast_id)"), {"lock": lock, **params})
+        session.execute(_TURN, {"lock": lock, **params})
         sums = _by_key(session.execute(fold, params).all())
     else:  # one writer at a time: nothing can come between the sums and the DELETE
         sums = _by_key(session.execute(summed, params).all())

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from app.db.kept_sums import create_with_schema, fold_sums, for_dialect, read_sums
+from app.db.kept_sums import create_with_schema, fold_sums, read_sums
 from app.extensions import db
 from orders.claims.status import CLAIM_STATUSES
 
@@ -98,33 +98,10 @@ POSTGRESQL_TRIGGERS = (
     ("CREATE TRIGGER claim_totals_track_order AFTER DELETE OR UPDATE OF status ON orders "
      "FOR EACH ROW EXECUTE FUNCTION claim_totals_track_order()"),
 )
-SQLITE_DROP = tuple(f"DROP TRIGGER IF EXISTS claim_totals_{name}"
-                    for name in ("insert", "update", "delete", "order_update", "order_delete"))
-POSTGRESQL_DROP = ("DROP TRIGGER IF EXISTS claim_totals_track_claim ON chat_claims",
-                   "DROP TRIGGER IF EXISTS claim_totals_track_order ON orders",
-                   "DROP FUNCTION IF EXISTS claim_totals_track_claim()",
-                   "DROP FUNCTION IF EXISTS claim_totals_track_order()")
-# What a new schema (or the migration) starts from: every existing claim, one row per broadcast and status.
-BACKFILL = (f"INSERT INTO claim_totals ({_COLUMNS}) SELECT c.broadcast_id, {status_sql('c', 'o.status')}, count(*) "
-            "FROM chat_claims c LEFT OUTER JOIN orders o ON o.id = c.order_pk "
-            f"GROUP BY c.broadcast_id, {status_sql('c', 'o.status')}")
-
-
 DDL = {"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRESQL_TRIGGERS}
-DROP = {"sqlite": SQLITE_DROP, "postgresql": POSTGRESQL_DROP}
 create_with_schema(DDL)
 _T = ClaimTotalsRow.__table__
 _LOCK = 17002  # the first key of the PostgreSQL advisory lock of a broadcast's fold (17001: the order totals)
-
-
-def trigger_statements(dialect: str) -> tuple[str, ...]:
-    """Return the DDL that makes the database keep claim_totals on the dialect ("sqlite" or "postgresql")."""
-    return for_dialect(DDL, dialect)
-
-
-def drop_statements(dialect: str) -> tuple[str, ...]:
-    """Return the DDL that removes the triggers again (the migration's downgrade)."""
-    return for_dialect(DROP, dialect)
 
 
 def compact_claim_counts(session: Session, broadcast_id: int) -> dict[str, int]:
