@@ -25,7 +25,10 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench import ingest  # noqa: E402  (sets the environment up before the app is imported)
+from bench import ingest  # noqa: E402, F401  (sets the environment up before the app is imported)
+from ingest_pg import raw_rate_sqlite  # noqa: E402  (bench/ is on the path now)
+from ingest_support import (SKUS, WORKDIR, SqliteDatabases, free_port, make_app, order, seed,  # noqa: E402
+                            start_server)
 
 from app import realtime  # noqa: E402
 from app.auth.models import User  # noqa: E402
@@ -34,7 +37,7 @@ from app.extensions import db  # noqa: E402
 from live.ingest import ingest_events  # noqa: E402
 from live.models import Broadcast  # noqa: E402
 
-FLASH_SKUS, MEMBER_SKUS = ingest.SKUS[:4], ingest.SKUS[4:10]
+FLASH_SKUS, MEMBER_SKUS = SKUS[:4], SKUS[4:10]
 BLOCKED_PHONE = "13900000000"
 AUDITOR, PASSWORD = "bench-auditor", "bench-password"
 
@@ -76,16 +79,16 @@ def set_up(base: str, token: str, broadcast_id: int) -> None:
 
 def audited_order(tag: str, n: int) -> dict:
     """Return order event n: complete (coupon, member tier, flash SKU by turns), incomplete or blocklisted."""
-    event = ingest.order(tag, n)
+    event = order(tag, n)
     buyer, item = event["buyer"], event["items"][0]
     buyer["id"] = f"{tag}-buyer-{n % 997}"  # a few buyers come back: their history is audited too
-    item.update(sku=ingest.SKUS[n % len(ingest.SKUS)], qty=1 + n % 2, unit_price=None)
+    item.update(sku=SKUS[n % len(SKUS)], qty=1 + n % 2, unit_price=None)
     if n % 4 == 0:
         buyer["member_tier"] = "gold"
     if n % 3 == 0:
         event["coupon_codes"] = ["save10"]
     if n % 5 == 0:
-        event["items"].append({"sku": ingest.SKUS[(n + 7) % len(ingest.SKUS)], "qty": 1, "unit_price": None})
+        event["items"].append({"sku": SKUS[(n + 7) % len(SKUS)], "qty": 1, "unit_price": None})
     if n % 10 == 3:
         buyer["phone"] = None
     elif n % 10 == 6:
@@ -124,12 +127,12 @@ def http_rate(session: requests.Session, url: str, tag: str, total: int, batch: 
     return done, done / (time.perf_counter() - started), statuses
 
 
-def in_process_profile(server_db: Path, total: int, batch: int) -> None:
+def in_process_profile(server_db: str, total: int, batch: int) -> None:
     """Print where in-process audited ingestion spends its time (cProfile, cumulative, project code)."""
-    path = ingest.WORKDIR / "profile.sqlite3"
-    with sqlite3.connect(server_db) as source, sqlite3.connect(path) as target:
+    path = WORKDIR / "profile.sqlite3"
+    with sqlite3.connect(server_db.removeprefix("sqlite:///")) as source, sqlite3.connect(path) as target:
         source.backup(target)  # the server's set-up (promotions, policy, blocklist), its WAL included
-    app = ingest.make_app(path)
+    app = make_app(f"sqlite:///{path}")
     profiler = cProfile.Profile()
     with app.app_context():
         broadcast_id = db.session.scalar(db.select(Broadcast.id).order_by(Broadcast.id.desc()).limit(1))
@@ -161,15 +164,15 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="also print where in-process ingestion spends time")
     args = parser.parse_args()
     load = os.getloadavg()
-    template = ingest.make_template()
-    server_db = ingest.migrated_copy(template, "server.sqlite3")
-    app = ingest.make_app(server_db)
-    token, broadcast_id = ingest.seed(app)
+    databases = SqliteDatabases()
+    server_db = databases.fresh("server")
+    app = make_app(server_db)
+    token, broadcast_id = seed(app)
     with app.app_context():
         db.session.add(User(username=AUDITOR, password_hash=hash_password(PASSWORD), role="auditor"))
         db.session.commit()
         db.engine.dispose()
-    server = ingest.start_server(server_db, port := ingest.free_port(), token)
+    server = start_server(server_db, port := free_port(), token, "eventlet")
     try:
         base = f"http://127.0.0.1:{port}"
         set_up(base, token, broadcast_id)
@@ -182,8 +185,8 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
-    raw = ingest.raw_rate(ingest.migrated_copy(template, "raw.sqlite3"), args.raw, args.budget)
-    print(f"\nLiveDesk audited order ingestion on SQLite (WAL, synchronous=FULL); server: python wsgi.py, threading "
+    raw = raw_rate_sqlite(databases.fresh("raw"), args.raw, args.budget)
+    print(f"\nLiveDesk audited order ingestion on SQLite (WAL, synchronous=FULL); server: python wsgi.py, eventlet "
           f"mode; {os.cpu_count()} CPUs, load average {load[0]:.2f} at start, {os.getloadavg()[0]:.2f} at the end")
     print("every rule on: policy, blocklist, flash sale, coupon, threshold, member prices; "
           "orders: complete, incomplete, blocklisted, redelivered")
@@ -191,7 +194,7 @@ def main() -> None:
     for label, (count, rate, statuses) in figures.items():
         outcome = ", ".join(f"{status} {n}" for status, n in statuses.most_common())
         print(f"{label:44}{count:>8}{rate:>11.1f}  {outcome}")
-    print(f"{'raw SQL ceiling, 1 transaction per order':44}{raw[0]:>8}{raw[1]:>11.1f}  (bench/ingest.py raw_rate)")
+    print(f"{'raw SQL ceiling, 1 transaction per order':44}{raw[0]:>8}{raw[1]:>11.1f}  (bench/ingest_pg.py raw_rate_sqlite)")
     for label in figures:
         print(f"{'ratio ' + label.split(', ')[-1] + ' / raw':44}{figures[label][1] / raw[1]:>19.2f}")
     if args.profile:
@@ -202,4 +205,4 @@ if __name__ == "__main__":
     try:
         main()
     finally:
-        shutil.rmtree(ingest.WORKDIR, ignore_errors=True)
+        shutil.rmtree(WORKDIR, ignore_errors=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import ingest  # noqa: E402  (sets the environment up before the app is imported)
+from ingest_support import SqliteDatabases, make_app, order, seed  # noqa: E402  (bench/ is on the path now)
 
 from app import realtime  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -30,7 +31,7 @@ def orders_of_one_buyer(tag: str, start: int, count: int, placed: datetime) -> l
     """Return count order events of the buyer "whale", numbered from start, all placed at placed."""
     events = []
     for n in range(start, start + count):
-        event = ingest.order(tag, n)
+        event = order(tag, n)
         event["ts"] = placed.isoformat()
         event["buyer"]["id"] = "whale"
         events.append(event)
@@ -54,10 +55,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="timed batches at each point (the median is shown)")
     args = parser.parse_args()
     try:
-        app = ingest.make_app(ingest.migrated_copy(ingest.make_template(), "buyer-history.sqlite3"))
-        _token, broadcast_id = ingest.seed(app)
+        app = make_app(SqliteDatabases().fresh("buyer-history"))
+        _token, broadcast_id = seed(app)
         placed = datetime.now(timezone.utc) - timedelta(seconds=5)
-        batch_ms(app, broadcast_id, [ingest.order("warm", 0)])
+        batch_ms(app, broadcast_id, [order("warm", 0)])
         sent, figures = 0, {}
         for point in (0, args.earlier):
             while sent < point:  # the earlier orders, in batches of 500 (not timed)
