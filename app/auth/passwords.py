@@ -1,6 +1,7 @@
 """Password hashing with argon2id at the OWASP-recommended minimum cost, and the password policy."""
 import functools
 import secrets
+import unicodedata
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -26,7 +27,7 @@ PASSWORD_PROBLEMS = {
 
 def password_problem(password: str, username: str | None = None) -> str | None:
     """Return the code of PASSWORD_PROBLEMS that refuses password, or None when the policy accepts it."""
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+    if not isinstance(password, str) or _visible_length(password) < MIN_PASSWORD_LENGTH:
         return "password_too_short"
     if len(password) > MAX_PASSWORD_LENGTH:
         return "password_too_long"
@@ -36,6 +37,14 @@ def password_problem(password: str, username: str | None = None) -> str | None:
     if username and len(username) >= 3 and username.casefold() in folded:
         return "password_has_username"
     return None
+
+
+def _visible_length(password: str) -> int:
+    """Return how many characters of password are not spaces, control or invisible format characters.
+
+    Twelve spaces, NULs or zero-width spaces are as guessable as an empty password: they do not count.
+    """
+    return sum(1 for ch in password if not (ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf")))
 
 
 @functools.cache

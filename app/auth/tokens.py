@@ -207,14 +207,16 @@ def signature_valid(header: str | None, body: bytes, secrets_: list[str], now: f
             timestamp = value
         elif key == "v1" and value:
             candidates.append(value.lower())
-    if timestamp is None or not timestamp.isdigit() or not candidates:
+    # ASCII digits only: "²" passes isdigit() but not int(), and a header may hold any Latin-1 character.
+    if timestamp is None or not (timestamp.isascii() and timestamp.isdigit()) or not candidates:
         return False
     if abs(now - int(timestamp)) > tolerance:
         return False
     signed = timestamp.encode() + b"." + body
-    expected = [hmac.new(s.encode(), signed, hashlib.sha256).hexdigest() for s in secrets_]
-    # compare_digest for every pair so timing does not reveal which secret or candidate was close.
-    matches = [hmac.compare_digest(e, c) for e in expected for c in candidates]
+    expected = [hmac.new(s.encode(), signed, hashlib.sha256).hexdigest().encode() for s in secrets_]
+    # compare_digest for every pair so timing does not reveal which secret or candidate was close; as bytes,
+    # since it refuses str with non-ASCII characters.
+    matches = [hmac.compare_digest(e, c.encode()) for e in expected for c in candidates]
     return any(matches)
 
 

@@ -32,6 +32,12 @@ def find_user(session: Session, username: str) -> User | None:
     return session.scalar(sa.select(User).where(User.username == username))
 
 
+def name_in_use(session: Session, username: str) -> bool:
+    """Return True when a user's name equals username but for case ("Host" would pass for "host" in a log)."""
+    return session.scalar(sa.select(User.id).where(sa.func.lower(User.username) == username.lower()).limit(1)) \
+        is not None
+
+
 def has_users(session: Session) -> bool:
     """Return True once any console user exists (the first-run page is closed from then on)."""
     return session.scalar(sa.select(User.id).limit(1)) is not None
@@ -43,8 +49,9 @@ def create_user(session: Session, username: str, role: str, password: str | None
         raise UserActionError("username", "username must be 1 to 64 letters, digits or . _ @ -")
     if role not in ROLES:
         raise UserActionError("role", f"role must be one of {', '.join(ROLES)}")
-    if find_user(session, username) is not None:
-        raise UserActionError("username", f"a user named {username!r} exists already", 409, "name_taken")
+    if name_in_use(session, username):
+        raise UserActionError("username", f"a user named {username!r} exists already (names differ by more than "
+                                          "case)", 409, "name_taken")
     if password is not None:
         _check_password(password, username)
     user = User(username=username, role=role, session_version=0,

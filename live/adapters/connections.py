@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.auth.tokens import secret_fingerprint
 from live.adapters.base import Connection
 from live.adapters.models import PlatformConnection
-from live.adapters.registry import LIVE_ROOM_PLATFORMS, PLATFORMS
+from live.adapters.registry import LIVE_ROOM_PLATFORMS, PLATFORMS, AdapterUnavailable, adapter_for
 from live.models import Broadcast
 
 NAME = re.compile(r"[A-Za-z0-9._-]{1,48}")  # one URL path segment: /api/v1/adapters/<platform>/<name>
@@ -27,6 +27,7 @@ MIN_SECRET, MAX_SECRET = 16, 128
 GRACE = timedelta(hours=24)  # the previous secret keeps working this long after a rotation
 MAX_SETTINGS, MAX_SETTING_TEXT = 16, 300
 SETTING_KEY = re.compile(r"[a-z][a-z0-9_]{0,31}")
+MAX_TOLERANCE = 86_400  # seconds a forwarder's signed time may differ from ours (a day; the default is 300)
 
 
 class ConnectionRefused(ValueError):
@@ -66,16 +67,18 @@ def create_connection(session: Session, name, platform, broadcast_id, *, shop_id
     broadcast = _broadcast(session, broadcast_id)
     if shop_id is not None and (not isinstance(shop_id, str) or not SHOP_ID.fullmatch(shop_id)):
         raise ConnectionRefused(400, "invalid_value", "shop_id", "shop_id must be 1 to 64 characters without /")
-    if app_key is not None and (not isinstance(app_key, str) or not 0 < len(app_key) <= 128):
+    if app_key is not None and (not isinstance(app_key, str) or not 0 < len(app_key) <= 128
+                                or not app_key.isprintable()):  # a NUL would not even store in PostgreSQL
         raise ConnectionRefused(400, "invalid_value", "app_key", "app_key must be 1 to 128 characters")
     if app_secret is None and platform not in LIVE_ROOM_PLATFORMS:
         raise ConnectionRefused(400, "missing_field", "app_secret",
                                 "a commerce platform's connection needs the app secret the platform signs with")
-    secret = _secret(app_secret) if app_secret is not None else new_secret()
+    secret = _secret(app_secret, platform) if app_secret is not None else new_secret()
     if connection_named(session, name) is not None:
         raise ConnectionRefused(409, "name_taken", "name", f"a connection named {name!r} exists already")
     row = PlatformConnection(name=name, platform=platform, shop_id=shop_id, broadcast_id=broadcast.id,
-                             app_key=app_key, secret=secret, settings=checked_settings(settings or {}),
+                             app_key=app_key, secret=secret,
+                             settings=checked_settings({} if settings is None else settings),
                              created_at=now, created_by=actor, received_count=0, duplicate_count=0, rejected_count=0)
     session.add(row)
     session.flush()
@@ -91,11 +94,24 @@ def _broadcast(session: Session, broadcast_id) -> Broadcast:
     return broadcast
 
 
-def _secret(value) -> str:
+def _secret(value, platform: str, field: str = "app_secret") -> str:
+    """Return value as the connection's secret, or raise naming field (the platform's adapter may say more)."""
     if not isinstance(value, str) or not MIN_SECRET <= len(value) <= MAX_SECRET or not value.isprintable():
-        raise ConnectionRefused(400, "invalid_value", "app_secret",
+        raise ConnectionRefused(400, "invalid_value", field,
                                 f"a secret is {MIN_SECRET} to {MAX_SECRET} printable characters")
+    problem = _adapter_secret_problem(platform, value)
+    if problem:
+        raise ConnectionRefused(400, "invalid_secret", field, problem)
     return value
+
+
+def _adapter_secret_problem(platform: str, value: str) -> str | None:
+    """Return why the platform's adapter cannot use value as its secret (secret_problem, when it has one), or None."""
+    try:
+        check = getattr(adapter_for(platform), "secret_problem", None)
+    except AdapterUnavailable:
+        return None
+    return check(value) if check is not None else None
 
 
 def checked_settings(settings) -> dict:
@@ -111,6 +127,11 @@ def checked_settings(settings) -> dict:
             raise ConnectionRefused(400, "invalid_value", f"settings.{key}",
                                     f"a setting is a text of at most {MAX_SETTING_TEXT} characters, a number or "
                                     "true/false")
+    tolerance = settings.get("signature_tolerance_seconds")
+    if tolerance is not None and (isinstance(tolerance, bool) or not isinstance(tolerance, int)
+                                  or not 1 <= tolerance <= MAX_TOLERANCE):
+        raise ConnectionRefused(400, "invalid_value", "settings.signature_tolerance_seconds",
+                                f"signature_tolerance_seconds is a whole number of seconds from 1 to {MAX_TOLERANCE}")
     zone = settings.get("zone")
     if zone is not None:
         try:
@@ -127,7 +148,7 @@ def rotate_secret(row: PlatformConnection, now: datetime, secret: str | None = N
     if secret is None and row.platform not in LIVE_ROOM_PLATFORMS:
         raise ConnectionRefused(400, "missing_field", "secret",
                                 "give the new app secret the platform shows (LiveDesk cannot make it)")
-    fresh = _secret(secret) if secret is not None else new_secret()
+    fresh = _secret(secret, row.platform, "secret") if secret is not None else new_secret()
     row.previous_secret, row.previous_expires_at = row.secret, now + grace
     row.secret, row.rotated_at = fresh, now
     return fresh

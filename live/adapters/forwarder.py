@@ -38,7 +38,9 @@ def header(headers: Mapping[str, str], name: str) -> str | None:
 
 def verify(headers: Mapping[str, str], body: bytes, connection: Connection) -> bool:
     """Return True when X-LiveDesk-Signature is fresh and made with one of the connection's secrets."""
-    tolerance = int(connection.settings.get("signature_tolerance_seconds", DEFAULT_TOLERANCE_SECONDS))
+    tolerance = connection.settings.get("signature_tolerance_seconds", DEFAULT_TOLERANCE_SECONDS)
+    if isinstance(tolerance, bool) or not isinstance(tolerance, int) or tolerance < 1:
+        tolerance = DEFAULT_TOLERANCE_SECONDS  # a setting stored before connections.checked_settings checked it
     return tokens.signature_valid(header(headers, SIGNATURE_HEADER), body, list(connection.secrets), time.time(),
                                   tolerance)
 

@@ -58,6 +58,13 @@ def _keys(connection: Connection) -> list[bytes]:
     return keys
 
 
+def secret_problem(secret: str) -> str | None:
+    """Return why secret cannot be a connection's message key (base64 of a 16, 24 or 32-byte AES key), or None."""
+    probe = Connection(name="", platform=PLATFORM, shop_id=None, broadcast_id=0, app_key=None, secrets=(secret,),
+                       settings={})
+    return None if _keys(probe) else "a 快手 message key (消息加密密钥) is the base64 of a 16, 24 or 32-byte AES key"
+
+
 def decrypt(body: bytes, connection: Connection) -> dict | None:
     """Return the decrypted message of a push body, or None when no key of connection opens it."""
     if len(body) > MAX_BODY:

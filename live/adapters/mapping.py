@@ -103,7 +103,7 @@ def platform_time(value: Any, field: str, zone: ZoneInfo) -> datetime:
     """
     if isinstance(value, bool) or value is None or value == "":
         raise AdapterError("missing_field" if value in (None, "") else "invalid_type", field, f"{field} is required")
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit() and value.isascii():  # "²" is a digit too
         value = int(value.strip())
     if isinstance(value, (int, float)):
         return _from_epoch(value, field)

@@ -105,10 +105,16 @@ def schemas() -> dict:
         "ConnectionList": obj({"connections": array(obj(fields))}, required=("connections",)),
         "ConnectionInput": obj({
             "name": string(pattern="^[A-Za-z0-9._-]{1,48}$"), "platform": string(enum=list(PLATFORMS)),
-            "broadcast_id": integer(minimum=1), "shop_id": string(maxLength=64), "app_key": string(maxLength=128),
-            "app_secret": string("Commerce platforms: the app secret the platform signs with (required).",
+            "broadcast_id": integer(minimum=1), "shop_id": string(maxLength=64),
+            "app_key": string("Commerce platforms: the platform's app key (their signatures include it).",
+                              minLength=1, maxLength=128),
+            "app_secret": string("Commerce platforms: the app secret the platform signs with (required; for "
+                                 "kuaishou the base64 message key of 16, 24 or 32 bytes).",
                                  minLength=16, maxLength=128),
-            "settings": obj({"zone": string("IANA zone of the platform's times without offset.")},
+            "settings": obj({"zone": string("IANA zone of the platform's times without offset."),
+                             "signature_tolerance_seconds": integer(
+                                 "Live-room forwarders: how far a signed time may be from now (default 300).",
+                                 minimum=1, maximum=86400)},
                             maxProperties=16)}, required=("name", "platform", "broadcast_id")),
         "ConnectionMove": obj({"broadcast_id": integer(minimum=1)}, required=("broadcast_id",),
                               additionalProperties=False),

@@ -49,6 +49,8 @@ FIELD_REFUSALS = {
 
 def _refusal(error: actions.ConnectionRefused):
     """Return the translated sentence of a refused action."""
+    if error.code == "invalid_secret":  # the platform's own rule (a 快手 message key): its sentence says which
+        return error.message
     if error.code in REFUSALS:
         return REFUSALS[error.code]
     return FIELD_REFUSALS.get(error.field, error.message)
@@ -76,7 +78,7 @@ def connections_page():
 
 def _form_int(name: str) -> int | None:
     value = request.form.get(name, "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 @bp.post("/connections")
@@ -143,6 +145,7 @@ def rotate_secret(name: str):
     except actions.ConnectionRefused as error:
         db.session.rollback()
         flash(_l("Paste the new app secret the platform shows.") if error.code == "missing_field"
+              else error.message if error.code == "invalid_secret"
               else _l("A secret is 16 to 128 printable characters."), "error")
         return _detail_page(row, 400)
     db.session.commit()

@@ -61,6 +61,14 @@ def _flush_or_conflict(session: Session, error: BroadcastError) -> None:
     savepoint.commit()
 
 
+def _next_link_no(session: Session, broadcast_id: int, highest: int | None) -> int:
+    """Return the number after the highest link number, or the lowest free one once that would pass MAX_LINK_NO."""
+    if (highest or 0) < MAX_LINK_NO:
+        return (highest or 0) + 1
+    used = set(session.scalars(sa.select(BroadcastProduct.link_no).where(BroadcastProduct.broadcast_id == broadcast_id)))
+    return next(n for n in range(1, MAX_LINK_NO + 1) if n not in used)  # MAX_LINEUP < MAX_LINK_NO: one is free
+
+
 def add_to_lineup(session: Session, broadcast: Broadcast, sku: str, live_price: Decimal | None,
                   link_no: int | None = None) -> BroadcastProduct:
     """Return the new line-up entry of a product, last on the rail, with link_no or the next number after the highest.
@@ -81,7 +89,7 @@ def add_to_lineup(session: Session, broadcast: Broadcast, sku: str, live_price: 
     if highest[2] >= MAX_LINEUP:
         raise BroadcastError(409, "lineup_full", "sku", f"a line-up holds at most {MAX_LINEUP} products")
     if link_no is None:
-        link_no = (highest[1] or 0) + 1
+        link_no = _next_link_no(session, broadcast.id, highest[1])
     elif _link_taken(session, broadcast.id, link_no):
         raise _taken_error(link_no)
     position = 0 if highest[0] is None else highest[0] + 1

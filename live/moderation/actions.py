@@ -133,10 +133,19 @@ def moderator_rooms(session: Session, broadcast_id: int | None) -> list[int]:
 
 def sanction_viewer(session: Session, viewer_id: str, broadcast_id: int | None, kind: str, seconds: int | None,
                     actor: str, reason: str | None, now: datetime, message_id: int | None = None) -> dict:
-    """Return the new timeout or ban of a viewer; with message_id, that message is hidden in the same step."""
+    """Return the new timeout or ban of a viewer; with message_id, that message is hidden in the same step.
+
+    A ban of a viewer already banned in that scope answers the ban in force: a second one (a double click, two
+    moderators at once) would keep the viewer banned after the first one is undone.
+    """
     message = get_message(session, message_id) if message_id is not None else None
     if message is not None and message.viewer_id != viewer_id:
         raise ModerationError(400, "wrong_viewer", "message_id", f"message {message_id} is not from {viewer_id}")
+    banned = _ban_in_force(session, viewer_id, broadcast_id) if kind == "ban" else None
+    if banned is not None:
+        if message is not None and message.status != "hidden":
+            hide_message(session, message.id, actor, reason, now, {"sanction_id": banned.id})
+        return sanction_to_dict(banned, now)
     until = now + timedelta(seconds=seconds) if kind == "timeout" and seconds else None
     sanction = ViewerSanction(viewer_id=viewer_id, broadcast_id=broadcast_id, kind=kind, until=until,
                               reason=reason, actor=actor, at=now, message_id=message_id)
@@ -150,6 +159,14 @@ def sanction_viewer(session: Session, viewer_id: str, broadcast_id: int | None, 
     for room in moderator_rooms(session, broadcast_id):
         queue_moderators(session, room, "viewer.sanctioned", {"sanction": body})
     return body
+
+
+def _ban_in_force(session: Session, viewer_id: str, broadcast_id: int | None) -> ViewerSanction | None:
+    """Return the viewer's unlifted ban of exactly that scope (one broadcast, or everywhere), or None."""
+    scope = ViewerSanction.broadcast_id.is_(None) if broadcast_id is None else ViewerSanction.broadcast_id == broadcast_id
+    return session.scalar(sa.select(ViewerSanction).where(
+        ViewerSanction.viewer_id == viewer_id, ViewerSanction.kind == "ban", ViewerSanction.lifted_at.is_(None), scope)
+        .order_by(ViewerSanction.id).limit(1).with_for_update())
 
 
 def lift_sanctions(session: Session, viewer_id: str, broadcast_id: int | None, actor: str, reason: str | None,

@@ -67,6 +67,12 @@ def create_user():
 def update_user(username: str):
     """Change a user's role and/or disable or enable them; a change ends their sessions and sockets at once."""
     data = api.json_body()
+    unknown = sorted(set(data) - {"role", "disabled"})
+    if unknown:
+        raise ApiError(400, "unknown_field", f"{unknown[0][:64]} is not a field here; send role and/or disabled",
+                       unknown[0][:100])
+    if data.get("role") is None and data.get("disabled") is None:
+        raise ApiError(400, "missing_field", "send role and/or disabled", "body")
     role = _role(data, required=False)
     disabled = data.get("disabled")
     if disabled is not None and not isinstance(disabled, bool):

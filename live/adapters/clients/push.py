@@ -25,8 +25,11 @@ def header(headers: Mapping[str, str], name: str) -> str | None:
 
 
 def same(expected: str, given: str | None) -> bool:
-    """Return True when a signature matches, compared in constant time (hex case ignored)."""
-    return given is not None and hmac.compare_digest(expected.lower(), given.strip().lower())
+    """Return True when a signature matches, compared in constant time (hex case ignored).
+
+    Compared as UTF-8 bytes: compare_digest refuses str with non-ASCII characters, which a header may hold.
+    """
+    return given is not None and hmac.compare_digest(expected.lower().encode(), given.strip().lower().encode())
 
 
 def _depth(value: Any, level: int = 0) -> int:

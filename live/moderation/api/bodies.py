@@ -102,6 +102,11 @@ def bulk_body(data: dict) -> tuple[str, list[int], str | None]:
     return decision, list(dict.fromkeys(ids)), reason(data)
 
 
+def _plain(number: float) -> str:
+    """Return a bound as people write it: 2592000, not 2.592e+06; 0.5 stays 0.5."""
+    return str(int(number)) if float(number).is_integer() else f"{number:f}".rstrip("0")
+
+
 def _policy_value(name: str, value, path: str):
     """Return a checked policy field value."""
     kind, low, high = POLICY_FIELDS[name]
@@ -110,9 +115,12 @@ def _policy_value(name: str, value, path: str):
             raise ApiError(400, "invalid_choice", f"{path} must be one of {', '.join(RULE_ACTIONS)}", path)
         return value
     if kind == "domains":
-        if not isinstance(value, list) or len(value) > high or not all(
-                isinstance(d, str) and 0 < len(d.strip()) <= 100 for d in value):
-            raise ApiError(400, "invalid_type", f"{path} must be a list of at most {high:g} domain names", path)
+        if not isinstance(value, list) or len(value) > high:
+            raise ApiError(400, "invalid_type", f"{path} must be a list of at most {_plain(high)} domain names", path)
+        for index, domain in enumerate(value):
+            if not isinstance(domain, str) or not 0 < len(domain.strip()) <= 100 or "\x00" in domain:
+                raise ApiError(400, "invalid_value", f"{path}[{index}] must be a domain name of 1 to 100 characters",
+                               f"{path}[{index}]")
         return [d.strip().lower() for d in value]
     number_ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
     if kind == "int" and not (number_ok and float(value).is_integer()):
@@ -120,7 +128,7 @@ def _policy_value(name: str, value, path: str):
     if not number_ok:
         raise ApiError(400, "invalid_type", f"{path} must be a number", path)
     if not low <= value <= high:
-        raise ApiError(400, "out_of_range", f"{path} must be between {low:g} and {high:g}", path)
+        raise ApiError(400, "out_of_range", f"{path} must be between {_plain(low)} and {_plain(high)}", path)
     return int(value) if kind == "int" else float(value)
 
 
@@ -162,3 +170,9 @@ def policy_body(data: dict) -> tuple[dict, dict, str | None]:
     if errors:
         raise errors[0]  # all were checked; the first is answered (one field per error body)
     return policy, mode, reason(data)
+
+
+def refuse_empty_policy(policy: dict, mode: dict) -> None:
+    """Raise 400 when a policy change changes nothing (else it is logged and pushed to every moderator)."""
+    if not policy and not mode:
+        raise ApiError(400, "missing_field", "send policy and/or chat_mode with at least one field", "body")

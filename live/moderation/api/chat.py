@@ -30,6 +30,7 @@ from live.moderation.api.bodies import (
     no_nul,
     policy_body,
     reason,
+    refuse_empty_policy,
     restore_body,
     sanction_body,
 )
@@ -208,6 +209,7 @@ def put_policy(broadcast_id: int):
     """Change some policy fields and/or chat modes: {"policy": {...}, "chat_mode": {...}, "reason"?}."""
     policy_changes, mode_changes, why = policy_body(api.json_body())
     broadcast_or_404(broadcast_id)
+    refuse_empty_policy(policy_changes, mode_changes)
 
     def work():
         try:
