@@ -22,6 +22,7 @@ from orders.models import Order, OrderFinding, OrderPayment
 from orders.notices.service import queue_notice
 from orders.promotions import service as promotions
 from orders.push import broadcast_totals, queue_order_changes, queue_stock  # noqa: F401  (live.snapshot reads totals)
+from orders.serialize import order_dict_loads
 from orders.waitlist import promote_waitlisted
 
 # Orders in these statuses are closed: their stock and promotions went back.
@@ -173,6 +174,6 @@ def list_orders(session: Session, broadcast_id: int | None, status: str | None, 
         query = query.where(Order.status == status)
     total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
     rows = session.scalars(
-        query.order_by(Order.id.desc()).offset((page - 1) * per_page).limit(per_page).options(selectinload(Order.lines))
+        query.order_by(Order.id.desc()).offset((page - 1) * per_page).limit(per_page).options(*order_dict_loads())
     ).all()
     return list(rows), int(total or 0)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Money, UTCDateTime, utcnow
 from app.extensions import db
+from orders.audit.risk import blocklist_key
 from orders.lookup.phone import phone_digits, phone_last4
 
 ORDER_SOURCES = ("in_stream", "product_link", "post_stream")
@@ -272,12 +273,32 @@ class BlocklistEntry(db.Model):
     """A buyer id, phone or address refused service: their orders are held for a person."""
 
     __tablename__ = "blocklist"
-    __table_args__ = (sa.UniqueConstraint("kind", "value", name="uq_blocklist_kind_value"),)
+    __table_args__ = (sa.UniqueConstraint("kind", "value", name="uq_blocklist_kind_value"),
+                      sa.Index("ix_blocklist_match_key", "match_key"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(16))
     value: Mapped[str] = mapped_column(sa.String(300))
+    # The value as an order matches it (orders.audit.risk.blocklist_key); None when it can match no order.
+    match_key: Mapped[str | None] = mapped_column(sa.String(300), default=lambda context: _entry_key(
+        context.get_current_parameters()))
     reason: Mapped[str | None] = mapped_column(sa.Text)
     created_by: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+
+def _entry_key(parameters: dict) -> str | None:
+    """Return the match key of an entry being inserted (ORM or Core) from its kind and value."""
+    return blocklist_key(parameters.get("kind"), parameters.get("value"))
+
+
+@sa.event.listens_for(BlocklistEntry.value, "set")
+def _value_changed(entry: BlocklistEntry, value, _old, _initiator) -> None:
+    """Keep the match key in step when the ORM changes an entry's value."""
+    entry.match_key = blocklist_key(entry.kind, value)
+
+
+@sa.event.listens_for(BlocklistEntry.kind, "set")
+def _kind_changed(entry: BlocklistEntry, kind, _old, _initiator) -> None:
+    """Keep the match key in step when the ORM changes an entry's kind."""
+    entry.match_key = blocklist_key(kind, entry.value)

@@ -2,9 +2,21 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from app.db import quantize_money
 from orders.models import Order, OrderFinding, OrderHistory, OrderPayment
+
+
+# The relations order_to_dict reads besides the lines, which orders/aftersales, orders/fulfilment and orders/claims
+# attach to Order when they are imported.
+_READ_RELATIONS = ("lines", "aftersale_cases", "shipments", "chat_claim")
+
+
+def order_dict_loads() -> list:
+    """Return the loader options that read, for a list of orders, what order_to_dict reads of each, a few statements
+    in all instead of three more per order."""
+    return [selectinload(getattr(Order, name)) for name in _READ_RELATIONS if hasattr(Order, name)]
 
 
 def order_to_dict(order: Order, with_history: bool = False, findings: list[OrderFinding] | None = None) -> dict:

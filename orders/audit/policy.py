@@ -9,6 +9,19 @@ from typing import Any
 from orders.audit.money import q
 
 
+MAX_QTY = 1_000_000  # the largest quantity an order line may carry (live/events/commerce.py)
+MAX_SECONDS = 86_400  # a day: duplicate window, SLA
+MAX_RESERVATION_MINUTES = 7 * 24 * 60  # a week
+MAX_AMOUNT = Decimal(100_000_000)  # the largest amount the API takes
+_INT_BOUNDS = {  # (minimum, maximum) of each whole-number threshold
+    "max_qty_per_buyer_per_product": (1, MAX_QTY),  # None: no limit
+    "abnormal_qty_per_sku": (1, MAX_QTY),
+    "duplicate_window_seconds": (0, MAX_SECONDS),
+    "reservation_minutes": (1, MAX_RESERVATION_MINUTES),
+    "sla_seconds": (1, MAX_SECONDS),
+}
+
+
 class PolicyError(ValueError):
     """A policy value is invalid; ``field`` names the offending key."""
 
@@ -39,17 +52,18 @@ class AuditPolicy:
     sla_seconds: int = 300
 
     def __post_init__(self) -> None:
-        limit = self.max_qty_per_buyer_per_product
-        if limit is not None:
-            _check_int("max_qty_per_buyer_per_product", limit, minimum=1)
-        _check_int("abnormal_qty_per_sku", self.abnormal_qty_per_sku, minimum=1)
-        _check_int("duplicate_window_seconds", self.duplicate_window_seconds, minimum=0)
-        _check_int("reservation_minutes", self.reservation_minutes, minimum=1)
-        _check_int("sla_seconds", self.sla_seconds, minimum=1)
+        # Bounded above too: a reservation of 10**12 minutes overflowed every order's timer (each order of the
+        # broadcast was a 500, nothing stored) and such numbers only ever come from a typo.
+        for name, (minimum, maximum) in _INT_BOUNDS.items():
+            value = getattr(self, name)
+            if value is not None or name != "max_qty_per_buyer_per_product":
+                _check_int(name, value, minimum=minimum, maximum=maximum)
         if not isinstance(self.price_tolerance, Decimal) or not self.price_tolerance.is_finite():
             raise PolicyError("price_tolerance", "must be a finite decimal amount")
         if self.price_tolerance < 0:
             raise PolicyError("price_tolerance", "must not be negative")
+        if self.price_tolerance > MAX_AMOUNT:
+            raise PolicyError("price_tolerance", f"must be at most {MAX_AMOUNT}")
 
     def to_dict(self) -> dict[str, Any]:
         """Return the policy as a JSON-safe dict; money is a string such as ``"0.00"``."""
@@ -74,13 +88,24 @@ class AuditPolicy:
             values["price_tolerance"] = _parse_money("price_tolerance", values["price_tolerance"])
         return cls(**values)
 
+    @classmethod
+    def from_stored(cls, data: Mapping[str, Any]) -> AuditPolicy:
+        """Return a saved policy, its numbers brought down to today's upper bounds (it may predate them)."""
+        values = dict(data)
+        for name, (_minimum, maximum) in _INT_BOUNDS.items():
+            if type(values.get(name)) is int and values[name] > maximum:
+                values[name] = maximum
+        return cls.from_dict(values)
 
-def _check_int(name: str, value: Any, minimum: int) -> None:
+
+def _check_int(name: str, value: Any, minimum: int, maximum: int) -> None:
     # bool is an int subclass, but `true` is never a meaningful threshold.
     if isinstance(value, bool) or not isinstance(value, int):
         raise PolicyError(name, "must be an integer")
     if value < minimum:
         raise PolicyError(name, f"must be at least {minimum}")
+    if value > maximum:
+        raise PolicyError(name, f"must be at most {maximum}")
 
 
 def _parse_money(name: str, value: Any) -> Decimal:

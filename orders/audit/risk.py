@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 from orders.audit.findings import Finding, finding
@@ -51,6 +52,34 @@ def address_key(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
+BLOCKLIST_KINDS: tuple[str, ...] = ("buyer_id", "phone", "address")
+
+
+def blocklist_key(kind: str, value: object) -> str | None:
+    """Return the form in which a blocklist entry of kind matches an order (None: it can match none).
+
+    A buyer id matches as written, a phone in E.164 whatever way it was typed, an address by its letters and
+    digits. The database keeps this key beside each entry, so a batch reads only the entries its orders hit.
+    """
+    if not isinstance(value, str):
+        return None
+    if kind == "buyer_id":
+        return value or None
+    if kind == "phone":
+        return normalize_phone(value)
+    if kind == "address":
+        return address_key(value) or None
+    return None
+
+
+def order_blocklist_keys(order: OrderDraft) -> list[tuple[str, str]]:
+    """Return the (kind, key) pairs through which a blocklist entry would match the order's buyer."""
+    buyer = order.buyer
+    keys = [("buyer_id", blocklist_key("buyer_id", buyer.id)), ("phone", blocklist_key("phone", buyer.phone)),
+            ("address", blocklist_key("address", _address_text(buyer.address)))]
+    return [(kind, key) for kind, key in keys if key is not None]
+
+
 def _address_text(address: Address) -> str:
     return "".join(part or "" for part in (address.province, address.city, address.district, address.detail))
 
@@ -77,18 +106,27 @@ def _duplicates(order: OrderDraft, history: BuyerHistory, policy: AuditPolicy) -
     return []
 
 
+@lru_cache(maxsize=8)
+def _blocklist_keys(blocklist: Blocklist) -> dict[str, frozenset[str]]:
+    """Return the keys of blocklist's entries by kind, worked out once per blocklist, not once per order."""
+    return {kind: frozenset(key for key in (blocklist_key(kind, value) for value in values) if key is not None)
+            for kind, values in (("buyer_id", blocklist.buyer_ids), ("phone", blocklist.phones),
+                                 ("address", blocklist.addresses))}
+
+
 def _blocklisted(order: OrderDraft, blocklist: Blocklist) -> list[Finding]:
     found = []
     buyer = order.buyer
-    if buyer.id and buyer.id in blocklist.buyer_ids:
+    keys = _blocklist_keys(blocklist)
+    if buyer.id and buyer.id in keys["buyer_id"]:
         found.append(finding("blocklisted", "The buyer account is blocklisted.", "买家账号在黑名单中。",
                              "buyer.id", matched="buyer_id"))
-    phone = normalize_phone(buyer.phone)
-    if phone and phone in {normalize_phone(p) for p in blocklist.phones}:
+    phone = blocklist_key("phone", buyer.phone)
+    if phone and phone in keys["phone"]:
         found.append(finding("blocklisted", "The phone number is blocklisted.", "手机号在黑名单中。",
                              "buyer.phone", matched="phone"))
-    address = address_key(_address_text(buyer.address))
-    if address and address in {address_key(a) for a in blocklist.addresses}:
+    address = blocklist_key("address", _address_text(buyer.address))
+    if address and address in keys["address"]:
         found.append(finding("blocklisted", "The address is blocklisted.", "收货地址在黑名单中。",
                              "buyer.address", matched="address"))
     return found

@@ -102,7 +102,8 @@ def _refuse_unfixed(findings) -> None:
 
 def extend(session: Session, order_id: str, user_id: int, username: str, reason: str, minutes: int | None,
            now: datetime) -> OrderOutcome:
-    """Return the outcome of extending a held order's reservation to minutes from now (default: the policy's).
+    """Return the outcome of extending a held order's reservation to minutes from now (default: the policy's), or
+    keeping it when it already runs longer.
 
     A held order reserves its units like an accepted one and expires unpaid like one, unless an auditor extends it.
     """
@@ -112,7 +113,8 @@ def extend(session: Session, order_id: str, user_id: int, username: str, reason:
                             status=409)
     before = order.reserved_until
     minutes = minutes or load_policy(session, order.broadcast_id).reservation_minutes
-    order.reserved_until = now + timedelta(minutes=minutes)
+    # Never earlier than it was: the queue's Extend (policy minutes) must not cut short a longer extension.
+    order.reserved_until = max(before, now + timedelta(minutes=minutes))
     history.note_added(session, order, username, reason, data={"changes": [
         {"field": "reserved_until", "before": before.isoformat(), "after": order.reserved_until.isoformat()}]})
     return queue_pushes(session, OrderOutcome(order=order, created=False))
@@ -142,7 +144,9 @@ def edit_order(session: Session, order_id: str, user_id: int, username: str, cha
                items: dict[int, dict], reason: str | None, now: datetime) -> OrderOutcome:
     """Return the outcome of correcting buyer fields and line SKUs/quantities, audited again (orders/backoffice/edits.py)."""
     order = _own(session, order_id, user_id, username, now)
-    return edit_owned(session, order, username, changes, items, reason, now)
+    outcome = edit_owned(session, order, username, changes, items, reason, now)
+    _unclaim(order)
+    return outcome
 
 
 def edit_buyer(session: Session, order_id: str, user_id: int, username: str, changes: dict[str, str | None],
@@ -166,6 +170,7 @@ def override_finding(session: Session, order_id: str, user_id: int, username: st
     # Only an audit hold is reviewed again: a hold an auditor chose, or one over a paid amount, has nothing to clear.
     if order.status == "held" and order.paid_amount is None and any(row.severity == "block" for row in rows):
         outcome = review_order(session, order, now, actor=username, reason=f"{code} overridden")
+        _unclaim(order)  # as approve does: an order that left the queue is nobody's any more
         return queue_pushes(session, OrderOutcome(order=order, created=False, stock_skus=outcome.stock_skus))
     return queue_pushes(session, OrderOutcome(order=order, created=False))
 

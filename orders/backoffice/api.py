@@ -144,6 +144,10 @@ def _buyer_edits(buyer: dict) -> dict[str, str | None]:
     for key in ("province", "city", "district", "detail"):
         if key in address:
             changes[f"address.{key}"] = validation.text(address, key, f"buyer.address.{key}", max_len=300 if key == "detail" else 64)
+    unknown_address = set(address) - {"province", "city", "district", "detail"}
+    if unknown_address:  # ignored, it answered 200 and wrote an edit that changed nothing
+        field = f"buyer.address.{sorted(unknown_address)[0]}"
+        raise ApiError(400, "unknown_field", f"{field} cannot be edited", field)
     unknown = set(buyer) - {"name", "phone", "address"}
     if unknown:
         field = sorted(unknown)[0]
@@ -195,6 +199,9 @@ def bulk_approve():
     order_ids = data.get("order_ids")
     if not isinstance(order_ids, list) or not 1 <= len(order_ids) <= 200 or not all(isinstance(o, str) for o in order_ids):
         raise ApiError(400, "invalid_type", "order_ids must be a list of 1 to 200 order ids", "order_ids")
+    for index, order_id in enumerate(order_ids):
+        # Ids as the routes take them: PostgreSQL text cannot hold NUL (the lookup was a 500), and none is longer.
+        validation.text({"id": order_id}, "id", f"order_ids[{index}]", max_len=64)
     reason = validation.text(data, "reason", max_len=500)
     results = []
     for order_id in order_ids:

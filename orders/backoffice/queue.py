@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from orders.models import Order, OrderFinding
 from orders.review.context import load_policy
-from orders.serialize import order_to_dict
+from orders.serialize import order_dict_loads, order_to_dict
 
 # The largest page the API answers; the CSV export reads this many orders per chunk.
 MAX_PER_PAGE = 200
@@ -80,7 +80,7 @@ def queue_items(session: Session, now: datetime, pks: Sequence[int]) -> list[dic
     if not pks:
         return []
     loaded = {order.id: order for order in session.scalars(
-        sa.select(Order).where(Order.id.in_(pks)).options(selectinload(Order.lines)))}
+        sa.select(Order).where(Order.id.in_(pks)).options(*order_dict_loads()))}
     orders = [loaded[pk] for pk in pks if pk in loaded]
     findings: dict[int, list[OrderFinding]] = {}
     for row in session.scalars(sa.select(OrderFinding).where(

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from app.privacy import mask_address, mask_order, mask_phone
 from live.models import Broadcast
 from orders.audit.phone import normalize_phone
-from orders.audit.risk import address_key
+from orders.audit.risk import address_key, blocklist_key
 from orders.customers import care
 from orders.customers.models import Customer, CustomerEvent, CustomerTierChange, Offer, OfferGrant
 from orders.customers.policy import load_cuts, load_policy, recalculated_at
@@ -21,7 +21,7 @@ from orders.customers.tiers import tier_for
 from orders.customers.totals import BuyerTotals, buyer_totals, platforms_of
 from orders.models import BlocklistEntry, Order
 from orders.notices.models import BuyerNotice
-from orders.serialize import buyer_to_dict, order_to_dict
+from orders.serialize import buyer_to_dict, order_dict_loads, order_to_dict
 
 MAX_NOTICES = 100
 MAX_HISTORY = 100
@@ -51,14 +51,19 @@ def latest_order(session: Session, platform: str, buyer_id: str) -> Order | None
 
 def blocklist_matches(session: Session, buyer_id: str) -> list[str]:
     """Return which of the buyer's identities are blocklisted: "buyer_id", "phone", "address" (the audit's rules)."""
-    entries = session.execute(sa.select(BlocklistEntry.kind, BlocklistEntry.value)).all()
     found = []
-    if any(kind == "buyer_id" and value == buyer_id for kind, value in entries):
-        found.append("buyer_id")
     contacts = session.execute(
         sa.select(Order.buyer_phone, Order.address_province, Order.address_city, Order.address_district,
                   Order.address_detail).where(Order.buyer_id == buyer_id).order_by(Order.id.desc()).limit(MAX_CONTACTS)
     ).all()
+    # Only the entries these identities could match (blocklist.match_key), and any entry written without a key.
+    keys = {blocklist_key("buyer_id", buyer_id)}
+    keys |= {blocklist_key("phone", row[0]) for row in contacts}
+    keys |= {blocklist_key("address", "".join(part or "" for part in row[1:])) for row in contacts}
+    entries = session.execute(sa.select(BlocklistEntry.kind, BlocklistEntry.value).where(sa.or_(
+        BlocklistEntry.match_key.in_(sorted(keys - {None})), BlocklistEntry.match_key.is_(None)))).all()
+    if any(kind == "buyer_id" and value == buyer_id for kind, value in entries):
+        found.append("buyer_id")
     phones = {normalize_phone(value) for kind, value in entries if kind == "phone"} - {None}
     if any(normalize_phone(row[0]) in phones for row in contacts if row[0]):
         found.append("phone")
@@ -72,7 +77,7 @@ def customer_orders(session: Session, platform: str, buyer_id: str, page: int, p
     """Return one page of the buyer's orders on the platform, newest first, contact masked."""
     rows = session.scalars(sa.select(Order).join(Broadcast, Broadcast.id == Order.broadcast_id)
                            .where(_of_buyer(platform, buyer_id)).order_by(Order.id.desc())
-                           .offset((page - 1) * per_page).limit(per_page).options(selectinload(Order.lines)))
+                           .offset((page - 1) * per_page).limit(per_page).options(*order_dict_loads()))
     return [mask_order(order_to_dict(row)) for row in rows]
 
 

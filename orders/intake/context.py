@@ -47,7 +47,7 @@ class BatchContext:
                  exclude_pks: set[int]):
         self._session, self._broadcast_id, self._now = session, broadcast_id, now
         self.policy = load_policy(session, broadcast_id)
-        self.blocklist = load_blocklist(session)
+        self.blocklist = load_blocklist(session, drafts)
         self._offers = promotions.active_promotions(session, broadcast_id, now)
         self._items = catalog_items(session, broadcast_id, (line.sku for d in drafts for line in d.items))
         self._buyers = sorted({d.buyer.id for d in drafts if d.buyer.id})

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from orders.lookup.classify import LookupTerms, like_prefix
 from orders.lookup.params import LookupFilter
 from orders.models import Order, OrderLine
+from orders.serialize import order_dict_loads
 
 CHUNK = 500
 
@@ -68,7 +69,7 @@ def lookup_page(session: Session, lookup: LookupFilter, page: int, per_page: int
         return [], total
     rows = session.scalars(
         sa.select(Order).where(*conditions(lookup)).order_by(Order.id.desc())
-        .offset((page - 1) * per_page).limit(per_page).options(selectinload(Order.lines))
+        .offset((page - 1) * per_page).limit(per_page).options(*order_dict_loads())
     ).all()
     return list(rows), total
 

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from live.moderation.models import ModeratedMessage
 from orders import audit
+from orders.audit import risk
 from orders.catalog import lineup_prices
+from orders.claims.models import ChatClaim
 from orders.models import AuditPolicyRecord, BlocklistEntry, Order, OrderLine, Product, ProductVariant
 from orders.promotions import service as promotions
 
@@ -114,7 +116,7 @@ class StoredOrderInputs:
         self.policy = load_policy(session, order.broadcast_id)
         self.catalog = catalog_view(session, order.broadcast_id, [line.sku for line in order.lines])
         self.claim = claim_view(session, order)
-        self.blocklist = load_blocklist(session)
+        self.blocklist = load_blocklist(session, [draft_of(order)])
 
     def offers(self, fresh: bool) -> list:
         """Return the promotions that may price the order, counters as read now."""
@@ -130,7 +132,7 @@ class StoredOrderInputs:
 def load_policy(session: Session, broadcast_id: int) -> audit.AuditPolicy:
     """Return the broadcast's audit policy, or the defaults when none was saved."""
     record = session.get(AuditPolicyRecord, broadcast_id)
-    return audit.AuditPolicy() if record is None else audit.AuditPolicy.from_dict(record.policy)
+    return audit.AuditPolicy() if record is None else audit.AuditPolicy.from_stored(record.policy)
 
 
 def draft_of(order: Order) -> audit.OrderDraft:
@@ -191,9 +193,16 @@ def buyer_history(session: Session, order: Order, catalog: audit.CatalogView, wi
                               flash_units=flash_units)
 
 
-def load_blocklist(session: Session) -> audit.Blocklist:
-    """Return every blocklisted buyer id, phone and address."""
-    entries = session.execute(sa.select(BlocklistEntry.kind, BlocklistEntry.value)).all()
+def load_blocklist(session: Session, drafts: Iterable[audit.OrderDraft]) -> audit.Blocklist:
+    """Return the blocklisted buyer ids, phones and addresses that could match one of the drafts.
+
+    Only those entries: a shop's blocklist grows to thousands, and reading and comparing all of it for every
+    batch made each order pay for the whole list. An entry without a key (written around the ORM) is read
+    always and compared by the rule.
+    """
+    keys = sorted({key for draft in drafts for _kind, key in risk.order_blocklist_keys(draft)})
+    entries = session.execute(sa.select(BlocklistEntry.kind, BlocklistEntry.value).where(
+        sa.or_(BlocklistEntry.match_key.in_(keys), BlocklistEntry.match_key.is_(None)))).all()
     return audit.Blocklist(
         buyer_ids=frozenset(v for k, v in entries if k == "buyer_id"),
         phones=frozenset(v for k, v in entries if k == "phone"),
@@ -219,4 +228,13 @@ def claim_for(session: Session, broadcast_id: int, comment_id: str | None) -> au
     if row is None:
         return None
     claim = row[0] or {}
-    return audit.ClaimView(sku=claim.get("sku"), variant=claim.get("variant"), qty=claim.get("qty"))
+    sku = claim.get("sku")
+    if claim:
+        # What the claim resolved to in the line-up (orders/claims), when it did: a claim by link number ("拍了 2件
+        # 3号") or of the pinned product names no SKU in its text (the order went unchecked), and an on-air code
+        # ("SOLD A6 2": link 6) is no SKU (the order its own draft made was held as not containing "A6").
+        resolved = session.execute(sa.select(ChatClaim.variant_sku, ChatClaim.product_sku).where(
+            ChatClaim.broadcast_id == broadcast_id, ChatClaim.comment_id == comment_id)).first()
+        if resolved is not None and (resolved.variant_sku or resolved.product_sku):
+            sku = resolved.variant_sku or resolved.product_sku
+    return audit.ClaimView(sku=sku, variant=claim.get("variant"), qty=claim.get("qty"))

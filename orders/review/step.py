@@ -24,7 +24,8 @@ from orders.review.verdict import audit_and_reserve
 
 @dataclass
 class ReviewOutcome:
-    """The status an order moved to and the SKUs whose stock changed on the way."""
+    """The status the audit moved an order to (accepted also when a paid order then completed its sale) and the
+    SKUs whose stock changed on the way."""
 
     status: str
     stock_skus: list[str] = field(default_factory=list)
@@ -32,7 +33,8 @@ class ReviewOutcome:
 
 def review_order(session: Session, order: Order, now: datetime, actor: str = history.SYSTEM,
                  reason: str | None = None) -> ReviewOutcome:
-    """Return the outcome of auditing order and moving it to accepted, held, waitlisted or rejected.
+    """Return the outcome of auditing order and moving it to accepted, held, waitlisted or rejected (an accepted
+    order the buyer already paid completes its sale: order.status is then paid, the outcome's status accepted).
 
     An order that holds a reservation gives it back and takes it again in this transaction (its stock and
     counters are locked meanwhile, so no later buyer gets them): it is audited afresh, as if new, but keeps its
@@ -52,8 +54,23 @@ def review_order(session: Session, order: Order, now: datetime, actor: str = his
     timers = values.status_timers(status, now, inputs.policy.reservation_minutes, order.waitlisted_at,
                                   order.held_at, reserved=verdict.reserved_now, in_line=verdict.in_line,
                                   reserved_until=running)
-    _move_to(session, order, status, timers, actor, reason, result)
+    _move_to(session, order, status, timers, actor, reason, result, now)
+    if status == "accepted" and order.paid_amount is not None:
+        moved |= set(_complete_sale(session, order, actor, reason))
     return ReviewOutcome(status=status, stock_skus=sorted(moved))
+
+
+def _complete_sale(session: Session, order: Order, actor: str, reason: str | None) -> list[str]:
+    """Return the SKUs sold when an order the buyer paid while it waited (held, or in line for stock) is accepted.
+
+    Its reserved units become sold and it is paid, as a payment makes an accepted order; left accepted, the sweeper
+    would expire an order the buyer paid for (it did, when a paid order in line was promoted as stock came back).
+    """
+    units = inventory.requested_by_sku([(line.sku, line.qty) for line in order.lines])
+    inventory.sell(session, units)
+    order.stock_reserved, order.held_at, order.reserved_until = False, None, None
+    history.status_changed(session, order, "paid", actor=actor, reason=reason)
+    return sorted(units)
 
 
 def give_back(session: Session, order: Order) -> list[str]:
@@ -106,7 +123,7 @@ def _apply_pricing(order: Order, result: AuditResult) -> None:
 
 
 def _move_to(session: Session, order: Order, status: str, timers: dict, actor: str, reason: str | None,
-             result: AuditResult) -> None:
+             result: AuditResult, now: datetime) -> None:
     """Change the order's status with a history row, timers and the buyer notices that go with it."""
     order.reserved_until, order.waitlisted_at, order.held_at = (
         timers["reserved_until"], timers["waitlisted_at"], timers["held_at"])
@@ -115,10 +132,10 @@ def _move_to(session: Session, order: Order, status: str, timers: dict, actor: s
         history.status_changed(session, order, status, actor=actor,
                                reason=reason or values.status_reason(result.findings),
                                data={"findings": codes} if codes else None)
-    _notify(session, order, status, result.findings)
+    _notify(session, order, status, result.findings, now)
 
 
-def _notify(session: Session, order: Order, status: str, findings: tuple[Finding, ...]) -> None:
-    """Queue the buyer notices of a review outcome."""
+def _notify(session: Session, order: Order, status: str, findings: tuple[Finding, ...], now: datetime) -> None:
+    """Queue the buyer notices of a review outcome, dated when the review ran."""
     for notice in values.review_notices(status, order.total, order.pricing, findings):
-        queue_notice(session, order, notice.kind, notice.context, dedupe=notice.dedupe)
+        queue_notice(session, order, notice.kind, notice.context, dedupe=notice.dedupe, now=now)
