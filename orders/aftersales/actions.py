@@ -100,10 +100,10 @@ def ship_return(session: Session, case_id: str, actor: Actor, now: datetime, pol
     return _done(session, CaseOutcome(case, order))
 
 
-def _by_line(case: AftersaleCase, lines: Lines | None, default, limit, what: str) -> dict[int, int]:
+def _by_line(case: AftersaleCase, lines: Lines | None, default, limit, what: str, key: str = "qty") -> dict[int, int]:
     """Return {line index: units} for lines given as (sku, qty), each within limit(line).
 
-    None: default(line) for every line of the case.
+    None: default(line) for every line of the case. key: the request's name for the units (errors name it).
     """
     index = {line.sku: i for i, line in enumerate(case.lines)}
     if lines is None:
@@ -114,7 +114,7 @@ def _by_line(case: AftersaleCase, lines: Lines | None, default, limit, what: str
             raise OrderRejected("unknown_line", f"lines[{position}].sku", f"the case has no line of SKU {sku!r}", 422)
         line = case.lines[index[sku]]
         if qty > limit(line):
-            raise OrderRejected("too_many_units", f"lines[{position}].qty",
+            raise OrderRejected("too_many_units", f"lines[{position}].{key}",
                                 f"{sku}: at most {limit(line)} units can be {what}", 422)
         chosen[index[sku]] = qty
     return chosen
@@ -144,7 +144,7 @@ def inspect(session: Session, case_id: str, actor: Actor, now: datetime, policy:
     """Return the outcome of inspecting what came back: sellable units per line (None: every unit received)."""
     case, order, to_status = begin(session, case_id, actor, "inspect", now, version)
     sellable = _by_line(case, lines, lambda line: line.received_qty, lambda line: line.received_qty,
-                        "sellable (received)")
+                        "sellable (received)", key="sellable_qty")
     for i, qty in sellable.items():
         case.lines[i].sellable_qty = qty
     record_step(session, case, order, "inspect", actor.name, now, policy, to_status=to_status, reason=reason,

@@ -8,6 +8,7 @@
     requested | approved | awaiting_return | rejected ──cancel──▶ cancelled           (the buyer withdraws)
     awaiting_return ──close──▶ closed                                                 (no return within its time)
 
+A rejection whose one appeal is spent is final: the case has ended and takes no action, not even cancel.
 Anything not in the table is an IllegalTransition (the API answers 409 illegal_transition).
 """
 from __future__ import annotations
@@ -87,10 +88,10 @@ class Move:
 
 def allowed_actions(case: CaseLike) -> list[str]:
     """Return the actions a case may take now, in ACTIONS order."""
+    if is_ended(case.status, case.appeal_used):
+        return []  # a final rejection too: nothing more happens to the case, not even a cancel
     table = TRANSITIONS.get(case.type, {})
     found = {action for (status, action) in table if status == case.status}
-    if case.status == "rejected" and case.appeal_used:
-        found.discard("appeal")
     return [action for action in ACTIONS if action in found]
 
 
@@ -102,6 +103,8 @@ def next_status(case: CaseLike, action: str) -> str:
     if action == "appeal" and case.appeal_used:
         raise IllegalTransition(case.type, case.status, action, allowed_actions(case),
                                 "the buyer has already appealed this case once")
+    if is_ended(case.status, case.appeal_used):
+        raise IllegalTransition(case.type, case.status, action, [])
     return to_status
 
 

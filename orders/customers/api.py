@@ -110,7 +110,7 @@ def export(buyer_id: str):
 
 @bp.post("/customers/<buyer_id>/erase")
 @api.scope()
-@roles()
+@roles("admin")
 def erase(buyer_id: str):
     """Erase the buyer's name, phone and street address everywhere (PIPL art. 47), keeping totals; admins only.
 

@@ -23,6 +23,7 @@ from orders.customers.policy import load_policy, recalculated_at
 from orders.customers.queries import customer_record
 from orders.customers.rfm import SEGMENTS
 from orders.customers.strings import EVENT_LABELS, SEGMENT_HINTS, SEGMENT_LABELS, SORT_LABELS, page_strings
+from orders.lookup.pages import PAGE_ROLES as LOOKUP_ROLES
 from orders.lookup.params import read_paging
 
 bp = Blueprint("customers", __name__)
@@ -44,7 +45,8 @@ def tier_names() -> dict[str, str]:
 
 def _roles() -> dict[str, bool]:
     role = current_user.role
-    return {"can_edit": role in EDIT_ROLES, "can_export": role in PII_ROLES, "can_erase": role == "admin"}
+    return {"can_edit": role in EDIT_ROLES, "can_export": role in PII_ROLES, "can_erase": role == "admin",
+            "can_look_up": role in LOOKUP_ROLES}
 
 
 @bp.app_context_processor

@@ -39,7 +39,7 @@ def get_tiers():
 
 @bp.put("/customer-tiers")
 @api.scope()
-@roles()
+@roles("admin")
 def put_tiers():
     """Replace the tier rules (admins); they apply from the next recalculation. 400 names the first bad field."""
     try:

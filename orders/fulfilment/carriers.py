@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from re import _constants as sre
+from re import _parser as sre_parser  # the standard library's own pattern parser: the tree it builds, no matching
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +21,7 @@ CODE_PATTERN = re.compile(r"[A-Z0-9]{2,%d}" % CARRIER_CODE_LENGTH)
 # Letters, digits and a dash: what carriers print on waybills (spaces a person types are taken out first).
 TRACKING_CHARACTERS = re.compile(r"[A-Z0-9-]{4,%d}" % TRACKING_NO_LENGTH)
 MAX_ETA_DAYS = 60
+_REPEATS = frozenset({sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT})
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,38 @@ def check_tracking_no(carrier: Carrier, value: str) -> str:
     return number
 
 
+def _children(op, av) -> list:
+    """Return the sub-patterns of one node of a parsed pattern."""
+    if op in _REPEATS:
+        return [av[2]]
+    if op == sre.SUBPATTERN:
+        return [av[-1]]
+    if op == sre.BRANCH:
+        return list(av[1])
+    if op in (sre.ASSERT, sre.ASSERT_NOT):
+        return [av[1]]
+    if op == sre.ATOMIC_GROUP:
+        return [av]
+    if op == sre.GROUPREF_EXISTS:
+        return [part for part in av[1:] if part is not None]
+    return []
+
+
+def backtracks_for_ever(items, repeated: bool = False) -> bool:
+    """Return True when a repeated part of a parsed pattern holds another repeat or an alternation (pure).
+
+    Such a pattern, like ``(A+)+B``, tries exponentially many ways to fail on a 40-character number, which
+    stalls the whole server; Python's re has no time limit, so these patterns are refused when added.
+    """
+    for op, av in items:
+        many = op in _REPEATS and av[1] > 1
+        if repeated and (many or (op == sre.BRANCH and len(av[1]) > 1)):
+            return True
+        if any(backtracks_for_ever(child, repeated or many) for child in _children(op, av)):
+            return True
+    return False
+
+
 def check_new_carrier(data: dict) -> dict:
     """Return the fields of a carrier to add, checked (code, names, pattern that compiles, provider codes, days)."""
     code = str(data.get("code") or "").strip().upper()
@@ -132,9 +167,13 @@ def check_new_carrier(data: dict) -> dict:
     fields["name_zh"] = fields["name_zh"] or fields["name_en"]
     if fields["tracking_pattern"]:
         try:
-            re.compile(fields["tracking_pattern"])
+            parsed = sre_parser.parse(fields["tracking_pattern"])
         except re.error as error:
             raise CarrierError("invalid_pattern", "tracking_pattern", f"not a regular expression: {error}", 400) from None
+        if backtracks_for_ever(parsed):
+            raise CarrierError("invalid_pattern", "tracking_pattern",
+                               "a repeated part may not hold another repeat or alternatives (such as (A+)+ or "
+                               "(A|B)+): write it as one character class, e.g. [A-Z0-9]+", 400)
     days = data.get("eta_days", 3)
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_ETA_DAYS:
         raise CarrierError("out_of_range", "eta_days", f"eta_days is a whole number from 1 to {MAX_ETA_DAYS}", 400)

@@ -75,7 +75,9 @@ def sync_order(session: Session, order: Order, actor: str, now: datetime, action
     if target == "delivered":
         order.delivered_at = max((s.delivered_at for s in shipments if s.delivered_at), default=now)
         queue_notice(session, order, "delivered", {}, now=now)
-        order_delivered.send(session, order=order, at=order.delivered_at)
+        # at: when LiveDesk learned it, not the scan's time: a late or back-filled scan must not date the survey
+        # invitation (and its link's 30 days) or the follow-up's due time in the past.
+        order_delivered.send(session, order=order, at=now)
     return True
 
 

@@ -12,10 +12,18 @@
     form.querySelectorAll("[aria-invalid]").forEach(function (node) { node.removeAttribute("aria-invalid"); });
   }
 
-  function showError(form, error) {
-    var slot = error.field && form.querySelector('.field-error[data-field="' + error.field + '"]');
+  // Shows an error under the field it names. lines[i] is the i-th line sent (lines left at 0 are not sent), so
+  // it is found by its SKU, not by its place in the form.
+  function showError(form, error, sent) {
+    var match = /^lines\[(\d+)\]/.exec(error.field || ""), slot = null, input = null;
+    if (match && sent && sent[Number(match[1])]) {
+      input = form.querySelector('input[name="qty"][data-sku="' + CSS.escape(sent[Number(match[1])].sku) + '"]');
+      slot = input && input.parentNode.querySelector(".field-error");
+    } else if (error.field) {
+      slot = form.querySelector('.field-error[data-field="' + CSS.escape(error.field) + '"]');
+      input = error.field === "tracking_no" ? form.elements.tracking_no : null;
+    }
     (slot || form.querySelector(".form-error")).textContent = error.message || messages.failed;
-    var input = error.field === "tracking_no" ? form.elements.tracking_no : null;
     if (input) { input.setAttribute("aria-invalid", "true"); input.focus(); }
   }
 
@@ -46,7 +54,7 @@
             form.dispatchEvent(new CustomEvent("fulfilment:shipped", {bubbles: true, detail: answer.data}));
             form.reset();
           } else {
-            showError(form, (answer.data && answer.data.error) || {});
+            showError(form, (answer.data && answer.data.error) || {}, data.lines);
           }
         }, function () { showError(form, {message: messages.offline}); })
         .then(function () { button.disabled = false; });

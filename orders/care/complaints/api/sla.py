@@ -22,7 +22,7 @@ def get_sla_policy():
 
 @bp.put("/complaints/sla-policy")
 @api.scope()
-@api.roles()
+@api.roles("admin")
 def put_sla_policy():
     """Change the SLA settings (admins): what is sent replaces the saved parts, the rest stays."""
     data = api.json_body()
