@@ -42,7 +42,10 @@ def register_analytics_commands(app: Flask) -> None:
             raise click.ClickException(f"broadcast {broadcast_id} has not started")
         with force_locale(lang):
             html = standalone_html(build_report(db.session, broadcast, attribution_days, compare))
-        out.write_text(html, encoding="utf-8")
+        try:
+            out.write_text(html, encoding="utf-8")
+        except OSError as error:  # a missing folder or no permission: say so, not a traceback
+            raise click.ClickException(f"cannot write {out}: {error.strerror}") from None
         click.echo(f"wrote {out} ({len(html.encode()) / 2**20:.1f} MiB)")
 
     @app.cli.command("analytics-rebuild")

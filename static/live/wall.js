@@ -39,6 +39,12 @@
   setInterval(tick, 1000);
 
   var indicator = LiveDesk.connectionIndicator(root, strings);
+  // A screen with neither a login nor a display token can read nothing: say so at once rather than "reconnecting"
+  // while the snapshot is refused every 3 s.
+  if (root.dataset.auth === "session" && root.dataset.signedIn !== "true") {
+    indicator("refused");
+    return;
+  }
   var handlers = {
     state: function (name) { indicator(root.dataset.refused === "true" ? "refused" : name); },
     snapshot: function (snap) {
