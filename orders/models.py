@@ -280,25 +280,17 @@ class BlocklistEntry(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(16))
     value: Mapped[str] = mapped_column(sa.String(300))
     # The value as an order matches it (orders.audit.risk.blocklist_key); None when it can match no order.
-    match_key: Mapped[str | None] = mapped_column(sa.String(300), default=lambda context: _entry_key(
-        context.get_current_parameters()))
+    match_key: Mapped[str | None] = mapped_column(sa.String(300), default=lambda context: blocklist_key(
+        *(context.get_current_parameters().get(name) for name in ("kind", "value"))))  # inserted by Core too
     reason: Mapped[str | None] = mapped_column(sa.Text)
     created_by: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-def _entry_key(parameters: dict) -> str | None:
-    """Return the match key of an entry being inserted (ORM or Core) from its kind and value."""
-    return blocklist_key(parameters.get("kind"), parameters.get("value"))
+def _keep_match_key(entry: BlocklistEntry, value, _old, initiator) -> None:
+    """Keep the match key in step when the ORM sets an entry's kind or value."""
+    entry.match_key = blocklist_key(*((value, entry.value) if initiator.key == "kind" else (entry.kind, value)))
 
 
-@sa.event.listens_for(BlocklistEntry.value, "set")
-def _value_changed(entry: BlocklistEntry, value, _old, _initiator) -> None:
-    """Keep the match key in step when the ORM changes an entry's value."""
-    entry.match_key = blocklist_key(entry.kind, value)
-
-
-@sa.event.listens_for(BlocklistEntry.kind, "set")
-def _kind_changed(entry: BlocklistEntry, kind, _old, _initiator) -> None:
-    """Keep the match key in step when the ORM changes an entry's kind."""
-    entry.match_key = blocklist_key(kind, entry.value)
+for _attribute in (BlocklistEntry.kind, BlocklistEntry.value):
+    sa.event.listen(_attribute, "set", _keep_match_key)
