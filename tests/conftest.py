@@ -9,10 +9,11 @@ os.environ["SOCKETIO_ASYNC_MODE"] = "threading"  # before the app is imported: t
 import pytest  # noqa: E402
 from hypothesis import settings  # noqa: E402
 
-from tests.support import databases, routing_cache  # noqa: E402
+from tests.support import databases, routing_cache, template_cache  # noqa: E402
 from tests.support.api import ApiClient  # noqa: E402
 
 routing_cache.install()  # most tests build an app of their own; their routes compile once per process
+template_cache.install()  # and so do the templates their pages render
 
 if os.environ.get("PYTEST_XDIST_WORKER"):
     # In a parallel run (make test) the other workers and their browsers share the cores, so how long one
