@@ -59,15 +59,23 @@ sessions_ended.connect(_end_user_sockets)
 
 
 def check_open_sockets(_app: Flask) -> int:
-    """Return how many of this process's user sockets were disconnected because their session had ended since."""
-    opened = {sid: (ident, version) for sid, (kind, ident, version) in list(_principals.items()) if kind == "user"}
-    if not opened:
-        return 0
-    rows = db.session.execute(sa.select(User.id, User.session_version, User.disabled_at)
-                              .where(User.id.in_({ident for ident, _v in opened.values()}))).all()
+    """Return how many of this process's sockets were disconnected: a user's whose session had ended since, or a
+    display's whose token was revoked or lost its display scope since (on this server or another)."""
+    principals = list(_principals.items())
+    opened = {sid: (ident, version) for sid, (kind, ident, version) in principals if kind == "user"}
+    watching = {sid: ident for sid, (kind, ident, _version) in principals if kind == "token"}
+    stale = []
+    if opened:
+        rows = db.session.execute(sa.select(User.id, User.session_version, User.disabled_at)
+                                  .where(User.id.in_({ident for ident, _v in opened.values()}))).all()
+        current = {row.id: row.session_version for row in rows if row.disabled_at is None}
+        stale += [sid for sid, (ident, version) in opened.items() if current.get(ident) != version]
+    if watching:
+        rows = db.session.execute(sa.select(tokens.ApiToken.id, tokens.ApiToken.scopes).where(
+            tokens.ApiToken.id.in_(set(watching.values())), tokens.ApiToken.revoked_at.is_(None))).all()
+        allowed = {row.id for row in rows if "display" in (row.scopes or ())}
+        stale += [sid for sid, ident in watching.items() if ident not in allowed]
     db.session.rollback()
-    current = {row.id: row.session_version for row in rows if row.disabled_at is None}
-    stale = [sid for sid, (ident, version) in opened.items() if current.get(ident) != version]
     for sid in stale:
         _disconnect(sid)
     return len(stale)

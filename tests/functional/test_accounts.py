@@ -333,3 +333,20 @@ def test_only_a_token_with_the_display_scope_opens_a_live_socket(app, users):
     watching.disconnect(namespace="/live")
     refused = socketio.test_client(app, namespace="/live", auth={"token": _token(app, "adapter", "ingest")})
     assert not refused.is_connected("/live")
+
+
+def test_a_display_socket_closes_once_its_token_is_revoked_or_loses_the_display_scope(app, users):
+    from app.auth.models import ApiToken
+    from app.extensions import socketio
+    from live.socket import check_open_sockets
+
+    walls = {name: socketio.test_client(app, namespace="/live", auth={"token": _token(app, name, "display")})
+             for name in ("revoked", "rescoped", "kept")}
+    assert all(wall.is_connected("/live") for wall in walls.values())
+    with app.app_context():  # as another server would: the rows change, no signal reaches this process
+        db.session.execute(sa.update(ApiToken).where(ApiToken.name == "revoked").values(revoked_at=sa.func.now()))
+        db.session.execute(sa.update(ApiToken).where(ApiToken.name == "rescoped").values(scopes=["ingest"]))
+        db.session.commit()
+        assert check_open_sockets(app) == 2
+    assert not walls["revoked"].is_connected("/live") and not walls["rescoped"].is_connected("/live")
+    assert walls["kept"].is_connected("/live")
