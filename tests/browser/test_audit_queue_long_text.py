@@ -41,8 +41,9 @@ def test_a_long_order_id_and_name_neither_widen_the_queue_nor_hide_approve(long_
     log_in(page, long_words, "auditor")
     page.goto(long_words + "/audit")
     page.wait_for_selector("#audit[data-loaded=true][data-connection=connected]")
-    assert page.evaluate(OVERFLOW) <= 0
     approve = page.locator(f'tr.order-row[data-order-id="{LONG_ID}"] button.row-approve')
+    approve.wait_for(state="visible")  # the rows may be drawn after the page reports loaded
+    assert page.evaluate(OVERFLOW) <= 0
     box = approve.bounding_box()
     assert box is not None and box["x"] + box["width"] <= width
     assert page.errors == []
