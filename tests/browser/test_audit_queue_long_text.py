@@ -1,5 +1,5 @@
 """The audit queue, the order page and the host's order feed keep to the screen however long a platform's order id (up to 64 characters),
-a SKU or a buyer's name is: a probe (session 9) found one such row pushing Approve off a 1440 px screen."""
+a SKU or a buyer's name is: a probe found one such row pushing Approve off a 1440 px screen."""
 from __future__ import annotations
 
 import pytest

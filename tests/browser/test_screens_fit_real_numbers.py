@@ -1,4 +1,4 @@
-"""What a probe of the screens found in Chromium (session 9): with a real show's numbers (six-figure GMV, a product
+"""What a probe of the screens found in Chromium: with a real show's numbers (six-figure GMV, a product
 with variants, an earlier broadcast to compare with) the dashboard, the report and the offline report file must not
 scroll sideways on a phone, a laptop or a landscape tablet; a wall display with no login and no token says it is not
 allowed instead of "reconnecting" forever."""

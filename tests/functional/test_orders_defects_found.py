@@ -1,4 +1,4 @@
-"""Defects a probe of ingestion, the order audit, the audit queue and chat claims found (session 9): an order is checked
+"""Defects a probe of ingestion, the order audit, the audit queue and chat claims found: an order is checked
 against the product and quantity its chat claim resolved to (link number, on-air code), the queue's API refuses what it
 cannot store or does not know, extending a hold never shortens it, an order the buyer paid while in line is sold when
 stock comes back, and audit thresholds are bounded."""

@@ -1,4 +1,4 @@
-"""What a probe of the live screens found (session 9): panels a role cannot load are not drawn for it, the wall
+"""What a probe of the live screens found: panels a role cannot load are not drawn for it, the wall
 display asks the server for nothing it does not have, and the analytics tables scroll inside their cards."""
 from __future__ import annotations
 
