@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from tests.support.databases import PASSWORD, create_token, create_users, make_app
@@ -148,3 +149,18 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture
+def call(live_server):
+    """Return call(method, path, body) -> JSON, the v1 API as a platform adapter (bearer token) uses it."""
+    server, token = live_server
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+
+    def send(method: str, path: str, body: dict | None = None) -> dict:
+        response = session.request(method, server.url + path, json=body, timeout=10)
+        assert response.status_code in (200, 201), response.text
+        return response.json()
+
+    return send

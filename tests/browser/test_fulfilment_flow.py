@@ -19,21 +19,6 @@ pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-@pytest.fixture
-def call(live_server):
-    """Return call(method, path, body) -> JSON, the v1 API as a platform adapter (bearer token) uses it."""
-    server, token = live_server
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {token}"
-
-    def send(method: str, path: str, body: dict | None = None) -> dict:
-        response = session.request(method, server.url + path, json=body, timeout=10)
-        assert response.status_code in (200, 201), response.text
-        return response.json()
-
-    return send
-
-
 def paid_order(call, broadcast_id: int, order_id: str, qty: int) -> None:
     """Place and pay an order of qty T-shirts."""
     event = order_event("TEE", qty, order_id=order_id, unit_price="59.00")

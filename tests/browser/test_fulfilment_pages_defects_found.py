@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
-import requests
 from playwright.sync_api import expect
 
 from tests.browser.conftest import recording_page
@@ -14,21 +13,6 @@ from tests.support.api import order_event
 from tests.support.databases import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def call(live_server):
-    """Return call(method, path, body) -> JSON, the v1 API as a platform adapter (bearer token) uses it."""
-    server, token = live_server
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {token}"
-
-    def send(method: str, path: str, body: dict | None = None) -> dict:
-        response = session.request(method, server.url + path, json=body, timeout=10)
-        assert response.status_code in (200, 201), response.text
-        return response.json()
-
-    return send
 
 
 def test_a_part_shipment_error_shows_under_the_sku_it_is_about_at_phone_width(live_server, call, browser):

@@ -2,27 +2,11 @@
 from __future__ import annotations
 
 import pytest
-import requests
 
 from tests.browser.conftest import log_in, screenshot
 from tests.support.api import order_event
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def call(live_server):
-    """Return call(method, path, body) -> JSON, the v1 API as a platform adapter (bearer token) uses it."""
-    server, token = live_server
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {token}"
-
-    def send(method: str, path: str, body: dict | None = None) -> dict:
-        response = session.request(method, server.url + path, json=body, timeout=10)
-        assert response.status_code in (200, 201), response.text
-        return response.json()
-
-    return send
 
 
 def test_auditor_fixes_the_variant_and_quantity_of_an_order_held_for_its_size(live_server, call, page):
