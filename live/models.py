@@ -36,6 +36,20 @@ class Broadcast(db.Model):
     )
 
 
+def broadcast_choices(session, limit: int = 100) -> list[Broadcast]:
+    """Return the broadcasts a page offers as a filter: every live one first, then the newest others, limit in all.
+
+    Two reads that each stop after limit rows on the primary key, so a year of broadcasts costs what a week does.
+    """
+    live = list(session.scalars(sa.select(Broadcast).where(Broadcast.status == "live")
+                                .order_by(Broadcast.id.desc()).limit(limit)))
+    if len(live) == limit:
+        return live
+    others = session.scalars(sa.select(Broadcast).where(Broadcast.status != "live")
+                             .order_by(Broadcast.id.desc()).limit(limit - len(live)))
+    return live + list(others)
+
+
 class BroadcastProduct(db.Model):
     """A product in a broadcast's line-up: its place on the rail, its link number and the live price said on air.
 

@@ -2,13 +2,12 @@
 keyboard actions, the dry-run check, and the settings drawer (terms, policy by group)."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.http.pages import page_roles
-from live.models import Broadcast
+from live.models import Broadcast, broadcast_choices
 from live.moderation.push import MODERATOR_ROLES
 from live.moderation.rules.terms import CATEGORIES
 from live.moderation.settings import POLICY_FIELDS, RULE_ACTIONS
@@ -139,11 +138,10 @@ def _texts(labels: dict) -> dict[str, str]:
 @page_roles(*MODERATOR_ROLES)
 def console_index():
     """Open the console on the newest live broadcast (or the newest one), or say there is none."""
-    broadcast_id = db.session.scalar(sa.select(Broadcast.id).order_by(
-        sa.case((Broadcast.status == "live", 0), else_=1), Broadcast.id.desc()).limit(1))
-    if broadcast_id is None:
+    newest = broadcast_choices(db.session, 1)
+    if not newest:
         return render_template("moderation/console.html", broadcast=None, broadcasts=[], config={})
-    return redirect(url_for("moderation.console", broadcast_id=broadcast_id))
+    return redirect(url_for("moderation.console", broadcast_id=newest[0].id))
 
 
 @bp.get("/broadcasts/<int:broadcast_id>/moderation")
@@ -151,7 +149,7 @@ def console_index():
 def console(broadcast_id: int):
     """The moderator console of one broadcast."""
     broadcast = db.get_or_404(Broadcast, broadcast_id)
-    broadcasts = db.session.scalars(sa.select(Broadcast).order_by(Broadcast.id.desc()).limit(100)).all()
+    broadcasts = broadcast_choices(db.session)
     config = {
         "broadcastId": broadcast.id,
         "strings": _texts(STRINGS),

@@ -14,7 +14,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.privacy import mask_order
 from app.http.pages import page_roles
-from live.models import Broadcast
+from live.models import Broadcast, broadcast_choices
 from orders.actions import find_order
 from orders.audit import CODES
 from orders.catalog import get_product, product_to_dict
@@ -107,18 +107,12 @@ def _usernames() -> dict[int, str]:
     return {user_id: username for user_id, username in rows}
 
 
-def _broadcasts() -> list[Broadcast]:
-    """Return the broadcasts to filter by: live ones first, then the newest."""
-    order = sa.case((Broadcast.status == "live", 0), else_=1)
-    return list(db.session.scalars(sa.select(Broadcast).order_by(order, Broadcast.id.desc()).limit(100)))
-
-
 @bp.get("/audit")
 @page_roles(*AUDIT_ROLES)
 def audit_queue():
     """The audit queue page; the rows are fetched and kept live by static/orders/queue.js."""
     broadcast_id, code, min_age = _filters()
-    broadcasts = _broadcasts()
+    broadcasts = broadcast_choices(db.session)
     config = {
         "lang": ui_language(), "me": current_user.id, "users": {str(k): v for k, v in _usernames().items()},
         "live": [b.id for b in broadcasts if b.status == "live"],

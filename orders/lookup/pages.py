@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import math
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask_babel import gettext as _
 
@@ -12,7 +11,7 @@ from app.errors import ApiError
 from app.extensions import db
 from app.http.pages import page_roles
 from app.privacy import mask_order
-from live.models import Broadcast
+from live.models import broadcast_choices
 from orders.backoffice.pages import SOURCE_LABELS, STATUS_LABELS
 from orders.lookup import csv_export
 from orders.lookup.params import link_args, read_filter, read_paging
@@ -24,12 +23,6 @@ bp = Blueprint("lookup", __name__)
 
 # The look-up's page roles: auditors and admins, hosts read-only (orders/api/orders.py LOOKUP_ROLES).
 PAGE_ROLES = ("auditor", "admin", "host")
-
-
-def _broadcasts() -> list[Broadcast]:
-    """Return the broadcasts offered as a filter: live ones first, then the newest 200."""
-    live_first = sa.case((Broadcast.status == "live", 0), else_=1)
-    return list(db.session.scalars(sa.select(Broadcast).order_by(live_first, Broadcast.id.desc()).limit(200)))
 
 
 def _read() -> tuple:
@@ -54,7 +47,7 @@ def search():
     strings = {"failed": _("Could not show the contact. Try again."),
                "offline": _("The server could not be reached. Try again.")}
     return render_template("orders/search.html", orders=orders, total=total, page=page, pages=pages, args=args,
-                           lookup=lookup, raw=request.args, broadcasts=_broadcasts(), statuses=ORDER_STATUSES,
+                           lookup=lookup, raw=request.args, broadcasts=broadcast_choices(db.session, 200), statuses=ORDER_STATUSES,
                            sources=ORDER_SOURCES, labels=STATUS_LABELS, source_labels=SOURCE_LABELS,
                            strings=strings, kinds=lookup.terms.kinds if lookup.terms else ())
 

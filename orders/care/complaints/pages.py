@@ -2,7 +2,6 @@
 and the complaint panels other pages include (an order's, a buyer's)."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,7 +12,7 @@ from app.errors import ApiError
 from app.extensions import db
 from app.http import validation
 from app.http.pages import page_roles
-from live.models import Broadcast
+from live.models import broadcast_choices
 from orders.care.complaints import labels
 from orders.care.complaints.codes import ACTIONS, CATEGORIES, OPEN_STATUSES, ROOT_CAUSES, SEVERITIES, STATUSES
 from orders.care.complaints.lookup import complaint_detail, find_complaint
@@ -74,7 +73,7 @@ def queue():
     except ApiError as error:
         abort(400, error.message)
     complaints, total = queue_page(db.session, where, page, PER_PAGE)
-    broadcasts = db.session.scalars(sa.select(Broadcast).order_by(Broadcast.id.desc()).limit(100)).all()
+    broadcasts = broadcast_choices(db.session)
     return render_template(
         "complaints/queue.html", complaints=complaints, total=total, page=page, pages=max(1, -(-total // PER_PAGE)),
         counts=queue_counts(db.session, utcnow()), where=where, status_choice=request.args.get("status", "open"),
@@ -115,7 +114,7 @@ def _report():
 def report_page():
     """The cause report (改进): by week, broadcast, product, category and root cause, with actions and lessons."""
     report = _report()
-    broadcasts = db.session.scalars(sa.select(Broadcast).order_by(Broadcast.id.desc()).limit(100)).all()
+    broadcasts = broadcast_choices(db.session)
     return render_template("complaints/report.html", report=report, broadcasts=broadcasts, plan_actions=ACTIONS,
                            **_labels())
 
