@@ -17,8 +17,8 @@ import click
 import requests
 from flask import current_app
 
+from app import config
 from app.auth.tokens import sign
-from app.config import INSTANCE_DIR
 
 DEMO_TOKEN_NAME = "demo-simulator"  # the token seed-demo issues
 TOKEN_FILE = "demo_token"  # where seed-demo saves it, in the instance folder
@@ -28,7 +28,7 @@ MAX_PROBLEMS_SHOWN = 20  # rejected events or bad lines a command prints one by 
 
 def instance_dir() -> Path:
     """Return the folder for local secrets: app.config["INSTANCE_DIR"] when set, else the one app/config.py uses."""
-    return Path(current_app.config.get("INSTANCE_DIR") or INSTANCE_DIR)
+    return Path(current_app.config.get("INSTANCE_DIR") or config.instance_dir())
 
 
 def read_token(token: str | None, token_file: Path | None) -> str:

@@ -6,15 +6,21 @@ import secrets
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-INSTANCE_DIR = Path(os.environ.get("LIVEDESK_INSTANCE", PROJECT_ROOT / "instance"))
+
+
+def instance_dir() -> Path:
+    """Return the folder of local state (LIVEDESK_INSTANCE, else instance/), read when asked, not at import."""
+    return Path(os.environ.get("LIVEDESK_INSTANCE", PROJECT_ROOT / "instance"))
+
 
 ASYNC_MODES = ("eventlet", "gevent", "threading")
 
 
 def _persistent_secret_key() -> str:
     """Return a random key kept in instance/ so sessions survive restarts of the demo."""
-    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    path = INSTANCE_DIR / "secret_key"
+    folder = instance_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
@@ -27,8 +33,9 @@ def _database_url() -> str:
     if url:
         # Heroku-style URLs name the dialect "postgres", which SQLAlchemy 2 no longer accepts.
         return url.replace("postgres://", "postgresql://", 1)
-    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{INSTANCE_DIR / 'livedesk.sqlite3'}"
+    folder = instance_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'livedesk.sqlite3'}"
 
 
 def load_config() -> dict:
@@ -37,7 +44,7 @@ def load_config() -> dict:
     if async_mode not in ASYNC_MODES:
         raise RuntimeError(f"SOCKETIO_ASYNC_MODE must be one of {ASYNC_MODES}, not {async_mode!r}")
     return {
-        "INSTANCE_DIR": str(INSTANCE_DIR),
+        "INSTANCE_DIR": str(instance_dir()),
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _persistent_secret_key(),
         "SQLALCHEMY_DATABASE_URI": _database_url(),
         "SOCKETIO_ASYNC_MODE": async_mode,

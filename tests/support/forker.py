@@ -1,11 +1,13 @@
 """A process that has imported the server's libraries once and forks a real server (wsgi.py) per request.
 
 Each browser test starts its own server on its own database, and a new `python wsgi.py` spends about two
-seconds of CPU importing Flask, SQLAlchemy, pandas, plotly and the rest before it serves. This process patches
-for eventlet exactly as wsgi.py does, imports those libraries (the list is what importing wsgi.py imported,
-read in a throw-away child, minus LiveDesk's own modules), then waits on stdin. For each request it forks: the
-child takes the request's environment, working folder and log file and runs wsgi.py as its `__main__`, so
-LiveDesk's own code is imported fresh and reads its configuration from that environment, as in a new process.
+seconds of CPU importing Flask, SQLAlchemy, pandas, plotly and the rest, and as much again importing LiveDesk's
+own modules, before it serves. This process patches for eventlet exactly as wsgi.py does, imports those modules
+(the list is what importing wsgi.py imported, read in a throw-away child), then waits on stdin. For each request
+it forks: the child takes the request's environment, working folder and log file and runs wsgi.py as its
+`__main__`, which builds the app and reads its configuration from that environment, as in a new process.
+LiveDesk reads its environment when the app is built, not on import, except for IMPORT_TIME_VARIABLES: a
+server asked for with one of those set otherwise than here imports LiveDesk's own code afresh.
 
 Protocol, one JSON object per line. In: {"env": {...}, "log": path}. Out: {"started": pid} for each request in
 order, {"exited": pid, "status": code} when a server ends. EOF on stdin stops every server and this process.
@@ -25,14 +27,19 @@ ROOT = Path(__file__).resolve().parents[2]
 WSGI = ROOT / "wsgi.py"
 
 
+# Environment variables a LiveDesk module reads when it is imported (live/moderation/rules/speedups.py).
+IMPORT_TIME_VARIABLES = ("LIVEDESK_PURE_PYTHON_MODERATION",)
+
+
 def _own_module(module) -> bool:
     """Return True when module is LiveDesk's (or this suite's) code rather than an installed library."""
     path = getattr(module, "__file__", None) or ""
     return path.startswith(str(ROOT) + os.sep) and f"{os.sep}.venv{os.sep}" not in path[len(str(ROOT)):]
 
 
-def _probe_libraries(original_os) -> list[str]:
-    """Return the names of the library modules importing wsgi.py loads, read in a forked throw-away child."""
+def _probe_modules(original_os) -> list[str]:
+    """Return the names of the modules importing wsgi.py loads (libraries, then LiveDesk's own), read in a
+    forked throw-away child."""
     read_end, write_end = original_os.pipe()
     pid = original_os.fork()
     if pid == 0:  # the child: import wsgi without serving or touching the real instance folder
@@ -50,7 +57,7 @@ def _probe_libraries(original_os) -> list[str]:
             except BaseException:  # what got imported before a failure is still worth preloading
                 traceback.print_exc()
             names = [name for name, module in list(sys.modules.items())
-                     if module is not None and name != "__main__" and not _own_module(module)]
+                     if module is not None and name not in ("__main__", "wsgi") and not name.startswith("tests.")]
             import shutil
 
             shutil.rmtree(scratch, ignore_errors=True)
@@ -98,8 +105,12 @@ def _serve_child(request: dict, original_os) -> None:
         original_os.dup2(log, 2)
         original_os.close(null)
         original_os.close(log)
+        imported_with = {name: os.environ.get(name) for name in IMPORT_TIME_VARIABLES}
         os.environ.clear()
         os.environ.update(request["env"])
+        if any(os.environ.get(name) != value for name, value in imported_with.items()):
+            for name in [name for name, module in sys.modules.items() if module is not None and _own_module(module)]:
+                del sys.modules[name]
         os.chdir(request.get("cwd") or ROOT)
         import eventlet.hubs
 
@@ -141,12 +152,12 @@ def main() -> None:
 
     original_os = patcher.original("os")
     original_select = patcher.original("select")
-    _preload(_probe_libraries(original_os))
     if len(sys.argv) > 1:
-        # LiveDesk's own modules are compiled in each server; with a bytecode cache only the first server
-        # compiles them (even where PYTHONDONTWRITEBYTECODE is set), and a changed source is compiled anew.
+        # With a bytecode cache LiveDesk's own modules are compiled once, by the probe (even where
+        # PYTHONDONTWRITEBYTECODE is set), and a server that imports them afresh reads them from it.
         sys.pycache_prefix = sys.argv[1]
         sys.dont_write_bytecode = False
+    _preload(_probe_modules(original_os))
 
     children: set[int] = set()
     out = sys.stdout.fileno()
