@@ -48,6 +48,10 @@ def result_counts(stats: Counter) -> str:
     return f"accepted {stats['accepted']}  duplicate {stats['duplicate']}  rejected {stats['rejected']}"
 
 
+class ServerTrouble(click.ClickException):
+    """The server could not be reached or answered 5xx, for as long as the client was willing to wait."""
+
+
 class ApiClient:
     """Calls the v1 API with a bearer token over one keep-alive connection, waiting for a server still starting."""
 
@@ -78,7 +82,7 @@ class ApiClient:
                 problem = f"{method} {path} answered {response.status_code}"
             # Events carry ids, so sending a batch again after an unknown outcome is safe.
             if time.monotonic() >= deadline or self.stop.wait(self.retry_every):
-                raise click.ClickException(problem)
+                raise ServerTrouble(problem)
         if response.status_code >= 400:
             try:
                 error = response.json()["error"]

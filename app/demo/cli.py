@@ -17,6 +17,7 @@ from app.client import (
     MAX_PROBLEMS_SHOWN,
     TOKEN_FILE,
     ApiClient,
+    ServerTrouble,
     client_options,
     instance_dir,
     read_token,
@@ -27,6 +28,12 @@ from app.demo.simulator import TrafficGenerator, lineup_from_snapshot
 from app.extensions import db
 
 REPORT_EVERY = 5.0
+# A batch that meets a server error (5xx) or no answer is sent again after a growing pause, then skipped: a demo
+# that runs for hours must outlive a server restart or one bad request. Events carry ids, so a batch that was
+# stored before its answer was lost comes back as duplicates, never twice.
+TRIES_PER_BATCH = 6
+FIRST_BACKOFF = 0.5  # seconds, doubled after each failed try
+MAX_BACKOFF = 8.0
 
 
 def write_secret(path: Path, value: str) -> None:
@@ -57,9 +64,37 @@ def stop_on_signals(stop: threading.Event) -> Iterator[None]:
             signal.signal(sig, old)
 
 
+def post_batch(client: ApiClient, path: str, events: list[dict], stop: threading.Event) -> list[dict] | None:
+    """Return the ingestion results of one batch, or None when it was skipped: after TRIES_PER_BATCH tries that met
+    a server error or no answer (each said on stderr), or when stop was set while waiting to try again.
+
+    A 4xx still raises click.ClickException: a wrong token, signature or broadcast does not heal by waiting.
+    """
+    pause = FIRST_BACKOFF
+    for attempt in range(1, TRIES_PER_BATCH + 1):
+        try:
+            return client.call("POST", path, {"events": events})["results"]
+        except ServerTrouble as error:
+            problem = error.message
+        if attempt < TRIES_PER_BATCH:
+            click.echo(f"{problem}; trying again in {pause:g}s (try {attempt + 1} of {TRIES_PER_BATCH})", err=True)
+            if stop.wait(pause):
+                return None
+            pause = min(pause * 2, MAX_BACKOFF)
+    click.echo(f"skipped {len(events)} events after {TRIES_PER_BATCH} tries ({problem}); going on", err=True)
+    return None
+
+
+def _summary(stats: Counter) -> str:
+    """Return the result counts of a run, with the events skipped after server errors when there were any."""
+    skipped = f"  skipped {stats['skipped']}" if stats["skipped"] else ""
+    return f"{result_counts(stats)}{skipped}"
+
+
 def pump(client: ApiClient, broadcast_id: int, events: Iterable[tuple[float, dict]], batch: int,
          duration: float | None, max_events: int | None, stop: threading.Event) -> Counter:
-    """Return the counts (sent, accepted, duplicate, rejected) after POSTing events at their pace, in batches."""
+    """Return the counts (sent, accepted, duplicate, rejected, skipped) after POSTing events at their pace, in
+    batches; a batch the server keeps failing is skipped (post_batch) and the traffic goes on."""
     stats: Counter = Counter()
     path = f"/api/v1/broadcasts/{broadcast_id}/events"
     started = last_report = time.monotonic()
@@ -67,7 +102,11 @@ def pump(client: ApiClient, broadcast_id: int, events: Iterable[tuple[float, dic
 
     def flush() -> None:
         nonlocal last_report
-        results = client.call("POST", path, {"events": pending})["results"]
+        results = post_batch(client, path, pending, stop)
+        if results is None:
+            stats["skipped"] += len(pending)
+            pending.clear()
+            return
         if not stats["sent"] and results and all(r["status"] == "duplicate" for r in results):
             click.echo("hint: these events were sent before (same seed); use another --seed for new traffic")
         stats["sent"] += len(pending)
@@ -80,13 +119,13 @@ def pump(client: ApiClient, broadcast_id: int, events: Iterable[tuple[float, dic
         now = time.monotonic()
         if now - last_report >= REPORT_EVERY:
             last_report = now
-            click.echo(f"[{now - started:6.0f}s] sent {stats['sent']}  {result_counts(stats)}  "
+            click.echo(f"[{now - started:6.0f}s] sent {stats['sent']}  {_summary(stats)}  "
                        f"({stats['sent'] / (now - started):.1f} events/s)")
 
     for delay, event in events:
         due += delay
         if stop.is_set() or (duration is not None and due > duration) \
-                or (max_events is not None and stats["sent"] + len(pending) >= max_events):
+                or (max_events is not None and stats["sent"] + stats["skipped"] + len(pending) >= max_events):
             break
         wait = started + due - time.monotonic()
         # Behind schedule (a flash sale): fill the batch; on time: send what is pending before sleeping.
@@ -158,7 +197,8 @@ def register_demo_commands(app: Flask) -> None:
             broadcast = _pick_broadcast(client, broadcast_id)
             snapshot = client.call("GET", f"/api/v1/broadcasts/{broadcast['id']}/snapshot")
             generator = TrafficGenerator(seed, lineup_from_snapshot(snapshot), rate=rate, burst_every=burst_every)
+            client.wait = 0  # from here each batch is tried again by post_batch, with growing pauses
             click.echo(f"simulating broadcast #{broadcast['id']} at {url}: seed {seed}, {rate:g} events/s, "
                        f"bursts every ~{burst_every:g}s; Ctrl-C stops")
             stats = pump(client, broadcast["id"], generator, batch, duration, max_events, stop)
-        click.echo(f"{'stopped' if stop.is_set() else 'done'}: sent {stats['sent']}  {result_counts(stats)}")
+        click.echo(f"{'stopped' if stop.is_set() else 'done'}: sent {stats['sent']}  {_summary(stats)}")

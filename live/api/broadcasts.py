@@ -1,6 +1,7 @@
 """/api/v1 broadcast endpoints: create, list (by status and date), show, edit, start, end and the host page's snapshot."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 from flask import g, jsonify, request
@@ -12,6 +13,7 @@ from app.errors import ApiError
 from app.extensions import db
 from app.http import api, validation
 from live import broadcasts as lineup
+from live.adapters.registry import PLATFORMS as ADAPTER_PLATFORMS
 from live.api.blueprint import as_api_error, bp, find_broadcast, refuse_unknown_fields
 from live.events import at_window
 from live.models import BROADCAST_STATUSES
@@ -19,11 +21,25 @@ from live.snapshot import broadcast_snapshot
 
 LIST_EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
 LIST_AHEAD = timedelta(days=2 * 366)  # list filters reach past the furthest planned start
+# The platforms LiveDesk knows (every adapter's, and the shops the console's form offers). A broadcast on another
+# platform, fed by a script through the events API, is a legitimate use: its name is kept, written as a name.
+KNOWN_PLATFORMS = tuple(sorted({*ADAPTER_PLATFORMS, "douyin", "kuaishou", "taobao", "tiktok", "wechat"}))
+PLATFORM_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,31}")
 
 
 def _planned_start(data: dict) -> datetime | None:
     """Return the body's planned_start_at (None when null or absent), within lineup.planned_window."""
     return validation.timestamp(data, "planned_start_at", window=lineup.planned_window(utcnow()))
+
+
+def _platform(data: dict) -> str:
+    """Return the body's platform folded to its name ("DouYin " is douyin), or raise 400 naming `platform` when it
+    is no name: viewers and customers are kept per platform, so one platform must never be written two ways."""
+    platform = validation.text(data, "platform", max_len=32).strip().lower()
+    if not PLATFORM_NAME.fullmatch(platform):
+        raise ApiError(400, "invalid_format", "platform must be a name of lowercase letters, digits, '_', '.' or '-', "
+                       f"such as {', '.join(KNOWN_PLATFORMS)}", "platform")
+    return platform
 
 
 def query_time(key: str, window: tuple[datetime, datetime]) -> datetime | None:
@@ -64,7 +80,7 @@ def create_broadcast():
     """Create a scheduled broadcast, with an optional planned start; answers 201 with it."""
     data = api.json_body()
     title = validation.text(data, "title")
-    platform = validation.text(data, "platform", max_len=32)
+    platform = _platform(data)
     broadcast = lineup.create_broadcast(db.session, title, platform, _planned_start(data))
     db.session.commit()
     return jsonify(lineup.broadcast_to_dict(broadcast)), 201

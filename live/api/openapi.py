@@ -9,6 +9,7 @@ from app.openapi.operations import operation, parameter, request
 from app.openapi.schemas import (DATETIME, EVENT_AMOUNT, MONEY, TIMESTAMP_INPUT, array, camel, integer,
     filled, nullable, obj, ref, string, text)
 from live.api import lineup_openapi
+from live.api.broadcasts import KNOWN_PLATFORMS
 from live.events import EVENT_TYPES, MAX_EVENTS, MAX_ID, MAX_REF, MAX_TEXT, ORDER_SOURCES
 from live.models import BROADCAST_STATUSES
 
@@ -147,7 +148,11 @@ def _broadcast_schemas() -> dict:
         "Broadcast": obj(broadcast_props, required=tuple(broadcast_props)),
         "BroadcastList": obj({"broadcasts": array(ref("Broadcast"), "Newest first, at most 200.")},
                              required=("broadcasts",)),
-        "BroadcastInput": obj({"title": filled(200), "platform": filled(32, examples=["douyin"]),
+        "BroadcastInput": obj({"title": filled(200),
+                               "platform": string("Where the broadcast runs: a name, folded to lowercase (400 "
+                                                  "invalid_format otherwise); LiveDesk's own are "
+                                                  + ", ".join(KNOWN_PLATFORMS) + ".", examples=["douyin"],
+                                                  maxLength=32, pattern=r"^\s*[A-Za-z0-9][A-Za-z0-9_.-]*\s*$"),
                                "planned_start_at": nullable(TIMESTAMP_INPUT)}, required=("title", "platform")),
         "BroadcastUpdate": obj({"title": filled(200), "planned_start_at": nullable(TIMESTAMP_INPUT)},
                                description="Only the fields sent change.", minProperties=1,

@@ -2,6 +2,9 @@
 
 Both parse the folded text (NFKC, casefolded, Simplified), not the squashed key: sizes such
 as ``xxl`` must keep their doubled letters and questions keep their ``?``.
+
+A quantity the buyer wrote is never silently changed: "1000件" stays 1000 (the line-up's limit then refuses
+the claim with a reason the host sees), and a quantity of no units ("0件", "+0", "0.5件") makes no claim.
 """
 
 from __future__ import annotations
@@ -9,38 +12,54 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from live.moderation.rules.charmaps import cn_number
+from live.moderation.rules.charmaps import CN_DIGIT_CHARS, CN_DIGIT_VALUES, cn_number
 from live.moderation.rules.normalize import Normalized, normalize
 
 __all__ = ["Claim", "ClaimTerms", "claim_terms", "is_question", "parse_claim"]
 
 _CN_NUMERALS = "一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾"
 _UNITS = "件|个|份|套|单|条|双|盒|瓶|支|包|袋|pcs|pc"
-_COLOURS = "黑|白|红|蓝|绿|黄|灰|粉|紫|棕|米|咖|卡其|藏青|酒红"
+# Two-character colours first: "米白色" is off-white, not white.
+_COLOURS = "米白|卡其|藏青|酒红|黑|白|红|蓝|绿|黄|灰|粉|紫|棕|米|咖"
+# Chinese numerals a quantity may be written in: "一百件", "两千件", "一百零五件" (零 only inside a number:
+# "零件" is a spare part).
+_CN_LARGE = "百佰千仟万"
+_CN_QTY_FIRST = _CN_NUMERALS + _CN_LARGE
+_CN_QTY = _CN_QTY_FIRST + "零〇"
+_CN_DIGIT_VALUE = {c: int(v) for c, v in zip(CN_DIGIT_CHARS, CN_DIGIT_VALUES)}
+_CN_POWERS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000, "万": 10_000}
+# A quantity is kept as written up to here; a longer figure is recorded as this, which is over every
+# claim limit all the same (and still fits a database integer).
+MAX_KEPT_QTY = 999_999_999
+# A colour named without 色 ("3号 L 藏青", "3号藏青", "黑的") counts only as a word of its own: next to another
+# Chinese character it is part of a word ("粉丝", "明白", "红包", "咖啡"); after a number it is a unit ("3米").
+_CJK = "\u3400-\u9fff"
 # One pass splits a message into the tokens a claim is made of; most chat has none. The
 # alternatives are tried in order at each position (so "拍了" is a strong verb before "拍" is
 # a weak one) and each token consumes its characters (so "12" in "a12" is no quantity).
 # The leading lookahead lists every possible first character: the engine then skips other
 # positions at C speed instead of trying each alternative there.
 _TOKEN = re.compile(
-    rf"(?=[a-z\d+*×拍已下付抢拿均大中小加要买来订黑白红蓝绿黄灰粉紫棕米咖卡藏酒{_CN_NUMERALS}])(?:"
+    rf"(?=[a-z\d+*×拍已下付抢拿均大中小加要买来订黑白红蓝绿黄灰粉紫棕米咖卡藏酒{_CN_QTY_FIRST}])(?:"
     r"(?P<strong>(?<![a-z])sold(?![a-z])|拍了|已拍|拍下|下单了|已下单|已付|付了|抢到|拿下)"
     r"|(?P<size>(?<![a-z0-9'’])(?:xxxl|xxl|xl|[2-6]xl|xs|s|m|l)(?![a-z0-9])(?:\s*(?:码|号))?"
     rf"|\d{{2,3}}\s*码|均码|大码|中码|小码|加大码|(?:{_COLOURS})色)"
-    rf"|(?P<unit>(?:\d{{1,3}}|[{_CN_NUMERALS}]{{1,3}})\s*(?:{_UNITS})(?![a-z]))"
-    r"|(?P<times>(?:(?<![a-z0-9])x|[*×])\s*\d{1,3}(?![\d.]))"
-    r"|(?P<plus>(?<![\w+])\+\s*\d{1,3}(?!\d))"
+    rf"|(?P<colour>(?<![\d.])(?:(?<=[号码])|(?<![{_CJK}]))(?:{_COLOURS})(?:(?=的)|(?![{_CJK}])))"
+    rf"|(?P<unit>(?:(?<![\d.])\d+(?:\.\d+)?|[{_CN_QTY_FIRST}][{_CN_QTY}]{{0,7}})\s*(?:{_UNITS})(?![a-z]))"
+    r"|(?P<times>(?:(?<![a-z0-9])x|[*×])\s*\d+(?:\.\d+)?(?![\d.]))"
+    r"|(?P<plus>(?<![\w+])\+\s*\d{1,4}(?!\d))"
     r"|(?P<weak>(?<![不需主重只])要(?!不)|买(?!的)|拍(?!的)|抢|(?<![出起过])来(?!了)|订"
     r"|(?<![a-z])(?:take|buy|want|order|mine)(?![a-z]))"
     r"|(?P<sku>(?<![a-z0-9#])[a-z]{1,3}-?\d{1,4}(?![a-z0-9]))"
-    r"|(?P<bare>(?<![\w.\-+])\d{1,3}(?![\w.%]))"
+    r"|(?P<bare>(?<![\w.\-+])\d{1,4}(?![\w.%]))"
     r")"
 )
+_VARIANT_KINDS = ("size", "colour")
 # A necessary condition for any claim (a plus, a verb or a SKU-like letter+digit), cheap to
 # test; it spares the tokenizer for most chat.
 _GATE = re.compile(r"[+拍单付抢拿要买来订]|[a-z]-?\d|sold|take|buy|want|order|mine")
 _LEADING_NUMBER = re.compile(rf"\d+|[{_CN_NUMERALS}]+")
-_SIZE_PARTS = re.compile(r"(xxxl|xxl|xl|[2-6]xl|xs|s|m|l)|(\d{2,3})|(均码|大码|中码|小码|加大码)|(.+色)")
+_SIZE_PARTS = re.compile(r"(xxxl|xxl|xl|[2-6]xl|xs|s|m|l)|(\d{2,3})|(均码|大码|中码|小码|加大码)|(.+)")
 _QUESTION = re.compile(
     r"(?=[?？多几价什有怎如咋能可是哪为吗呢hpdiacw])"
     r"(?:[?？]|多少|几块|几元|价格|什么价|有没有|有吗|怎么|如何|咋|能不能|可不可以"
@@ -83,6 +102,39 @@ def _number(token: str) -> int | None:
     return value if value and value <= 999 else None
 
 
+def _cn_quantity(numerals: str) -> int | None:
+    """Return the number written in Chinese numerals ("两" 2, "一百零五" 105, "一百二" 120), or None."""
+    if not any(char in _CN_LARGE for char in numerals):
+        return cn_number(numerals)
+    total = section = 0
+    digit: int | None = None
+    for char in numerals:
+        if char in _CN_DIGIT_VALUE:
+            digit = _CN_DIGIT_VALUE[char]
+        elif char == "万":
+            total = (total + section + (digit or 0) or 1) * 10_000
+            section, digit = 0, None
+        else:
+            section += (1 if digit is None else digit) * _CN_POWERS[char]
+            digit = None
+    tail = digit or 0
+    if len(numerals) > 1 and _CN_POWERS.get(numerals[-2], 0) >= 100:
+        tail *= _CN_POWERS[numerals[-2]] // 10  # said short: "一百二" is 120, "三万五" 35,000
+    return total + section + tail
+
+
+def _quantity(token: str) -> int | None:
+    """Return the units a quantity token asks for, as written up to MAX_KEPT_QTY: 0 when it asks for none (a zero
+    or a fraction of a unit), None when its numerals do not read as a number."""
+    written = re.search(rf"\d+(?:\.\d+)?|[{_CN_QTY}]+", token).group()  # type: ignore[union-attr]
+    if "." in written:
+        whole, _, fraction = written.partition(".")
+        value: int | None = 0 if fraction.strip("0") else int(whole)
+    else:
+        value = int(written) if written.isdigit() else _cn_quantity(written)
+    return None if value is None else min(value, MAX_KEPT_QTY)
+
+
 def _variant(token: str) -> str:
     size, shoe, named, colour = _SIZE_PARTS.match(token).groups()  # type: ignore[union-attr]
     if size:
@@ -100,23 +152,28 @@ def parse_claim(text: str | Normalized) -> Claim | None:
         kind = token.lastgroup
         if kind is not None and kind not in first:
             first[kind] = token.group()
+            if kind in _VARIANT_KINDS:
+                first.setdefault("variant", token.group())
     strong, weak, sku, size = "strong" in first, "weak" in first, first.get("sku"), first.get("size")
     plus = first.get("plus")
     if not (plus or strong or weak or sku):
         return None
     quantity = first.get("unit") or first.get("times")
-    qty = _number(quantity) if quantity else None
+    qty = _quantity(quantity) if quantity else None
     if qty is None and plus:
-        qty = _number(plus)
+        qty = _quantity(plus)
+    # A bare colour counts as a variant word, but alone it does not make a weak verb a claim ("要 白 开水").
     detail = sku is not None or size is not None or qty is not None
-    if not (plus or strong or (weak and detail) or (sku and (size or qty is not None))):
+    if not (plus or strong or (weak and detail) or (sku and ("variant" in first or qty is not None))):
         return None
     if qty is None and (strong or sku) and "bare" in first:
-        # "SOLD A12 M 2": a lone small number besides the SKU and size is the quantity.
-        qty = _number(first["bare"])
+        # "SOLD A12 M 2": a lone number besides the SKU and size is the quantity.
+        qty = _quantity(first["bare"])
+    if qty == 0:
+        return None  # "拍了 0件", "+0", "SOLD A12 M 0": a buyer asking for no units claims nothing
     return Claim(
         sku=sku.replace("-", "").upper() if sku else None,
-        variant=_variant(size) if size else None,
+        variant=_variant(first["variant"]) if "variant" in first else None,
         qty=qty,
     )
 
@@ -143,7 +200,7 @@ def claim_terms(text: str | Normalized) -> ClaimTerms | None:
     if link is None:
         link = claim.sku
     words = tuple(dict.fromkeys(_variant(token.group()) for token in _TOKEN.finditer(folded)
-                                if token.lastgroup == "size"))
+                                if token.lastgroup in _VARIANT_KINDS))
     return ClaimTerms(link, words, claim.qty)
 
 
