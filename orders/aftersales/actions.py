@@ -17,6 +17,7 @@ from orders.actions import OrderRejected
 from orders.aftersales import intake
 from orders.aftersales.common import (CLAIM_TIMEOUT, Actor, CaseOutcome, begin, check_claim, load_policy, lock_order,
                                       payer_of_freight, require_case)
+from orders.aftersales.exchange import products_of, replacement_problem
 from orders.aftersales.flow import RETURN_TYPES, STOCK_REPLACEMENT_TYPES
 from orders.aftersales.models import RESPONSIBILITIES, AftersaleCase
 from orders.aftersales.records import notify_buyer, queue_case_pushes, record_step
@@ -156,12 +157,19 @@ def ship_replacement(session: Session, case_id: str, actor: Actor, now: datetime
                      tracking: str, lines: Lines | None = None, version: int | None = None) -> CaseOutcome:
     """Return the outcome of shipping the replacement, missing item or repaired item to the buyer.
 
-    An exchange or reship takes its units from stock (lines: other SKUs, e.g. another size; None: the case's
-    SKUs and units); 409 out_of_stock when they are not there. An exchange puts the sellable returned units back.
+    An exchange or reship takes its units from stock (lines: the SKUs sent; None: the case's SKUs and units);
+    409 out_of_stock when they are not there. An exchange sends only variants of the returned lines' products
+    (another size or colour, or the same SKU: 400 naming the line otherwise) and puts the sellable returned
+    units back.
     """
     case, order, to_status = begin(session, case_id, actor, "ship_replacement", now, version)
     outcome = CaseOutcome(case, order)
     sent = {line.sku: line.qty for line in case.lines} if lines is None else dict(lines)
+    if case.type == "exchange" and lines is not None:
+        returned = [(line.sku, line.qty) for line in case.lines]
+        problem = replacement_problem(returned, lines, products_of(session, set(sent) | {sku for sku, _ in returned}))
+        if problem:
+            raise problem
     if case.type in STOCK_REPLACEMENT_TYPES:
         if sum(sent.values()) > sum(line.qty for line in case.lines):
             raise OrderRejected("too_many_units", "lines",

@@ -98,7 +98,11 @@ def paths() -> dict:
         f"{_CASE}/replacement": {"post": _step("replacementAftersale", "Ship the replacement", "ParcelInput",
                                                {"carrier": "SF", "tracking": "SF1234567899"},
                                                "Exchange and reship take the units from stock (409 out_of_stock); "
-                                               "an exchange puts the sellable returned units back.", required=True)},
+                                               "an exchange sends only SKUs of the returned lines' products (another "
+                                               "size or colour, or the same SKU: 400 not_a_variant_of_returned naming "
+                                               "lines[i].sku), no more units of a product than came back of it (422 "
+                                               "lines[i].qty), and puts the sellable returned units back.",
+                                               required=True)},
         f"{_CASE}/claim": {"post": _step("claimAftersale", "Claim a case for 10 minutes", None, None,
                                          "Others get 409 claimed while the claim is fresh.")},
         f"{_CASE}/release": {"post": _step("releaseAftersale", "Give a claim back", None, None, "")},

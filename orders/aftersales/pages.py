@@ -18,7 +18,7 @@ from app.auth.models import User
 from app.db import quantize_money, utcnow
 from app.extensions import db
 from app.http.pages import page_roles
-from live.models import Broadcast
+from live.models import Broadcast, broadcast_choices
 from orders.aftersales import queue, strings
 from orders.aftersales.case_view import (
     line_qty,
@@ -94,12 +94,6 @@ def _usernames(ids) -> dict[int, str]:
     return dict(db.session.execute(sa.select(User.id, User.username).where(User.id.in_(wanted))).all())
 
 
-def _broadcasts() -> list[Broadcast]:
-    """Return the broadcasts to filter by: live ones first, then the newest."""
-    order = sa.case((Broadcast.status == "live", 0), else_=1)
-    return list(db.session.scalars(sa.select(Broadcast).order_by(order, Broadcast.id.desc()).limit(100)))
-
-
 def _config(can_act: bool) -> dict:
     """Return what static/aftersales/*.js needs: who is looking, whether they act, and the page's texts."""
     return {"me": current_user.id, "canAct": can_act, "strings": strings.js_strings()}
@@ -113,7 +107,7 @@ def queue_page():
     page = min(_whole("page") or 1, MAX_PAGE)
     now = utcnow()
     found = queue.case_page(db.session, now, filters, page, due_soon=timedelta(hours=strings.DUE_SOON_HOURS))
-    broadcasts = _broadcasts()
+    broadcasts = broadcast_choices(db.session)
     titles = {b.id: b.title for b in broadcasts}
     missing = {case.broadcast_id for case in found.cases} - set(titles)
     if missing:

@@ -1,7 +1,9 @@
-"""The stored customer settings: tier rules (editable by admins) and the RFM cut points of the last recalculation."""
+"""The stored customer settings: tier rules (editable by admins), the RFM cut points of the last recalculation and
+when it ran (and when one last read every order)."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -16,6 +18,10 @@ from orders.customers.tiers import DEFAULT_POLICY, PolicyInvalid, TierPolicy, po
 log = logging.getLogger(__name__)
 POLICY_ID = 1
 RFM_POLICY = RfmPolicy()
+# Stored with the cut points (the run state): when a recalculation last read every order (ISO-8601), and the
+# tier rules the last run applied (a change of rules makes the next run a full one).
+FULL_PASS_KEY = "full_pass_at"
+TIERS_KEY = "tiers_applied"
 
 
 def _record(session: Session) -> CustomerPolicyRecord | None:
@@ -69,9 +75,34 @@ def recalculated_at(session: Session) -> datetime | None:
     return session.scalar(sa.select(CustomerPolicyRecord.recalculated_at).where(CustomerPolicyRecord.id == POLICY_ID))
 
 
-def save_cuts(session: Session, cuts: RfmCuts, at: datetime) -> None:
-    """Store the RFM cut points of a full recalculation and its time."""
+def save_run(session: Session, cuts: RfmCuts, at: datetime, policy: TierPolicy, full_pass: bool) -> None:
+    """Store what a recalculation of every customer decided with: the RFM cut points, its time, the tier rules it
+    applied and (full_pass: it read every order) that it was a full pass. The next run starts from them (run_state)."""
     record = _ensure_record(session)
-    record.rfm_cuts = cuts.as_dict()
+    last_full = at.isoformat() if full_pass else (record.rfm_cuts or {}).get(FULL_PASS_KEY)
+    record.rfm_cuts = cuts.as_dict() | {FULL_PASS_KEY: last_full, TIERS_KEY: policy.as_dict()}
     record.recalculated_at = at
     session.flush()
+
+
+@dataclass(frozen=True)
+class RunState:
+    """What the last recalculation of every customer left: its time, the last full pass's, the tier rules it applied."""
+
+    recalculated_at: datetime | None
+    full_pass_at: datetime | None
+    tiers: dict | None
+
+
+def run_state(session: Session) -> RunState:
+    """Return the state the last recalculation of every customer left (all None before the first)."""
+    record = _record(session)
+    if record is None:
+        return RunState(None, None, None)
+    stored = record.rfm_cuts or {}
+    try:
+        full_pass_at = datetime.fromisoformat(stored[FULL_PASS_KEY])
+    except (KeyError, TypeError, ValueError):
+        full_pass_at = None
+    tiers = stored.get(TIERS_KEY)
+    return RunState(record.recalculated_at, full_pass_at, tiers if isinstance(tiers, dict) else None)

@@ -8,6 +8,7 @@ platforms is two customers.
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -45,8 +46,7 @@ class BuyerTotals:
 
     def rfm_values(self, now: datetime) -> RfmValues:
         """Return the RFM inputs: days since the last paid order, paid orders and spend in the window."""
-        recency = None if self.last_paid_at is None else max(0, (now - self.last_paid_at).days)
-        return RfmValues(recency, self.window_orders, self.window_spend)
+        return RfmValues(recency_days(self.last_paid_at, now), self.window_orders, self.window_spend)
 
     def tier_basis(self) -> TierBasis:
         """Return the tier inputs: spend and paid orders in the window."""
@@ -62,6 +62,11 @@ class BuyerTotals:
                 "window_spend": f"{self.window_spend:.2f}"}
 
 
+def recency_days(last_paid_at: datetime | None, now: datetime) -> int | None:
+    """Return the whole days from the last paid order to now (None: never paid; never below 0)."""
+    return None if last_paid_at is None else max(0, (now - last_paid_at).days)
+
+
 def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
@@ -72,8 +77,10 @@ def _cents(column):
 
 
 def buyer_totals(session: Session, now: datetime, window_days: int, platform: str | None = None,
-                 buyer_id: str | None = None) -> list[BuyerTotals]:
-    """Return the totals of every buyer with an order (or of one platform's buyer), one per platform and buyer id."""
+                 buyer_id: str | None = None, buyer_ids: Collection[str] | None = None) -> list[BuyerTotals]:
+    """Return the totals of every buyer with an order, one per platform and buyer id.
+
+    platform and buyer_id narrow it to one platform's buyer; buyer_ids to those ids (on every platform)."""
     paid = Order.paid_amount.is_not(None)
     in_window = paid & (Order.placed_at >= now - timedelta(days=window_days))
     query = (sa.select(
@@ -93,6 +100,8 @@ def buyer_totals(session: Session, now: datetime, window_days: int, platform: st
         query = query.where(Broadcast.platform == platform)
     if buyer_id is not None:
         query = query.where(Order.buyer_id == buyer_id)
+    if buyer_ids is not None:
+        query = query.where(Order.buyer_id.in_(sorted(buyer_ids)))
     return [_totals(row) for row in session.execute(query)]
 
 

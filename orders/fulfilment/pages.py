@@ -14,13 +14,13 @@ from flask_login import current_user
 from app.db import utcnow
 from app.extensions import db
 from app.http.pages import page_roles
-from live.models import Broadcast
+from live.models import Broadcast, broadcast_choices
 from orders.fulfilment import labels
 from orders.fulfilment.api.lists import packing_csv
 from orders.fulfilment.carriers import all_carriers
 from orders.fulfilment.deadline import backfill_ship_by, policy_for
 from orders.fulfilment.queries import (TO_PACK_FILTERS, count_open, late_dispatch, left_to_ship, orders_to_pack,
-                                       packing_list, troubled_shipments)
+                                       packing_list, packing_rows, troubled_shipments)
 from orders.fulfilment.rules import SHIPPABLE_STATUSES
 from orders.fulfilment.serialize import shipment_to_dict, shipments_of
 from orders.models import Order
@@ -41,24 +41,18 @@ def can_act() -> bool:
     return bool(getattr(current_user, "is_authenticated", False)) and current_user.role in ACT_ROLES
 
 
-def _filters() -> tuple[int | None, str | None, bool]:
-    """Return (broadcast_id, status, overdue only) from the query string; 400 on garbage, 404 on an unknown broadcast."""
+def _filters() -> tuple[Broadcast | None, str | None, bool]:
+    """Return (broadcast, status, overdue only) from the query string; 400 on garbage, 404 on an unknown broadcast."""
     raw = request.args.get("broadcast_id", "").strip()
     if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
         abort(400)
-    broadcast_id = int(raw) if raw else None
-    if broadcast_id is not None and db.session.get(Broadcast, broadcast_id) is None:
+    broadcast = db.session.get(Broadcast, int(raw)) if raw else None
+    if raw and broadcast is None:
         abort(404)
     status = request.args.get("status") or None
     if status is not None and status not in TO_PACK_FILTERS:
         abort(400)
-    return broadcast_id, status, request.args.get("overdue") == "1"
-
-
-def _broadcasts() -> list[Broadcast]:
-    """Return the broadcasts to filter by: live ones first, then the newest."""
-    live_first = sa.case((Broadcast.status == "live", 0), else_=1)
-    return list(db.session.scalars(sa.select(Broadcast).order_by(live_first, Broadcast.id.desc()).limit(100)))
+    return broadcast, status, request.args.get("overdue") == "1"
 
 
 @bp.app_context_processor
@@ -86,12 +80,13 @@ def order_panel(order_id: str) -> dict | None:
 @page_roles(*PAGE_ROLES)
 def index():
     """Orders to pack and ship, earliest deadline first, with overdue counts, late dispatch and tracking issues."""
-    broadcast_id, status, overdue = _filters()
+    broadcast, status, overdue = _filters()
+    broadcast_id = broadcast.id if broadcast else None
     now = utcnow()
     if backfill_ship_by(db.session):
         db.session.commit()  # orders paid before deadlines existed get theirs, so the overdue list is right
     orders = orders_to_pack(db.session, broadcast_id, status, overdue_at=now if overdue else None, limit=PAGE_LIMIT)
-    broadcasts = _broadcasts()
+    broadcasts = broadcast_choices(db.session)
     return render_template(
         "fulfilment/index.html", orders=orders, left=left_to_ship(db.session, orders), now=now,
         counts=count_open(db.session, now, broadcast_id), rates=late_dispatch(db.session, broadcast_id),
@@ -106,11 +101,10 @@ def index():
 @page_roles(*PAGE_ROLES)
 def packing_list_page():
     """The printable packing list: units to pick by SKU with totals, then each order's units to put in its parcel."""
-    broadcast_id, status, _ = _filters()
-    rows = packing_list(db.session, broadcast_id, status)
-    orders = orders_to_pack(db.session, broadcast_id, status, limit=100_000)
+    broadcast, status, _ = _filters()
+    orders = orders_to_pack(db.session, broadcast.id if broadcast else None, status, limit=100_000)
     left = left_to_ship(db.session, orders)
-    broadcast = db.session.get(Broadcast, broadcast_id) if broadcast_id else None
+    rows = packing_rows(db.session, orders, left)
     return render_template("fulfilment/packing_list.html", rows=rows, orders=[o for o in orders if left[o.id]],
                            left=left, broadcast=broadcast, status=status, generated_at=utcnow(), labels=labels,
                            total_units=sum(r.units for r in rows))
@@ -120,7 +114,8 @@ def packing_list_page():
 @page_roles(*PAGE_ROLES)
 def packing_list_csv():
     """The packing list as a CSV download (formula-safe)."""
-    broadcast_id, status, _ = _filters()
+    broadcast, status, _ = _filters()
+    broadcast_id = broadcast.id if broadcast else None
     name = f"packing-list-{broadcast_id or 'all'}-{utcnow():%Y%m%dT%H%M%SZ}.csv"
     return Response(packing_csv(packing_list(db.session, broadcast_id, status)), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -89,8 +89,14 @@ def sku_names(session: Session, skus: list[str]) -> dict[str, str]:
 def packing_list(session: Session, broadcast_id: int | None, status: str | None = None) -> list[PackingListRow]:
     """Return the units left to ship, grouped by SKU (most units first), over the orders to pack."""
     orders = orders_to_pack(session, broadcast_id, status, limit=100_000)
+    return packing_rows(session, orders, left_to_ship(session, orders))
+
+
+def packing_rows(session: Session, orders: list[Order], left: dict[int, dict[str, int]]) -> list[PackingListRow]:
+    """Return the packing list of orders already loaded, with their units left to ship (left_to_ship), by SKU.
+
+    The printable page lists the orders too: it loads them once and passes them here rather than reading twice."""
     rows: dict[str, PackingListRow] = {}
-    left = left_to_ship(session, orders)
     for order in orders:
         for sku, units in sorted(left[order.id].items()):
             row = rows.setdefault(sku, PackingListRow(sku, None))

@@ -62,11 +62,19 @@ def parcel_context(session: Session, shipment: Shipment) -> dict:
 
 
 def sync_order(session: Session, order: Order, actor: str, now: datetime, action: str, data: dict) -> bool:
-    """Return True when the order's status moved to what its shipments say; one history row records the step."""
+    """Return True when the order's status moved to what its shipments say; one history row records the step.
+
+    An order leaving delivered (a parcel returned to its sender after delivery) loses its delivered_at."""
     shipments = session.scalars(sa.select(Shipment).where(Shipment.order_pk == order.id).order_by(Shipment.id)).all()
     target = order_status(order.status, ordered_units(session, order), shipped_units(session, order),
                           [s.status for s in shipments])
     before = order.status
+    if before == "delivered" and target != "delivered":
+        # A parcel came back after its delivery scan (refused at the door, a wrong 签收): the buyer does not have the
+        # goods, so the order is not delivered. Its delivered_at goes, and with it what counts from a delivery: the
+        # seven-day no-reason return window and the "earlier deliveries" of the buyer's follow-up rule.
+        data = data | {"delivery_withdrawn": order.delivered_at.isoformat() if order.delivered_at else None}
+        order.delivered_at = None
     history.fulfilment_step(session, order, action, actor, to_status=target if target != before else None, data=data)
     if target == before:
         return False

@@ -164,19 +164,23 @@ def test_a_rejection_may_be_appealed_once(shop):
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "illegal_transition"
 
 
-def test_an_exchange_takes_the_replacement_from_stock_and_puts_sellable_returns_back(shop, any_app):
-    shipped_order(shop)
-    agent = shop[2]
+def test_an_exchange_sends_another_size_from_stock_and_puts_sellable_returns_back(shop, any_app):
+    api, broadcast_id, agent = shop
+    api.product("SHOE", stock=0, variants=[{"sku": "SHOE-38", "name": "38", "stock": 10},
+                                           {"sku": "SHOE-39", "name": "39", "stock": 10}])
+    assert api.post(f"/api/v1/broadcasts/{broadcast_id}/products", json={"sku": "SHOE"}).status_code == 201
+    shipped_order(shop, items=(("SHOE-38", 2),))
     case_id = agent.post("/api/v1/orders/ORD-1/aftersales",
-                         json={"type": "exchange", "reason": "size_fit", "lines": [{"sku": "TEE", "qty": 1}]}
+                         json={"type": "exchange", "reason": "size_fit", "lines": [{"sku": "SHOE-38", "qty": 1}]}
                          ).get_json()["case_id"]
     base = f"/api/v1/aftersales/{case_id}"
     for step, body in (("approve", {}), ("receive", {}), ("inspect", {})):
         assert agent.post(f"{base}/{step}", json=body).status_code == 200, step
-    sent = agent.post(f"{base}/replacement", json={"carrier": "SF", "tracking": "SF77", "lines": [{"sku": "CAP", "qty": 1}]})
+    sent = agent.post(f"{base}/replacement",
+                      json={"carrier": "SF", "tracking": "SF77", "lines": [{"sku": "SHOE-39", "qty": 1}]})
     assert sent.status_code == 200, sent.get_json()
     assert sent.get_json()["status"] == "replacement_shipped"
-    assert stock(any_app, "CAP") == (9, 1) and stock(any_app, "TEE") == (9, 1)
+    assert stock(any_app, "SHOE-39") == (9, 1) and stock(any_app, "SHOE-38") == (9, 1)
     done = agent.post(f"{base}/complete", json={}).get_json()
     assert done["status"] == "completed" and done["ended"]
 
