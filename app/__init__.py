@@ -188,12 +188,14 @@ def _connect_privacy_listeners() -> None:
 
 def _connect_care_listeners() -> None:
     """Connect the survey invitations and follow-up tasks (orders/care) to the after-sale signals."""
-    from app.signals import aftersale_closed, complaint_resolved, order_delivered
+    from app.signals import aftersale_closed, complaint_resolved, order_delivered, order_delivery_withdrawn
     from orders.care.followups import listeners as followups
     from orders.care.surveys import listeners as surveys
 
     order_delivered.connect(surveys.survey_after_delivery)
     order_delivered.connect(followups.followup_after_delivery)
+    order_delivery_withdrawn.connect(surveys.survey_withdrawn_with_delivery)
+    order_delivery_withdrawn.connect(followups.followup_withdrawn_with_delivery)
     aftersale_closed.connect(surveys.survey_after_case)
     aftersale_closed.connect(followups.followup_after_case)
     complaint_resolved.connect(surveys.survey_after_complaint)

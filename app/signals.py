@@ -13,6 +13,9 @@ in that same transaction and must not commit; surveys and follow-up tasks of ord
 
 - ``order_delivered``: orders.fulfilment, when the last shipment of an order is delivered, as
   ``send(session, order=Order, at=datetime)``.
+- ``order_delivery_withdrawn``: orders.fulfilment, when a delivered order stops being delivered (its parcel went
+  back to the sender after the delivery scan), as ``send(session, order=Order, at=datetime)``: what its delivery
+  started and the buyer has not answered (the delivery survey, the delivery call-back) is withdrawn.
 - ``aftersale_closed``: orders.aftersales, when a case ends (completed, refunded, rejected for good,
   cancelled or closed by a timer), as ``send(session, case=AftersaleCase, order=Order, at=datetime)``.
 - ``payment_refund_due``: orders.actions.record_payment, when a payment must go back (a duplicate payment, or
@@ -37,6 +40,8 @@ _signals = Namespace()
 
 events_accepted = _signals.signal("events-accepted", doc="A batch of ingested events was accepted (not yet committed).")
 order_delivered = _signals.signal("order-delivered", doc="Every shipment of an order was delivered (not yet committed).")
+order_delivery_withdrawn = _signals.signal("order-delivery-withdrawn",
+                                          doc="A delivered order went back to its sender (not yet committed).")
 aftersale_closed = _signals.signal("aftersale-closed", doc="An after-sales case ended (not yet committed).")
 payment_refund_due = _signals.signal("payment-refund-due", doc="A payment must be refunded (not yet committed).")
 complaint_resolved = _signals.signal("complaint-resolved", doc="A complaint was resolved (not yet committed).")

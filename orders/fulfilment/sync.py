@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.signals import order_delivered
+from app.signals import order_delivered, order_delivery_withdrawn
 from orders import history
 from orders.fulfilment.carriers import BUILTIN, Carrier, find_carrier
 from orders.fulfilment.deadline import setting
@@ -75,6 +75,7 @@ def sync_order(session: Session, order: Order, actor: str, now: datetime, action
         # seven-day no-reason return window and the "earlier deliveries" of the buyer's follow-up rule.
         data = data | {"delivery_withdrawn": order.delivered_at.isoformat() if order.delivered_at else None}
         order.delivered_at = None
+        order_delivery_withdrawn.send(session, order=order, at=now)
     history.fulfilment_step(session, order, action, actor, to_status=target if target != before else None, data=data)
     if target == before:
         return False

@@ -153,3 +153,29 @@ def test_a_delivery_the_buyer_sent_back_is_not_an_earlier_delivery_for_the_follo
         second_pk = db.session.scalar(sa.select(Order.id).where(Order.order_id == "SECOND"))
     # 99.00 is under the follow-up amount: only a buyer's first kept delivery gets the call-back.
     assert second_pk in tasks
+
+
+def test_what_a_delivery_started_and_the_buyer_has_not_answered_is_withdrawn_when_the_parcel_comes_back(shop, any_app):
+    """The delivery survey (unanswered) goes and the open delivery call-back is cancelled, with notes on the order."""
+    from orders.care.surveys.models import SurveyInvitation
+
+    api, broadcast_id, agent = shop
+    place_paid_order(api, broadcast_id, "RTS-2", [("TEE", 1)])
+    shipment_id = ship(agent, "RTS-2")["shipment_id"]
+    track(agent, shipment_id, neutral(ago(30), "delivered", "本人签收"))
+
+    def started():
+        with any_app.app_context():
+            pk = db.session.scalar(sa.select(Order.id).where(Order.order_id == "RTS-2"))
+            invitations = db.session.scalars(sa.select(SurveyInvitation.id).where(
+                SurveyInvitation.trigger == "delivery", SurveyInvitation.subject_key == str(pk))).all()
+            tasks = db.session.scalars(sa.select(FollowUpTask.status).where(
+                FollowUpTask.source == "delivery", FollowUpTask.source_key == str(pk))).all()
+            notes = db.session.scalars(sa.select(OrderHistory.reason).where(OrderHistory.order_pk == pk)).all()
+            return len(invitations), tasks, notes
+
+    assert started()[:2] == (1, ["open"])  # a buyer's first delivery: survey and call-back
+    track(agent, shipment_id, neutral(ago(2), "returned", "收件人拒收，退回"))
+    invitations, tasks, notes = started()
+    assert (invitations, tasks) == (0, ["cancelled"])
+    assert any(note and "withdrawn" in note for note in notes)

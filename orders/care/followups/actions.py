@@ -112,6 +112,17 @@ def open_after_delivery(session: Session, order: Order, now: datetime) -> Follow
     return open_task(session, order.buyer_id, "delivery", now, order=order, source_key=str(order.id))
 
 
+def cancel_delivery_followup(session: Session, order: Order, now: datetime) -> FollowUpTask | None:
+    """Return the open delivery call-back of order cancelled because its parcel went back to the sender (None:
+    it had none open)."""
+    task_id = session.scalar(sa.select(FollowUpTask.id).where(
+        FollowUpTask.source == "delivery", FollowUpTask.source_key == str(order.id), FollowUpTask.status == "open"))
+    if task_id is None:
+        return None
+    return _closing(session, task_id, "cancelled", "The parcel went back to the sender after its delivery.",
+                    history.SYSTEM, now)
+
+
 def _closing(session: Session, task_id: int, to_status: str, text: str | None, actor: str, now: datetime) -> FollowUpTask:
     """Move an open task to done or cancelled with a conditional UPDATE; refuse a missing or closed one."""
     changed = session.execute(

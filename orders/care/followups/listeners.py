@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
-from orders.care.followups.actions import open_after_delivery, open_task
+from orders.care.followups.actions import cancel_delivery_followup, open_after_delivery, open_task
 from orders.care.surveys.guard import apart
 from orders.care.surveys.subjects import case_subject, complaint_subject
 from orders.models import Order
@@ -16,6 +16,12 @@ from orders.models import Order
 def followup_after_delivery(session: Session, order: Order, at: datetime | None = None, **_) -> None:
     """On order_delivered: open a call-back task when the delivery rule (policy.DeliveryRule) wants one."""
     apart(session, f"follow-up of delivered order {order.id}", lambda: open_after_delivery(session, order, at or utcnow()))
+
+
+def followup_withdrawn_with_delivery(session: Session, order: Order, at: datetime | None = None, **_) -> None:
+    """On order_delivery_withdrawn: cancel the open call-back about a delivery the buyer never got."""
+    apart(session, f"follow-up of returned order {order.id}",
+          lambda: cancel_delivery_followup(session, order, at or utcnow()))
 
 
 def followup_after_case(session: Session, case=None, order: Order | None = None, at: datetime | None = None, **_) -> None:

@@ -9,13 +9,14 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
 from app.db.bulk import insert_ignoring
 from orders import history
 from orders.care.surveys.links import survey_url
-from orders.care.surveys.models import SurveyInvitation
+from orders.care.surveys.models import SurveyInvitation, SurveyResponse
 from orders.care.surveys.subjects import Subject
 from orders.models import Order
 from orders.notices.service import queue_notice
@@ -63,6 +64,19 @@ def invite_after_delivery(session: Session, order: Order, now: datetime) -> Surv
     if not order.buyer_id:
         return None
     return invite(session, "csat", "delivery", str(order.id), order, now)
+
+
+def withdraw_delivery_invitation(session: Session, order: Order) -> bool:
+    """Return True when the delivery invitation of order, not answered yet, was withdrawn (deleted, its link
+    then answers that it is not valid, and a later delivery invites afresh), with a note on the order's history."""
+    answered = sa.select(SurveyResponse.id).where(SurveyResponse.invitation_id == SurveyInvitation.id).exists()
+    withdrawn = session.execute(sa.delete(SurveyInvitation).where(
+        SurveyInvitation.trigger == "delivery", SurveyInvitation.subject_key == str(order.id), ~answered)
+        .execution_options(synchronize_session=False)).rowcount
+    if withdrawn:
+        history.note_added(session, order, history.SYSTEM, "CSAT survey invitation withdrawn: the parcel went back "
+                           "to the sender")
+    return bool(withdrawn)
 
 
 def invite_after_case(session: Session, subject: Subject, now: datetime) -> SurveyInvitation | None:

@@ -1,4 +1,5 @@
-"""Survey invitations on app.signals: CSAT after a delivery, an ended after-sales case, a resolved complaint.
+"""Survey invitations on app.signals: CSAT after a delivery, an ended after-sales case, a resolved complaint; a
+delivery's unanswered invitation withdrawn when its parcel goes back to the sender.
 
 Each receiver runs inside the sender's transaction (in a savepoint, orders/care/surveys/guard.py) and never
 commits; the unique (trigger, subject) key makes a second delivery of the same signal a no-op.
@@ -11,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from app.db import utcnow
 from orders.care.surveys.guard import apart
-from orders.care.surveys.invitations import invite_after_case, invite_after_complaint, invite_after_delivery
+from orders.care.surveys.invitations import (invite_after_case, invite_after_complaint, invite_after_delivery,
+                                             withdraw_delivery_invitation)
 from orders.care.surveys.subjects import case_subject, complaint_subject
 from orders.models import Order
 
@@ -20,6 +22,13 @@ def survey_after_delivery(session: Session, order: Order, at: datetime | None = 
     """On order_delivered (orders.fulfilment): invite the buyer to rate the order (CSAT)."""
     apart(session, f"survey invitation of delivered order {order.id}",
           lambda: invite_after_delivery(session, order, at or utcnow()))
+
+
+def survey_withdrawn_with_delivery(session: Session, order: Order, **_) -> None:
+    """On order_delivery_withdrawn: the buyer never got the goods, so the delivery survey they have not answered
+    goes (a later delivery invites them afresh)."""
+    apart(session, f"survey invitation of returned order {order.id}",
+          lambda: withdraw_delivery_invitation(session, order))
 
 
 def survey_after_case(session: Session, case=None, order: Order | None = None, at: datetime | None = None, **_) -> None:
