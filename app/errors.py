@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
+
+from app.http.messages import localise_error_body
 
 
 class ApiError(Exception):
@@ -29,7 +32,20 @@ def _wants_json() -> bool:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    """Install handlers that turn ApiError and HTTP errors into JSON for the API."""
+    """Install handlers that turn ApiError and HTTP errors into JSON for the API, its message in the reader's language."""
+
+    @app.after_request
+    def localise_error_message(response):
+        """Give a JSON error's message in the reader's language (a console page shows it); code and field stay."""
+        if response.status_code < 400 or response.direct_passthrough or not response.is_json:
+            return response
+        locale = get_locale()
+        if locale is None or locale.language == "en":
+            return response
+        body = response.get_json(silent=True)
+        if localise_error_body(body):
+            response.set_data(app.json.dumps(body))
+        return response
 
     @app.errorhandler(ApiError)
     def handle_api_error(error: ApiError):

@@ -52,17 +52,24 @@
     return li;
   }
 
-  // Cancelling a draft gives its units to the next claim or order in line (the server does that); asks first.
+  // Cancelling a draft gives its units to the next claim or order in line (the server does that); asks first
+  // (static/common/confirm.js).
   list.addEventListener("click", function (event) {
     var button = event.target.closest("button.cancel-draft");
-    if (!button || !window.confirm(strings.confirm_cancel)) { return; }
+    if (!button) { return; }
+    D.confirm(strings.confirm_cancel, {button: strings.cancel}).then(function (confirmed) {
+      if (confirmed) { cancelDraft(button); }
+    });
+  });
+
+  function cancelDraft(button) {
     button.disabled = true;
     D.send("POST", "/api/v1/broadcasts/" + broadcastId + "/claims/" + encodeURIComponent(button.dataset.commentId) +
            "/cancel", {}).then(function (result) {
       if (!result.ok) { button.disabled = false; button.title = strings.cancel_failed; return; }
       load();
     }, function () { button.disabled = false; button.title = strings.cancel_failed; });
-  });
+  }
 
   function load() {
     pending = null;

@@ -54,8 +54,14 @@
     return Math.round((new Date(p.ends_at).getTime() - new Date(p.starts_at).getTime()) / 60000);
   }
 
+  // Asks first (static/common/confirm.js): a started flash sale changes prices at once.
   function start(p) {
-    if (!window.confirm(format(strings.confirmFlash, {code: p.code, minutes: minutes(p)}))) { return; }
+    window.LiveDesk.confirm(format(strings.confirmFlash, {code: p.code, minutes: minutes(p)}),
+                            {button: strings.startFlash, tone: "approve"})
+      .then(function (confirmed) { if (confirmed) { startNow(p); } });
+  }
+
+  function startNow(p) {
     setError();
     send("POST", "/api/v1/promotions/" + encodeURIComponent(p.code) + "/start").then(function (result) {
       if (result.ok) { load(); } else { setError(p.code + ": " + ((result.data.error || {}).message || strings.failed)); }

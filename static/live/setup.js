@@ -82,15 +82,19 @@
         change(product, {link_no: numberOrText(rawLink), live_price: rawPrice === "" ? null : rawPrice});
       }));
       actions.appendChild(button(strings.remove, "danger remove", function () {
-        if (!window.confirm(format(strings.confirmRemove, {name: product.name}))) { return; }
-        setError("lineup-error");
-        send("DELETE", base + "/products/" + encodeURIComponent(product.sku)).then(function (result) {
-          if (result.ok) { load(); } else { setError("lineup-error", product.sku + ": " + message(result)); }
-        }, function () { setError("lineup-error", strings.offline); });
+        window.LiveDesk.confirm(format(strings.confirmRemove, {name: product.name}), {button: strings.remove})
+          .then(function (confirmed) { if (confirmed) { removeProduct(product); } });
       }));
       tr.appendChild(actions);
     }
     return tr;
+  }
+
+  function removeProduct(product) {
+    setError("lineup-error");
+    send("DELETE", base + "/products/" + encodeURIComponent(product.sku)).then(function (result) {
+      if (result.ok) { load(); } else { setError("lineup-error", product.sku + ": " + message(result)); }
+    }, function () { setError("lineup-error", strings.offline); });
   }
 
   function load() {
@@ -202,19 +206,24 @@
     window.LiveDesk.scriptReady(details);
   }
 
-  // Start and end: both ask first; the page reloads to show the new state and buttons.
-  [["start-broadcast", "start", strings.confirmStart], ["end-broadcast", "end", strings.confirmEnd]].forEach(function (b) {
+  // Start and end: both ask first (static/common/confirm.js); the page reloads to show the new state and buttons.
+  [["start-broadcast", "start", strings.confirmStart, "approve"], ["end-broadcast", "end", strings.confirmEnd, "danger"]].forEach(function (b) {
     var node = document.getElementById(b[0]);
     if (!node) { return; }
     node.addEventListener("click", function () {
-      if (!window.confirm(b[2])) { return; }
-      setError("state-error");
-      send("POST", base + "/" + b[1], {}).then(function (result) {
-        if (result.ok) { window.location.reload(); } else { setError("state-error", message(result)); }
-      }, function () { setError("state-error", strings.offline); });
+      window.LiveDesk.confirm(b[2], {button: node.textContent.trim(), tone: b[3]}).then(function (confirmed) {
+        if (confirmed) { changeState(b[1]); }
+      });
     });
     window.LiveDesk.scriptReady(node);
   });
+
+  function changeState(step) {
+    setError("state-error");
+    send("POST", base + "/" + step, {}).then(function (result) {
+      if (result.ok) { window.location.reload(); } else { setError("state-error", message(result)); }
+    }, function () { setError("state-error", strings.offline); });
+  }
 
   load();
 }());

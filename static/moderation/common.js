@@ -18,10 +18,21 @@
     return node;
   }
 
+  // The words a person reads for an API field ("policy.timeout_s"): the label of the console's control of that
+  // name, in the page's language; the field itself when the console has no such control.
+  function fieldLabel(field) {
+    var name = String(field).split(".").pop();
+    var control = document.querySelector('#console [name="' + CSS.escape(name) + '"]');
+    var label = control && (control.closest("label") ||
+      (control.id && document.querySelector('label[for="' + CSS.escape(control.id) + '"]')));
+    var words = label && label.firstChild && label.firstChild.nodeType === 3 ? label.firstChild.textContent.trim() : "";
+    return words || field;
+  }
+
   function errorText(result) {
     var error = result && result.data && result.data.error;
     if (!error) { return config.strings.error; }
-    return error.field ? error.field + ": " + error.message : error.message;
+    return error.field ? fieldLabel(error.field) + ": " + error.message : error.message;
   }
 
   global.Moderation = {

@@ -99,6 +99,8 @@
     return td;
   }
 
+  var removeQuestion = document.getElementById("terms");
+
   function termRow(term) {
     var tr = el("tr");
     tr.dataset.termId = term.id;
@@ -107,7 +109,11 @@
     tr.appendChild(cell(M.config.actionLabels[term.action] || term.action, 2));
     tr.appendChild(cell(term.broadcast_id ? S.thisBroadcast : S.global, 3, "muted small"));
     var last = el("td");
-    last.appendChild(M.button(S.remove, "small-button danger", "remove-term"));
+    var remove = M.button(S.remove, "small-button danger", "remove-term");
+    // Asked by static/common/confirm.js before the click reaches the list's handler below.
+    remove.dataset.confirm = D.format(removeQuestion.dataset.confirmQuestion, {term: term.term});
+    remove.dataset.confirmDetail = removeQuestion.dataset.confirmDetail;
+    last.appendChild(remove);
     tr.appendChild(last);
     return tr;
   }

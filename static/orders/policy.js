@@ -71,10 +71,18 @@
   blockBody.addEventListener("click", function (event) {
     var button = event.target.closest("button.remove");
     if (!button) { return; }
+    var value = button.closest("tr").querySelector(".mono").textContent;
+    D.confirm(D.format(blockBody.dataset.confirmQuestion, {value: value}),
+              {detail: blockBody.dataset.confirmDetail, button: button.textContent}).then(function (confirmed) {
+      if (confirmed) { removeEntry(button); }
+    });
+  });
+
+  function removeEntry(button) {
     blockError.textContent = "";
     D.send("DELETE", "/api/v1/blocklist/" + encodeURIComponent(button.dataset.entryId)).then(function (result) {
       if (result.ok) { reloadBlocklist(); } else { blockError.textContent = B.errorOf(result, strings.failed).message; }
     }, function () { blockError.textContent = strings.offline; });
-  });
+  }
   D.scriptReady(document.getElementById("policy-page"));  // both forms and the Remove buttons
 })();

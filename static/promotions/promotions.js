@@ -66,8 +66,8 @@
   });
 
   document.querySelectorAll("button.deactivate").forEach(function (button) {
+    // Asked first by static/common/confirm.js (the button's data-confirm).
     button.addEventListener("click", function () {
-      if (!window.confirm(strings.confirmDeactivate)) { return; }
       var listError = document.getElementById("list-error");
       listError.textContent = "";
       send("DELETE", "/api/v1/promotions/" + encodeURIComponent(button.dataset.code)).then(function (result) {

@@ -52,6 +52,7 @@ def test_an_admin_adds_a_user_with_a_link_the_user_sets_a_password_and_is_then_d
 
     page.goto(server.url + "/users")
     page.click("tr[data-username='li.na'] button.danger")
+    page.click("#confirm-ok")  # "Disable li.na?"
     expect(page.locator("tr[data-username='li.na'] .badge.rejected")).to_have_text("Disabled")
     other.goto(server.url + "/settings")
     assert other.url.startswith(server.url + "/login")  # the disabled user's session ended at once
@@ -76,8 +77,9 @@ def test_an_admin_creates_a_scoped_token_shown_once_that_works_on_the_api(live_s
     assert requests.post(server.url + "/api/v1/products", json={}, headers=headers, timeout=10).status_code == 403
     page.goto(server.url + "/tokens")
     assert raw not in page.content()
+    page.click("tr[data-token='wall-display'] form[action$='/revoke'] button")
     with page.expect_navigation():  # the server has revoked it once the answer came back
-        page.click("tr[data-token='wall-display'] form[action$='/revoke'] button")
+        page.click("#confirm-ok")  # "Revoke token ‘wall-display’?"
     assert requests.get(server.url + "/api/v1/broadcasts", headers=headers, timeout=10).status_code == 401
     assert page.errors == []
 

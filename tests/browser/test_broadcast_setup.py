@@ -12,8 +12,6 @@ from tests.browser.conftest import log_in, recording_page, settle
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-# Records every confirmation asked and answers yes (the page fixture would otherwise refuse the dialog).
-CONFIRM_YES = "window.asked = []; window.confirm = (text) => { window.asked.push(text); return true; }; true"
 
 
 class RemoteApi:
@@ -33,6 +31,14 @@ def _catalogue(api: RemoteApi) -> None:
     for sku, name, price in (("SCARF", "羊绒围巾 Cashmere scarf", "199.00"), ("TEE", "Cotton T-shirt", "59.00"),
                              ("MUG", "Tea mug", "29.00"), ("JACKET", "Down jacket", "499.00")):
         api.call("POST", "/api/v1/products", {"sku": sku, "name": name, "price": price, "stock": 50})
+
+
+def _confirm(page) -> str:
+    """Answer yes in the page's confirmation dialog (static/common/confirm.js) and return the question it asked."""
+    page.wait_for_selector("#confirm-dialog[open]")
+    question = page.inner_text("#confirm-question")
+    page.click("#confirm-ok")
+    return question
 
 
 def _shoot(page, name: str) -> None:
@@ -82,17 +88,16 @@ def test_a_host_creates_a_broadcast_and_builds_its_line_up_in_the_browser(live_s
     page.click('#lineup tr[data-sku="JACKET"] button.save')
     page.wait_for_function("document.querySelector('#lineup-error').textContent.includes('link 5')")
 
-    page.evaluate(CONFIRM_YES)
     page.click('#lineup tr[data-sku="TEE"] button.remove')
+    assert _confirm(page) == "Take Cotton T-shirt off the line-up? Orders already placed keep it."
     page.wait_for_selector('#lineup tr[data-sku="TEE"]', state="detached")
     lineup = api.call("GET", f"/api/v1/broadcasts/{broadcast_id}/products")["products"]
     assert [(p["sku"], p["link_no"], p["live_price"]) for p in lineup] == [
         ("SCARF", 1, "159.00"), ("MUG", 6, None), ("JACKET", 7, None)]
-    assert page.evaluate("window.asked") == ["Take Cotton T-shirt off the line-up? Orders already placed keep it."]
     _shoot(page, "broadcast-setup")
 
-    page.evaluate(CONFIRM_YES)
     page.click("#start-broadcast")
+    _confirm(page)
     page.wait_for_selector("#end-broadcast")
     assert api.call("GET", f"/api/v1/broadcasts/{broadcast_id}")["status"] == "live"
 
@@ -139,11 +144,10 @@ def test_a_host_pins_from_the_rail_and_starts_a_flash_sale(live_server, page):
     assert api.call("GET", f"/api/v1/broadcasts/{broadcast_id}/snapshot")["pinned_sku"] == "TEE"
 
     page.wait_for_selector('#flash-starter-list li[data-code="SCARF99"]')
-    page.evaluate(CONFIRM_YES)
     page.click('#flash-starter-list li[data-code="SCARF99"] button.start-flash')
+    assert "SCARF99" in _confirm(page)
     page.wait_for_selector('#flash-list li[data-code="SCARF99"]')  # the totals.changed push shows it running
     page.wait_for_selector('#flash-starter-list li[data-code="SCARF99"]', state="detached")
-    assert "SCARF99" in page.evaluate("window.asked[0]")
     _shoot(page, "host-page-rail")
     assert page.errors == [] and page.dialogs == []
 

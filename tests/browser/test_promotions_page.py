@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in, screenshot
 
@@ -34,8 +35,9 @@ def test_an_auditor_creates_a_coupon_from_the_page_and_deactivates_it(live_serve
                           headers={"Authorization": f"Bearer {token}"}).json()
     assert (stored["value"], stored["min_spend"], stored["uses_left"], stored["active"]) == ("10.00", "100.00", 50, True)
 
-    page.evaluate("window.confirm = () => true")  # answers the "deactivate?" question (the fixture refuses dialogs)
     page.click('tr[data-code="SAVE10"] button.deactivate')
+    expect(page.locator("#confirm-question")).to_have_text("Deactivate promotion SAVE10?")
+    page.click("#confirm-ok")
     page.wait_for_selector('tr[data-code="SAVE10"].inactive')
     assert requests.get(f"{server.url}/api/v1/promotions/SAVE10", timeout=10,
                         headers={"Authorization": f"Bearer {token}"}).json()["active"] is False

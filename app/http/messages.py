@@ -1,0 +1,101 @@
+"""The human sentence of an API error in the reader's language; codes and field names stay as they are.
+
+API errors are raised in English all over the code base (`{path} must be between 0 and 3600`). The console pages
+show that sentence to people, so before an error answer leaves, its message is matched against the shapes below
+and given back through the translation catalogue with the same values filled in. English readers, and messages
+of no known shape, get the message unchanged.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from flask_babel import get_locale, gettext
+
+
+def N_(message: str) -> str:
+    """Return message unchanged: marks an English shape for `make extract-messages` (pybabel's default keyword)."""
+    return message
+
+
+# Most specific first: the first shape that matches the whole message wins.
+SHAPES = (
+    N_("%(field)s is required"),
+    N_("%(field)s must be a string"),
+    N_("%(field)s is longer than %(max)s characters"),
+    N_("%(field)s must not contain NUL characters"),
+    N_("%(field)s must not contain lone surrogates"),
+    N_("%(field)s must be an integer between %(low)s and %(high)s"),
+    N_("%(field)s must be an integer from %(low)s to %(high)s"),
+    N_("%(field)s must be an integer"),
+    N_("%(field)s must be a number"),
+    N_("%(field)s must be true or false"),
+    N_("%(field)s must be an object"),
+    N_("%(field)s must be between %(low)s and %(high)s"),
+    N_("%(field)s must be a decimal amount"),
+    N_("%(field)s has more than 2 decimal places"),
+    N_("%(field)s must be a timestamp, or be left out"),
+    N_("%(field)s: not an ISO-8601 timestamp"),
+    N_("%(field)s: an ISO-8601 timestamp needs a time zone (e.g. Z or +08:00)"),
+    N_("%(field)s must be ISO-8601 with a zone or epoch milliseconds"),
+    N_("%(field)s must be one of %(choices)s"),
+    N_("%(field)s must be a list of at most %(count)s domain names"),
+    N_("%(field)s must be a domain name of 1 to 100 characters"),
+    N_("%(field)s is not a field of the moderation policy"),
+    N_("%(field)s is not a policy field"),
+    N_("%(field)s is not a chat mode"),
+    N_("%(field)s has nothing left to match once normalised"),
+    N_("send policy and/or chat_mode with at least one field"),
+    N_("send title and/or planned_start_at"),
+    N_("no such term in that list"),
+    N_("the body must be a JSON object"),
+    N_("to must be after from"),
+    N_("a broadcast cannot end before it started"),
+    N_("no broadcast %(id)s"),
+    N_("%(sku)s is pinned: unpin it before removing it"),
+    N_("%(sku)s is not in this broadcast's line-up"),
+    N_("no product has SKU %(sku)s"),
+    N_("a line-up holds at most %(count)s products"),
+)
+_SLOT = re.compile(r"%\((\w+)\)s")
+
+
+def _pattern(shape: str) -> re.Pattern:
+    """Return a regular expression matching the English messages of shape, one named group per slot."""
+    parts, last = [], 0
+    for slot in _SLOT.finditer(shape):
+        parts.append(re.escape(shape[last:slot.start()]))
+        parts.append(f"(?P<{slot.group(1)}>.+?)")
+        last = slot.end()
+    parts.append(re.escape(shape[last:]))
+    return re.compile("".join(parts), re.DOTALL)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[tuple[str, re.Pattern], ...]:
+    """Return every shape with its pattern (built once)."""
+    return tuple((shape, _pattern(shape)) for shape in SHAPES)
+
+
+def localise(message: str) -> str:
+    """Return message in the request's language when it has a known shape, else message unchanged."""
+    locale = get_locale()
+    if not isinstance(message, str) or locale is None or locale.language == "en":
+        return message
+    for shape, pattern in _patterns():
+        match = pattern.fullmatch(message)
+        if match:
+            return gettext(shape, **match.groupdict())
+    return message
+
+
+def localise_error_body(body) -> bool:
+    """Translate the message of an API error body ({"error": {...}}) in place; return True when it changed."""
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict) or not isinstance(error.get("message"), str):
+        return False
+    translated = localise(error["message"])
+    if translated == error["message"]:
+        return False
+    error["message"] = translated
+    return True

@@ -1,0 +1,53 @@
+"""An API error's message is in the reader's language; its code and field, the contract, never change."""
+from __future__ import annotations
+
+from app.auth.models import User
+from app.extensions import db
+from app.http.messages import SHAPES, _pattern, localise
+from tests.support.auth import csrf_token, login
+
+
+def _chinese(app, username: str) -> None:
+    """Give username the 简体中文 setting."""
+    with app.app_context():
+        db.session.scalar(db.select(User).filter_by(username=username)).locale = "zh_CN"
+        db.session.commit()
+
+
+def test_a_chinese_readers_api_errors_keep_code_and_field_and_translate_the_message(app, users):
+    _chinese(app, "admin")
+    client = login(app, "admin")
+    headers = {"X-CSRFToken": csrf_token(client, "/"), "Accept": "application/json"}
+
+    missing = client.post("/api/v1/broadcasts", json={"title": "", "platform": "douyin"}, headers=headers)
+    assert missing.status_code == 400
+    assert missing.get_json() == {"error": {"code": "missing_field", "field": "title", "message": "必须填写 title"}}
+
+    broadcast_id = client.post("/api/v1/broadcasts", json={"title": "B", "platform": "douyin"}, headers=headers).get_json()["id"]
+    slow = client.put(f"/api/v1/broadcasts/{broadcast_id}/moderation-policy",
+                      json={"chat_mode": {"slow_seconds": 99999}}, headers=headers)
+    assert slow.status_code == 400
+    assert slow.get_json()["error"] == {"code": "out_of_range", "field": "chat_mode.slow_seconds",
+                                        "message": "chat_mode.slow_seconds 必须是 0 到 3600 之间的整数"}
+
+
+def test_english_readers_and_api_clients_get_the_message_unchanged(app, users, api):
+    client = login(app, "admin")
+    headers = {"X-CSRFToken": csrf_token(client, "/"), "Accept": "application/json"}
+    answer = client.post("/api/v1/broadcasts", json={"title": "", "platform": "douyin"}, headers=headers)
+    assert answer.get_json()["error"]["message"] == "title is required"
+    assert api.post("/api/v1/broadcasts", {"title": "", "platform": "douyin"}).get_json()["error"] == {
+        "code": "missing_field", "field": "title", "message": "title is required"}
+
+
+def test_a_message_of_no_known_shape_is_left_as_it_is(app):
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert localise("title is required") == "必须填写 title"
+        assert localise("the moon is not a broadcast") == "the moon is not a broadcast"
+
+
+def test_every_shape_matches_its_own_english_wording():
+    for shape in SHAPES:
+        example = shape % {"field": "policy.timeout_s", "max": "200", "low": "0", "high": "3600", "choices": "a, b",
+                           "count": "50", "id": "7", "sku": "'TEE'"} if "%(" in shape else shape
+        assert _pattern(shape).fullmatch(example), shape
