@@ -83,6 +83,10 @@ def create_refund(session: Session, case_id: str, actor: Actor, now: datetime, p
     if errors:
         first = errors[0]
         status = 400 if first.code == "invalid_amount" else 422
+        if first.code == "unknown_line":  # name the entry at fault, as every other lines error does
+            known = {value.sku for value in values}
+            position, sku = next((i, sku) for i, (sku, _qty) in enumerate(lines) if sku not in known)
+            raise OrderRejected(first.code, f"lines[{position}].sku", f"the case has no line of SKU {sku!r}", status)
         raise OrderRejected(first.code, first.field, first.message, status=status)
     refund = Refund(refund_id=_new_id(), case_pk=case.id, order_pk=order.id, amount=quantize_money(amount),
                     freight=quantize_money(freight), status="pending", created_by=actor.name[:80], created_at=now,

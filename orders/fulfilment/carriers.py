@@ -57,6 +57,8 @@ BUILTIN: dict[str, Carrier] = {c.code: c for c in (
     Carrier("EMS", "China Post EMS", "中国邮政 EMS", r"[A-Z]{2}\d{9}[A-Z]{2}|\d{13}", "ems", "EMS", 4),
     Carrier("JT", "J&T Express", "极兔速递", r"JT\d{13}", "jtexpress", "JTSD", 3),
 )}
+# Codes people write for a built-in carrier besides its own: the brand as printed ("J&T") is not a valid code.
+ALIASES = {"J&T": "JT"}
 
 
 class CarrierError(ValueError):
@@ -81,7 +83,8 @@ def all_carriers(session: Session, active_only: bool = True) -> list[Carrier]:
 
 
 def find_carrier(session: Session, code: str) -> Carrier | None:
-    """Return the active carrier with this code (built-in or added), or None."""
+    """Return the active carrier with this code (built-in, an alias of one, or added), or None."""
+    code = ALIASES.get(code, code)
     if code in BUILTIN:
         return BUILTIN[code]
     row = session.scalar(sa.select(CarrierRecord).where(CarrierRecord.code == code, CarrierRecord.active.is_(True)))

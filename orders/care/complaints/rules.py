@@ -44,7 +44,8 @@ def next_status(status: str, action: str) -> str:
         raise MoveRefused("unknown_action", f"unknown action {action}")
     sources, target = MOVES[action]
     if status not in sources:
-        raise MoveRefused("invalid_status", f"a {status} complaint cannot be {_past(action)}")
+        article = "an" if status[0] in "aeiou" else "a"
+        raise MoveRefused("invalid_status", f"{article} {status} complaint cannot be {_past(action)}")
     return target
 
 
