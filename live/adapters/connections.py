@@ -95,10 +95,16 @@ def _broadcast(session: Session, broadcast_id) -> Broadcast:
 
 
 def _secret(value, platform: str, field: str = "app_secret") -> str:
-    """Return value as the connection's secret, or raise naming field (the platform's adapter may say more)."""
-    if not isinstance(value, str) or not MIN_SECRET <= len(value) <= MAX_SECRET or not value.isprintable():
+    """Return value as the connection's secret, or raise naming field (the platform's adapter may say more).
+
+    A live-room secret is chosen by the seller for their forwarder, so it must be too long to guess
+    (MIN_SECRET). A commerce platform's app secret is issued by the platform and signs every push it sends:
+    LiveDesk has to take it as the platform shows it, whatever its length.
+    """
+    shortest = MIN_SECRET if platform in LIVE_ROOM_PLATFORMS else 1
+    if not isinstance(value, str) or not shortest <= len(value) <= MAX_SECRET or not value.isprintable():
         raise ConnectionRefused(400, "invalid_value", field,
-                                f"a secret is {MIN_SECRET} to {MAX_SECRET} printable characters")
+                                f"a secret is {shortest} to {MAX_SECRET} printable characters")
     problem = _adapter_secret_problem(platform, value)
     if problem:
         raise ConnectionRefused(400, "invalid_secret", field, problem)

@@ -1,8 +1,9 @@
 """The one query a look-up becomes: each kind of the search text an indexed match, joined as a UNION of ids.
 
 Each branch of the UNION is an index look-up (order_id unique, buyer_id, the normalised phone, its last four,
-order_lines.sku, a prefix of buyer_name); the filters then narrow the matched ids. Pages are newest first by id;
-the CSV export walks every match in id order a chunk at a time (keyset, no OFFSET), so no row is left out.
+order_lines.sku (a product's SKU also finds its variants' lines), a prefix of buyer_name); the filters then
+narrow the matched ids. Pages are newest first by id; the CSV export walks every match in id order a chunk at
+a time (keyset, no OFFSET), so no row is left out.
 """
 from __future__ import annotations
 
@@ -13,10 +14,25 @@ from sqlalchemy.orm import Session, selectinload
 
 from orders.lookup.classify import LookupTerms, like_prefix
 from orders.lookup.params import LookupFilter
-from orders.models import Order, OrderLine
+from orders.models import Order, OrderLine, Product, ProductVariant
 from orders.serialize import order_dict_loads
 
 CHUNK = 500
+
+
+def sku_branches(sku: str) -> list[sa.Select]:
+    """Return SELECTs of the ids of orders with a line of sku and of orders with a line of that product's variants.
+
+    Orders are placed under a variant's SKU when the product has variants, while people search the product's
+    SKU (the one on the line-up and the rail). Each branch is a chain of indexed equalities (products.sku, then
+    product_variants.product_id, then order_lines.sku), so neither scans the order lines.
+    """
+    own = sa.select(OrderLine.order_pk).where(OrderLine.sku == sku)
+    of_variants = (sa.select(OrderLine.order_pk)
+                   .join(ProductVariant, ProductVariant.sku == OrderLine.sku)
+                   .join(Product, Product.id == ProductVariant.product_id)
+                   .where(Product.sku == sku))
+    return [own, of_variants]
 
 
 def matching_ids(terms: LookupTerms) -> sa.Select:
@@ -31,7 +47,7 @@ def matching_ids(terms: LookupTerms) -> sa.Select:
     if terms.phone_last4 is not None:
         branches.append(sa.select(Order.id).where(Order.buyer_phone_last4 == terms.phone_last4))
     if terms.sku is not None:
-        branches.append(sa.select(OrderLine.order_pk).where(OrderLine.sku == terms.sku))
+        branches.extend(sku_branches(terms.sku))
     if terms.name_prefix is not None:
         branches.append(sa.select(Order.id).where(Order.buyer_name.like(like_prefix(terms.name_prefix), escape="\\")))
     return branches[0] if len(branches) == 1 else sa.union(*branches)
@@ -49,7 +65,7 @@ def conditions(lookup: LookupFilter) -> list:
     if lookup.source is not None:
         found.append(Order.source == lookup.source)
     if lookup.sku is not None:
-        found.append(Order.id.in_(sa.select(OrderLine.order_pk).where(OrderLine.sku == lookup.sku)))
+        found.append(Order.id.in_(sa.union(*sku_branches(lookup.sku))))
     if lookup.placed_from is not None:
         found.append(Order.placed_at >= lookup.placed_from)
     if lookup.placed_to is not None:
