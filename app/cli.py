@@ -25,6 +25,14 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\n")
 
 
+def _scope_list(_ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the scopes of every --scope given, each possibly a comma-separated list; refuse an unknown one."""
+    scopes = tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+    unknown = [scope for scope in scopes if scope not in TOKEN_SCOPES]
+    if unknown:
+        raise click.BadParameter(f"{', '.join(unknown)} is not one of {', '.join(TOKEN_SCOPES)}", param=param)
+    return scopes
+
 def register(app: Flask) -> None:
     """Attach the LiveDesk commands to app.cli."""
 
@@ -47,8 +55,9 @@ def register(app: Flask) -> None:
     @click.argument("name")
     @click.option("--signing-secret", "signing_secrets", multiple=True,
                   help="Require X-LiveDesk-Signature made with this secret (repeat to accept several while rotating).")
-    @click.option("--scope", "scopes", multiple=True, type=click.Choice(TOKEN_SCOPES),
-                  help="What the token may do (repeat for several); none given: ingest and display.")
+    @click.option("--scope", "scopes", multiple=True, callback=_scope_list,
+                  help=f"What the token may do: {'|'.join(TOKEN_SCOPES)} (repeat, or separate with commas, for "
+                       "several); none given: ingest and display.")
     def create_token(name: str, signing_secrets: tuple[str, ...], scopes: tuple[str, ...]) -> None:
         """Create an API token for a platform adapter, wall display or script; the token is the last line printed."""
         if tokens.token_named(db.session, name):

@@ -19,11 +19,8 @@ class ApiError(Exception):
         self.field = field
 
     def to_dict(self) -> dict:
-        """Return the JSON body of this error."""
-        body = {"code": self.code, "message": self.message}
-        if self.field is not None:
-            body["field"] = self.field
-        return {"error": body}
+        """Return the JSON body of this error; `field` is null when no one field is at fault."""
+        return {"error": {"code": self.code, "message": self.message, "field": self.field}}
 
 
 def _wants_json() -> bool:
@@ -57,7 +54,7 @@ def register_errorhandlers(app: Flask) -> None:
         """Answer HTTP errors as JSON on the API and as a page elsewhere."""
         if _wants_json():
             code = (error.name or "error").lower().replace(" ", "_")
-            return jsonify({"error": {"code": code, "message": error.description}}), error.code
+            return jsonify({"error": {"code": code, "message": error.description, "field": None}}), error.code
         return render_template("errors/error.html", error=error), error.code
 
     @app.errorhandler(Exception)
@@ -65,5 +62,5 @@ def register_errorhandlers(app: Flask) -> None:
         """Log an unexpected error and answer 500 without leaking internals."""
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         if _wants_json():
-            return jsonify({"error": {"code": "internal_error", "message": "internal error"}}), 500
+            return jsonify({"error": {"code": "internal_error", "message": "internal error", "field": None}}), 500
         return render_template("errors/error.html", error=None), 500

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from flask import g, jsonify, request
 
@@ -42,13 +42,21 @@ def _platform(data: dict) -> str:
     return platform
 
 
-def query_time(key: str, window: tuple[datetime, datetime]) -> datetime | None:
-    """Return a query-string time (ISO-8601 with a zone, or epoch ms) within window, or None when absent."""
+def query_time(key: str, window: tuple[datetime, datetime], day_end: bool = False) -> datetime | None:
+    """Return a query-string time (ISO-8601 with a zone, epoch ms, or a date: a whole UTC day, its end when day_end,
+    as the order look-up reads dates) within window, or None when absent."""
     raw = request.args.get(key)
     if raw in (None, ""):
         return None
     if len(raw) > 40:
         raise ApiError(400, "invalid_query", f"{key} must be ISO-8601 with a zone or epoch milliseconds", key)
+    if len(raw) == 10 and raw[4:5] == "-":
+        try:
+            day = datetime.combine(date.fromisoformat(raw), datetime.min.time(), tzinfo=timezone.utc)
+        except ValueError:
+            raise ApiError(400, "invalid_query", f"{key} must be a date (2026-05-01), ISO-8601 with a zone or "
+                                                 "epoch milliseconds", key) from None
+        raw = (day + timedelta(days=1) if day_end else day).isoformat()
     if len(raw) > 6 and raw[-6] == " ":  # an unencoded "+08:00" arrives as " 08:00"
         raw = raw[:-6] + "+" + raw[-5:]
     value = int(raw) if raw.isascii() and raw.isdigit() else raw
@@ -68,7 +76,7 @@ def list_filters() -> tuple[str | None, datetime | None, datetime | None]:
     if status is not None and status not in BROADCAST_STATUSES:
         raise ApiError(400, "invalid_query", f"status must be one of {', '.join(BROADCAST_STATUSES)}", "status")
     window = (LIST_EARLIEST, utcnow() + LIST_AHEAD)
-    since, until = query_time("from", window), query_time("to", window)
+    since, until = query_time("from", window), query_time("to", window, day_end=True)
     if since is not None and until is not None and until <= since:
         raise ApiError(400, "invalid_window", "to must be after from", "to")
     return status, since, until

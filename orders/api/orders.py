@@ -15,9 +15,9 @@ from orders.notices.service import notices_for_order
 from orders.push import order_payload
 from orders.serialize import buyer_to_dict, history_to_dict, order_to_dict, payments_for
 
-# Who may look orders up (issue 11): auditors and admins, hosts (masked) and API tokens (masked); not
-# moderators or analysts, whose work needs no buyer's orders.
-LOOKUP_ROLES = ("auditor", "host", "service")
+# Who may look orders up (issue 11): auditors and admins, after-sales agents (a buyer calls with a phone number or
+# an order id), hosts (masked) and API tokens (masked); not moderators or analysts, whose work needs no buyer's orders.
+LOOKUP_ROLES = ("auditor", "aftersales", "host", "service")
 
 
 @bp.get("/orders/<order_id>")
@@ -51,9 +51,10 @@ def list_orders():
 
 
 @bp.post("/orders/<order_id>/contact")
-@roles("auditor")
+@roles("auditor", "aftersales")
 def show_contact(order_id: str):
-    """Return an order's buyer contact in full for an auditor or admin, writing the PII access log."""
+    """Return an order's buyer contact in full for an auditor, after-sales agent or admin (the roles that see
+    buyers' data), writing the PII access log."""
     order = orders.find_order(db.session, order_id)
     if order is None:
         raise ApiError(404, "not_found", f"no order {order_id!r}", "order_id")

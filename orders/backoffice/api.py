@@ -223,8 +223,15 @@ def bulk_approve():
 @bp.get("/broadcasts/<int:broadcast_id>/audit-policy")
 @api.scope("backoffice", "display")
 def get_policy(broadcast_id: int):
-    """Show a broadcast's audit thresholds (defaults when none were saved)."""
+    """Show a broadcast's audit thresholds (defaults when none were saved); 404 for an unknown broadcast."""
+    _require_broadcast(broadcast_id)
     return jsonify(load_policy(db.session, broadcast_id).to_dict())
+
+
+def _require_broadcast(broadcast_id: int) -> None:
+    """Raise a 404 naming broadcast_id unless that broadcast exists."""
+    if db.session.get(Broadcast, broadcast_id) is None:
+        raise ApiError(404, "not_found", f"no broadcast {broadcast_id}", "broadcast_id")
 
 
 @bp.put("/broadcasts/<int:broadcast_id>/audit-policy")
@@ -232,8 +239,7 @@ def get_policy(broadcast_id: int):
 @api.roles("auditor")
 def put_policy(broadcast_id: int):
     """Replace a broadcast's audit thresholds; missing fields take their defaults."""
-    if db.session.get(Broadcast, broadcast_id) is None:
-        raise ApiError(404, "not_found", f"no broadcast {broadcast_id}", "broadcast_id")
+    _require_broadcast(broadcast_id)
     try:
         policy = AuditPolicy.from_dict(api.json_body())
     except PolicyError as error:

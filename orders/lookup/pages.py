@@ -5,6 +5,7 @@ import math
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from app.db import utcnow
 from app.errors import ApiError
@@ -21,8 +22,15 @@ from orders.serialize import order_to_dict
 
 bp = Blueprint("lookup", __name__)
 
-# The look-up's page roles: auditors and admins, hosts read-only (orders/api/orders.py LOOKUP_ROLES).
-PAGE_ROLES = ("auditor", "admin", "host")
+# The look-up's page roles: auditors, after-sales agents and admins, hosts read-only (orders/api/orders.py LOOKUP_ROLES).
+PAGE_ROLES = ("auditor", "aftersales", "admin", "host")
+
+
+@bp.app_context_processor
+def lookup_box() -> dict[str, bool]:
+    """Give every template whether the user's role may look orders up (the top bar shows the search box)."""
+    signed_in = bool(getattr(current_user, "is_authenticated", False))
+    return {"can_look_up_orders": signed_in and current_user.role in PAGE_ROLES}
 
 
 def _read() -> tuple:

@@ -196,6 +196,32 @@ def test_create_token_with_one_or_more_scopes_on_the_command_line(app, users):
                        headers=_bearer(raw)).status_code == 403
     both = runner.invoke(args=["create-token", "two", "--scope", "backoffice", "--scope", "analytics"])
     assert both.exit_code == 0, both.output
+    listed = runner.invoke(args=["create-token", "wall", "--scope", "ingest,display"])
+    assert listed.exit_code == 0 and "ingest, display" in listed.output, listed.output
+    wrong = runner.invoke(args=["create-token", "typo", "--scope", "ingest,dispaly"])
+    assert wrong.exit_code != 0 and "dispaly" in wrong.output
+
+
+def test_the_broadcast_list_takes_plain_dates_as_whole_utc_days(api):
+    planned = (datetime.now(timezone.utc) + timedelta(days=3)).replace(hour=12, minute=0, second=0, microsecond=0)
+    made = api.post("/api/v1/broadcasts", json={"title": "Noon", "platform": "douyin",
+                                                  "planned_start_at": planned.isoformat()}).get_json()
+    day, next_day = planned.date().isoformat(), (planned + timedelta(days=1)).date().isoformat()
+    assert [b["id"] for b in api.get(f"/api/v1/broadcasts?from={day}&to={day}").get_json()["broadcasts"]] == [made["id"]]
+    assert api.get(f"/api/v1/broadcasts?from={next_day}").get_json()["broadcasts"] == []
+    assert _error(api.get("/api/v1/broadcasts?from=2026-13-45"))[:2] == (400, "invalid_query")
+
+
+def test_an_after_sales_agent_finds_an_order_by_phone_or_id_and_may_show_its_contact(app, users, api, show):
+    event = order_event("A", 1, order_id="AS-LOOK-1")
+    event["buyer"]["phone"] = "13800138000"
+    api.events(show, [event])
+    agent, headers = _session(app, "aftersales")
+    found = agent.get("/api/v1/orders?q=8000").get_json()
+    assert [o["order_id"] for o in found["orders"]] == ["AS-LOOK-1"]
+    page = agent.get("/orders?q=AS-LOOK-1")
+    assert page.status_code == 200 and b"AS-LOOK-1" in page.data and b'role="search"' in page.data
+    assert agent.post("/api/v1/orders/AS-LOOK-1/contact", headers=headers).status_code == 200
 
 
 # --- look-up and customers -----------------------------------------------------------------------------------------
