@@ -21,6 +21,7 @@ from orders.intake.batch import NewOrder, receive_orders  # noqa: F401  (the eve
 from orders.models import Order, OrderFinding, OrderPayment
 from orders.notices.service import queue_notice
 from orders.promotions import service as promotions
+from orders.review.step import review_order
 from orders.push import broadcast_totals, queue_order_changes, queue_stock  # noqa: F401  (live.snapshot reads totals)
 from orders.serialize import order_dict_loads
 from orders.waitlist import promote_waitlisted
@@ -124,7 +125,17 @@ def record_payment(session: Session, broadcast_id: int, data: dict, payment_id: 
     history.payment_recorded(session, order, data["status"], str(amount), data["method"], to_status=to_status)
     if data["status"] == "failed":
         queue_notice(session, order, "payment_failed", {"amount": str(amount)}, dedupe=payment_id)
+    if order.status == "held" and order.paid_amount is not None and _held_as_duplicate(session, order):
+        # duplicate_order holds two orders of the same items unless both are paid: this payment may have made them
+        # two confirmed purchases, so the audit looks again (an accepted order the buyer paid completes its sale).
+        moved = sorted(set(moved) | set(review_order(session, order, now, reason="paid: audited again").stock_skus))
     return OrderOutcome(order=order, created=False, stock_skus=moved)
+
+
+def _held_as_duplicate(session: Session, order: Order) -> bool:
+    """Return True when order is held by an active duplicate_order finding."""
+    return session.scalar(sa.select(sa.exists().where(
+        OrderFinding.order_pk == order.id, OrderFinding.code == "duplicate_order", OrderFinding.active.is_(True))))
 
 
 def release_order(session: Session, order: Order, to_status: str, actor: str, reason: str | None,

@@ -97,8 +97,6 @@ def test_the_queue_total_counts_past_200(api, auditor):
 
 # --- 4. duplicates in a flash sale -----------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="a held duplicate_order stays held when its payment makes both orders paid: "
-                                        "record_payment (orders/actions.py) does not review the order again")
 def test_a_second_purchase_paid_like_the_first_is_not_held_as_a_duplicate(api):
     api.product("A1", stock=10)
     broadcast_id = api.live_broadcast(skus=("A1",))
