@@ -26,7 +26,7 @@ MAX_LISTED = 200
 # GPM: GMV per 1,000 views (the platform's figure) or per 1,000 unique viewers; the API answers both.
 GPM_BASES = ("views", "viewers")
 STRINGS = {"connected": _l("Live"), "connecting": _l("Connecting…"), "disconnected": _l("Disconnected, reconnecting…"),
-           "refused": _l("Not allowed: log in again"), "online": _l("Online"), "orders": _l("Orders"),
+           "refused": _l("Not allowed: log in again"), "online": _l("Online"), "orders": _l("Orders placed"),
            "clicks": _l("Clicks"), "paidOrders": _l("Paid orders"), "viewers": _l("Viewers"),
            "clickers": _l("Clickers"), "buyers": _l("Buyers"), "orderingBuyers": _l("Ordering buyers"),
            "payingBuyers": _l("Paying buyers"), "gmv": _l("GMV"), "watch": _l("Watch time"),

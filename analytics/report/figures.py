@@ -53,7 +53,7 @@ def timeline(metrics: dict[str, Any], pinned: list[dict[str, str]]) -> go.Figure
     data = [
         go.Scatter(x=minutes, y=online, name=plot_text(_l("Online")), mode="lines", line_shape="hv",
                    line={"color": ONLINE_COLOUR}),  # quiet minutes have no row: level until the next
-        go.Bar(x=minutes, y=orders, name=plot_text(_l("Orders")), yaxis="y2", marker={"color": ORDERS_COLOUR}),
+        go.Bar(x=minutes, y=orders, name=plot_text(_l("Orders placed")), yaxis="y2", marker={"color": ORDERS_COLOUR}),
     ]
     lanes = lane_order(pinned)
     for interval in pinned:
@@ -69,7 +69,7 @@ def timeline(metrics: dict[str, Any], pinned: list[dict[str, str]]) -> go.Figure
     lane_top = (LANE_PX * len(lanes)) / plot_height
     layout = {"xaxis": {**time_axis(first, last), "title": {"text": plot_text(_l("Time"))}},
               "yaxis": {**count_axis(online), "title": {"text": plot_text(_l("Online"))}, "automargin": True},
-              "yaxis2": {**count_axis(orders), "title": {"text": plot_text(_l("Orders"))}, "overlaying": "y",
+              "yaxis2": {**count_axis(orders), "title": {"text": plot_text(_l("Orders placed"))}, "overlaying": "y",
                          "side": "right"},
               "height": height, "barmode": "overlay"}
     if lanes:  # the lanes take the bottom of the plot; the time axis is drawn under them
