@@ -5,7 +5,7 @@ knows no domain.
 """
 from __future__ import annotations
 
-from app.openapi.schemas import array, obj, ref, string
+from app.openapi.schemas import array, nullable, obj, ref, string
 
 ERRORS = {
     "BadRequest": ("The body, a field or a query parameter is not valid; nothing was written.", {
@@ -101,7 +101,8 @@ def error_schemas() -> dict:
     """Return the error body and the error object it wraps."""
     detail = obj({
         "code": string("Stable machine-readable code, e.g. missing_field, invalid_amount, not_found."),
-        "field": string("The field at fault (dotted path, e.g. buyer.phone or items[0].qty); absent when none."),
+        "field": nullable(string("The field at fault (dotted path, e.g. buyer.phone or items[0].qty); null when no "
+                                 "one field is.")),
         "message": string("A sentence for people."),
     }, required=("code", "message"))
     example = {"error": {"code": "missing_field", "field": "sku", "message": "sku is required"}}
