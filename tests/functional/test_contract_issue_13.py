@@ -20,17 +20,15 @@ CLAIM_FIELDS = {"comment_id", "viewer_id", "text", "product_sku", "variant_sku",
 
 
 @pytest.fixture
-def app(database_url):
-    """Return an app on SQLite, then on PostgreSQL (CI=true): the contract holds on both."""
-    built = databases.make_app(database_url)
-    yield built
-    databases.dispose(built)
+def app(any_app):
+    """Every test of this file runs on SQLite, then on PostgreSQL (CI=true): the contract holds on both."""
+    return any_app
 
 
 @pytest.fixture
-def api(app):
-    """Return an API client whose token has the legacy scopes (ingest, display)."""
-    return ApiClient(app.test_client(), databases.create_token(app, "test-adapter"))
+def api(any_api):
+    """The API client of any_app, with the legacy scopes (ingest, display)."""
+    return any_api
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from orders.aftersales.sweeper import sweep as sweep_cases
 from orders.fulfilment.providers import kdniao
 from orders.fulfilment.stale import sweep as sweep_tracking
 from tests.support import databases
-from tests.support.api import ApiClient
 from tests.support.aftersales import aftersale_event, pay_again
 from tests.support.fulfilment import SF_NUMBER, AgentClient, place_paid_order, scoped_api
 
@@ -25,17 +24,15 @@ APP_KEY = "contract-kdniao-app-key"
 
 
 @pytest.fixture
-def app(database_url):
-    """Return an app on SQLite, then on PostgreSQL (CI=true): the contract holds on both."""
-    built = databases.make_app(database_url)
-    yield built
-    databases.dispose(built)
+def app(any_app):
+    """Every test of this file runs on SQLite, then on PostgreSQL (CI=true): the contract holds on both."""
+    return any_app
 
 
 @pytest.fixture
-def api(app):
-    """Return an API client whose token has the legacy scopes (ingest, display)."""
-    return ApiClient(app.test_client(), databases.create_token(app, "test-adapter"))
+def api(any_api):
+    """The API client of any_app, with the legacy scopes (ingest, display)."""
+    return any_api
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tests.support import databases
-from tests.support.api import ApiClient
 from tests.support.auth import csrf_token, login
 from tests.support.fulfilment import SF_NUMBER, place_paid_order, scoped_api
 
@@ -21,17 +20,15 @@ CATEGORIES = ("product_quality", "logistics", "service_attitude", "price_dispute
 
 
 @pytest.fixture
-def app(database_url):
-    """Return an app on SQLite, then on PostgreSQL (CI=true): the contract holds on both."""
-    built = databases.make_app(database_url)
-    yield built
-    databases.dispose(built)
+def app(any_app):
+    """Every test of this file runs on SQLite, then on PostgreSQL (CI=true): the contract holds on both."""
+    return any_app
 
 
 @pytest.fixture
-def api(app):
-    """Return an API client whose token has the legacy scopes (ingest, display)."""
-    return ApiClient(app.test_client(), databases.create_token(app, "test-adapter"))
+def api(any_api):
+    """The API client of any_app, with the legacy scopes (ingest, display)."""
+    return any_api
 
 
 @pytest.fixture
