@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from app.errors import ApiError
 from app.extensions import db
 from live import broadcasts as lineup
-from live.api.broadcasts import list_filters
+from live.api.broadcasts import FORM_PLATFORMS, list_filters
 from live.models import BROADCAST_LABELS, BROADCAST_STATUSES, Broadcast
 
 bp = Blueprint("live", __name__)
@@ -19,7 +19,6 @@ bp = Blueprint("live", __name__)
 MANAGER_ROLES = frozenset({"admin", "host"})
 # Roles that can open the audit queue from the held-orders total (base.html shows them the same link).
 AUDIT_ROLES = frozenset({"admin", "auditor"})
-PLATFORMS = ("douyin", "kuaishou", "taobao", "tiktok", "wechat")
 STATUS_LABELS = {
     "received": _l("received"), "accepted": _l("accepted"), "held": _l("held"), "waitlisted": _l("waitlisted"),
     "rejected": _l("rejected"), "paid": _l("paid"), "cancelled": _l("cancelled"), "expired": _l("expired"),
@@ -47,7 +46,7 @@ def index():
         error, (status, since, until) = refused.message, (None, None, None)
     broadcasts = lineup.list_broadcasts(db.session, status, since, until, live_first=True)
     return render_template("live/index.html", broadcasts=broadcasts, labels=BROADCAST_LABELS,
-                           statuses=BROADCAST_STATUSES, platforms=PLATFORMS, filter_error=error,
+                           statuses=BROADCAST_STATUSES, platforms=FORM_PLATFORMS, filter_error=error,
                            filtered=any(request.args.get(k) for k in ("status", "from", "to")),
                            can_manage=_can_manage(), strings=_common_strings())
 

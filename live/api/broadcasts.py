@@ -23,7 +23,8 @@ LIST_EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
 LIST_AHEAD = timedelta(days=2 * 366)  # list filters reach past the furthest planned start
 # The platforms LiveDesk knows (every adapter's, and the shops the console's form offers). A broadcast on another
 # platform, fed by a script through the events API, is a legitimate use: its name is kept, written as a name.
-KNOWN_PLATFORMS = tuple(sorted({*ADAPTER_PLATFORMS, "douyin", "kuaishou", "taobao", "tiktok", "wechat"}))
+FORM_PLATFORMS = ("douyin", "kuaishou", "taobao", "tiktok", "wechat")  # the console's New broadcast form offers these
+KNOWN_PLATFORMS = tuple(sorted({*ADAPTER_PLATFORMS, *FORM_PLATFORMS}))
 PLATFORM_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,31}")
 
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from live.adapters.registry import PLATFORMS as ADAPTER_PLATFORMS
 from live.models import EventLog
-from live.pages import PLATFORMS as FORM_PLATFORMS
+from live.api.broadcasts import FORM_PLATFORMS
 from tests.functional.test_chat_ingestion import Moderator, chat, post_chat
 from tests.support import databases
 from tests.support.api import ApiClient
