@@ -75,6 +75,24 @@ class UTCDateTime(sa.types.TypeDecorator):
             return value.replace(tzinfo=None)
         return value
 
+    def bind_processor(self, dialect):
+        """Return the bind conversion; on SQLite one step that writes the stored text itself.
+
+        Chat and order batches bind thousands of times a second, and the two steps (this type's, then SQLite's
+        DateTime formatting with a % template) cost more than the rest of a row. The text is the one SQLite's
+        DateTime stores: "YYYY-MM-DD HH:MM:SS.ffffff" in UTC (tests/unit/test_db_types.py compares the two).
+        """
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+
+        def to_sqlite_text(value):
+            if value is None:
+                return None
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given; LiveDesk stores aware UTC times only")
+            return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds")
+        return to_sqlite_text
+
     def process_result_value(self, value, dialect):
         """Return an aware UTC datetime."""
         if value is None:

@@ -56,10 +56,16 @@ def update_broadcast(session: Session, broadcast: Broadcast, changes: dict) -> B
     return broadcast
 
 
+def _described(broadcast: Broadcast) -> str:
+    """Return "a scheduled broadcast", "a live broadcast" or "an ended broadcast" (the start of a state error)."""
+    article = "an" if broadcast.status[:1] in "aeiou" else "a"
+    return f"{article} {broadcast.status} broadcast"
+
+
 def start_broadcast(session: Session, broadcast: Broadcast, at: datetime | None) -> Broadcast:
     """Return the broadcast after marking it live from at (now when None)."""
     if broadcast.status != "scheduled":
-        raise BroadcastError(409, "invalid_state", "status", f"a {broadcast.status} broadcast cannot be started")
+        raise BroadcastError(409, "invalid_state", "status", f"{_described(broadcast)} cannot be started")
     broadcast.status, broadcast.started_at = "live", at or utcnow()
     return broadcast
 
@@ -67,7 +73,7 @@ def start_broadcast(session: Session, broadcast: Broadcast, at: datetime | None)
 def end_broadcast(session: Session, broadcast: Broadcast, at: datetime | None) -> Broadcast:
     """Return the broadcast after marking it ended at at (now when None)."""
     if broadcast.status != "live":
-        raise BroadcastError(409, "invalid_state", "status", f"a {broadcast.status} broadcast cannot be ended")
+        raise BroadcastError(409, "invalid_state", "status", f"{_described(broadcast)} cannot be ended")
     ended = at or utcnow()
     if broadcast.started_at and ended < broadcast.started_at:
         raise BroadcastError(400, "invalid_ts", "at", "a broadcast cannot end before it started")

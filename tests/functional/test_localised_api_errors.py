@@ -51,3 +51,22 @@ def test_every_shape_matches_its_own_english_wording():
         example = shape % {"field": "policy.timeout_s", "max": "200", "low": "0", "high": "3600", "choices": "a, b",
                            "count": "50", "id": "7", "sku": "'TEE'"} if "%(" in shape else shape
         assert _pattern(shape).fullmatch(example), shape
+
+
+def test_a_broadcast_state_error_reads_as_a_sentence_in_both_languages(app, users):
+    client = login(app, "admin")
+    headers = {"X-CSRFToken": csrf_token(client, "/"), "Accept": "application/json"}
+    broadcast_id = client.post("/api/v1/broadcasts", json={"title": "B", "platform": "douyin"}, headers=headers).get_json()["id"]
+    early = client.post(f"/api/v1/broadcasts/{broadcast_id}/end", json={}, headers=headers)
+    assert early.status_code == 409
+    assert early.get_json()["error"] == {"code": "invalid_state", "field": "status",
+                                         "message": "a scheduled broadcast cannot be ended"}
+    assert client.post(f"/api/v1/broadcasts/{broadcast_id}/start", json={}, headers=headers).status_code == 200
+    assert client.post(f"/api/v1/broadcasts/{broadcast_id}/end", json={}, headers=headers).status_code == 200
+    again = client.post(f"/api/v1/broadcasts/{broadcast_id}/start", json={}, headers=headers)
+    assert again.get_json()["error"]["message"] == "an ended broadcast cannot be started"
+
+    _chinese(app, "admin")
+    chinese = client.post(f"/api/v1/broadcasts/{broadcast_id}/end", json={}, headers=headers)
+    assert chinese.get_json()["error"] == {"code": "invalid_state", "field": "status",
+                                           "message": "直播已结束，不能再次结束"}
