@@ -55,7 +55,10 @@ def register_errorhandlers(app: Flask) -> None:
         if _wants_json():
             code = (error.name or "error").lower().replace(" ", "_")
             return jsonify({"error": {"code": code, "message": error.description, "field": None}}), error.code
-        return render_template("errors/error.html", error=error), error.code
+        # A page that aborts with its own reason ("this broadcast has not started yet") shows it instead of the
+        # status's generic hint; werkzeug's stock descriptions are not for people.
+        reason = error.description if error.description != type(error).description else None
+        return render_template("errors/error.html", error=error, reason=reason), error.code
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

@@ -20,8 +20,12 @@ from app.db import cents_to_money
 from app.db.kept_sums import create_with_schema, fold_sums, read_sums
 from app.extensions import db
 
-# The host's running totals count committed demand only: held and waitlisted orders are shown as counts.
-COUNTED_STATUSES = ("accepted", "paid")
+# The host's running totals count committed demand only: held and waitlisted orders are shown as counts. A paid
+# order stays paid demand while the warehouse packs and ships it: shipping must not lower the host's figures.
+PAID_STATUSES = ("paid", "packing", "partially_shipped", "shipped", "delivered", "delivery_failed",
+                 "returned_to_sender", "lost")
+COUNTED_STATUSES = ("accepted", *PAID_STATUSES)
+WAITING_STATUSES = ("held", "waitlisted")
 
 
 class OrderTotalsRow(db.Model):
@@ -91,12 +95,16 @@ def read_totals(session: Session, broadcast_id: int) -> dict:
 
 
 def shape_totals(by_status: dict[str, tuple[int, int, int, int]]) -> dict:
-    """Return the pushed totals: accepted and paid orders, units and GMV, the paid part, held and waitlisted counts."""
+    """Return the pushed totals: accepted and paid orders, units and GMV, the paid part, held and waitlisted counts,
+    and the money already paid on held and waitlisted orders (paid_waiting)."""
     counted = [by_status.get(status, (0, 0, 0, 0)) for status in COUNTED_STATUSES]
-    paid = by_status.get("paid", (0, 0, 0, 0))
+    paid = [by_status.get(status, (0, 0, 0, 0)) for status in PAID_STATUSES]
     return {
         "orders": sum(row[0] for row in counted), "units": sum(row[1] for row in counted),
         "gmv": str(cents_to_money(sum(row[2] for row in counted))),
-        "paid_orders": paid[0], "paid_gmv": str(cents_to_money(paid[3])),
+        "paid_orders": sum(row[0] for row in paid), "paid_gmv": str(cents_to_money(sum(row[3] for row in paid))),
         "held": by_status.get("held", (0,))[0], "waitlisted": by_status.get("waitlisted", (0,))[0],
+        # Money already taken on orders that wait for review or for stock: not committed demand yet, but the
+        # analytics GMV (the platform's view: paid and not cancelled) counts it, so the host page shows it too.
+        "paid_waiting": str(cents_to_money(sum(by_status.get(status, (0, 0, 0, 0))[3] for status in WAITING_STATUSES))),
     }

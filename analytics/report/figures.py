@@ -7,7 +7,7 @@ from typing import Any
 import plotly.graph_objects as go
 from flask_babel import lazy_gettext as _l
 
-from analytics.report.axes import count_axis, empty_charts, lane_label, lane_order, time_axis
+from analytics.report.axes import count_axis, empty_charts, lane_label, lane_order, right_axis, time_axis
 
 SOURCE_LABELS = {"in_stream": _l("In stream"), "product_link": _l("Product link"),
                  "post_stream": _l("After the stream")}
@@ -69,8 +69,7 @@ def timeline(metrics: dict[str, Any], pinned: list[dict[str, str]]) -> go.Figure
     lane_top = (LANE_PX * len(lanes)) / plot_height
     layout = {"xaxis": {**time_axis(first, last), "title": {"text": plot_text(_l("Time"))}},
               "yaxis": {**count_axis(online), "title": {"text": plot_text(_l("Online"))}, "automargin": True},
-              "yaxis2": {**count_axis(orders), "title": {"text": plot_text(_l("Orders placed"))}, "overlaying": "y",
-                         "side": "right"},
+              "yaxis2": right_axis({**count_axis(orders), "title": {"text": plot_text(_l("Orders placed"))}}),
               "height": height, "barmode": "overlay"}
     if lanes:  # the lanes take the bottom of the plot; the time axis is drawn under them
         layout["yaxis"]["domain"] = [lane_top + LANE_GAP_PX / plot_height, 1]
@@ -110,8 +109,7 @@ def sources(metrics: dict[str, Any]) -> go.Figure:
         go.Bar(x=names, y=[r["orders"] for r in rows], name=plot_text(_l("Paid orders"))),
         go.Scatter(x=names, y=[float(r["gmv"]) for r in rows], name=plot_text(_l("GMV")), yaxis="y2",
                    mode="markers", marker={"size": 14}),
-    ], yaxis=count_axis([r["orders"] for r in rows]), yaxis2={"overlaying": "y", "side": "right", "rangemode": "tozero",
-                                                              "tickprefix": "¥"})
+    ], yaxis=count_axis([r["orders"] for r in rows]), yaxis2=right_axis({"rangemode": "tozero", "tickprefix": "¥"}))
 
 
 def comparison(rows: list[dict[str, Any]]) -> go.Figure:
@@ -124,7 +122,7 @@ def comparison(rows: list[dict[str, Any]]) -> go.Figure:
         go.Scatter(x=names, y=[r["conversion_rate"] for r in ordered], name=plot_text(_l("Conversion rate")),
                    yaxis="y2", mode="lines+markers"),
     ], bargap=bar_gap(len(names)), yaxis={"rangemode": "tozero", "tickprefix": "¥"},
-       yaxis2={"overlaying": "y", "side": "right", "rangemode": "tozero", "tickformat": ".1%"})
+       yaxis2=right_axis({"rangemode": "tozero", "tickformat": ".1%"}))
 
 
 def bar_gap(categories: int) -> float:

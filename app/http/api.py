@@ -76,9 +76,10 @@ def check_token_scope(principal: TokenPrincipal) -> None:
         return
     needed = required_scopes(view, request.method)
     if not principal.may(needed):
-        wanted = ", ".join(sorted(needed)) or "none: console users only"
-        raise ApiError(403, "forbidden", f"this token's scopes do not allow this; it needs one of: {wanted}",
-                       "Authorization")
+        if not needed:
+            raise ApiError(403, "forbidden", "no API token may do this; a person does it on the console", None)
+        raise ApiError(403, "forbidden", f"this token's scopes do not allow this; it needs one of: "
+                       f"{', '.join(sorted(needed))}", None)
 
 
 def scope(*needed: str):

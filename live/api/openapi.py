@@ -129,9 +129,10 @@ def _broadcast_schemas() -> dict:
                        "status": string(enum=list(BROADCAST_STATUSES)),
                        "started_at": nullable(DATETIME), "ended_at": nullable(DATETIME),
                        "planned_start_at": nullable(DATETIME)}
-    totals_props = {"orders": integer("Orders not rejected, cancelled or expired."), "units": integer(),
+    totals_props = {"orders": integer("Accepted and paid orders (committed demand)."), "units": integer(),
                     "gmv": MONEY, "paid_orders": integer(), "paid_gmv": MONEY}
-    held = {"held": integer("Held orders among them.")}
+    held = {"held": integer("Orders held for review."), "waitlisted": integer("Orders waiting for stock."),
+            "paid_waiting": MONEY | {"description": "Money already paid on held and waitlisted orders."}}
     snapshot_props = {
         "broadcast": ref("Broadcast"),
         "seq": integer("The last push seq this snapshot includes; join /live with last_seq=seq."),

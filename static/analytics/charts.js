@@ -73,6 +73,12 @@
     return axis;
   }
 
+  // An axis drawn over another (right side) ticks on its own values: left to plotly, it would take the left axis's
+  // tick positions and print them in its own units (142.755 orders, ¥127k, 26.8 %).
+  function rightAxis(axis) {
+    return Object.assign({overlaying: "y", side: "right", tickmode: axis.dtick ? "linear" : "auto", nticks: 6}, axis);
+  }
+
   function laneLabel(sku) {
     return sku.length <= LANE_LABEL_CHARS ? sku : sku.slice(0, LANE_LABEL_CHARS - 1) + "…";
   }
@@ -121,8 +127,7 @@
                       xaxis: Object.assign(timeAxis(Math.min.apply(null, times), Math.max.apply(null, times), maxTicks(id)),
                                            {title: {text: plotText(s.time)}}),
                       yaxis: Object.assign(countAxis(online), {title: {text: plotText(s.online)}}),
-                      yaxis2: Object.assign(countAxis(orders), {title: {text: plotText(s.orders)}, overlaying: "y",
-                                                                side: "right"})});
+                      yaxis2: rightAxis(Object.assign(countAxis(orders), {title: {text: plotText(s.orders)}}))});
     if (lanes.length) {  // the lanes take the bottom of the plot; the time axis is drawn under them
       lay.yaxis.domain = [laneTop + LANE_GAP_PX / plotHeight, 1];
       lay.yaxis3 = {domain: [0, laneTop], type: "category", autorange: "reversed", automargin: true, fixedrange: true,
@@ -160,7 +165,7 @@
       {type: "scatter", mode: "markers", marker: {size: 14, color: SECOND_COLOUR}, x: names, yaxis: "y2",
        name: plotText(s.gmv), y: keys.map(function (k) { return parseFloat(metrics.by_source[k].gmv); })}
     ], layout({yaxis: countAxis(orders),
-               yaxis2: {overlaying: "y", side: "right", rangemode: "tozero", tickprefix: "¥", automargin: true}}));
+               yaxis2: rightAxis({rangemode: "tozero", tickprefix: "¥", automargin: true})}));
   }
 
   // This broadcast and the earlier ones, oldest first. With only this one there is nothing to compare: the card
@@ -174,7 +179,7 @@
       {type: "scatter", mode: "lines+markers", x: names, yaxis: "y2", name: plotText(s.conversion),
        line: {color: SECOND_COLOUR}, y: ordered.map(function (r) { return r.conversion_rate; })}
     ], layout({bargap: barGap(names.length), yaxis: {rangemode: "tozero", tickprefix: "¥", automargin: true},
-               yaxis2: {overlaying: "y", side: "right", rangemode: "tozero", tickformat: ".1%", automargin: true}}));
+               yaxis2: rightAxis({rangemode: "tozero", tickformat: ".1%", automargin: true})}));
   }
 
   global.LiveDeskCharts = {plotText: plotText, localStamp: localStamp, timeAxis: timeAxis, countAxis: countAxis,

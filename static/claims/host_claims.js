@@ -6,7 +6,7 @@
   var D = window.LiveDesk;
   var box = document.getElementById("host-claims");
   if (!box) { return; }
-  var broadcastId = box.dataset.broadcastId;
+  var broadcastId = parseInt(box.dataset.broadcastId, 10);  // the join asks for an integer
   var strings = JSON.parse(box.dataset.strings);
   var list = document.getElementById("host-claims-list");
   var STEPS = ["claimed", "ordered", "paid"];

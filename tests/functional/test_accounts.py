@@ -244,8 +244,17 @@ def test_a_token_may_do_only_what_its_scopes_allow(app, users):
     assert api.get("/api/v1/broadcasts", headers=display).status_code == 200
     refused = api.post("/api/v1/broadcasts", json={"title": "x", "platform": "douyin"}, headers=display)
     assert refused.status_code == 403 and "ingest" in refused.get_json()["error"]["message"]
+    assert refused.get_json()["error"]["field"] is None  # a scope refused is no one field's fault (docs/api.md)
     assert api.post("/api/v1/broadcasts", json={"title": "x", "platform": "douyin"}, headers=ingest).status_code == 201
     assert api.get("/api/v1/broadcasts", headers=ingest).status_code == 403
+
+
+def test_what_no_token_may_do_is_refused_in_a_plain_sentence(app, users):
+    ingest = _bearer(_token(app, "adapter", "ingest"))
+    refused = app.test_client().post("/api/v1/carriers", json={"code": "XX"}, headers=ingest)
+    assert refused.status_code == 403
+    assert refused.get_json()["error"] == {"code": "forbidden", "field": None,
+                                           "message": "no API token may do this; a person does it on the console"}
 
 
 def test_a_moderation_token_manages_terms_and_runs_the_check_and_an_ingest_token_cannot(app, users):
@@ -278,6 +287,7 @@ def test_rotating_a_signing_secret_accepts_old_and_new_until_the_old_is_removed(
                        headers=headers).get_json()
     raw, old = made["token"], made["signing_secret"]
     new = client.post("/api/v1/tokens/douyin/signing-secrets", headers=headers).get_json()
+    assert new["signing_secret"] == new["secret"]  # the name token creation answers with, and the older one
     body = json.dumps({"title": "x", "platform": "douyin"}).encode()
 
     def post_signed(secret):

@@ -54,7 +54,12 @@ def test_unknown_and_unstarted_broadcasts_have_no_analytics(app, api, users):
     analyst = login(app, "analyst")
     assert analyst.get("/broadcasts/999/analytics").status_code == 404
     later = api.post("/api/v1/broadcasts", json={"title": "later", "platform": "douyin"}).get_json()["id"]
-    assert analyst.get(f"/broadcasts/{later}/report").status_code == 409
+    unstarted = analyst.get(f"/broadcasts/{later}/report")
+    assert unstarted.status_code == 409
+    # The page says why, not the generic "someone changed this first — reload", which would never help.
+    page = unstarted.get_data(as_text=True)
+    assert "This broadcast has not started yet, so there is nothing to measure." in page
+    assert "Reload the page to see the latest version" not in page
     listing = analyst.get("/").get_data(as_text=True)
     assert f'href="/broadcasts/{later}/analytics"' not in listing
 

@@ -126,7 +126,8 @@ def test_snapshot_gives_the_host_page_its_starting_state(app, api, users):
     snap = _login(app, "host").get(f"/api/v1/broadcasts/{broadcast_id}/snapshot").get_json()
     assert snap["orders"][0]["order_id"] == "SN-1"
     assert snap["orders"][0]["buyer"]["phone"] == "138****5678"
-    assert snap["totals"] == {"orders": 1, "units": 2, "gmv": "198.00", "paid_orders": 0, "paid_gmv": "0.00", "held": 0, "waitlisted": 0}
+    assert snap["totals"] == {"orders": 1, "units": 2, "gmv": "198.00", "paid_orders": 0, "paid_gmv": "0.00", "held": 0, "waitlisted": 0,
+                              "paid_waiting": "0.00"}
     assert snap["stock"][0]["stock"] == 8
     assert snap["seq"] >= 3
 

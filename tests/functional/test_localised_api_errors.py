@@ -49,7 +49,7 @@ def test_a_message_of_no_known_shape_is_left_as_it_is(app):
 def test_every_shape_matches_its_own_english_wording():
     for shape in SHAPES:
         example = shape % {"field": "policy.timeout_s", "max": "200", "low": "0", "high": "3600", "choices": "a, b",
-                           "count": "50", "id": "7", "sku": "'TEE'"} if "%(" in shape else shape
+                           "count": "50", "id": "7", "sku": "'TEE'", "scopes": "ingest"} if "%(" in shape else shape
         assert _pattern(shape).fullmatch(example), shape
 
 

@@ -17,7 +17,9 @@ from orders.models import Order
 from orders.totals import OrderTotalsRow, compact_totals, read_totals
 from tests.support.databases import dispose, make_app, migrate_to_head
 
-STATUSES = ("received", "accepted", "held", "waitlisted", "paid", "cancelled", "expired")
+STATUSES = ("received", "accepted", "held", "waitlisted", "paid", "cancelled", "expired", "packing", "shipped",
+            "delivered", "returned_to_sender")
+PAID = ("paid", "packing", "partially_shipped", "shipped", "delivered", "delivery_failed", "returned_to_sender", "lost")
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=timezone.utc)
 
 
@@ -25,12 +27,14 @@ def scanned_totals(session, broadcast_id: int) -> dict:
     """Return the totals as the old scan over every order of the broadcast computed them (the reference)."""
     rows = session.execute(sa.select(Order.status, Order.units, Order.total, Order.paid_amount)
                            .where(Order.broadcast_id == broadcast_id)).all()
-    counted = [row for row in rows if row.status in ("accepted", "paid")]
-    paid = [row for row in rows if row.status == "paid"]
+    counted = [row for row in rows if row.status == "accepted" or row.status in PAID]
+    paid = [row for row in rows if row.status in PAID]
     return {"orders": len(counted), "units": sum(row.units for row in counted),
             "gmv": str(cents_to_money(sum(int(row.total * 100) for row in counted))),
             "paid_orders": len(paid), "paid_gmv": str(cents_to_money(sum(int((row.paid_amount or 0) * 100) for row in paid))),
-            "held": sum(row.status == "held" for row in rows), "waitlisted": sum(row.status == "waitlisted" for row in rows)}
+            "held": sum(row.status == "held" for row in rows), "waitlisted": sum(row.status == "waitlisted" for row in rows),
+            "paid_waiting": str(cents_to_money(sum(int((row.paid_amount or 0) * 100) for row in rows
+                                                   if row.status in ("held", "waitlisted"))))}
 
 
 def _order(broadcast_id: int, n: int, rng: random.Random) -> Order:
@@ -92,7 +96,7 @@ def test_a_broadcast_without_orders_has_zero_totals(any_app):
     with any_app.app_context():
         broadcast_id = lineup.create_broadcast(db.session, "empty", "douyin").id
         expected = {"orders": 0, "units": 0, "gmv": "0.00", "paid_orders": 0, "paid_gmv": "0.00", "held": 0,
-                    "waitlisted": 0}
+                    "waitlisted": 0, "paid_waiting": "0.00"}
         assert read_totals(db.session, broadcast_id) == expected
         assert compact_totals(db.session, broadcast_id) == expected
 
@@ -150,3 +154,22 @@ def test_concurrent_folds_of_one_broadcast_push_the_whole_totals(postgres_url):
             assert read_totals(db.session, broadcast_id) == scanned_totals(db.session, broadcast_id)
     finally:
         dispose(app)
+
+
+def test_packing_and_shipping_a_paid_order_keeps_it_in_the_host_totals_and_waiting_money_is_shown(app):
+    with app.app_context():
+        session = db.session
+        broadcast_id = lineup.create_broadcast(session, "ships", "douyin").id
+        paid = Order(order_id="P-1", broadcast_id=broadcast_id, source="in_stream", buyer_id="b1", status="paid",
+                     units=2, total=Decimal("100.00"), paid_amount=Decimal("100.00"), placed_at=NOW)
+        waiting = Order(order_id="W-1", broadcast_id=broadcast_id, source="in_stream", buyer_id="b2",
+                        status="waitlisted", units=1, total=Decimal("30.00"), paid_amount=Decimal("30.00"), placed_at=NOW)
+        session.add_all([paid, waiting])
+        session.commit()
+        before = compact_totals(session, broadcast_id)
+        assert (before["orders"], before["paid_orders"], before["paid_gmv"]) == (1, 1, "100.00")
+        assert (before["waitlisted"], before["paid_waiting"]) == (1, "30.00")
+        for status in ("packing", "shipped", "delivered"):
+            paid.status = status
+            session.commit()
+            assert compact_totals(session, broadcast_id) == before, status

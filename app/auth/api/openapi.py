@@ -59,8 +59,9 @@ def schemas() -> dict:
         "TokenInput": obj({"name": string(pattern=TOKEN_NAME),
                            "scopes": array(string(enum=list(TOKEN_SCOPES)), minItems=1, maxItems=len(TOKEN_SCOPES)),
                            "signing_secret": BOOLEAN}, required=("name", "scopes")),
-        "SigningSecret": obj({"id": string(), "secret": string("Shown once."), "token": ref("Token")},
-                             required=("id", "secret", "token")),
+        "SigningSecret": obj({"id": string(), "secret": string("Shown once."),
+                              "signing_secret": string("The same secret, under the name token creation uses."),
+                              "token": ref("Token")}, required=("id", "secret", "signing_secret", "token")),
     }
 
 

@@ -75,7 +75,9 @@ def add_signing_secret(name: str):
     """Add a signing secret (shown once); the old ones stay valid until removed, so senders can switch over."""
     token = _token_or_404(name)
     secret = tokens.add_signing_secret(token)
-    body = {"id": tokens.secret_fingerprint(secret), "secret": secret, "token": tokens.token_to_dict(token)}
+    # "signing_secret" is the name POST /tokens answers with; "secret" stays for the scripts written against it.
+    body = {"id": tokens.secret_fingerprint(secret), "secret": secret, "signing_secret": secret,
+            "token": tokens.token_to_dict(token)}
     db.session.commit()
     return jsonify(body), 201
 
