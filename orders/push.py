@@ -35,10 +35,15 @@ class PushedOrder:
 
 
 def order_payload(session: Session, order: Order) -> dict:
-    """Return the order as pushed and shown: with its active findings."""
+    """Return the order as pushed and shown: with its active findings, and "replaces" (the chat claim draft's order id)
+    when the platform's order completed that draft in this request (orders/claims/completion.py)."""
     findings = session.scalars(sa.select(OrderFinding).where(
         OrderFinding.order_pk == order.id, OrderFinding.active.is_(True)).order_by(OrderFinding.id)).all()
-    return order_to_dict(order, findings=findings)
+    payload = order_to_dict(order, findings=findings)
+    replaces = getattr(order, "replaces_order_id", None)
+    if replaces:
+        payload["replaces"] = replaces
+    return payload
 
 
 def waitlisted_units(session: Session, skus: list[str]) -> dict[str, int]:

@@ -64,7 +64,7 @@ class LanguageForm(FlaskForm):
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """Return the logged-in user from the session cookie's id, or None once that session was ended or the user disabled."""
-    if not (user_id.isdigit() and len(user_id) <= 18):
+    if not (user_id.isascii() and user_id.isdigit() and len(user_id) <= 18):
         return None
     user = db.session.get(User, int(user_id))
     return user if user is not None and session_is_current(user) else None

@@ -208,7 +208,10 @@ def signature_valid(header: str | None, body: bytes, secrets_: list[str], now: f
         elif key == "v1" and value:
             candidates.append(value.lower())
     # ASCII digits only: "²" passes isdigit() but not int(), and a header may hold any Latin-1 character.
-    if timestamp is None or not (timestamp.isascii() and timestamp.isdigit()) or not candidates:
+    # At most 12 digits (unix seconds until the year 33658): a longer one could not be within tolerance anyway,
+    # and int() of thousands of digits, or a float of hundreds, raises instead of refusing.
+    if timestamp is None or not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12) \
+            or not candidates:
         return False
     if abs(now - int(timestamp)) > tolerance:
         return False

@@ -138,7 +138,12 @@ def roles(*allowed: str):
 
 
 def json_body() -> dict:
-    """Return the request's JSON object, or raise 400 naming the body as the bad field."""
+    """Return the request's JSON object, or raise 400 naming the body as the bad field (too_deep past 32 levels).
+
+    The depth check runs here too, not only before API blueprints: a public route outside them (the survey
+    answers) must not answer a body of a thousand nested brackets with the parser's RecursionError, a 500.
+    """
+    validation.check_json_depth(request)
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise ApiError(400, "invalid_json", "the body must be a JSON object", "body")

@@ -90,6 +90,23 @@ def text(data: dict, key: str, path: str | None = None, max_len: int = 200, requ
     return value
 
 
+def path_id(data: dict, key: str, path: str | None = None, max_len: int = 64, required: bool = True) -> str | None:
+    """Return data[key] as text() does, refusing what no URL could name: a "/" in it, or "." and ".." alone.
+
+    For the ids a new record is made with (a product's or variant's SKU): routes name it in one path segment.
+    """
+    path = path or key
+    value = text(data, key, path, max_len=max_len, required=required)
+    if value is not None and not is_path_segment(value):
+        raise ApiError(400, "invalid_character", f"{path} must not contain / or be . or ..", path)
+    return value
+
+
+def is_path_segment(value: str) -> bool:
+    """Return True when value can be one segment of a URL path as it is (no "/", not "." nor "..")."""
+    return "/" not in value and value not in (".", "..")
+
+
 def encodable(value: str) -> bool:
     """Return True when value has a UTF-8 form (no lone surrogate, which no database column can hold)."""
     try:
@@ -115,6 +132,11 @@ def whole_number(data: dict, key: str, path: str | None = None, minimum: int = 0
     return value
 
 
+# An amount written as text: ASCII digits, an optional sign and decimal point. Decimal() alone would also take
+# "1_000", "١٢", " 5 ", "1e2" and "NaN", spellings of Python, not of a price.
+DECIMAL_TEXT = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,15})?")
+
+
 def money(data: dict, key: str, path: str | None = None, required: bool = True) -> Decimal | None:
     """Return data[key] as a non-negative Decimal with at most 2 decimal places."""
     path = path or key
@@ -123,6 +145,8 @@ def money(data: dict, key: str, path: str | None = None, required: bool = True) 
         return _absent(path, required)
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise ApiError(400, "invalid_type", f"{path} must be a decimal amount", path)
+    if isinstance(value, str) and not DECIMAL_TEXT.fullmatch(value):
+        raise ApiError(400, "invalid_amount", f"{path} must be a decimal amount", path)
     try:
         amount = Decimal(str(value))
     except InvalidOperation as exc:
@@ -181,8 +205,9 @@ def timestamp(data: dict, key: str, path: str | None = None, window: tuple[datet
     except TimestampError as error:
         raise ApiError(400, error.code, f"{path}: {error}", path) from None
     if window is not None and not window[0] <= value <= window[1]:
-        raise ApiError(400, "out_of_range", f"{path} must be between {window[0].isoformat()} and "
-                                            f"{window[1].isoformat()}", path)
+        # Whole seconds: the bounds are read by people (pages show them in the reader's zone).
+        raise ApiError(400, "out_of_range", f"{path} must be between {window[0].isoformat(timespec='seconds')} and "
+                                            f"{window[1].isoformat(timespec='seconds')}", path)
     return value
 
 

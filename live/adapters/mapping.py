@@ -79,9 +79,11 @@ def count(value: Any, field: str, default: int | None = None) -> int:
         raise AdapterError("missing_field", field, f"{field} is required")
     if isinstance(value, bool):
         raise AdapterError("invalid_type", field, f"{field} must be a number")
+    if isinstance(value, str) and len(value.strip()) > 20:
+        raise AdapterError("out_of_range", field, f"{field} is out of range")
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an infinite float (1e400 in the JSON)
         raise AdapterError("invalid_type", field, f"{field} must be a number") from None
     if number < 0:
         raise AdapterError("out_of_range", field, f"{field} must not be negative")
@@ -104,6 +106,8 @@ def platform_time(value: Any, field: str, zone: ZoneInfo) -> datetime:
     if isinstance(value, bool) or value is None or value == "":
         raise AdapterError("missing_field" if value in (None, "") else "invalid_type", field, f"{field} is required")
     if isinstance(value, str) and value.strip().lstrip("-").isdigit() and value.isascii():  # "²" is a digit too
+        if len(value.strip()) > 20:  # int() of thousands of digits raises; no epoch needs more than 19
+            raise AdapterError("out_of_range", field, f"{field} is out of range")
         value = int(value.strip())
     if isinstance(value, (int, float)):
         return _from_epoch(value, field)
@@ -121,9 +125,9 @@ def platform_time(value: Any, field: str, zone: ZoneInfo) -> datetime:
 def _from_epoch(value: int | float, field: str) -> datetime:
     """Return the UTC time of an epoch number, its unit told by its size."""
     magnitude = abs(value)
-    seconds = (value / 1_000_000_000 if magnitude >= EPOCH_NS_FROM else value / 1_000_000 if magnitude >= EPOCH_US_FROM
-               else value / 1000 if magnitude >= EPOCH_MS_FROM else value)
     try:
+        seconds = (value / 1_000_000_000 if magnitude >= EPOCH_NS_FROM else value / 1_000_000
+                   if magnitude >= EPOCH_US_FROM else value / 1000 if magnitude >= EPOCH_MS_FROM else value)
         return datetime.fromtimestamp(seconds, tz=timezone.utc)
     except (OverflowError, OSError, ValueError):
         raise AdapterError("out_of_range", field, f"{field} is out of range") from None

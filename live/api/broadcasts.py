@@ -60,7 +60,7 @@ def query_time(key: str, window: tuple[datetime, datetime], day_end: bool = Fals
         raw = (day + timedelta(days=1) if day_end else day).isoformat()
     if len(raw) > 6 and raw[-6] == " ":  # an unencoded "+08:00" arrives as " 08:00"
         raw = raw[:-6] + "+" + raw[-5:]
-    value = int(raw) if raw.isascii() and raw.isdigit() else raw
+    value = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 19 else raw
     try:
         parsed = validation.parse_timestamp(value)
     except validation.TimestampError as error:

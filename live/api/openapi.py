@@ -131,8 +131,7 @@ def _broadcast_schemas() -> dict:
                        "planned_start_at": nullable(DATETIME)}
     totals_props = {"orders": integer("Accepted and paid orders (committed demand)."), "units": integer(),
                     "gmv": MONEY, "paid_orders": integer(), "paid_gmv": MONEY}
-    held = {"held": integer("Orders held for review."), "waitlisted": integer("Orders waiting for stock."),
-            "paid_waiting": MONEY | {"description": "Money already paid on held and waitlisted orders."}}
+    held = {"held": integer("Held for review."), "waitlisted": integer("Waiting for stock."), "paid_waiting": MONEY}
     snapshot_props = {
         "broadcast": ref("Broadcast"),
         "seq": integer("The last push seq this snapshot includes; join /live with last_seq=seq."),

@@ -18,6 +18,13 @@ from live.ingest import ingest_events
 from live.models import Broadcast
 
 MAX_SOURCE = 64  # event_log.source
+# Why a broadcast that is not live refuses a pin or an unpin, one whole sentence per status: the API's edge
+# translates these (app/http/messages.py SHAPES), so each is written out rather than built from the status.
+NOT_LIVE = {
+    "scheduled": "a scheduled broadcast has not started: products can be pinned once it is live",
+    "ended": "an ended broadcast is over: its products can no longer be pinned or unpinned",
+}
+NOT_LIVE_OTHER = "only a live broadcast's products can be pinned or unpinned"
 
 
 def actor_of(principal) -> str:
@@ -34,7 +41,7 @@ def toggle_pin(session: Session, broadcast: Broadcast, sku: str, pin: bool, acto
     is recorded and changes nothing (the rule of live.broadcasts.pinning.pinned_now).
     """
     if broadcast.status != "live":
-        raise BroadcastError(409, "invalid_state", "status", f"a {broadcast.status} broadcast has no pinned product")
+        raise BroadcastError(409, "invalid_state", "status", NOT_LIVE.get(broadcast.status, NOT_LIVE_OTHER))
     find_entry(session, broadcast.id, sku)
     event_type = "product_pin" if pin else "product_unpin"
     event = {"id": f"console-{uuid.uuid4().hex}", "type": event_type, "ts": now.isoformat(), "sku": sku}

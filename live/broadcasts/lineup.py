@@ -47,6 +47,7 @@ def _link_taken(session: Session, broadcast_id: int, link_no: int, other_than: i
 
 
 def _taken_error(link_no: int) -> BroadcastError:
+    """Return the 409 link_taken error of a link number (its English shape is in app/http/messages.py SHAPES)."""
     return BroadcastError(409, "link_taken", "link_no", f"link {link_no} is already used in this broadcast")
 
 

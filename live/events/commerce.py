@@ -12,6 +12,7 @@ from live.events.fields import (
     encodable,
     parse_amount,
     text_field,
+    whole_number,
 )
 from orders.aftersales.models import (  # the after-sales vocabulary (aftersale events)
     CASE_STATUSES,
@@ -68,9 +69,10 @@ def items(raw) -> list[dict]:
         path = f"items[{index}]"
         if not isinstance(item, dict):
             raise Invalid("invalid_type", path, f"{path} must be an object")
-        qty = item.get("qty")
-        if isinstance(qty, bool) or not isinstance(qty, int):
-            raise Invalid("invalid_type" if qty is not None else "missing_field", f"{path}.qty", f"{path}.qty must be an integer")
+        qty = whole_number(item.get("qty"))
+        if qty is None:
+            raise Invalid("invalid_type" if item.get("qty") is not None else "missing_field", f"{path}.qty",
+                          f"{path}.qty must be an integer")
         if abs(qty) > 1_000_000:
             raise Invalid("invalid_quantity", f"{path}.qty", f"{path}.qty is out of range")
         price = item.get("unit_price")

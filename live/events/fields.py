@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from app.http.validation import TimestampError, parse_timestamp
+from app.http.validation import DECIMAL_TEXT, TimestampError, parse_timestamp
 
 MAX_ID = 128
 MAX_REF = 64  # platform ids stored in 64-character columns (viewer, buyer, order, SKU, comment)
@@ -94,10 +94,26 @@ def text_field(obj: dict, key: str, path: str, required: bool = True, max_len: i
     return value
 
 
+def whole_number(value) -> int | None:
+    """Return value as an int when it is a JSON integer, written 120 or 120.0 (JSON has one number type); else None.
+
+    True and False are not numbers here, and neither is a string.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
 def parse_amount(value, path: str) -> Decimal:
     """Return a non-negative Decimal amount from a JSON number or numeric string."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise Invalid("missing_field" if value is None else "invalid_type", path, f"{path} must be a decimal amount")
+    if isinstance(value, str) and not DECIMAL_TEXT.fullmatch(value):
+        raise Invalid("invalid_amount", path, f"{path} must be a decimal amount")
     try:
         amount = Decimal(str(value))
     except InvalidOperation as exc:

@@ -1,18 +1,19 @@
 """Parsers of the live room's interactions (pure): gifts, likes and viewer counts (from live/adapters)."""
 from __future__ import annotations
 
-from live.events.fields import MAX_REF, Invalid, text_field
+from live.events.fields import MAX_REF, Invalid, text_field, whole_number
 
 MAX_INTERACTION_COUNT = 1_000_000_000  # gifts, likes, viewers and gift values (diamonds, coins) in one event
 
 
 def _interaction_count(raw: dict, key: str, minimum: int = 0, required: bool = True) -> int | None:
     """Return raw[key] as an integer from minimum to MAX_INTERACTION_COUNT (None when absent and not required)."""
-    value = raw.get(key)
-    if value is None and not required:
+    raw_value = raw.get(key)
+    if raw_value is None and not required:
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise Invalid("missing_field" if value is None else "invalid_type", key, f"{key} must be an integer")
+    value = whole_number(raw_value)
+    if value is None:
+        raise Invalid("missing_field" if raw_value is None else "invalid_type", key, f"{key} must be an integer")
     if not minimum <= value <= MAX_INTERACTION_COUNT:
         raise Invalid("out_of_range", key, f"{key} must be between {minimum} and {MAX_INTERACTION_COUNT}")
     return value

@@ -49,7 +49,8 @@ def read_terms(text: str) -> list[dict]:
             if name in ("term", "category", "action") and value:
                 row[name] = value
             elif name == "broadcast_id" and value:
-                if not value.isdigit():
+                # ASCII and bounded: "²" and "١" pass isdigit(), and int() of 5,000 digits raises.
+                if not (value.isascii() and value.isdigit() and len(value) <= 10):
                     raise CsvError(f"csv.row[{number}].broadcast_id", f"row {number}: broadcast_id must be a number")
                 row[name] = int(value)
         row["_line"] = number

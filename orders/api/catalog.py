@@ -46,7 +46,7 @@ def _catalog_error(error: catalog.CatalogError) -> ApiError:
 def create_product():
     """Create a product (with optional variants, each with its own stock, size and colour); answers 201."""
     data = api.json_body()
-    sku = validation.text(data, "sku", max_len=64)
+    sku = validation.path_id(data, "sku", max_len=64)
     name = validation.text(data, "name")
     price = validation.money(data, "price")
     image_url = inputs.image_url(data)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from app.csv import unescape_cell
+from app.http.validation import DECIMAL_TEXT, is_path_segment
 
 COLUMNS = ("sku", "name", "price", "variant_sku", "size", "colour", "variant_price", "stock")
 HEADER_ALIASES = {"color": "colour", "variant": "variant_sku"}
@@ -122,6 +123,8 @@ def parse_row(line: int, cells: dict[str, str], extra: bool = False) -> CsvRow:
         value = unescape_cell(cells.get(name, "").strip()).strip()
         if len(value) > limit:
             row.errors.append(RowError(name, "too_long", f"{name} is longer than {limit} characters"))
+        elif name in ("sku", "variant_sku") and value and not is_path_segment(value):
+            row.errors.append(RowError(name, "invalid_character", f"{name} must not contain / or be . or .."))
         elif value:
             setattr(row, name, value)
     for name in ("price", "variant_price"):
@@ -134,7 +137,7 @@ def parse_row(line: int, cells: dict[str, str], extra: bool = False) -> CsvRow:
             setattr(row, name, amount)
     raw_stock = unicodedata.normalize("NFKC", cells.get("stock", "")).strip()
     if raw_stock:
-        if raw_stock.isascii() and raw_stock.isdigit() and int(raw_stock) <= MAX_STOCK:
+        if raw_stock.isascii() and raw_stock.isdigit() and len(raw_stock) <= 12 and int(raw_stock) <= MAX_STOCK:
             row.stock = int(raw_stock)
         else:
             row.errors.append(RowError("stock", "invalid_stock", f"stock must be a whole number from 0 to {MAX_STOCK}"))
@@ -149,6 +152,8 @@ def parse_row(line: int, cells: dict[str, str], extra: bool = False) -> CsvRow:
 def parse_money(raw: str) -> Decimal | None:
     """Return a price cell ("89", "89.50", "¥89.50", full-width digits) as a Decimal, or None when it is not one."""
     text = unicodedata.normalize("NFKC", raw).strip().lstrip("¥").strip()
+    if not DECIMAL_TEXT.fullmatch(text):  # "1_000" and Arabic-Indic digits are Python's spellings, not a price
+        return None
     try:
         amount = Decimal(text)
     except InvalidOperation:

@@ -34,7 +34,7 @@ def variant(item, path: str, *, stock_required: bool) -> dict:
     """
     if not isinstance(item, dict):
         raise ApiError(400, "invalid_type", f"{path} must be an object", path)
-    spec: dict = {"sku": validation.text(item, "sku", f"{path}.sku", max_len=64)}
+    spec: dict = {"sku": validation.path_id(item, "sku", f"{path}.sku", max_len=64)}
     for key in ("size", "colour"):
         if key in item:  # null: no size (or colour); a blank one is refused as the document says
             spec[key] = None if item[key] is None else validation.text(item, key, f"{path}.{key}", max_len=ATTRIBUTE_LEN)

@@ -3,7 +3,9 @@
 The draft becomes that order (the platform's order id, buyer, items, coupons) and is audited like any new order,
 keeping its reservation and its place (orders.review.step.review_order gives its units back and takes them again
 in one transaction): no second reservation, no second order. An order that completes nothing is taken in as usual
-and, when it names a comment, linked to that comment's claim.
+and, when it names a comment, linked to that comment's claim. The pages had the draft under its own id: the pushes
+of the completed order name that id (``"replaces"`` in the order, orders/push.py order_payload), so a list keyed by
+order id swaps the row instead of keeping a ghost.
 """
 from __future__ import annotations
 
@@ -87,6 +89,7 @@ def complete_draft(session: Session, draft: Order, event_id: str, data: dict, pl
                    for item in data["items"]]
     draft.units = sum(item["qty"] for item in data["items"])
     history.note_added(session, draft, "platform", COMPLETED, {"event_id": event_id, "draft_order_id": draft_id})
+    draft.replaces_order_id = draft_id  # type: ignore[attr-defined]  # not a column: read by this request's pushes
     draft.status = "received"
     session.flush()
     outcome = review_order(session, draft, now)

@@ -1,10 +1,11 @@
 """Resolving a chat claim against a broadcast's line-up (pure): link → product, words → variant, quantity.
 
 A link is a line-up link number ("3" from 3号) or a code the host uses for a product: its SKU, a variant's SKU
-(which fixes the variant too), or else an on-air code of letters and the link number ("A12" is link 12). A claim without a link is for the pinned product ("+1" while the
-host shows it). Size and colour words pick the one variant having them all; a product with one variant needs
-none. The quantity defaults to 1 and may not exceed the broadcast's limit. What cannot be resolved gets a
-reason (orders.models.CLAIM_REASONS) and stays visible to the host and the auditor.
+(which fixes the variant too), or else an on-air code of letters and the link number ("A12" is link 12). A claim
+without a link is for the pinned product ("+1" while the host shows it). Size and colour words pick the one variant
+having them all; a product with one variant needs none, and a product without variants takes none (a word then
+names a variant it does not have). The quantity defaults to 1 and may not exceed the broadcast's limit. What cannot
+be resolved gets a reason (orders.models.CLAIM_REASONS) and stays visible to the host and the auditor.
 """
 from __future__ import annotations
 
@@ -123,6 +124,9 @@ def resolve(request: ClaimRequest, lineup: Lineup, max_qty: int) -> Resolution:
         variant, reason = _variant(product.variants, request.words)
         if reason:
             return Resolution(product.product_sku, None, qty, reason)
+    elif variant is None and request.words:
+        # A size or colour names a variant this product does not have ("SOLD M" for the pinned tea).
+        return Resolution(product.product_sku, None, qty, "unknown_variant")
     variant_sku = variant.sku if variant is not None else None
     if qty > max_qty:
         return Resolution(product.product_sku, variant_sku, qty, "qty_over_limit")

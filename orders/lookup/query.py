@@ -7,17 +7,18 @@ a time (keyset, no OFFSET), so no row is left out.
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from orders.lookup.classify import LookupTerms, like_prefix
 from orders.lookup.params import LookupFilter
 from orders.models import Order, OrderLine, Product, ProductVariant
 from orders.serialize import order_dict_loads
 
-CHUNK = 500
+CHUNK = 200
 
 
 def sku_branches(sku: str) -> list[sa.Select]:
@@ -90,15 +91,22 @@ def lookup_page(session: Session, lookup: LookupFilter, page: int, per_page: int
     return list(rows), total
 
 
-def lookup_chunks(session: Session, lookup: LookupFilter, size: int = CHUNK) -> Iterator[list[Order]]:
-    """Yield every matching order, newest first, a chunk at a time (keyset paging on id: no row skipped)."""
-    before = None
+def lookup_chunks(session: Session, lookup: LookupFilter, size: int | None = None) -> Iterator[list[Order]]:
+    """Yield every matching order, newest first, a chunk at a time (keyset paging on id: no row skipped).
+
+    Each chunk is read with everything its serialisation reads (no query per order), then the read transaction
+    ends and other requests get a turn before the next chunk: under eventlet a database call does not yield, so an
+    export of every order of a long sale would otherwise stop order intake until it finished.
+    """
+    before, size = None, size or CHUNK
     while True:
         query = sa.select(Order).where(*conditions(lookup))
         if before is not None:
             query = query.where(Order.id < before)
-        rows = list(session.scalars(query.order_by(Order.id.desc()).limit(size).options(selectinload(Order.lines))))
+        rows = list(session.scalars(query.order_by(Order.id.desc()).limit(size).options(*order_dict_loads())))
         if not rows:
             return
         yield rows
         before = rows[-1].id
+        session.rollback()  # read only: no snapshot (nor SQLite read lock) held while the client downloads
+        time.sleep(0)  # a turn for the other requests (eventlet patches sleep)

@@ -1,5 +1,6 @@
-// Shared by the console pages: LiveDesk.send, JSON calls to the API with the CSRF header. API messages may
-// quote what buyers and viewers typed: show them with textContent (LiveDesk.el, static/common/dom.js).
+// Shared by the console pages: LiveDesk.send, JSON calls to the API with the CSRF header, and LiveDesk.errorText,
+// an API error's message as a form shows it. API messages may quote what buyers and viewers typed: show them
+// with textContent (LiveDesk.el, static/common/dom.js).
 (function (global) {
   "use strict";
   var LiveDesk = global.LiveDesk = global.LiveDesk || {};
@@ -19,5 +20,27 @@
         return {ok: response.ok, status: response.status, data: data};
       });
     });
+  };
+
+  // An instant as the API writes it in a message (ISO-8601 with a zone).
+  var INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g;
+
+  function readableTime(iso) {
+    var d = new Date(iso);
+    if (isNaN(d)) { return iso; }
+    return d.toLocaleString(document.documentElement.lang || undefined,
+                            {year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit"});
+  }
+
+  // The message of an API error body ({"error": {code, field, message}}, already in the reader's language) as a
+  // form shows it: its field named by the form's own label (labels: API field name -> label) rather than the API's
+  // name, and the instants it quotes in the viewer's zone and language; "" when the body has no message.
+  LiveDesk.errorText = function (body, labels) {
+    var error = (body && body.error) || {};
+    if (!error.message) { return ""; }
+    var text = String(error.message);
+    var label = error.field && labels && Object.prototype.hasOwnProperty.call(labels, error.field) && labels[error.field];
+    if (label) { text = text.replace(error.field, function () { return label; }); }
+    return text.replace(INSTANT, readableTime);
   };
 })(window);

@@ -1,5 +1,6 @@
 // The pages' DOM helpers, on window.LiveDesk: nodes built with textContent only (buyer, viewer and API text is
-// hostile: never HTML), "{name}" slots filled in translated strings, and instants shown in the viewer's zone.
+// hostile: never HTML), "{name}" slots filled in translated strings, instants shown in the viewer's zone and
+// amounts of money (LiveDesk.money: the one money formatter of the pages' scripts).
 (function (global) {
   "use strict";
   var LiveDesk = global.LiveDesk = global.LiveDesk || {};
@@ -26,6 +27,20 @@
     // The page's language, so a Chinese page does not show English month or AM/PM words.
     var lang = document.documentElement.lang || undefined;
     return withDate ? d.toLocaleString(lang) : d.toLocaleTimeString(lang);
+  };
+
+  // An amount of yuan as "¥1,312,397.40": thousands grouped for the page's language, always 2 decimals. value is
+  // the API's decimal string (or a number); "—" when there is none or it is not a number.
+  var moneyFormat = null;
+  LiveDesk.money = function (value) {
+    if (value === null || value === undefined || value === "") { return "—"; }
+    var amount = Number(value);
+    if (!isFinite(amount)) { return "—"; }
+    if (!moneyFormat) {
+      moneyFormat = new Intl.NumberFormat(document.documentElement.lang || undefined,
+                                          {minimumFractionDigits: 2, maximumFractionDigits: 2});
+    }
+    return (amount < 0 ? "−¥" : "¥") + moneyFormat.format(Math.abs(amount));
   };
 
   // Pages load their scripts at the end of the body, so a control whose behaviour comes only from a script is

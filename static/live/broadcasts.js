@@ -30,7 +30,8 @@
     var error = data.error;
     if (!error) { form.querySelector(".form-error").textContent = strings.failed; return; }
     var slot = form.querySelector('.field-error[data-field="' + CSS.escape(error.field || "") + '"]');
-    (slot || form.querySelector(".form-error")).textContent = error.message;
+    // The field-error slot already sits under the field's label; the window of a planned start reads in this zone.
+    (slot || form.querySelector(".form-error")).textContent = window.LiveDesk.errorText(data) || strings.failed;
   }
 
   form.addEventListener("submit", function (event) {

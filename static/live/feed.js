@@ -1,7 +1,8 @@
 // The host page's order feed: the newest FEED_LIMIT orders by time placed (newest first, order id breaking ties).
 // A status change redraws its row where it is; an order older than every row kept is not brought back. While the
 // host points at the feed or has scrolled it, new orders wait behind "n new · resume" (static/live/host_lists.js).
-// Buyer text is set with textContent only.
+// A chat claim's draft completed by the platform's order comes back under the platform's order id with the draft's
+// id in order.replaces (orders/claims/completion.py): it takes the draft's row. Buyer text is set with textContent only.
 (function () {
   "use strict";
   var LiveDesk = window.LiveDesk, el = LiveDesk.el, localTime = LiveDesk.localTime;
@@ -47,7 +48,7 @@
   }
 
   function insert(order, isNew) {
-    if (rows.has(order.order_id)) { return update(order); }
+    if (update(order)) { return; }  // kept already, under its own id or its draft's
     var placed = new Date(order.placed_at).getTime();
     var full = feed.rows.length >= FEED_LIMIT;
     var last = feed.rows[feed.rows.length - 1];
@@ -65,8 +66,16 @@
     document.getElementById("feed-empty").hidden = true;
   }
 
+  function forget(orderId) {
+    var tr = rows.get(orderId);
+    if (tr) { rows.delete(orderId); feed.removeChild(tr); }
+  }
+
   function update(order) {
     var existing = rows.get(order.order_id);
+    if (order.replaces && order.replaces !== order.order_id) {
+      if (existing) { forget(order.replaces); } else { existing = rows.get(order.replaces); rows.delete(order.replaces); }
+    }
     if (!existing) { return false; }
     var tr = row(order);
     feed.replaceChild(tr, existing);

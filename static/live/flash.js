@@ -8,7 +8,7 @@
   var starters = document.getElementById("flash-starters");
   var planned = [];
 
-  function money(value) { return "¥" + value; }
+  function money(value) { return LiveDesk.money(value); }
 
   function setError(text) {
     var node = document.getElementById("flash-error");
@@ -42,8 +42,10 @@
     });
   }
 
-  // Flash sales of this broadcast that can start now: units left, not ended, not running (orders/promotions/start.py).
+  // Flash sales of this broadcast that can start now: the broadcast is live, units left, not ended, not running
+  // (orders/promotions/start.py).
   function startable(p, now) {
+    if (host.status !== "live") { return false; }
     var starts = p.starts_at ? new Date(p.starts_at).getTime() : 0;
     var ends = p.ends_at ? new Date(p.ends_at).getTime() : Infinity;
     return p.kind === "flash" && p.broadcast_id === host.broadcastId && p.remaining > 0 && ends > now &&
@@ -101,6 +103,7 @@
   }
 
   host.on("flash", drawRunning);
+  host.on("status", drawStarters);  // ended while the page is open: nothing can start any more
   host.reloadFlash = load;
   setInterval(tick, 1000);
   setInterval(drawStarters, 15000);  // a planned window that passes while the page is open drops out

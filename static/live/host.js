@@ -14,7 +14,7 @@
 
   function fresh(key, seq) { return appliedSeq.fresh(key, seq); }
 
-  function money(value) { return "¥" + (value || "0.00"); }
+  function money(value) { return LiveDesk.money(value || "0.00"); }
 
   function setText(id, value) {
     var node = document.getElementById(id);
@@ -43,10 +43,14 @@
   }
   setInterval(tickClock, 1000);
 
+  // The broadcast's title, status and start (snapshot and broadcast.changed: renamed, started or ended).
   function setBroadcast(broadcast) {
+    setText("broadcast-title", broadcast.title);
+    document.title = broadcast.title + " · LiveDesk";
     status.textContent = (strings.broadcast || {})[broadcast.status] || broadcast.status;
     status.className = "badge " + broadcast.status;
     startedAt = broadcast.started_at ? new Date(broadcast.started_at).getTime() : null;
+    host.setStatus(broadcast.status);
     tickClock();
   }
 

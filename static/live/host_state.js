@@ -1,7 +1,7 @@
-// The host page's shared state (loaded first): the line-up products with their stock, the pinned SKU and the
-// running flash sales, fed by host.js from the snapshot and the /live pushes. The rail, the pinned card, selling
-// now and the flash panel read it and listen for changes: "lineup" (the list changed), "stock" (one product's
-// levels, with its SKU), "pinned" and "flash".
+// The host page's shared state (loaded first): the broadcast's status, the line-up products with their stock, the
+// pinned SKU and the running flash sales, fed by host.js from the snapshot and the /live pushes. The rail, the
+// pinned card, selling now and the flash panel read it and listen for changes: "status" (the broadcast started or
+// ended), "lineup" (the list changed), "stock" (one product's levels, with its SKU), "pinned" and "flash".
 (function () {
   "use strict";
   var root = document.querySelector("[data-broadcast-id]");  // #host, or #wall on the wall display
@@ -14,6 +14,7 @@
     products: [],          // rail order
     bySku: new Map(),      // product SKU -> product
     owner: new Map(),      // SKU of a product or variant -> product SKU
+    status: root.dataset.status || null,  // the broadcast's: "scheduled", "live" or "ended"
     pinned: null,
     flash: [],
     clockOffset: 0         // server time minus this browser's time, in ms (from the snapshot)
@@ -90,6 +91,17 @@
     state.emit("stock", product.sku);
   };
 
+  // The broadcast's status from the snapshot or a broadcast.changed push; "status" only when it changed.
+  state.setStatus = function (status) {
+    if (status === state.status) { return; }
+    state.status = status;
+    root.dataset.status = status || "";
+    state.emit("status");
+  };
+
+  // Only a live broadcast's products can be pinned or unpinned (the pin API refuses the others).
+  state.canPin = function () { return state.canManage && state.status === "live"; };
+
   state.setPinned = function (sku) {
     state.pinned = sku || null;
     root.dataset.pinned = state.pinned || "";
@@ -101,11 +113,12 @@
     state.emit("flash");
   };
 
-  // Units a host calls sold: paid, and ordered but awaiting payment (reserved for the buyer).
+  // Units a host calls sold: paid, and ordered but awaiting payment (reserved for the buyer). These are the
+  // catalogue's levels, so they count every broadcast (and any other sale) of the product: pages label them so.
   state.taken = function (item) { return (item.sold || 0) + (item.reserved || 0); };
 
   // The product's live price, else its catalogue price.
-  state.price = function (product) { return "¥" + (product.live_price || product.price); };
+  state.price = function (product) { return window.LiveDesk.money(product.live_price || product.price); };
 
   // "soldout", "low" or "ok": low is at most 5 units or a tenth of what there was, whichever is more.
   state.stockState = function (item) {
@@ -131,5 +144,36 @@
     return state.flash.filter(function (sale) {
       return sale.skus.some(function (sku) { return skus.indexOf(sku) >= 0; }) && state.countdown(sale.ends_at);
     })[0] || null;
+  };
+
+  // The running flash sale that sells this product at its own price right now (units left at the flash price),
+  // if any: its price is then what a buyer pays, the live price only what it was.
+  state.saleFor = function (product) {
+    var sale = state.flashFor(product);
+    return sale && !(sale.remaining <= 0) ? sale : null;
+  };
+
+  // Draws the price of a product into node: the flash price with the usual one struck through while a sale sells
+  // it, else the usual price. data-flash on node names the sale (pages and tests read it).
+  state.drawPrice = function (node, product) {
+    var sale = product ? state.saleFor(product) : null;
+    var now = product ? (sale ? window.LiveDesk.money(sale.price) : state.price(product)) : "";
+    var was = sale ? state.price(product) : "";
+    if (node.dataset.flash === (sale ? sale.code : "") && node.dataset.shown === now + "|" + was) { return; }
+    node.dataset.flash = sale ? sale.code : "";
+    node.dataset.shown = now + "|" + was;
+    node.replaceChildren();
+    if (!product) { return; }
+    var current = document.createElement("span");
+    current.className = "price-now";
+    current.textContent = now;
+    node.appendChild(current);
+    if (sale) {
+      var old = document.createElement("s");
+      old.className = "price-was";
+      old.textContent = was;
+      node.appendChild(document.createTextNode(" "));
+      node.appendChild(old);
+    }
   };
 }());

@@ -1,7 +1,9 @@
 // The host page's product rail (issue 12): the line-up in rail order, each product with its link number, name,
-// live price, a stock bar, units left and sold, and a one-click Pin / Unpin (POST /api/v1/broadcasts/<id>/pin and
-// /unpin: one product pinned at a time). Variants fold under their product. Low stock is amber, sold out red.
-// A stock push redraws only its product's row. Text from the API is set with textContent only.
+// price (a running flash sale's, the live price struck through), a stock bar, units left and sold (the
+// catalogue's, in every show: the rail's heading says so), and while the broadcast is live a one-click Pin / Unpin
+// (POST /api/v1/broadcasts/<id>/pin and /unpin: one product pinned at a time). Variants fold under their product.
+// Low stock is amber, sold out red. A stock push redraws only its product's row. Text from the API is set with
+// textContent only.
 (function () {
   "use strict";
   var LiveDesk = window.LiveDesk, el = LiveDesk.el, format = LiveDesk.format, send = LiveDesk.send;
@@ -83,14 +85,17 @@
     var name = el("strong", product.name, "name");
     name.title = product.name + " · " + product.sku;
     what.appendChild(name);
-    what.appendChild(el("span", host.price(product), "price"));
+    var price = el("span", null, "price");
+    host.drawPrice(price, product);
+    what.appendChild(price);
     main.appendChild(what);
     main.appendChild(bar(product));
     main.appendChild(el("span", leftText(product), "left"));
     var sold = el("span", format(strings.sold, {n: host.taken(product)}), "sold");
-    sold.title = format(strings.taken, {n: host.taken(product), paid: product.sold || 0, reserved: product.reserved || 0});
+    sold.title = format(strings.takenAllShows, {n: host.taken(product), paid: product.sold || 0,
+                                                reserved: product.reserved || 0});
     main.appendChild(sold);
-    if (host.canManage && product.link_no) {
+    if (host.canPin() && product.link_no) {
       var b = el("button", isPinned ? strings.unpin : strings.pin, isPinned ? "neutral unpin" : "approve pin");
       b.type = "button";
       b.setAttribute("aria-pressed", isPinned ? "true" : "false");
@@ -112,6 +117,16 @@
       railList.appendChild(li);
     });
     document.getElementById("rail-empty").hidden = host.products.length > 0;
+    var note = document.getElementById("rail-not-live");
+    if (note) { note.hidden = !host.canManage || host.canPin() || !host.status; }
+  }
+
+  // Prices follow the flash sales (started, ended, out of flash units) without redrawing the rows.
+  function drawPrices() {
+    rows.forEach(function (li, sku) {
+      var product = host.bySku.get(sku), node = li.querySelector(".what .price");
+      if (product && node) { host.drawPrice(node, product); }
+    });
   }
 
   function drawOne(sku) {
@@ -123,7 +138,11 @@
   }
 
   host.on("lineup", drawAll);
+  // Started or ended while the page is open: the Pin buttons come or go with it.
+  host.on("status", function () { setError(); drawAll(); });
   host.on("stock", drawOne);
+  host.on("flash", drawPrices);
+  setInterval(drawPrices, 1000);
   var lastPinned = null;
   host.on("pinned", function () {
     var before = lastPinned;

@@ -1,10 +1,11 @@
 // A broadcast's set-up page: the line-up (GET /api/v1/broadcasts/<id>/products) drawn as rows with their link
 // number and live price, moved, saved and removed through the line-up API; products found by name or SKU and
-// added; title and planned start saved; start and end after a confirmation. Text from the API and the catalogue
-// is set with textContent only.
+// added; title and planned start saved; start and end after a confirmation. API errors read with the form's own
+// labels and times in the viewer's zone. Text from the API and the catalogue is set with textContent only.
 (function () {
   "use strict";
   var el = window.LiveDesk.el, format = window.LiveDesk.format, send = window.LiveDesk.send;
+  var money = window.LiveDesk.money;
   var root = document.getElementById("setup");
   var broadcastId = root.dataset.broadcastId;
   var canManage = root.dataset.canManage === "true";
@@ -15,8 +16,9 @@
   var headers = Array.prototype.map.call(document.querySelectorAll("#lineup-table thead th"),
                                          function (th) { return th.textContent; });
 
+  // The API's message with the form's labels for field names and times in the viewer's zone.
   function message(result) {
-    return (result.data && result.data.error && result.data.error.message) || strings.failed;
+    return window.LiveDesk.errorText(result.data, strings.fieldLabels) || strings.failed;
   }
 
   function setError(id, text) { document.getElementById(id).textContent = text || ""; }
@@ -63,8 +65,8 @@
     if (product.pinned) { name.appendChild(el("span", " " + strings.pinned, "badge live")); }
     tr.appendChild(cell(name, headers[2]));
     tr.appendChild(cell(product.sku, headers[3], "mono"));
-    tr.appendChild(cell("¥" + product.price, headers[4], "num"));
-    var price = canManage ? input(product.live_price, "live_price", "decimal") : (product.live_price ? "¥" + product.live_price : "—");
+    tr.appendChild(cell(money(product.price), headers[4], "num"));
+    var price = canManage ? input(product.live_price, "live_price", "decimal") : money(product.live_price);
     tr.appendChild(cell(price, headers[5], "live-price"));
     if (canManage) {
       var actions = el("td", null, "row-actions");
@@ -146,7 +148,7 @@
       li.dataset.sku = product.sku;
       var what = el("span");
       what.appendChild(el("strong", product.name + " "));
-      what.appendChild(el("span", product.sku + " · ¥" + product.price, "muted mono"));
+      what.appendChild(el("span", product.sku + " · " + money(product.price), "muted mono"));
       li.appendChild(what);
       if (inLineup.has(product.sku)) {
         li.appendChild(el("span", strings.inLineup, "muted small"));

@@ -158,6 +158,40 @@ def test_the_results_page_shows_masked_matches_with_paging_links(app, api, users
     assert login(app, "auditor").get("/orders?per_page=999").status_code == 400
 
 
+def test_the_csv_reads_a_chunk_in_a_few_statements_and_ends_its_read_between_chunks(app, api, users, live, monkeypatch):
+    # One statement per chunk and relation, not several per order; and no read transaction held across chunks
+    # (an export of a long sale must not stop order intake, nor hold SQLite's snapshot while the client downloads).
+    monkeypatch.setattr("orders.lookup.query.CHUNK", 4)
+    auditor = login(app, "auditor")
+
+    def export(prefix: str, count: int) -> tuple[int, int]:
+        for n in range(count):
+            place(api, live, f"{prefix}-{n}", id=f"B-{prefix}")
+        statements, ends = [], []
+
+        def on_statement(*args):
+            statements.append(args[2])
+
+        def on_rollback(*args):
+            ends.append(1)
+        with app.app_context():
+            engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", on_statement)
+        sa.event.listen(engine, "rollback", on_rollback)
+        try:
+            body = auditor.get(f"/orders.csv?q=B-{prefix}").get_data(as_text=True)
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", on_statement)
+            sa.event.remove(engine, "rollback", on_rollback)
+        assert body.count(f"{prefix}-") == count
+        return len(statements), len(ends)
+
+    small, _ = export("S", 4)
+    large, ends = export("L", 12)
+    assert large - small <= 2 * 6  # two more chunks: their orders' SELECT and one per relation read
+    assert ends >= 3
+
+
 def test_the_csv_streams_every_matching_row_masked_and_formula_safe(app, api, users, live, monkeypatch):
     monkeypatch.setattr("orders.lookup.query.CHUNK", 2)
     for n in range(5):

@@ -142,7 +142,7 @@ class KuaishouClient:
 
     def order(self, order_id: str) -> OrderDetail:
         """Return the order's detail, buyer contacts decrypted when the connection allows it."""
-        data = self.call("open.order.detail", {"oid": int(order_id) if order_id.isdigit() else order_id})
+        data = self.call("open.order.detail", {"oid": int(order_id) if order_id.isascii() and order_id.isdigit() and len(order_id) <= 19 else order_id})
         decrypted = self.decrypt(order_id, ciphers_of(data)) if self.decrypt_contacts else {}
         try:
             return parse_order(data, decrypted)
@@ -159,7 +159,8 @@ class KuaishouClient:
     def refund(self, refund_id: str) -> AftersaleDetail:
         """Return the after-sales record's detail (refund fee, reason, deadline)."""
         data = self.call("open.seller.order.refund.detail",
-                         {"refundId": int(refund_id) if refund_id.isdigit() else refund_id})
+                         {"refundId": int(refund_id) if refund_id.isascii() and refund_id.isdigit() and len(refund_id) <= 19
+                          else refund_id})
         try:
             return parse_refund(data)
         except AdapterError as error:

@@ -55,6 +55,8 @@ _TOKEN = re.compile(
     r")"
 )
 _VARIANT_KINDS = ("size", "colour")
+# What may follow a bare number that names a link: "SOLD 8 M 1", "拍 2 黑色", "SOLD 8 2件".
+_FOLLOWING = (*_VARIANT_KINDS, "bare", "unit", "times", "plus")
 # A necessary condition for any claim (a plus, a verb or a SKU-like letter+digit), cheap to
 # test; it spares the tokenizer for most chat.
 _GATE = re.compile(r"[+拍单付抢拿要买来订]|[a-z]-?\d|sold|take|buy|want|order|mine")
@@ -142,18 +144,56 @@ def _variant(token: str) -> str:
     return shoe or named or colour
 
 
-def parse_claim(text: str | Normalized) -> Claim | None:
-    """Return the purchase claim in the message, or None if it is not one."""
-    folded = _folded(text)
+class _Reading(NamedTuple):
+    """What a claim's tokens say: the code, the link named by a bare number, variant tokens and the quantity."""
+
+    sku: str | None
+    bare_link: str | None
+    variants: tuple[str, ...]
+    qty: int | None
+
+
+def _bare_numbers(folded: str, tokens: list[re.Match[str]], named: bool, written: bool) -> tuple[str | None, str | None]:
+    """Return (the link a bare number names, the bare number that is the quantity), each None when there is none.
+
+    named: the message names its product by a code; written: it writes its quantity with a unit, x or +.
+    """
+    bares = [token for token in tokens if token.lastgroup == "bare"]
+    if not bares:
+        return None, None
+    spans = [found.span() for found in _LINK.finditer(folded)]
+    # The claim starts at its verb, +N, code or link: a countdown before it ("3 2 1 拍了") is no part of it.
+    start = min([token.start() for token in tokens if token.lastgroup in ("strong", "weak", "plus", "sku")]
+                + [begin for begin, _end in spans])
+    bares = [token for token in bares
+             if token.start() > start and not any(begin <= token.start() < end for begin, end in spans)]
+    if not bares:
+        return None, None
+    if named or spans:
+        return None, bares[0].group()
+    lone = bares[0]
+    followed = any(token.lastgroup in _FOLLOWING and token.start() >= lone.end() for token in tokens)
+    if not (followed or written):
+        return None, lone.group()
+    return str(int(lone.group())), bares[1].group() if len(bares) > 1 else None
+
+
+def _read(folded: str) -> _Reading | None:
+    """Return what the claim in folded text names, or None when it is no claim.
+
+    Bare numbers (no unit, no x, no +, no 号) are read by where they stand (_bare_numbers): when the message names no
+    link (no 3号/link 3/#3, no code), the first one after the verb or +N names the link if anything follows it (a
+    size or colour word, another number) or the quantity is written elsewhere ("SOLD 8 M 黑色 1", "拍了 2件 8"); the
+    quantity is then the next bare number. A lone bare number after the verb is the quantity ("SOLD 2"), as is
+    the first bare number beside a named link ("SOLD A12 M 2", "拍了 3号 M 2"). Numbers inside a link ("#3") and
+    before the claim ("3 2 1 拍了") are neither. docs/claims.md "How a claim is read" has the whole table.
+    """
     if _GATE.search(folded) is None:
         return None
+    tokens = [token for token in _TOKEN.finditer(folded) if token.lastgroup is not None]
     first: dict[str, str] = {}
-    for token in _TOKEN.finditer(folded):
-        kind = token.lastgroup
-        if kind is not None and kind not in first:
-            first[kind] = token.group()
-            if kind in _VARIANT_KINDS:
-                first.setdefault("variant", token.group())
+    for token in tokens:
+        first.setdefault(token.lastgroup, token.group())  # type: ignore[arg-type]
     strong, weak, sku, size = "strong" in first, "weak" in first, first.get("sku"), first.get("size")
     plus = first.get("plus")
     if not (plus or strong or weak or sku):
@@ -162,20 +202,26 @@ def parse_claim(text: str | Normalized) -> Claim | None:
     qty = _quantity(quantity) if quantity else None
     if qty is None and plus:
         qty = _quantity(plus)
+    bare_link, bare_qty = _bare_numbers(folded, tokens, named=sku is not None, written=qty is not None)
+    variants = tuple(token.group() for token in tokens if token.lastgroup in _VARIANT_KINDS)
     # A bare colour counts as a variant word, but alone it does not make a weak verb a claim ("要 白 开水").
-    detail = sku is not None or size is not None or qty is not None
-    if not (plus or strong or (weak and detail) or (sku and ("variant" in first or qty is not None))):
+    detail = sku is not None or size is not None or qty is not None or bare_link is not None
+    if not (plus or strong or (weak and detail) or (sku and (variants or qty is not None))):
         return None
-    if qty is None and (strong or sku) and "bare" in first:
-        # "SOLD A12 M 2": a lone number besides the SKU and size is the quantity.
-        qty = _quantity(first["bare"])
+    if qty is None and bare_qty is not None:
+        qty = _quantity(bare_qty)
     if qty == 0:
         return None  # "拍了 0件", "+0", "SOLD A12 M 0": a buyer asking for no units claims nothing
-    return Claim(
-        sku=sku.replace("-", "").upper() if sku else None,
-        variant=_variant(first["variant"]) if "variant" in first else None,
-        qty=qty,
-    )
+    return _Reading(sku.replace("-", "").upper() if sku else None, bare_link, variants, qty)
+
+
+def parse_claim(text: str | Normalized) -> Claim | None:
+    """Return the purchase claim in the message, or None if it is not one."""
+    reading = _read(_folded(text))
+    if reading is None:
+        return None
+    return Claim(sku=reading.sku, variant=_variant(reading.variants[0]) if reading.variants else None,
+                 qty=reading.qty)
 
 
 class ClaimTerms(NamedTuple):
@@ -188,20 +234,19 @@ class ClaimTerms(NamedTuple):
 
 def claim_terms(text: str | Normalized) -> ClaimTerms | None:
     """Return the link, the size/colour words (in order, each once) and the quantity of a claim, or None."""
-    claim = parse_claim(text)
-    if claim is None:
-        return None
     folded = _folded(text)
+    reading = _read(folded)
+    if reading is None:
+        return None
     link = None
     named = _LINK.search(folded)
     if named is not None:
         number = _number(named.group(1) or named.group(2))
         link = str(number) if number else None
     if link is None:
-        link = claim.sku
-    words = tuple(dict.fromkeys(_variant(token.group()) for token in _TOKEN.finditer(folded)
-                                if token.lastgroup in _VARIANT_KINDS))
-    return ClaimTerms(link, words, claim.qty)
+        link = reading.sku or reading.bare_link
+    words = tuple(dict.fromkeys(_variant(token) for token in reading.variants))
+    return ClaimTerms(link, words, reading.qty)
 
 
 def is_question(text: str | Normalized) -> bool:
