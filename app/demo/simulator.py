@@ -144,15 +144,24 @@ class TrafficGenerator(RoomAftermath):
         roll = self.rng.random()
         pool = (data.CLAIM_TEXTS if roll < 0.22 else data.QUESTION_TEXTS if roll < 0.42
                 else data.HOSTILE_TEXTS if roll < 0.46 else data.CHATTER_TEXTS)
-        return self.rng.choice(pool).format(code=self._item().code, qty=self.rng.choice((1, 1, 2, 3)),
-                                            size=self.rng.choice(("S", "M", "L", "XL")))
+        item = self._item()
+        # A size only for a product that has variants, and one it has ("M BLK"): words no variant has leave the
+        # claim unresolved (docs/claims.md), which the demo's viewers would not do on purpose.
+        size = self._variant_words(item, self.rng.choice(item.sellables))
+        text = self.rng.choice(pool).format(code=item.code, qty=self.rng.choice((1, 1, 2, 3)), size=size)
+        return " ".join(text.split())
+
+    @staticmethod
+    def _variant_words(item: LineupItem, sellable) -> str:
+        """Return the words that name a variant in a claim ("M BLK" of TSHIRT-01-M-BLK); empty for the product."""
+        return sellable.sku[len(item.sku):].strip("-").replace("-", " ")
 
     def _link_claim(self, at: float, viewer: int) -> dict:
         """Return a claim by link number ("拍了 2件 3号 M BLK"), emitted; most get the platform's order naming the
         comment a few seconds later, some an order by the same buyer and items only, some none (never paid)."""
         item, qty, roll = self._item(), self.rng.choice((1, 1, 2)), self.rng.random()
         sellable = self.rng.choice(item.sellables)
-        words = sellable.sku[len(item.sku):].strip("-").replace("-", " ")
+        words = self._variant_words(item, sellable)
         event = self._emit(at, self._chat(viewer, f"拍了 {qty}件 {item.link}号 {words}".strip()))
         if roll < 0.85:
             order_at = at + self.rng.uniform(2.0, 20.0)

@@ -42,7 +42,7 @@ ERRORS = {
     }),
     "ServiceUnavailable": ("The database kept refusing the request (deadlocks past every retry); nothing was "
                            "stored: send it again.", {
-        "busy": ("busy", "events", "the database was busy; nothing was stored, send the events again"),
+        "busy": ("busy", "events", "the database was busy; send the events again (their ids make a resend safe)"),
     }),
     "TooManyRequests": ("Too many requests from this client address; try again after Retry-After seconds.", {
         "rate_limited": ("rate_limited", None, "too many answers from this address; try again in 600 seconds"),

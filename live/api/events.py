@@ -1,6 +1,8 @@
 """/api/v1 event ingestion: POST /api/v1/broadcasts/<id>/events, 1 to 1,000 platform events per request."""
 from __future__ import annotations
 
+import functools
+
 from flask import current_app, g, jsonify, request
 from sqlalchemy.exc import DBAPIError
 
@@ -14,7 +16,7 @@ from app.http import api
 from live.api.blueprint import bp, find_broadcast
 from live.events import MAX_EVENTS
 from live.ingest import ingest_events
-from live.ingest.merged import ingest_batches
+from live.ingest.merged import ingest_batches, request_parts
 
 
 @bp.post("/broadcasts/<int:broadcast_id>/events")
@@ -36,16 +38,18 @@ def post_events(broadcast_id: int):
         # Merged with concurrent requests into one batch per broadcast and source, in one shared transaction
         # (app/db/group_commit.py, live/ingest/merged.py); answered after the commit. Masking needs no database.
         # An unknown broadcast is answered 404 from there (the group reads the broadcasts of all its requests at once).
-        write = Mergeable(ingest_batches, (broadcast_id, source), events)
+        committer, results = group_commit(current_app._get_current_object()), []
         try:
-            results = group_commit(current_app._get_current_object()).run(db.session, write, weight=len(events))
+            for part in request_parts(events):  # each part commits; the answer waits for the last one
+                write = Mergeable(ingest_batches, (broadcast_id, source), part)
+                results.extend(committer.run(db.session, write, weight=len(part)))
         except DBAPIError as error:
             raise _busy(error) from error
         return jsonify({"results": [result | {"order": present_order(db.session, principal, result["order"], "ingest")}
                                     if "order" in result else result for result in results]})
 
-    def work():
-        results = ingest_events(db.session, find_broadcast(broadcast_id), source, events)
+    def work(part: list) -> list[dict]:
+        results = ingest_events(db.session, find_broadcast(broadcast_id), source, part)
         for result in results:
             if "order" in result:
                 result["order"] = present_order(db.session, principal, result["order"], "ingest")
@@ -53,16 +57,17 @@ def post_events(broadcast_id: int):
         return results
 
     try:
-        return jsonify({"results": run_with_retry(work)})
+        return jsonify({"results": [result for part in request_parts(events)
+                                    for result in run_with_retry(functools.partial(work, part))]})
     except DBAPIError as error:
         raise _busy(error) from error
 
 
 def _busy(error: DBAPIError) -> Exception:
-    """Return the answer to a batch the database kept refusing (deadlocks past every retry): 503, nothing stored.
+    """Return the answer to a batch the database kept refusing (deadlocks past every retry): 503, send again.
 
     Platforms redeliver a webhook answered 5xx, and event ids make the redelivery safe; anything else stays a 500.
     """
     if not retryable(error):
         return error
-    return ApiError(503, "busy", "the database was busy; nothing was stored, send the events again", "events")
+    return ApiError(503, "busy", "the database was busy; send the events again (their ids make a resend safe)", "events")

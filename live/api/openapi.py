@@ -113,7 +113,7 @@ def paths() -> dict:
                             "and writes nothing. Each event is then validated and applied on its own: a rejected "
                             "event does not stop the others. Duplicates are detected by (token, event id) and, "
                             "for order events, by order_id. 503 busy: the database kept refusing the batch "
-                            "(deadlocks past every retry); nothing was stored, send it again."),
+                            "(deadlocks past every retry); send it again: event ids make a resend safe."),
         },
     } | lineup_openapi.paths()
 

@@ -40,7 +40,8 @@ REASON_LABELS = {
     "contact_phone": _l("Phone number"), "contact_wechat": _l("WeChat id"), "contact_qq": _l("QQ number"),
     "contact_digits": _l("Long run of digits"), "contact_url": _l("Link"), "spam_flood": _l("Flooding"),
     "spam_repetition": _l("Repeated message"), "spam_raid": _l("Raid"), "spam_too_long": _l("Too long"),
-    "spam_caps": _l("Too many capitals"), "spam_symbols": _l("Too many symbols"), "slow_mode": _l("Slow mode"),
+    "spam_caps": _l("Too many capitals"), "spam_symbols": _l("Too many symbols"),
+    "spam_bidi": _l("Reversed text"), "slow_mode": _l("Slow mode"),
     "shield_new_viewer": _l("New viewer (shield mode)"), "claim_held": _l("Purchase claim held"),
     "viewer_warning": _l("Warning"), "viewer_timeout": _l("Viewer timed out"), "viewer_ban": _l("Viewer banned"),
 }
@@ -48,6 +49,7 @@ REASON_LABELS = {
 DETAIL_LABELS = {
     "matched": _l("“{text}”"), "too_long": _l("{length} characters, the limit is {max}"),
     "caps": _l("{upper} of {letters} letters are capitals"), "symbols": _l("{symbols} of {visible} characters are symbols"),
+    "bidi": _l("{controls} text-direction controls: it shows in another order than it reads"),
     "flood": _l("{messages} messages in {window_s} s"), "repetition": _l("{messages} near-identical messages in {window_s} s"),
     "raid": _l("{viewers} viewers sent the same text in {window_s} s"),
     "slow_mode": _l("{since_s} s after the previous message; slow mode is {slow_s} s"),

@@ -54,6 +54,18 @@ def test_chat_has_claims_questions_and_hostile_text():
     assert {"<script>alert(1)</script>", "加微信 abc123"} <= texts
 
 
+def test_claims_name_sizes_only_of_products_that_have_them():
+    # Words no variant has leave a claim unresolved (docs/claims.md): the demo's viewers name real variants.
+    lineup = lineup_from_catalogue()
+    words_of = {item.code: {w for s in item.sellables for w in s.sku[len(item.sku):].strip("-").split("-") if w}
+                for item in lineup}
+    sold = [event["text"] for _, event in traffic(6, 6000) if event["type"] == "chat" and event["text"].startswith("SOLD")]
+    assert sold
+    for text in sold:
+        _sold, code, *rest = text.split()
+        assert set(rest[:-1]) <= words_of[code], text
+
+
 def test_a_flash_sale_puts_hundreds_of_orders_in_a_few_seconds():
     clock, per_second = 0.0, Counter()
     for delay, event in traffic(6, 4000):

@@ -20,6 +20,7 @@ SPAM_RAID = "spam_raid"
 SPAM_TOO_LONG = "spam_too_long"
 SPAM_CAPS = "spam_caps"
 SPAM_SYMBOLS = "spam_symbols"
+SPAM_BIDI = "spam_bidi"
 SLOW_MODE = "slow_mode"
 SHIELD_NEW_VIEWER = "shield_new_viewer"
 CLAIM_HELD = "claim_held"
@@ -47,7 +48,7 @@ REASON_CODES: frozenset[str] = frozenset(
     [code(c) for c in CATEGORIES for code in (term_code, regex_code, nickname_code)]
     + [
         CONTACT_PHONE, CONTACT_WECHAT, CONTACT_QQ, CONTACT_DIGITS, CONTACT_URL,
-        SPAM_FLOOD, SPAM_REPETITION, SPAM_RAID, SPAM_TOO_LONG, SPAM_CAPS, SPAM_SYMBOLS,
+        SPAM_FLOOD, SPAM_REPETITION, SPAM_RAID, SPAM_TOO_LONG, SPAM_CAPS, SPAM_SYMBOLS, SPAM_BIDI,
         SLOW_MODE, SHIELD_NEW_VIEWER, CLAIM_HELD, VIEWER_WARNING, VIEWER_TIMEOUT, VIEWER_BAN,
     ]
 )
@@ -58,6 +59,7 @@ REASON_CODES: frozenset[str] = frozenset(
 DETAIL_CODES: frozenset[str] = frozenset([
     "matched",  # {"text"}: the blocked term, or the contact as moderators may see it (masked)
     "too_long", "caps", "symbols",  # {"length", "max"}; {"upper", "letters"}; {"symbols", "visible"}
+    "bidi",  # {"controls"}
     "flood", "repetition", "raid",  # {"messages", "window_s"}; {"messages", "window_s"}; {"viewers", "window_s"}
     "slow_mode", "new_viewer",  # {"since_s", "slow_s"}; {"age_s"}
     "ban_rule", "offence_timeout", "offence_ban",  # {}; {"offence", "window_min", "seconds"}; {"offence", "window_min"}

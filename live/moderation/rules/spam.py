@@ -27,6 +27,10 @@ _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\uff21-\uff3a\uff41-\uff5a]")
 # emoji and pictographs are reactions in live chat, not noise, so they are left out too.
 _SYMBOL = re.compile(r"[^\w\s\u2190-\u21ff\u2300-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff\ufe0f\u200d]")
 _SPACE = re.compile(r"\s")
+# Explicit direction controls (embeddings, overrides, isolates): a browser shows the text they wrap in another
+# order than it is stored and matched in, so "\u202e54321cba 信微加" reads "加微信 abc12345" on the host's screen.
+# Chat written in one language never needs them; a message with them is held for a moderator, who sees it shown.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # Product codes (a letter and a digit: A12, SCARF-01-GRY, 2XL) and size letters are written in capitals by
 # everyone: they are not shouting, so the caps rule does not count their letters.
 _LATIN_ALNUM = "A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
@@ -67,6 +71,12 @@ def check_content(text: str, policy: ModerationPolicy) -> list[RuleHit]:
         reason = Reason(codes.SPAM_TOO_LONG, f"{length} > {policy.max_length} characters", None, "too_long",
                         {"length": length, "max": policy.max_length})
         hits.append(RuleHit(reason, policy.length_action))
+    if not text.isascii():
+        controls = len(_BIDI_CONTROLS.findall(text))
+        if controls:
+            reason = Reason(codes.SPAM_BIDI, f"{controls} text-direction control characters", None, "bidi",
+                            {"controls": controls})
+            hits.append(RuleHit(reason, "hold"))
     if length < policy.caps_min_letters and length < policy.symbol_min_chars:
         return hits
     upper, letters, symbols, spaces = content_counts(text)
