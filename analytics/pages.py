@@ -2,6 +2,8 @@
 and standalone HTML. Every page names its one time zone at the top and lets the reader choose the GPM denominator."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
@@ -135,8 +137,14 @@ def rate_filter(value) -> str:
 
 @bp.app_template_filter("money")
 def money_filter(value) -> str:
-    """Return a money string with the yuan sign, or a dash for null."""
-    return "—" if value is None else f"¥{value}"
+    """Return a money string with the yuan sign and thousands grouped ("¥1,312,397.40"), or a dash for null.
+
+    The first paint of what static/common/dom.js LiveDesk.money then keeps up to date, in the same form.
+    """
+    if value is None:
+        return "—"
+    amount = Decimal(str(value))
+    return f"{'−' if amount < 0 else ''}¥{abs(amount):,.2f}"
 
 
 @bp.app_template_filter("amount")

@@ -5,10 +5,18 @@ import copy
 
 
 def mask_phone(phone: str | None) -> str | None:
-    """Return phone with all but the first three and last four digits starred: 138****5678."""
+    """Return phone with all but the first three and last four digits starred: 138****5678.
+
+    A mainland mobile written with its country code (``+86 137 0000 2222``, ``0086…``, ``86…``) is masked without
+    it, as the platforms send it: ``137****2222``, not ``861******2222``.
+    """
     if not phone:
         return phone
     digits = "".join(ch for ch in phone if ch.isdigit())
+    for prefix in ("0086", "86"):
+        if len(digits) == len(prefix) + 11 and digits.startswith(prefix + "1"):
+            digits = digits[len(prefix):]
+            break
     if len(digits) <= 7:
         return "*" * len(digits)
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]

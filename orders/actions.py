@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
@@ -97,10 +98,7 @@ def record_payment(session: Session, broadcast_id: int, data: dict, payment_id: 
         session.add(OrderFinding(order_pk=order.id, code=finding.code, severity=finding.severity, field=finding.field,
                                  message=dict(finding.message), data={k: str(v) for k, v in finding.data.items()}))
     if check.refund:
-        order.refund_due = True
-        # The payment that must go back becomes a refund case of its own (orders.aftersales listens).
-        payment_refund_due.send(session, order=order, payment_id=payment_id, amount=amount,
-                                closed_order=order.status in CLOSED_STATUSES, now=now)
+        refund_due(session, order, payment_id, amount, now)
     to_status = check.next_status
     if data["status"] == "paid" and order.paid_amount is None:
         order.paid_amount = amount
@@ -132,6 +130,28 @@ def record_payment(session: Session, broadcast_id: int, data: dict, payment_id: 
     return OrderOutcome(order=order, created=False, stock_skus=moved)
 
 
+def refund_due(session: Session, order: Order, payment_id: str, amount: Decimal, now: datetime) -> None:
+    """Flag the order as owing the buyer a payment back and open that payment's refund case.
+
+    The one way a payment becomes money to return: a duplicate payment, one for a closed order, and the payments of
+    an order the back office closed after the buyer paid (release_order) all end here; orders.aftersales listens
+    and opens a refund_only case (reason payment_on_closed_order when the order is closed, duplicate_payment else).
+    """
+    order.refund_due = True
+    payment_refund_due.send(session, order=order, payment_id=payment_id, amount=amount,
+                            closed_order=order.status in CLOSED_STATUSES, now=now)
+
+
+def _refund_payments(session: Session, order: Order, now: datetime) -> None:
+    """Flag every paid payment of a just-closed order that is not yet owed back, and open its refund case."""
+    payments = session.scalars(sa.select(OrderPayment).where(
+        OrderPayment.order_pk == order.id, OrderPayment.status == "paid", OrderPayment.refund_due.is_(False))
+        .order_by(OrderPayment.id)).all()
+    for payment in payments:
+        payment.refund_due = True
+        refund_due(session, order, payment.payment_id, payment.amount, now)
+
+
 def _held_as_duplicate(session: Session, order: Order) -> bool:
     """Return True when order is held by an active duplicate_order finding."""
     return session.scalar(sa.select(sa.exists().where(
@@ -139,8 +159,13 @@ def _held_as_duplicate(session: Session, order: Order) -> bool:
 
 
 def release_order(session: Session, order: Order, to_status: str, actor: str, reason: str | None,
-                  now: datetime, notice: str | None) -> OrderOutcome:
-    """Return the outcome of closing an order (cancelled, rejected, expired): stock and promotions go back."""
+                  now: datetime, notice: str | None, refund_paid: bool = True) -> OrderOutcome:
+    """Return the outcome of closing an order (cancelled, rejected, expired): stock and promotions go back.
+
+    An order the buyer already paid (held or in line over a payment) owes that money back: with refund_paid, each
+    payment gets its refund case as a payment arriving after the close would (refund_due). A platform's cancel
+    passes False: the platform refunds its buyer with the cancel.
+    """
     moved: list[str] = []
     if order.stock_reserved:
         inventory.release(session, quantities(order))
@@ -152,6 +177,8 @@ def release_order(session: Session, order: Order, to_status: str, actor: str, re
     order.claimed_by = order.claimed_at = None
     promotions.release(session, order.id)
     history.status_changed(session, order, to_status, actor=actor, reason=reason)
+    if refund_paid and order.paid_amount is not None:
+        _refund_payments(session, order, now)
     if notice:
         queue_notice(session, order, notice, {"reason": reason or ""})
     promoted = promote_waitlisted(session, set(moved), now) if moved else []
@@ -166,7 +193,9 @@ def cancel_order(session: Session, broadcast_id: int, order_id: str, reason: str
     if order.status in CLOSED_STATUSES:
         history.note_added(session, order, actor, f"cancel ignored: order is already {order.status}")
         return OrderOutcome(order=order, created=False)
-    return release_order(session, order, "cancelled", actor, reason, now, notice="cancelled")
+    # A cancel the platform reports comes with the platform's own refund of a paid order; ours would pay twice.
+    return release_order(session, order, "cancelled", actor, reason, now, notice="cancelled",
+                         refund_paid=actor != "platform")
 
 
 def queue_pushes(session: Session, outcome: OrderOutcome) -> OrderOutcome:

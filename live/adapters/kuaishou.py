@@ -17,6 +17,8 @@ import json
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
+from flask_babel import gettext
+
 from live.adapters.base import AdapterError, Connection, InboundMessage
 from live.adapters.clients import aes
 from live.adapters.clients import kuaishou as api
@@ -62,7 +64,9 @@ def secret_problem(secret: str) -> str | None:
     """Return why secret cannot be a connection's message key (base64 of a 16, 24 or 32-byte AES key), or None."""
     probe = Connection(name="", platform=PLATFORM, shop_id=None, broadcast_id=0, app_key=None, secrets=(secret,),
                        settings={})
-    return None if _keys(probe) else "a 快手 message key (消息加密密钥) is the base64 of a 16, 24 or 32-byte AES key"
+    # Read by the admin who typed it into the form's "App secret": in their language, naming that field.
+    return None if _keys(probe) else gettext("For a Kuaishou shop the app secret is its message key (消息加密密钥): "
+                                             "the base64 of a 16, 24 or 32-byte AES key.")
 
 
 def decrypt(body: bytes, connection: Connection) -> dict | None:

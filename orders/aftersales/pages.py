@@ -155,8 +155,10 @@ def aftersales_for_order(order: dict) -> dict | None:
     if not (getattr(current_user, "is_authenticated", False) and current_user.role in READER_ROLES):
         return None
     cases = queue.cases_of_order(db.session, order["order_id"])
+    # The form's choices have their own keys: "types" and "reasons" are the label tables of _words(), which list the
+    # reasons only the system gives (duplicate_payment, payment_on_closed_order) that a person's request is refused.
     return {"cases": cases, "can_open": current_user.role in AGENT_ROLES,
-            "types": CASE_TYPES, "reasons": [r for r in CASE_REASONS if r not in SYSTEM_REASONS],
+            "type_choices": CASE_TYPES, "reason_choices": [r for r in CASE_REASONS if r not in SYSTEM_REASONS],
             "strings": strings.js_strings(), "zero": Decimal("0.00"), "default_type": _default_type, **_words()}
 
 

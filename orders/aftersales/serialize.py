@@ -10,6 +10,14 @@ from orders.aftersales.models import AftersaleCase, CaseEvent, CaseLine, Refund
 TIMER_ONLY = frozenset({"close"})  # a case is closed by its return timer, never by a person
 
 
+def offered_actions(case: AftersaleCase) -> list[str]:
+    """Return the actions a person may take on case now: the flow's, less the timer's, and no second refund while
+    one waits for its payout (refunds.py refuses it with 409 refund_pending; that refund's Paid / Failed come next)."""
+    waiting = any(refund.status == "pending" for refund in case.refunds)
+    return [action for action in allowed_actions(case)
+            if action not in TIMER_ONLY and not (waiting and action == "refund")]
+
+
 def _time(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
@@ -86,7 +94,7 @@ def case_to_dict(case: AftersaleCase, with_timeline: bool = False) -> dict:
         "order_refunded": _cents(order.refunded_amount),
         "lines": [line_to_dict(line) for line in case.lines],
         "refunds": [refund_to_dict(r, case.case_id, order.order_id) for r in case.refunds],
-        "actions": [action for action in allowed_actions(case) if action not in TIMER_ONLY],
+        "actions": offered_actions(case),
     }
     if with_timeline:
         data["timeline"] = [event_to_dict(event) for event in case.events]

@@ -16,6 +16,7 @@ from orders.actions import (CLOSED_STATUSES, OrderOutcome, OrderRejected, quanti
     require_order)
 from orders.audit.decide import needs_fix
 from orders.backoffice.edits import BUYER_FIELDS, edit_owned  # noqa: F401  (BUYER_FIELDS: the edit route's keys)
+from orders.backoffice.edits import reaudits, review_again
 from orders.fulfilment.rules import FULFILMENT_STATUSES
 from orders.models import Order, OrderFinding
 from orders.review.context import load_policy
@@ -167,9 +168,10 @@ def override_finding(session: Session, order_id: str, user_id: int, username: st
     for row in rows:
         row.overridden_by, row.override_reason, row.overridden_at = username, reason, now
     history.note_added(session, order, username, reason, data={"overridden": code})
-    # Only an audit hold is reviewed again: a hold an auditor chose, or one over a paid amount, has nothing to clear.
-    if order.status == "held" and order.paid_amount is None and any(row.severity == "block" for row in rows):
-        outcome = review_order(session, order, now, actor=username, reason=f"{code} overridden")
+    # Only an audit hold is reviewed again (a paid one too, as edits.reaudits says): a hold an auditor chose, or one
+    # over the amount the platform charged, has nothing to clear.
+    if order.status == "held" and reaudits(session, order) and any(row.severity == "block" for row in rows):
+        outcome = review_again(session, order, now, username, f"{code} overridden")
         _unclaim(order)  # as approve does: an order that left the queue is nobody's any more
         return queue_pushes(session, OrderOutcome(order=order, created=False, stock_skus=outcome.stock_skus))
     return queue_pushes(session, OrderOutcome(order=order, created=False))

@@ -15,7 +15,7 @@ from live.models import Broadcast
 from orders.actions import OrderRejected
 from orders.audit import AuditPolicy, PolicyError
 from orders.backoffice import actions as backoffice
-from orders.backoffice.queue import MAX_PER_PAGE, QueueFilter, held_queue
+from orders.backoffice.queue import MAX_PER_PAGE, QUEUE_EXTRAS, QueueFilter, held_queue
 from orders.models import AuditPolicyRecord, BlocklistEntry
 from orders.push import order_payload
 from orders.review.context import load_policy
@@ -69,7 +69,7 @@ def queue():
     min_age = validation.query_int(request.args, "min_age", default=0, minimum=0) or None
     code = validation.query_code(request.args, "code")
     found = held_queue(db.session, utcnow(), QueueFilter(broadcast_id, code, min_age), page, per_page)
-    items = [present_order(db.session, g.principal, item, "queue") | {k: item[k] for k in ("age_seconds", "sla_seconds", "late")}
+    items = [present_order(db.session, g.principal, item, "queue") | {k: item[k] for k in QUEUE_EXTRAS}
              for item in found.orders]
     db.session.commit()
     return jsonify({"orders": items, "total": found.total, "page": page, "per_page": per_page,

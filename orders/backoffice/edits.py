@@ -17,7 +17,7 @@ from orders import history
 from orders.actions import OrderOutcome, OrderRejected, queue_pushes
 from orders.models import Order, OrderFinding
 from orders.review.context import catalog_items
-from orders.review.step import give_back, review_order
+from orders.review.step import ReviewOutcome, give_back, review_order
 
 BUYER_FIELDS = {
     "name": "buyer_name", "phone": "buyer_phone", "address.province": "address_province",
@@ -44,12 +44,38 @@ def edit_owned(session: Session, order: Order, username: str, changes: dict[str,
     for key, value in changes.items():
         setattr(order, BUYER_FIELDS[key], value)
     history.order_edited(session, order, username, reason or "order corrected", records)
-    if order.status not in ("held", "waitlisted", "received") or order.paid_amount is not None:
+    if order.status not in ("held", "waitlisted", "received") or not reaudits(session, order):
         return queue_pushes(session, OrderOutcome(order=order, created=False))
-    outcome = review_order(session, order, now, actor=username, reason="re-audited after an edit")
+    outcome = review_again(session, order, now, username, "re-audited after an edit")
     if items and had_units and not order.stock_reserved and order.status in ("held", "waitlisted"):
         _refuse_short(session, order)
     return queue_pushes(session, OrderOutcome(order=order, created=False, stock_skus=outcome.stock_skus))
+
+
+def reaudits(session: Session, order: Order) -> bool:
+    """Return True when a fix of order is audited again, False when only a person's approval moves it on.
+
+    A paid order is audited like an unpaid one (its findings cleared, it leaves the hold to paid, or waitlisted
+    without stock, as a payment of an accepted order does), unless it is held over the amount the platform charged
+    (orders.actions.record_payment): the audit's price tolerance must not let that amount through unseen.
+    """
+    if order.paid_amount is None:
+        return True
+    return not session.scalar(sa.select(sa.exists().where(
+        OrderFinding.order_pk == order.id, OrderFinding.active.is_(True), OrderFinding.code == "price_mismatch",
+        OrderFinding.field == "amount", OrderFinding.overridden_at.is_(None))))
+
+
+def review_again(session: Session, order: Order, now: datetime, actor: str, reason: str) -> ReviewOutcome:
+    """Return the outcome of auditing a fixed order again (orders.review.step.review_order).
+
+    A paid order still held keeps no reservation timer (the buyer has paid; nothing may expire it), as when its
+    payment arrived; one whose findings all cleared has left the hold to paid, or waitlisted without stock.
+    """
+    outcome = review_order(session, order, now, actor=actor, reason=reason)
+    if order.status == "held" and order.paid_amount is not None:
+        order.reserved_until = None
+    return outcome
 
 
 def _buyer_records(order: Order, changes: dict[str, str | None]) -> list[dict]:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 # Codes are stable identifiers for the API and the CSV; a person reads these labels instead (issue 10, item 24).
 FINDING_LABELS = {
@@ -31,7 +32,8 @@ FINDING_LABELS = {
     "logistics_exception": _l("Logistics problem"),  # orders/fulfilment: a parcel failed, came back or got lost
 }
 FIELD_LABELS = {
-    "buyer": _l("Buyer"), "buyer.id": _l("Buyer id"), "buyer.name": _l("Name"), "buyer.phone": _l("Phone"),
+    "buyer": _l("Buyer"), "buyer.id": _l("Buyer id"), "buyer.name": lazy_pgettext("person", "Name"),
+    "buyer.phone": _l("Phone"),
     "buyer.address": _l("Address"), "buyer.address.province": _l("Province"), "buyer.address.city": _l("City"),
     "buyer.address.district": _l("District"), "buyer.address.detail": _l("Street address"),
     "items": _l("Items"), "source": _l("Source"), "coupon_codes": _l("Coupon codes"), "amount": _l("Amount"),

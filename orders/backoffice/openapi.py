@@ -137,7 +137,9 @@ def schemas() -> dict:
     outcomes = {key: integer(minimum=0) for key in ("approved", "waitlisted", "held", "failed")}
     return {
         "QueueItem": {"allOf": [ref("Order"), obj({"age_seconds": integer(), "sla_seconds": integer(),
-                                                   "late": {"type": "boolean"}},
+                                                   "late": {"type": "boolean"},
+                                                   "phone_masked": nullable(string(
+                                                       "The buyer's phone as the queue shows it: 138****5678."))},
                                                   required=("age_seconds", "sla_seconds", "late"))]},
         "Queue": obj({"orders": array(ref("QueueItem"), "This page of held orders, oldest first."),
                       "total": integer("How many held orders match the filters, on every page.", minimum=0),

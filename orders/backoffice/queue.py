@@ -12,12 +12,15 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.privacy import mask_phone
 from orders.models import Order, OrderFinding
 from orders.review.context import load_policy
 from orders.serialize import order_dict_loads, order_to_dict
 
 # The largest page the API answers; the CSV export reads this many orders per chunk.
 MAX_PER_PAGE = 200
+# What a queue item adds to the order (the API sends these beside the order, masked or not per role).
+QUEUE_EXTRAS = ("age_seconds", "sla_seconds", "late", "phone_masked")
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,8 @@ def queue_chunks(session: Session, now: datetime, filters: QueueFilter = QueueFi
 
 
 def queue_items(session: Session, now: datetime, pks: Sequence[int]) -> list[dict]:
-    """Return the orders of pks, in that order, each with its active findings, age and whether it is past the SLA."""
+    """Return the orders of pks, in that order, each with its active findings, age, whether it is past the SLA and
+    the buyer's phone masked."""
     if not pks:
         return []
     loaded = {order.id: order for order in session.scalars(
@@ -93,6 +97,8 @@ def queue_items(session: Session, now: datetime, pks: Sequence[int]) -> list[dic
             sla[order.broadcast_id] = load_policy(session, order.broadcast_id).sla_seconds
         age = int((now - (order.held_at or order.received_at)).total_seconds())
         item = order_to_dict(order, findings=findings.get(order.id, []))
-        item.update({"age_seconds": age, "sla_seconds": sla[order.broadcast_id], "late": age > sla[order.broadcast_id]})
+        item.update({"age_seconds": age, "sla_seconds": sla[order.broadcast_id], "late": age > sla[order.broadcast_id],
+                     # The row shows the phone masked by the one helper (app/privacy.py); the edit form the full one.
+                     "phone_masked": mask_phone(order.buyer_phone)})
         items.append(item)
     return items

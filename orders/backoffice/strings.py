@@ -45,7 +45,10 @@ def queue_strings(statuses: Mapping) -> dict:
         "reasonRequired": _("A reason is required."),
         "nothingSelected": _("Select orders with their checkbox (x) first."),
         "nothingChanged": _("Nothing was changed."),
-        "nothingToExtend": _("This order reserves no stock, so there is no hold to extend."),
+        "nothingToExtend": _("Nothing to extend: this held order has no time limit (it is paid, or waits in line "
+                             "for stock)."),
+        "paidAmount": _("Paid ¥%(amount)s", amount="{amount}"),
+        "paidHint": _("The buyer has paid: approving completes the sale, rejecting opens a refund."),
         "heldCount": _("%(n)s held", n="{n}"), "checkedCount": _("%(n)s selected", n="{n}"),
         "minutes": _("%(n)s min", n="{n}"), "seconds": _("%(n)s s", n="{n}"),
         "slaIs": _("past the SLA of %(sla)s", sla="{sla}"), "slaPerBroadcast": _("past each broadcast's SLA"),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from app.csv import unescape_cell
-from app.http.validation import DECIMAL_TEXT, is_path_segment
+from app.http.validation import is_path_segment
 
 COLUMNS = ("sku", "name", "price", "variant_sku", "size", "colour", "variant_price", "stock")
 HEADER_ALIASES = {"color": "colour", "variant": "variant_sku"}
@@ -152,7 +152,8 @@ def parse_row(line: int, cells: dict[str, str], extra: bool = False) -> CsvRow:
 def parse_money(raw: str) -> Decimal | None:
     """Return a price cell ("89", "89.50", "¥89.50", full-width digits) as a Decimal, or None when it is not one."""
     text = unicodedata.normalize("NFKC", raw).strip().lstrip("¥").strip()
-    if not DECIMAL_TEXT.fullmatch(text):  # "1_000" and Arabic-Indic digits are Python's spellings, not a price
+    # Spreadsheets may write 1E+03, so the exponent stays; "1_000" and Arabic-Indic digits are Python's spellings.
+    if not text.isascii() or "_" in text:
         return None
     try:
         amount = Decimal(text)

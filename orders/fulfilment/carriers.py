@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
-from re import _constants as sre
 from re import _parser as sre_parser  # the standard library's own pattern parser: the tree it builds, no matching
 
 import sqlalchemy as sa
@@ -16,12 +15,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from orders.fulfilment.models import CARRIER_CODE_LENGTH, TRACKING_NO_LENGTH, CarrierRecord
+from orders.fulfilment.tracking_patterns import backtracks_for_ever, matcher, overlapping_repeats, tracking_matches
 
 CODE_PATTERN = re.compile(r"[A-Z0-9]{2,%d}" % CARRIER_CODE_LENGTH)
 # Letters, digits and a dash: what carriers print on waybills (spaces a person types are taken out first).
 TRACKING_CHARACTERS = re.compile(r"[A-Z0-9-]{4,%d}" % TRACKING_NO_LENGTH)
 MAX_ETA_DAYS = 60
-_REPEATS = frozenset({sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT})
 
 
 @dataclass(frozen=True)
@@ -111,42 +110,10 @@ def check_tracking_no(carrier: Carrier, value: str) -> str:
     if not TRACKING_CHARACTERS.fullmatch(number):
         raise CarrierError("invalid_tracking_no", "tracking_no",
                            f"a tracking number has 4 to {TRACKING_NO_LENGTH} letters, digits or dashes")
-    if carrier.tracking_pattern and not re.fullmatch(carrier.tracking_pattern, number):
+    if carrier.tracking_pattern and not tracking_matches(carrier.tracking_pattern, number):
         raise CarrierError("invalid_tracking_no", "tracking_no",
                            f"{number} is not a {carrier.name_en} tracking number ({carrier.tracking_pattern})")
     return number
-
-
-def _children(op, av) -> list:
-    """Return the sub-patterns of one node of a parsed pattern."""
-    if op in _REPEATS:
-        return [av[2]]
-    if op == sre.SUBPATTERN:
-        return [av[-1]]
-    if op == sre.BRANCH:
-        return list(av[1])
-    if op in (sre.ASSERT, sre.ASSERT_NOT):
-        return [av[1]]
-    if op == sre.ATOMIC_GROUP:
-        return [av]
-    if op == sre.GROUPREF_EXISTS:
-        return [part for part in av[1:] if part is not None]
-    return []
-
-
-def backtracks_for_ever(items, repeated: bool = False) -> bool:
-    """Return True when a repeated part of a parsed pattern holds another repeat or an alternation (pure).
-
-    Such a pattern, like ``(A+)+B``, tries exponentially many ways to fail on a 40-character number, which
-    stalls the whole server; Python's re has no time limit, so these patterns are refused when added.
-    """
-    for op, av in items:
-        many = op in _REPEATS and av[1] > 1
-        if repeated and (many or (op == sre.BRANCH and len(av[1]) > 1)):
-            return True
-        if any(backtracks_for_ever(child, repeated or many) for child in _children(op, av)):
-            return True
-    return False
 
 
 def check_new_carrier(data: dict) -> dict:
@@ -177,6 +144,14 @@ def check_new_carrier(data: dict) -> dict:
             raise CarrierError("invalid_pattern", "tracking_pattern",
                                "a repeated part may not hold another repeat or alternatives (such as (A+)+ or "
                                "(A|B)+): write it as one character class, e.g. [A-Z0-9]+", 400)
+        if overlapping_repeats(parsed):
+            raise CarrierError("invalid_pattern", "tracking_pattern",
+                               "a repeat of varying length may not be followed by what it could match itself "
+                               "(such as \\d*\\d* or \\d+\\d*): give each part a fixed length, e.g. \\d{12}", 400)
+        if matcher(fields["tracking_pattern"]) is None:
+            raise CarrierError("invalid_pattern", "tracking_pattern",
+                               "use letters, digits, classes such as [A-Z0-9], groups, | and repeats only (no "
+                               "back-references or look-arounds), at most a few thousand positions long", 400)
     days = data.get("eta_days", 3)
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_ETA_DAYS:
         raise CarrierError("out_of_range", "eta_days", f"eta_days is a whole number from 1 to {MAX_ETA_DAYS}", 400)

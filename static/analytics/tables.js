@@ -8,7 +8,7 @@
 
   var format = {
     rate: function (v) { return v === null || v === undefined ? "—" : (v * 100).toFixed(2) + "%"; },
-    money: function (v) { return v === null || v === undefined ? "—" : "¥" + v; },
+    money: function (v) { return window.LiveDesk.money(v); },
     amount: function (v) {
       if (v === null || v === undefined) { return "—"; }
       return Number.isInteger(v) ? v.toLocaleString("en-US")

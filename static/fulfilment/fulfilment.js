@@ -36,6 +36,39 @@
     }
   }
 
+  // After a partial shipment: the row's "Left to ship" and its part form offer only what is left, the form's
+  // defaults included (ship.js resets the form after the event).
+  function subtractShipped(row, lines) {
+    var cell = row.querySelector(".left-cell"), left = {}, order = [];
+    cell.querySelectorAll(".sku-units").forEach(function (span) {
+      left[span.dataset.sku] = parseInt(span.dataset.qty, 10) || 0;
+      order.push(span.dataset.sku);
+    });
+    lines.forEach(function (line) { left[line.sku] = (left[line.sku] || 0) - line.qty; });
+    var kept = order.filter(function (sku) { return left[sku] > 0; });
+    cell.replaceChildren();
+    kept.forEach(function (sku, index) {
+      if (index) { cell.appendChild(document.createTextNode(", ")); }
+      var span = LiveDesk.el("span", sku + " ×" + left[sku], "mono sku-units");
+      span.dataset.sku = sku;
+      span.dataset.qty = String(left[sku]);
+      cell.appendChild(span);
+    });
+    var part = row.querySelector("details.ship-lines");
+    if (!part) { return; }
+    var units = kept.reduce(function (sum, sku) { return sum + left[sku]; }, 0);
+    if (kept.length < 2 && units < 2) { part.remove(); return; }  // as the template: nothing left to split
+    part.querySelectorAll('input[name="qty"]').forEach(function (input) {
+      var n = left[input.dataset.sku] || 0, label = input.closest("label");
+      if (n <= 0) { label.remove(); return; }
+      input.max = String(n);
+      input.defaultValue = input.value = String(n);
+      if (label.firstChild && label.firstChild.nodeType === 3) {
+        label.firstChild.textContent = LiveDesk.format(part.dataset.leftLabel, {sku: input.dataset.sku, n: n});
+      }
+    });
+  }
+
   function selected() {
     return Array.prototype.map.call(table ? table.querySelectorAll(".select-order:checked") : [],
                                     function (box) { return box.value; });
@@ -60,6 +93,7 @@
         var toggle = row.querySelector(".ship-toggle");
         if (toggle) { toggle.remove(); }
       } else {
+        subtractShipped(row, shipment.lines || []);
         event.target.closest("details").open = false;
       }
       LiveDesk.toast(LiveDesk.format(messages.shipped, {order: shipment.order_id, carrier: shipment.carrier,

@@ -15,7 +15,7 @@
   var rows = new Map();  // order id -> tr
   var pauser = LiveDesk.pausable(feed.closest("table"), document.getElementById("feed-new"), false, strings.newItems);
 
-  function money(value) { return "¥" + (value || "0.00"); }
+  function money(value) { return LiveDesk.money(value || "0.00"); }
 
   function cell(index, content, cls) {
     var td = el("td", typeof content === "string" ? content : null, cls);

@@ -9,6 +9,7 @@
   var root = document.getElementById("console");
   var api = "/api/v1";
   var currentViewer = null;
+  var bulkBusy = false;  // a bulk decision is being sent: its buttons wait
 
   function render(options) { return function (m) { return M.render.messageNode(m, options); }; }
 
@@ -37,7 +38,8 @@
   function countSelected() {
     var count = selectedNodes().length, all = held.messages().length;
     document.getElementById("selected-count").textContent = count ? D.format(S.selected, {count: count}) : "";
-    document.getElementById("bulk-approve").disabled = document.getElementById("bulk-hide").disabled = count === 0;
+    document.getElementById("bulk-approve").disabled = document.getElementById("bulk-hide").disabled =
+      count === 0 || bulkBusy;
     var box = document.getElementById("select-all");
     box.checked = count > 0 && count === all;
     box.indeterminate = count > 0 && count < all;
@@ -149,17 +151,63 @@
   });
   D.scriptReady(document.getElementById("select-all"));
 
+  // The API decides at most this many messages a request (live/moderation/api/bodies.py MAX_BULK, a contract):
+  // a larger selection (a raid) is sent in chunks of it, one after the other.
+  var BULK_LIMIT = 100;
+  var bulkBar = document.getElementById("bulk-bar");
+
+  function chunks(items, size) {
+    var out = [];
+    for (var start = 0; start < items.length; start += size) { out.push(items.slice(start, start + size)); }
+    return out;
+  }
+
+  function bulkProgress(text) { document.getElementById("bulk-progress").textContent = text; }
+
+  // Resolves with {done: [results], refused: [results], failed: [{count, result}]} once every chunk has answered.
+  // A chunk whose request failed leaves its messages held and selected, so the moderator can send them again.
+  function sendChunks(decision, ids) {
+    var outcome = {done: [], refused: [], failed: []}, sent = 0;
+    return chunks(ids, BULK_LIMIT).reduce(function (previous, part) {
+      return previous.then(function () {
+        bulkProgress(D.format(bulkBar.dataset.progress, {done: sent, total: ids.length}));
+        return M.send("POST", api + "/chat/bulk", {action: decision, message_ids: part, reason: reason()});
+      }).then(function (result) {
+        sent += part.length;
+        if (!result.ok) { outcome.failed.push({count: part.length, result: result}); return; }
+        result.data.results.forEach(function (r) {
+          if (r.ok) { outcome.done.push(r); show(r.message); } else { outcome.refused.push(r); }
+        });
+        countSelected();
+      });
+    }, Promise.resolve()).then(function () { return outcome; });
+  }
+
+  function bulkProblems(outcome) {
+    var lines = [];
+    if (outcome.failed.length) {
+      var unsent = outcome.failed.reduce(function (sum, f) { return sum + f.count; }, 0);
+      lines.push(D.format(bulkBar.dataset.failed, {count: unsent, error: M.errorText(outcome.failed[0].result)}));
+    }
+    if (outcome.refused.length) {
+      lines.push(D.format(S.bulkRefused, {count: outcome.refused.length, error: outcome.refused[0].error.message}));
+    }
+    return lines.join(" · ");
+  }
+
   function bulk(decision) {
     var ids = selectedNodes().map(function (node) { return node.message.message_id; });
-    if (!ids.length) { return Promise.resolve(null); }
-    var body = {action: decision, message_ids: ids, reason: reason()};
-    return M.send("POST", api + "/chat/bulk", body).then(report).then(function (result) {
-      if (!result.ok) { return result; }
-      var done = result.data.results.filter(function (r) { return r.ok; });
-      var refused = result.data.results.filter(function (r) { return !r.ok; });
-      done.forEach(function (r) { show(r.message); });
-      document.getElementById("action-error").textContent = refused.length ?
-        D.format(S.bulkRefused, {count: refused.length, error: refused[0].error.message}) : "";
+    if (!ids.length || bulkBusy) { return Promise.resolve(null); }
+    bulkBusy = true;
+    countSelected();
+    return sendChunks(decision, ids).then(function (outcome) {
+      var done = outcome.done;
+      bulkBusy = false;
+      bulkProgress(ids.length > BULK_LIMIT || done.length < ids.length ?
+        D.format(bulkBar.dataset.total, {done: done.length, total: ids.length}) : "");
+      document.getElementById("action-error").textContent = bulkProblems(outcome);
+      countSelected();
+      if (!done.length) { return outcome; }
       var text = D.format(decision === "approve" ? S.toastBulkApprove : S.toastBulkHide, {count: done.length});
       M.toast(text, function () {
         return Promise.all(done.map(function (r) { return restore(r.message, r.message.status); }))
@@ -167,8 +215,7 @@
             return answers.filter(function (a) { return !a.ok; })[0] || {ok: true};
           });
       });
-      countSelected();
-      return result;
+      return outcome;
     });
   }
 

@@ -141,6 +141,12 @@
       var results = [];
       ids.reduce(function (previous, orderId) {
         return previous.then(function () {
+          // As the row's Extend: a paid hold or one in line has no timer, which the server would refuse.
+          var shown = Q.order(orderId);
+          if (action === "extend" && shown && !shown.reserved_until) {
+            results.push({order_id: orderId, status: "failed", error: {message: S.nothingToExtend}});
+            return;
+          }
           return D.send("POST", orderPath(orderId, "/" + action), {reason: why}).then(function (result) {
             results.push(result.ok ? {order_id: orderId, status: outcome} :
               {order_id: orderId, status: "failed", error: B.errorOf(result, S.failed)});

@@ -12,14 +12,6 @@
     return (h ? h + ":" : "") + mm + ":" + String(s % 60).padStart(2, "0");
   }
 
-  // As app/privacy.py mask_phone: the queue shows 138****5678; the full number is for the edit form only.
-  function maskPhone(phone) {
-    if (!phone) { return phone; }
-    var digits = String(phone).replace(/\D/g, "");
-    if (digits.length <= 7) { return "*".repeat(digits.length); }
-    return digits.slice(0, 3) + "*".repeat(digits.length - 7) + digits.slice(-4);
-  }
-
   function fieldLabel(config, path) {
     if (!path) { return ""; }
     return (config.fieldLabels || {})[path] || "";
@@ -153,13 +145,20 @@
     var buyer = order.buyer || {}, addr = buyer.address || {};
     var who = cell(L.buyer, "buyer");
     who.appendChild(el("div", buyer.name || "—", "buyer-name"));
-    who.appendChild(el("div", maskPhone(buyer.phone) || S.noPhone, "mono small" + (buyer.phone ? "" : " missing")));
+    // Masked by the server (app/privacy.py mask_phone, the one home): 138****5678; the edit form has the full number.
+    who.appendChild(el("div", order.phone_masked || S.noPhone, "mono small" + (buyer.phone ? "" : " missing")));
     who.appendChild(el("div", [addr.province, addr.city].filter(Boolean).join(" "), "muted small"));
     tr.appendChild(who);
 
     var items = cell(L.items, "items");
     (order.items || []).forEach(function (line) { items.appendChild(el("div", line.sku + " ×" + line.qty, "mono small")); });
     items.appendChild(el("div", "¥" + (order.total || "0.00"), "num total"));
+    // The buyer's money is in: approving completes the sale, rejecting opens its refund.
+    if (order.paid_amount) {
+      var paid = el("span", D.format(S.paidAmount, {amount: order.paid_amount}), "badge paid paid-note small");
+      paid.title = S.paidHint;
+      items.appendChild(paid);
+    }
     tr.appendChild(items);
 
     var why = cell(L.why, "why");
@@ -186,5 +185,5 @@
     return tr;
   }
 
-  global.AuditRows = {orderRow: orderRow, duration: duration, maskPhone: maskPhone, reasonNodes: reasonNodes};
+  global.AuditRows = {orderRow: orderRow, duration: duration, reasonNodes: reasonNodes};
 })(window);

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -133,14 +134,14 @@ def test_the_gpm_switch_shows_either_denominator_and_the_download_keeps_it(shop,
     log_in(page, server.url, "analyst")
     open_page(page, f"{server.url}/broadcasts/{ids['busy']}/report", "#report")
     metrics = page.evaluate("JSON.parse(document.getElementById('report-data').textContent).metrics")
-    assert page.inner_text('.gpm-tile strong:not([hidden])') == "¥" + metrics["gpm"]
+    assert page.inner_text('.gpm-tile strong:not([hidden])') == f"¥{Decimal(metrics['gpm']):,.2f}"
     page.check('#gpm-switch input[value="viewers"]')
-    expect(page.locator('.gpm-tile strong:not([hidden])')).to_have_text("¥" + metrics["gpm_per_viewer"])
+    expect(page.locator('.gpm-tile strong:not([hidden])')).to_have_text(f"¥{Decimal(metrics['gpm_per_viewer']):,.2f}")
     expect(page.locator('.gpm-tile .label:not([hidden])')).to_have_text("GMV per 1,000 viewers")
     expect(page.locator("#download-html")).to_have_attribute("href", re.compile("gpm=viewers"))
     expect(page).to_have_url(re.compile("gpm=viewers"))
     assert page.locator("#comparison-table tr.current [data-gpm=viewers]").inner_text() == \
-        "¥" + metrics["gpm_per_viewer"]
+        f"¥{Decimal(metrics['gpm_per_viewer']):,.2f}"
     page.reload()  # the choice is in the address
     page.wait_for_selector("#report[data-drawn=true]")
     assert page.is_checked('#gpm-switch input[value="viewers"]')

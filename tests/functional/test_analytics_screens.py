@@ -45,8 +45,8 @@ def test_the_gpm_tile_shows_the_denominator_asked_for_and_the_other_is_one_click
     analyst = login(app, "analyst")
     views = analyst.get(f"/broadcasts/{busy}/analytics").get_data(as_text=True)
     # GMV 300.00: per 1,000 views (3) is 100000.00, per 1,000 viewers (2) is 150000.00
-    assert re.search(r'data-metric="gpm" data-gpm="views">¥100000.00<', views)
-    assert re.search(r'data-metric="gpm_per_viewer" data-gpm="viewers" hidden>¥150000.00<', views)
+    assert re.search(r'data-metric="gpm" data-gpm="views">¥100,000.00<', views)
+    assert re.search(r'data-metric="gpm_per_viewer" data-gpm="viewers" hidden>¥150,000.00<', views)
     assert 'name="gpm" value="views" checked' in views
     viewers = analyst.get(f"/broadcasts/{busy}/report?gpm=viewers").get_data(as_text=True)
     assert 'name="gpm" value="viewers" checked' in viewers and "gpm=viewers" in viewers
