@@ -52,13 +52,15 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
         """Answer HTTP errors as JSON on the API and as a page elsewhere."""
+        # The exception's own headers go along (405's Allow, 401's WWW-Authenticate), not its HTML content type.
+        headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
         if _wants_json():
             code = (error.name or "error").lower().replace(" ", "_")
-            return jsonify({"error": {"code": code, "message": error.description, "field": None}}), error.code
+            return jsonify({"error": {"code": code, "message": error.description, "field": None}}), error.code, headers
         # A page that aborts with its own reason ("this broadcast has not started yet") shows it instead of the
         # status's generic hint; werkzeug's stock descriptions are not for people.
         reason = error.description if error.description != type(error).description else None
-        return render_template("errors/error.html", error=error, reason=reason), error.code
+        return render_template("errors/error.html", error=error, reason=reason), error.code, headers
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

@@ -91,7 +91,7 @@ def _host_strings() -> dict:
         "nothingPinned": _("Nothing pinned. Pin a product from the line-up."),
         "noSelling": _("No orders in the last 5 minutes."), "newItems": _("{n} new · resume"),
         "noQuestions": _("No questions yet."), "noChat": _("No chat yet."), "flashEnds": _("flash sale ends in {t}"),
-        "pinnedLink": _("Link {n}"), "linkShort": _("#{n}"),
+        "pinnedLink": _("Link {n}"), "linkShort": _("#{n}"), "paidWaiting": _("+ {amount} paid, waiting"),
         "taken": _("{n} sold (paid {paid}, awaiting payment {reserved})"), "show": _("Expand"), "hide": _("Collapse"),
     } | _common_strings()
 

@@ -41,8 +41,9 @@ def install_api(blueprint: Blueprint) -> Blueprint:
 def authenticate() -> None:
     """Set g.principal from a bearer token or the session cookie, or raise 401/403."""
     header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
-        token = token_cache().find(db.session, header[len("Bearer "):].strip())
+    scheme, space, credentials = header.partition(" ")
+    if space and scheme.lower() == "bearer":  # the scheme in any case (RFC 9110 11.1): "bearer" is "Bearer"
+        token = token_cache().find(db.session, credentials.strip())
         if token is None:
             raise ApiError(401, "invalid_token", "the bearer token is unknown or revoked", "Authorization")
         g.principal = TokenPrincipal.of(token)

@@ -120,6 +120,10 @@ def override(order_id: str, code: str):
 def edit(order_id: str):
     """Correct buyer fields (`buyer.name`, `buyer.phone`, `buyer.address.*`) and lines (`items[i].sku`, `.qty`); re-audited."""
     data = api.json_body()
+    unknown = set(data) - {"buyer", "items", "reason"}
+    if unknown:  # status, total…: a 200 that changed nothing would let a script believe it had
+        field = min(unknown)
+        raise ApiError(400, "unknown_field", f"{field} cannot be edited here (buyer, items and reason can)", field)
     buyer, items = data.get("buyer"), data.get("items")
     if (not isinstance(buyer, dict) or not buyer) and items is None:
         raise ApiError(400, "missing_field", "send the buyer fields or the items to change", "buyer")

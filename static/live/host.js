@@ -26,6 +26,10 @@
     setText("total-units", t.units);
     setText("total-gmv", money(t.gmv));
     setText("total-paid", money(t.paid_gmv));
+    // Paid but not committed demand yet (held or waitlisted): shown apart, so both pages' figures add up.
+    var waiting = document.getElementById("total-paid-waiting");
+    waiting.hidden = !(Number(t.paid_waiting) > 0);
+    if (!waiting.hidden) { setText("total-paid-waiting", strings.paidWaiting.replace("{amount}", money(t.paid_waiting))); }
     setText("total-held", t.held || 0);
     document.getElementById("total-held").classList.toggle("nonzero", (t.held || 0) > 0);
   }

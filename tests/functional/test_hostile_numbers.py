@@ -90,3 +90,12 @@ def test_adapter_numbers_out_of_any_range_are_a_malformed_field_not_a_crash(valu
     with pytest.raises(AdapterError) as time_error:
         platform_time(value, "createTime", ZoneInfo("Asia/Shanghai"))
     assert time_error.value.field == "createTime"
+
+
+def test_the_bearer_scheme_is_read_in_any_case_and_a_405_names_the_allowed_methods(app, api, token):
+    broadcast_id = api.live_broadcast()
+    client = app.test_client()
+    assert client.get(f"/api/v1/broadcasts/{broadcast_id}", headers={"Authorization": f"bearer {token}"}).status_code == 200
+    refused = client.delete(f"/api/v1/broadcasts/{broadcast_id}", headers={"Authorization": f"Bearer {token}"})
+    assert refused.status_code == 405 and refused.get_json()["error"]["code"] == "method_not_allowed"
+    assert "GET" in refused.headers["Allow"] and refused.mimetype == "application/json"

@@ -112,6 +112,20 @@ def test_a_bad_item_fix_names_its_field_and_changes_nothing(shop, auditor, items
     assert _stock(api, "A1") == (2, 1, 0)
 
 
+def test_fields_an_edit_cannot_change_are_refused_by_name_not_ignored(shop, auditor):
+    api, broadcast_id = shop
+    event = order_event("A1", 1, order_id="TOP")
+    event["buyer"]["phone"] = None
+    _place(api, broadcast_id, event)
+    client, headers = auditor
+    for body, field in (({"buyer": {"phone": "13900000002"}, "status": "paid", "total": "0.01"}, "status"),
+                        ({"total": "0.01", "reason": "x"}, "total")):
+        response = client.patch("/api/v1/orders/TOP", json=body, headers=headers)
+        assert response.status_code == 400
+        assert (response.get_json()["error"]["code"], response.get_json()["error"]["field"]) == ("unknown_field", field)
+    assert api.get("/api/v1/orders/TOP").get_json()["buyer"]["phone"] is None
+
+
 def test_a_buyer_edit_records_the_values_before_and_after_masked_per_role(any_app, shop, auditor):
     api, broadcast_id = shop
     event = order_event("A1", 1, order_id="PHONE")
