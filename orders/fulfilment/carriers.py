@@ -112,7 +112,7 @@ def check_tracking_no(carrier: Carrier, value: str) -> str:
                            f"a tracking number has 4 to {TRACKING_NO_LENGTH} letters, digits or dashes")
     if carrier.tracking_pattern and not tracking_matches(carrier.tracking_pattern, number):
         raise CarrierError("invalid_tracking_no", "tracking_no",
-                           f"{number} is not a {carrier.name_en} tracking number ({carrier.tracking_pattern})")
+                           f"{number} is not a {carrier.name_en} tracking number: check it on the waybill")
     return number
 
 

@@ -49,7 +49,8 @@ def test_a_message_of_no_known_shape_is_left_as_it_is(app):
 def test_every_shape_matches_its_own_english_wording():
     for shape in SHAPES:
         example = shape % {"field": "policy.timeout_s", "max": "200", "low": "0", "high": "3600", "choices": "a, b",
-                           "count": "50", "id": "7", "sku": "'TEE'", "scopes": "ingest"} if "%(" in shape else shape
+                           "count": "50", "id": "7", "sku": "'TEE'", "scopes": "ingest",
+                           "number": "ABC123", "carrier": "SF Express", "amount": "5.00", "left": "3.00"} if "%(" in shape else shape
         assert _pattern(shape).fullmatch(example), shape
 
 
@@ -70,3 +71,10 @@ def test_a_broadcast_state_error_reads_as_a_sentence_in_both_languages(app, user
     chinese = client.post(f"/api/v1/broadcasts/{broadcast_id}/end", json={}, headers=headers)
     assert chinese.get_json()["error"] == {"code": "invalid_state", "field": "status",
                                            "message": "直播已结束，不能再次结束"}
+
+
+def test_fulfilment_and_aftersales_refusals_translate_and_never_show_a_pattern(app):
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert localise("ABCDEFG is not a SF Express tracking number: check it on the waybill") == \
+            "ABCDEFG 不是 SF Express 的运单号，请对照面单核实"
+        assert localise("2 unit(s) of SCARF-01-CML are left to ship") == "SCARF-01-CML 还剩 2 件待发货"
