@@ -48,6 +48,8 @@ class ProductSpec:
 
 _COLOURS = {"BLK": "黑色 (Black)", "WHT": "白色 (White)", "NVY": "藏青 (Navy)", "GRY": "灰色 (Grey)",
             "RED": "酒红 (Burgundy)", "BRN": "棕色 (Brown)", "CML": "驼色 (Camel)"}
+# How a viewer names a colour in a claim ("3号 M 黑色"): the Chinese word of each colour code.
+COLOUR_WORDS = {code: name.split(" ")[0] for code, name in _COLOURS.items()}
 
 
 def _variants(base: str, sizes: tuple[str, ...], colours: tuple[str, ...], stock: int) -> tuple[VariantSpec, ...]:
@@ -119,8 +121,10 @@ PAYMENT_METHODS = ("alipay", "wechat_pay", "douyin_pay")
 CANCEL_REASONS = ("买错了尺码", "不想要了", "地址填错了", "重复下单", "changed my mind")
 
 # {code} is the on-air number of a line-up product (A1, A2...), {size} a size, {qty} a quantity.
-CLAIM_TEXTS = ("拍了 {qty}件 {code}", "已拍 {code} {qty}件", "SOLD {code} {size} {qty}", "{code} 要{qty}个", "+{qty}",
-               "下单了 {code}", "take {code} x{qty}")
+# {size} is the words of one of the product's variants ("M BLK"), empty for a product without: most viewers name
+# the variant, some forget (the claim then waits as variant_missing, as it would on air).
+CLAIM_TEXTS = ("拍了 {qty}件 {code} {size}", "已拍 {code} {size} {qty}件", "SOLD {code} {size} {qty}",
+               "{code} {size} 要{qty}个", "+{qty}", "下单了 {code}", "take {code} {size} x{qty}")
 QUESTION_TEXTS = ("多少钱", "{code} 多少钱？", "{code} 还有吗", "有没有XL码", "什么时候发货？", "能不能便宜点",
                   "How much is {code}?", "Do you have {code} in black?", "链接在哪里", "包邮吗")
 CHATTER_TEXTS = ("主播好美", "来了来了", "哈哈哈", "666", "好看！", "已关注", "Love this!", "hello from Shanghai",

@@ -153,8 +153,9 @@ class TrafficGenerator(RoomAftermath):
 
     @staticmethod
     def _variant_words(item: LineupItem, sellable) -> str:
-        """Return the words that name a variant in a claim ("M BLK" of TSHIRT-01-M-BLK); empty for the product."""
-        return sellable.sku[len(item.sku):].strip("-").replace("-", " ")
+        """Return the words a viewer names a variant with ("M 黑色" for TSHIRT-01-M-BLK); empty for the product."""
+        parts = sellable.sku[len(item.sku):].strip("-").split("-")
+        return " ".join(data.COLOUR_WORDS.get(part, part) for part in parts if part)
 
     def _link_claim(self, at: float, viewer: int) -> dict:
         """Return a claim by link number ("拍了 2件 3号 M BLK"), emitted; most get the platform's order naming the

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from app import realtime
-from app.demo.data import seed_demo
+from app.demo.data import COLOUR_WORDS, seed_demo
 from app.demo.simulator import TrafficGenerator, lineup_from_catalogue, lineup_from_snapshot
 from app.extensions import db
 from live.events import EVENT_TYPES, EventError, ParsedEvent, parse_event
@@ -57,9 +57,11 @@ def test_chat_has_claims_questions_and_hostile_text():
 def test_claims_name_sizes_only_of_products_that_have_them():
     # Words no variant has leave a claim unresolved (docs/claims.md): the demo's viewers name real variants.
     lineup = lineup_from_catalogue()
-    words_of = {item.code: {w for s in item.sellables for w in s.sku[len(item.sku):].strip("-").split("-") if w}
+    words_of = {item.code: {COLOUR_WORDS.get(word, word) for sellable in item.sellables
+                            for word in sellable.sku[len(item.sku):].strip("-").split("-") if word}
                 for item in lineup}
-    sold = [event["text"] for _, event in traffic(6, 6000) if event["type"] == "chat" and event["text"].startswith("SOLD")]
+    sold = [event["text"] for _, event in traffic(6, 6000)
+            if event["type"] == "chat" and event["text"].startswith("SOLD")]
     assert sold
     for text in sold:
         _sold, code, *rest = text.split()
