@@ -71,6 +71,9 @@ def setup_page(broadcast_id: int):
         "noMatch": _("No product matches."), "inLineup": _("in the line-up"), "add": _("Add"),
         "save": _("Save"), "remove": _("Remove"), "up": _("Move up"), "down": _("Move down"),
         "link": _("Link {n}"), "pinned": _("pinned"), "saved": _("Saved."),
+        # API errors name fields by their API names: the script shows the form's labels instead.
+        "fieldLabels": {"link_no": _("Link number"), "live_price": _("Live price"), "title": _("Title"),
+                        "planned_start_at": _("Planned start")},
     }
     return render_template("live/setup.html", broadcast=broadcast, labels=BROADCAST_LABELS, strings=strings,
                            can_manage=_can_manage())
@@ -92,7 +95,8 @@ def _host_strings() -> dict:
         "noSelling": _("No orders in the last 5 minutes."), "newItems": _("{n} new · resume"),
         "noQuestions": _("No questions yet."), "noChat": _("No chat yet."), "flashEnds": _("flash sale ends in {t}"),
         "pinnedLink": _("Link {n}"), "linkShort": _("#{n}"), "paidWaiting": _("+ {amount} paid, waiting"),
-        "taken": _("{n} sold (paid {paid}, awaiting payment {reserved})"), "show": _("Expand"), "hide": _("Collapse"),
+        "show": _("Expand"), "hide": _("Collapse"), "soldAllShows": _("{n} sold in all shows"),
+        "takenAllShows": _("{n} sold in all shows of this product (paid {paid}, awaiting payment {reserved})"),
     } | _common_strings()
 
 
@@ -102,7 +106,7 @@ def _wall_strings() -> dict:
         "connected": _("Live"), "connecting": _("Connecting…"), "disconnected": _("Disconnected, reconnecting…"),
         "refused": _("This display is not allowed: check its token."), "link": _("Link {n}"),
         "nothingPinned": _("Nothing pinned"), "left": _("left"), "sold": _("{n} sold"), "soldOut": _("Sold out"),
-        "endsIn": _("Flash sale ends in"), "orders": _("orders"),
+        "endsIn": _("Flash sale ends in"), "orders": _("orders"), "soldAllShows": _("{n} sold in all shows"),
     }
 
 
