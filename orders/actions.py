@@ -187,15 +187,17 @@ def release_order(session: Session, order: Order, to_status: str, actor: str, re
 
 
 def cancel_order(session: Session, broadcast_id: int, order_id: str, reason: str | None, now: datetime,
-                 actor: str = "platform") -> OrderOutcome:
-    """Return the outcome of cancelling an order; its reserved or sold units go back to available."""
+                 actor: str = "platform", refund_paid: bool = False) -> OrderOutcome:
+    """Return the outcome of cancelling an order; its reserved or sold units go back to available.
+
+    refund_paid: open a refund case for each payment of a paid order (release_order). False by default: a cancel the
+    platform reports comes with the platform's own refund, and ours would pay the buyer twice.
+    """
     order = require_order(session, order_id, broadcast_id)
     if order.status in CLOSED_STATUSES:
         history.note_added(session, order, actor, f"cancel ignored: order is already {order.status}")
         return OrderOutcome(order=order, created=False)
-    # A cancel the platform reports comes with the platform's own refund of a paid order; ours would pay twice.
-    return release_order(session, order, "cancelled", actor, reason, now, notice="cancelled",
-                         refund_paid=actor != "platform")
+    return release_order(session, order, "cancelled", actor, reason, now, notice="cancelled", refund_paid=refund_paid)
 
 
 def queue_pushes(session: Session, outcome: OrderOutcome) -> OrderOutcome:

@@ -116,16 +116,27 @@ def encodable(value: str) -> bool:
     return True
 
 
+def json_integer(value) -> int | None:
+    """Return value as an int when it is a JSON integer, written 120 or 120.0 (JSON has one number type, and JSON
+    Schema counts 120.0 as an integer); else None. True and False are not numbers here, nor is a string."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
 def whole_number(data: dict, key: str, path: str | None = None, minimum: int = 0, maximum: int = 10_000_000,
                  required: bool = True) -> int | None:
     """Return data[key] as an integer within [minimum, maximum]."""
     path = path or key
-    value = data.get(key)
-    if value is None:
+    raw = data.get(key)
+    if raw is None:
         return _absent(path, required)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # JSON has one number type: 120.0 is the integer 120 (as JSON Schema says)
-    if isinstance(value, bool) or not isinstance(value, int):
+    value = json_integer(raw)
+    if value is None:
         raise ApiError(400, "invalid_type", f"{path} must be an integer", path)
     if not minimum <= value <= maximum:
         raise ApiError(400, "out_of_range", f"{path} must be between {minimum} and {maximum}", path)

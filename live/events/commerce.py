@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from app.http.validation import TimestampError, parse_timestamp
+from app.http.validation import TimestampError, json_integer, parse_timestamp
 from live.events.fields import (
     MAX_ID,
     MAX_REF,
@@ -12,7 +12,6 @@ from live.events.fields import (
     encodable,
     parse_amount,
     text_field,
-    whole_number,
 )
 from orders.aftersales.models import (  # the after-sales vocabulary (aftersale events)
     CASE_STATUSES,
@@ -69,7 +68,7 @@ def items(raw) -> list[dict]:
         path = f"items[{index}]"
         if not isinstance(item, dict):
             raise Invalid("invalid_type", path, f"{path} must be an object")
-        qty = whole_number(item.get("qty"))
+        qty = json_integer(item.get("qty"))
         if qty is None:
             raise Invalid("invalid_type" if item.get("qty") is not None else "missing_field", f"{path}.qty",
                           f"{path}.qty must be an integer")

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from app.http.validation import DECIMAL_TEXT, TimestampError, parse_timestamp
+from app.http.validation import DECIMAL_TEXT, TimestampError, is_path_segment, parse_timestamp
 
 MAX_ID = 128
 MAX_REF = 64  # platform ids stored in 64-character columns (viewer, buyer, order, SKU, comment)
@@ -84,7 +84,7 @@ def text_field(obj: dict, key: str, path: str, required: bool = True, max_len: i
     if len(value) > max_len:
         raise Invalid("too_long", path, f"{path} is longer than {max_len} characters")
     encodable(value, path)
-    if ident and ("/" in value or value in (".", "..")):
+    if ident and not is_path_segment(value):
         # Routes name orders, products and viewers by these ids in one path segment: such an id would be unreachable.
         raise Invalid("invalid_character", path, f"{path} must not contain / or be . or ..")
     if "\x00" in value:
@@ -92,20 +92,6 @@ def text_field(obj: dict, key: str, path: str, required: bool = True, max_len: i
             raise Invalid("invalid_character", path, f"{path} must not contain NUL characters")
         value = value.replace("\x00", "\ufffd")
     return value
-
-
-def whole_number(value) -> int | None:
-    """Return value as an int when it is a JSON integer, written 120 or 120.0 (JSON has one number type); else None.
-
-    True and False are not numbers here, and neither is a string.
-    """
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return None
 
 
 def parse_amount(value, path: str) -> Decimal:

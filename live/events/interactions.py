@@ -1,7 +1,8 @@
 """Parsers of the live room's interactions (pure): gifts, likes and viewer counts (from live/adapters)."""
 from __future__ import annotations
 
-from live.events.fields import MAX_REF, Invalid, text_field, whole_number
+from app.http.validation import json_integer
+from live.events.fields import MAX_REF, Invalid, text_field
 
 MAX_INTERACTION_COUNT = 1_000_000_000  # gifts, likes, viewers and gift values (diamonds, coins) in one event
 
@@ -11,7 +12,7 @@ def _interaction_count(raw: dict, key: str, minimum: int = 0, required: bool = T
     raw_value = raw.get(key)
     if raw_value is None and not required:
         return None
-    value = whole_number(raw_value)
+    value = json_integer(raw_value)
     if value is None:
         raise Invalid("missing_field" if raw_value is None else "invalid_type", key, f"{key} must be an integer")
     if not minimum <= value <= MAX_INTERACTION_COUNT:

@@ -42,7 +42,8 @@ def cancel_claim(session: Session, broadcast_id: int, comment_id: str, actor: st
     status = claim_status(claim.reason, order.status if order else None, claim.ordered_at)
     if order is None or status != "claimed" or order.status != "claimed":
         raise ClaimCancelRefused(409, "not_a_draft", f"only a draft (claimed) can be cancelled; this claim is {status}")
-    outcome = actions.cancel_order(session, broadcast_id, order.order_id, reason or DEFAULT_REASON, now, actor=actor)
+    outcome = actions.cancel_order(session, broadcast_id, order.order_id, reason or DEFAULT_REASON, now, actor=actor,
+                                   refund_paid=True)
     actions.queue_pushes(session, outcome)
     queue_claim_counts(session, broadcast_id)
     return claim_to_dict(claim, order.order_id, order.status, claim_status(claim.reason, order.status, claim.ordered_at))
