@@ -20,7 +20,7 @@ __all__ = ["Claim", "ClaimTerms", "claim_terms", "is_question", "parse_claim"]
 _CN_NUMERALS = "一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾"
 _UNITS = "件|个|份|套|单|条|双|盒|瓶|支|包|袋|pcs|pc"
 # Two-character colours first: "米白色" is off-white, not white.
-_COLOURS = "米白|卡其|藏青|酒红|黑|白|红|蓝|绿|黄|灰|粉|紫|棕|米|咖"
+_COLOURS = "米白|卡其|藏青|酒红|黑|白|红|蓝|绿|黄|灰|粉|紫|棕|米|咖|驼|橙|杏|金|银"
 # Chinese numerals a quantity may be written in: "一百件", "两千件", "一百零五件" (零 only inside a number:
 # "零件" is a spare part).
 _CN_LARGE = "百佰千仟万"
@@ -40,7 +40,7 @@ _CJK = "\u3400-\u9fff"
 # The leading lookahead lists every possible first character: the engine then skips other
 # positions at C speed instead of trying each alternative there.
 _TOKEN = re.compile(
-    rf"(?=[a-z\d+*×拍已下付抢拿均大中小加要买来订黑白红蓝绿黄灰粉紫棕米咖卡藏酒{_CN_QTY_FIRST}])(?:"
+    rf"(?=[a-z\d+*×拍已下付抢拿均大中小加要买来订黑白红蓝绿黄灰粉紫棕米咖卡藏酒驼橙杏金银{_CN_QTY_FIRST}])(?:"
     r"(?P<strong>(?<![a-z])sold(?![a-z])|拍了|已拍|拍下|下单了|已下单|已付|付了|抢到|拿下)"
     r"|(?P<size>(?<![a-z0-9'’])(?:xxxl|xxl|xl|[2-6]xl|xs|s|m|l)(?![a-z0-9])(?:\s*(?:码|号))?"
     rf"|\d{{2,3}}\s*码|均码|大码|中码|小码|加大码|(?:{_COLOURS})色)"
