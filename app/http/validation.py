@@ -65,6 +65,14 @@ def _deeper_than(value, limit: int) -> bool:
     return False
 
 
+def refuse_unknown_fields(data: dict, known: tuple[str, ...]) -> None:
+    """Raise 400 unknown_field naming the first field of data not in known (a typo must not pass as "no change",
+    nor a misspelt scope such as broadcastId widen an action to every broadcast)."""
+    for key in data:
+        if key not in known:
+            raise ApiError(400, "unknown_field", f"{key} is not a field here; send {', '.join(known)}", str(key)[:64])
+
+
 def _absent(path: str, required: bool) -> None:
     """Return None for an optional field left out; raise a 400 naming a required one."""
     if required:

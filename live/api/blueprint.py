@@ -23,10 +23,3 @@ def find_broadcast(broadcast_id: int) -> Broadcast:
 def as_api_error(error: BroadcastError) -> ApiError:
     """Return the ApiError that answers a refused broadcast or line-up action."""
     return ApiError(error.status, error.code, error.message, error.field)
-
-
-def refuse_unknown_fields(data: dict, known: tuple[str, ...]) -> None:
-    """Raise 400 unknown_field naming the first field of data not in known (a typo must not pass as "no change")."""
-    for key in data:
-        if key not in known:
-            raise ApiError(400, "unknown_field", f"{key} is not a field here; send {', '.join(known)}", str(key)[:64])

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.http import api, validation
 from live import broadcasts as lineup
 from live.adapters.registry import PLATFORMS as ADAPTER_PLATFORMS
-from live.api.blueprint import as_api_error, bp, find_broadcast, refuse_unknown_fields
+from live.api.blueprint import as_api_error, bp, find_broadcast
 from live.events import at_window
 from live.models import BROADCAST_STATUSES
 from live.snapshot import broadcast_snapshot
@@ -114,7 +114,7 @@ def get_broadcast(broadcast_id: int):
 def update_broadcast(broadcast_id: int):
     """Change a broadcast's title and/or planned start (null clears it; only before it starts)."""
     data = api.json_body()
-    refuse_unknown_fields(data, ("title", "planned_start_at"))
+    validation.refuse_unknown_fields(data, ("title", "planned_start_at"))
     changes = {}
     if "title" in data:
         changes["title"] = validation.text(data, "title")

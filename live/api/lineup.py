@@ -11,7 +11,7 @@ from app.errors import ApiError
 from app.extensions import db
 from app.http import api, validation
 from live import broadcasts as lineup
-from live.api.blueprint import as_api_error, bp, find_broadcast, refuse_unknown_fields
+from live.api.blueprint import as_api_error, bp, find_broadcast
 from live.broadcasts.lineup import MAX_LINEUP, MAX_LINK_NO
 from live.events import MAX_REF
 from live.models import Broadcast
@@ -82,7 +82,7 @@ def update_product(broadcast_id: int, sku: str):
     """Change a line-up product's live price (null clears it), link number and/or place on the rail (1 = first)."""
     sku = _path_sku(sku)
     data = api.json_body()
-    refuse_unknown_fields(data, ("live_price", "link_no", "position"))
+    validation.refuse_unknown_fields(data, ("live_price", "link_no", "position"))
     changes = {}
     if "live_price" in data:
         changes["live_price"] = validation.money(data, "live_price", required=False)

@@ -76,6 +76,11 @@ def approve(session: Session, order_id: str, user_id: int, username: str, reason
     if order.stock_reserved and order.paid_amount is not None:
         return queue_pushes(session, _complete_sale(session, order, username, reason))
     outcome = review_order(session, order, now, actor=username, reason=reason)
+    if order.status == "held":
+        # The review found something new to hold for: no status row is written, so the approval and what it
+        # overrode are kept as notes, as a single override is.
+        for finding in blocking:
+            history.note_added(session, order, username, reason, data={"overridden": finding.code})
     if order.status == "accepted" and order.paid_amount is not None:
         # Paid while held: once accepted the sale completes, or the sweeper would expire a paid order.
         return queue_pushes(session, _complete_sale(session, order, username, reason))

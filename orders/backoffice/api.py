@@ -1,6 +1,7 @@
 """/api/v1 back-office endpoints: the audit queue, order actions, audit policies and the blocklist."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, g, jsonify, request
 
 from app import realtime
@@ -14,6 +15,7 @@ from app.http.api import install_api
 from live.models import Broadcast
 from orders.actions import OrderRejected
 from orders.audit import AuditPolicy, PolicyError
+from orders.audit.risk import blocklist_key
 from orders.backoffice import actions as backoffice
 from orders.backoffice.queue import MAX_PER_PAGE, QUEUE_EXTRAS, QueueFilter, held_queue
 from orders.models import AuditPolicyRecord, BlocklistEntry
@@ -160,7 +162,8 @@ def _buyer_edits(buyer: dict) -> dict[str, str | None]:
 
 
 def _item_edits(items) -> dict[int, dict]:
-    """Return {line index: {"sku"?, "qty"?}} from a list by line position ({} leaves a line as it is)."""
+    """Return {line index: {"sku"?, "qty"?}} from a list by line position ({} leaves a line as it is, but its position
+    must still be one of the order's lines)."""
     if not isinstance(items, list) or not 1 <= len(items) <= 50:
         raise ApiError(400, "invalid_type", "items must be a list of 1 to 50 line edits, by line position", "items")
     edits: dict[int, dict] = {}
@@ -177,8 +180,7 @@ def _item_edits(items) -> dict[int, dict]:
             edit["sku"] = validation.text(item, "sku", f"{path}.sku", max_len=64)
         if "qty" in item:
             edit["qty"] = validation.whole_number(item, "qty", f"{path}.qty", minimum=1, maximum=10_000)
-        if edit:
-            edits[index] = edit
+        edits[index] = edit
     return edits
 
 
@@ -255,6 +257,13 @@ def put_policy(broadcast_id: int):
     return jsonify(policy.to_dict())
 
 
+# A value longer than what it is compared with could never match: buyer ids are at most 64 characters.
+BLOCKLIST_VALUE_LENGTH = {"buyer_id": 64, "phone": 32, "address": 300}
+_UNMATCHABLE = {"buyer_id": "value must be a buyer id",
+                "phone": "value must be a mainland mobile (13812345678) or a number with its + country code",
+                "address": "value must hold letters or digits of an address"}
+
+
 @bp.get("/blocklist")
 @api.scope("backoffice")
 @api.roles("auditor")
@@ -273,14 +282,20 @@ def add_blocklist():
     kind = validation.text(data, "kind", max_len=16)
     if kind not in ("buyer_id", "phone", "address"):
         raise ApiError(400, "invalid_choice", "kind must be buyer_id, phone or address", "kind")
-    value = validation.text(data, "value", max_len=300)
+    value = validation.text(data, "value", max_len=BLOCKLIST_VALUE_LENGTH[kind])
     reason = validation.text(data, "reason", max_len=500, required=False)
-    existing = db.session.scalar(db.select(BlocklistEntry).where(BlocklistEntry.kind == kind, BlocklistEntry.value == value))
+    key = blocklist_key(kind, value)
+    if key is None:
+        raise ApiError(400, "invalid_value", _UNMATCHABLE[kind], "value")
+    # The same phone typed another way ("+86 139-0000-1111", "13900001111") is the same entry.
+    existing = db.session.scalar(db.select(BlocklistEntry).where(
+        BlocklistEntry.kind == kind, sa.or_(BlocklistEntry.value == value, BlocklistEntry.match_key == key))
+        .order_by(BlocklistEntry.id).limit(1))
     entry = existing or BlocklistEntry(kind=kind, value=value, reason=reason,
                                        created_by=getattr(g.principal, "username", "service"))
     db.session.add(entry)
     db.session.commit()
-    return jsonify({"id": entry.id, "kind": kind, "value": value, "reason": entry.reason}), 200 if existing else 201
+    return jsonify({"id": entry.id, "kind": kind, "value": entry.value, "reason": entry.reason}), 200 if existing else 201
 
 
 @bp.delete("/blocklist/<int:entry_id>")

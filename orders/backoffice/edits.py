@@ -37,6 +37,8 @@ def edit_owned(session: Session, order: Order, username: str, changes: dict[str,
         raise OrderRejected("invalid_state", "status", "a paid order's buyer data is corrected on the platform", status=409)
     records = _buyer_records(order, changes)
     had_units = order.stock_reserved
+    _refuse_unknown_lines(order, items)
+    items = {index: edit for index, edit in items.items() if edit}
     if items:
         _check_items(session, order, items)
         give_back(session, order)
@@ -88,15 +90,19 @@ def _buyer_records(order: Order, changes: dict[str, str | None]) -> list[dict]:
     return records
 
 
+def _refuse_unknown_lines(order: Order, items: dict[int, dict[str, Any]]) -> None:
+    """Raise 400 naming the first line edit past the order's lines, an empty one ({}) included."""
+    for index in sorted(items):
+        if index >= len(order.lines):
+            raise OrderRejected("unknown_line", f"items[{index}]", f"the order has {len(order.lines)} line(s)")
+
+
 def _check_items(session: Session, order: Order, items: dict[int, dict[str, Any]]) -> None:
     """Raise OrderRejected unless every line edit names an existing line and a SKU sold under its own stock."""
     if order.status not in ITEM_EDIT_STATUSES:
         raise OrderRejected("invalid_state", "status", f"the items of a {order.status} order cannot be changed", status=409)
     if order.paid_amount is not None:
         raise OrderRejected("invalid_state", "status", "the buyer paid for these items: cancel and refund instead", status=409)
-    for index in sorted(items):
-        if index >= len(order.lines):
-            raise OrderRejected("unknown_line", f"items[{index}]", f"the order has {len(order.lines)} line(s)")
     new_skus = {index: edit["sku"] for index, edit in items.items() if "sku" in edit}
     known = catalog_items(session, order.broadcast_id, new_skus.values())
     for index, sku in sorted(new_skus.items()):

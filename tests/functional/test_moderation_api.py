@@ -135,6 +135,9 @@ def test_term_errors_name_the_field_and_write_nothing(app, api, users):
     _error(mod.post(TERMS, {"term": "ok", "broadcast_id": 999}), 404, "broadcast_id")
     _error(mod.delete(TERMS, {"term": "never-added"}), 404, "term")
     _error(mod.delete(TERMS, {}), 400, "term")
+    # A misspelt scope must not turn a broadcast's term into a global one.
+    _error(mod.post(TERMS, {"term": "ok", "broadcastId": 1}), 400, "broadcastId")
+    _error(mod.delete(TERMS, {"term": "ok", "scope": "all"}), 400, "scope")
     _error(Moderator(app, "host").post(TERMS, {"term": "ok"}), 403, None)
     assert _row_counts(app) == before
 
@@ -219,6 +222,12 @@ def test_sanction_errors_name_the_field_and_write_nothing(app, api, users):
     _error(mod.post(f"{base}/ban", {"message_id": 999}), 404, "message_id")
     _error(mod.post("/api/v1/moderation/viewers/" + "v" * 65 + "/ban", {}), 400, "viewer_id")
     _error(mod.client.post(f"{base}/ban", data="nope", headers=mod.headers), 400, "body")
+    # A misspelt broadcast_id would ban or time the viewer out in every broadcast: refused, naming it.
+    _error(mod.post(f"{base}/ban", {"broadcastId": broadcast_id}), 400, "broadcastId")
+    _error(mod.post(f"{base}/timeout", {"seconds": 60, "broadcast_id": broadcast_id, "bogus": 1}), 400, "bogus")
+    _error(mod.post(f"{base}/ban", {"seconds": 60}), 400, "seconds")
+    _error(mod.post(f"{base}/unban", {"broadcast_id": broadcast_id, "bogus": 1}), 400, "bogus")
+    _error(mod.post(f"{base}/lift", {"sanction_id": 1, "bogus": 1}), 400, "bogus")
     assert api.post(f"{base}/ban", json={}).status_code == 403
     assert _row_counts(app) == before
 

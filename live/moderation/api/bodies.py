@@ -57,8 +57,16 @@ def term_fields(data: dict, prefix: str = "") -> tuple[str, str, str, int | None
     return term, category, action, broadcast_id
 
 
+TERM_FIELDS = ("term", "category", "action", "broadcast_id")
+# What each viewer action takes; a misspelt broadcast_id would otherwise sanction the viewer in every broadcast.
+SANCTION_FIELDS = {"timeout": ("seconds", "broadcast_id", "reason", "message_id"),
+                   "ban": ("broadcast_id", "reason", "message_id"),
+                   "unban": ("broadcast_id", "reason", "message_id")}
+
+
 def check_body(data: dict) -> tuple[str, int | None, str | None, str]:
     """Return (text, broadcast_id, viewer_id, nickname) of a dry-run request."""
+    validation.refuse_unknown_fields(data, ("text", "broadcast_id", "viewer_id", "nickname"))
     text = validation.text(data, "text", max_len=2000)
     viewer_id = no_nul(validation.text(data, "viewer_id", max_len=64, required=False), "viewer_id")
     nickname = validation.text(data, "nickname", max_len=100, required=False) or ""
@@ -67,6 +75,7 @@ def check_body(data: dict) -> tuple[str, int | None, str | None, str]:
 
 def sanction_body(data: dict, kind: str) -> tuple[int | None, int | None, str | None, int | None]:
     """Return (broadcast_id, seconds, reason, message_id) of a timeout, ban or unban request."""
+    validation.refuse_unknown_fields(data, SANCTION_FIELDS[kind])
     seconds = None
     if kind == "timeout":
         seconds = validation.whole_number(data, "seconds", minimum=1, maximum=MAX_SANCTION_SECONDS)
@@ -75,6 +84,7 @@ def sanction_body(data: dict, kind: str) -> tuple[int | None, int | None, str | 
 
 def lift_body(data: dict) -> tuple[int, str | None]:
     """Return (sanction_id, reason) of a lift (the undo of one sanction)."""
+    validation.refuse_unknown_fields(data, ("sanction_id", "reason"))
     sanction_id = validation.whole_number(data, "sanction_id", minimum=1, maximum=2**31 - 1)
     return sanction_id, reason(data)  # type: ignore[return-value]
 
@@ -89,6 +99,7 @@ def restore_body(data: dict) -> tuple[str | None, str | None]:
 
 def bulk_body(data: dict) -> tuple[str, list[int], str | None]:
     """Return (decision, message_ids without repeats, reason) of a bulk approve or hide."""
+    validation.refuse_unknown_fields(data, ("action", "message_ids", "reason"))
     decision = choice(data, "action", ("approve", "hide"))
     ids = data.get("message_ids")
     if ids is None:

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.http import api, validation
 from live.moderation.actions import moderator_rooms
 from live.moderation.api.blueprint import MODERATORS, actor, bp, broadcast_or_404
-from live.moderation.api.bodies import no_nul, reason, term_fields
+from live.moderation.api.bodies import TERM_FIELDS, no_nul, reason, term_fields
 from live.moderation.models import ModerationTerm
 from live.moderation.push import queue_moderators
 from live.moderation.term_csv import CsvError, read_terms, to_csv
@@ -42,7 +42,9 @@ def get_terms():
 @api.roles(*MODERATORS)
 def post_term():
     """Add a term: 201 with the new one, or 200 with the existing one when its key is already listed."""
-    term, category, action, broadcast_id = term_fields(api.json_body())
+    data = api.json_body()
+    validation.refuse_unknown_fields(data, TERM_FIELDS)
+    term, category, action, broadcast_id = term_fields(data)
     broadcast_or_404(broadcast_id)
 
     def work():
@@ -74,6 +76,7 @@ def _delete(row: ModerationTerm | None, why: str | None):
 def delete_term():
     """Remove a term given as {"term", "broadcast_id"?, "reason"?} (matched by its normalised key)."""
     data = api.json_body()
+    validation.refuse_unknown_fields(data, ("term", "broadcast_id", "reason"))
     term = no_nul(validation.text(data, "term", max_len=100), "term")
     broadcast_id = validation.whole_number(data, "broadcast_id", minimum=1, maximum=2**31 - 1, required=False)
     return _delete(find_term(db.session, term, broadcast_id), reason(data))
