@@ -7,7 +7,7 @@ Run: .venv/bin/python bench/live_metrics.py [--sizes 10k,100k] [--pushes 8] [--s
 For each size (orders), a fresh SQLite file gets one live broadcast of bench/analytics_data.py's mix (about 9
 events per order: viewers joining and leaving, clicks, chat, pins, payments, cancels, post-stream orders), its
 history ending an hour ago, and its rollups filled by the rebuild path. Then a fresh process times
-analytics.push.push_metrics (what the metrics-push job runs every 5 s) --pushes times, warm, after ingesting
+analytics.push.push_metrics (what the metrics-push job runs every 4.5 s) --pushes times, warm, after ingesting
 a few orders, payments, cancels, joins, leaves and clicks through live.ingest.ingest_events between pushes, and
 prints per-push ms (median, max), its ru_maxrss and VmRSS. --server then starts the real server (`python wsgi.py`,
 eventlet) on the largest file, posts orders to it for --server-seconds while its metrics-push job runs, and

@@ -11,6 +11,7 @@ runs the same jobs under the same leases, for deployments that keep web servers 
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Callable
 
@@ -68,10 +69,19 @@ def run_once(app: Flask, job: PeriodicJob) -> bool:
             db.session.remove()
 
 
+def next_due(due: float, period: float, now: float) -> float:
+    """Return when a job due at `due` runs next: one period later on the same grid, so runs start every period
+    whatever each takes; a job that fell behind runs at once (`now`) rather than in a burst of missed runs."""
+    following = due + period
+    return following if following > now else now
+
+
 def _loop(app: Flask, job: PeriodicJob) -> None:
+    due = time.monotonic() + job.seconds
     while True:
-        socketio.sleep(job.seconds)
+        socketio.sleep(max(0.0, due - time.monotonic()))
         run_once(app, job)
+        due = next_due(due, job.seconds, time.monotonic())
 
 
 def start(app: Flask) -> None:

@@ -22,13 +22,13 @@ def run_forever(app: Flask, rounds: int | None = None, sleep=time.sleep) -> int:
     runs = 0
     tick = 0
     while rounds is None or tick < rounds:
-        now = time.monotonic()
         for job in background.jobs():
+            now = time.monotonic()
             if now >= due.setdefault(job.name, now):
                 runs += background.run_once(app, job)
-                due[job.name] = now + job.seconds
+                due[job.name] = background.next_due(due[job.name], job.seconds, time.monotonic())
         tick += 1
-        sleep(TICK_SECONDS)
+        sleep(min(TICK_SECONDS, max(0.0, min(due.values(), default=0.0) - time.monotonic())))
     return runs
 
 

@@ -97,6 +97,7 @@ def get_reconciliation(broadcast_id: int):
 def send_reminders(broadcast_id: int):
     """Queue a payment reminder (催付) to the buyers of the given unpaid orders; at most one per order per minute."""
     data = api.json_body()
+    validation.refuse_unknown_fields(data, ("order_ids",))
     order_ids = data.get("order_ids")
     if not isinstance(order_ids, list) or not 1 <= len(order_ids) <= MAX_REMINDERS:
         raise ApiError(400, "invalid_type", f"order_ids must be a list of 1 to {MAX_REMINDERS} order ids", "order_ids")
@@ -135,6 +136,7 @@ def cancel_draft_claim(broadcast_id: int, comment_id: str):
     data = request.get_json(silent=True) if request.content_length else {}
     if not isinstance(data, dict):
         raise ApiError(400, "invalid_json", "the body, when sent, must be a JSON object", "body")
+    validation.refuse_unknown_fields(data, ("reason",))  # a misspelt reason would be lost from the record
     reason = validation.text(data, "reason", max_len=500, required=False)
     find_broadcast(broadcast_id)
     actor = _actor()

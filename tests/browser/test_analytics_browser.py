@@ -82,7 +82,7 @@ def test_the_dashboard_redraws_when_the_metrics_push_arrives(live_server, page):
 
     now = datetime.now(timezone.utc)
     ax.ingest(api, broadcast_id, [join(now, "v2"), join(now, "v3"), click(now, "v2", "A")], prefix="late-")
-    # The server's metrics-push job runs every 5 s; the page must redraw without a reload.
+    # The server's metrics-push job runs every 4.5 s; the page must redraw without a reload.
     page.wait_for_function("document.querySelector('[data-metric=unique_viewers]').textContent === '3'",
                            timeout=15_000)
     assert int(page.get_attribute("#analytics", "data-updates")) >= 1

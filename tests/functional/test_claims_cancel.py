@@ -63,6 +63,9 @@ def test_only_a_draft_can_be_cancelled_and_errors_name_the_field(line, any_app):
     assert host.post(cancel_path(broadcast_id, "x" * 129)).status_code == 400
     bad = host.post(cancel_path(broadcast_id, "c-2"), {"reason": 5})
     assert bad.status_code == 400 and bad.get_json()["error"]["field"] == "reason"
+    misspelt = host.post(cancel_path(broadcast_id, "c-2"), {"reasn": "buyer asked"})  # would cancel, reason lost
+    assert misspelt.status_code == 400 and misspelt.get_json()["error"] | {"message": ""} == {
+        "code": "unknown_field", "field": "reasn", "message": ""}
     assert host.post(cancel_path(999_999, "c-2")).status_code == 404
     assert Moderator(any_app, "moderator").post(cancel_path(broadcast_id, "c-2")).status_code == 403
     assert api.post(cancel_path(broadcast_id, "c-2"), json={}).status_code == 403  # a token cannot

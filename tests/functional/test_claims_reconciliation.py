@@ -64,6 +64,8 @@ def test_the_payment_reminder_goes_out_once_per_order_and_skips_what_is_not_due(
     assert body["queued"] == due
     assert {s["order_id"]: s["reason"] for s in body["skipped"]} == (
         {paid[0]: "not_unpaid", "nope": "unknown_order"} if paid else {"nope": "unknown_order"})
+    misspelt = host.post(f"/api/v1/broadcasts/{broadcast_id}/reminders", {"order_ids": due[:1], "x": 1})
+    assert misspelt.status_code == 400 and misspelt.get_json()["error"]["field"] == "x"
     again = host.post(f"/api/v1/broadcasts/{broadcast_id}/reminders", {"order_ids": due[:1]}).get_json()
     assert again == {"queued": [], "skipped": [{"order_id": due[0], "reason": "already_reminded"}]}
     order = api.get(f"/api/v1/orders/{due[0]}").get_json()
