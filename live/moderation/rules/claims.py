@@ -13,6 +13,7 @@ import re
 from typing import NamedTuple
 
 from live.moderation.rules.charmaps import CN_DIGIT_CHARS, CN_DIGIT_VALUES, cn_number
+from live.moderation.rules.contacts import LOCAL_NUMBER
 from live.moderation.rules.normalize import Normalized, normalize
 
 __all__ = ["Claim", "ClaimTerms", "claim_terms", "is_question", "parse_claim"]
@@ -47,7 +48,7 @@ _TOKEN = re.compile(
     rf"|(?P<colour>(?<![\d.])(?:(?<=[号码])|(?<![{_CJK}]))(?:{_COLOURS})(?:(?=的)|(?![{_CJK}])))"
     rf"|(?P<unit>(?:(?<![\d.])\d+(?:\.\d+)?|[{_CN_QTY_FIRST}][{_CN_QTY}]{{0,7}})\s*(?:{_UNITS})(?![a-z]))"
     r"|(?P<times>(?:(?<![a-z0-9])x|[*×])\s*\d+(?:\.\d+)?(?![\d.]))"
-    r"|(?P<plus>(?<![\w+])\+\s*\d{1,4}(?!\d))"
+    rf"|(?P<plus>(?<![\w+])\+\s*\d{{1,4}}(?!\d)(?!{LOCAL_NUMBER}))"
     r"|(?P<weak>(?<![不需主重只])要(?!不)|买(?!的)|拍(?!的)|抢|(?<![出起过])来(?!了)|订"
     r"|(?<![a-z])(?:take|buy|want|order|mine)(?![a-z]))"
     r"|(?P<sku>(?<![a-z0-9#])[a-z]{1,3}-?\d{1,4}(?![a-z0-9]))"

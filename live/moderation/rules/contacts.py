@@ -12,7 +12,7 @@ from live.moderation.rules.normalize import Normalized, normalize
 from live.moderation.rules.policy import ModerationPolicy
 from live.moderation.rules.reasons import Reason, RuleHit
 
-__all__ = ["ContactHit", "ContactKind", "contact_hits", "domain_allowed", "find_contacts", "mask"]
+__all__ = ["LOCAL_NUMBER", "ContactHit", "ContactKind", "contact_hits", "domain_allowed", "find_contacts", "mask"]
 
 ContactKind = Literal["phone", "wechat", "qq", "digits", "url"]
 
@@ -23,6 +23,9 @@ ContactKind = Literal["phone", "wechat", "qq", "digits", "url"]
 # stays a time) — "138 1234 5678" as much as "138❤1234❤5678", "138/1234/5678" or "138，1234，5678".
 _GAP = r"(?:[^\w:]|_){0,4}"
 _PHONE = re.compile(rf"(?=[+018])(?<!\d)(?:(?:\+|00)?86{_GAP})?1[3-9]\d(?:{_GAP}\d){{8}}(?!\d)")
+# The rest of a phone number after its country code ("+86 138 1234 5678", "+44 20 7946 0958"): six or more
+# digits or Chinese numerals with the gaps above. claims.py reads a "+86" before one as that code, not "86 units".
+LOCAL_NUMBER = rf"(?:{_GAP}[\d{CN_DIGIT_CHARS}]){{6,}}"
 _DIGITS = re.compile(r"(?<!\d)\d{6,}(?!\d)")
 _WECHAT = re.compile(
     r"(?=[wv微威薇维徽伟卫危])(?<![a-z])(?:wx|vx|[vw][^\w]{1,2}x|v信|v芯|微信|威信|薇信|维信|徽信|伟信|卫信|危信"

@@ -160,6 +160,17 @@ class Normalized:
         offsets = self.folded_offsets
         return offsets[start][0], offsets[end - 1][1]
 
+    def written_counts(self, start: int, end: int) -> tuple[int, ...]:
+        """Return how many times each character of ``text[start:end]`` was written before step 4.
+
+        A key character stands for a run that step 4 collapsed (``asss`` → ``as``), spelled out
+        with separators (``a.s.s``) or folded from one character to several (``ß`` → ``ss``):
+        its count is how often it occurs in the folded original span of that run.
+        """
+        offsets = self.offsets
+        source = self.source
+        return tuple(fold_text(source[a:b]).count(ch) for ch, (a, b) in zip(self.text[start:end], offsets[start:end]))
+
     def _trace(self) -> None:
         folded, folded_offsets = _fold_traced(self.source)
         separators = [

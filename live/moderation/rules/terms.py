@@ -23,6 +23,9 @@ TERM_ACTIONS: tuple[str, ...] = get_args(TermAction)
 # Characters that make a Latin term part of a longer word ("scam" in "scampi").
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _MAX_PATTERN = 500
+# Step 4 can only have collapsed something where a character comes twice in a row after folding,
+# or twice around a separator that steps 2-3 squash ("a s s").
+_MAYBE_COLLAPSED = re.compile(r"(.)\1|[\W_]", re.DOTALL)
 
 
 def _check(category: str, action: str) -> None:
@@ -79,8 +82,12 @@ class Match(NamedTuple):
     regex: bool = False
 
 
-# Automaton payload: check left/right word boundary, blocked terms, allow-list scopes.
-_Entry = tuple[bool, bool, tuple[Term, ...], tuple[str | None, ...]]
+# How many times a term writes each character of its key, when it writes one more than once
+# ("ass": a 1, s 2); None for the usual term, which writes each once.
+_Counts = tuple[int, ...] | None
+# Automaton payload: check left/right word boundary, blocked terms (each with its counts),
+# allow-list scopes.
+_Entry = tuple[bool, bool, tuple[tuple[Term, _Counts], ...], tuple[str | None, ...]]
 
 
 @dataclass(eq=False)
@@ -106,13 +113,14 @@ def build_matcher(
     version: Hashable = None,
 ) -> TermMatcher:
     """Return a matcher compiled from the terms, allow-list and regex rules."""
-    blocked: dict[str, list[Term]] = {}
+    blocked: dict[str, list[tuple[Term, _Counts]]] = {}
     allowed: dict[str, list[str | None]] = {}
     count = 0
     for term in terms:
-        key = normalize(term.term).text.strip()
+        normalized = normalize(term.term)
+        key = normalized.text.strip()
         if key:
-            blocked.setdefault(key, []).append(term)
+            blocked.setdefault(key, []).append((term, _doubled_counts(normalized)))
             count += 1
     for item in allow:
         entry = AllowTerm(item) if isinstance(item, str) else item
@@ -130,6 +138,26 @@ def build_matcher(
         for rule in rules
     )
     return TermMatcher(version, automaton, compiled, count, _rule_gate([rule.pattern for rule in rules]))
+
+
+def _doubled_counts(normalized: Normalized) -> _Counts:
+    """Return how many times the term writes each character of its key, or None if each once.
+
+    Step 4 of normalisation turns ``ass`` into the key ``as``, which the word "as" has too; these
+    counts let ``find_terms`` tell the two apart. Spaces count once: a doubled space is a typo.
+    """
+    if _MAYBE_COLLAPSED.search(normalized.folded) is None:
+        return None  # the cheap test: nothing for step 4 to have collapsed, no need to trace the term
+    text = normalized.text
+    start, end = len(text) - len(text.lstrip()), len(text.rstrip())
+    counts = tuple(1 if ch == " " else written
+                   for ch, written in zip(text[start:end], normalized.written_counts(start, end)))
+    return counts if any(written > 1 for written in counts) else None
+
+
+def _written_as_often(normalized: Normalized, start: int, end: int, counts: tuple[int, ...]) -> bool:
+    """Return True if the text writes each character of ``key[start:end]`` at least ``counts`` times."""
+    return all(written >= least for written, least in zip(normalized.written_counts(start, end), counts))
 
 
 # Group references by number or name: in one alternation of every rule, they would point at
@@ -150,7 +178,12 @@ def _rule_gate(patterns: list[str]) -> re.Pattern[str] | None:
 def find_terms(
     normalized: Normalized, matcher: TermMatcher, broadcast_id: str | None = None
 ) -> list[Match]:
-    """Return the blocked-term and regex matches in the key that no allow-listed span covers."""
+    """Return the blocked-term and regex matches in the key that no allow-listed span covers.
+
+    A term that writes a character more than once (``ass``, ``weed``, ``!!!``) matches only where
+    the text writes it at least as often (``asss``, ``a.s.s``), not the word its key also spells
+    (``as``, ``wed``, ``!``).
+    """
     text = normalized.text
     found: list[Match] = []
     allowed: list[tuple[int, int]] = []
@@ -162,9 +195,11 @@ def find_terms(
             continue
         if scopes and (None in scopes or broadcast_id in scopes):
             allowed.append((start, end))
-        for term in blocked:
+        for term, counts in blocked:
             if term.broadcast_id is None or term.broadcast_id == broadcast_id:
-                found.append(Match(term, start, end))
+                # Counted only here, for the rare term with a doubled character that matched.
+                if counts is None or _written_as_often(normalized, start, end, counts):
+                    found.append(Match(term, start, end))
     rules = matcher.rules
     if rules and matcher.rule_gate is not None and matcher.rule_gate.search(text) is None:
         rules = ()
