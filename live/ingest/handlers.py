@@ -43,7 +43,7 @@ def chat_claims(session, broadcast, events, decided, now):
             taken.append(position)
             comment = Comment(broadcast.id, event.id, event.data["viewer_id"], event.data.get("nickname"),
                               event.data["text"].replace("\x00", "\ufffd"), event.ts)
-            claims.append(ClaimInput(comment, ClaimRequest(terms.link, terms.words, terms.qty), fields["action"]))
+            claims.append(ClaimInput(comment, ClaimRequest(terms.link, terms.words, terms.qty, terms.numbers, terms.qty_from_number), fields["action"]))
     results: list[tuple[dict, object]] = [(fields, None) for fields in decided]
     for position, outcome in zip(taken, take_claims(session, broadcast.id, claims, now)):
         if outcome is not None:

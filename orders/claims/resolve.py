@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 _SEPARATORS = re.compile(r"[\s\-_./]+")
@@ -90,11 +90,17 @@ class Lineup:
 
 @dataclass(frozen=True)
 class ClaimRequest:
-    """What a chat message claims: the link it names (None: the pinned product), variant words and quantity."""
+    """What a chat message claims: the link it names (None: the pinned product), variant words and quantity.
+
+    numbers: the message's bare numbers that named no link, one of which may be a numeric size ("39" in
+    "SOLD A4 39 1"); qty_from_number: the quantity was read from the first of them.
+    """
 
     link: str | None
     words: tuple[str, ...] = ()
     qty: int | None = None
+    numbers: tuple[str, ...] = ()
+    qty_from_number: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,8 @@ def resolve(request: ClaimRequest, lineup: Lineup, max_qty: int) -> Resolution:
                           else "unknown_link")
     product, variant = found
     if variant is None and product.variants:
+        request = _with_numeric_size(request, product.variants)
+        qty = request.qty or 1
         variant, reason = _variant(product.variants, request.words)
         if reason:
             return Resolution(product.product_sku, None, qty, reason)
@@ -131,6 +139,20 @@ def resolve(request: ClaimRequest, lineup: Lineup, max_qty: int) -> Resolution:
     if qty > max_qty:
         return Resolution(product.product_sku, variant_sku, qty, "qty_over_limit")
     return Resolution(product.product_sku, variant_sku, qty)
+
+
+def _with_numeric_size(request: ClaimRequest, variants: tuple[VariantChoice, ...]) -> ClaimRequest:
+    """Return request with its first bare number that is one of the variants' sizes ("39" for a shoe) read as a
+    size word; when the quantity had been read from that number, the next bare number is the quantity (else 1)."""
+    sizes = frozenset().union(*(variant.attributes for variant in variants))
+    for index, number in enumerate(request.numbers):
+        if attribute_key(number) in sizes:
+            rest = request.numbers[:index] + request.numbers[index + 1:]
+            qty = request.qty
+            if request.qty_from_number and index == 0:
+                qty = int(rest[0]) if rest else None
+            return replace(request, words=(*request.words, number), qty=qty, numbers=rest, qty_from_number=False)
+    return request
 
 
 def _variant(variants: tuple[VariantChoice, ...], words: tuple[str, ...]) -> tuple[VariantChoice | None, str | None]:

@@ -112,7 +112,7 @@ def _claim(session: Session, broadcast: Broadcast, event, fields: dict, now: dat
         return {}, None
     comment = drafts.Comment(broadcast.id, event.id, event.data["viewer_id"], event.data.get("nickname"),
                              event.data["text"].replace("\x00", "\ufffd"), event.ts)
-    outcome = take_claim(session, comment, ClaimRequest(terms.link, terms.words, terms.qty), fields["action"], now)
+    outcome = take_claim(session, comment, ClaimRequest(terms.link, terms.words, terms.qty, terms.numbers, terms.qty_from_number), fields["action"], now)
     return ({}, None) if outcome is None else ({"claim": drafts.claim_result(outcome)}, outcome)
 
 

@@ -10,6 +10,7 @@ the claim with a reason the host sees), and a quantity of no units ("0件", "+0"
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from live.moderation.rules.charmaps import CN_DIGIT_CHARS, CN_DIGIT_VALUES, cn_number
@@ -146,22 +147,35 @@ def _variant(token: str) -> str:
 
 
 class _Reading(NamedTuple):
-    """What a claim's tokens say: the code, the link named by a bare number, variant tokens and the quantity."""
+    """What a claim's tokens say: the code, the link named by a bare number, variant tokens and the quantity; the
+    bare numbers that named no link (each may be a numeric size: "SOLD A4 39 1") and whether the quantity is the
+    first of them."""
 
     sku: str | None
     bare_link: str | None
     variants: tuple[str, ...]
     qty: int | None
+    numbers: tuple[str, ...] = ()
+    qty_from_number: bool = False
 
 
-def _bare_numbers(folded: str, tokens: list[re.Match[str]], named: bool, written: bool) -> tuple[str | None, str | None]:
-    """Return (the link a bare number names, the bare number that is the quantity), each None when there is none.
+def _bare_numbers(folded: str, tokens: list[re.Match[str]], named: bool,
+                  written: bool) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """Return (the link a bare number names, the bare number that is the quantity, the bare numbers that name no
+    link), the first two None when there is none.
 
     named: the message names its product by a code; written: it writes its quantity with a unit, x or +.
     """
+    link, quantity, bares = _bare_link_and_quantity(folded, tokens, named, written)
+    return link, quantity, tuple(token.group() for token in bares)
+
+
+def _bare_link_and_quantity(folded: str, tokens: list[re.Match[str]], named: bool,
+                            written: bool) -> tuple[str | None, str | None, list[re.Match[str]]]:
+    """Return (the link a bare number names, the bare number that is the quantity, the bare numbers of the claim)."""
     bares = [token for token in tokens if token.lastgroup == "bare"]
     if not bares:
-        return None, None
+        return None, None, []
     spans = [found.span() for found in _LINK.finditer(folded)]
     # The claim starts at its verb, +N, code or link: a countdown before it ("3 2 1 拍了") is no part of it.
     start = min([token.start() for token in tokens if token.lastgroup in ("strong", "weak", "plus", "sku")]
@@ -169,14 +183,14 @@ def _bare_numbers(folded: str, tokens: list[re.Match[str]], named: bool, written
     bares = [token for token in bares
              if token.start() > start and not any(begin <= token.start() < end for begin, end in spans)]
     if not bares:
-        return None, None
+        return None, None, []
     if named or spans:
-        return None, bares[0].group()
+        return None, bares[0].group(), bares
     lone = bares[0]
     followed = any(token.lastgroup in _FOLLOWING and token.start() >= lone.end() for token in tokens)
     if not (followed or written):
-        return None, lone.group()
-    return str(int(lone.group())), bares[1].group() if len(bares) > 1 else None
+        return None, lone.group(), bares
+    return str(int(lone.group())), bares[1].group() if len(bares) > 1 else None, bares[1:]
 
 
 def _read(folded: str) -> _Reading | None:
@@ -203,17 +217,18 @@ def _read(folded: str) -> _Reading | None:
     qty = _quantity(quantity) if quantity else None
     if qty is None and plus:
         qty = _quantity(plus)
-    bare_link, bare_qty = _bare_numbers(folded, tokens, named=sku is not None, written=qty is not None)
+    bare_link, bare_qty, numbers = _bare_numbers(folded, tokens, named=sku is not None, written=qty is not None)
     variants = tuple(token.group() for token in tokens if token.lastgroup in _VARIANT_KINDS)
     # A bare colour counts as a variant word, but alone it does not make a weak verb a claim ("要 白 开水").
     detail = sku is not None or size is not None or qty is not None or bare_link is not None
     if not (plus or strong or (weak and detail) or (sku and (variants or qty is not None))):
         return None
-    if qty is None and bare_qty is not None:
+    qty_from_number = qty is None and bare_qty is not None
+    if qty_from_number:
         qty = _quantity(bare_qty)
     if qty == 0:
         return None  # "拍了 0件", "+0", "SOLD A12 M 0": a buyer asking for no units claims nothing
-    return _Reading(sku.replace("-", "").upper() if sku else None, bare_link, variants, qty)
+    return _Reading(sku.replace("-", "").upper() if sku else None, bare_link, variants, qty, numbers, qty_from_number)
 
 
 def parse_claim(text: str | Normalized) -> Claim | None:
@@ -225,12 +240,20 @@ def parse_claim(text: str | Normalized) -> Claim | None:
                  qty=reading.qty)
 
 
-class ClaimTerms(NamedTuple):
-    """What a claim names for the line-up: a link ("3" for 3号, or a code such as "A12"), variant words, quantity."""
+@dataclass(frozen=True)
+class ClaimTerms:
+    """What a claim names for the line-up: a link ("3" for 3号, or a code such as "A12"), variant words, quantity.
+
+    numbers: the bare numbers that named no link ("39" and "1" in "SOLD A4 39 1"), for the line-up to read as a
+    numeric size when the product has one; qty_from_number: the quantity is the first of them. Two claims read the
+    same when link, words and quantity are the same.
+    """
 
     link: str | None
     words: tuple[str, ...]
     qty: int | None
+    numbers: tuple[str, ...] = field(default=(), compare=False)
+    qty_from_number: bool = field(default=False, compare=False)
 
 
 def claim_terms(text: str | Normalized) -> ClaimTerms | None:
@@ -247,7 +270,7 @@ def claim_terms(text: str | Normalized) -> ClaimTerms | None:
     if link is None:
         link = reading.sku or reading.bare_link
     words = tuple(dict.fromkeys(_variant(token) for token in reading.variants))
-    return ClaimTerms(link, words, reading.qty)
+    return ClaimTerms(link, words, reading.qty, reading.numbers, reading.qty_from_number)
 
 
 def is_question(text: str | Normalized) -> bool:
