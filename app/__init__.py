@@ -51,9 +51,14 @@ def register_background_jobs() -> None:
 
 
 def select_locale() -> str:
-    """Return the UI language: the user's setting, else the browser's Accept-Language, else English."""
-    from flask import current_app
+    """Return the UI language: the user's setting, else the browser's Accept-Language, else the default (English).
 
+    Outside a request (a flask command, a background job) there is no user or browser: the default.
+    """
+    from flask import current_app, has_request_context
+
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     if current_user and current_user.is_authenticated and getattr(current_user, "locale", None) in languages:
         return current_user.locale

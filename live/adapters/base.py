@@ -9,7 +9,8 @@ body into messages and maps one message to LiveDesk v1 events. It exposes::
     def split(headers: Mapping[str, str], body: bytes) -> list[InboundMessage]
         # pure; raises AdapterError for a malformed body (-> 400, nothing stored)
     def to_events(message: InboundMessage, connection: Connection, details: DetailClient | None) -> list[dict]
-        # v1 events; [] = ignored (logged as such, still acknowledged)
+        # v1 events; [] = ignored (logged as such, still acknowledged); clients.push.ignored(...) returns
+        # an empty list that carries the reason, kept on the message's inbox row
     def ack(ok: bool) -> tuple[object, int]
         # the response body and status the platform expects
     def detail_client(connection: Connection, config: Mapping) -> DetailClient | None

@@ -15,7 +15,8 @@ from datetime import datetime, timezone
 
 from live.adapters.base import AdapterError, Connection, InboundMessage
 from live.adapters.clients import douyin as api
-from live.adapters.clients.push import MAX_MESSAGES, embedded_object, header, ignored, load_json, message, same
+from live.adapters.clients.push import (MAX_MESSAGES, embedded_object, header, ignored, load_json, message,
+                                        other_shop, same)
 from live.adapters.clients.records import cancel_event, complaint_event, order_event, payment_event
 from live.adapters.clients.values import event_id, fen_to_yuan, optional_time, ref, zone
 from live.adapters.douyin_aftersales import aftersale_events
@@ -87,6 +88,9 @@ def sample_request(connection: Connection, now) -> tuple[dict, bytes]:
 def to_events(inbound: InboundMessage, connection: Connection, details) -> list[dict]:
     """Return the v1 events of one 抖店 message ([] when it maps to nothing; the reason is logged)."""
     tag = inbound.kind
+    shop = inbound.payload.get("shop_id")
+    if other_shop(connection.shop_id, shop):
+        return ignored(PLATFORM, inbound, f"message of shop {shop}, not this connection's")
     if tag in IGNORED_TAGS:
         return ignored(PLATFORM, inbound, IGNORED_TAGS[tag])
     handler = _TRADE.get(tag)

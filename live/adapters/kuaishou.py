@@ -22,7 +22,7 @@ from flask_babel import gettext
 from live.adapters.base import AdapterError, Connection, InboundMessage
 from live.adapters.clients import aes
 from live.adapters.clients import kuaishou as api
-from live.adapters.clients.push import embedded_object, ignored, message
+from live.adapters.clients.push import embedded_object, ignored, message, other_shop
 from live.adapters.clients.records import aftersale_event, cancel_event, order_event, payment_event
 from live.adapters.clients.values import event_id, optional_time, ref, zone
 from live.adapters.mapping import digest
@@ -137,12 +137,21 @@ def to_events(inbound: InboundMessage, connection: Connection, details) -> list[
     opened = open_message(inbound, connection)
     if opened.payload.get("test") is True:
         return ignored(PLATFORM, opened, "the heartbeat 快手 sends to check the push URL")
+    seller = _seller(opened)
+    if other_shop(connection.shop_id, seller):
+        return ignored(PLATFORM, opened, f"message of seller {seller}, not this connection's shop")
     if opened.kind in IGNORED_EVENTS:
         return ignored(PLATFORM, opened, IGNORED_EVENTS[opened.kind])
     handler = _HANDLERS.get(opened.kind)
     if handler is None:
         return ignored(PLATFORM, opened, f"unknown event {opened.kind}")
     return handler(opened, connection, details)
+
+
+def _seller(opened: InboundMessage) -> object:
+    """Return the seller (the shop's 快手 user id) a message is for: its userId, else its info's sellerId."""
+    seller = opened.payload.get("userId")
+    return seller if seller not in (None, "") else opened.payload["info"].get("sellerId")
 
 
 def _order(opened: InboundMessage, connection: Connection, details, paid: bool) -> list[dict]:

@@ -1,6 +1,9 @@
 """Processing inbox messages into events: the adapter's to_events, then live.ingest into the connection's broadcast.
 
-Mapping runs first, outside any transaction (a commerce platform's detail client calls its API); then one
+Mapping runs first, outside any transaction and with no pooled connection held: a commerce platform's
+detail client calls its API, which may take seconds, and on SQLite every transaction holds the write lock from
+its BEGIN IMMEDIATE (app/db/engine.py), so a call made inside one would stall every other writer (under
+eventlet, the whole server). What mapping needs is read first and that read transaction ended; then one
 transaction ingests every event of the batch (``source`` is ``adapter:<connection name>``, event ids derive
 from the platform's message ids, so a message processed twice makes its events once: the event log refuses
 the second) and writes each message's status. A message whose mapping failed for a passing reason waits
@@ -61,6 +64,7 @@ class _Mapped:
     """A message's mapping: its events, when it ends the stream, or why it could not be mapped."""
 
     events: list[dict] = field(default_factory=list)
+    ignored_because: str | None = None  # why it maps to no event, when its module said (clients.push.ignored)
     ends_at: datetime | None = None
     failure: str | None = None
     passing: bool = False  # a failure that may pass (the detail API down): try again later
@@ -79,7 +83,7 @@ def retry_after(attempts: int) -> timedelta:
 def map_message(module: ModuleType, view, details, message: InboundMessage) -> _Mapped:
     """Return the mapping of one message by its platform module; failures are caught and described."""
     try:
-        events = list(module.to_events(message, view, details))
+        produced = module.to_events(message, view, details)
         ends = getattr(module, "ends_broadcast", None)
         ends_at = ends(message, view) if ends is not None else None
     except AdapterError as error:
@@ -87,19 +91,21 @@ def map_message(module: ModuleType, view, details, message: InboundMessage) -> _
     except Exception as error:  # a detail call that timed out, a platform module's bug: tried again later
         logger.warning("adapter %s: mapping message %s failed", module.PLATFORM, message.message_id, exc_info=True)
         return _Mapped(failure=f"{type(error).__name__}: {error}"[:500], passing=True)
-    return _Mapped(events=events, ends_at=ends_at)
+    return _Mapped(events=list(produced), ignored_because=getattr(produced, "reason", None), ends_at=ends_at)
 
 
 def process_messages(session: Session, connection: PlatformConnection, module: ModuleType, view, details,
                      messages: list[tuple[int, InboundMessage]], now: datetime, recorded: bool = False) -> list[Outcome]:
     """Return the outcome of each (inbox row id, message) after mapping, ingesting and recording them (committed).
 
-    When the transaction cannot be committed the messages stay pending: their lease runs out and the worker
-    tries them again.
+    The caller's transaction is ended first (committed: the callers have only read, or committed already), so
+    the detail client calls the platform with no transaction open. When the ingesting transaction cannot be
+    committed the messages stay pending: their lease runs out and the worker tries them again.
     """
-    mapped = [map_message(module, view, details, message) for _row_id, message in messages]
     settings = dict(connection.settings or {})
     connection_id, broadcast_id, source = connection.id, connection.broadcast_id, source_of(connection)
+    session.commit()  # releases the connection too: nothing of the database is held while the platform answers
+    mapped = [map_message(module, view, details, message) for _row_id, message in messages]
 
     def work() -> list[Outcome]:
         broadcast = session.get(Broadcast, broadcast_id)
@@ -168,8 +174,8 @@ def _decide(session: Session, broadcast: Broadcast, message: InboundMessage, ite
         return Outcome(message_id, kind, "done", len(results), results=results)
     if item.ends_at is not None:
         return _end(session, broadcast, message, item.ends_at, settings, now)
-    return Outcome(message_id, kind, "ignored", note=f"{kind}: mapped to no event (not a kind LiveDesk keeps, or "
-                                                     "nothing to keep yet)")
+    reason = item.ignored_because or "mapped to no event (not a kind LiveDesk keeps, or nothing to keep yet)"
+    return Outcome(message_id, kind, "ignored", note=f"{kind}: {reason}")
 
 
 def _end(session: Session, broadcast: Broadcast, message: InboundMessage, ends_at: datetime, settings: Mapping,

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 from live.adapters.base import AdapterError, Connection, InboundMessage
 from live.adapters.clients import tiktok_shop as api
-from live.adapters.clients.push import header, ignored, load_json, message, same
+from live.adapters.clients.push import header, ignored, load_json, message, other_shop, same
 from live.adapters.clients.records import aftersale_event, cancel_event, order_event, payment_event
 from live.adapters.clients.values import event_id, optional_time, ref
 from live.adapters.mapping import content_id, platform_time
@@ -95,7 +95,7 @@ def sample_request(connection: Connection, now) -> tuple[dict, bytes]:
 def to_events(inbound: InboundMessage, connection: Connection, details) -> list[dict]:
     """Return the v1 events of one notification ([] when it maps to nothing; the reason is logged)."""
     shop = inbound.payload.get("shop_id")
-    if connection.shop_id and shop not in (None, "") and str(shop) != connection.shop_id:
+    if other_shop(connection.shop_id, shop):
         return ignored(PLATFORM, inbound, f"notification of shop {shop}, not this connection's")
     if inbound.kind in IGNORED_TYPES:
         return ignored(PLATFORM, inbound, IGNORED_TYPES[inbound.kind])

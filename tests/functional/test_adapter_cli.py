@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from live.adapters.models import AdapterInboxMessage
+from live.adapters.models import AdapterInboxMessage, PlatformConnection
 from live.models import EventLog
 from tests.support.live_room import at, body, item, renamed
 
@@ -51,6 +51,16 @@ def test_create_connection_refuses_what_the_api_refuses(runner, broadcast_id):
     assert result.exit_code != 0 and "app_secret" in result.output
     result = runner.invoke(args=["create-connection", "x", "--platform", "bilibili", "--broadcast", "999"])
     assert result.exit_code != 0 and "no broadcast 999" in result.output
+
+
+def test_a_kuaishou_secret_that_is_no_message_key_is_refused_with_the_reason_not_a_traceback(app, runner,
+                                                                                              broadcast_id):
+    result = runner.invoke(args=["create-connection", "ks-bad", "--platform", "kuaishou", "--broadcast",
+                                 str(broadcast_id), "--app-key", "ksapp1", "--app-secret", "notakey"])
+    assert result.exit_code == 1 and not isinstance(result.exception, RuntimeError), result.exception
+    assert "Error: app_secret: For a Kuaishou shop the app secret is its message key" in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(PlatformConnection)) == 0
 
 
 def test_a_dry_run_maps_every_recorded_request_and_stores_nothing(app, runner, tmp_path):

@@ -14,6 +14,7 @@ from live.adapters.processing import process_due
 from live.models import EventLog
 from orders.aftersales.models import AftersaleCase
 from tests.support.auth import csrf_token, login
+from tests.support.platform_fakes import WriteLockProbe
 from tests.support.platform_fakes import douyin as fake
 from tests.support.platform_fakes.stubs import douyin_push, douyin_signed
 
@@ -93,6 +94,14 @@ def test_a_created_and_paid_order_lands_with_items_buyer_and_exact_payment(app, 
     assert platform.state.bad_signatures == 0
 
 
+def test_the_detail_api_is_called_with_no_database_transaction_open(app, client, shop, platform):
+    """On SQLite a transaction holds the write lock: held across a slow platform call, it froze the server."""
+    probe = platform.state.on_call = WriteLockProbe(app.config["SQLALCHEMY_DATABASE_URI"])
+    push(client, created(), paid())
+    assert work(app) == {"done": 2}
+    assert probe.seen and set(probe.seen) == {"free"}, probe.seen
+
+
 def test_a_redelivered_push_is_acknowledged_and_changes_nothing(app, client, api, shop):
     push(client, created(), paid())
     work(app)
@@ -111,6 +120,16 @@ def test_paid_again_under_a_new_message_id_is_not_a_second_payment(app, client, 
     work(app)
     order = api.get(f"/api/v1/orders/{ORDER}").get_json()
     assert order["paid_amount"] == "158.00" and order["findings"] == []
+
+
+def test_a_message_of_another_shop_is_acknowledged_and_ignored_with_the_reason(app, client, api, shop):
+    other = ("101", "m-101-other", {**paid()[2], "shop_id": 999})
+    assert push(client, other).get_json() == {"code": 0, "msg": "success"}
+    assert work(app) == {"ignored": 1}
+    with app.app_context():
+        [row] = db.session.scalars(sa.select(AdapterInboxMessage))
+        assert row.status == "ignored" and "shop 999, not this connection's" in row.error
+    assert api.get(f"/api/v1/orders/{ORDER}").status_code == 404
 
 
 def test_a_bad_signature_stores_nothing(app, client, shop):

@@ -12,6 +12,7 @@ from app.extensions import db
 from live.adapters.models import AdapterInboxMessage
 from live.adapters.processing import process_due
 from tests.support.auth import csrf_token, login
+from tests.support.platform_fakes import WriteLockProbe
 from tests.support.platform_fakes import kuaishou as fake
 from tests.support.platform_fakes.stubs import KUAISHOU_KEY, KUAISHOU_OLD_KEY, kuaishou_body
 
@@ -64,6 +65,14 @@ def test_an_added_and_paid_order_lands_with_the_exact_payment(app, client, api, 
     assert (order["status"], order["paid_amount"]) == ("paid", "158.00")
     assert [(i["sku"], i["qty"], i["unit_price"]) for i in order["items"]] == [("TEA-01", 2, "79.00")]
     assert platform.state.bad_signatures == 0
+
+
+def test_the_detail_api_is_called_with_no_database_transaction_open(app, client, shop, platform):
+    probe = platform.state.on_call = WriteLockProbe(app.config["SQLALCHEMY_DATABASE_URI"])
+    push(client, "order_add")
+    push(client, "order_pay_success")
+    assert work(app) == {"done": 2}
+    assert probe.seen and set(probe.seen) == {"free"}, probe.seen
 
 
 def test_a_redelivered_message_is_stored_once(app, client, shop):

@@ -14,6 +14,7 @@ from live.adapters.models import AdapterInboxMessage
 from live.adapters.processing import process_due
 from orders.aftersales.models import AftersaleCase
 from tests.support.auth import csrf_token, login
+from tests.support.platform_fakes import WriteLockProbe
 from tests.support.platform_fakes import tiktok_shop as fake
 from tests.support.platform_fakes.stubs import tiktok_signed
 
@@ -81,6 +82,15 @@ def test_a_paid_order_lands_with_grouped_units_and_the_exact_total(app, client, 
     assert [(f["code"], f["severity"]) for f in order["findings"]] == [("contact_masked", "info"),
                                                                       ("price_mismatch", "block")]
     assert order["status"] == "held"
+
+
+def test_the_detail_api_is_called_with_no_database_transaction_open(app, client, shop, platform):
+    probe = platform.state.on_call = WriteLockProbe(app.config["SQLALCHEMY_DATABASE_URI"])
+    hook(client, 1, "n-1", status("AWAITING_SHIPMENT"))
+    hook(client, 12, "n-4", {"order_id": ORDER, "return_id": RETURN, "return_type": "RETURN_AND_REFUND",
+                             "return_status": "RETURN_OR_REFUND_REQUEST_PENDING", "update_time": int(time.time())})
+    assert work(app) == {"done": 2}
+    assert probe.seen and set(probe.seen) == {"free"}, probe.seen
 
 
 def test_a_redelivered_notification_is_stored_once(app, client, shop):

@@ -81,7 +81,25 @@ def message(message_id: Any, kind: Any, payload: dict, id_field: str, kind_field
                           kind=message_text(kind, kind_field, MAX_KIND), payload=payload)
 
 
-def ignored(platform: str, inbound: InboundMessage, reason: str) -> list:
-    """Log why a message maps to no event and return [] (the platform still gets its acknowledgement)."""
+class NoEvents(list):
+    """No events (an empty list) with the reason why: processing keeps it on the message's inbox row."""
+
+    def __init__(self, reason: str):
+        """Keep the reason."""
+        super().__init__()
+        self.reason = reason
+
+
+def ignored(platform: str, inbound: InboundMessage, reason: str) -> NoEvents:
+    """Log why a message maps to no event and return no events that carry the reason (still acknowledged)."""
     _LOG.info("%s message %s (%s) ignored: %s", platform, inbound.message_id, inbound.kind, reason)
-    return []
+    return NoEvents(reason)
+
+
+def other_shop(connection_shop: str | None, shop: Any) -> bool:
+    """Return True when a message names a shop that is not the connection's.
+
+    One app's push URL gets the messages of every shop that authorised the app; a connection without a shop
+    id, or a message naming none, is not filtered.
+    """
+    return bool(connection_shop) and shop not in (None, "") and str(shop) != connection_shop

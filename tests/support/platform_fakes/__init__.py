@@ -3,18 +3,22 @@
 Each fake (douyin.py, tiktok_shop.py, kuaishou.py) is a small Flask app that checks the request signature the
 way the platform documents it and answers the documented responses from tests/fixtures/adapters/<platform>/.
 A test can make the next answers fail (HTTP 500 or 429, or the platform's own "too fast" code) to exercise
-the clients' retries, and reads ``calls`` (monotonic time, path, query) to check the rate limit.
+the clients' retries, reads ``calls`` (monotonic time, path, query) to check the rate limit, and may set
+``on_call`` to look at the caller's side while the platform answers (``WriteLockProbe``: is the database free?).
 """
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from flask import Flask, Response
+from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "adapters"
@@ -37,6 +41,7 @@ class FakeState:
     calls: list = field(default_factory=list)  # (monotonic time, path, query dict)
     bad_signatures: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    on_call: Callable[[str], None] | None = None  # called with the path of each call, before it is answered
 
     def fail_next(self, count: int, status: int = 500, headers: dict | None = None, body: dict | None = None) -> None:
         """Make the next count calls answer status (with headers/body) before answering normally again."""
@@ -44,7 +49,9 @@ class FakeState:
             self.failures.append((status, headers or {}, body or {"message": "try again"}))
 
     def record(self, path: str, query: dict) -> Response | None:
-        """Log a call; return the queued failure answer when one is due."""
+        """Log a call (and show it to on_call); return the queued failure answer when one is due."""
+        if self.on_call is not None:
+            self.on_call(path)
         with self.lock:
             self.calls.append((time.monotonic(), path, dict(query)))
             if not self.failures:
@@ -75,3 +82,28 @@ class FakeServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+
+
+class WriteLockProbe:
+    """An on_call that tries BEGIN IMMEDIATE on a SQLite database from its own connection, without waiting.
+
+    ``seen`` lists, per platform call, "free" or SQLite's refusal: on SQLite every LiveDesk transaction holds the
+    write lock, so anything but "free" means the platform was called with a transaction open.
+    """
+
+    def __init__(self, database_uri: str):
+        """Watch the SQLite file of database_uri."""
+        self.path = make_url(database_uri).database
+        self.seen: list[str] = []
+
+    def __call__(self, _path: str) -> None:
+        """Record whether another writer could begin now."""
+        other = sqlite3.connect(self.path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            self.seen.append("free")
+        except sqlite3.OperationalError as error:
+            self.seen.append(str(error))
+        finally:
+            other.close()

@@ -84,6 +84,15 @@ def test_paid_and_paid_pending_of_one_order_share_one_payment_id():
     assert pending[0]["amount"] == "158.00"  # 110 has no amount: the detail API's pay_amount
 
 
+def test_a_message_of_another_shop_is_ignored_and_says_why():
+    """One 抖店 app's push URL gets every authorising shop's messages: data.shop_id says whose."""
+    [message] = douyin.split({}, body("douyin", "trade_paid"))
+    ignored = douyin.to_events(message, connection("douyin", shop_id="1111111"), DouyinDetails())
+    assert ignored == [] and ignored.reason == "message of shop 4463798, not this connection's"
+    assert events_of("trade_paid", shop_id="4463798") != []
+    assert events_of("trade_paid") != []  # a connection without a shop id takes every shop's
+
+
 def test_a_redelivered_message_gives_the_same_events():
     assert events_of("trade_paid") == events_of("trade_paid")
     assert events_of("refund_created") == events_of("refund_created")

@@ -92,6 +92,16 @@ def test_a_paid_order_gives_order_and_payment_in_yuan():
                        "order_id": ORDER, "status": "paid", "amount": "158.00", "method": "alipay"}
 
 
+def test_a_message_of_another_seller_is_ignored_and_says_why():
+    """One 快手 app's push URL gets every authorising shop's messages: userId (info.sellerId) says whose."""
+    [message] = kuaishou.split({}, kuaishou_body("order_pay_success"))
+    ignored = kuaishou.to_events(message, connection("kuaishou", shop_id="1111111"), KuaishouDetails())
+    assert ignored == [] and ignored.reason == "message of seller 2161524184, not this connection's shop"
+    assert events_of("refund_add", shop_id="1111111") == []
+    assert events_of("order_pay_success", shop_id="2161524184") != []
+    assert events_of("order_pay_success") != []  # a connection without a shop id takes every shop's
+
+
 def test_a_failed_order_is_cancelled():
     [cancel] = events_of("order_fail")
     assert (cancel["type"], cancel["id"], cancel["order_id"]) == ("order_cancel", f"kuaishou:cancel:{ORDER}", ORDER)
