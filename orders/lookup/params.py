@@ -50,6 +50,8 @@ def read_filter(args) -> LookupFilter:
     sku = _bounded(args, "sku", MAX_SKU)
     placed_from = _moment(args, "from", end_of_day=False)
     placed_to = _moment(args, "to", end_of_day=True)
+    if placed_from is not None and placed_to is not None and placed_to < placed_from:
+        raise ApiError(400, "invalid_window", "to must be after from", "to")  # as /broadcasts answers it
     return LookupFilter(terms, broadcast_id, status, source, sku, placed_from, placed_to)
 
 
