@@ -77,7 +77,6 @@ def test_filters_narrow_the_search_and_the_old_parameters_still_work(api, shop):
     assert ids(api.get("/api/v1/orders?source=post_stream")) == []
     assert ids(api.get("/api/v1/orders?from=2000-01-01&to=2099-12-31")) == ["L-3", "L-2", "L-1"]
     assert ids(api.get("/api/v1/orders?to=2001-01-01")) == []
-    assert ids(api.get("/api/v1/orders?from=2099-01-01&to=2001-01-01")) == []  # an inverted range: nothing
     assert ids(api.get("/api/v1/orders?from=2001-01-01T00:00:00%2B08:00")) == ["L-3", "L-2", "L-1"]
 
 
