@@ -22,6 +22,7 @@ def pin_product(broadcast_id: int, action: str):
     data = request.get_json(silent=True) if request.get_data() else {}
     if not isinstance(data, dict):
         raise ApiError(400, "invalid_json", "the body must be a JSON object", "body")
+    validation.refuse_unknown_fields(data, ("sku",))
     sku = validation.text(data, "sku", max_len=MAX_REF, required=action == "pin")
     actor = actor_of(g.principal)
 

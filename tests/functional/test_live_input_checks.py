@@ -168,6 +168,13 @@ def test_a_console_pin_outside_the_line_up_is_refused_and_records_nothing(app, s
     assert api.get(f"/api/v1/broadcasts/{broadcast_id}/snapshot").get_json()["pinned_sku"] == "TEE"
 
 
+def test_a_pin_with_a_misspelt_field_is_refused_naming_it(app, sale):
+    api, broadcast_id = sale
+    response = api.post(f"/api/v1/broadcasts/{broadcast_id}/pin", json={"sku": "TEE", "skus": ["MUG"]})
+    assert response.status_code == 400 and response.get_json()["error"]["field"] == "skus"
+    assert _pin_events(app, broadcast_id) == []
+
+
 def test_a_platform_pin_of_a_product_outside_the_line_up_ends_the_hosts_pin_so_plus_one_drafts_nothing(sale):
     """The platform's pin is what viewers see: "+1" then means that product, not the one pinned before."""
     api, broadcast_id = sale
