@@ -118,6 +118,10 @@ class Order(db.Model):
         sa.Index("ix_orders_broadcast_comment", "broadcast_id", "comment_id"),
         # The audit reads the batch's buyers' open orders (duplicates, units per buyer) on every batch.
         sa.Index("ix_orders_broadcast_buyer", "broadcast_id", "buyer_id", "status", "placed_at"),
+        # Every batch asks which of its SKUs have orders in line (orders/inventory.skus_in_line): the few orders
+        # with a place in line, not every held one.
+        sa.Index("ix_orders_in_line", "waitlisted_at", sqlite_where=sa.text("waitlisted_at IS NOT NULL"),
+                 postgresql_where=sa.text("waitlisted_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,6 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from orders import inventory
 from orders.claims.line import promote_draft
 from orders.claims.policy import load_claim_policy
 from orders.models import Order, OrderLine
@@ -22,12 +23,14 @@ def promote_waitlisted(session: Session, skus: set[str], now: datetime) -> list[
     order at the head takes its units and stays held for the auditor, so an approval later never finds them gone.
     Chat claims' drafts waiting for stock (orders/claims) stand in the same line at their comment's time.
     Strict FIFO: the first order that still does not fit stops the run, so a later, smaller order never
-    jumps the queue of a SKU.
+    jumps the queue of a SKU. Newcomers keep it too: a new order or draft asking for a SKU with orders in line
+    takes none of its free units but joins the line behind them (inventory.skus_in_line; orders/intake,
+    orders/review/verdict.py, orders/claims/line.py).
     """
     if not skus:
         return []
     waiting = session.scalars(
-        sa.select(Order).where(Order.status.in_(("waitlisted", "held", "claimed")), Order.waitlisted_at.is_not(None),
+        sa.select(Order).where(*inventory.IN_LINE,
                                Order.id.in_(sa.select(OrderLine.order_pk).where(OrderLine.sku.in_(sorted(skus)))))
         .order_by(Order.waitlisted_at, Order.id).limit(BATCH).options(selectinload(Order.lines))
         .with_for_update()

@@ -2,7 +2,8 @@
 
 First come, first served by the comment's time, not by arrival: a claim that arrives after a later comment's draft
 took the last unit takes that draft's unit back (the later draft waits in line at its comment time). Waiting
-drafts share the FIFO line of waitlisted orders (orders/waitlist.py, by waitlisted_at = the comment's time).
+drafts share the FIFO line of waitlisted orders (orders/waitlist.py, by waitlisted_at = the comment's time): a
+draft whose comment came after orders already in line for its SKU waits behind them, free units or not.
 Stock moves only through orders.inventory.
 """
 from __future__ import annotations
@@ -40,9 +41,13 @@ def wait(order: Order) -> None:
 def take_place(session: Session, order: Order, now: datetime, hold_minutes: int) -> list[Order]:
     """Reserve the draft's units (taking them back from later comments' drafts if need be) or put it in line.
 
-    Returns the other drafts that lost their unit to it.
+    Returns the other drafts that lost their unit to it. A draft whose SKU's line holds orders placed in it at
+    or before its comment's time stands behind them: it waits, free units or not (strict FIFO).
     """
     wanted = units(order)
+    if inventory.skus_in_line(session, wanted, order.placed_at):
+        wait(order)
+        return []
     if inventory.reserve(session, wanted):
         hold(order, now, hold_minutes)
         return []

@@ -2,9 +2,11 @@
 
 Per batch: one INSERT stores the orders as received; its ON CONFLICT DO NOTHING finds the order ids that exist
 already, also when a concurrent request is inserting them (PostgreSQL waits for it), before any stock moves.
-The audit inputs are read once (orders/intake/context.py). Per order remains only what must be per order: the
-conditional stock UPDATE and, when its pricing uses promotions, promotions.consume(). Lines, history, findings,
-notices and the orders' reviewed state are then written with one statement each.
+The audit inputs are read once (orders/intake/context.py), with the SKUs whose line holds orders already: an
+order asking for one of them queues behind those orders (strict FIFO, orders/waitlist.py). Per order remains
+only what must be per order: the conditional stock UPDATE and, when its pricing uses promotions,
+promotions.consume(). Lines, history, findings, notices and the orders' reviewed state are then written with
+one statement each.
 
 The decision is orders.review.verdict's and the stored values are orders.review.values', as for the review of a
 stored order, so a batch stores exactly what reviewing its orders one by one would.
@@ -195,9 +197,9 @@ def _received_row(broadcast_id: int, new: NewOrder, now: datetime) -> dict:
 def _review(session: Session, context: BatchContext, rows: _Rows, pk: int, new: NewOrder, draft: OrderDraft,
             received: dict, now: datetime) -> Intake:
     """Return the intake of one new order after deciding it and collecting its rows."""
-    verdict = audit_and_reserve(session, context.inputs(draft), draft, pk, False, (), now)
+    verdict = audit_and_reserve(session, context.inputs(draft), draft, pk, False, (), now, queued=context.in_line())
     status, result = verdict.status, verdict.result
-    context.record(draft, status, result.pricing.consumes if verdict.reserved_now else ())
+    context.record(draft, status, result.pricing.consumes if verdict.reserved_now else (), verdict.in_line)
     lines = _lines(context, new.data["items"], verdict)
     amounts = values.order_amounts((line["list_price"], line["unit_price"], line["qty"], line["line_total"])
                                    for line in lines)

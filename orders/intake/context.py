@@ -7,6 +7,10 @@ took are subtracted), so the next order of the batch is judged as if everything 
 what concurrent transactions commit meanwhile is not seen (PostgreSQL; on SQLite the transaction holds the
 write lock throughout): a counter they took makes consume() fail, and the order is priced again with the
 counters read afresh, as the review of a stored order does.
+
+The SKUs with orders waiting in line are read once too (one SELECT for the batch's SKUs): the batch's orders
+asking for one of them queue behind those orders, and an order of the batch that goes in line adds its SKUs,
+so the later orders of the batch queue behind it as well (strict FIFO, orders/waitlist.py).
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from orders.audit import (BuyerHistory, CatalogItem, CatalogView, ClaimView, CounterUse, Coupon, FlashSale,
     OrderDraft, PastOrder, Promotion)
+from orders import inventory
 from orders.models import Order
 from orders.promotions import service as promotions
 from orders.promotions.models import Promotion as PromotionRow
@@ -59,6 +64,7 @@ class BatchContext:
                                exclude_pks)
         self._usage: dict[str, Usage] | None = None  # read when first needed (only flash sales and coupons count)
         self._claims: dict[str, ClaimView | None] = {}
+        self._in_line = inventory.skus_in_line(session, (line.sku for d in drafts for line in d.items), now)
 
     def inputs(self, draft: OrderDraft) -> OrderInputs:
         """Return the audit inputs of one order of the batch."""
@@ -96,8 +102,16 @@ class BatchContext:
         """Return the buyer's latest open orders placed around the batch's orders (earlier ones of the batch included)."""
         return self._recent.setdefault(buyer_id, [])
 
-    def record(self, draft: OrderDraft, status: str, consumed: Sequence[CounterUse]) -> None:
-        """Apply a decided order: an open one joins its buyer's history; the counters it took are used up."""
+    def in_line(self) -> frozenset[str]:
+        """Return the SKUs whose line holds orders the next order of the batch must queue behind."""
+        return frozenset(self._in_line)
+
+    def record(self, draft: OrderDraft, status: str, consumed: Sequence[CounterUse],
+               in_line: bool = False) -> None:
+        """Apply a decided order: an open one joins its buyer's history; the counters it took are used up; one
+        that went in line (in_line) stands in the line of each of its SKUs."""
+        if in_line:
+            self._in_line.update(line.sku for line in draft.items if line.sku)
         buyer = draft.buyer.id
         if buyer and status in OPEN_STATUSES:
             units, items = self.units(buyer), {}

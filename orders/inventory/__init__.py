@@ -10,7 +10,8 @@ Changes a person, an import or an API call makes (a new SKU, a restock, a count)
 stock_history with who, why and the units before and after. Reservations, sales and releases of orders do
 not: they are the flash-sale hot path, and the order with its own history is their record.
 
-Levels as read and the batch's book live in orders/inventory/levels.py; import both from here.
+Levels as read, the batch's book and which SKUs have orders waiting in line (skus_in_line: their free units
+are the line's) live in orders/inventory/levels.py; import them from here.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from orders.inventory.levels import (  # re-exported: orders.inventory is the one home of stock changes
     _T,
+    IN_LINE,
     InventoryError,
     Level,
     StockLimitError,
@@ -30,10 +32,12 @@ from orders.inventory.levels import (  # re-exported: orders.inventory is the on
     levels,
     lock_levels,
     open_book,
+    skus_in_line,
 )
 from orders.models import STOCK_CHANGE_KINDS, StockHistory
 
 __all__ = [
+    "IN_LINE",
     "MAX_RECEIVED",
     "SYSTEM_SET",
     "InventoryError",
@@ -53,6 +57,7 @@ __all__ = [
     "return_to_stock",
     "sell",
     "set_available",
+    "skus_in_line",
 ]
 
 

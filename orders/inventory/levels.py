@@ -3,17 +3,34 @@
 A batch of many orders locks all its stock rows first (lock_levels) and may reserve in a book read under that
 lock, written back with one conditional UPDATE per SKU (open_book, close_book). Reading a level closes the
 book first, so nothing ever reads past it. Import from orders.inventory, which re-exports what is public here.
+
+Free units of a SKU go to its line first (orders/waitlist.py): IN_LINE says which orders stand in it, and
+skus_in_line which SKUs have orders waiting, so a newcomer queues behind them instead of taking a free unit.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from orders.models import StockLevel
+from orders.models import Order, OrderLine, StockLevel
 
 _T = StockLevel.__table__
+_O, _L = Order.__table__, OrderLine.__table__
+# The orders in a SKU's FIFO line (position: waitlisted_at, then id): waitlisted ones, held ones that found no
+# stock, and chat claims' drafts waiting for stock (orders/claims), each holding a line of that SKU.
+IN_LINE = (_O.c.status.in_(("waitlisted", "held", "claimed")), _O.c.waitlisted_at.is_not(None))
+# The SKUs held by orders in line since b_before or earlier. Filtered by the orders only, so that the plan walks
+# the orders with a place in line (the partial index ix_orders_in_line: waitlisted_at set) and their lines
+# (order_pk index): a SKU filter would let SQLite walk every line of a best-selling SKU instead. The caller keeps
+# the SKUs it asked about.
+_LINE_SKUS = (sa.select(_L.c.sku).distinct()
+              .select_from(_O.join(_L, _L.c.order_pk == _O.c.id))
+              .where(_O.c.waitlisted_at.is_not(None), _O.c.waitlisted_at <= sa.bindparam("b_before"),
+                     # lower(): the status index must not be the plan's way in (every held order is under it).
+                     sa.func.lower(_O.c.status).in_(("waitlisted", "held", "claimed"))))
 # Built once: the hot path of every accepted order, only its parameters change.
 _RESERVE = (
     sa.update(_T)
@@ -114,6 +131,18 @@ def _take(session: Session, sku: str, qty: int) -> bool:
     """Return True after moving qty units of sku from available to reserved, or False when fewer are available."""
     result = session.execute(_RESERVE, {"b_sku": sku, "b_qty": qty})
     return result.rowcount == 1
+
+
+def skus_in_line(session: Session, skus, before: datetime) -> set[str]:
+    """Return the SKUs among skus whose line holds an order placed in it at or before `before` (one SELECT).
+
+    An order or draft taking a place in line at `before` stands behind those orders: it must not take the
+    free units of such a SKU, which are the line's first (orders/waitlist.py serves it strictly in order).
+    """
+    skus = _known_shape(skus)
+    if not skus:
+        return set()
+    return set(skus).intersection(session.scalars(_LINE_SKUS, {"b_before": before}))
 
 
 def levels(session: Session, skus: list[str] | None = None) -> dict[str, Level]:

@@ -233,8 +233,11 @@ def claim_for(session: Session, broadcast_id: int, comment_id: str | None) -> au
         # What the claim resolved to in the line-up (orders/claims), when it did: a claim by link number ("拍了 2件
         # 3号") or of the pinned product names no SKU in its text (the order went unchecked), and an on-air code
         # ("SOLD A6 2": link 6) is no SKU (the order its own draft made was held as not containing "A6").
-        resolved = session.execute(sa.select(ChatClaim.variant_sku, ChatClaim.product_sku).where(
+        # Its quantity too: "SOLD A4 39 1" reads 39 units in the text alone, one pair in 39 against the line-up.
+        resolved = session.execute(sa.select(ChatClaim.variant_sku, ChatClaim.product_sku, ChatClaim.qty).where(
             ChatClaim.broadcast_id == broadcast_id, ChatClaim.comment_id == comment_id)).first()
         if resolved is not None and (resolved.variant_sku or resolved.product_sku):
             sku = resolved.variant_sku or resolved.product_sku
+            if resolved.variant_sku:  # a quantity the buyer did not say stays unchecked, as before
+                return audit.ClaimView(sku=sku, variant=None, qty=resolved.qty if claim.get("qty") is not None else None)
     return audit.ClaimView(sku=sku, variant=claim.get("variant"), qty=claim.get("qty"))

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from orders import inventory
 from orders.audit import (AuditPolicy, AuditResult, Blocklist, BuyerHistory, CatalogView, ClaimView, OrderDraft,
     Promotion, check_stock, decide, run_audit)
-from orders.audit.inventory import reservable
+from orders.audit.findings import Finding, finding
+from orders.audit.inventory import requested_by_sku, reservable
 from orders.promotions import service as promotions
 
 # A promotion counter can run out between pricing and consuming; then the order is priced again.
@@ -54,13 +55,16 @@ class Verdict:
 
 
 def audit_and_reserve(session: Session, inputs: AuditInputs, draft: OrderDraft, order_pk: int,
-                      already_reserved: bool, overridden: Collection[str], now: datetime) -> Verdict:
+                      already_reserved: bool, overridden: Collection[str], now: datetime,
+                      queued: Collection[str] = ()) -> Verdict:
     """Return the verdict on an order: accepted and held orders get their units reserved and their counters taken.
 
     Findings whose code is in overridden do not count. A held order reserves what an accepted one would (all
     or nothing), so first come stays first served while a person looks; one whose lines cannot hold stock
     (unknown or parent SKU, bad quantity) reserves nothing. When the stock is short an order that would be
     accepted is waitlisted, and a held one stays held and joins the line, both with the stock_short findings.
+    queued names the SKUs whose line holds earlier orders (a new order: inventory.skus_in_line): an order
+    asking for one of them joins the line behind those orders as if its stock were short, free units or not.
     When a counter ran out meanwhile the order is priced again with fresh counters.
     """
     status, result, reserved, in_line = "held", None, False, False
@@ -76,10 +80,14 @@ def audit_and_reserve(session: Session, inputs: AuditInputs, draft: OrderDraft, 
             status = "held"
         if status not in ("accepted", "held") or already_reserved or requested is None:
             break
-        if not inventory.reserve(session, requested):
-            levels = inventory.levels(session, list(requested))
-            stock = check_stock(draft.items, {sku: level.available for sku, level in levels.items()})
-            result = AuditResult(result.findings + stock.findings, result.pricing, result.next_status_without_stock,
+        behind = sorted(sku for sku in requested if sku in queued)
+        if behind or not inventory.reserve(session, requested):
+            if behind:  # no stock read: the book of a batch stays open
+                short = _behind_the_line(draft, behind)
+            else:
+                levels = inventory.levels(session, list(requested))
+                short = check_stock(draft.items, {sku: level.available for sku, level in levels.items()}).findings
+            result = AuditResult(result.findings + short, result.pricing, result.next_status_without_stock,
                                  result.requested)
             status = "waitlisted" if status == "accepted" else "held"
             in_line = True
@@ -92,3 +100,22 @@ def audit_and_reserve(session: Session, inputs: AuditInputs, draft: OrderDraft, 
         status = "held"
     assert result is not None  # PRICING_ATTEMPTS >= 1
     return Verdict(status=status, result=result, reserved_now=reserved, in_line=in_line)
+
+
+def _behind_the_line(draft: OrderDraft, skus: Sequence[str]) -> tuple[Finding, ...]:
+    """Return one stock_short finding per SKU whose free units belong to the earlier orders in its line.
+
+    None of those units is this order's, so available is 0 (info: the order simply waits its turn).
+    """
+    wanted = requested_by_sku(draft.items)
+    findings = []
+    for sku in skus:
+        lines = [index for index, line in enumerate(draft.items) if line.sku == sku and line.quantity is not None]
+        findings.append(finding(
+            "stock_short",
+            f"{sku}: {wanted[sku]} requested; earlier orders wait in line for its units.",
+            f"{sku}：需要 {wanted[sku]} 件，前面还有订单在排队等候此商品。",
+            f"items[{lines[0]}].sku", severity="info",
+            sku=sku, requested=wanted[sku], available=0, lines=lines, behind_line=True,
+        ))
+    return tuple(findings)

@@ -1,0 +1,111 @@
+"""The waitlist is one FIFO line per SKU (issue 3): units that come free go to the orders already in line, in order.
+
+A new order, or a chat claim's draft, asking for a SKU while earlier orders wait in that SKU's line joins the
+line behind them, even when a unit is free for it: a free unit the head of the line cannot use yet is kept for
+the line (strict FIFO), not taken by whoever arrives next.
+"""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.functional.test_chat_ingestion import chat, post_chat
+from tests.support import databases
+from tests.support.api import ApiClient, now_iso, order_event
+
+
+@pytest.fixture
+def sale(any_app):
+    """Return (api client, broadcast id) of a live broadcast whose link 1 is FIFO (2 units in stock)."""
+    databases.create_users(any_app)
+    api = ApiClient(any_app.test_client(), databases.create_token(any_app, "adapter"))
+    api.product("FIFO", stock=2, price="10.00")
+    return api, api.live_broadcast(skus=("FIFO",))
+
+
+def _post(api: ApiClient, broadcast_id: int, *events: dict) -> list[str]:
+    """Post events in one request; return the status of each event's order."""
+    response = api.events(broadcast_id, list(events))
+    assert response.status_code == 200, response.get_json()
+    assert all(result["status"] == "accepted" for result in response.get_json()["results"]), response.get_json()
+    return [_status(api, event["order_id"]) for event in events]
+
+
+def _status(api: ApiClient, order_id: str) -> str:
+    return api.get(f"/api/v1/orders/{order_id}").get_json()["status"]
+
+
+def _stock(api: ApiClient) -> tuple[int, int]:
+    product = api.get("/api/v1/products/FIFO").get_json()
+    return product["stock"], product["reserved"]
+
+
+def _cancel(order_id: str) -> dict:
+    return {"id": f"cancel-{order_id}", "type": "order_cancel", "ts": now_iso(), "order_id": order_id,
+            "reason": "changed mind"}
+
+
+def _head_needing_three_and_four_single_units(api: ApiClient, broadcast_id: int) -> None:
+    """S-0 and S-1 take the 2 units; W (1 + 2 units) heads the line, S-2 and S-3 wait behind it; S-0 cancels."""
+    statuses = [_post(api, broadcast_id, order_event("FIFO", 1, order_id=f"S-{n}", unit_price="10.00"))[0]
+                for n in range(2)]
+    assert statuses == ["accepted", "accepted"]
+    two_lines = [{"sku": "FIFO", "qty": 1, "unit_price": "10.00"}, {"sku": "FIFO", "qty": 2, "unit_price": "10.00"}]
+    assert _post(api, broadcast_id, order_event("FIFO", order_id="W", unit_price="10.00", items=two_lines)) == [
+        "waitlisted"]
+    assert _post(api, broadcast_id, *(order_event("FIFO", 1, order_id=f"S-{n}", unit_price="10.00")
+                                      for n in (2, 3))) == ["waitlisted", "waitlisted"]
+    assert _post(api, broadcast_id, _cancel("S-0")) == ["cancelled"]
+    assert [_status(api, order_id) for order_id in ("W", "S-2", "S-3")] == ["waitlisted"] * 3  # W needs 3
+    assert _stock(api) == (1, 1)
+
+
+def test_a_new_order_joins_the_line_instead_of_taking_the_unit_earlier_orders_wait_for(sale):
+    api, broadcast_id = sale
+    _head_needing_three_and_four_single_units(api, broadcast_id)
+
+    assert _post(api, broadcast_id, order_event("FIFO", 1, order_id="LATE", unit_price="10.00")) == ["waitlisted"]
+    late = api.get("/api/v1/orders/LATE").get_json()
+    assert late["waitlisted_at"] is not None and late["reserved_until"] is None
+    assert {f["code"] for f in late["findings"]} == {"stock_short"}
+    assert [n["kind"] for n in late["notices"]] == ["waitlisted"]
+    assert _stock(api) == (1, 1)  # the free unit stays with the line
+
+    # Stock comes back: the line is served in order, the late order last.
+    assert api.put("/api/v1/products/FIFO/stock", json={"stock": 5}).status_code == 200
+    assert [_status(api, order_id) for order_id in ("W", "S-2", "S-3", "LATE")] == [
+        "accepted", "accepted", "accepted", "waitlisted"]
+    assert _stock(api) == (0, 6)
+
+
+def test_an_order_queues_behind_one_waitlisted_earlier_in_the_same_batch(sale):
+    api, broadcast_id = sale
+    # One batch (its reservations kept in the book: more orders than SKUs): the first needs 3 of the 2 units, and
+    # the free units stay with it, the head of the line.
+    statuses = _post(api, broadcast_id, order_event("FIFO", 3, order_id="B-0", unit_price="10.00"),
+                     order_event("FIFO", 1, order_id="B-1", unit_price="10.00"))
+    assert statuses == ["waitlisted", "waitlisted"]
+    assert _stock(api) == (2, 0)
+    assert api.put("/api/v1/products/FIFO/stock", json={"stock": 4}).status_code == 200
+    assert [_status(api, order_id) for order_id in ("B-0", "B-1")] == ["accepted", "accepted"]
+
+
+def test_a_chat_claim_made_after_the_line_formed_waits_behind_it(sale):
+    api, broadcast_id = sale
+    _head_needing_three_and_four_single_units(api, broadcast_id)
+
+    [result] = post_chat(api, broadcast_id, chat("c-late", "v-late", "拍了 1号", datetime.now(UTC)))
+    assert result["claim"]["status"] == "claimed"
+    draft = api.get(f"/api/v1/orders/{result['claim']['order_id']}").get_json()
+    assert draft["status"] == "claimed"
+    assert draft["waitlisted_at"] is not None and draft["reserved_until"] is None
+    assert _stock(api) == (1, 1)
+
+
+def test_with_nobody_in_line_a_new_order_takes_a_free_unit_at_once(sale):
+    api, broadcast_id = sale
+    assert _post(api, broadcast_id, order_event("FIFO", 1, order_id="A-0", unit_price="10.00")) == ["accepted"]
+    assert _post(api, broadcast_id, _cancel("A-0")) == ["cancelled"]
+    assert _post(api, broadcast_id, order_event("FIFO", 2, order_id="A-1", unit_price="10.00")) == ["accepted"]
+    assert _stock(api) == (0, 2)
