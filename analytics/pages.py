@@ -44,13 +44,20 @@ def analytics_links() -> dict[str, bool]:
             and current_user.role in PAGE_ROLES}
 
 
-def _broadcast(broadcast_id: int) -> Broadcast:
+def _broadcast(broadcast_id: int, started: bool = True) -> Broadcast:
+    """Return the broadcast, or answer 404; with started, answer 409 for one that has not started (a download
+    has nothing to hold; the pages show their empty state instead, see _not_started)."""
     broadcast = db.session.get(Broadcast, broadcast_id)
     if broadcast is None:
         abort(404)
-    if broadcast.started_at is None:
+    if started and broadcast.started_at is None:
         abort(409, description=str(_l("This broadcast has not started yet, so there is nothing to measure.")))
     return broadcast
+
+
+def _not_started(broadcast: Broadcast) -> str:
+    """Return the analytics page of a broadcast that has not started: its heading and an empty state."""
+    return render_template("analytics/not_started.html", broadcast=broadcast, labels=BROADCAST_LABELS)
 
 
 def _report_args() -> tuple[int, int]:
@@ -83,7 +90,9 @@ def index():
 @page_roles(*PAGE_ROLES)
 def dashboard(broadcast_id: int):
     """The live dashboard: headline numbers, funnel, timeline and products, pushed every few seconds."""
-    broadcast = _broadcast(broadcast_id)
+    broadcast = _broadcast(broadcast_id, started=False)
+    if broadcast.started_at is None:
+        return _not_started(broadcast)
     return render_template("analytics/dashboard.html", broadcast=broadcast, labels=BROADCAST_LABELS,
                            data=service.live_view(db.session, broadcast), strings=_strings(), gpm=_gpm_basis())
 
@@ -94,7 +103,10 @@ def report(broadcast_id: int):
     """The post-broadcast report with watch time, sources, comparison and CSV downloads."""
     days, compare = _report_args()
     gpm = _gpm_basis()
-    data = build_report(db.session, _broadcast(broadcast_id), days, compare)
+    broadcast = _broadcast(broadcast_id, started=False)
+    if broadcast.started_at is None:
+        return _not_started(broadcast)
+    data = build_report(db.session, broadcast, days, compare)
     return render_template("analytics/report.html", report=data, tables=TABLES, compare=compare,
                            max_compare=MAX_COMPARE, labels=BROADCAST_LABELS, source_labels=SOURCE_LABELS,
                            strings=_strings(), gpm=gpm)

@@ -12,6 +12,7 @@ from live.moderation.push import MODERATOR_ROLES
 from live.moderation.rules.terms import CATEGORIES
 from live.moderation.settings import POLICY_FIELDS, RULE_ACTIONS
 from live.moderation.terms import ACTIONS
+from orders.backoffice.pages import STATUS_LABELS as ORDER_STATUS_WORDS
 
 bp = Blueprint("moderation", __name__)
 
@@ -60,10 +61,8 @@ DETAIL_LABELS = {
     "viewer_banned": _l("the viewer is banned"), "timed_out_until": _l("the viewer is timed out until {until}"),
 }
 ACTOR_LABELS = {"auto": _l("auto")}
-ORDER_STATUS_LABELS = {
-    "received": _l("received"), "accepted": _l("accepted"), "held": _l("held"), "waitlisted": _l("waitlisted"),
-    "rejected": _l("rejected"), "paid": _l("paid"), "cancelled": _l("cancelled"), "expired": _l("expired"),
-}
+# Every order status, fulfilment's included, in the words the back office uses (one home for them).
+ORDER_STATUS_LABELS = ORDER_STATUS_WORDS
 REASON_KINDS = {"term": _l("Blocked word: %(category)s"), "regex": _l("Pattern: %(category)s"),
                 "nickname": _l("Nickname: %(category)s")}
 STRINGS = {

@@ -43,6 +43,39 @@
     return (amount < 0 ? "−¥" : "¥") + moneyFormat.format(Math.abs(amount));
   };
 
+  // Redraws rows without throwing keyboard focus to the page's start (UI.md, "Stable under load"): rows carry a key
+  // in the attribute keyAttr (e.g. "data-order-id"); the control that had focus inside container is found again in
+  // the redrawn row with the same key (the same kind of control at the same place among its kind in the row) and
+  // focused without scrolling. A row that left: the row now at its place, if any. Gives back what redraw gives.
+  LiveDesk.keepFocus = function (container, keyAttr, redraw) {
+    var active = document.activeElement;
+    if (!active || active === document.body || !container.contains(active)) { return redraw(); }
+    var row = active.closest("[" + keyAttr + "]");
+    if (!row || !container.contains(row)) { return redraw(); }
+    var key = row.getAttribute(keyAttr);
+    var rowsBefore = Array.prototype.slice.call(container.querySelectorAll("[" + keyAttr + "]"));
+    var place = rowsBefore.indexOf(row);
+    var sameKind = function (node) { return node.tagName === active.tagName && node.className === active.className; };
+    var kin = row === active ? null : Array.prototype.filter.call(row.querySelectorAll(active.tagName), sameKind);
+    var nth = kin ? kin.indexOf(active) : -1;
+    var result = redraw();
+    if (document.activeElement !== active || !container.contains(active)) {
+      var again = Array.prototype.find.call(container.querySelectorAll("[" + keyAttr + "]"), function (node) {
+        return node.getAttribute(keyAttr) === key;
+      });
+      var target = null;
+      if (again) {
+        target = kin ? Array.prototype.filter.call(again.querySelectorAll(active.tagName), sameKind)[nth] : again;
+      } else {
+        var now = container.querySelectorAll("[" + keyAttr + "]");
+        again = now[Math.min(place, now.length - 1)];
+        target = again && (again.tabIndex >= 0 ? again : again.querySelector("button, a[href], input, summary"));
+      }
+      if (target) { target.focus({preventScroll: true}); }
+    }
+    return result;
+  };
+
   // Pages load their scripts at the end of the body, so a control whose behaviour comes only from a script is
   // rendered disabled with data-needs-script (the state is described in static/common/design.css):
   // a click before the script has run would do nothing, or submit an API form the plain way. The page's script

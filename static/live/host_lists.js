@@ -1,11 +1,22 @@
 // Lists of the host page that must not move under the reader (UI.md, "Stable under load"): while the pointer is
 // over a list, focus is inside it, or it is scrolled away from its newest end, new items wait and a button says
-// "n new · resume"; leaving the list or pressing the button shows them. Changes to items already shown are applied
-// in place at once. The button sits in the panel's head line, outside the list: showing it moves nothing. LiveDesk.pausable(list, button, newestLast, format) returns {add(fn), flush(), paused()}.
+// "n new · resume"; leaving the list or pressing the button shows them. Only the reader scrolls a list away: a scroll
+// the page caused (rows trimmed or grown, a neighbour panel resized) never pauses it. Changes to items already shown
+// are applied in place at once. The button sits in the panel's head line, outside the list: showing it moves nothing. LiveDesk.pausable(list, button, newestLast, format) returns {add(fn), flush(), paused()}.
 (function () {
   "use strict";
   var LiveDesk = window.LiveDesk;
   var NEAR = 24;  // px from the newest end that still counts as "at the newest"
+
+  // Scroll events that come within this long of the reader's own wheel, touch, scrollbar drag or scroll key (or of
+  // the reader's previous scroll, so a touch's momentum counts too) are the reader's; every other scroll is the
+  // page's own: rows trimmed, rows that grew (an order linked to a claim), the browser keeping a row in place.
+  var READER_MS = 800;
+  var SCROLL_KEYS = ["ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End", " "];
+  var keyAt = -Infinity;
+  document.addEventListener("keydown", function (e) {
+    if (SCROLL_KEYS.indexOf(e.key) >= 0) { keyAt = performance.now(); }
+  }, true);
 
   LiveDesk.pausable = function (list, button, newestLast, text) {
     var waiting = [], pointed = false, focused = false;
@@ -17,9 +28,15 @@
         scroller.scrollTop > NEAR;
     }
 
-    // Whether the reader is at the newest end, as of their last scroll; a panel resized by its neighbours (or a
-    // list that grew) keeps a reader who was there at the newest end.
+    // Whether the reader is at the newest end, as of their last scroll. Only the reader moves it away: the page's
+    // own scrolls and reflows keep a list that follows the newest items following them.
     var atNewest = true;
+    var readerAt = -Infinity, touching = false, dragging = false;
+
+    function readerScrolling() {
+      var now = performance.now();
+      return touching || dragging || now - readerAt < READER_MS || now - keyAt < READER_MS;
+    }
 
     function paused() { return pointed || focused || !atNewest; }
 
@@ -28,14 +45,8 @@
       button.textContent = LiveDesk.format(text, {n: waiting.length});
     }
 
-    // Where toNewest put the scroller, until its scroll event arrives. That event comes a frame later, when rows
-    // drawn in between (or a neighbour panel that grew) may have left it short of the newest end: it is ours, not
-    // the reader's, and must not pause the list; it goes on to the newest end instead.
-    var ours = null;
-
     function toNewest() {
       scroller.scrollTop = newestLast ? scroller.scrollHeight : 0;
-      ours = scroller.scrollTop;
       atNewest = true;
     }
 
@@ -48,22 +59,37 @@
       toNewest();
     }
 
+    // Keeps a list that follows the newest items at its newest end after a change the reader did not make.
+    function follow() { if (atNewest && !pointed && !focused) { toNewest(); } }
+
+    function readerInput() { readerAt = performance.now(); }
+
     list.addEventListener("pointerenter", function (e) { if (e.pointerType === "mouse") { pointed = true; } });
     list.addEventListener("pointerleave", function () { pointed = false; flush(false); });
     list.addEventListener("focusin", function () { focused = true; });
     list.addEventListener("focusout", function () { focused = false; flush(false); });
+    scroller.addEventListener("wheel", readerInput, {passive: true});
+    scroller.addEventListener("touchstart", function () { touching = true; readerInput(); }, {passive: true});
+    scroller.addEventListener("touchend", function () { touching = false; readerInput(); }, {passive: true});
+    scroller.addEventListener("touchcancel", function () { touching = false; readerInput(); }, {passive: true});
+    // A press on the scroller itself, not on a row: its scrollbar.
+    scroller.addEventListener("pointerdown", function (e) { if (e.target === scroller) { dragging = true; } });
+    window.addEventListener("pointerup", function () { if (dragging) { dragging = false; readerInput(); } });
     scroller.addEventListener("scroll", function () {
-      var mine = ours !== null && Math.abs(scroller.scrollTop - ours) < 1;
-      ours = null;
-      if (mine) {
-        if (awayFromNewest()) { toNewest(); } else { atNewest = true; flush(false); }
+      if (readerScrolling()) {
+        readerInput();
+        atNewest = !awayFromNewest();
+        if (atNewest) { flush(false); }
         return;
       }
-      atNewest = !awayFromNewest();
-      if (atNewest) { flush(false); }
+      if (!atNewest && !awayFromNewest()) { atNewest = true; flush(false); return; }
+      follow();
     }, {passive: true});
     if (window.ResizeObserver) {
-      new ResizeObserver(function () { if (atNewest && !pointed && !focused) { toNewest(); } }).observe(scroller);
+      // The scroller resized by its neighbours, or the list grown or shrunk in place.
+      var resized = new ResizeObserver(follow);
+      resized.observe(scroller);
+      resized.observe(list);
     }
     button.addEventListener("click", function () {
       pointed = false;

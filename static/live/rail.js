@@ -2,8 +2,8 @@
 // price (a running flash sale's, the live price struck through), a stock bar, units left and sold (the
 // catalogue's, in every show: the rail's heading says so), and while the broadcast is live a one-click Pin / Unpin
 // (POST /api/v1/broadcasts/<id>/pin and /unpin: one product pinned at a time). Variants fold under their product.
-// Low stock is amber, sold out red. A stock push redraws only its product's row. Text from the API is set with
-// textContent only.
+// Low stock is amber, sold out red. A stock push redraws only its product's row, keeping keyboard focus on the
+// same control. A failed Pin says why under its row and in a toast. Text from the API is set with textContent only.
 (function () {
   "use strict";
   var LiveDesk = window.LiveDesk, el = LiveDesk.el, format = LiveDesk.format, send = LiveDesk.send;
@@ -12,23 +12,33 @@
   var rows = new Map();     // product SKU -> li
   var openVariants = new Set();  // products whose variants the host unfolded: they stay open across redraws
   var busy = false;
+  var errors = new Map();  // product SKU -> why its last Pin / Unpin failed: shown in its row, kept across redraws
 
   function message(result) {
     return (result.data && result.data.error && result.data.error.message) || strings.failed;
   }
 
-  function setError(text) { document.getElementById("rail-error").textContent = text || ""; }
+  // A failed Pin is told where the host tapped: under that product's row, and in a toast that stays in view
+  // however far the rail is scrolled.
+  function setError(sku, text) {
+    if (text) { errors.set(sku, text); } else { errors.delete(sku); }
+    drawOne(sku);
+    if (text) {
+      var product = host.bySku.get(sku);
+      LiveDesk.toast((product ? product.name + ": " : "") + text, {tone: "danger"});
+    }
+  }
 
   // Pin the product, or unpin it when it is the pinned one; the product.pinned push redraws every page.
   function toggle(sku) {
     if (busy) { return; }
     busy = true;
-    setError();
+    if (errors.has(sku)) { setError(sku); }
     var action = sku === host.pinned ? "unpin" : "pin";
     send("POST", "/api/v1/broadcasts/" + host.broadcastId + "/" + action, {sku: sku}).then(function (result) {
       busy = false;
-      if (result.ok) { host.setPinned(result.data.pinned_sku); } else { setError(message(result)); }
-    }, function () { busy = false; setError(strings.offline); });
+      if (result.ok) { host.setPinned(result.data.pinned_sku); } else { setError(sku, message(result)); }
+    }, function () { busy = false; setError(sku, strings.offline); });
   }
   host.togglePin = toggle;
 
@@ -104,17 +114,25 @@
       main.appendChild(b);
     }
     li.appendChild(main);
+    if (errors.has(product.sku)) {
+      var error = el("p", errors.get(product.sku), "form-error rail-error");
+      error.setAttribute("role", "alert");
+      li.appendChild(error);
+    }
     if (product.variants && product.variants.length) { li.appendChild(variantsOf(product)); }
     return li;
   }
 
+  // Redraws keep the control the host is on (the same product's Pin or variants) focused.
   function drawAll() {
-    rows.clear();
-    railList.replaceChildren();
-    host.products.forEach(function (product) {
-      var li = row(product);
-      rows.set(product.sku, li);
-      railList.appendChild(li);
+    LiveDesk.keepFocus(railList, "data-sku", function () {
+      rows.clear();
+      railList.replaceChildren();
+      host.products.forEach(function (product) {
+        var li = row(product);
+        rows.set(product.sku, li);
+        railList.appendChild(li);
+      });
     });
     document.getElementById("rail-empty").hidden = host.products.length > 0;
     var note = document.getElementById("rail-not-live");
@@ -132,14 +150,16 @@
   function drawOne(sku) {
     var old = rows.get(sku), product = host.bySku.get(sku);
     if (!old || !product) { return; }
-    var fresh = row(product);
-    railList.replaceChild(fresh, old);
-    rows.set(sku, fresh);
+    LiveDesk.keepFocus(railList, "data-sku", function () {
+      var fresh = row(product);
+      railList.replaceChild(fresh, old);
+      rows.set(sku, fresh);
+    });
   }
 
   host.on("lineup", drawAll);
   // Started or ended while the page is open: the Pin buttons come or go with it.
-  host.on("status", function () { setError(); drawAll(); });
+  host.on("status", function () { errors.clear(); drawAll(); });
   host.on("stock", drawOne);
   host.on("flash", drawPrices);
   setInterval(drawPrices, 1000);

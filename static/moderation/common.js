@@ -29,10 +29,20 @@
     return words || field;
   }
 
+  // An API error as the console shows it: the field named by its control's label, never the API's field path
+  // ("必须填写 term" reads "必须填写 词条"); the label goes first when the message does not name the field.
   function errorText(result) {
     var error = result && result.data && result.data.error;
-    if (!error) { return config.strings.error; }
-    return error.field ? fieldLabel(error.field) + ": " + error.message : error.message;
+    if (!error || !error.message) { return config.strings.error; }
+    if (!error.field) { return global.LiveDesk.errorText(result.data); }
+    var field = String(error.field), label = fieldLabel(field), labels = {};
+    labels[field] = label;
+    var text = global.LiveDesk.errorText(result.data, labels);
+    var name = field.split(".").pop();
+    if (name !== field) {  // a message that names the field without its path
+      text = text.replace(new RegExp("\\b" + name.replace(/[^\w]/g, "\\$&") + "\\b"), function () { return label; });
+    }
+    return text.indexOf(label) >= 0 ? text : label + ": " + text;
   }
 
   global.Moderation = {

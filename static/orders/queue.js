@@ -139,7 +139,10 @@
     }) : -1;
     var ids = new Set(state.orders.map(function (o) { return o.order_id; }));
     state.checked.forEach(function (id) { if (!ids.has(id)) { state.checked.delete(id); } });
-    tbody.replaceChildren.apply(tbody, state.orders.map(function (o) { return R.orderRow(config, state, o); }));
+    // A refetch comes with every pushed change: the control the auditor is on (same order, same control) keeps focus.
+    D.keepFocus(tbody, "data-order-id", function () {
+      tbody.replaceChildren.apply(tbody, state.orders.map(function (o) { return R.orderRow(config, state, o); }));
+    });
     if (state.selected && !ids.has(state.selected)) {
       // The selected order left the queue: the next one (now at its place) is selected.
       var next = state.orders[Math.min(previous, state.orders.length - 1)];

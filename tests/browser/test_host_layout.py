@@ -157,9 +157,11 @@ def test_a_status_change_updates_an_old_order_in_place_and_new_orders_wait_while
         "status": "paid", "amount": "59.00"}]})
     page.wait_for_selector(f'#feed tr[data-order-id="{oldest}"] .badge.paid')
     assert page.eval_on_selector_all("#feed tr", "rows => rows.map(r => r.dataset.orderId)") == order_ids
-    # Scrolled down to read older orders (a phone has no pointer to rest on the feed): new orders wait.
-    page.eval_on_selector(".panel-feed .panel-body", "body => { body.scrollTop = 200; }")
+    # Scrolled down to read older orders (a phone has no pointer to rest on the feed): new orders wait. The reader
+    # scrolls with the wheel: a scroll the page makes itself never pauses a list.
     page.hover("#feed tr:nth-child(8)")
+    page.mouse.wheel(0, 200)
+    page.wait_for_function("document.querySelector('.panel-feed .panel-body').scrollTop > 100")
     platform.call("POST", f"/api/v1/broadcasts/{broadcast_id}/events",
                   {"events": [order_event("TEE", 1, order_id="WAIT-1", unit_price="89.00")]})
     page.wait_for_selector("#feed-new:not([hidden])")

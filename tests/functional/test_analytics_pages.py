@@ -54,12 +54,18 @@ def test_unknown_and_unstarted_broadcasts_have_no_analytics(app, api, users):
     analyst = login(app, "analyst")
     assert analyst.get("/broadcasts/999/analytics").status_code == 404
     later = api.post("/api/v1/broadcasts", json={"title": "later", "platform": "douyin"}).get_json()["id"]
-    unstarted = analyst.get(f"/broadcasts/{later}/report")
-    assert unstarted.status_code == 409
-    # The page says why, not the generic "someone changed this first — reload", which would never help.
-    page = unstarted.get_data(as_text=True)
-    assert "This broadcast has not started yet, so there is nothing to measure." in page
-    assert "Reload the page to see the latest version" not in page
+    # The dashboard and the report are pages with an empty state that says why (probe 4, item 7), not an error
+    # page headed "someone changed this first — reload", which would never help.
+    for path in ("analytics", "report"):
+        unstarted = analyst.get(f"/broadcasts/{later}/{path}")
+        assert unstarted.status_code == 200, path
+        page = unstarted.get_data(as_text=True)
+        assert 'id="not-started"' in page
+        assert "This broadcast has not started yet, so there is nothing to measure." in page
+        assert "Someone changed this first" not in page and "Reload the page to see the latest version" not in page
+        assert "<h1>Analytics: <span class=\"title-text\">later</span>" in page
+    # A download has nothing to hold yet.
+    assert analyst.get(f"/broadcasts/{later}/report/timeline.csv").status_code == 409
     listing = analyst.get("/").get_data(as_text=True)
     assert f'href="/broadcasts/{later}/analytics"' not in listing
 

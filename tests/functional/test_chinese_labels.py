@@ -11,6 +11,7 @@ from app.auth.models import User
 from app.extensions import db
 from live.moderation.rules.reasons import DETAIL_CODES, REASON_CODES
 from orders.audit.findings import CODES
+from orders.models import ORDER_STATUSES
 from tests.support.api import now_iso, order_event
 from tests.support.auth import csrf_token, login
 
@@ -95,6 +96,14 @@ def test_the_chinese_moderator_console_has_a_label_for_every_reason_code(chinese
     assert set(REASON_CODES) <= set(labels)
     assert all(labels[code] != code and not re.search(r"[a-z]_[a-z]", labels[code]) for code in REASON_CODES)
     assert labels["term_scam"].startswith("屏蔽词：")
+
+
+def test_the_chinese_moderator_console_names_every_order_status_in_chinese(chinese, live):
+    html = chinese("moderator").get(f"/broadcasts/{live}/moderation").get_data(as_text=True)
+    labels = config_of(html, "config")["orderLabels"]
+    assert set(labels) >= set(ORDER_STATUSES)
+    untranslated = {status: label for status, label in labels.items() if re.search(r"[A-Za-z]", label)}
+    assert untranslated == {}
 
 
 def test_every_page_names_the_time_zone_its_times_are_in(chinese, live):
