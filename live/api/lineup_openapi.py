@@ -86,7 +86,9 @@ def schemas() -> dict:
         "LineupEntry": obj(entry, required=tuple(entry)),
         "Lineup": obj({"broadcast_id": integer(), "products": array(ref("LineupEntry"), "In rail order.")},
                       required=("broadcast_id", "products")),
-        "PinInput": obj({"sku": filled(64, "A product SKU of the line-up.")}, required=("sku",)),
-        "UnpinInput": obj({"sku": filled(64, "A product SKU of the line-up; absent: the pinned product.")}),
+        "PinInput": obj({"sku": filled(64, "A product SKU of the line-up.")}, required=("sku",),
+                        additionalProperties=False),
+        "UnpinInput": obj({"sku": filled(64, "A product SKU of the line-up; absent: the pinned product.")},
+                          additionalProperties=False),
         "PinResult": obj(pin_result, required=tuple(pin_result)),
     }

@@ -125,9 +125,9 @@ def schemas() -> dict:
                                  "received_at": DATETIME}, required=("id", "error", "received_at"))),
             "total": integer(), "page": integer(), "per_page": integer()}, required=("events", "total")),
         "ClaimCancelInput": obj({"reason": string("Why, kept in the order's history (default: cancelled by the "
-                                                  "host).", maxLength=500)}),
+                                                  "host).", maxLength=500)}, additionalProperties=False),
         "RemindersInput": obj({"order_ids": array(string(minLength=1, maxLength=64), minItems=1, maxItems=200)},
-                              required=("order_ids",)),
+                              required=("order_ids",), additionalProperties=False),
         "Reminders": obj({"queued": array(string()),
                           "skipped": array(obj({"order_id": string(), "reason": string(
                               enum=["unknown_order", "not_unpaid", "waiting_for_stock", "already_reminded"])}))},

@@ -59,9 +59,7 @@ def term_fields(data: dict, prefix: str = "") -> tuple[str, str, str, int | None
 
 TERM_FIELDS = ("term", "category", "action", "broadcast_id")
 # What each viewer action takes; a misspelt broadcast_id would otherwise sanction the viewer in every broadcast.
-SANCTION_FIELDS = {"timeout": ("seconds", "broadcast_id", "reason", "message_id"),
-                   "ban": ("broadcast_id", "reason", "message_id"),
-                   "unban": ("broadcast_id", "reason", "message_id")}
+SANCTION_FIELDS = ("seconds", "broadcast_id", "reason", "message_id")  # seconds: a timeout's; ignored otherwise
 
 
 def check_body(data: dict) -> tuple[str, int | None, str | None, str]:
@@ -75,7 +73,7 @@ def check_body(data: dict) -> tuple[str, int | None, str | None, str]:
 
 def sanction_body(data: dict, kind: str) -> tuple[int | None, int | None, str | None, int | None]:
     """Return (broadcast_id, seconds, reason, message_id) of a timeout, ban or unban request."""
-    validation.refuse_unknown_fields(data, SANCTION_FIELDS[kind])
+    validation.refuse_unknown_fields(data, SANCTION_FIELDS)
     seconds = None
     if kind == "timeout":
         seconds = validation.whole_number(data, "seconds", minimum=1, maximum=MAX_SANCTION_SECONDS)
