@@ -61,11 +61,11 @@ def create_user(session: Session, username: str, role: str, password: str | None
     return user
 
 
-def _check_password(password: str, username: str) -> None:
-    """Raise when the password policy refuses password."""
+def _check_password(password: str, username: str, field: str = "password") -> None:
+    """Raise, naming field (the caller's name for the input), when the password policy refuses password."""
     problem = password_problem(password, username)
     if problem:
-        raise UserActionError("password", PASSWORD_PROBLEMS[problem], code=problem)
+        raise UserActionError(field, PASSWORD_PROBLEMS[problem], code=problem)
 
 
 def refuse_own_account(actor: User, user: User) -> None:
@@ -98,9 +98,12 @@ def change_role(session: Session, user: User, role: str) -> User:
     return user
 
 
-def set_password(session: Session, user: User, password: str) -> User:
-    """Return user with a new password hash, every session and socket ended (a stolen cookie dies with the old password)."""
-    _check_password(password, user.username)
+def set_password(session: Session, user: User, password: str, field: str = "password") -> User:
+    """Return user with a new password hash, every session and socket ended (a stolen cookie dies with the old password).
+
+    A password the policy refuses raises UserActionError naming field, the input it came from.
+    """
+    _check_password(password, user.username, field)
     user.password_hash = hash_password(password)
     end_sessions(session, user)
     return user
@@ -110,7 +113,7 @@ def change_own_password(session: Session, user: User, current: str, new: str) ->
     """Return user with a new password after checking the current one; every session ends (the caller logs in anew)."""
     if not verify_password(user.password_hash, current or ""):
         raise UserActionError("current_password", "the current password is not right", code="wrong_password")
-    return set_password(session, user, new)
+    return set_password(session, user, new, field="new_password")
 
 
 def reset_password(session: Session, user: User) -> User:

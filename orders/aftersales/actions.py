@@ -23,6 +23,7 @@ from orders.aftersales.models import RESPONSIBILITIES, AftersaleCase
 from orders.aftersales.records import notify_buyer, queue_case_pushes, record_step
 from orders.aftersales.restock import restock_returned
 from orders.aftersales.timers import TimerPolicy
+from orders.fulfilment.carriers import CarrierError, check_tracking_no, find_carrier
 from orders.models import Order
 
 Lines = list[tuple[str, int]]
@@ -153,16 +154,34 @@ def inspect(session: Session, case_id: str, actor: Actor, now: datetime, policy:
     return _done(session, CaseOutcome(case, order))
 
 
+def checked_parcel(session: Session, carrier: str, tracking: str) -> tuple[str, str]:
+    """Return (carrier code, tracking number) of a parcel the seller sends, checked as any shipment is.
+
+    The carrier is one of orders/fulfilment's table (an alias such as J&T gives its code) and the number fits its
+    pattern, normalised; 422 unknown_carrier naming carrier, 422 invalid_tracking_no naming tracking otherwise.
+    (The buyer's return parcel is not checked: buyers send with any carrier, docs/aftersales.md.)
+    """
+    known = find_carrier(session, carrier.strip().upper())
+    if known is None:
+        raise OrderRejected("unknown_carrier", "carrier", f"no carrier {carrier!r}", status=422)
+    try:
+        return known.code, check_tracking_no(known, tracking)
+    except CarrierError as error:
+        raise OrderRejected(error.code, "tracking", error.message, status=422) from None
+
+
 def ship_replacement(session: Session, case_id: str, actor: Actor, now: datetime, policy: TimerPolicy, carrier: str,
                      tracking: str, lines: Lines | None = None, version: int | None = None) -> CaseOutcome:
     """Return the outcome of shipping the replacement, missing item or repaired item to the buyer.
 
+    The parcel's carrier and tracking number are checked as any shipment's (checked_parcel, 422 naming the field).
     An exchange or reship takes its units from stock (lines: the SKUs sent; None: the case's SKUs and units);
     409 out_of_stock when they are not there. An exchange sends only variants of the returned lines' products
     (another size or colour, or the same SKU: 400 naming the line otherwise) and puts the sellable returned
     units back.
     """
     case, order, to_status = begin(session, case_id, actor, "ship_replacement", now, version)
+    carrier, tracking = checked_parcel(session, carrier, tracking)
     outcome = CaseOutcome(case, order)
     sent = {line.sku: line.qty for line in case.lines} if lines is None else dict(lines)
     if case.type == "exchange" and lines is not None:

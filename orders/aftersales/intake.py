@@ -15,7 +15,8 @@ from orders.actions import OrderRejected, require_order
 from orders.aftersales.common import (SYSTEM, Actor, CaseOutcome, excluded_from_no_reason, load_policy, payer_of_freight,
                                       responsibility_of)
 from orders.aftersales.flow import REFUND_TYPES, RETURN_TYPES
-from orders.aftersales.models import CASE_REASONS, CASE_TYPES, SYSTEM_REASONS, AftersaleCase, CaseLine
+from orders.aftersales.models import (CASE_REASONS, CASE_TYPES, SYSTEM_REASONS, AftersaleCase, CaseLine,
+                                     payment_marker)
 from orders.aftersales.records import notify_buyer, queue_case_pushes, record_step
 from orders.aftersales.refunds import available
 from orders.aftersales.timers import TimerPolicy, no_reason_open
@@ -41,6 +42,18 @@ def _units_in_cases(session: Session, order_pk: int) -> dict[str, int]:
                sa.not_(sa.and_(AftersaleCase.status == "rejected", AftersaleCase.appeal_used.is_(True))))
         .group_by(CaseLine.sku)).all()
     return {sku: int(units) for sku, units in rows}
+
+
+def units_open_to_cases(session: Session, order: Order) -> list[tuple[str, int, int]]:
+    """Return (sku, units ordered, units not yet in a live case) per SKU of an order, in the order of its lines.
+
+    Lines of one SKU count together (a platform sends the same item twice as two lines), as a case's lines do.
+    """
+    ordered: dict[str, int] = {}
+    for line in order.lines:
+        ordered[line.sku] = ordered.get(line.sku, 0) + line.qty
+    taken = _units_in_cases(session, order.id)
+    return [(sku, qty, max(qty - taken.get(sku, 0), 0)) for sku, qty in ordered.items()]
 
 
 def _case_lines(session: Session, order: Order, case_type: str, lines: list[tuple[str, int]] | None) -> list[CaseLine]:
@@ -135,7 +148,7 @@ def open_payment_refund(session: Session, order: Order, payment_id: str, amount:
     Called by orders.actions.record_payment when it sets refund_due, inside its transaction; the case moves on by
     its timers like any other (auto-approved after 48 h, auto-refunded 7 days later) unless a person acts first.
     """
-    marker = f"payment:{payment_id}"[:200]
+    marker = payment_marker(payment_id)
     if session.scalar(sa.select(AftersaleCase.id).where(AftersaleCase.order_pk == order.id,
                                                         AftersaleCase.note == marker)):
         return None

@@ -39,6 +39,11 @@ CASE_ID_LENGTH = 32
 STATUS_LENGTH = 24
 
 
+def payment_marker(payment_id: str) -> str:
+    """Return the note that ties a system refund case to the payment it gives back (one case per payment)."""
+    return f"payment:{payment_id}"[:200]
+
+
 class AftersaleCase(db.Model):
     """One after-sales request of a buyer about an order, from request to its end.
 

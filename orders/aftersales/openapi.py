@@ -96,12 +96,15 @@ def paths() -> dict:
                                                    "ParcelInput", {"carrier": "SF", "tracking": "SF1234567890"},
                                                    "Starts the 10-day receipt timer.", required=True)},
         f"{_CASE}/replacement": {"post": _step("replacementAftersale", "Ship the replacement", "ParcelInput",
-                                               {"carrier": "SF", "tracking": "SF1234567899"},
+                                               {"carrier": "SF", "tracking": "SF1234567890123"},
                                                "Exchange and reship take the units from stock (409 out_of_stock); "
                                                "an exchange sends only SKUs of the returned lines' products (another "
                                                "size or colour, or the same SKU: 400 not_a_variant_of_returned naming "
                                                "lines[i].sku), no more units of a product than came back of it (422 "
-                                               "lines[i].qty), and puts the sellable returned units back.",
+                                               "lines[i].qty), and puts the sellable returned units back. The "
+                                               "carrier is one of the carriers table (422 unknown_carrier naming "
+                                               "carrier) and the number fits its pattern (422 invalid_tracking_no "
+                                               "naming tracking), as a shipment's; both are stored normalised.",
                                                required=True)},
         f"{_CASE}/claim": {"post": _step("claimAftersale", "Claim a case for 10 minutes", None, None,
                                          "Others get 409 claimed while the claim is fresh.")},

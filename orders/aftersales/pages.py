@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, request
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from app.auth.models import User
@@ -19,6 +19,7 @@ from app.db import quantize_money, utcnow
 from app.extensions import db
 from app.http.pages import page_roles
 from live.models import Broadcast, broadcast_choices
+from orders.actions import find_order
 from orders.aftersales import queue, strings
 from orders.aftersales.case_view import (
     line_qty,
@@ -30,7 +31,7 @@ from orders.aftersales.case_view import (
 )
 from orders.aftersales.exchange import exchange_choices
 from orders.aftersales.flow import is_ended
-from orders.aftersales.intake import SHIPPED_STATUSES
+from orders.aftersales.intake import SHIPPED_STATUSES, units_open_to_cases
 from orders.aftersales.models import (
     CASE_REASONS,
     CASE_STATUSES,
@@ -41,6 +42,7 @@ from orders.aftersales.models import (
 from orders.aftersales.queries import case_detail
 from orders.aftersales.refunds import available, line_values, paid_total, pending_total
 from orders.aftersales.serialize import case_to_dict
+from orders.fulfilment.carriers import all_carriers
 
 bp = Blueprint("aftersales_pages", __name__)
 
@@ -138,12 +140,14 @@ def case_page(case_id: str):
     people = _usernames([case.claimed_by])
     suggested = suggested_refund(line_values(db.session, case), ledger["available"], case.requested_amount)
     choices = exchange_choices(db.session, [line.sku for line in case.lines]) if case.type == "exchange" else {}
+    carriers = all_carriers(db.session) if can_act else []
     db.session.commit()
     return render_template("aftersales/case.html", case=data, order=order, broadcast=broadcast, ledger=ledger,
                            photos=photo_links(case, data["timeline"]), details=step_details,
                            claimed_by=people.get(case.claimed_by), can_act=can_act, config=_config(can_act),
                            responsibility_choices=RESPONSIBILITIES, suggested_refund=suggested, now=utcnow(),
-                           exchange_choices=choices,
+                           exchange_choices=choices, carriers=carriers,
+                           carrier_lang="zh-CN" if get_locale().language == "zh" else "en",
                            action_buttons=strings.ACTION_BUTTONS, action_tones=strings.ACTION_TONES,
                            line_remaining=line_remaining, line_received=line_received, line_qty=line_qty, **_words())
 
@@ -151,13 +155,16 @@ def case_page(case_id: str):
 @bp.app_template_global()
 def aftersales_for_order(order: dict) -> dict | None:
     """Return what the order page's "After-sales" section shows to the viewer, or None when their role may not
-    read cases: the order's cases, whether they may open one, and the choices of the form."""
+    read cases: the order's cases, whether they may open one, and the choices of the form (units: one entry per
+    SKU with its units ordered and those not yet in a case)."""
     if not (getattr(current_user, "is_authenticated", False) and current_user.role in READER_ROLES):
         return None
     cases = queue.cases_of_order(db.session, order["order_id"])
+    row = find_order(db.session, order["order_id"])
+    units = units_open_to_cases(db.session, row) if row is not None else []
     # The form's choices have their own keys: "types" and "reasons" are the label tables of _words(), which list the
     # reasons only the system gives (duplicate_payment, payment_on_closed_order) that a person's request is refused.
-    return {"cases": cases, "can_open": current_user.role in AGENT_ROLES,
+    return {"cases": cases, "can_open": current_user.role in AGENT_ROLES, "units": units,
             "type_choices": CASE_TYPES, "reason_choices": [r for r in CASE_REASONS if r not in SYSTEM_REASONS],
             "strings": strings.js_strings(), "zero": Decimal("0.00"), "default_type": _default_type, **_words()}
 

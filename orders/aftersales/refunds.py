@@ -21,7 +21,7 @@ from app.db import quantize_money
 from orders.actions import OrderRejected
 from orders.aftersales.common import Actor, CaseOutcome, begin, check_claim, lock_order, require_case, transition
 from orders.aftersales.ledger import LineValue, check_refund, covered_value, refundable, spread
-from orders.aftersales.models import AftersaleCase, Refund
+from orders.aftersales.models import SYSTEM_REASONS, AftersaleCase, Refund, payment_marker
 from orders.aftersales.records import notify_buyer, queue_case_pushes, record_step
 from orders.aftersales.restock import restock_returned, units_to_restock
 from orders.aftersales.timers import TimerPolicy
@@ -114,6 +114,21 @@ def add_refunded(session: Session, order: Order, total: Decimal) -> None:
     session.refresh(order, ["refunded_amount"])
 
 
+def still_owes_a_payment(session: Session, order: Order) -> bool:
+    """Return whether a payment of order that must go back (refund_due) has no refunded case of its own yet.
+
+    Order.refund_due reads "a refund is due" on the order, the customer record and the API; it is cleared here,
+    in the refund's transaction, once every such payment is given back. A payment keeps its own flag: it says
+    the money had to go back (and stops a later close of the order from flagging it again).
+    """
+    owed = session.scalars(sa.select(OrderPayment.payment_id).where(
+        OrderPayment.order_pk == order.id, OrderPayment.refund_due.is_(True))).all()
+    refunded = set(session.scalars(sa.select(AftersaleCase.note).where(
+        AftersaleCase.order_pk == order.id, AftersaleCase.reason.in_(SYSTEM_REASONS),
+        AftersaleCase.status == "refunded")))
+    return any(payment_marker(payment_id) not in refunded for payment_id in owed)
+
+
 def _succeed(session: Session, case: AftersaleCase, order: Order, refund: Refund, actor: Actor, now: datetime,
              policy: TimerPolicy, timer_key: str | None = None) -> CaseOutcome:
     """Return the outcome of a refund succeeding: ledger, case refunded, sellable returns back on stock."""
@@ -130,6 +145,8 @@ def _succeed(session: Session, case: AftersaleCase, order: Order, refund: Refund
         data["restock_failed"] = sorted(due)
     record_step(session, case, order, "refund", actor.name, now, policy, to_status=transition(case, "refund"),
                 data=data, timer_key=timer_key)
+    if case.reason in SYSTEM_REASONS:
+        order.refund_due = still_owes_a_payment(session, order)
     notify_buyer(session, case, order, "aftersale_refunded", {"amount": str(refund.total)})
     queue_case_pushes(session, case, order, outcome.stock_skus, outcome.also_changed)
     return outcome

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from app.db import utcnow
 from app.extensions import db
@@ -71,7 +72,7 @@ def test_an_agent_ships_the_other_size_picked_from_the_same_product(exchange, pa
     assert "L / 黑色" in options.nth(1).inner_text() and "3" in options.nth(1).inner_text()
     assert options.nth(2).get_attribute("disabled") is not None  # XL: none on stock, not offered
     picker.select_option("TEE-L")
-    dialog.locator('input[name="carrier"]').fill("SF")
+    dialog.locator('select[name="carrier"]').select_option("SF")
     dialog.locator('input[name="tracking"]').fill("SF1234567890123")
     with page.expect_navigation():
         dialog.locator("button[type=submit]").click()
@@ -80,4 +81,35 @@ def test_an_agent_ships_the_other_size_picked_from_the_same_product(exchange, pa
     case = page.context.request.get(f"{base}/api/v1/aftersales/{case_id}").json()
     step = case["timeline"][-1]
     assert step["action"] == "ship_replacement" and step["data"]["sent"] == {"TEE-L": 1}
+    assert page.errors == []
+
+
+def test_the_replacement_is_sent_by_a_carrier_of_the_table_and_a_bad_number_is_shown_under_its_field(exchange, page):
+    base, case_id, app = exchange
+    log_in_as_agent(page, base)
+    page.goto(f"{base}/aftersales/{case_id}")
+    return_carrier = page.locator('#dialog-ship_return input[name="carrier"]')  # the buyer's: any carrier, typed
+    suggested = page.locator(f'datalist#{return_carrier.get_attribute("list")} option')
+    assert "SF" in [suggested.nth(i).get_attribute("value") for i in range(suggested.count())]
+    act(page, "approve", expect="awaiting_return")
+    act(page, "receive", expect="received")
+
+    page.click('#case-actions button[data-open="ship_replacement"]')
+    dialog = page.locator("#dialog-ship_replacement")
+    carrier = dialog.locator('select[name="carrier"]')
+    codes = carrier.locator("option").evaluate_all("options => options.map(o => o.value)")
+    assert {"SF", "ZTO", "YTO", "JD", "EMS", "JT"} <= set(codes)
+    assert "顺丰" in carrier.inner_text() or "SF Express" in carrier.inner_text()
+    carrier.select_option("YTO")
+    dialog.locator('input[name="tracking"]').fill("SF1234567890123")
+    dialog.locator("button[type=submit]").click()
+    expect(dialog.locator('.field-error[data-field="tracking"]')).not_to_be_empty()
+    assert page.get_attribute("#aftersales-case", "data-status") == "received"
+    assert available(app, "TEE-M") == 4  # nothing moved
+    carrier.select_option("SF")
+    with page.expect_navigation():
+        dialog.locator("button[type=submit]").click()
+    assert page.get_attribute("#aftersales-case", "data-status") == "replacement_shipped"
+    case = page.context.request.get(f"{base}/api/v1/aftersales/{case_id}").json()
+    assert case["replacement_shipment"] == {"carrier": "SF", "tracking": "SF1234567890123"}
     assert page.errors == []

@@ -137,6 +137,18 @@ def test_every_user_changes_their_own_password_with_the_current_one_and_every_se
     login(app, "host", STRONG)
 
 
+def test_a_new_password_the_policy_refuses_is_named_new_password(app, users):
+    host = login(app, "host")
+    headers = {"X-CSRFToken": csrf_token(host, "/settings")}
+    for weak, code in (("short", "password_too_short"), ("password123", "password_common"),
+                       ("host-host-host-2026", "password_has_username")):
+        refused = host.put("/api/v1/me/password", json={"current_password": "password123", "new_password": weak},
+                           headers=headers)
+        assert refused.status_code == 400, weak
+        assert (refused.get_json()["error"]["code"], refused.get_json()["error"]["field"]) == (code, "new_password")
+    assert host.get("/api/v1/me").status_code == 200  # nothing changed: the session lives on
+
+
 def test_the_settings_page_changes_the_password_and_logs_out_everywhere(app, users):
     host = login(app, "host")
     page = host.get("/settings").get_data(as_text=True)

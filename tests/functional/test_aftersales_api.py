@@ -177,12 +177,45 @@ def test_an_exchange_sends_another_size_from_stock_and_puts_sellable_returns_bac
     for step, body in (("approve", {}), ("receive", {}), ("inspect", {})):
         assert agent.post(f"{base}/{step}", json=body).status_code == 200, step
     sent = agent.post(f"{base}/replacement",
-                      json={"carrier": "SF", "tracking": "SF77", "lines": [{"sku": "SHOE-39", "qty": 1}]})
+                      json={"carrier": "SF", "tracking": "SF1234567890177", "lines": [{"sku": "SHOE-39", "qty": 1}]})
     assert sent.status_code == 200, sent.get_json()
     assert sent.get_json()["status"] == "replacement_shipped"
     assert stock(any_app, "SHOE-39") == (9, 1) and stock(any_app, "SHOE-38") == (9, 1)
     done = agent.post(f"{base}/complete", json={}).get_json()
     assert done["status"] == "completed" and done["ended"]
+
+
+def test_a_replacement_parcel_needs_a_known_carrier_and_a_number_of_its_pattern(shop, any_app):
+    api, broadcast_id, agent = shop
+    place_paid_order(api, broadcast_id, "ORD-2", [("CAP", 1)])
+    ship(agent, "ORD-2")
+    case_id = agent.post("/api/v1/orders/ORD-2/aftersales", json={"type": "reship", "reason": "missing_item"}
+                         ).get_json()["case_id"]
+    base = f"/api/v1/aftersales/{case_id}"
+    agent.post(f"{base}/approve", json={})
+    before = stock(any_app, "CAP")
+    for body, code, field in (({"carrier": "XX", "tracking": "SF1234567890123"}, "unknown_carrier", "carrier"),
+                              ({"carrier": "SF", "tracking": "abc"}, "invalid_tracking_no", "tracking"),
+                              ({"carrier": "YTO", "tracking": "SF1234567890123"}, "invalid_tracking_no", "tracking")):
+        refused = agent.post(f"{base}/replacement", json=body)
+        assert refused.status_code == 422, refused.get_json()
+        assert (refused.get_json()["error"]["code"], refused.get_json()["error"]["field"]) == (code, field)
+    assert agent.get(base).get_json()["status"] == "approved" and stock(any_app, "CAP") == before
+    sent = agent.post(f"{base}/replacement", json={"carrier": "j&t", "tracking": "jt 1234567890123"})
+    assert sent.status_code == 200, sent.get_json()
+    assert sent.get_json()["replacement_shipment"] == {"carrier": "JT", "tracking": "JT1234567890123"}
+
+
+def test_the_buyers_return_parcel_is_recorded_as_given(shop):
+    _api, _broadcast_id, agent = shop
+    shipped_order(shop)
+    case_id = agent.post("/api/v1/orders/ORD-1/aftersales", json={"type": "return_refund", "reason": "quality"}
+                         ).get_json()["case_id"]
+    agent.post(f"/api/v1/aftersales/{case_id}/approve", json={})
+    recorded = agent.post(f"/api/v1/aftersales/{case_id}/return-shipment",
+                          json={"carrier": "德邦快递", "tracking": "DPK-7788"})
+    assert recorded.status_code == 200, recorded.get_json()
+    assert recorded.get_json()["return_shipment"] == {"carrier": "德邦快递", "tracking": "DPK-7788"}
 
 
 def test_a_replacement_out_of_stock_is_409_and_changes_nothing(shop, any_app):
@@ -192,7 +225,7 @@ def test_a_replacement_out_of_stock_is_409_and_changes_nothing(shop, any_app):
     case_id = agent.post("/api/v1/orders/ORD-2/aftersales", json={"type": "reship", "reason": "missing_item",
                                                                   "lines": [{"sku": "CAP", "qty": 1}]}).get_json()["case_id"]
     agent.post(f"/api/v1/aftersales/{case_id}/approve", json={})
-    response = agent.post(f"/api/v1/aftersales/{case_id}/replacement", json={"carrier": "SF", "tracking": "SF1"})
+    response = agent.post(f"/api/v1/aftersales/{case_id}/replacement", json={"carrier": "SF", "tracking": "SF1234567890101"})
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "out_of_stock"
     assert agent.get(f"/api/v1/aftersales/{case_id}").get_json()["status"] == "approved"
     assert stock(any_app, "CAP") == (0, 10)

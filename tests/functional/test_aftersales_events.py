@@ -129,6 +129,36 @@ def test_a_duplicate_payment_becomes_a_refund_case_of_its_own(shop):
     assert second.status_code == 422 and second.get_json()["error"]["field"] == "amount"
 
 
+def test_an_order_no_longer_owes_a_refund_once_its_duplicate_payment_is_refunded(shop):
+    api, broadcast_id, agent = shop
+    [case_ref] = pay_again(api, broadcast_id, "ORD-1", "198.00", "pay-dup")["order"]["cases"]
+    buyer = api.get("/api/v1/orders/ORD-1").get_json()["buyer"]["id"]
+    case_id = case_ref["case_id"]
+    agent.post(f"/api/v1/aftersales/{case_id}/approve", json={})
+    pending = agent.post(f"/api/v1/aftersales/{case_id}/refunds", json={"amount": "198.00", "status": "pending"})
+    assert pending.status_code == 201, pending.get_json()
+    assert api.get("/api/v1/orders/ORD-1").get_json()["refund_due"] is True  # not paid out yet
+    refund_id = pending.get_json()["refund_id"]
+    succeeded = agent.post(f"/api/v1/aftersales/{case_id}/refunds/{refund_id}/succeed", json={})
+    assert succeeded.status_code == 200, succeeded.get_json()
+    assert api.get("/api/v1/orders/ORD-1").get_json()["refund_due"] is False
+    page = agent.get("/orders/ORD-1").get_data(as_text=True)
+    assert "A refund is due" not in page and 'class="refund"' not in page
+    assert agent.get(f"/api/v1/customers/{buyer}").get_json()["totals"]["refund_due_orders"] == 0
+
+
+def test_an_order_paid_three_times_owes_a_refund_until_both_extra_payments_are_refunded(shop):
+    api, broadcast_id, agent = shop
+    pay_again(api, broadcast_id, "ORD-1", "198.00", "pay-dup-1")
+    cases = pay_again(api, broadcast_id, "ORD-1", "198.00", "pay-dup-2")["order"]["cases"]
+    assert len(cases) == 2
+    for number, case in enumerate(cases):
+        agent.post(f"/api/v1/aftersales/{case['case_id']}/approve", json={})
+        refund = agent.post(f"/api/v1/aftersales/{case['case_id']}/refunds", json={"amount": "198.00"})
+        assert refund.status_code == 201, refund.get_json()
+        assert api.get("/api/v1/orders/ORD-1").get_json()["refund_due"] is (number == 0)
+
+
 def test_refund_due_payments_from_before_after_sales_get_their_case_from_the_command(shop, any_app):
     api, broadcast_id, _agent = shop
     pay_again(api, broadcast_id, "ORD-1", "198.00", "pay-old")

@@ -117,7 +117,7 @@ def test_the_whole_life_of_a_complaint_tells_the_buyer_and_the_listeners(app, sh
         analysed = agent.post(f"{base}/analysis", {"root_cause": "carrier", "cause_note": "stuck at the hub",
                                                     "actions": ["reship"]}).get_json()
         assert analysed["status"] == "investigating" and analysed["actions"] == [{"kind": "reship", "note": None,
-                                                                                   "ref": None}]
+                                                                                   "ref": None, "taken_at": None}]
         resolved = agent.post(f"{base}/resolve", {
             "root_cause": "carrier", "resolution": "Reshipped with SF", "feedback": "非常抱歉，已为您补发。",
             "actions": ["reship", {"kind": "process_change", "note": "No more hub X for Xinjiang"}]}).get_json()
@@ -216,9 +216,9 @@ def test_triage_moves_the_due_times_with_the_severity_and_assigns(shop, agent):
 
 
 def test_a_platform_complaint_event_is_registered_once_per_complaint_id(app, api, shop):
-    broadcast_id, _buyer = shop
+    broadcast_id, buyer = shop
     event = {"type": "complaint", "ts": (NOW - timedelta(hours=1)).isoformat(), "complaint_id": "DY-C-1",
-             "order_id": "O-1", "buyer_id": "buyer-x", "category": "物流太慢", "text": "<b>还没到</b>"}
+             "order_id": "O-1", "buyer_id": buyer, "category": "物流太慢", "text": "<b>还没到</b>"}
     first = api.events(broadcast_id, [{"id": "c-1", **event}]).get_json()["results"][0]
     again = api.events(broadcast_id, [{"id": "c-2", **event}]).get_json()["results"][0]
     assert first["status"] == "accepted" and first["complaint"]["created"] is True
@@ -233,6 +233,21 @@ def test_a_platform_complaint_event_is_registered_once_per_complaint_id(app, api
         assert rows[0].platform_category == "物流太慢" and rows[0].text == "<b>还没到</b>"
     bad = api.events(broadcast_id, [{"id": "c-4", **event, "buyer_id": None}]).get_json()["results"][0]
     assert bad["status"] == "rejected" and bad["error"]["field"] == "buyer_id"
+
+
+def test_a_platform_complaint_naming_another_buyers_order_is_rejected_and_nothing_is_stored(app, api, shop):
+    broadcast_id, buyer = shop
+    event = {"type": "complaint", "ts": (NOW - timedelta(hours=1)).isoformat(), "complaint_id": "DY-C-9",
+             "order_id": "O-1", "buyer_id": "someone-else", "category": "logistics", "text": "慢"}
+    result = api.events(broadcast_id, [{"id": "c-9", **event}]).get_json()["results"][0]
+    assert result["status"] == "rejected"
+    assert (result["error"]["code"], result["error"]["field"]) == ("buyer_mismatch", "buyer_id")
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Complaint.id))) == 0
+        assert db.session.scalar(sa.select(sa.func.count(OrderHistory.id)).where(
+            OrderHistory.action.like("complaint_%"))) == 0
+    not_received_yet = api.events(broadcast_id, [{"id": "c-10", **event, "order_id": "ELSEWHERE"}]).get_json()
+    assert not_received_yet["results"][0]["status"] == "accepted"  # an order LiveDesk has not seen is still linked by id
 
 
 def test_a_moderator_escalates_a_chat_message_as_a_complaint_once(app, api, shop):
@@ -263,6 +278,53 @@ def test_the_timeline_keeps_every_step(app, shop, agent):
     assert detail["acknowledged_at"] is not None  # starting the investigation is the first response
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(ComplaintEvent.id))) == 2
+
+
+def test_re_resolving_a_reopened_complaint_keeps_the_actions_already_taken(app, shop, agent):
+    complaint_id = register(agent)["complaint_id"]
+    base = f"/api/v1/complaints/{complaint_id}"
+    first = agent.post(f"{base}/resolve", {"root_cause": "carrier", "resolution": "补发", "feedback": "已补发",
+                                           "actions": [{"kind": "process_change", "note": "换更厚纸箱"}]}).get_json()
+    assert [(a["kind"], a["note"]) for a in first["actions"]] == [("process_change", "换更厚纸箱")]
+    assert first["actions"][0]["taken_at"] is not None
+    agent.post(f"{base}/reopen", {"reason": "again"})
+    agent.post(f"{base}/analysis", {"actions": ["reship"]})  # a new plan does not undo what was done
+    assert [a["kind"] for a in agent.get(base).get_json()["actions"]] == ["process_change", "reship"]
+    again = agent.post(f"{base}/resolve", {"root_cause": "carrier", "resolution": "补发2", "feedback": "已补发2",
+                                           "actions": ["apology_coupon",
+                                                       {"kind": "process_change", "note": "换更厚纸箱"}]}).get_json()
+    assert [(a["kind"], a["note"]) for a in again["actions"]] == [("process_change", "换更厚纸箱"),
+                                                                   ("apology_coupon", None)]
+    assert all(a["taken_at"] for a in again["actions"])
+    resolves = [e["data"] for e in again["events"] if e["kind"] == "resolved"]
+    assert [[a["kind"] for a in d["actions"]] for d in resolves] == [["process_change"],
+                                                                     ["apology_coupon", "process_change"]]
+    agent.post(f"{base}/reopen")
+    third = agent.post(f"{base}/resolve", {"root_cause": "carrier", "resolution": "3", "feedback": "3"}).get_json()
+    assert [a["kind"] for a in third["actions"]] == ["process_change", "apology_coupon"]
+    report = agent.get("/api/v1/complaints/report").get_json()
+    assert report["totals"]["actions"]["process_change"] == 1 and report["totals"]["actions"]["apology_coupon"] == 1
+    assert report["lines"][0]["lessons"] == "换更厚纸箱"
+
+
+def test_a_refund_via_after_sales_taken_before_a_reopening_is_not_opened_twice(app, api, shop, agent):
+    broadcast_id, _buyer = shop
+    api.events(broadcast_id, [{"id": "pay-1", "type": "payment", "ts": NOW.isoformat(), "order_id": "O-1",
+                               "status": "paid", "amount": "99.00"}])
+    complaint_id = register(agent)["complaint_id"]
+    base = f"/api/v1/complaints/{complaint_id}"
+    refund = {"root_cause": "carrier", "resolution": "退款", "feedback": "已退款", "actions": ["refund_via_aftersales"]}
+    ref = agent.post(f"{base}/resolve", refund).get_json()["actions"][0]["ref"]
+    agent.post(f"{base}/reopen")
+    agent.post(f"{base}/resolve", {"root_cause": "carrier", "resolution": "再处理", "feedback": "好"})
+    agent.post(f"{base}/reopen")
+    third = agent.post(f"{base}/resolve", refund)
+    assert third.status_code == 200, third.get_json()
+    assert [(a["kind"], a["ref"]) for a in third.get_json()["actions"]] == [("refund_via_aftersales", ref)]
+    with app.app_context():
+        from orders.aftersales.models import AftersaleCase
+
+        assert db.session.scalar(sa.select(sa.func.count(AftersaleCase.id))) == 1
 
 
 def test_refund_via_after_sales_opens_a_refund_case_on_the_paid_order(app, api, shop, agent):

@@ -50,7 +50,7 @@ def received_exchange(shop, items, lines) -> str:
 
 def send(agent, case_id: str, lines):
     return agent.post(f"/api/v1/aftersales/{case_id}/replacement",
-                      json={"carrier": "SF", "tracking": "SF5", "lines": [{"sku": s, "qty": q} for s, q in lines]})
+                      json={"carrier": "SF", "tracking": "SF1234567890505", "lines": [{"sku": s, "qty": q} for s, q in lines]})
 
 
 def test_an_exchange_of_another_product_is_400_naming_the_line_and_changes_nothing(shop, any_app):

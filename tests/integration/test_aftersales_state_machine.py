@@ -169,7 +169,7 @@ class AftersalesMachine(RuleBasedStateMachine):
             "ship_return": lambda s: actions.ship_return(s, case_id, AGENT, now, policy, "SF", "SF1"),
             "receive": lambda s: actions.receive(s, case_id, AGENT, now, policy, lines=[(sku, qty)] if qty else None),
             "inspect": lambda s: actions.inspect(s, case_id, AGENT, now, policy, lines=[(sku, qty)]),
-            "ship_replacement": lambda s: actions.ship_replacement(s, case_id, AGENT, now, policy, "SF", "SF2"),
+            "ship_replacement": lambda s: actions.ship_replacement(s, case_id, AGENT, now, policy, "SF", "SF1234567890202"),
             "complete": lambda s: actions.complete(s, case_id, AGENT, now, policy),
         }
         outcome = self._do(lambda s: calls[action](s).case.status)

@@ -20,9 +20,10 @@ def test_a_platform_complaint_from_event_to_resolution(any_app, any_api):
     create_users(any_app)
     any_api.product("A1")
     broadcast_id = any_api.live_broadcast(skus=("A1",))
-    any_api.events(broadcast_id, [order_event("A1", 1, order_id="O-1")])
+    placed = any_api.events(broadcast_id, [order_event("A1", 1, order_id="O-1")]).get_json()["results"][0]
     ts = (datetime.now(timezone.utc) - timedelta(days=6)).isoformat()
-    event = {"type": "complaint", "ts": ts, "complaint_id": "DY-C-1", "order_id": "O-1", "buyer_id": "b-1",
+    event = {"type": "complaint", "ts": ts, "complaint_id": "DY-C-1", "order_id": "O-1",
+             "buyer_id": placed["order"]["buyer"]["id"],
              "category": "quality", "text": "起球了"}
     results = any_api.events(broadcast_id, [{"id": "c-1", **event}, {"id": "c-2", **event}]).get_json()["results"]
     assert [r["complaint"]["created"] for r in results] == [True, False]

@@ -40,7 +40,8 @@ class NewComplaint:
     """What is known about a complaint when it arrives.
 
     strict_order: an order id that names no order is refused (a person typed it); otherwise it is kept as given
-    (a platform's complaint about an order LiveDesk has not seen is still a complaint).
+    (a platform's complaint about an order LiveDesk has not seen is still a complaint). A known order of another
+    buyer is refused either way: linking it would send one buyer's complaint feedback to another.
     """
 
     text: str
@@ -93,7 +94,7 @@ def register_complaint(session: Session, new: NewComplaint, actor: str, now: dat
     buyer_id = new.buyer_id or (order.buyer_id if order else None)
     if not buyer_id:
         raise ComplaintRefused(400, "missing_field", "buyer_id is required (or an order with a buyer)", "buyer_id")
-    if order is not None and order.buyer_id and new.buyer_id and order.buyer_id != new.buyer_id and new.strict_order:
+    if order is not None and order.buyer_id and new.buyer_id and order.buyer_id != new.buyer_id:
         raise ComplaintRefused(400, "buyer_mismatch", f"order {order.order_id} belongs to another buyer", "buyer_id")
     severity = new.severity or suggest_severity(new.category, new.channel, new.text)
     received = min(new.received_at or now, now)

@@ -70,7 +70,9 @@ class Complaint(db.Model):
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     root_cause: Mapped[str | None] = mapped_column(sa.String(32))
     cause_note: Mapped[str | None] = mapped_column(sa.Text)
-    # The resolution plan: [{"kind": one of ACTIONS, "note": text or None, "ref": after-sales case id or None}].
+    # The resolution plan: [{"kind": one of ACTIONS, "note": text or None, "ref": after-sales case id or None,
+    # "taken_at": ISO time of the resolution that carried it out, or None while only planned}]. Taken actions stay
+    # through reopenings (rules.merge_plan).
     actions: Mapped[list] = mapped_column(sa.JSON, default=list)
     resolution: Mapped[str | None] = mapped_column(sa.Text)
     feedback: Mapped[str | None] = mapped_column(sa.Text)

@@ -21,7 +21,7 @@ from orders.care.complaints.intake import ComplaintRefused
 from orders.care.complaints.models import Complaint
 from orders.care.complaints.order_history import complaint_step
 from orders.care.complaints.push import queue_complaint_changed
-from orders.care.complaints.rules import MoveRefused, next_status
+from orders.care.complaints.rules import MoveRefused, mark_taken, merge_plan, next_status
 from orders.models import Order
 from orders.notices.service import queue_notice
 
@@ -109,7 +109,7 @@ def save_analysis(session: Session, complaint: Complaint, actor: str, now: datet
     if cause_note is not None:
         complaint.cause_note = cause_note
     if actions is not None:
-        complaint.actions = [dict(a, ref=_kept_ref(complaint, a["kind"])) for a in actions]
+        complaint.actions = merge_plan(list(complaint.actions or []), actions)
     complaint.updated_at = now
     timeline.record(session, complaint, "analysis", actor, now, note=cause_note,
                     data={"root_cause": complaint.root_cause, "actions": [a["kind"] for a in complaint.actions]})
@@ -123,8 +123,9 @@ def _kept_ref(complaint: Complaint, kind: str) -> str | None:
 
 
 def resolve(session: Session, complaint: Complaint, actor: str, now: datetime, outcome: Resolution) -> Complaint:
-    """Resolve the complaint: root cause, resolution, plan and feedback saved; a refund via after-sales opens a
-    case on the order; the feedback goes to the buyer through the notice outbox; complaint_resolved is sent."""
+    """Resolve the complaint: root cause, resolution and feedback saved, the plan's actions added to those earlier
+    rounds took and marked taken (the timeline's step keeps this round's plan); a refund via after-sales opens a
+    case on the order once; the feedback goes to the buyer through the notice outbox; complaint_resolved is sent."""
     if outcome.root_cause not in ROOT_CAUSES:
         raise _unknown_root_cause()
     order = _order(session, complaint)
@@ -132,7 +133,8 @@ def resolve(session: Session, complaint: Complaint, actor: str, now: datetime, o
     if "refund_via_aftersales" in kinds and order is None:
         raise ComplaintRefused(400, "no_order", "a refund via after-sales needs a complaint linked to an order",
                                "actions")
-    _move(session, complaint, "resolve", actor, now, outcome.resolution)
+    _move(session, complaint, "resolve", actor, now, outcome.resolution,
+          data={"root_cause": outcome.root_cause, "actions": [dict(a) for a in outcome.actions]})
     _answered(session, complaint, actor, now)
     if now > complaint.resolution_due_at:
         record_breach(session, complaint, "resolution", now, actor)
@@ -140,10 +142,11 @@ def resolve(session: Session, complaint: Complaint, actor: str, now: datetime, o
     complaint.feedback = outcome.feedback
     if outcome.cause_note is not None:
         complaint.cause_note = outcome.cause_note
-    complaint.actions = [dict(a, ref=_kept_ref(complaint, a["kind"])) for a in outcome.actions]
+    complaint.actions = merge_plan(list(complaint.actions or []), list(outcome.actions))
     complaint.resolved_at = now
     if "refund_via_aftersales" in kinds:
         _open_refund(session, complaint, order, actor, now)
+    complaint.actions = mark_taken(complaint.actions, now.isoformat())
     if order is not None:
         queue_notice(session, order, "complaint_feedback", {"complaint_id": complaint.complaint_id,
                                                             "feedback": outcome.feedback},
@@ -180,6 +183,8 @@ def reopen(session: Session, complaint: Complaint, actor: str, now: datetime, re
     """Reopen a resolved or closed complaint: back to investigating, a new round with resolution due at
     resolution_due_at (the caller counts it from now in business hours)."""
     _move(session, complaint, "reopen", actor, now, reason)
+    # What the resolution planned was carried out (rows resolved before actions carried taken_at are marked now).
+    complaint.actions = mark_taken(list(complaint.actions or []), (complaint.resolved_at or now).isoformat())
     complaint.reopen_count += 1
     complaint.reopened_at, complaint.resolved_at, complaint.closed_at = now, None, None
     complaint.investigating_at = now

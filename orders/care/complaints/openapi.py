@@ -135,7 +135,10 @@ def paths() -> dict:
 def schemas() -> dict:
     """Return the complaint bodies."""
     action = obj({"kind": string(enum=list(ACTIONS)), "note": nullable(string(maxLength=NOTE_LIMIT)),
-                  "ref": nullable(string("The after-sales case a refund opened."))}, required=("kind",))
+                  "ref": nullable(string("The after-sales case a refund opened.")),
+                  "taken_at": nullable(string("When a resolution carried it out (null while only planned); "
+                                              "taken actions stay through reopenings.", format="date-time"))},
+                 required=("kind",))
     planned = obj({"kind": string(enum=list(ACTIONS)), "note": nullable(_NOTE)}, required=("kind",))
     plan_input = array({"anyOf": [string(enum=list(ACTIONS)), planned]},
                        "Each action once.", maxItems=len(ACTIONS))

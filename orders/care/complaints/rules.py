@@ -1,5 +1,5 @@
 """Complaint rules (pure): the status moves, the severity a complaint gets when none is given, a platform's
-category mapped to ours, and the resolution plan's actions read from JSON."""
+category mapped to ours, the resolution plan's actions read from JSON and merged with those already taken."""
 from __future__ import annotations
 
 import re
@@ -116,3 +116,30 @@ def read_plan(raw, path: str = "actions") -> list[dict]:
         plan.append({"kind": kind, "note": (note or "").strip() or None})
     return plan
 
+
+# Opened once per complaint: its after-sales case is the refund, whatever a later plan's note says.
+_TAKEN_ONCE = ("refund_via_aftersales",)
+
+
+def _repeats(action: dict, taken: list[dict]) -> bool:
+    """Return whether action names again one an earlier resolution carried out."""
+    return any(t["kind"] == action["kind"] and (action["kind"] in _TAKEN_ONCE or t.get("note") == action["note"])
+               for t in taken)
+
+
+def merge_plan(actions: list[dict], plan: list[dict]) -> list[dict]:
+    """Return a complaint's actions once plan (read_plan's list) replaces what is planned but not yet taken.
+
+    Actions an earlier resolution carried out (taken_at set) stay as they were, first: a new plan cannot undo
+    them, and one it names again (same kind and note; a refund via after-sales whatever its note) is not added
+    twice. A planned action keeps the ref (after-sales case id) its kind already has.
+    """
+    taken = [a for a in actions if a.get("taken_at")]
+    planned_refs = {a["kind"]: a.get("ref") for a in actions if not a.get("taken_at")}
+    return [dict(a) for a in taken] + [dict(a, ref=planned_refs.get(a["kind"]), taken_at=None)
+                                       for a in plan if not _repeats(a, taken)]
+
+
+def mark_taken(actions: list[dict], at: str) -> list[dict]:
+    """Return actions with every one not yet taken marked as carried out at (an ISO time)."""
+    return [a if a.get("taken_at") else dict(a, taken_at=at) for a in actions]

@@ -54,7 +54,8 @@ def complaint_to_dict(complaint: Complaint) -> dict:
         "escalated_at": _iso(complaint.escalated_at),
         "root_cause": complaint.root_cause,
         "cause_note": complaint.cause_note,
-        "actions": list(complaint.actions or []),
+        "actions": [{"kind": a["kind"], "note": a.get("note"), "ref": a.get("ref"), "taken_at": a.get("taken_at")}
+                    for a in complaint.actions or []],
         "resolution": complaint.resolution,
         "feedback": complaint.feedback,
         "platform_complaint_id": complaint.platform_complaint_id,

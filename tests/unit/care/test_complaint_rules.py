@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from orders.care.complaints.report import ComplaintFact, group, totals, week_of
-from orders.care.complaints.rules import (MoveRefused, PlanError, allowed_actions, next_status, platform_category,
-                                          read_plan, suggest_severity)
+from orders.care.complaints.rules import (MoveRefused, PlanError, allowed_actions, mark_taken, merge_plan,
+                                          next_status, platform_category, read_plan, suggest_severity)
 
 
 @pytest.mark.parametrize("status, action, target", [
@@ -97,3 +97,18 @@ def test_the_report_groups_by_week_broadcast_product_category_and_cause():
 
 def test_weeks_start_on_monday():
     assert week_of(date(2026, 12, 13)) == date(2026, 12, 7) and week_of(date(2026, 12, 7)) == date(2026, 12, 7)
+
+
+def test_a_new_plan_replaces_what_was_only_planned_but_keeps_what_was_taken():
+    taken = mark_taken([{"kind": "refund_via_aftersales", "note": None, "ref": "AS-1"},
+                        {"kind": "process_change", "note": "thicker boxes", "ref": None}], "2026-12-07T10:00:00+00:00")
+    current = taken + [{"kind": "reship", "note": None, "ref": None, "taken_at": None}]
+    merged = merge_plan(current, [{"kind": "refund_via_aftersales", "note": "again"},
+                                  {"kind": "process_change", "note": "thicker boxes"},
+                                  {"kind": "apology_coupon", "note": "C-10"}])
+    assert [(a["kind"], a["note"], a["ref"], bool(a["taken_at"])) for a in merged] == [
+        ("refund_via_aftersales", None, "AS-1", True), ("process_change", "thicker boxes", None, True),
+        ("apology_coupon", "C-10", None, False)]
+    assert merge_plan(current, []) == taken  # an empty plan drops only what was never carried out
+    second_lesson = merge_plan(taken, [{"kind": "process_change", "note": "new carrier"}])
+    assert [a["note"] for a in second_lesson if a["kind"] == "process_change"] == ["thicker boxes", "new carrier"]
