@@ -123,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
     from orders.aftersales.api import bp as aftersales_api
     from orders.aftersales.pages import bp as aftersales_views
     from orders.backoffice.api import bp as audit_api
+    from orders.backoffice.blocklist import bp as blocklist_api
     from orders.backoffice.pages import bp as orders_pages
     from orders.catalog.pages import bp as catalog_views
     from orders.care.complaints.api import bp as complaints_api
@@ -146,7 +147,7 @@ def register_blueprints(app: Flask) -> None:
     from orders.promotions.pages import bp as promotions_views
 
     install_converters(app)  # before any rule is added: <int:...> ids are bounded everywhere
-    for blueprint in (auth_bp, openapi_bp, live_api, live_views, orders_api, audit_api, orders_pages,
+    for blueprint in (auth_bp, openapi_bp, live_api, live_views, orders_api, audit_api, blocklist_api, orders_pages,
                       promotions_api, promotions_views, catalog_views, analytics_api, analytics_pages, analytics_refunds,
                       moderation_api, moderation_chat_api, moderation_views, pii_api, pii_pages,
                       customers_api, customers_views, customer_rules_api, lookup_views, claims_api, claims_views,

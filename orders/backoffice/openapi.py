@@ -1,4 +1,4 @@
-"""OpenAPI fragment of the back office (orders/backoffice/api.py): audit queue, order actions, blocklist, policy.
+"""OpenAPI fragment of the back office (orders/backoffice/api.py, blocklist.py): queue, actions, blocklist, policy.
 
 app.openapi.spec merges ``paths()``, ``schemas()`` and ``parameters()`` into the v1 document.
 """

@@ -59,6 +59,7 @@ def test_the_moderators_term_and_threshold_forms_refuse_in_chinese(live_server, 
     policy = page.locator("#policy-status")
     expect(policy).to_contain_text("必须在 1 到 2592000 之间")
     label = page.locator("#policy-form label:has([name=timeout_s])").evaluate("node => node.firstChild.textContent.trim()")
-    assert policy.inner_text().startswith(label + ": ")  # the field named by its label on the page
+    # The field named by its label on the page, in the sentence itself ("再次违规：禁言（秒） 必须在 …"), not by its path.
+    assert policy.inner_text().startswith(label) and "policy." not in policy.inner_text()
     assert not ENGLISH_SENTENCE.search(policy.inner_text()), policy.inner_text()
     assert page.errors == [] and page.dialogs == []

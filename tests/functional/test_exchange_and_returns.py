@@ -93,7 +93,7 @@ def test_an_exchange_sends_no_more_units_of_a_product_than_came_back_of_it(shop,
 def test_the_case_page_offers_only_sizes_of_the_returned_product(shop, any_app):
     case_id = received_exchange(shop, [("SHOE-38", 1), ("TEE", 1)], [("SHOE-38", 1)])
     page = shop[2].get(f"/aftersales/{case_id}").get_data(as_text=True)
-    picker = page[page.index('data-line-sku="SHOE-38"'):]
+    picker = page[page.index('class="exchange-line form-grid" data-line-sku="SHOE-38"'):]
     picker = picker[:picker.index("</select>")]
     assert all(f'value="SHOE-{size}"' in picker for size in (38, 39, 40))
     assert 'value="TEE"' not in picker and 'value="CAP"' not in picker

@@ -142,7 +142,8 @@ def test_each_order_event_queues_its_notice_once_even_when_delivered_again(any_a
     no_buyer["buyer"]["id"] = None
     expiring = order_event("A1", 1, order_id="N-EXPIRE")
     cancel = {"id": "cancel-1", "type": "order_cancel", "ts": now_iso(), "order_id": "N-OK", "reason": "changed mind"}
-    _events(any_api, broadcast_id, received, waiting, no_buyer, expiring, received)  # the receipt redelivered
+    # N-EXPIRE before N-WAIT: once N-WAIT waits in line, a later order of A1 queues behind it (strict FIFO).
+    _events(any_api, broadcast_id, received, expiring, waiting, no_buyer, received)  # the receipt redelivered
     assert [n["kind"] for n in _notices(any_api, "N-OK")] == ["received", "promotion_applied"]
     assert [n["kind"] for n in _notices(any_api, "N-WAIT")] == ["waitlisted"]
     assert [n["kind"] for n in _notices(any_api, "N-REJECT")] == ["rejected"]
