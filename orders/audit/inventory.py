@@ -75,3 +75,22 @@ def reservable(lines: Sequence[LineDraft], catalog: CatalogView) -> dict[str, in
         if line.quantity is None or item is None or item.has_variants:
             return None
     return requested_by_sku(lines)
+
+
+def behind_the_line(lines: Sequence[LineDraft], skus: Sequence[str]) -> tuple[Finding, ...]:
+    """Return one stock_short finding per SKU whose free units belong to the earlier orders in its line.
+
+    None of those units is this order's, so available is 0 (info: the order simply waits its turn).
+    """
+    wanted = requested_by_sku(lines)
+    findings = []
+    for sku in skus:
+        lines = [index for index, line in enumerate(lines) if line.sku == sku and line.quantity is not None]
+        findings.append(finding(
+            "stock_short",
+            f"{sku}: {wanted[sku]} requested; earlier orders wait in line for its units.",
+            f"{sku}：需要 {wanted[sku]} 件，前面还有订单在排队等候此商品。",
+            f"items[{lines[0]}].sku", severity="info",
+            sku=sku, requested=wanted[sku], available=0, lines=lines, behind_line=True,
+        ))
+    return tuple(findings)

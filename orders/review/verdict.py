@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session
 from orders import inventory
 from orders.audit import (AuditPolicy, AuditResult, Blocklist, BuyerHistory, CatalogView, ClaimView, OrderDraft,
     Promotion, check_stock, decide, run_audit)
-from orders.audit.findings import Finding, finding
-from orders.audit.inventory import requested_by_sku, reservable
+from orders.audit.inventory import behind_the_line, reservable
 from orders.promotions import service as promotions
 
 # A promotion counter can run out between pricing and consuming; then the order is priced again.
@@ -83,7 +82,7 @@ def audit_and_reserve(session: Session, inputs: AuditInputs, draft: OrderDraft, 
         behind = sorted(sku for sku in requested if sku in queued)
         if behind or not inventory.reserve(session, requested):
             if behind:  # no stock read: the book of a batch stays open
-                short = _behind_the_line(draft, behind)
+                short = behind_the_line(draft.items, behind)
             else:
                 levels = inventory.levels(session, list(requested))
                 short = check_stock(draft.items, {sku: level.available for sku, level in levels.items()}).findings
@@ -101,21 +100,3 @@ def audit_and_reserve(session: Session, inputs: AuditInputs, draft: OrderDraft, 
     assert result is not None  # PRICING_ATTEMPTS >= 1
     return Verdict(status=status, result=result, reserved_now=reserved, in_line=in_line)
 
-
-def _behind_the_line(draft: OrderDraft, skus: Sequence[str]) -> tuple[Finding, ...]:
-    """Return one stock_short finding per SKU whose free units belong to the earlier orders in its line.
-
-    None of those units is this order's, so available is 0 (info: the order simply waits its turn).
-    """
-    wanted = requested_by_sku(draft.items)
-    findings = []
-    for sku in skus:
-        lines = [index for index, line in enumerate(draft.items) if line.sku == sku and line.quantity is not None]
-        findings.append(finding(
-            "stock_short",
-            f"{sku}: {wanted[sku]} requested; earlier orders wait in line for its units.",
-            f"{sku}：需要 {wanted[sku]} 件，前面还有订单在排队等候此商品。",
-            f"items[{lines[0]}].sku", severity="info",
-            sku=sku, requested=wanted[sku], available=0, lines=lines, behind_line=True,
-        ))
-    return tuple(findings)
