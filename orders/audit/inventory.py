@@ -85,12 +85,12 @@ def behind_the_line(lines: Sequence[LineDraft], skus: Sequence[str]) -> tuple[Fi
     wanted = requested_by_sku(lines)
     findings = []
     for sku in skus:
-        lines = [index for index, line in enumerate(lines) if line.sku == sku and line.quantity is not None]
+        indexes = [index for index, line in enumerate(lines) if line.sku == sku and line.quantity is not None]
         findings.append(finding(
             "stock_short",
             f"{sku}: {wanted[sku]} requested; earlier orders wait in line for its units.",
             f"{sku}：需要 {wanted[sku]} 件，前面还有订单在排队等候此商品。",
-            f"items[{lines[0]}].sku", severity="info",
-            sku=sku, requested=wanted[sku], available=0, lines=lines, behind_line=True,
+            f"items[{indexes[0]}].sku", severity="info",
+            sku=sku, requested=wanted[sku], available=0, lines=indexes, behind_line=True,
         ))
     return tuple(findings)

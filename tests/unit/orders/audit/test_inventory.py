@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from orders.audit import check_stock, decide, requested_by_sku
+from orders.audit.inventory import behind_the_line
 from tests.unit.orders.audit.builders import codes, line
 
 
@@ -41,3 +42,10 @@ def test_only_short_skus_get_findings() -> None:
 def test_stock_shortage_waitlists_an_otherwise_clean_order() -> None:
     result = check_stock([line("MUG", 5)], {"MUG": 2})
     assert decide(result.findings, stock_ok=result.ok) == "waitlisted"
+
+
+def test_an_order_behind_two_lines_gets_one_finding_per_sku() -> None:
+    first, second = behind_the_line([line("TEA", 2), line("MUG", 1), line("TEA", 1)], ["TEA", "MUG"])
+    assert (first.field, first.data["requested"], first.data["lines"]) == ("items[0].sku", 3, [0, 2])
+    assert (second.field, second.data["requested"], second.data["lines"]) == ("items[1].sku", 1, [1])
+    assert {first.severity, second.severity} == {"info"}
