@@ -15,6 +15,7 @@ from app.extensions import db
 
 MESSAGE_ACTIONS = ("allow", "hide", "hold")
 MESSAGE_STATUSES = ("visible", "hidden", "held", "approved")
+TERM_KEY_LENGTH = 400  # characters of a blocked term once normalised (ModerationTerm.key)
 # Visible to the host: allowed on arrival, or held/hidden and then approved by a moderator.
 SHOWN_STATUSES = ("visible", "approved")
 SANCTION_KINDS = ("timeout", "ban")
@@ -73,7 +74,8 @@ class ModerationTerm(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     term: Mapped[str] = mapped_column(sa.String(100))
-    key: Mapped[str] = mapped_column(sa.String(400))  # the normalised matching key: "SCAM" and "scam" are one term
+    # rules.terms.term_key: "SCAM" and "scam" are one term, "ass" and "as" two (the matching key keeps counts).
+    key: Mapped[str] = mapped_column(sa.String(TERM_KEY_LENGTH))
     category: Mapped[str] = mapped_column(sa.String(16))
     action: Mapped[str] = mapped_column(sa.String(8))
     scope: Mapped[str] = mapped_column(sa.String(32))

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from live.moderation.action_log import log_action
 from live.moderation.caches import state
 from live.moderation.models import GLOBAL_SCOPE, ModerationTerm, ModerationVersion
-from live.moderation.rules import AllowTerm, Term, TermMatcher, build_matcher, normalize
-from live.moderation.rules.terms import TERM_ACTIONS
+from live.moderation.rules import AllowTerm, Term, TermMatcher, build_matcher
+from live.moderation.rules.terms import TERM_ACTIONS, term_key
 
 ACTIONS = ("allow", *TERM_ACTIONS)  # "allow" puts the phrase on the allow-list
 TERMS_VERSION = "terms"
@@ -27,11 +27,6 @@ def scope_of(broadcast_id: int | None) -> str:
     return GLOBAL_SCOPE if broadcast_id is None else str(broadcast_id)
 
 
-def term_key(term: str) -> str:
-    """Return the matching key of a term ('' when nothing is left to match)."""
-    return normalize(term).text.strip()
-
-
 def term_to_dict(row: ModerationTerm) -> dict:
     """Return a term as the API shows it."""
     return {"id": row.id, "term": row.term, "category": row.category, "action": row.action,
@@ -39,7 +34,7 @@ def term_to_dict(row: ModerationTerm) -> dict:
 
 
 def find_term(session: Session, term: str, broadcast_id: int | None) -> ModerationTerm | None:
-    """Return the stored term with the same key in the same scope, or None."""
+    """Return the stored term with the same ``term_key`` (``ASS`` is ``ass``, ``as`` is not) in the scope, or None."""
     return session.scalar(sa.select(ModerationTerm).where(
         ModerationTerm.key == term_key(term), ModerationTerm.scope == scope_of(broadcast_id)))
 

@@ -31,6 +31,9 @@ _LINE_SKUS = (sa.select(_L.c.sku).distinct()
               .where(_O.c.waitlisted_at.is_not(None), _O.c.waitlisted_at <= sa.bindparam("b_before"),
                      # lower(): the status index must not be the plan's way in (every held order is under it).
                      sa.func.lower(_O.c.status).in_(("waitlisted", "held", "claimed"))))
+# The same, ahead of one order of the line (its place: waitlisted_at, then id), the order itself left out.
+_LINE_SKUS_AHEAD = _LINE_SKUS.where(_O.c.id != sa.bindparam("b_self"), sa.or_(
+    _O.c.waitlisted_at < sa.bindparam("b_before"), _O.c.id < sa.bindparam("b_self")))
 # Built once: the hot path of every accepted order, only its parameters change.
 _RESERVE = (
     sa.update(_T)
@@ -133,16 +136,20 @@ def _take(session: Session, sku: str, qty: int) -> bool:
     return result.rowcount == 1
 
 
-def skus_in_line(session: Session, skus, before: datetime) -> set[str]:
+def skus_in_line(session: Session, skus, before: datetime, behind: int | None = None) -> set[str]:
     """Return the SKUs among skus whose line holds an order placed in it at or before `before` (one SELECT).
 
     An order or draft taking a place in line at `before` stands behind those orders: it must not take the
     free units of such a SKU, which are the line's first (orders/waitlist.py serves it strictly in order).
+    behind: the id of a stored order placed at `before`; only the orders ahead of it count (a tie goes to the
+    lower id, as the line is served), and never the order itself.
     """
     skus = _known_shape(skus)
     if not skus:
         return set()
-    return set(skus).intersection(session.scalars(_LINE_SKUS, {"b_before": before}))
+    if behind is None:
+        return set(skus).intersection(session.scalars(_LINE_SKUS, {"b_before": before}))
+    return set(skus).intersection(session.scalars(_LINE_SKUS_AHEAD, {"b_before": before, "b_self": behind}))
 
 
 def levels(session: Session, skus: list[str] | None = None) -> dict[str, Level]:

@@ -38,13 +38,16 @@ def review_order(session: Session, order: Order, now: datetime, actor: str = his
 
     An order that holds a reservation gives it back and takes it again in this transaction (its stock and
     counters are locked meanwhile, so no later buyer gets them): it is audited afresh, as if new, but keeps its
-    place; held orders keep their running reservation timer.
+    place; held orders keep their running reservation timer. One that holds no units of a SKU takes none of its
+    free units while orders ahead of it wait in that SKU's line (strict FIFO, orders/waitlist.py): an order in
+    line stays behind the earlier ones, any other (fixed by an edit, paid, a completed chat draft) joins the end.
     """
     moved = set(give_back(session, order))
     running = order.reserved_until if order.status == "held" else None
     inputs = StoredOrderInputs(session, order, now)
     overridden = _overridden_codes(session, order)
-    verdict = audit_and_reserve(session, inputs, draft_of(order), order.id, False, overridden, now)
+    verdict = audit_and_reserve(session, inputs, draft_of(order), order.id, False, overridden, now,
+                                queued=_lines_ahead(session, order, moved, now))
     order.stock_reserved = verdict.reserved_now
     status, result = verdict.status, verdict.result
     _store_findings(session, order, result.findings, overridden, now)
@@ -58,6 +61,12 @@ def review_order(session: Session, order: Order, now: datetime, actor: str = his
     if status == "accepted" and order.paid_amount is not None:
         moved |= set(_complete_sale(session, order, actor, reason))
     return ReviewOutcome(status=status, stock_skus=sorted(moved))
+
+
+def _lines_ahead(session: Session, order: Order, held: set[str], now: datetime) -> set[str]:
+    """Return the SKUs of order that it did not hold units of and whose line has orders ahead of it."""
+    skus = {line.sku for line in order.lines} - held
+    return inventory.skus_in_line(session, skus, order.waitlisted_at or now, behind=order.id)
 
 
 def _complete_sale(session: Session, order: Order, actor: str, reason: str | None) -> list[str]:

@@ -99,6 +99,34 @@ def test_adding_a_term_is_201_and_adding_it_again_is_200_with_the_existing_one(a
     assert [t["term"] for t in mod.get(TERMS).get_json()["terms"]] == ["scam"]
 
 
+def test_a_term_that_writes_a_letter_more_often_is_another_term_and_its_spellings_are_one(app, api, users):
+    mod, _ = _setup(app, api)
+    ass = mod.post(TERMS, {"term": "ass", "category": "abuse", "action": "hide"})
+    assert ass.status_code == 201
+    as_ = mod.post(TERMS, {"term": "as", "category": "custom", "action": "hold"})
+    assert as_.status_code == 201 and as_.get_json()["id"] != ass.get_json()["id"]
+    for spelling in ("ASS", " a s s ", "a.s.s", "ＡＳＳ"):
+        again = mod.post(TERMS, {"term": spelling, "action": "ban"})
+        assert again.status_code == 200 and again.get_json() == ass.get_json(), spelling
+    assert mod.post(TERMS, {"term": "AS"}).get_json() == as_.get_json()
+    assert mod.post(TERMS, {"term": "asss"}).status_code == 201  # asks for three: a third term
+    assert [t["term"] for t in mod.get(TERMS).get_json()["terms"]] == ["ass", "as", "asss"]
+    # Removing by term finds that spelling's own term, not the one it collapses to.
+    assert mod.delete(TERMS, {"term": "AS"}).get_json()["deleted"] == as_.get_json()
+    assert [t["term"] for t in mod.get(TERMS).get_json()["terms"]] == ["ass", "asss"]
+    imported = mod.client.post(f"{TERMS}/import", data="term\r\nas\r\nA S S\r\n".encode(), content_type="text/csv",
+                               headers=mod.headers)
+    assert imported.get_json() == {"added": 1, "existing": 1}
+
+
+def test_a_term_too_long_once_normalised_is_refused_and_stores_nothing(app, api, users):
+    mod, _ = _setup(app, api)
+    refused = mod.post(TERMS, {"term": "⅒" * 100})  # 100 characters, each 4 once normalised
+    assert refused.status_code == 400
+    assert (refused.get_json()["error"]["code"], refused.get_json()["error"]["field"]) == ("invalid_term", "term")
+    assert mod.get(TERMS).get_json()["terms"] == []
+
+
 def test_a_new_term_applies_to_the_next_message_and_a_removed_one_no_longer(app, api, users):
     mod, broadcast_id = _setup(app, api)
     mod.add_term("rivalshop", action="hide", category="competitor")

@@ -109,3 +109,34 @@ def test_with_nobody_in_line_a_new_order_takes_a_free_unit_at_once(sale):
     assert _post(api, broadcast_id, _cancel("A-0")) == ["cancelled"]
     assert _post(api, broadcast_id, order_event("FIFO", 2, order_id="A-1", unit_price="10.00")) == ["accepted"]
     assert _stock(api) == (0, 2)
+
+
+def test_an_order_paid_while_in_line_stays_behind_the_earlier_ones(sale):
+    api, broadcast_id = sale
+    _head_needing_three_and_four_single_units(api, broadcast_id)
+
+    paid = {"id": "pay-S-3", "type": "payment", "ts": now_iso(), "order_id": "S-3", "status": "paid", "amount": "10.00"}
+    assert api.events(broadcast_id, [paid]).status_code == 200
+    assert [_status(api, order_id) for order_id in ("W", "S-2", "S-3")] == ["waitlisted"] * 3
+    assert _stock(api) == (1, 1)  # the free unit is still the line's, not the paying buyer's
+
+
+def test_an_order_whose_sku_an_auditor_fixes_joins_the_end_of_that_skus_line(sale):
+    from tests.support.auth import csrf_token, login
+
+    api, broadcast_id = sale
+    _head_needing_three_and_four_single_units(api, broadcast_id)
+    response = api.events(broadcast_id, [order_event("FIFO-X", 1, order_id="TYPO", unit_price="10.00")])
+    assert response.get_json()["results"][0]["order"]["status"] == "held"
+
+    auditor = login(api.client.application, "auditor")
+    fixed = auditor.patch("/api/v1/orders/TYPO", json={"items": [{"sku": "FIFO"}], "reason": "typo in the SKU"},
+                          headers={"X-CSRFToken": csrf_token(auditor, "/")})
+    assert fixed.status_code == 200, fixed.get_json()
+    typo = api.get("/api/v1/orders/TYPO").get_json()
+    assert typo["waitlisted_at"] is not None and typo["reserved_until"] is None
+    assert "stock_short" in {f["code"] for f in typo["findings"]}
+    assert _stock(api) == (1, 1)
+    assert api.put("/api/v1/products/FIFO/stock", json={"stock": 5}).status_code == 200
+    assert [_status(api, order_id) for order_id in ("W", "S-2", "S-3")] == ["accepted"] * 3
+    assert _stock(api) == (0, 6)  # TYPO, last in line, still waits

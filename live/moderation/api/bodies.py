@@ -5,7 +5,7 @@ import math
 
 from app.errors import ApiError
 from app.http import validation
-from live.moderation.models import MESSAGE_STATUSES
+from live.moderation.models import MESSAGE_STATUSES, TERM_KEY_LENGTH
 from live.moderation.rules.terms import CATEGORIES
 from live.moderation.settings import MAX_SLOW_SECONDS, POLICY_FIELDS, RULE_ACTIONS
 from live.moderation.terms import ACTIONS, term_key
@@ -48,8 +48,11 @@ def choice(data: dict, key: str, choices: tuple[str, ...], default: str | None =
 def term_fields(data: dict, prefix: str = "") -> tuple[str, str, str, int | None]:
     """Return (term, category, action, broadcast_id) of a term body or CSV row; prefix names the row."""
     term = no_nul(validation.text(data, "term", path=f"{prefix}term", max_len=100), f"{prefix}term")
-    if not term_key(term):
+    key = term_key(term)
+    if not key:
         raise ApiError(400, "invalid_term", f"{prefix}term has nothing left to match once normalised", f"{prefix}term")
+    if len(key) > TERM_KEY_LENGTH:  # a few characters expand a lot once normalised (⅒ is 1/10)
+        raise ApiError(400, "invalid_term", f"{prefix}term is too long once normalised", f"{prefix}term")
     category = choice(data, "category", CATEGORIES, default="custom", path=f"{prefix}category")
     action = choice(data, "action", ACTIONS, default="hide", path=f"{prefix}action")
     broadcast_id = validation.whole_number(data, "broadcast_id", path=f"{prefix}broadcast_id", minimum=1,

@@ -12,7 +12,7 @@ from live.moderation.rules.normalize import Normalized, normalize
 
 __all__ = [
     "AllowTerm", "Category", "Match", "MatcherCache", "RegexRule", "Term", "TermAction",
-    "TermMatcher", "build_matcher", "find_terms",
+    "TermMatcher", "build_matcher", "find_terms", "term_key",
 ]
 
 Category = Literal["diversion", "scam", "abuse", "competitor", "custom"]
@@ -153,6 +153,19 @@ def _doubled_counts(normalized: Normalized) -> _Counts:
     counts = tuple(1 if ch == " " else written
                    for ch, written in zip(text[start:end], normalized.written_counts(start, end)))
     return counts if any(written > 1 for written in counts) else None
+
+
+def term_key(term: str) -> str:
+    """Return the key that tells one term from another ('' when nothing is left to match).
+
+    It is the matching key with each character written as often as the term writes it (spaces once), so it
+    keeps what ``find_terms`` counts: ``ass`` and ``as`` are two terms although both are found at the key
+    ``as``, while ``ASS``, ``a s s`` and ``ａｓｓ`` are one term, ``ass``.
+    """
+    normalized = normalize(term)
+    key = normalized.text.strip()
+    counts = _doubled_counts(normalized) if key else None
+    return key if counts is None else "".join(ch * written for ch, written in zip(key, counts))
 
 
 def _written_as_often(normalized: Normalized, start: int, end: int, counts: tuple[int, ...]) -> bool:

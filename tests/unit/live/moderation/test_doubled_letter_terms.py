@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from live.moderation.rules import Term, TermMatcher, build_matcher, check_text, find_terms, normalize
+from live.moderation.rules.terms import term_key
 
 TERMS = [
     Term("ass", "abuse", "hide"),
@@ -95,3 +96,28 @@ def test_every_term_matches_its_own_text(term: str) -> None:
     matcher = build_matcher([Term(term)])
     if len(matcher.automaton):
         assert found(term, matcher) == [term]
+
+
+SAME_TERM = [
+    ("ass", "ass"), ("ASS", "ass"), (" a s s ", "ass"), ("a.s.s", "ass"), ("ＡＳＳ", "ass"), ("а" + "ss", "ass"),
+    ("a\u200bss", "ass"), ("as", "as"), ("AS", "as"), ("asss", "asss"), ("Weed", "weed"), ("wed", "wed"),
+    ("!!!", "!!!"), ("哈哈哈", "哈哈哈"), ("谢谢", "谢谢"), ("w h a t s a p p", "whatsapp"), ("scam", "scam"),
+    ("hello  world", "hello world"),  # a doubled space is a typo: spaces count once
+    ("\u200b", ""),
+]
+
+
+@pytest.mark.parametrize(("term", "key"), SAME_TERM, ids=[f"key:{t!r}" for t, _ in SAME_TERM])
+def test_a_terms_key_keeps_how_often_it_writes_each_letter_and_nothing_else(term: str, key: str) -> None:
+    assert term_key(term) == key
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="asＳа.!哈谢 \u200bß-", max_size=10))
+def test_terms_with_one_key_are_found_alike_and_the_key_is_a_spelling_of_the_term(term: str) -> None:
+    key = term_key(term)
+    # The key collapses to the matching key and is its own key: it names the term, as any spelling of it does.
+    assert normalize(key).text.strip() == normalize(term).text.strip() and term_key(key) == key
+    if key:
+        assert found(key, build_matcher([Term(term)])) == [term]
+        assert found(term, build_matcher([Term(key)])) == [key]
