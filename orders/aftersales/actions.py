@@ -21,6 +21,7 @@ from orders.aftersales.exchange import products_of, replacement_problem
 from orders.aftersales.flow import RETURN_TYPES, STOCK_REPLACEMENT_TYPES
 from orders.aftersales.models import RESPONSIBILITIES, AftersaleCase
 from orders.aftersales.records import notify_buyer, queue_case_pushes, record_step
+from orders.aftersales.refunds import refund_due_after
 from orders.aftersales.restock import restock_returned
 from orders.aftersales.timers import TimerPolicy
 from orders.fulfilment.carriers import CarrierError, check_tracking_no, find_carrier
@@ -69,6 +70,7 @@ def reject(session: Session, case_id: str, actor: Actor, now: datetime, policy: 
     case, order, to_status = begin(session, case_id, actor, "reject", now, version)
     case.rejection_reason = reason
     record_step(session, case, order, "reject", actor.name, now, policy, to_status=to_status, reason=reason)
+    refund_due_after(session, case, order)  # a refused payment refund is no longer due (until an appeal)
     notify_buyer(session, case, order, "aftersale_rejected", {"reason": reason, "may_appeal": not case.appeal_used})
     return _done(session, CaseOutcome(case, order))
 
@@ -79,6 +81,7 @@ def appeal(session: Session, case_id: str, actor: Actor, now: datetime, policy: 
     case, order, to_status = begin(session, case_id, actor, "appeal", now, version)
     case.appeal_used = True
     record_step(session, case, order, "appeal", actor.name, now, policy, to_status=to_status, reason=reason)
+    refund_due_after(session, case, order)
     notify_buyer(session, case, order, "aftersale_opened")
     return _done(session, CaseOutcome(case, order))
 
@@ -88,6 +91,7 @@ def cancel(session: Session, case_id: str, actor: Actor, now: datetime, policy: 
     """Return the outcome of the buyer withdrawing a case (before any goods came back)."""
     case, order, to_status = begin(session, case_id, actor, "cancel", now, version)
     record_step(session, case, order, "cancel", actor.name, now, policy, to_status=to_status, reason=reason)
+    refund_due_after(session, case, order)
     notify_buyer(session, case, order, "aftersale_closed", {"cause": "cancelled"})
     return _done(session, CaseOutcome(case, order))
 

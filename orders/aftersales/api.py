@@ -17,7 +17,7 @@ from app.http.api import install_api
 from orders.actions import OrderRejected
 from orders.aftersales import actions, intake, refunds
 from orders.aftersales.common import Actor, excluded_from_no_reason, load_policy
-from orders.aftersales.models import CASE_STATUSES, CASE_TYPES, AftersaleCase, Refund
+from orders.aftersales.models import CASE_REASONS, CASE_STATUSES, CASE_TYPES, AftersaleCase, Refund
 from orders.aftersales.queries import MAX_PER_PAGE, case_detail, list_cases
 from orders.aftersales.serialize import case_ref, case_to_dict, refund_to_dict
 
@@ -104,18 +104,21 @@ def open_case(order_id: str):
 @api.scope("aftersales")
 @api.roles(*READERS)
 def list_all():
-    """List a page of cases, nearest deadline first, filtered by status, type and broadcast."""
+    """List a page of cases, nearest deadline first, filtered by status, type, reason and broadcast."""
     status = validation.query_code(request.args, "status")
     case_type = validation.query_code(request.args, "type")
+    reason = validation.query_code(request.args, "reason")
     if status is not None and status not in CASE_STATUSES:
         raise ApiError(400, "invalid_query", f"status must be one of {', '.join(CASE_STATUSES)}", "status")
     if case_type is not None and case_type not in CASE_TYPES:
         raise ApiError(400, "invalid_query", f"type must be one of {', '.join(CASE_TYPES)}", "type")
+    if reason is not None and reason not in CASE_REASONS:
+        raise ApiError(400, "invalid_query", f"reason must be one of {', '.join(CASE_REASONS)}", "reason")
     broadcast_id = validation.query_int(request.args, "broadcast_id", default=0, minimum=0,
                                         maximum=validation.MAX_ID) or None
     page = validation.query_int(request.args, "page", default=1, maximum=100_000)
     per_page = validation.query_int(request.args, "per_page", default=50, maximum=MAX_PER_PAGE)
-    cases, total = list_cases(db.session, status, case_type, broadcast_id, page, per_page)
+    cases, total = list_cases(db.session, status, case_type, broadcast_id, page, per_page, reason=reason)
     body = {"cases": [case_to_dict(case) for case in cases], "total": total, "page": page, "per_page": per_page}
     db.session.commit()
     return jsonify(body)

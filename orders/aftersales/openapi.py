@@ -26,6 +26,8 @@ def parameters() -> dict:
                                 "Only cases of this status."),
         "CaseType": parameter("type", "query", {"type": "string", "enum": list(CASE_TYPES)},
                               "Only cases of this type."),
+        "CaseReason": parameter("reason", "query", {"type": "string", "enum": list(CASE_REASONS)},
+                                "Only cases opened for this reason."),
         "CaseBroadcast": parameter("broadcast_id", "query", {"type": "integer", "minimum": 1},
                                    "Only cases of orders of this broadcast."),
         "CasePage": parameter("page", "query", {"type": "integer", "minimum": 1, "maximum": 100_000, "default": 1},
@@ -62,7 +64,8 @@ def paths() -> dict:
         "/api/v1/aftersales": {"get": operation(
             "listAftersales", "List after-sales cases, nearest deadline first", TAG,
             ("200", "One page of cases and how many match.", ref("CasePage")), errors="400 401 403",
-            roles=ROLES_READ, params=("CaseStatus", "CaseType", "CaseBroadcast", "CasePage", "CasePerPage"))},
+            roles=ROLES_READ,
+            params=("CaseStatus", "CaseType", "CaseReason", "CaseBroadcast", "CasePage", "CasePerPage"))},
         "/api/v1/aftersales/policy": {"get": operation(
             "getAftersalePolicy", "Show the after-sales timers", TAG,
             ("200", "Each timer in seconds, and the SKUs sold without 七天无理由.", ref("AftersalePolicy")),

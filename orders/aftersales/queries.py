@@ -1,4 +1,4 @@
-"""Reading cases: one page of cases by status, type and broadcast; a case with its timeline; an order's cases."""
+"""Reading cases: one page of cases by status, type, reason and broadcast; a case with its timeline; an order's cases."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -10,13 +10,16 @@ MAX_PER_PAGE = 100
 
 
 def list_cases(session: Session, status: str | None, case_type: str | None, broadcast_id: int | None, page: int,
-               per_page: int = MAX_PER_PAGE, order_pk: int | None = None) -> tuple[list[AftersaleCase], int]:
+               per_page: int = MAX_PER_PAGE, order_pk: int | None = None,
+               reason: str | None = None) -> tuple[list[AftersaleCase], int]:
     """Return one page of cases, the nearest deadline first (cases with none after, newest first), and the count."""
     query = sa.select(AftersaleCase)
     if status is not None:
         query = query.where(AftersaleCase.status == status)
     if case_type is not None:
         query = query.where(AftersaleCase.type == case_type)
+    if reason is not None:
+        query = query.where(AftersaleCase.reason == reason)
     if broadcast_id is not None:
         query = query.where(AftersaleCase.broadcast_id == broadcast_id)
     if order_pk is not None:

@@ -114,19 +114,31 @@ def add_refunded(session: Session, order: Order, total: Decimal) -> None:
     session.refresh(order, ["refunded_amount"])
 
 
-def still_owes_a_payment(session: Session, order: Order) -> bool:
-    """Return whether a payment of order that must go back (refund_due) has no refunded case of its own yet.
+# The statuses in which a payment's own case no longer owes it: given back, or a person decided it stays with us
+# (rejected: the buyer's one appeal asks again and owes it again; cancelled: withdrawn).
+SETTLED_STATUSES = ("refunded", "rejected", "cancelled")
 
-    Order.refund_due reads "a refund is due" on the order, the customer record and the API; it is cleared here,
-    in the refund's transaction, once every such payment is given back. A payment keeps its own flag: it says
+
+def still_owes_a_payment(session: Session, order: Order) -> bool:
+    """Return whether a payment of order that must go back (refund_due) has no settled case of its own yet.
+
+    Order.refund_due reads "a refund is due" on the order, the customer record and the API; it is set again here,
+    in the transaction of each step that settles or reopens such a case (refund_due_after), and is false once
+    every such payment is given back or its refund refused or withdrawn. A payment keeps its own flag: it says
     the money had to go back (and stops a later close of the order from flagging it again).
     """
     owed = session.scalars(sa.select(OrderPayment.payment_id).where(
         OrderPayment.order_pk == order.id, OrderPayment.refund_due.is_(True))).all()
-    refunded = set(session.scalars(sa.select(AftersaleCase.note).where(
+    settled = set(session.scalars(sa.select(AftersaleCase.note).where(
         AftersaleCase.order_pk == order.id, AftersaleCase.reason.in_(SYSTEM_REASONS),
-        AftersaleCase.status == "refunded")))
-    return any(payment_marker(payment_id) not in refunded for payment_id in owed)
+        AftersaleCase.status.in_(SETTLED_STATUSES))))
+    return any(payment_marker(payment_id) not in settled for payment_id in owed)
+
+
+def refund_due_after(session: Session, case: AftersaleCase, order: Order) -> None:
+    """Set order.refund_due anew after a step of case when it is a payment's case (a system reason); else no-op."""
+    if case.reason in SYSTEM_REASONS:
+        order.refund_due = still_owes_a_payment(session, order)
 
 
 def _succeed(session: Session, case: AftersaleCase, order: Order, refund: Refund, actor: Actor, now: datetime,
@@ -145,8 +157,7 @@ def _succeed(session: Session, case: AftersaleCase, order: Order, refund: Refund
         data["restock_failed"] = sorted(due)
     record_step(session, case, order, "refund", actor.name, now, policy, to_status=transition(case, "refund"),
                 data=data, timer_key=timer_key)
-    if case.reason in SYSTEM_REASONS:
-        order.refund_due = still_owes_a_payment(session, order)
+    refund_due_after(session, case, order)
     notify_buyer(session, case, order, "aftersale_refunded", {"amount": str(refund.total)})
     queue_case_pushes(session, case, order, outcome.stock_skus, outcome.also_changed)
     return outcome

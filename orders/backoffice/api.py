@@ -52,8 +52,12 @@ def _act(action, *args):
     return jsonify(run_with_retry(work))
 
 
-def _reason(required: bool = True) -> str | None:
-    return validation.text(api.json_body(), "reason", max_len=500, required=required)
+def _reason() -> str:
+    """Return the required reason of a body that holds only a reason (approve, reject, hold, override); 400 naming
+    any other field, which would otherwise pass unnoticed (a misspelt reason, a field the action does not take)."""
+    data = api.json_body()
+    validation.refuse_unknown_fields(data, ("reason",))
+    return validation.text(data, "reason", max_len=500)  # type: ignore[return-value]
 
 
 @bp.get("/audit/queue")
