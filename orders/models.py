@@ -14,8 +14,8 @@ from orders.lookup.phone import phone_digits, phone_last4
 
 ORDER_SOURCES = ("in_stream", "product_link", "post_stream")
 # How a stock_history row came about: a new SKU, units received, a count corrected by a person, a count set by
-# an integration (PUT /stock), a CSV import.
-STOCK_CHANGE_KINDS = ("created", "restock", "correction", "set", "import")
+# an integration (PUT /stock), a CSV import, sellable units of an after-sales return put back on sale.
+STOCK_CHANGE_KINDS = ("created", "restock", "correction", "set", "import", "return")
 ORDER_STATUSES = ("received", "accepted", "held", "waitlisted", "rejected", "paid", "cancelled", "expired",
                   "claimed",
                   # After payment (orders/fulfilment): packed, shipped in one or more parcels, delivered, or an exception.
@@ -82,7 +82,7 @@ class StockLevel(db.Model):
 
 
 class StockHistory(db.Model):
-    """One change of a SKU's stock made by a person, an import or an API call; append-only, written by orders.inventory.
+    """One change of a SKU's stock by a person, an import, an API call or a return; append-only, by orders.inventory.
 
     Reservations and sales of orders have no row here: the order and its history are their record.
     """

@@ -203,7 +203,7 @@ def ship_replacement(session: Session, case_id: str, actor: Actor, now: datetime
         inventory.sell(session, wanted)
         outcome.stock_skus |= set(wanted)
     if case.type == "exchange":
-        restocked, promoted = restock_returned(session, case, now)
+        restocked, promoted = restock_returned(session, case, now, actor.name)
         outcome.stock_skus |= set(restocked)
         outcome.also_changed += promoted
     case.replacement_carrier, case.replacement_tracking = carrier, tracking

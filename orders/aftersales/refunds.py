@@ -148,7 +148,7 @@ def _succeed(session: Session, case: AftersaleCase, order: Order, refund: Refund
     refund.status, refund.settled_at = "succeeded", now
     outcome = CaseOutcome(case, order, refund=refund)
     due = units_to_restock(case)
-    restocked, promoted = restock_returned(session, case, now)
+    restocked, promoted = restock_returned(session, case, now, actor.name)
     outcome.stock_skus |= set(restocked)
     outcome.also_changed += promoted
     data = {"refund_id": refund.refund_id, "amount": str(refund.amount), "freight": str(refund.freight),

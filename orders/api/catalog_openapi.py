@@ -96,7 +96,8 @@ def paths() -> dict:
                              errors="400 401 404", params=("Sku", "HistoryPage"),
                              description="Who changed stock, when, why, and the units before and after; a variant "
                                          "SKU shows that variant only. Orders' reservations and sales are not "
-                                         "listed: each order's history is their record."),
+                                         "listed: each order's history is their record. Units an after-sales "
+                                         "return puts back on sale are (kind `return`, the case named in reason)."),
         },
         "/api/v1/products/import": {"post": _import_op(csv_body)},
     }
@@ -152,7 +153,7 @@ def schemas() -> dict:
                         additionalProperties=False, minProperties=1)
     reason = filled(REASON_LEN, "Why: kept in the stock history.")
     entry = {"sku": string(), "kind": string(enum=list(STOCK_CHANGE_KINDS)),
-             "actor": string("A user's name, or token:<name>."), "reason": nullable(string()),
+             "actor": string("A user's name, token:<name>, or system (a timer)."), "reason": nullable(string()),
              "available_before": integer(), "available_after": integer(),
              "reserved": integer("Units reserved when the change was made."),
              "sold": integer("Units sold when the change was made."), "at": DATETIME}

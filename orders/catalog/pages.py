@@ -22,7 +22,7 @@ STOCK_ROLES = frozenset({"admin", "host", "auditor"})
 # Units available at or below which a SKU is shown as running low (amber); 0 is sold out (red).
 DEFAULT_LOW_STOCK = 5
 KIND_LABELS = {"created": _l("created"), "restock": _l("restock"), "correction": _l("correction"),
-               "set": _l("count set"), "import": _l("CSV import")}
+               "set": _l("count set"), "import": _l("CSV import"), "return": _l("after-sales return")}
 
 
 def low_stock_units() -> int:

@@ -6,9 +6,10 @@ rows in opposite orders; a batch of many orders locks all its rows first (lock_l
 book read under that lock, written back with one such UPDATE per SKU (open_book, close_book). The CHECK
 constraints on stock_levels are the last line of defence.
 
-Changes a person, an import or an API call makes (a new SKU, a restock, a count) also append a row to
-stock_history with who, why and the units before and after. Reservations, sales and releases of orders do
-not: they are the flash-sale hot path, and the order with its own history is their record.
+Changes a person, an import or an API call makes (a new SKU, a restock, a count), and units an after-sales
+return puts back on sale, also append a row to stock_history with who, why and the units before and after.
+Reservations, sales and releases of orders do not: they are the flash-sale hot path, and the order with its own
+history is their record.
 
 Levels as read, the batch's book and which SKUs have orders waiting in line (skus_in_line: their free units
 are the line's) live in orders/inventory/levels.py; import them from here.
@@ -115,15 +116,19 @@ def restore_sold(session: Session, sold: dict[str, int]) -> None:
     _move(session, sold, source="sold", target="available")
 
 
-def return_to_stock(session: Session, returned: dict[str, int]) -> None:
+def return_to_stock(session: Session, returned: dict[str, int], note: StockNote) -> None:
     """Put units a buyer sent back, inspected as sellable, on sale again (orders/aftersales: sold → available).
 
-    The caller passes only units received and inspected sellable and not yet put back; raises (changing
-    nothing it could not finish, inside the caller's savepoint) when a SKU has fewer units sold.
+    Appends one stock_history row per SKU with note (kind `return`, the agent or the sweeper, the case). The
+    caller passes only units received and inspected sellable and not yet put back; raises (changing nothing it
+    could not finish, inside the caller's savepoint) when a SKU has fewer units sold.
     """
     if any(qty <= 0 for qty in returned.values()):
         raise InventoryError("a return puts back at least one unit per SKU")
     _move(session, returned, source="sold", target="available")
+    for sku in sorted(returned):
+        # The UPDATE above holds the row until commit, so the level read now is the one this return left.
+        _recorded(session, sku, None, note, added=returned[sku])
 
 
 def _move(session: Session, quantities: dict[str, int], source: str, target: str) -> None:
