@@ -199,7 +199,7 @@ def _review(session: Session, context: BatchContext, rows: _Rows, pk: int, new: 
     """Return the intake of one new order after deciding it and collecting its rows."""
     verdict = audit_and_reserve(session, context.inputs(draft), draft, pk, False, (), now, queued=context.in_line())
     status, result = verdict.status, verdict.result
-    context.record(draft, status, result.pricing.consumes if verdict.reserved_now else (), verdict.in_line)
+    context.record(draft, status, result.pricing.consumes if verdict.reserved_now else (), verdict.line_skus)
     lines = _lines(context, new.data["items"], verdict)
     amounts = values.order_amounts((line["list_price"], line["unit_price"], line["qty"], line["line_total"])
                                    for line in lines)

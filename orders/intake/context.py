@@ -14,7 +14,7 @@ so the later orders of the batch queue behind it as well (strict FIFO, orders/wa
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -107,11 +107,10 @@ class BatchContext:
         return frozenset(self._in_line)
 
     def record(self, draft: OrderDraft, status: str, consumed: Sequence[CounterUse],
-               in_line: bool = False) -> None:
+               line_skus: Collection[str] = ()) -> None:
         """Apply a decided order: an open one joins its buyer's history; the counters it took are used up; one
-        that went in line (in_line) stands in the line of each of its SKUs."""
-        if in_line:
-            self._in_line.update(line.sku for line in draft.items if line.sku)
+        that went in line stands in the line of each SKU it is short of (line_skus)."""
+        self._in_line.update(line_skus)
         buyer = draft.buyer.id
         if buyer and status in OPEN_STATUSES:
             units, items = self.units(buyer), {}

@@ -4,8 +4,9 @@ A batch of many orders locks all its stock rows first (lock_levels) and may rese
 lock, written back with one conditional UPDATE per SKU (open_book, close_book). Reading a level closes the
 book first, so nothing ever reads past it. Import from orders.inventory, which re-exports what is public here.
 
-Free units of a SKU go to its line first (orders/waitlist.py): IN_LINE says which orders stand in it, and
-skus_in_line which SKUs have orders waiting, so a newcomer queues behind them instead of taking a free unit.
+Free units of a SKU go to its line first (orders/waitlist.py): IN_LINE and in_line_of say which orders stand in
+it, and skus_in_line which SKUs have orders waiting, so a newcomer queues behind them instead of taking a free
+unit.
 """
 from __future__ import annotations
 
@@ -15,25 +16,50 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from orders.models import Order, OrderLine, StockLevel
+from orders.models import Order, OrderFinding, OrderLine, StockLevel
 
 _T = StockLevel.__table__
-_O, _L = Order.__table__, OrderLine.__table__
-# The orders in a SKU's FIFO line (position: waitlisted_at, then id): waitlisted ones, held ones that found no
-# stock, and chat claims' drafts waiting for stock (orders/claims), each holding a line of that SKU.
+_O, _L, _F = Order.__table__, OrderLine.__table__, OrderFinding.__table__
+# The orders in a FIFO line (position: waitlisted_at, then id): waitlisted ones, held ones that found no stock,
+# and chat claims' drafts waiting for stock (orders/claims).
 IN_LINE = (_O.c.status.in_(("waitlisted", "held", "claimed")), _O.c.waitlisted_at.is_not(None))
-# The SKUs held by orders in line since b_before or earlier. Filtered by the orders only, so that the plan walks
-# the orders with a place in line (the partial index ix_orders_in_line: waitlisted_at set) and their lines
-# (order_pk index): a SKU filter would let SQLite walk every line of a best-selling SKU instead. The caller keeps
-# the SKUs it asked about.
-_LINE_SKUS = (sa.select(_L.c.sku).distinct()
-              .select_from(_O.join(_L, _L.c.order_pk == _O.c.id))
-              .where(_O.c.waitlisted_at.is_not(None), _O.c.waitlisted_at <= sa.bindparam("b_before"),
-                     # lower(): the status index must not be the plan's way in (every held order is under it).
-                     sa.func.lower(_O.c.status).in_(("waitlisted", "held", "claimed"))))
+# Which SKU's line: an audited order stands in the line of each SKU it is short of (an active stock_short
+# finding, also when it is only behind that SKU's line), not of its other SKUs, whose sales it must not stop; a
+# draft, in the line of its SKU.
+_SHORT_SKU = _F.c.data["sku"].as_string()
+
+
+def _line_skus(*ahead) -> sa.CompoundSelect:
+    """Return the SELECT of the SKUs whose line holds an order placed in it at or before b_before (and ahead).
+
+    Filtered by the orders first, so that the plan walks the orders with a place in line (the partial index
+    ix_orders_in_line: waitlisted_at set), then their findings or lines (order_pk indexes): a SKU filter would let
+    SQLite walk every line of a best-selling SKU instead. The caller keeps the SKUs it asked about.
+    """
+    placed = (_O.c.waitlisted_at.is_not(None), _O.c.waitlisted_at <= sa.bindparam("b_before"), *ahead)
+    # lower(): the status index must not be the plan's way in (every held order is under it).
+    short = (sa.select(_SHORT_SKU).select_from(_O.join(_F, _F.c.order_pk == _O.c.id))
+             .where(*placed, sa.func.lower(_O.c.status).in_(("waitlisted", "held")),
+                    _F.c.code == "stock_short", _F.c.active.is_(True)))
+    drafts = (sa.select(_L.c.sku).select_from(_O.join(_L, _L.c.order_pk == _O.c.id))
+              .where(*placed, sa.func.lower(_O.c.status) == "claimed"))
+    return sa.union(short, drafts)
+
+
+_LINE_SKUS = _line_skus()
 # The same, ahead of one order of the line (its place: waitlisted_at, then id), the order itself left out.
-_LINE_SKUS_AHEAD = _LINE_SKUS.where(_O.c.id != sa.bindparam("b_self"), sa.or_(
+_LINE_SKUS_AHEAD = _line_skus(_O.c.id != sa.bindparam("b_self"), sa.or_(
     _O.c.waitlisted_at < sa.bindparam("b_before"), _O.c.id < sa.bindparam("b_self")))
+
+
+def in_line_of(skus: list[str]) -> sa.ColumnElement[bool]:
+    """Return the condition that an order (with IN_LINE) stands in the line of one of skus."""
+    short = sa.exists().where(_F.c.order_pk == _O.c.id, _F.c.code == "stock_short", _F.c.active.is_(True),
+                              _SHORT_SKU.in_(skus))
+    draft = sa.exists().where(_L.c.order_pk == _O.c.id, _L.c.sku.in_(skus))
+    return sa.or_(sa.and_(_O.c.status != "claimed", short), sa.and_(_O.c.status == "claimed", draft))
+
+
 # Built once: the hot path of every accepted order, only its parameters change.
 _RESERVE = (
     sa.update(_T)

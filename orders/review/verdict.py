@@ -52,6 +52,13 @@ class Verdict:
     reserved_now: bool
     in_line: bool = False
 
+    @property
+    def line_skus(self) -> frozenset[str]:
+        """Return the SKUs in whose line the order now stands: those it is short of (none when not in line)."""
+        if not self.in_line:
+            return frozenset()
+        return frozenset(f.data["sku"] for f in self.result.findings if f.code == "stock_short" and f.data)
+
 
 def audit_and_reserve(session: Session, inputs: AuditInputs, draft: OrderDraft, order_pk: int,
                       already_reserved: bool, overridden: Collection[str], now: datetime,

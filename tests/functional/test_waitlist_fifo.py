@@ -140,3 +140,20 @@ def test_an_order_whose_sku_an_auditor_fixes_joins_the_end_of_that_skus_line(sal
     assert api.put("/api/v1/products/FIFO/stock", json={"stock": 5}).status_code == 200
     assert [_status(api, order_id) for order_id in ("W", "S-2", "S-3")] == ["accepted"] * 3
     assert _stock(api) == (0, 6)  # TYPO, last in line, still waits
+
+
+def test_an_order_waiting_for_one_sku_does_not_stop_the_sales_of_the_other_sku_in_its_basket(sale):
+    api, _ = sale
+    api.product("PLENTY", stock=5, price="10.00")
+    broadcast_id = api.live_broadcast("Two products", skus=("FIFO", "PLENTY"))
+    basket = [{"sku": "FIFO", "qty": 3, "unit_price": "10.00"}, {"sku": "PLENTY", "qty": 1, "unit_price": "10.00"}]
+    assert _post(api, broadcast_id, order_event("FIFO", order_id="BASKET", unit_price="10.00", items=basket)) == [
+        "waitlisted"]
+    assert _post(api, broadcast_id, order_event("PLENTY", 2, order_id="P-1", unit_price="10.00")) == ["accepted"]
+    assert _post(api, broadcast_id, order_event("FIFO", 1, order_id="F-1", unit_price="10.00")) == ["waitlisted"]
+
+    # PLENTY's stock changing serves no line (nobody is short of it); FIFO's serves the basket first.
+    assert api.put("/api/v1/products/PLENTY/stock", json={"stock": 4}).status_code == 200
+    assert [_status(api, order_id) for order_id in ("BASKET", "F-1")] == ["waitlisted", "waitlisted"]
+    assert api.put("/api/v1/products/FIFO/stock", json={"stock": 4}).status_code == 200
+    assert [_status(api, order_id) for order_id in ("BASKET", "F-1")] == ["accepted", "accepted"]
