@@ -53,6 +53,8 @@ SYSTEM_REASONS = {
     "order corrected": _l("order corrected"), "re-audited after an edit": _l("audited again after an edit"),
     "stock came back": _l("stock came back"), "reservation expired unpaid": _l("not paid in time"),
     "held past its reservation, not extended": _l("held and not confirmed in time"),
+    "an earlier comment claimed the unit": _l("an earlier comment claimed the unit"),
+    "waiting for stock": _l("waiting for stock"),
 }
 _OVERRIDDEN = re.compile(r"(\w+) overridden")
 _CANCEL_IGNORED = re.compile(r"cancel ignored: order is already (\w+)")

@@ -55,6 +55,7 @@ NOTICE_KINDS = {"received": _l("Order received"), "needs_info": _l("Needs inform
                 "promotion_applied": _l("Promotion applied"), "payment_failed": _l("Payment failed"),
                 "expired": _l("Reservation expired"), "rejected": _l("Order rejected"),
                 "cancelled": _l("Order cancelled"), "claimed": _l("Chat claim received"),
+                "claim_bumped": _l("Claim back on the waitlist"),
                 "payment_reminder": _l("Payment reminder"),
                 # After the sale (orders/aftersales, orders/care).
                 "aftersale_opened": _l("After-sales case opened"), "aftersale_approved": _l("After-sales case approved"),

@@ -1,7 +1,8 @@
 """A draft's place in line: reserve now, take the unit back from a later comment's draft, or wait.
 
 First come, first served by the comment's time, not by arrival: a claim that arrives after a later comment's draft
-took the last unit takes that draft's unit back (the later draft waits in line at its comment time). Waiting
+took the last unit takes that draft's unit back (the later draft waits in line at its comment time, its history says
+why, and its buyer gets a "claim_bumped" notice, once per bump: its dedupe key names the earlier comment). Waiting
 drafts share the FIFO line of waitlisted orders (orders/waitlist.py, by waitlisted_at = the comment's time): a
 draft whose comment came after orders already in line for its SKU waits behind them, free units or not.
 Stock moves only through orders.inventory.
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from orders import history, inventory
 from orders.models import Order, OrderLine
-from orders.notices.service import queue_notice
+from orders.notices.service import PendingNotice, queue_notice, queue_notices
 
 BUMPED = "an earlier comment claimed the unit"
 # Drafts looked at when taking a unit back; a claim needing more is put in line.
@@ -38,11 +39,14 @@ def wait(order: Order) -> None:
     order.stock_reserved, order.reserved_until, order.waitlisted_at = False, None, order.placed_at
 
 
-def take_place(session: Session, order: Order, now: datetime, hold_minutes: int) -> list[Order]:
+def take_place(session: Session, order: Order, now: datetime, hold_minutes: int,
+               notices: list[PendingNotice] | None = None) -> list[Order]:
     """Reserve the draft's units (taking them back from later comments' drafts if need be) or put it in line.
 
     Returns the other drafts that lost their unit to it. A draft whose SKU's line holds orders placed in it at
-    or before its comment's time stands behind them: it waits, free units or not (strict FIFO).
+    or before its comment's time stands behind them: it waits, free units or not (strict FIFO). The bumped
+    drafts' notices are appended to notices when given (a caller writing a run's notices at once, in order),
+    else queued now.
     """
     wanted = units(order)
     if inventory.skus_in_line(session, wanted, order.placed_at):
@@ -51,7 +55,12 @@ def take_place(session: Session, order: Order, now: datetime, hold_minutes: int)
     if inventory.reserve(session, wanted):
         hold(order, now, hold_minutes)
         return []
-    bumped = _take_back(session, order, wanted, now)
+    told: list[PendingNotice] = []
+    bumped = _take_back(session, order, wanted, now, told)
+    if notices is None:
+        queue_notices(session, told, now)
+    else:
+        notices.extend(told)
     if bumped and inventory.reserve(session, wanted):
         hold(order, now, hold_minutes)
     else:
@@ -59,8 +68,10 @@ def take_place(session: Session, order: Order, now: datetime, hold_minutes: int)
     return bumped
 
 
-def _take_back(session: Session, order: Order, wanted: dict[str, int], now: datetime) -> list[Order]:
-    """Return the later comments' drafts put back in line, latest first, until the draft's units are free.
+def _take_back(session: Session, order: Order, wanted: dict[str, int], now: datetime,
+               told: list[PendingNotice]) -> list[Order]:
+    """Return the later comments' drafts put back in line, latest first, until the draft's units are free; each
+    one's notice to its buyer is appended to told.
 
     Only a one-SKU draft takes units back, and only when enough later drafts hold that SKU to cover it.
     """
@@ -81,11 +92,17 @@ def _take_back(session: Session, order: Order, wanted: dict[str, int], now: date
     for draft in later:
         if free >= qty:
             break
-        inventory.release(session, units(draft))
-        free += units(draft).get(sku, 0)
+        released = units(draft)
+        inventory.release(session, released)
+        free += released.get(sku, 0)
         wait(draft)
         draft.updated_at = now
-        history.note_added(session, draft, history.SYSTEM, BUMPED, {"by_comment": order.comment_id})
+        history.note_added(session, draft, history.SYSTEM, BUMPED, {"by_comment": order.comment_id, "units": released})
+        # A comment's claim is taken once, so one notice per (draft, earlier comment): a later bump of the same
+        # draft by another comment is told again.
+        told.append(PendingNotice(draft.id, draft.order_id, draft.buyer_id, "claim_bumped",
+                                  {"sku": draft.lines[0].sku, "qty": draft.lines[0].qty},
+                                  dedupe=f"bumped:{order.comment_id}"))
         bumped.append(draft)
     return bumped
 

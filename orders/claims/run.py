@@ -108,7 +108,7 @@ def take_claims(session: Session, broadcast_id: int, claims: list[ClaimInput],
             outcomes.append(ClaimOutcome(claim))
         else:
             order = new_draft(session, comment, resolution, lineup, now)
-            bumped = take_place(session, order, now, policy.hold_minutes)
+            bumped = take_place(session, order, now, policy.hold_minutes, pending.notices)
             pending.links.append({"b_claim": claim_pk, "b_order": order.id})
             history.status_changed(session, order, "claimed",
                                    reason=None if order.stock_reserved else "waiting for stock")

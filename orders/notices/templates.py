@@ -111,6 +111,17 @@ def _claimed(c: Context, oid: str) -> tuple[str, str]:
     return en, zh
 
 
+def _claim_bumped(c: Context, oid: str) -> tuple[str, str]:
+    # Claims are served by comment time: an earlier comment that reached us late took this draft's units back.
+    require(c, "claim_bumped", "sku", "qty")
+    item = f"{clean(c['sku'], 64)} ×{int(c['qty'])}"
+    return (f"Sorry: an earlier claim in the live chat reached us late and comes first, so {item} ({oid}) is no "
+            "longer reserved for you. You are back on the waitlist and we will tell you when it is yours; please do "
+            "not pay for it yet.",
+            f"抱歉：直播间一条更早的认领延迟送达，按认领先后优先，{item}（{oid}）已不再为您保留。您已回到候补，"
+            "轮到您时我们会通知您，请暂勿付款。")
+
+
 def _payment_reminder(c: Context, oid: str) -> tuple[str, str]:
     # 催付: the host's one-click reminder to a buyer who claimed or ordered and has not paid yet.
     total = money(c["total"]) if c.get("total") is not None else None
@@ -130,6 +141,7 @@ RENDERERS: Mapping[str, Callable[[Context, str], tuple[str, str]]] = {
     "rejected": _rejected,
     "cancelled": _cancelled,
     "claimed": _claimed,
+    "claim_bumped": _claim_bumped,
     "payment_reminder": _payment_reminder,
     **AFTER_SALE_RENDERERS,
 }

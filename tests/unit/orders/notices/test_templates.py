@@ -68,6 +68,14 @@ EXPECTED = {
         "or it goes to the next in line.",
         "已收到您在直播间的认领：TEE-M ×2（O-1）已为您保留，请在 10 分钟内付款，否则将顺延给下一位。",
     ),
+    "claim_bumped": (
+        {"sku": "TEE-M", "qty": 1},
+        "Sorry: an earlier claim in the live chat reached us late and comes first, so TEE-M ×1 (O-1) is no longer "
+        "reserved for you. You are back on the waitlist and we will tell you when it is yours; please do not pay "
+        "for it yet.",
+        "抱歉：直播间一条更早的认领延迟送达，按认领先后优先，TEE-M ×1（O-1）已不再为您保留。您已回到候补，"
+        "轮到您时我们会通知您，请暂勿付款。",
+    ),
     "payment_reminder": (
         {"total": Decimal("59")},
         "A reminder: your order O-1 (¥59.00) is not paid yet. Please pay soon, or the items go to the next in line.",
@@ -178,6 +186,7 @@ def test_unknown_kind_is_a_value_error():
     ("waitlisted", {"skus": []}),
     ("promotion_applied", {"codes": ["X"]}),
     ("expired", {"order_id": ""}),
+    ("claim_bumped", {"sku": "TEE-M"}),
 ])
 def test_missing_context_is_a_value_error(kind, context):
     with pytest.raises(ValueError, match="needs context keys"):
