@@ -114,7 +114,8 @@ def promote_draft(session: Session, order: Order, now: datetime, hold_minutes: i
     hold(order, now, hold_minutes)
     order.updated_at = now
     history.note_added(session, order, history.SYSTEM, "stock came back")
-    queue_notice(session, order, "claimed", claimed_context(order, hold_minutes), dedupe="promoted", now=now)
+    queue_notice(session, order, "claimed", claimed_context(order, hold_minutes), now=now,
+                 dedupe=f"promoted:{now.isoformat()}")  # each promotion is told: a draft may be bumped again
     return True
 
 

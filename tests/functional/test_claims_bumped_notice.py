@@ -84,3 +84,14 @@ def test_a_draft_bumped_in_the_same_batch_is_told_after_its_claimed_notice(any_a
     drafts = _drafts(api, broadcast_id)
     assert [n["kind"] for n in drafts["c-late"]["notices"]] == ["claimed", "claim_bumped"]
     assert drafts["c-early"]["reserved_until"] is not None and drafts["c-late"]["waitlisted_at"] is not None
+
+
+def test_a_draft_promoted_bumped_and_promoted_again_is_told_each_time(bumped):
+    api, broadcast_id, _ = bumped
+    assert api.put("/api/v1/products/ONE/stock", json={"stock": 1}).status_code == 200  # c-late takes it
+    [earliest] = post_chat(api, broadcast_id, chat("c-earliest", "v-earliest", "拍了 1号", T0 - timedelta(seconds=30)))
+    assert earliest["claim"]["status"] == "claimed"  # takes c-late's unit back: c-late waits again
+    assert api.put("/api/v1/products/ONE/stock", json={"stock": 1}).status_code == 200
+    late = _drafts(api, broadcast_id)["c-late"]
+    assert late["reserved_until"] is not None
+    assert [n["kind"] for n in late["notices"]] == ["claimed", "claim_bumped", "claimed", "claim_bumped", "claimed"]
