@@ -7,17 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.aftersales import agent_of, open_shop, pay_again, place_paid_order, ship
+from tests.support.aftersales import pay_again, shipped_shop
 
 
 @pytest.fixture
 def shop(any_app, any_api):
     """Return (ingest API, broadcast id, agent) with ORD-1 (2 × TEE at 99.00) paid and shipped."""
-    broadcast_id = open_shop(any_app, any_api)
-    agent = agent_of(any_app)
-    place_paid_order(any_api, broadcast_id, "ORD-1", [("TEE", 2)])
-    ship(agent, "ORD-1")
-    return any_api, broadcast_id, agent
+    return shipped_shop(any_app, any_api)
 
 
 def _refund_due(api) -> bool:

@@ -15,17 +15,13 @@ from orders.aftersales.models import AftersaleCase
 from orders.aftersales.restock import restock_returned
 from orders.aftersales.sweeper import sweep
 from orders.models import StockLevel
-from tests.support.aftersales import agent_of, open_shop, place_paid_order, ship
+from tests.support.aftersales import agent_of, place_paid_order, ship, shipped_shop
 
 
 @pytest.fixture
 def shop(any_app, any_api):
     """Return (ingest API, broadcast id, after-sales agent) with ORD-1 (2 × TEE of 10 in stock) paid and shipped."""
-    broadcast_id = open_shop(any_app, any_api)
-    agent = agent_of(any_app)
-    place_paid_order(any_api, broadcast_id, "ORD-1", [("TEE", 2)])
-    ship(agent, "ORD-1")
-    return any_api, broadcast_id, agent
+    return shipped_shop(any_app, any_api)
 
 
 def inspected_return(agent, sellable: int | None = None, sku: str = "TEE") -> dict:

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from orders.aftersales.models import AftersaleCase, CaseEvent
 from orders.aftersales.sweeper import sweep
-from tests.support.aftersales import agent_of, open_shop, place_paid_order, ship
+from tests.support.aftersales import shipped_shop
 
 SECOND = timedelta(seconds=1)
 
@@ -20,11 +20,7 @@ SECOND = timedelta(seconds=1)
 @pytest.fixture
 def shop(any_app, any_api):
     """Return (ingest API, broadcast id, agent) with ORD-1 (2 × TEE at 99.00) paid and shipped."""
-    broadcast_id = open_shop(any_app, any_api)
-    agent = agent_of(any_app)
-    place_paid_order(any_api, broadcast_id, "ORD-1", [("TEE", 2)])
-    ship(agent, "ORD-1")
-    return any_api, broadcast_id, agent
+    return shipped_shop(any_app, any_api)
 
 
 def run_sweep(app, at: datetime) -> int:

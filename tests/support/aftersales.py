@@ -36,6 +36,15 @@ def ship(agent: AgentClient, order_id: str, tracking_no: str = SF_NUMBER) -> dic
     return response.get_json()
 
 
+def shipped_shop(app, api) -> tuple:
+    """Return (ingest API, broadcast id, agent) with ORD-1 (2 × TEE at 99.00) paid and shipped."""
+    broadcast_id = open_shop(app, api)
+    agent = agent_of(app)
+    place_paid_order(api, broadcast_id, "ORD-1", [("TEE", 2)])
+    ship(agent, "ORD-1")
+    return api, broadcast_id, agent
+
+
 def mark_delivered(app, order_id: str, at: datetime) -> None:
     """Set an order delivered at `at` (what the fulfilment tracking does when the last parcel arrives)."""
     with app.app_context():
