@@ -16,18 +16,21 @@ from orders import actions as orders
 from orders.catalog import product_to_dict
 from orders.models import Order, OrderLine, Product
 from orders.push import flash_sales, waitlisted_units
+from orders.totals import COUNTED_STATUSES
 from orders.serialize import order_to_dict
 
 FEED_SIZE = 200
 SELLING_WINDOW = timedelta(minutes=5)
 # At most this many order lines from the window: 20 orders a second of one line each for 5 minutes fit.
 SELLING_LINES = 6000
-# Orders that count as selling: every order received except the ones refused on arrival.
-NOT_SELLING = ("rejected",)
+# Orders that count as selling: those the host's totals count (accepted, paid and on), so the panel never shows
+# more units than were sold or reserved; waitlisted, held, cancelled and rejected orders took none.
+SELLING_STATUSES = COUNTED_STATUSES
 
 
 def selling_now(session: Session, broadcast_id: int, owners: dict[str, str]) -> dict:
-    """Return the order lines received in the last 5 minutes (newest first) for the host's "selling now" panel.
+    """Return the lines of orders received in the last 5 minutes (newest first) that hold or sold their units, for
+    the host's "selling now" panel.
 
     One query on the (broadcast_id, received_at) index, bounded by the window and SELLING_LINES. Each line names
     its order, so a page that also hears the order.created push counts it once; owners maps a variant SKU to its
@@ -38,12 +41,13 @@ def selling_now(session: Session, broadcast_id: int, owners: dict[str, str]) -> 
         sa.select(Order.order_id, Order.received_at, OrderLine.sku, OrderLine.qty)
         .join(OrderLine, OrderLine.order_pk == Order.id)
         .where(Order.broadcast_id == broadcast_id, Order.received_at >= now - SELLING_WINDOW,
-               Order.status.not_in(NOT_SELLING))
+               Order.status.in_(SELLING_STATUSES))
         .order_by(Order.received_at.desc(), Order.id.desc()).limit(SELLING_LINES)
     ).all()
     return {
         "window_seconds": int(SELLING_WINDOW.total_seconds()),
         "as_of": now.isoformat(),
+        "statuses": list(SELLING_STATUSES),  # the page counts the orders pushed later by the same rule
         "lines": [{"order_id": row.order_id, "received_at": row.received_at.isoformat(),
                    "sku": owners.get(row.sku, row.sku), "qty": row.qty} for row in rows],
     }

@@ -61,8 +61,9 @@
   function orderPush(created) {
     return function (payload) {
       var order = payload.order;
-      if (created) { host.countOrder(order); }
+      if (created) { host.countOrder(order, true); }  // counted by id: a replayed creation adds nothing twice
       if (!fresh("order:" + order.order_id, payload.seq)) { return; }
+      if (!created) { host.countOrder(order, false); }
       if (created) { host.feed.created(order); } else { host.feed.updated(order); }
       host.talk.linkOrder(order);
     };

@@ -1,7 +1,9 @@
-// "Selling now" on the host page: the products with the most units ordered in the last 5 minutes (orders not
-// rejected), from the snapshot's selling_now lines and then the order.created pushes. Each order counts once (by
-// its id), so a push that overlaps the snapshot or a replay after a reconnect never counts twice; a resync reloads
-// the snapshot and starts again. Drawn at most once a second; the window slides by the server's clock.
+// "Selling now" on the host page: the products with the most units sold or reserved by orders received in the last
+// 5 minutes (the statuses the host's totals count: never waitlisted, held, cancelled or rejected ones), from the
+// snapshot's selling_now lines and then the order pushes: an order counts once it reaches such a status (created
+// so, or promoted from the waitlist) and stops counting when it leaves them (cancelled, expired). Each order counts
+// once (by its id), so a push that overlaps the snapshot or a replay after a reconnect never counts twice; a resync
+// reloads the snapshot and starts again. Drawn at most once a second; the window slides by the server's clock.
 (function () {
   "use strict";
   var LiveDesk = window.LiveDesk, el = LiveDesk.el, format = LiveDesk.format;
@@ -9,6 +11,7 @@
   var TOP = 5;
   var windowMs = 300000;
   var counted = new Map();  // order id -> {at: ms, items: [[product sku, units]]}
+  var statuses = new Set(["accepted", "paid"]);  // replaced by the snapshot's
   var list = document.getElementById("selling");
   var dirty = true;
 
@@ -22,6 +25,7 @@
   host.loadSelling = function (selling) {
     counted = new Map();
     windowMs = ((selling && selling.window_seconds) || 300) * 1000;
+    if (selling && selling.statuses) { statuses = new Set(selling.statuses); }
     var byOrder = new Map();
     ((selling && selling.lines) || []).forEach(function (line) {
       var entry = byOrder.get(line.order_id) || {at: new Date(line.received_at).getTime(), items: []};
@@ -33,9 +37,13 @@
     draw();
   };
 
-  // An order.created push.
-  host.countOrder = function (order) {
-    if (order.status === "rejected") { return; }
+  // An order.created push, or a fresh order.updated one (only those may take an order out: a stale creation could
+  // carry the status it had before it was promoted).
+  host.countOrder = function (order, created) {
+    if (!statuses.has(order.status)) {
+      if (!created && counted.delete(order.order_id)) { dirty = true; }
+      return;
+    }
     add(order.order_id, new Date(order.received_at || order.placed_at).getTime(), (order.items || []).map(function (i) {
       return [host.owner.get(i.sku) || i.sku, i.qty];
     }));

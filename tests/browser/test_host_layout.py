@@ -260,3 +260,31 @@ def test_the_wall_display_opens_with_a_display_token_and_follows_the_pin(show, b
     platform.call("POST", f"/api/v1/broadcasts/{broadcast_id}/pin", {"sku": "SCARF"})
     assert page.errors == []
     page.context.close()
+
+
+def test_selling_now_counts_only_units_sold_or_reserved_and_follows_the_orders_status(show, browser, host_login):
+    server, platform, broadcast_id, _display = show
+    page = new_page(browser, "en", SIZES["desktop"], storage_state=host_login)
+    _open(page, server, broadcast_id)
+    units = "(sku) => { const li = document.querySelector(`#selling li[data-sku=${sku}] .units`); " \
+            "return li ? parseInt(li.textContent, 10) : 0; }"
+    tee = page.evaluate(units, "TEE")
+    now = datetime.now(timezone.utc).isoformat()
+    # HAT is sold out: its order waits for stock and sells nothing yet.
+    platform.call("POST", f"/api/v1/broadcasts/{broadcast_id}/events", {"events": [
+        order_event("HAT", 2, order_id="SELL-HAT", unit_price="89.00"),
+        order_event("TEE", 3, order_id="SELL-TEE", unit_price="89.00")]})
+    page.wait_for_selector('#feed tr[data-order-id="SELL-HAT"]')
+    page.wait_for_function(f"({units})('TEE') === {tee + 3}")
+    assert page.evaluate(units, "HAT") == 0
+    # A cancelled order gives its units back; the waiting one counts once stock comes back and it takes them.
+    platform.call("POST", f"/api/v1/broadcasts/{broadcast_id}/events", {"events": [
+        {"id": "cancel-sell-tee", "type": "order_cancel", "ts": now, "order_id": "SELL-TEE", "reason": "changed mind"}]})
+    page.wait_for_function(f"({units})('TEE') === {tee}")
+    platform.call("PUT", "/api/v1/products/HAT/stock", {"stock": 5, "reason": "delivery"})
+    page.wait_for_function(f"({units})('HAT') === 2")
+    page.reload()
+    page.wait_for_selector("#selling li[data-sku=HAT]")
+    assert (page.evaluate(units, "HAT"), page.evaluate(units, "TEE")) == (2, tee)
+    assert page.errors == []
+    page.context.close()

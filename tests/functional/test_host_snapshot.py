@@ -27,12 +27,16 @@ def _snapshot(api, broadcast_id: int) -> dict:
     return response.get_json()
 
 
-def test_selling_now_counts_the_units_of_the_last_five_minutes_per_product_and_leaves_out_rejected_orders(app, api):
+def test_selling_now_counts_the_units_sold_or_reserved_in_the_last_five_minutes_per_product(app, api):
     broadcast_id = _live_broadcast(api)
     events = [order_event("TEE", 2, order_id="S-1"), order_event("DRESS-S", 1, order_id="S-2"),
               order_event("DRESS-M", 3, order_id="S-3"), order_event("TEE", 4, order_id="S-REJECTED"),
-              order_event("TEE", 1, order_id="S-OLD")]
+              order_event("TEE", 1, order_id="S-OLD"), order_event("TEE", 5, order_id="S-CANCELLED"),
+              order_event("DRESS-M", 8, order_id="S-WAITING")]  # 7 of DRESS-M are left: it waits for stock
     assert api.events(broadcast_id, events).status_code == 200
+    cancel = {"id": "cancel-5", "type": "order_cancel", "ts": events[0]["ts"], "order_id": "S-CANCELLED",
+              "reason": "changed mind"}
+    assert api.events(broadcast_id, [cancel]).status_code == 200
     with app.app_context():
         old = db.session.scalar(sa.select(Order).where(Order.order_id == "S-OLD"))
         old.received_at -= SELLING_WINDOW + timedelta(seconds=1)
@@ -40,7 +44,9 @@ def test_selling_now_counts_the_units_of_the_last_five_minutes_per_product_and_l
         db.session.commit()
     selling = _snapshot(api, broadcast_id)["selling_now"]
     assert selling["window_seconds"] == 300
+    assert {"accepted", "paid"} <= set(selling["statuses"]) and "waitlisted" not in selling["statuses"]
     lines = sorted((line["order_id"], line["sku"], line["qty"]) for line in selling["lines"])
+    # Rejected, cancelled and waitlisted orders took no units: the panel never shows more than was sold or reserved.
     assert lines == [("S-1", "TEE", 2), ("S-2", "DRESS", 1), ("S-3", "DRESS", 3)]
 
 
