@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from live.moderation.models import SHOWN_STATUSES, ModeratedMessage, ModerationOffence, ViewerSanction
-from orders.models import Order
+from orders.models import Order, OrderLine
 
 STATUS_FILTERS = ("held", "hidden", "visible", "all")
 HOST_FIELDS = ("message_id", "id", "viewer_id", "nickname", "text", "ts", "is_question", "claim", "order")
@@ -33,12 +33,22 @@ def host_message(full: dict) -> dict:
 
 
 def linked_orders(session: Session, broadcast_id: int, event_ids: list[str]) -> dict[str, dict]:
-    """Return {chat event id: {"order_id", "status"}} for orders whose comment_id names those messages."""
+    """Return {chat event id: {"order_id", "status", "items": [{"sku", "qty"}]}} for orders whose comment_id names
+    those messages: what the claim resolved to (a link number, a size) although the message's own claim may not say."""
     if not event_ids:
         return {}
-    rows = session.execute(sa.select(Order.comment_id, Order.order_id, Order.status).where(
-        Order.broadcast_id == broadcast_id, Order.comment_id.in_(event_ids)).order_by(Order.id))
-    return {comment_id: {"order_id": order_id, "status": status} for comment_id, order_id, status in rows}
+    rows = session.execute(
+        sa.select(Order.comment_id, Order.order_id, Order.status, OrderLine.sku, OrderLine.qty)
+        .outerjoin(OrderLine, OrderLine.order_pk == Order.id)
+        .where(Order.broadcast_id == broadcast_id, Order.comment_id.in_(event_ids)).order_by(Order.id, OrderLine.id))
+    linked: dict[str, dict] = {}
+    for comment_id, order_id, status, sku, qty in rows:
+        order = linked.setdefault(comment_id, {"order_id": order_id, "status": status, "items": []})
+        if order["order_id"] != order_id:  # a later order naming the same comment: the last one wins, as before
+            order = linked[comment_id] = {"order_id": order_id, "status": status, "items": []}
+        if sku is not None:
+            order["items"].append({"sku": sku, "qty": qty})
+    return linked
 
 
 def messages_with_orders(session: Session, messages: list[ModeratedMessage]) -> list[dict]:

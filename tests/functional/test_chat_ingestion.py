@@ -298,9 +298,21 @@ def test_a_claim_is_linked_to_the_order_it_became(live):
     api.events(broadcast_id, [order_event("A12", 1, order_id="O-9", comment_id="c-9")])
     [message] = mod.messages(broadcast_id)
     assert message["claim"]["sku"] == "A12"
-    assert message["order"] == {"order_id": "O-9", "status": "accepted"}
+    assert message["order"] == {"order_id": "O-9", "status": "accepted", "items": [{"sku": "A12", "qty": 1}]}
     host = login(app, "host").get(f"/api/v1/broadcasts/{broadcast_id}/chat?status=visible").get_json()
     assert host["messages"][0]["order"]["order_id"] == "O-9"
+
+
+def test_a_claim_by_link_number_shows_the_product_its_order_resolved_to(live):
+    app, api, mod, broadcast_id = live
+    api.product("RICE", stock=5)
+    assert api.post(f"/api/v1/broadcasts/{broadcast_id}/products", json={"sku": "RICE"}).status_code == 201
+    link = api.get(f"/api/v1/broadcasts/{broadcast_id}/products").get_json()
+    link_no = next(item["link_no"] for item in link["products"] if item["sku"] == "RICE")
+    post_chat(api, broadcast_id, chat("c-link", "v1", f"拍了 2件 {link_no}号"))
+    [message] = mod.messages(broadcast_id)
+    assert message["claim"]["sku"] is None  # the text names a link, not a SKU
+    assert message["order"]["items"] == [{"sku": "RICE", "qty": 2}]
 
 
 def test_a_nul_character_in_a_message_does_not_fail_its_batch(live):

@@ -81,9 +81,9 @@ def schemas() -> dict:
                "reasons": array(ref("ModerationReason")), "claim": nullable(ref("ChatClaim")),
                "is_question": BOOLEAN, "normalized": string(), "decided_by": nullable(string()),
                "decided_at": nullable(DATETIME), "decision_reason": nullable(string()),
-               "order": nullable(obj({"order_id": string(), "status": string(enum=list(ORDER_STATUSES))},
-                                     required=("order_id", "status"),
-                                     description="The order whose comment_id is this message."))}
+               "order": nullable(obj({"order_id": string(), "status": string(enum=list(ORDER_STATUSES)), "items": array(
+                   obj({"sku": string(), "qty": integer()}))}, required=("order_id", "status"), description=(
+                   "The order whose comment_id is this message, with the SKUs its claim resolved to.")))}
     term = {"id": integer(), "term": string(), "category": string(enum=list(CATEGORIES)),
             "action": string("`allow` puts the phrase on the allow-list.", enum=list(TERM_ACTIONS)),
             "broadcast_id": nullable(integer("Null: a global term.")), "created_by": string(), "created_at": DATETIME}
