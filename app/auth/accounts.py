@@ -47,13 +47,18 @@ def _reason(error: users.UserActionError | tokens.TokenActionError):
         return MESSAGES.get(error.code, _l("Usernames are 1 to 64 letters, digits or . _ @ -."))
     if error.field == "name":
         return MESSAGES.get(error.code, _l("Token names are 1 to 64 letters, digits or . _ : @ -."))
+    if error.field == "role":
+        return _l("Choose a role.")
     return MESSAGES.get(error.code, _l("That value is not allowed."))
 
 
-def _users_page(status: int = 200, shown_once: dict | None = None):
-    """Return the users page, with a link to hand over once when one was just made."""
+def _users_page(status: int = 200, shown_once: dict | None = None, new_user: dict | None = None,
+                errors: dict | None = None):
+    """Return the users page, with a link to hand over once when one was just made; a refused new user's values
+    (never the password) and each field's error go back into the form."""
     return render_template("auth/users.html", users=users.list_users(db.session), roles=ROLES,
-                           shown_once=shown_once, min_length=MIN_PASSWORD_LENGTH), status
+                           shown_once=shown_once, min_length=MIN_PASSWORD_LENGTH, new_user=new_user or {},
+                           errors=errors or {}), status
 
 
 def _link_for(user, what) -> dict:
@@ -72,15 +77,17 @@ def users_page():
 @bp.post("/users")
 @page_roles("admin")
 def create_user():
-    """Create a user with an initial password, or with a one-time link for them to choose one."""
-    password = request.form.get("password", "") if request.form.get("mode") == "password" else None
-    try:
-        user = users.create_user(db.session, request.form.get("username", "").strip(), request.form.get("role", ""),
-                                 password)
-    except users.UserActionError as error:
-        db.session.rollback()
-        flash(_reason(error), "error")
-        return _users_page(400)
+    """Create a user with an initial password, or with a one-time link for them to choose one; a refusal names
+    every field that is wrong, each next to its input."""
+    mode = "password" if request.form.get("mode") == "password" else "link"
+    password = request.form.get("password", "") if mode == "password" else None
+    username, role = request.form.get("username", "").strip(), request.form.get("role", "")
+    typed = {"username": username, "role": role, "mode": mode}
+    problems = users.new_user_problems(db.session, username, role, password)
+    if problems:
+        flash(_l("The user was not added: see the form."), "error")
+        return _users_page(400, new_user=typed, errors={problem.field: _reason(problem) for problem in problems})
+    user = users.create_user(db.session, username, role, password)
     shown = None if password else _link_for(user, _l("Set-password link for %(name)s", name=user.username))
     db.session.commit()
     flash(_l("User %(name)s created.", name=user.username), "info")

@@ -43,17 +43,33 @@ def has_users(session: Session) -> bool:
     return session.scalar(sa.select(User.id).limit(1)) is not None
 
 
-def create_user(session: Session, username: str, role: str, password: str | None = None) -> User:
-    """Return a new user; without a password the account can only be entered through a set-password link."""
-    if not isinstance(username, str) or not USERNAME.fullmatch(username):
-        raise UserActionError("username", "username must be 1 to 64 letters, digits or . _ @ -")
+def new_user_problems(session: Session, username: str, role: str, password: str | None = None) \
+        -> list[UserActionError]:
+    """Return every reason to refuse a new user with these values (at most one per field: username, role,
+    password), in the order the API reports the first; empty when create_user would accept them."""
+    problems = []
+    well_formed = isinstance(username, str) and USERNAME.fullmatch(username) is not None
+    if not well_formed:
+        problems.append(UserActionError("username", "username must be 1 to 64 letters, digits or . _ @ -"))
     if role not in ROLES:
-        raise UserActionError("role", f"role must be one of {', '.join(ROLES)}")
-    if name_in_use(session, username):
-        raise UserActionError("username", f"a user named {username!r} exists already (names differ by more than "
-                                          "case)", 409, "name_taken")
-    if password is not None:
-        _check_password(password, username)
+        problems.append(UserActionError("role", f"role must be one of {', '.join(ROLES)}"))
+    if well_formed and name_in_use(session, username):
+        problems.append(UserActionError("username", f"a user named {username!r} exists already (names differ by "
+                                                    "more than case)", 409, "name_taken"))
+    problem = password_problem(password, username if isinstance(username, str) else None) \
+        if password is not None else None
+    if problem:
+        problems.append(UserActionError("password", PASSWORD_PROBLEMS[problem], code=problem))
+    return problems
+
+
+def create_user(session: Session, username: str, role: str, password: str | None = None) -> User:
+    """Return a new user; without a password the account can only be entered through a set-password link.
+
+    Raises the first of new_user_problems (the users page shows them all)."""
+    problems = new_user_problems(session, username, role, password)
+    if problems:
+        raise problems[0]
     user = User(username=username, role=role, session_version=0,
                 password_hash=hash_password(password) if password is not None else unusable_hash())
     session.add(user)

@@ -106,13 +106,14 @@ ORDER_SLOTS = frozenset({"previous"})
 _SLOT = re.compile(r"\{(\w+)\}")
 
 
-def reason_templates() -> dict[str, str]:
+def reason_templates(paid: bool = False) -> dict[str, str]:
     """Return, per finding code, what the finding asks of the auditor, with ``{slot}`` markers for its details.
 
     The slots are the finding's ``data`` keys, ``line`` (1-based) and ``field`` (the label of its field path);
-    the pages fill them (orders/backoffice/pages.py for the order page, static/orders/queue.js for the queue).
+    the pages fill them (orders/backoffice/pages.py for the order page, static/orders/queue_rows.js for the queue).
+    paid: the order's buyer paid, so its items cannot be fixed (paid_reason_templates replaces those reasons).
     """
-    return {
+    templates = {
         "source_invalid": _("Unsupported order source %(source)s — reject the order", source="{source}"),
         "buyer_id_missing": _("No buyer account: nobody to ask or refund — reject the order"),
         "buyer_name_missing": _("Recipient name missing — ask the buyer"),
@@ -147,6 +148,33 @@ def reason_templates() -> dict[str, str]:
         "payment_failed": _("Payment failed — the buyer was asked to pay again"),
         # Raised by orders/fulfilment, not the audit: a parcel failed, came back or got lost.
         "logistics_exception": _("A parcel could not be delivered — check with the carrier and the buyer"),
+    }
+    return (templates | paid_reason_templates()) if paid else templates
+
+
+def paid_reason_templates() -> dict[str, str]:
+    """Return, per finding code whose reason asks for an edit of the items, what it asks once the buyer paid.
+
+    A paid order's items cannot be edited (the API answers 409: cancel and refund instead), so "fix the SKU" or
+    "lower the quantity" gives way to what can be done: reject, which refunds, wait for stock, or override where an
+    approval may clear the finding (not for the codes in orders.audit.decide.FIX_BEFORE_APPROVAL). The slots are
+    those of reason_templates().
+    """
+    return {
+        "sku_missing": _("Line %(line)s names no product — the buyer paid: reject to cancel and refund", line="{line}"),
+        "sku_unknown": _("Line %(line)s: SKU %(sku)s is not in the catalogue — the buyer paid: reject to cancel and "
+                         "refund", line="{line}", sku="{sku}"),
+        "sku_not_in_lineup": _("Line %(line)s: %(sku)s is not sold in this broadcast — the buyer paid: override to "
+                               "sell it anyway, or reject to cancel and refund", line="{line}", sku="{sku}"),
+        "variant_missing": _("Line %(line)s: %(sku)s has no size or colour — the buyer paid: reject to cancel and "
+                             "refund", line="{line}", sku="{sku}"),
+        "qty_invalid": _("Line %(line)s has no valid quantity — the buyer paid: reject to cancel and refund",
+                         line="{line}"),
+        "qty_over_limit": _("%(product)s: %(requested)s ordered, %(before)s bought before, limit %(limit)s — the "
+                            "buyer paid: override, or reject to cancel and refund", product="{product}",
+                            requested="{requested}", before="{before}", limit="{limit}"),
+        "stock_short": _("%(sku)s: %(requested)s wanted, %(available)s in stock — the buyer paid: wait for stock, or "
+                         "reject to cancel and refund", sku="{sku}", requested="{requested}", available="{available}"),
     }
 
 

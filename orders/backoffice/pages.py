@@ -25,7 +25,8 @@ from orders.backoffice import queue_csv as csv_export
 from orders.care.complaints.labels import NOTICE_KIND_LABELS as COMPLAINT_NOTICE_LABELS
 from orders.care.complaints.labels import ORDER_HISTORY_LABELS as COMPLAINT_HISTORY_LABELS
 from orders.backoffice.labels import (FIELD_LABELS, FINDING_LABELS, ORDER_SLOTS, auditor_reason, field_label,
-                                      payment_method_label, reason_templates, system_reason_label)
+                                      paid_reason_templates, payment_method_label, reason_templates,
+                                      system_reason_label)
 from orders.backoffice.strings import order_strings, queue_columns, queue_strings
 from orders.backoffice.queue import QueueFilter, queue_chunks
 from orders.models import BlocklistEntry
@@ -120,7 +121,9 @@ def audit_queue():
         "titles": {str(b.id): b.title for b in broadcasts}, "strings": queue_strings(STATUS_LABELS),
     }
     config["findingLabels"] = {code: str(FINDING_LABELS.get(code, code)) for code in CODES}
-    config |= {"reasonTemplates": reason_templates(), "orderSlots": sorted(ORDER_SLOTS),
+    # A paid order's row reads paidReasonTemplates where they differ: its items cannot be fixed any more.
+    config |= {"reasonTemplates": reason_templates(), "paidReasonTemplates": paid_reason_templates(),
+               "orderSlots": sorted(ORDER_SLOTS),
                "fieldLabels": {path: str(label) for path, label in FIELD_LABELS.items()},
                "columns": queue_columns()}
     return render_template("orders/queue.html", broadcasts=broadcasts, codes=sorted(CODES), config=config,
@@ -170,7 +173,7 @@ def order_page(order_id: str):
     claimed_by = db.session.get(User, order.claimed_by) if order.claimed_by else None
     broadcast = db.session.get(Broadcast, order.broadcast_id)
     db.session.commit()
-    templates = reason_templates()
+    templates = reason_templates(paid=body.get("paid_amount") is not None)
     return render_template("orders/order.html", order=body, broadcast=broadcast, lang=ui_language(),
                            claimed_by=claimed_by.username if claimed_by else None, labels=STATUS_LABELS,
                            actions=HISTORY_ACTIONS, findings=FINDING_LABELS, sources=SOURCE_LABELS,

@@ -34,6 +34,7 @@ def queue_strings(statuses: Mapping) -> dict:
         "selectOrder": _("Select order %(id)s", id="{id}"), "selectAll": _("Select all"),
         "overriddenBy": _("overridden by %(name)s", name="{name}"), "late": _("Late"),
         "noPhone": _("no phone"), "lineN": _("Line %(n)s", n="{n}"),
+        "lineField": _("Line %(n)s: %(field)s", n="{n}", field="{field}"),
         "variantStock": _("%(name)s · %(n)s in stock", name="{name}", n="{n}"),
         "editTitle": _("Edit or fix order %(id)s", id="{id}"),
         "approveTitle": _("Approve order %(id)s", id="{id}"), "rejectTitle": _("Reject order %(id)s", id="{id}"),

@@ -1,13 +1,23 @@
 // After-sales forms (case dialogs, the order page's "Open a case"): what a form sends, and the API's errors shown
-// under the field they name. API messages may quote buyer text: they go to textContent only.
+// under the field they name, the field named by its label on the form (LiveDesk.formLabels), not the API's name.
+// API messages may quote buyer text: they go to textContent only.
 (function (global) {
   "use strict";
   var LINE = /^lines\[(\d+)\]/;
 
-  // The page's own words for an error code (in the page's language), else the API's message, else fallback.
-  function errorText(error, strings, fallback) {
+  // The page's own words for an error code (in the page's language), else the API's message (its field named by
+  // labels, API field name -> label, when given), else fallback.
+  function errorText(error, strings, fallback, labels) {
     var known = error && error.code && strings.errors && strings.errors[error.code];
-    return known || (error && error.message) || fallback;
+    var message = error && error.message && global.LiveDesk.errorText({error: error}, labels);
+    return known || message || fallback;
+  }
+
+  // The form's labels by API field name; lines[i].x is the i-th line sent, named by its SKU.
+  function labelsOf(form, field, sentSkus) {
+    var labels = global.LiveDesk.formLabels(form), match = field && LINE.exec(field);
+    if (match && sentSkus && sentSkus[Number(match[1])] !== undefined) { labels[field] = sentSkus[Number(match[1])]; }
+    return labels;
   }
 
   function clearErrors(form) {
@@ -50,7 +60,8 @@
       button.disabled = false;
       if (result.ok) { return result; }
       var error = (result.data && result.data.error) || {};
-      showError(form, error.field, errorText(error, strings, strings.failed), sentSkus);
+      var labels = labelsOf(form, error.field, sentSkus);
+      showError(form, error.field, errorText(error, strings, strings.failed, labels), sentSkus);
       return null;
     }, function () {
       button.disabled = false;

@@ -1,6 +1,6 @@
 // Shared by the console pages: LiveDesk.send, JSON calls to the API with the CSRF header, and LiveDesk.errorText,
-// an API error's message as a form shows it. API messages may quote what buyers and viewers typed: show them
-// with textContent (LiveDesk.el, static/common/dom.js).
+// an API error's message as a form shows it, its field named by the form's own label (LiveDesk.formLabels).
+// API messages may quote what buyers and viewers typed: show them with textContent (LiveDesk.el, static/common/dom.js).
 (function (global) {
   "use strict";
   var LiveDesk = global.LiveDesk = global.LiveDesk || {};
@@ -42,5 +42,42 @@
     var label = error.field && labels && Object.prototype.hasOwnProperty.call(labels, error.field) && labels[error.field];
     if (label) { text = text.replace(error.field, function () { return label; }); }
     return text.replace(INSTANT, readableTime);
+  };
+
+  var CONTROLS = "input, select, textarea, datalist, button, .field-error, .form-error";
+  // A remark in brackets at the end of a label ("(your time zone)", "（可选）") is for the person filling the
+  // field, not for a sentence that names it.
+  var REMARK = /\s*[(（][^()（）]*[)）]\s*$/;
+
+  // The words of a <label> without its controls and error slots: its own text when it has some (a prefix in an
+  // element, like "Line 1" before "SKU", stays out), else all its text; "" for no label.
+  LiveDesk.labelText = function (label) {
+    if (!label) { return ""; }
+    var own = Array.prototype.filter.call(label.childNodes, function (node) { return node.nodeType === 3; })
+      .map(function (node) { return node.textContent; }).join(" ");
+    if (!own.trim()) {
+      var copy = label.cloneNode(true);
+      copy.querySelectorAll(CONTROLS).forEach(function (node) { node.remove(); });
+      own = copy.textContent;
+    }
+    return own.replace(/\s+/g, " ").trim().replace(REMARK, "");
+  };
+
+  // The labels of a form's fields by the API's field names, for LiveDesk.errorText: each error slot
+  // (.field-error[data-field]) gives its data-label, else the words of the <label> around it; each named control
+  // its own <label>, when no slot named it already. The labels are the page's own, so in its language; a field
+  // with no label is left out (its API name stays).
+  LiveDesk.formLabels = function (form) {
+    var labels = {};
+    form.querySelectorAll(".field-error[data-field]").forEach(function (slot) {
+      var text = slot.dataset.label || LiveDesk.labelText(slot.closest("label"));
+      if (text) { labels[slot.dataset.field] = text; }
+    });
+    Array.prototype.forEach.call(form.elements, function (control) {
+      if (!control.name || labels[control.name] || !control.labels || !control.labels.length) { return; }
+      var text = LiveDesk.labelText(control.labels[0]);
+      if (text) { labels[control.name] = text; }
+    });
+    return labels;
   };
 })(window);

@@ -12,18 +12,22 @@
     form.querySelectorAll("[aria-invalid]").forEach(function (node) { node.removeAttribute("aria-invalid"); });
   }
 
-  // Shows an error under the field it names. lines[i] is the i-th line sent (lines left at 0 are not sent), so
-  // it is found by its SKU, not by its place in the form.
+  // Shows an error under the field it names, the field named by its label on the form (not the API's name).
+  // lines[i] is the i-th line sent (lines left at 0 are not sent), so it is found, and named, by its SKU, not by
+  // its place in the form.
   function showError(form, error, sent) {
     var match = /^lines\[(\d+)\]/.exec(error.field || ""), slot = null, input = null;
+    var labels = LiveDesk.formLabels(form);
     if (match && sent && sent[Number(match[1])]) {
       input = form.querySelector('input[name="qty"][data-sku="' + CSS.escape(sent[Number(match[1])].sku) + '"]');
       slot = input && input.parentNode.querySelector(".field-error");
+      labels[error.field] = sent[Number(match[1])].sku;
     } else if (error.field) {
       slot = form.querySelector('.field-error[data-field="' + CSS.escape(error.field) + '"]');
       input = error.field === "tracking_no" ? form.elements.tracking_no : null;
     }
-    (slot || form.querySelector(".form-error")).textContent = error.message || messages.failed;
+    var text = LiveDesk.errorText({error: error}, labels) || error.message;
+    (slot || form.querySelector(".form-error")).textContent = text || messages.failed;
     if (input) { input.setAttribute("aria-invalid", "true"); input.focus(); }
   }
 

@@ -1,6 +1,6 @@
 // Broadcast list: the date filters are days in the viewer's own zone, sent as the instants they begin and end;
 // the new-broadcast form posts to /api/v1/broadcasts and opens the new broadcast's line-up page.
-// API messages may quote what the user typed: they are shown with textContent.
+// API messages may quote what the user typed: they are shown with textContent, the field named by its label.
 (function () {
   "use strict";
   var strings = JSON.parse(document.getElementById("strings").textContent);
@@ -30,8 +30,10 @@
     var error = data.error;
     if (!error) { form.querySelector(".form-error").textContent = strings.failed; return; }
     var slot = form.querySelector('.field-error[data-field="' + CSS.escape(error.field || "") + '"]');
-    // The field-error slot already sits under the field's label; the window of a planned start reads in this zone.
-    (slot || form.querySelector(".form-error")).textContent = window.LiveDesk.errorText(data) || strings.failed;
+    // The field is named by its label on the form, not the API's name; the window of a planned start reads in
+    // this zone.
+    var text = window.LiveDesk.errorText(data, window.LiveDesk.formLabels(form));
+    (slot || form.querySelector(".form-error")).textContent = text || strings.failed;
   }
 
   form.addEventListener("submit", function (event) {

@@ -46,14 +46,30 @@
     return field;
   }
 
-  function change(product, changes) {
-    setError("lineup-error");
-    return send("PATCH", base + "/products/" + encodeURIComponent(product.sku), changes).then(function (result) {
-      if (result.ok) { load(); } else { setError("lineup-error", product.sku + ": " + message(result)); }
-    }, function () { setError("lineup-error", strings.offline); });
+  // A row's fields show what is saved: after a refusal (a link number in use, a bad price) or when offline they
+  // get the saved values back, so two rows never show the same link number; the error says what was refused.
+  function showSaved(tr, product) {
+    if (!tr) { return; }
+    var link = tr.querySelector('input[name="link_no"]'), price = tr.querySelector('input[name="live_price"]');
+    if (link) { link.value = product.link_no === null || product.link_no === undefined ? "" : product.link_no; }
+    if (price) { price.value = product.live_price === null || product.live_price === undefined ? "" : product.live_price; }
   }
 
-  function numberOrText(raw) { return /^\d+$/.test(raw) ? parseInt(raw, 10) : raw; }
+  function change(product, changes, tr) {
+    setError("lineup-error");
+    return send("PATCH", base + "/products/" + encodeURIComponent(product.sku), changes).then(function (result) {
+      if (result.ok) { load(); return; }
+      showSaved(tr, product);
+      setError("lineup-error", product.sku + ": " + message(result));
+    }, function () { showSaved(tr, product); setError("lineup-error", strings.offline); });
+  }
+
+  // A whole number as typed, sign and spaces included ("-1", "+3", " 4 "), goes as a JSON number, so the API
+  // answers with its range; anything else goes as the text it is, which the API refuses as not a number.
+  function numberOrText(raw) {
+    var text = raw.trim(), number = Number(text);
+    return /^[+-]?\d+$/.test(text) && isFinite(number) ? number : text;
+  }
 
   function row(product, count) {
     var tr = el("tr");
@@ -63,7 +79,7 @@
     tr.appendChild(cell(link, headers[1], "link"));
     var name = el("span", product.name);
     if (product.pinned) { name.appendChild(el("span", " " + strings.pinned, "badge live")); }
-    tr.appendChild(cell(name, headers[2]));
+    tr.appendChild(cell(name, headers[2], "product"));
     tr.appendChild(cell(product.sku, headers[3], "mono"));
     tr.appendChild(cell(money(product.price), headers[4], "num"));
     var price = canManage ? input(product.live_price, "live_price", "decimal") : money(product.live_price);
@@ -81,7 +97,7 @@
       actions.appendChild(button(strings.save, "primary save", function () {
         var rawLink = tr.querySelector('input[name="link_no"]').value.trim();
         var rawPrice = tr.querySelector('input[name="live_price"]').value.trim();
-        change(product, {link_no: numberOrText(rawLink), live_price: rawPrice === "" ? null : rawPrice});
+        change(product, {link_no: numberOrText(rawLink), live_price: rawPrice === "" ? null : rawPrice}, tr);
       }));
       actions.appendChild(button(strings.remove, "danger remove", function () {
         window.LiveDesk.confirm(format(strings.confirmRemove, {name: product.name}), {button: strings.remove})

@@ -48,7 +48,12 @@
     return list;
   }
 
-  function claimText(claim) {
+  // A claim as its text named it; one naming a link number or a size ("拍了 1件 12号") names no SKU, so the order
+  // it became says what it resolved to.
+  function claimText(claim, order) {
+    if (!claim.sku && order && order.items && order.items.length) {
+      return order.items.map(function (item) { return item.sku + " ×" + item.qty; }).join(", ");
+    }
     return [claim.sku, claim.variant, claim.qty ? "×" + claim.qty : null].filter(Boolean).join(" ");
   }
 
@@ -82,7 +87,7 @@
     head.appendChild(badge(M.config.statusLabels[m.status] || m.status, m.status));
     if (m.is_question) { head.appendChild(badge(S.question, "question")); }
     if (m.claim) {
-      var claim = claimText(m.claim);
+      var claim = claimText(m.claim, m.order);
       head.appendChild(badge(S.claim + (claim ? ": " + claim : ""), "claim"));
     }
     if (m.order) {

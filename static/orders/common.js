@@ -9,6 +9,20 @@
     return error || {message: fallback};
   }
 
+  // errorOf for a form: the message names the field by the form's own label ("Line 1: Qty", "Phone"), not the
+  // API's path (LiveDesk.formLabels); code and field stay the API's, so showError finds the field's slot.
+  function formErrorOf(result, form, fallback) {
+    var error = errorOf(result, fallback);
+    var text = global.LiveDesk.errorText({error: error}, global.LiveDesk.formLabels(form));
+    return {code: error.code, field: error.field, message: text || fallback};
+  }
+
+  // A quantity as the form sends it: a number when it reads as one ("-1", "+3", "2.5"), so the API answers with
+  // its range or "whole number"; any other text as typed, for the API to name.
+  function numberOrText(text) {
+    return /^[+-]?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+  }
+
   // The text of an API error for a person: the page's own words for its code when it has them (in the page's
   // language), else the API's message, else fallback.
   function errorText(error, messages, fallback) {
@@ -58,5 +72,6 @@
     });
   }
 
-  global.Backoffice = {errorOf: errorOf, errorText: errorText, showError: showError, clearErrors: clearErrors, askReason: askReason};
+  global.Backoffice = {errorOf: errorOf, formErrorOf: formErrorOf, numberOrText: numberOrText, errorText: errorText,
+                       showError: showError, clearErrors: clearErrors, askReason: askReason};
 })(window);

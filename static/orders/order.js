@@ -59,7 +59,8 @@
   });
   D.scriptReady(document.querySelector(".order-actions"));  // the primary action and "More"
 
-  // Sends only what changed, by line position ({} keeps a line); a refused fix names its line's field.
+  // Sends only what changed, by line position ({} keeps a line); a refused fix names its line's field by its label
+  // ("Line 1: Qty", the slot's data-label).
   var fix = document.getElementById("fix-items");
   if (fix) {
     fix.addEventListener("submit", function (event) {
@@ -70,7 +71,7 @@
         var edit = {}, sku = line.querySelector("input[name=sku]").value.trim();
         var qty = line.querySelector("input[name=qty]").value.trim();
         if (sku !== line.dataset.sku) { edit.sku = sku; }
-        if (qty !== line.dataset.qty) { edit.qty = /^\d+$/.test(qty) ? Number(qty) : qty; }
+        if (qty !== line.dataset.qty) { edit.qty = B.numberOrText(qty); }
         changed = changed || Object.keys(edit).length > 0;
         return edit;
       });
@@ -79,7 +80,8 @@
       var body = {items: items}, reason = fix.querySelector("input[name=reason]").value.trim();
       if (reason) { body.reason = reason; }
       D.send("PATCH", orderPath, body).then(function (result) {
-        if (result.ok) { window.location.reload(); } else { B.showError(fix, B.errorOf(result, strings.failed)); }
+        if (result.ok) { window.location.reload(); return; }
+        B.showError(fix, B.formErrorOf(result, fix, strings.failed));
       }, function () { slot.textContent = strings.offline; });
     });
     D.scriptReady(fix);

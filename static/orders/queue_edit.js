@@ -1,12 +1,14 @@
 // Audit queue: the edit / fix form under a row (key e, or "Edit or fix" in the ⋯ menu). It corrects the buyer's
 // fields and each line's SKU (variant) or quantity in one PATCH /api/v1/orders/<id>, which re-audits the order;
-// only what changed is sent, and a refused field shows the API's error next to it. The SKU fields offer the
-// variants of the line's product (GET /api/v1/products/<sku>).
+// only what changed is sent, and a refused field shows the API's error next to it, naming the field by its label
+// ("Line 1: SKU"). The SKU fields offer the variants of the line's product (GET /api/v1/products/<sku>), unless the
+// order's findings say the SKU names no product (nothing to look up).
 (function () {
   "use strict";
   var B = window.Backoffice, D = window.LiveDesk, Q = window.AuditQueue, S = Q.strings;
   var tbody = Q.tbody;
   var forms = 0;
+  var NO_PRODUCT = ["sku_missing", "sku_unknown"];
 
   function orderPath(orderId) { return "/api/v1/orders/" + encodeURIComponent(orderId); }
 
@@ -30,14 +32,15 @@
     return changes;
   }
 
-  // One edit per line by position ({} keeps a line), or null when no line changed.
+  // One edit per line by position ({} keeps a line), or null when no line changed. A quantity that reads as a
+  // number ("-1", "+3") is sent as one, so the API answers with its range rather than "must be an integer".
   function changedItems(form, items) {
     var changed = false;
     var edits = Array.prototype.map.call(form.querySelectorAll(".fix-line"), function (line, index) {
       var edit = {}, sku = line.querySelector("input[name=sku]").value.trim();
       var qty = line.querySelector("input[name=qty]").value.trim();
       if (sku !== items[index].sku) { edit.sku = sku; }
-      if (qty !== String(items[index].qty)) { edit.qty = /^\d+$/.test(qty) ? Number(qty) : qty; }
+      if (qty !== String(items[index].qty)) { edit.qty = B.numberOrText(qty); }
       changed = changed || Object.keys(edit).length > 0;
       return edit;
     });
@@ -56,6 +59,14 @@
     }, function () { /* no suggestions offline; the field still takes any SKU */ });
   }
 
+  // True when the order's findings say line index's SKU is missing or not in the catalogue: no product to offer
+  // the variants of (a look-up would only answer 404).
+  function noProduct(order, index) {
+    return (order.findings || []).some(function (finding) {
+      return NO_PRODUCT.indexOf(finding.code) >= 0 && finding.field === "items[" + index + "].sku";
+    });
+  }
+
   function fillLines(form, order) {
     var box = form.querySelector(".fix-lines");
     var template = document.getElementById("fix-line-template");
@@ -69,13 +80,18 @@
       var sku = line.querySelector("input[name=sku]"), qty = line.querySelector("input[name=qty]");
       sku.value = item.sku;
       qty.value = item.qty;
-      line.querySelector('[data-role="sku"]').dataset.field = "items[" + index + "].sku";
-      line.querySelector('[data-role="qty"]').dataset.field = "items[" + index + "].qty";
+      ["sku", "qty"].forEach(function (name) {
+        // The API names the field items[i].sku; the auditor reads "Line 1: SKU".
+        var slot = line.querySelector('[data-role="' + name + '"]');
+        var field = D.labelText(line.querySelector("input[name=" + name + "]").closest("label"));
+        slot.dataset.field = "items[" + index + "]." + name;
+        slot.dataset.label = D.format(S.lineField, {n: index + 1, field: field});
+      });
       var list = document.createElement("datalist");
       list.id = "variants-" + forms + "-" + index;
       sku.setAttribute("list", list.id);
       line.appendChild(list);
-      offerVariants(sku, list, item.sku);
+      if (item.sku && !noProduct(order, index)) { offerVariants(sku, list, item.sku); }
       box.appendChild(line);
     });
   }
@@ -112,7 +128,7 @@
       if (Object.keys(changes).length) { body.buyer = changes; }
       if (items) { body.items = items; }
       D.send("PATCH", orderPath(order.order_id), body).then(function (result) {
-        if (result.ok) { close(form); Q.load(); } else { B.showError(form, B.errorOf(result, S.failed)); }
+        if (result.ok) { close(form); Q.load(); } else { B.showError(form, B.formErrorOf(result, form, S.failed)); }
       }, function () { B.showError(form, {message: S.offline}); });
     });
     form.querySelector(".cancel-edit").addEventListener("click", function () { close(form); });

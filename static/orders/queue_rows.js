@@ -31,9 +31,11 @@
   }
 
   // The nodes of what a finding asks of the auditor; an order id slot is a link to that order's page. Falls back
-  // to the finding's label when a detail is missing (as auditor_reason does on the order page).
-  function reasonNodes(config, finding) {
-    var template = (config.reasonTemplates || {})[finding.code];
+  // to the finding's label when a detail is missing (as auditor_reason does on the order page). paid: the buyer
+  // paid, so the items cannot be fixed and the paid order's reason is read where it has one.
+  function reasonNodes(config, finding, paid) {
+    var template = (paid && (config.paidReasonTemplates || {})[finding.code]) ||
+      (config.reasonTemplates || {})[finding.code];
     var values = slotValues(config, finding), nodes = [], position = 0, complete = Boolean(template), match;
     SLOT.lastIndex = 0;
     while (template && (match = SLOT.exec(template)) !== null) {
@@ -66,7 +68,8 @@
       var li = el("li", null, "finding " + finding.severity + (finding.override ? " overridden" : ""));
       li.dataset.code = finding.code;
       var text = el("span", null, "reason");
-      reasonNodes(config, finding).forEach(function (node) { text.appendChild(node); });
+      reasonNodes(config, finding, order.paid_amount !== null && order.paid_amount !== undefined)
+        .forEach(function (node) { text.appendChild(node); });
       li.appendChild(text);
       if (finding.override) {
         li.appendChild(el("span", " · " + D.format(S.overriddenBy, {name: finding.override.by}), "muted small"));

@@ -34,7 +34,7 @@ def test_the_new_broadcast_form_refuses_an_empty_title_in_chinese(live_server, p
     form.locator("button[type=submit]").click()
 
     slot = form.locator(".field-error[data-field=title]")
-    expect(slot).to_have_text("必须填写 title")
+    expect(slot).to_have_text("必须填写 标题")
     assert not ENGLISH_SENTENCE.search(slot.inner_text())
     assert page.errors == [] and page.dialogs == []
 
