@@ -73,9 +73,16 @@ if CLI_COMMAND is None:
 
 def serve(host: str, port: int) -> None:
     """Serve the app and Socket.IO on the server of the configured async mode until interrupted."""
+    options = {}
+    if ASYNC_MODE == "eventlet":
+        from app.http import serving
+
+        options = serving.eventlet_options(app)
+        serving.raise_open_files_limit(options["max_size"])
+        app.wsgi_app = serving.accept_chunked_bodies(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])
     print(f"LiveDesk on http://{host}:{port} (async mode {ASYNC_MODE})", flush=True)
     socketio.run(app, host=host, port=port, use_reloader=False, log_output=False,
-                 allow_unsafe_werkzeug=ASYNC_MODE == "threading")
+                 allow_unsafe_werkzeug=ASYNC_MODE == "threading", **options)
 
 
 if __name__ == "__main__":

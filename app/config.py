@@ -82,6 +82,10 @@ def load_config() -> dict:
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0") or 0),
         # Days after an order's last change before `flask purge-pii` replaces its buyer's contact data (docs/deployment.md).
         "PII_RETENTION_DAYS": int(os.environ.get("PII_RETENTION_DAYS", "180") or 180),
+        # `python wsgi.py` (eventlet): a client silent this long is dropped (one that never finishes its headers
+        # would hold its slot for ever), and at most this many connections, sockets included, are served at once.
+        "SOCKET_TIMEOUT_SECONDS": float(os.environ.get("SOCKET_TIMEOUT_SECONDS", "60") or 60),
+        "MAX_CONNECTIONS": int(os.environ.get("MAX_CONNECTIONS", "10000") or 10000),
         # Units left at or below which the catalogue and the host's rail show a product as low on stock.
         "LOW_STOCK_UNITS": int(os.environ.get("LOW_STOCK_UNITS", "5") or 5),
     }
