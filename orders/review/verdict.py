@@ -38,6 +38,12 @@ class AuditInputs(Protocol):
         """Return the buyer's other open orders and promotion usage; fresh: read the usage again."""
 
 
+# A held order flagged for its quantity (more than the buyer may buy, or abnormally many) takes no place in a
+# line: at its head, an order for a million units would stop every later sale of the SKU until an auditor acted.
+# It waits for the auditor without stock; approved, it is reviewed again and joins the end of the line.
+NO_PLACE_IN_LINE = frozenset({"qty_over_limit", "abnormal_quantity"})
+
+
 @dataclass(frozen=True)
 class Verdict:
     """The status the audit gives an order, the audit's result, and what this call did with its stock.
@@ -68,8 +74,8 @@ def audit_and_reserve(session: Session, inputs: AuditInputs, draft: OrderDraft, 
     Findings whose code is in overridden do not count. A held order reserves what an accepted one would (all
     or nothing), so first come stays first served while a person looks; one whose lines cannot hold stock
     (unknown or parent SKU, bad quantity) reserves nothing. When the stock is short an order that would be
-    accepted is waitlisted, and a held one stays held and joins the line, both with the stock_short findings.
-    queued names the SKUs whose line holds earlier orders (a new order: inventory.skus_in_line): an order
+    accepted is waitlisted, and a held one stays held and joins the line, both with the stock_short findings
+    (unless it is held for its quantity: NO_PLACE_IN_LINE). queued names the SKUs whose line holds earlier orders (a new order: inventory.skus_in_line): an order
     asking for one of them joins the line behind those orders as if its stock were short, free units or not.
     When a counter ran out meanwhile the order is priced again with fresh counters.
     """
@@ -96,7 +102,8 @@ def audit_and_reserve(session: Session, inputs: AuditInputs, draft: OrderDraft, 
             result = AuditResult(result.findings + short, result.pricing, result.next_status_without_stock,
                                  result.requested)
             status = "waitlisted" if status == "accepted" else "held"
-            in_line = True
+            in_line = status == "waitlisted" or not NO_PLACE_IN_LINE & {
+                f.code for f in result.findings if f.code not in overridden}
             break
         if promotions.consume(session, result.pricing.consumes, draft.buyer.id, order_pk):
             reserved = True

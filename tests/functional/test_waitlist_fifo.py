@@ -157,3 +157,17 @@ def test_an_order_waiting_for_one_sku_does_not_stop_the_sales_of_the_other_sku_i
     assert [_status(api, order_id) for order_id in ("BASKET", "F-1")] == ["waitlisted", "waitlisted"]
     assert api.put("/api/v1/products/FIFO/stock", json={"stock": 4}).status_code == 200
     assert [_status(api, order_id) for order_id in ("BASKET", "F-1")] == ["accepted", "accepted"]
+
+
+def test_an_order_held_for_its_quantity_takes_no_place_in_line_and_stops_no_sale(sale):
+    api, broadcast_id = sale
+    response = api.events(broadcast_id, [order_event("FIFO", 1_000_000, order_id="HUGE", unit_price="10.00")])
+    assert response.get_json()["results"][0]["order"]["status"] == "held"
+    huge = api.get("/api/v1/orders/HUGE").get_json()
+    assert huge["waitlisted_at"] is None and huge["reserved_until"] is None
+    assert {"abnormal_quantity", "stock_short"} <= {f["code"] for f in huge["findings"]}
+    assert _post(api, broadcast_id, order_event("FIFO", 1, order_id="NEXT", unit_price="10.00")) == ["accepted"]
+    assert _stock(api) == (1, 1)
+    # Stock coming back serves no line it is not in: the huge order still waits for the auditor.
+    assert api.put("/api/v1/products/FIFO/stock", json={"stock": 3}).status_code == 200
+    assert [_status(api, order_id) for order_id in ("HUGE", "NEXT")] == ["held", "accepted"]
