@@ -13,6 +13,7 @@ from app.extensions import db
 from live.adapters import connections as actions
 from live.adapters.base import AdapterError, Connection
 from live.adapters.inbox import MAX_BODY, receive
+from live.adapters.mapping import storable_message
 from live.adapters.registry import PLATFORMS, AdapterUnavailable, adapter_for
 from live.events import EventError, parse_event, recorded_window
 
@@ -35,7 +36,7 @@ def _dry_run(module, body: bytes, number: int, seen: set[str], stats: Counter, p
     view = Connection(name="replay", platform=module.PLATFORM, shop_id=None, broadcast_id=0, app_key=None,
                       secrets=(), settings={})
     try:
-        messages = module.split({}, body)
+        messages = [storable_message(item) for item in module.split({}, body)]  # the ids the inbox would keep
     except (AdapterError, RecursionError) as error:
         _note(stats, problems, f"line {number}: refused, {getattr(error, 'message', 'nested too deep')}")
         return

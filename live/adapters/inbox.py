@@ -2,7 +2,8 @@
 
 ``receive`` is the one path of every delivery: the endpoint (api.py), the connection page's test button and
 ``flask adapter-replay`` all call it. Messages are stored in one transaction (a redelivered message id finds
-its row: acknowledged, not stored twice) before the platform is answered as it expects, so a slow detail
+its row: acknowledged, not stored twice; an id no column can hold, with a lone surrogate or NUL, is kept as its
+digest, mapping.storable_message) before the platform is answered as it expects, so a slow detail
 call never makes the platform retry. Live-room connectors send full data: their new messages are processed
 at once, in the request, so chat stays live; a commerce platform's wait for the inbox worker
 (processing.py). What a connection refuses is logged with the reason (signature failures without the body).
@@ -22,6 +23,7 @@ from app.db.conflicts import insert_ignoring_conflicts
 from app.db.transactions import run_with_retry
 from live.adapters.base import AdapterError, InboundMessage
 from live.adapters.connections import connection_view
+from live.adapters.mapping import storable_message
 from live.adapters.models import AdapterInboxMessage, PlatformConnection
 from live.adapters.processing import LEASE, Outcome, process_messages
 from live.adapters.registry import AdapterUnavailable, adapter_for
@@ -73,7 +75,7 @@ def receive(session: Session, connection: PlatformConnection, headers: Mapping[s
                 "the signature is missing, stale or not made with this connection's secret", now)
         return refused(401, "bad_signature", "signature", "the request's signature is missing, stale or wrong")
     try:
-        messages = _unique(module.split(headers, body))
+        messages = _unique([storable_message(item) for item in module.split(headers, body)])
     except AdapterError as error:
         _reject(session, connection, 400, error.code, f"{error.field}: {error.message}", now, excerpt=_excerpt(body))
         return refused(400, error.code, error.field, error.message)

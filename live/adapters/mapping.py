@@ -12,7 +12,9 @@ from datetime import datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from app.http.validation import encodable
 from live.adapters.base import MAX_KIND, MAX_MESSAGE_ID, AdapterError, InboundMessage
+from live.ingest.rejected import storable
 
 MAX_EVENT_ID = 128  # live.events.MAX_ID
 MAX_REF = 64  # viewer ids and other platform ids in events (live.events.MAX_REF)
@@ -149,6 +151,23 @@ def message(message_id: str, kind: str, payload: Mapping[str, Any]) -> InboundMe
     if len(message_id) > MAX_MESSAGE_ID:
         message_id = "h:" + digest(message_id, 64)
     return InboundMessage(message_id=message_id, kind=kind[:MAX_KIND], payload=payload)
+
+
+def storable_message(item: InboundMessage) -> InboundMessage:
+    """Return item as the inbox can keep it: an id no column holds becomes its digest; such a kind gets U+FFFD.
+
+    A lone surrogate (half an emoji) or NUL has no place in a text column (a 500 before). The id is the inbox's
+    dedupe key, so it is not mended but replaced by its digest, stable per value and distinct for ids that differ
+    only there: a redelivery finds its row. The kind names no row, so it is only made readable.
+    """
+    message_id, kind = item.message_id, item.kind
+    if "\x00" in message_id or not encodable(message_id):
+        message_id = "h:" + digest(message_id, 64)
+    if "\x00" in kind or not encodable(kind):
+        kind = storable(kind)[:MAX_KIND]
+    if (message_id, kind) == (item.message_id, item.kind):
+        return item
+    return InboundMessage(message_id=message_id, kind=kind, payload=item.payload)
 
 
 def get(mapping: Any, *path: str) -> Any:

@@ -8,7 +8,10 @@ transaction ingests every event of the batch (``source`` is ``adapter:<connectio
 from the platform's message ids, so a message processed twice makes its events once: the event log refuses
 the second) and writes each message's status. A message whose mapping failed for a passing reason waits
 (10 s doubling, at most 10 min) and is tried again, up to MAX_ATTEMPTS, then fails; a malformed message or an
-event the ingestion refuses fails at once. Each failure is logged on the connection's rejected-messages log.
+event the ingestion refuses fails at once. When the batch's transaction raises (a bug met by one message),
+each message is taken again in a transaction of its own: the others are done, and the one that raises alone
+has its attempt counted apart (it waits, then fails), so nothing stays pending forever. Each failure is
+logged on the connection's rejected-messages log (its texts made storable: no lone surrogate, no NUL).
 The inbox worker (``inbox_job``, registered by the app factory) leases pending messages whose lease has
 passed, with ``FOR UPDATE SKIP LOCKED`` so several servers never take the same message.
 """
@@ -37,6 +40,7 @@ from live.adapters.registry import adapter_for
 from live.adapters.rejections import log_rejection
 from live.broadcasts import BroadcastError, broadcast_to_dict, end_broadcast
 from live.ingest import ingest_events
+from live.ingest.rejected import storable
 from live.models import Broadcast
 
 logger = logging.getLogger("livedesk.adapters")
@@ -99,29 +103,64 @@ def process_messages(session: Session, connection: PlatformConnection, module: M
     """Return the outcome of each (inbox row id, message) after mapping, ingesting and recording them (committed).
 
     The caller's transaction is ended first (committed: the callers have only read, or committed already), so
-    the detail client calls the platform with no transaction open. When the ingesting transaction cannot be
-    committed the messages stay pending: their lease runs out and the worker tries them again.
+    the detail client calls the platform with no transaction open. The batch is ingested in one transaction;
+    when that raises, each message is taken again in a transaction of its own, so one bad message never holds
+    back the others, and a message that raises alone has its attempt counted apart (it waits, then fails).
     """
     settings = dict(connection.settings or {})
     connection_id, broadcast_id, source = connection.id, connection.broadcast_id, source_of(connection)
     session.commit()  # releases the connection too: nothing of the database is held while the platform answers
     mapped = [map_message(module, view, details, message) for _row_id, message in messages]
 
-    def work() -> list[Outcome]:
-        broadcast = session.get(Broadcast, broadcast_id)
-        outcomes = _apply(session, connection_id, broadcast, source, messages, mapped, now, recorded, settings)
-        realtime.commit(session)
-        return outcomes
+    def work(chosen: list[int]) -> list[Outcome] | str:
+        """Return the outcomes of the chosen messages, committed; or, all rolled back, the name of what raised."""
+        def once() -> list[Outcome]:
+            broadcast = session.get(Broadcast, broadcast_id)
+            outcomes = _apply(session, connection_id, broadcast, source, [messages[i] for i in chosen],
+                              [mapped[i] for i in chosen], now, recorded, settings)
+            realtime.commit(session)
+            return outcomes
+        try:
+            return run_with_retry(once)
+        except Exception as error:
+            logger.exception("adapter %s: processing %d message(s) of %s failed", module.PLATFORM, len(chosen), source)
+            session.rollback()
+            realtime.discard(session)
+            return type(error).__name__
 
+    together = work(list(range(len(messages))))
+    if isinstance(together, list):
+        return together
+    outcomes = []
+    for index, (row_id, message) in enumerate(messages):
+        alone = work([index]) if len(messages) > 1 else together
+        outcomes.extend(alone if isinstance(alone, list) else [_crashed(session, connection_id, row_id, message,
+                                                                       alone, now)])
+    return outcomes
+
+
+def _crashed(session: Session, connection_id: int, row_id: int, message: InboundMessage, error: str,
+             now: datetime) -> Outcome:
+    """Return the outcome of a message whose processing raised, its attempt counted in a transaction of its own.
+
+    It waits out its backoff and is tried again, then fails after MAX_ATTEMPTS (logged): never retried forever.
+    """
     try:
-        return run_with_retry(work)
-    except Exception:
-        logger.exception("adapter %s: processing %d message(s) of %s failed; the worker retries them",
-                         module.PLATFORM, len(messages), source)
+        tries = (session.scalar(sa.select(_INBOX.c.attempts).where(_INBOX.c.id == row_id)) or 0) + 1
+        failed = tries >= MAX_ATTEMPTS
+        note = f"attempt {tries} of {MAX_ATTEMPTS}: processing raised {error} (see the server log)"
+        session.execute(sa.update(_INBOX).where(_INBOX.c.id == row_id).values(
+            status="failed" if failed else "pending", attempts=tries, error=note,
+            lease_until=None if failed else now + retry_after(tries), processed_at=now if failed else None))
+        if failed:
+            log_rejection(session, connection_id, 200, "message_failed", note, now, message_id=message.message_id,
+                          kind=message.kind, excerpt=_excerpt(message.payload))
+        session.commit()
+    except Exception:  # the database itself fails: the lease runs out and the worker tries again
+        logger.exception("adapter message %s: its failed attempt could not be recorded", message.message_id)
         session.rollback()
-        realtime.discard(session)
-        return [Outcome(m.message_id, m.kind, "pending", note="processing failed; it is tried again")
-                for _row_id, m in messages]
+        return Outcome(message.message_id, message.kind, "pending", note="processing failed; it is tried again")
+    return Outcome(message.message_id, message.kind, "failed" if failed else "pending", note=note)
 
 
 def _apply(session: Session, connection_id: int, broadcast: Broadcast, source: str,
@@ -144,7 +183,7 @@ def _apply(session: Session, connection_id: int, broadcast: Broadcast, source: s
         waiting = outcome.status == "pending"
         session.execute(sa.update(_INBOX).where(_INBOX.c.id == row_id).values(
             status=outcome.status, attempts=tries, events=outcome.events,
-            error=outcome.note[:500] if outcome.note and outcome.status != "done" else None,
+            error=storable(outcome.note)[:500] if outcome.note and outcome.status != "done" else None,
             lease_until=now + retry_after(tries) if waiting else None, processed_at=None if waiting else now))
         if outcome.status == "failed":
             log_rejection(session, connection_id, 200, "message_failed", outcome.note or "failed", now,
@@ -230,7 +269,7 @@ def process_due(session: Session, now: datetime, config: Mapping, limit: int = B
         except Exception as error:  # an unavailable or failing module: its messages wait, it may be fixed
             logger.warning("adapter inbox: connection %s cannot be processed now: %s", connection_id, error)
             session.execute(sa.update(_INBOX).where(_INBOX.c.id.in_(row_ids)).values(
-                lease_until=now + timedelta(minutes=1), error=str(error)[:500]))
+                lease_until=now + timedelta(minutes=1), error=storable(str(error))[:500]))
             session.commit()
             counts["waiting"] += len(row_ids)
             continue

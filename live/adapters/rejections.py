@@ -7,15 +7,23 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from live.adapters.models import AdapterRejection, PlatformConnection
+from live.ingest.rejected import storable
 
 KEPT_REJECTIONS = 1000  # per connection; older ones are pruned, so a flood of bad requests cannot fill the disk
 
 
 def log_rejection(session: Session, connection_id: int, status: int, code: str, reason: str, now: datetime, *,
                   message_id: str | None = None, kind: str | None = None, excerpt: str | None = None) -> None:
-    """Add one refusal to the connection's log and count it; keep the log to the newest KEPT_REJECTIONS."""
-    session.add(AdapterRejection(connection_id=connection_id, received_at=now, status=status, code=code[:32],
-                                 reason=reason[:500], message_id=message_id, kind=kind, excerpt=excerpt))
+    """Add one refusal to the connection's log and count it; keep the log to the newest KEPT_REJECTIONS.
+
+    Its texts are what a platform sent (or an error quoting it): NUL and lone surrogates, which no column can
+    hold, become U+FFFD, so logging a refusal can never fail the transaction that records its message's fate.
+    """
+    session.add(AdapterRejection(connection_id=connection_id, received_at=now, status=status,
+                                 code=storable(code)[:32], reason=storable(reason)[:500],
+                                 message_id=None if message_id is None else storable(message_id)[:128],
+                                 kind=None if kind is None else storable(kind)[:64],
+                                 excerpt=None if excerpt is None else storable(excerpt)))
     table = PlatformConnection.__table__
     session.execute(sa.update(table).where(table.c.id == connection_id).values(
         rejected_count=table.c.rejected_count + 1))

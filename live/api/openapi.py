@@ -207,7 +207,7 @@ def _order_event_fields() -> dict:
         "source": string(enum=list(ORDER_SOURCES)),
         "buyer": buyer,
         "items": nullable(array(item, maxItems=100)),
-        "coupon_codes": nullable(array(text(64), "Coupon codes the buyer used.")),
+        "coupon_codes": nullable(array(text(64), "Coupon codes the buyer used (at most 20).", maxItems=20)),
         "comment_id": nullable(text(MAX_REF, "The chat comment the order came from.", pattern=_PLATFORM_ID)),
     }
 

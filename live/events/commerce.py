@@ -9,7 +9,6 @@ from live.events.fields import (
     MAX_REF,
     MAX_TEXT,
     Invalid,
-    encodable,
     parse_amount,
     text_field,
 )
@@ -20,6 +19,10 @@ from orders.aftersales.models import (  # the after-sales vocabulary (aftersale 
 from orders.models import (
     ORDER_SOURCES,  # the one list of order sources; imported here for the envelope check
 )
+
+
+MAX_COUPONS = 20  # coupon codes in one order: a buyer stacks a few; 10,000 were stored before
+MAX_COUPON = 64  # characters in one code
 
 
 def buyer(raw) -> dict:
@@ -83,16 +86,24 @@ def items(raw) -> list[dict]:
     return items
 
 
+def coupon_codes(raw) -> list[str]:
+    """Return an order's coupon codes (absent or null: none), each checked as a code, naming coupon_codes[i]."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise Invalid("invalid_type", "coupon_codes", "coupon_codes must be a list of strings")
+    if len(raw) > MAX_COUPONS:
+        raise Invalid("too_many_coupons", "coupon_codes", f"an order has at most {MAX_COUPONS} coupon codes")
+    return [text_field({"code": code}, "code", f"coupon_codes[{index}]", max_len=MAX_COUPON)
+            for index, code in enumerate(raw)]
+
+
 def order(raw: dict) -> dict:
     """Return an order event's payload: source, buyer, items, coupons and the comment it came from."""
     source = text_field(raw, "source", "source")
     if source not in ORDER_SOURCES:
         raise Invalid("invalid_choice", "source", f"source must be one of {', '.join(ORDER_SOURCES)}")
-    coupons = raw.get("coupon_codes") or []
-    if not isinstance(coupons, list) or not all(isinstance(c, str) and 0 < len(c) <= 64 for c in coupons):
-        raise Invalid("invalid_type", "coupon_codes", "coupon_codes must be a list of strings")
-    for index, code in enumerate(coupons):
-        encodable(code, f"coupon_codes[{index}]")
+    coupons = coupon_codes(raw.get("coupon_codes"))
     return {
         "order_id": text_field(raw, "order_id", "order_id", max_len=64, ident=True),
         "source": source,

@@ -66,7 +66,10 @@ def encodable(value: str, path: str) -> str:
 
 def text_field(obj: dict, key: str, path: str, required: bool = True, max_len: int = MAX_ID,
             free_text: bool = False, ident: bool = False) -> str | None:
-    """Return obj[key] as a non-empty string of at most max_len characters.
+    """Return obj[key] as a string of at most max_len characters holding more than whitespace.
+
+    Absent, null, empty or blank (whitespace only) is missing: a required field is refused (missing_field, as the
+    API documents it), an optional one is None, as if left out. A value with text is kept as sent, spaces and all.
 
     PostgreSQL text cannot hold NUL. In an id or code it is refused (the event is rejected, naming the
     field); in free text typed by a person (names, addresses, nicknames, chat, reasons) it becomes U+FFFD,
@@ -75,7 +78,7 @@ def text_field(obj: dict, key: str, path: str, required: bool = True, max_len: i
     encoding, never typed: the event is rejected, naming the field.
     """
     value = obj.get(key)
-    if value is None or value == "":
+    if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise Invalid("missing_field", path, f"{path} is required")
         return None

@@ -230,3 +230,19 @@ def test_a_claim_on_the_host_page_shows_the_order_it_became(live_server, host_pa
         "document.querySelector('#chat li[data-event-id=\"c-9\"] .order-link').textContent.includes('ORD-C9')")
     assert "ORD-C9" in link.text_content()
     assert host_page.errors == [] and host_page.dialogs == []
+
+
+def test_a_claim_by_link_number_names_the_product_it_resolved_to_in_the_console(live_server, page):
+    server, token = live_server
+    api = RemoteApi(server.url, token)
+    api.post("/api/v1/products", {"sku": "RICE", "name": "Rice", "price": "39.00", "stock": 10})
+    broadcast_id = api.live_broadcast("Claims by link")
+    api.post(f"/api/v1/broadcasts/{broadcast_id}/products", {"sku": "RICE"})
+    lineup = api.session.get(f"{server.url}/api/v1/broadcasts/{broadcast_id}/products", timeout=10).json()
+    link_no = next(item["link_no"] for item in lineup["products"] if item["sku"] == "RICE")
+    api.chat(broadcast_id, [chat_event("c-link", "v-link", f"拍了 2件 {link_no}号")])
+    log_in(page, server.url, "moderator")
+    open_console(page, server.url, broadcast_id)
+    claim = page.wait_for_selector('#stream li[data-event-id="c-link"] .claim')
+    assert "RICE ×2" in claim.text_content()
+    assert page.errors == [] and page.dialogs == []
