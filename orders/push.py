@@ -10,17 +10,10 @@ from app import realtime
 from app.db import utcnow
 from orders import inventory
 from orders.audit import FlashSale
-from orders.models import Order, OrderFinding, OrderLine
+from orders.models import Order, OrderFinding
 from orders.promotions.service import active_promotions
 from orders.serialize import order_to_dict
 from orders.totals import compact_totals, read_totals
-
-_O, _L = Order.__table__, OrderLine.__table__
-# Built once: runs after every batch that moved stock. Driven by the (few) waitlisted orders: `sku || ''` keeps
-# SQLite, which has no statistics, from walking every line of a flash-sale SKU through the SKU index instead.
-_WAITLISTED = (sa.select(_L.c.sku, sa.func.sum(_L.c.qty)).join(_O, _O.c.id == _L.c.order_pk)
-               .where(_O.c.status == "waitlisted", _L.c.sku.concat("").in_(sa.bindparam("skus", expanding=True)))
-               .group_by(_L.c.sku))
 
 
 @dataclass(frozen=True)
@@ -47,10 +40,8 @@ def order_payload(session: Session, order: Order) -> dict:
 
 
 def waitlisted_units(session: Session, skus: list[str]) -> dict[str, int]:
-    """Return the units waiting for stock per SKU (lines of waitlisted orders)."""
-    session.flush()  # a Core statement does not autoflush: orders promoted or cancelled through the ORM count
-    rows = session.execute(_WAITLISTED, {"skus": list(skus)}).all()
-    return {sku: int(units) for sku, units in rows}
+    """Return the units waiting for stock per SKU: of the orders and chat drafts in its line (those short of it)."""
+    return inventory.units_in_line(session, skus)
 
 
 def queue_stock(session: Session, broadcast_ids: set[int], skus: set[str]) -> None:

@@ -146,6 +146,8 @@ def _take_orders(session: Session, broadcast: Broadcast, source: str, run: list[
         batch.results[index] = {"id": event.id, "status": "accepted", "order": intake.order.payload}
         batch.accepted[index] = event
         batch.collect(intake.order, intake.created)
+        for other in intake.also_changed:
+            batch.collect(other, False)
         batch.claims = batch.claims or not intake.created
         batch.stock_skus.update(intake.stock_skus)
     if unlogged:

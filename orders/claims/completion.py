@@ -20,6 +20,7 @@ from orders.claims.locks import lock_comments
 from orders.claims.models import ChatClaim
 from orders.models import Order, OrderLine
 from orders.review.step import give_back, review_order
+from orders.waitlist import promote_waitlisted
 
 _CLAIMS = ChatClaim.__table__
 COMPLETED = "completed by the platform's order"
@@ -71,8 +72,14 @@ def _items(pairs) -> dict[str, int]:
 
 
 def complete_draft(session: Session, draft: Order, event_id: str, data: dict, placed_at: datetime,
-                   now: datetime) -> list[str]:
-    """Turn the draft into the platform's order and audit it; return the SKUs whose stock moved."""
+                   now: datetime) -> tuple[list[str], list[Order]]:
+    """Turn the draft into the platform's order and audit it; return the SKUs whose stock moved and the orders
+    in line that took units it gave up.
+
+    The units the draft held keep their place: the order takes them again ahead of the line. Units it no longer
+    needs (the order asks for fewer or others, or is refused) go to the line at once.
+    """
+    held = _units(draft) if draft.stock_reserved else {}
     moved = set(give_back(session, draft))
     draft_id, buyer = draft.order_id, data["buyer"]
     address = buyer["address"]
@@ -92,9 +99,18 @@ def complete_draft(session: Session, draft: Order, event_id: str, data: dict, pl
     draft.replaces_order_id = draft_id  # type: ignore[attr-defined]  # not a column: read by this request's pushes
     draft.status = "received"
     session.flush()
-    outcome = review_order(session, draft, now)
+    outcome = review_order(session, draft, now, held=moved)
     session.execute(sa.update(_CLAIMS).where(_CLAIMS.c.order_pk == draft.id).values(ordered_at=placed_at))
-    return sorted(moved | set(outcome.stock_skus))
+    kept = _units(draft) if draft.stock_reserved else {}
+    freed = {sku for sku, qty in held.items() if qty > kept.get(sku, 0)}
+    promoted = promote_waitlisted(session, freed, now) if freed else []
+    changed = moved | set(outcome.stock_skus) | {line.sku for order in promoted for line in order.lines}
+    return sorted(changed), promoted
+
+
+def _units(order: Order) -> dict[str, int]:
+    """Return the units per SKU of the order's lines."""
+    return _items((line.sku, line.qty) for line in order.lines)
 
 
 def link_claims(session: Session, broadcast_id: int, named: Sequence[tuple[str, int, datetime]]) -> None:

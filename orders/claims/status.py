@@ -2,7 +2,7 @@
 
 unresolved: no order, and a reason why not. claimed: resolved, no platform order yet (a draft, or tagged only when
 claims are off). ordered: a platform order completed the draft or referred to the comment. paid, expired and
-cancelled follow the order (a rejected order counts as cancelled).
+cancelled follow the order (a rejected order counts as cancelled; a packed, shipped or delivered one as paid).
 """
 from __future__ import annotations
 
@@ -12,9 +12,12 @@ import sqlalchemy as sa
 
 from orders.claims.models import ChatClaim
 from orders.models import Order
+from orders.totals import PAID_STATUSES
 
 CLAIM_STATUSES = ("unresolved", "claimed", "ordered", "paid", "expired", "cancelled")
-_FOLLOWS_ORDER = {"paid": "paid", "expired": "expired", "cancelled": "cancelled", "rejected": "cancelled"}
+# A claim stays paid while its order is packed, shipped and delivered (orders/totals.py counts those as paid).
+_FOLLOWS_ORDER = {**dict.fromkeys(PAID_STATUSES, "paid"), "expired": "expired", "cancelled": "cancelled",
+                  "rejected": "cancelled"}
 
 
 def claim_status(reason: str | None, order_status: str | None, ordered_at: datetime | None) -> str:
@@ -30,6 +33,6 @@ def status_column() -> sa.ColumnElement[str]:
     """Return claim_status as SQL over chat_claims outer-joined to orders (for filtering and counting)."""
     return sa.case(
         (ChatClaim.order_pk.is_(None), sa.case((ChatClaim.reason.is_not(None), "unresolved"), else_="claimed")),
-        (Order.status == "paid", "paid"), (Order.status == "expired", "expired"),
+        (Order.status.in_(PAID_STATUSES), "paid"), (Order.status == "expired", "expired"),
         (Order.status.in_(("cancelled", "rejected")), "cancelled"),
         (ChatClaim.ordered_at.is_not(None), "ordered"), else_="claimed")

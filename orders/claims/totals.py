@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from app.db.kept_sums import create_with_schema, fold_sums, read_sums
 from app.extensions import db
 from orders.claims.status import CLAIM_STATUSES
+from orders.totals import PAID_STATUSES
 
 
 class ClaimTotalsRow(db.Model):
@@ -32,12 +33,15 @@ class ClaimTotalsRow(db.Model):
     claims: Mapped[int] = mapped_column(sa.BigInteger)
 
 
+_PAID = ", ".join(f"'{status}'" for status in PAID_STATUSES)
+
+
 def status_sql(claim: str, order_status: str) -> str:
     """Return the SQL of the status of the claim row `claim` (NEW, OLD, or an alias) whose order has order_status
     (an expression; NULL when the claim has no order or its order is gone): orders/claims/status.py's rule."""
     return (f"CASE WHEN {claim}.order_pk IS NULL THEN "
             f"CASE WHEN {claim}.reason IS NOT NULL THEN 'unresolved' ELSE 'claimed' END "
-            f"WHEN {order_status} = 'paid' THEN 'paid' WHEN {order_status} = 'expired' THEN 'expired' "
+            f"WHEN {order_status} IN ({_PAID}) THEN 'paid' WHEN {order_status} = 'expired' THEN 'expired' "
             f"WHEN {order_status} IN ('cancelled', 'rejected') THEN 'cancelled' "
             f"WHEN {claim}.ordered_at IS NOT NULL THEN 'ordered' ELSE 'claimed' END")
 

@@ -55,6 +55,7 @@ class Intake:
     order: PushedOrder
     stock_skus: list[str]
     created: bool = True  # False: the order completed a chat claim's draft, which was pushed when it was made
+    also_changed: list[Order] = field(default_factory=list)  # orders in line that took units a draft gave up
 
 
 @dataclass
@@ -112,10 +113,11 @@ def _complete_drafts(session: Session, broadcast_id: int, orders: list[NewOrder]
             continue
         drafts.remove(draft)
         used.add(new.data["order_id"])
-        moved = complete_draft(session, draft, new.event_id, new.data, new.placed_at, now)
+        moved, promoted = complete_draft(session, draft, new.event_id, new.data, new.placed_at, now)
         payload = order_payload(session, draft)
         completed[index] = Intake(PushedOrder(draft.id, broadcast_id, draft.status,
-                                              frozenset(line.sku for line in draft.lines), payload), moved, created=False)
+                                              frozenset(line.sku for line in draft.lines), payload), moved,
+                                  created=False, also_changed=promoted)
     session.flush()
     return completed
 

@@ -35,6 +35,7 @@ from orders.inventory.levels import (  # re-exported: orders.inventory is the on
     lock_levels,
     open_book,
     skus_in_line,
+    units_in_line,
 )
 from orders.models import STOCK_CHANGE_KINDS, StockHistory
 
@@ -61,6 +62,7 @@ __all__ = [
     "sell",
     "set_available",
     "skus_in_line",
+    "units_in_line",
 ]
 
 

@@ -52,6 +52,24 @@ _LINE_SKUS_AHEAD = _line_skus(_O.c.id != sa.bindparam("b_self"), sa.or_(
     _O.c.waitlisted_at < sa.bindparam("b_before"), _O.c.id < sa.bindparam("b_self")))
 
 
+# The units each SKU's line waits for: per line of an order in line, when the order is short of that line's SKU
+# (a draft: always). Driven by the few orders in line (`sku || ''` keeps SQLite off the SKU index of a
+# flash-sale SKU's every line).
+_UNITS_IN_LINE = (
+    sa.select(_L.c.sku, sa.func.sum(_L.c.qty)).select_from(_O.join(_L, _L.c.order_pk == _O.c.id))
+    .where(_O.c.waitlisted_at.is_not(None), sa.func.lower(_O.c.status).in_(("waitlisted", "held", "claimed")),
+           _L.c.sku.concat("").in_(sa.bindparam("b_skus", expanding=True)),
+           sa.or_(_O.c.status == "claimed", sa.exists().where(
+               _F.c.order_pk == _O.c.id, _F.c.code == "stock_short", _F.c.active.is_(True), _SHORT_SKU == _L.c.sku)))
+    .group_by(_L.c.sku))
+
+
+def units_in_line(session: Session, skus: list[str]) -> dict[str, int]:
+    """Return the units waiting in each SKU's line (only SKUs with a line), for the stock pushes and the rail."""
+    session.flush()  # a Core statement does not autoflush: orders promoted or cancelled through the ORM count
+    return {sku: int(units) for sku, units in session.execute(_UNITS_IN_LINE, {"b_skus": list(skus)})}
+
+
 def in_line_of(skus: list[str]) -> sa.ColumnElement[bool]:
     """Return the condition that an order (with IN_LINE) stands in the line of one of skus."""
     short = sa.exists().where(_F.c.order_pk == _O.c.id, _F.c.code == "stock_short", _F.c.active.is_(True),

@@ -6,6 +6,7 @@ with the same decision (orders/review/verdict.py) and the same values (orders/re
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -29,10 +30,11 @@ class ReviewOutcome:
 
     status: str
     stock_skus: list[str] = field(default_factory=list)
+    waiting_for: frozenset[str] = frozenset()  # the SKUs in whose line it now stands (those it is short of)
 
 
 def review_order(session: Session, order: Order, now: datetime, actor: str = history.SYSTEM,
-                 reason: str | None = None) -> ReviewOutcome:
+                 reason: str | None = None, held: Collection[str] = ()) -> ReviewOutcome:
     """Return the outcome of auditing order and moving it to accepted, held, waitlisted or rejected (an accepted
     order the buyer already paid completes its sale: order.status is then paid, the outcome's status accepted).
 
@@ -40,14 +42,15 @@ def review_order(session: Session, order: Order, now: datetime, actor: str = his
     counters are locked meanwhile, so no later buyer gets them): it is audited afresh, as if new, but keeps its
     place; held orders keep their running reservation timer. One that holds no units of a SKU takes none of its
     free units while orders ahead of it wait in that SKU's line (strict FIFO, orders/waitlist.py): an order in
-    line stays behind the earlier ones, any other (fixed by an edit, paid, a completed chat draft) joins the end.
+    line stays behind the earlier ones, any other (fixed by an edit, paid) joins the end. held: the SKUs whose
+    units the caller gave back just before (a chat draft completed by its order): they keep their place too.
     """
     moved = set(give_back(session, order))
     running = order.reserved_until if order.status == "held" else None
     inputs = StoredOrderInputs(session, order, now)
     overridden = _overridden_codes(session, order)
     verdict = audit_and_reserve(session, inputs, draft_of(order), order.id, False, overridden, now,
-                                queued=_lines_ahead(session, order, moved, now))
+                                queued=_lines_ahead(session, order, moved | set(held), now))
     order.stock_reserved = verdict.reserved_now
     status, result = verdict.status, verdict.result
     _store_findings(session, order, result.findings, overridden, now)
@@ -60,7 +63,7 @@ def review_order(session: Session, order: Order, now: datetime, actor: str = his
     _move_to(session, order, status, timers, actor, reason, result, now)
     if status == "accepted" and order.paid_amount is not None:
         moved |= set(_complete_sale(session, order, actor, reason))
-    return ReviewOutcome(status=status, stock_skus=sorted(moved))
+    return ReviewOutcome(status=status, stock_skus=sorted(moved), waiting_for=verdict.line_skus)
 
 
 def _lines_ahead(session: Session, order: Order, held: set[str], now: datetime) -> set[str]:

@@ -171,3 +171,58 @@ def test_an_order_held_for_its_quantity_takes_no_place_in_line_and_stops_no_sale
     # Stock coming back serves no line it is not in: the huge order still waits for the auditor.
     assert api.put("/api/v1/products/FIFO/stock", json={"stock": 3}).status_code == 200
     assert [_status(api, order_id) for order_id in ("HUGE", "NEXT")] == ["held", "accepted"]
+
+
+def test_one_order_that_still_does_not_fit_stops_only_the_lines_it_waits_for(sale):
+    api, _ = sale
+    api.product("C", stock=1, price="10.00")
+    api.product("D", stock=1, price="10.00")
+    broadcast_id = api.live_broadcast("Two lines", skus=("C", "D"))
+    both = [{"sku": "C", "qty": 1, "unit_price": "10.00"}, {"sku": "D", "qty": 1, "unit_price": "10.00"}]
+    assert _post(api, broadcast_id, order_event("C", order_id="BOTH", unit_price="10.00", items=both)) == ["accepted"]
+    assert _post(api, broadcast_id, order_event("C", 2, order_id="TWO-C", unit_price="10.00")) == ["waitlisted"]
+    assert _post(api, broadcast_id, order_event("D", 1, order_id="ONE-D", unit_price="10.00")) == ["waitlisted"]
+    # The cancel frees one C and one D: TWO-C (first in line) still needs two C, which stops C's line only.
+    assert _post(api, broadcast_id, _cancel("BOTH")) == ["cancelled"]
+    assert [_status(api, order_id) for order_id in ("TWO-C", "ONE-D")] == ["waitlisted", "accepted"]
+    assert api.get("/api/v1/products/C").get_json()["stock"] == 1
+    assert _post(api, broadcast_id, order_event("C", 1, order_id="LATE-C", unit_price="10.00")) == ["waitlisted"]
+
+
+def test_a_completed_chat_draft_keeps_the_unit_it_held_ahead_of_the_line(sale):
+    api, broadcast_id = sale
+    [claim] = post_chat(api, broadcast_id, chat("c-hold", "v-hold", "拍了 2件 1号", datetime.now(UTC)))
+    assert claim["claim"]["status"] == "claimed"
+    assert _stock(api) == (0, 2)  # the draft holds both units
+    assert _post(api, broadcast_id, order_event("FIFO", 1, order_id="AFTER", unit_price="10.00")) == ["waitlisted"]
+    order = order_event("FIFO", 2, order_id="FROM-CHAT", unit_price="10.00", comment_id="c-hold")
+    order["buyer"]["id"] = "v-hold"
+    assert api.events(broadcast_id, [order]).status_code == 200
+    assert [_status(api, order_id) for order_id in ("FROM-CHAT", "AFTER")] == ["accepted", "waitlisted"]
+    assert _stock(api) == (0, 2)
+
+
+def test_a_completed_chat_draft_that_needs_fewer_units_gives_the_rest_to_the_line(sale):
+    api, broadcast_id = sale
+    post_chat(api, broadcast_id, chat("c-two", "v-two", "拍了 2件 1号", datetime.now(UTC)))
+    assert _post(api, broadcast_id, order_event("FIFO", 1, order_id="WAITS", unit_price="10.00")) == ["waitlisted"]
+    order = order_event("FIFO", 1, order_id="ONLY-ONE", unit_price="10.00", comment_id="c-two")
+    order["buyer"]["id"] = "v-two"
+    assert api.events(broadcast_id, [order]).status_code == 200
+    # The order differs from the claim, so a person looks at it (held, its one unit kept); the other unit is WAITS'.
+    only_one = api.get("/api/v1/orders/ONLY-ONE").get_json()
+    assert only_one["status"] == "held" and only_one["reserved_until"] is not None
+    assert _status(api, "WAITS") == "accepted"
+    assert _stock(api) == (0, 2)
+
+
+def test_the_units_waiting_per_sku_count_only_the_skus_each_order_is_short_of(sale):
+    api, _ = sale
+    api.product("PLENTY", stock=5, price="10.00")
+    broadcast_id = api.live_broadcast("Waiting units", skus=("FIFO", "PLENTY"))
+    basket = [{"sku": "FIFO", "qty": 3, "unit_price": "10.00"}, {"sku": "PLENTY", "qty": 2, "unit_price": "10.00"}]
+    assert _post(api, broadcast_id, order_event("FIFO", order_id="BASKET", unit_price="10.00", items=basket)) == [
+        "waitlisted"]
+    stock = {item["sku"]: item["waitlisted"] for item in
+             api.get(f"/api/v1/broadcasts/{broadcast_id}/snapshot").get_json()["stock"]}
+    assert (stock["FIFO"], stock["PLENTY"]) == (3, 0)
