@@ -11,7 +11,7 @@ unit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -53,11 +53,14 @@ _LINE_SKUS_AHEAD = _line_skus(_O.c.id != sa.bindparam("b_self"), sa.or_(
 
 
 # The units each SKU's line waits for: per line of an order in line, when the order is short of that line's SKU
-# (a draft: always). Driven by the few orders in line (`sku || ''` keeps SQLite off the SKU index of a
-# flash-sale SKU's every line).
+# (a draft: always). Driven by the few orders in line: the bound on waitlisted_at makes SQLite seek the partial
+# index ix_orders_in_line (IS NOT NULL alone let it scan every line of the SKU index instead), and `sku || ''`
+# keeps it off the SKU index of a flash-sale SKU's every line.
+_ALWAYS = datetime(9999, 12, 31, tzinfo=timezone.utc)
 _UNITS_IN_LINE = (
     sa.select(_L.c.sku, sa.func.sum(_L.c.qty)).select_from(_O.join(_L, _L.c.order_pk == _O.c.id))
-    .where(_O.c.waitlisted_at.is_not(None), sa.func.lower(_O.c.status).in_(("waitlisted", "held", "claimed")),
+    .where(_O.c.waitlisted_at.is_not(None), _O.c.waitlisted_at <= sa.bindparam("b_until"),
+           sa.func.lower(_O.c.status).in_(("waitlisted", "held", "claimed")),
            _L.c.sku.concat("").in_(sa.bindparam("b_skus", expanding=True)),
            sa.or_(_O.c.status == "claimed", sa.exists().where(
                _F.c.order_pk == _O.c.id, _F.c.code == "stock_short", _F.c.active.is_(True), _SHORT_SKU == _L.c.sku)))
@@ -67,7 +70,8 @@ _UNITS_IN_LINE = (
 def units_in_line(session: Session, skus: list[str]) -> dict[str, int]:
     """Return the units waiting in each SKU's line (only SKUs with a line), for the stock pushes and the rail."""
     session.flush()  # a Core statement does not autoflush: orders promoted or cancelled through the ORM count
-    return {sku: int(units) for sku, units in session.execute(_UNITS_IN_LINE, {"b_skus": list(skus)})}
+    rows = session.execute(_UNITS_IN_LINE, {"b_skus": list(skus), "b_until": _ALWAYS})
+    return {sku: int(units) for sku, units in rows}
 
 
 def in_line_of(skus: list[str]) -> sa.ColumnElement[bool]:

@@ -106,3 +106,19 @@ def test_a_display_token_reads_the_snapshot_the_wall_draws(app, api):
     refused = app.test_client().get(f"/api/v1/broadcasts/{broadcast_id}/snapshot",
                                     headers={"Authorization": "Bearer not-a-token"})
     assert refused.status_code == 401
+
+
+def test_the_units_waiting_in_line_are_read_from_the_orders_in_line_not_from_every_order_line(app, api):
+    from orders.inventory import units_in_line
+
+    _live_broadcast(api)
+    with app.app_context():
+        statements = []
+        sa.event.listen(db.engine, "before_cursor_execute",
+                        lambda _c, _cur, statement, params, *_a: statements.append((statement, params)))
+        units_in_line(db.session, ["TEE", "DRESS-S"])
+        statement, params = statements[-1]
+        plan = db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, tuple(params)).all()
+        db.session.rollback()
+    assert any("ix_orders_in_line" in str(row) for row in plan), plan
+    assert not any("SCAN order_lines" in str(row) for row in plan), plan
