@@ -141,10 +141,11 @@ def test_host_sees_waitlisted_units_and_the_held_count(app, api, users):
     sock = _socket(app, flask_test_client=_login(app, "host"))
     sock.emit("join", {"broadcast_id": broadcast_id, "last_seq": 0}, namespace="/live", callback=True)
     stock = [m["args"][0]["stock"] for m in sock.get_received("/live") if m["name"] == "stock.changed"]
-    assert stock[-1] == {"sku": "A1", "available": 0, "reserved": 1, "sold": 0, "waitlisted": 2}
+    # Units waiting in A1's line: the waitlisted order's 2 and the held one's 1 (held for its phone, in line too).
+    assert stock[-1] == {"sku": "A1", "available": 0, "reserved": 1, "sold": 0, "waitlisted": 3}
     snap = _login(app, "host").get(f"/api/v1/broadcasts/{broadcast_id}/snapshot").get_json()
     assert snap["totals"]["held"] == 1
-    assert snap["stock"][0]["waitlisted"] == 2
+    assert snap["stock"][0]["waitlisted"] == 3
 
 
 def _joined(app, username: str, broadcast_id: int):
