@@ -27,22 +27,6 @@ TRIGGERS = {
         'CREATE TRIGGER claim_totals_track_order AFTER DELETE OR UPDATE OF status ON orders FOR EACH ROW EXECUTE FUNCTION claim_totals_track_order()',
     ),
 }
-# The triggers of cdf1a2b3d4e5, put back by the downgrade.
-DROPS = {
-    "sqlite": (
-        'DROP TRIGGER IF EXISTS claim_totals_insert',
-        'DROP TRIGGER IF EXISTS claim_totals_update',
-        'DROP TRIGGER IF EXISTS claim_totals_delete',
-        'DROP TRIGGER IF EXISTS claim_totals_order_update',
-        'DROP TRIGGER IF EXISTS claim_totals_order_delete',
-    ),
-    "postgresql": (
-        'DROP TRIGGER IF EXISTS claim_totals_track_claim ON chat_claims',
-        'DROP TRIGGER IF EXISTS claim_totals_track_order ON orders',
-        'DROP FUNCTION IF EXISTS claim_totals_track_claim()',
-        'DROP FUNCTION IF EXISTS claim_totals_track_order()',
-    ),
-}
 
 
 # revision identifiers, used by Alembic.
@@ -52,28 +36,33 @@ branch_labels = None
 depends_on = None
 
 
-def _recount(triggers):
-    """Replace the triggers by triggers, and the counts by a fresh count of every claim under the new rule."""
-    dialect = op.get_bind().dialect.name
-    for statement in DROPS[dialect]:
-        op.execute(statement)
-    op.execute("DELETE FROM claim_totals")
-    op.execute(triggers["backfill"])
-    for statement in triggers[dialect]:
-        op.execute(statement)
-
-
-def upgrade():
-    _recount({**TRIGGERS, "backfill": BACKFILL})
-
-
-def downgrade():
-    # The previous rule is the one cdf1a2b3d4e5 froze: read from that file rather than copied a second time.
+def _previous():
+    """Return the module of cdf1a2b3d4e5, whose triggers this one replaces: its frozen SQL is read, not copied."""
     import importlib.util
     from pathlib import Path
 
     path = Path(__file__).with_name("cdf1a2b3d4e5_claim_counts_kept_by_triggers.py")
     spec = importlib.util.spec_from_file_location("claim_counts_kept_by_triggers", path)
-    previous = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(previous)
-    _recount({**previous.TRIGGERS, "backfill": previous.BACKFILL})
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _recount(triggers, backfill):
+    """Replace the triggers by triggers, and the counts by a fresh count of every claim (backfill)."""
+    dialect = op.get_bind().dialect.name
+    for statement in _previous().DROPS[dialect]:  # the same trigger names in both revisions
+        op.execute(statement)
+    op.execute("DELETE FROM claim_totals")
+    op.execute(backfill)
+    for statement in triggers[dialect]:
+        op.execute(statement)
+
+
+def upgrade():
+    _recount(TRIGGERS, BACKFILL)
+
+
+def downgrade():
+    previous = _previous()
+    _recount(previous.TRIGGERS, previous.BACKFILL)
