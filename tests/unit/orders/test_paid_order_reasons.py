@@ -3,31 +3,14 @@ finding asks of the auditor no longer says "fix the SKU": it says what can be do
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import pytest
-from flask import Flask
-from flask_babel import Babel, force_locale
+from flask_babel import force_locale
 
 from orders.audit.decide import FIX_BEFORE_APPROVAL
 from orders.backoffice.labels import auditor_reason, paid_reason_templates, reason_templates
+from tests.unit.orders.test_auditor_reasons import babel_context, text  # noqa: F401  (babel_context: autouse)
 
-TRANSLATIONS = Path(__file__).resolve().parents[3] / "app" / "translations"
 UNKNOWN = {"code": "sku_unknown", "field": "items[0].sku", "data": {"line": 0, "sku": "MASK-01-XX"}}
-
-
-@pytest.fixture(autouse=True)
-def babel_context():
-    """Run each test in a bare Flask app with the project's translations (English unless a test forces zh)."""
-    app = Flask(__name__)
-    Babel(app, default_translation_directories=str(TRANSLATIONS))
-    with app.test_request_context():
-        yield
-
-
-def text(parts: list[tuple[str, str]]) -> str:
-    """Return a reason's parts as the sentence a person reads."""
-    return "".join(words for _kind, words in parts)
 
 
 def test_a_paid_order_with_an_unknown_sku_is_told_to_reject_and_refund_not_to_fix_the_sku():
