@@ -122,3 +122,21 @@ def test_the_units_waiting_in_line_are_read_from_the_orders_in_line_not_from_eve
         db.session.rollback()
     assert any("ix_orders_in_line" in str(row) for row in plan), plan
     assert not any("SCAN order_lines" in str(row) for row in plan), plan
+
+
+def test_the_skus_with_a_line_are_read_from_the_orders_in_line(app, api):
+    from datetime import datetime, timezone
+
+    from orders.inventory import skus_in_line
+
+    _live_broadcast(api)
+    with app.app_context():
+        statements = []
+        sa.event.listen(db.engine, "before_cursor_execute",
+                        lambda _c, _cur, statement, params, *_a: statements.append((statement, params)))
+        skus_in_line(db.session, ["TEE"], datetime.now(timezone.utc))
+        statement, params = statements[-1]
+        plan = db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, tuple(params)).all()
+        db.session.rollback()
+    assert any("ix_orders_in_line" in str(row) for row in plan), plan
+    assert not any("SCAN order_lines" in str(row) or "SCAN order_findings" in str(row) for row in plan), plan
