@@ -82,9 +82,20 @@ def get_product(sku: str):
 @bp.patch("/products/<sku>")
 @api.roles(*CATALOGUE_WRITERS)
 def update_product(sku: str):
-    """Change a product's name, price or picture address, and add, rename, size or re-price its variants."""
-    changes = inputs.product_changes(api.json_body())
-    product = _product_or_404(sku)
+    """Change a product's name, price or picture address, and add, rename, size or re-price its variants.
+
+    A variant's SKU changes that variant alone (its name, size, colour or price); the answer is its product, as
+    GET shows it. A field only the product has is refused there, naming the product.
+    """
+    data = api.json_body()
+    product = catalog.get_product(db.session, sku)
+    if product is not None and product.sku != sku:
+        variant = next(v for v in product.variants if v.sku == sku)
+        product = editing.update_variant(db.session, variant, inputs.variant_changes(data, sku, product.sku))
+        db.session.commit()
+        return jsonify(catalog.product_to_dict(db.session, product))
+    changes = inputs.product_changes(data)
+    product = product or _product_or_404(sku)
     try:
         editing.update_product(db.session, product, changes, inventory.StockNote("created", actor(), None))
     except catalog.CatalogError as error:

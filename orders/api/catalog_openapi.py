@@ -4,7 +4,7 @@ orders.api.openapi merges these into the orders domain's fragment.
 """
 from __future__ import annotations
 
-from app.openapi.operations import operation, parameter, request
+from app.openapi.operations import json_body, operation, parameter, request
 from app.openapi.schemas import (DATETIME, MONEY, MONEY_INPUT, NO_NUL, array, filled, integer, nullable, obj, ref,
                                  string)
 from orders.catalog.csvfile import COLUMNS, MAX_BYTES, MAX_ROWS
@@ -64,16 +64,7 @@ def paths() -> dict:
             "get": operation("getProduct", "Show a product by its SKU or a variant's SKU", "catalogue",
                              ("200", "The product owning the SKU.", ref("Product")), errors="401 404",
                              params=("Sku",)),
-            "patch": operation(
-                "updateProduct", "Change a product's name, price, picture or variants", "catalogue",
-                ("200", "The product as stored.", ref("Product")), errors="400 401 403 404 409", roles=WRITERS,
-                body=request("ProductPatch", {"price": "79.00", "variants": [{"sku": "TEE-XL", "size": "XL",
-                                                                              "stock": 10}]}), params=("Sku",),
-                description="Variants are matched by SKU: a known one is renamed, sized or re-priced (price null: "
-                            "the product's), an unknown one is added with its `stock`. SKUs never change. Refused "
-                            "though the schema allows it: a new variant without `stock` or without a name, size or "
-                            "colour, or a SKU listed twice (400, field `variants[i]...`); a new variant of a product "
-                            "sold under its own SKU (409 no_variants) or under a SKU taken (409 sku_exists)."),
+            "patch": _update_op(),
         },
         "/api/v1/products/{sku}/stock": {
             "put": _stock_change("setStock", "Set the units available now (a count)",
@@ -101,6 +92,28 @@ def paths() -> dict:
         },
         "/api/v1/products/import": {"post": _import_op(csv_body)},
     }
+
+
+def _update_op() -> dict:
+    """Return the product PATCH: a product SKU takes a ProductPatch, a variant SKU a VariantOwnPatch."""
+    op = operation(
+        "updateProduct", "Change a product's name, price, picture or variants, or one variant by its SKU", "catalogue",
+        ("200", "The product as stored (for a variant SKU: the product owning it, as GET shows it).", ref("Product")),
+        errors="400 401 403 404 409", roles=WRITERS, params=("Sku",),
+        description="With a product SKU (ProductPatch), variants are matched by SKU: a known one is renamed, sized "
+                    "or re-priced (price null: the product's), an unknown one is added with its `stock`. With a "
+                    "variant SKU (VariantOwnPatch), only that variant changes: its `name`, `size`, `colour` or "
+                    "`price` (null: the product's again); the product and its other variants stay. SKUs never "
+                    "change; stock has its own operations. Refused though the schema allows it: a new variant "
+                    "without `stock` or without a name, size or colour, or a SKU listed twice (400, field "
+                    "`variants[i]...`); a new variant of a product sold under its own SKU (409 no_variants) or "
+                    "under a SKU taken (409 sku_exists); with a variant SKU, a field only the product has "
+                    "(`image_url`, `variants`: 400 product_field, naming the product's SKU), and a ProductPatch "
+                    "body sent to a variant SKU or the other way round (400 unknown_field / product_field).")
+    example = {"price": "79.00", "variants": [{"sku": "TEE-XL", "size": "XL", "stock": 10}]}
+    op["requestBody"] = {"required": True, "content": json_body(
+        {"anyOf": [ref("ProductPatch"), ref("VariantOwnPatch")]}, example)}
+    return op
 
 
 def _import_op(csv_body: dict) -> dict:
@@ -151,6 +164,10 @@ def schemas() -> dict:
     product_patch = obj({"name": filled(200), "price": MONEY_INPUT, "image_url": nullable(IMAGE_URL),
                          "variants": array(ref("VariantPatch"), maxItems=MAX_VARIANTS)},
                         additionalProperties=False, minProperties=1)
+    variant_own_patch = obj({"name": filled(200), "size": attribute, "colour": attribute,
+                             "price": nullable(MONEY_INPUT)}, additionalProperties=False, minProperties=1,
+                            description="Sent to a variant's SKU: changes that variant alone (price null: the "
+                                        "product's price).")
     reason = filled(REASON_LEN, "Why: kept in the stock history.")
     entry = {"sku": string(), "kind": string(enum=list(STOCK_CHANGE_KINDS)),
              "actor": string("A user's name, token:<name>, or system (a timer)."), "reason": nullable(string()),
@@ -175,6 +192,7 @@ def schemas() -> dict:
         "ProductInput": product_input,
         "VariantPatch": variant_patch,
         "ProductPatch": product_patch,
+        "VariantOwnPatch": variant_own_patch,
         "StockInput": obj({"stock": STOCK_UNITS, "reason": string(maxLength=REASON_LEN, pattern=NO_NUL)},
                           required=("stock",)),
         "RestockInput": obj({"units": integer("Units received.", minimum=1, maximum=10_000_000), "reason": reason},

@@ -6,6 +6,7 @@ The package's modules: ``listing`` (search and paging), ``editing`` (changes to 
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -31,6 +32,15 @@ def sku_taken(session: Session, sku: str) -> bool:
         session.scalar(sa.select(sa.func.count()).select_from(Product).where(Product.sku == sku))
         or session.scalar(sa.select(sa.func.count()).select_from(ProductVariant).where(ProductVariant.sku == sku))
     )
+
+
+def known_skus(session: Session, skus: Iterable[str]) -> set[str]:
+    """Return those of skus that name a product or a variant (two queries, however many SKUs)."""
+    wanted = set(skus)
+    if not wanted:
+        return set()
+    return (set(session.scalars(sa.select(Product.sku).where(Product.sku.in_(wanted))))
+            | set(session.scalars(sa.select(ProductVariant.sku).where(ProductVariant.sku.in_(wanted)))))
 
 
 def variant_name(size: str | None, colour: str | None) -> str | None:

@@ -1,4 +1,7 @@
-"""Changes to a product: name, price, picture address, and its variants (added, renamed, sized, re-priced)."""
+"""Changes to a product: name, price, picture address, and its variants (added, renamed, sized, re-priced).
+
+A variant can also be changed on its own, by its SKU (update_variant): only its own fields.
+"""
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -35,6 +38,17 @@ def update_product(session: Session, product: Product, changes: dict, note: inve
             add_variant(session, product, spec, path, note)
     session.flush()
     return product
+
+
+def update_variant(session: Session, variant: ProductVariant, changes: dict) -> Product:
+    """Return the variant's product after changes (orders.catalog.inputs.variant_changes) were applied to it alone.
+
+    The product and its other variants stay as they are: a variant without a price of its own keeps following
+    the product's, and one given `price: null` follows it again.
+    """
+    change_variant(variant, changes)
+    session.flush()
+    return variant.product
 
 
 def change_variant(variant: ProductVariant, spec: dict) -> None:

@@ -69,7 +69,8 @@ def update_promotion(session: Session, code: str, data: dict) -> Promotion:
     if immutable:
         raise PromotionInvalid(immutable)
     merged = {key: current[key] for key in COMMON_FIELDS + KIND_FIELDS[promotion.kind]} | body
-    values = validate(session, merged)
+    # SKUs are looked up only when sent: a PUT of the priority is not refused for a SKU stored before they were.
+    values = validate(session, merged, check_skus=not body.keys().isdisjoint({"skus", "prices"}))
     changes = {COLUMN_OF.get(key, key): values[COLUMN_OF.get(key, key)] for key in body if key not in ("code", "kind")}
     session.execute(sa.update(Promotion).where(Promotion.id == promotion.id)
                     .values(**changes, updated_at=utcnow()).execution_options(synchronize_session=False))

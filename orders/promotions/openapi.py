@@ -101,8 +101,10 @@ _CROSS_FIELD = ("Refused (400) though the schema allows it: `ends_at` not after 
                 "a `broadcast_id` naming no broadcast (unknown_broadcast); a flash sale whose `starts_at`, `ends_at` or "
                 "`broadcast_id` is null (missing_field); a percent coupon over 100 (out_of_range); "
                 "a threshold whose `off` is not less than `every` (out_of_range); a time with no UTC form, "
-                "e.g. year 1 with a positive offset (invalid_ts). A PUT checks the whole promotion as it would be "
-                "after the change.")
+                "e.g. year 1 with a positive offset (invalid_ts). Refused (404 unknown_sku) though the schema "
+                "allows it: a SKU in `skus` or a key of `prices` that no product or variant has (field `skus[i]` or "
+                "`prices.<SKU>`). The answer's status is that of `error`, the first problem. A PUT checks the whole "
+                "promotion as it would be after the change; it looks SKUs up when it sends `skus` or `prices`.")
 
 
 def paths() -> dict:
@@ -116,7 +118,7 @@ def paths() -> dict:
                              ("200", f"At most {MAX_LISTED} promotions.", ref("PromotionList")), errors="400 401",
                              params=("PromotionBroadcast",)),
             "post": operation("createPromotion", "Create a flash sale, coupon, threshold (满减) or member price",
-                              "promotions", ("201", "The promotion.", ref("Promotion")), errors="400 401 403 409",
+                              "promotions", ("201", "The promotion.", ref("Promotion")), errors="400 401 403 404 409",
                               roles=managers, body=request("PromotionInput", example),
                               description="Every field is checked: the first problem is `error`, all of them are "
                                           "`errors`. A taken code answers 409 code_exists. " + _CROSS_FIELD),

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import ApiError
 from app.http import validation
+from orders import catalog
 from orders.promotions.models import COUPON_TYPES, KINDS, STACKING
 
 COMMON_FIELDS = ("code", "kind", "broadcast_id", "stacking", "priority", "starts_at", "ends_at", "active")
@@ -33,7 +34,7 @@ class PromotionInvalid(ApiError):
 
     def __init__(self, errors: list[ApiError]):
         first = errors[0]
-        super().__init__(400, first.code, first.message, first.field)
+        super().__init__(first.status, first.code, first.message, first.field)
         self.errors = errors
 
     def to_dict(self) -> dict:
@@ -41,8 +42,12 @@ class PromotionInvalid(ApiError):
         return super().to_dict() | {"errors": [error.to_dict()["error"] for error in self.errors]}
 
 
-def validate(session: Session, data: dict) -> dict:
-    """Return the column values of a valid promotion body, or raise PromotionInvalid naming the first bad field."""
+def validate(session: Session, data: dict, check_skus: bool = True) -> dict:
+    """Return the column values of a valid promotion body, or raise PromotionInvalid naming the first bad field.
+
+    check_skus: look every SKU of `skus` / `prices` up in the catalogue (404 unknown_sku for one that no product
+    or variant has, as the line-up answers). An update that does not send them passes False.
+    """
     errors: list[ApiError] = []
 
     def check(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -76,6 +81,11 @@ def validate(session: Session, data: dict) -> dict:
         check(_required, data, "broadcast_id", "a flash sale belongs to one broadcast")
     if values["broadcast_id"] is not None:
         check(_broadcast_exists, session, values["broadcast_id"])
+    if check_skus:
+        named = [(f"skus[{index}]", sku) for index, sku in enumerate(values.get("skus") or ())]
+        if values.get("member_prices"):
+            named += [(f"prices.{raw}", raw.strip()) for raw in data["prices"]]
+        errors += _unknown_skus(session, named)
     if errors:
         order = list(COMMON_FIELDS) + [f for fields in KIND_FIELDS.values() for f in fields]
         errors.sort(key=lambda e: order.index(_root(e.field)) if _root(e.field) in order else len(order))
@@ -138,6 +148,13 @@ def _broadcast_exists(session: Session, broadcast_id: int) -> None:
 
     if session.get(Broadcast, broadcast_id) is None:
         raise ApiError(400, "unknown_broadcast", f"no broadcast {broadcast_id}", "broadcast_id")
+
+
+def _unknown_skus(session: Session, named: list[tuple[str, str]]) -> list[ApiError]:
+    """Return a 404 unknown_sku at its field (`skus[0]`, `prices.NOPE`) for each SKU no product or variant has."""
+    known = catalog.known_skus(session, [sku for _, sku in named])
+    return [ApiError(404, "unknown_sku", f"no product has SKU {sku!r}", field)
+            for field, sku in named if sku not in known]
 
 
 def _skus(data: dict) -> list[str]:

@@ -1,4 +1,5 @@
-"""The promotions page in a real Chromium: an API error lands at its field, a coupon is created and deactivated."""
+"""The promotions page in a real Chromium: an API error lands at its field (an unknown SKU too), a coupon is created
+and deactivated."""
 from __future__ import annotations
 
 import pytest
@@ -42,4 +43,37 @@ def test_an_auditor_creates_a_coupon_from_the_page_and_deactivates_it(live_serve
     assert requests.get(f"{server.url}/api/v1/promotions/SAVE10", timeout=10,
                         headers={"Authorization": f"Bearer {token}"}).json()["active"] is False
     screenshot(page, "promotions-page")
+    assert page.errors == [] and page.dialogs == []
+
+
+def test_an_unknown_sku_is_shown_under_the_skus_or_prices_field_and_nothing_is_created(live_server, page):
+    server, token = live_server
+    headers = {"Authorization": f"Bearer {token}"}
+    requests.post(f"{server.url}/api/v1/products", headers=headers, timeout=10,
+                  json={"sku": "MUG", "name": "Mug", "price": "39", "stock": 5}).raise_for_status()
+    broadcast = requests.post(f"{server.url}/api/v1/broadcasts", headers=headers, timeout=10,
+                              json={"title": "Tea", "platform": "douyin"}).json()["id"]
+    log_in(page, server.url, "host")
+    page.goto(server.url + "/promotions")
+
+    flash = 'form.promo-form[data-kind="flash"]'
+    page.click('details:has(form[data-kind="flash"]) > summary')
+    for name, value in [("code", "FLASH1"), ("broadcast_id", str(broadcast)), ("starts_at", "2030-03-01T20:00"),
+                        ("ends_at", "2030-03-01T21:00"), ("skus", "MUG, NOPE"), ("price", "29.90"),
+                        ("remaining", "10")]:
+        page.fill(f"{flash} [name={name}]", value)
+    page.click(f"{flash} button[type=submit]")
+    expect(page.locator(f'{flash} .field-error[data-field="skus"]')).to_have_text("no product has SKU 'NOPE'")
+    expect(page.locator(f"{flash} .form-error")).to_have_text("")
+
+    member = 'form.promo-form[data-kind="member"]'
+    page.click('details:has(form[data-kind="member"]) > summary')
+    page.fill(f"{member} [name=code]", "GOLD1")
+    page.fill(f"{member} [name=tier]", "gold")
+    page.fill(f"{member} [name=prices]", "MUG 30\nGHOST 1")
+    page.click(f"{member} button[type=submit]")
+    expect(page.locator(f'{member} .field-error[data-field="prices"]')).to_have_text("no product has SKU 'GHOST'")
+
+    listed = requests.get(f"{server.url}/api/v1/promotions", headers=headers, timeout=10).json()["promotions"]
+    assert listed == [] and page.query_selector("tr[data-code]") is None
     assert page.errors == [] and page.dialogs == []

@@ -11,6 +11,13 @@ from tests.support.auth import csrf_token, login
 START, END = "2025-03-01T20:00:00+08:00", "2025-03-01T21:00:00+08:00"
 
 
+@pytest.fixture(autouse=True)
+def catalogue(api) -> None:
+    """Put the SKUs these promotions name in the catalogue (a flash sale or member price of an unknown one is refused)."""
+    api.product("MUG")
+    api.product("TEA")
+
+
 @pytest.fixture
 def broadcast_id(api) -> int:
     """Return the id of a scheduled broadcast."""

@@ -1,7 +1,6 @@
 """Stored promotions on SQLite and PostgreSQL: mapping to the pricing dataclasses, counters, caps, concurrency."""
 from __future__ import annotations
 
-import threading
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -13,7 +12,7 @@ from live.models import Broadcast
 from orders.audit.model import BuyerDraft, BuyerHistory, CatalogItem, CatalogView, LineDraft, OrderDraft
 from orders.audit.pricing.model import CounterUse, Coupon, FlashSale, MemberPrice, ThresholdDiscount
 from orders.audit.pricing.order import price_order
-from orders.models import Order
+from orders.models import Order, Product
 from orders.promotions import service
 from orders.promotions.manage import create_promotion, update_promotion
 from orders.promotions.models import Promotion, PromotionUse
@@ -27,9 +26,11 @@ def iso(moment: datetime) -> str:
 
 @pytest.fixture
 def ctx(any_app):
-    """Return an app context on SQLite, then PostgreSQL, with broadcasts 1 and 2."""
+    """Return an app context on SQLite, then PostgreSQL, with broadcasts 1 and 2 and the products MUG and TEA."""
     with any_app.app_context() as context:
-        db.session.add_all([Broadcast(title="One", platform="douyin"), Broadcast(title="Two", platform="douyin")])
+        db.session.add_all([Broadcast(title="One", platform="douyin"), Broadcast(title="Two", platform="douyin"),
+                            Product(sku="MUG", name="Mug", price=Decimal("39")),
+                            Product(sku="TEA", name="Tea", price=Decimal("89"))])
         db.session.commit()
         yield context
 
@@ -253,54 +254,3 @@ def test_what_the_store_gives_prices_an_order_with_the_buyers_history(ctx):
                          BuyerHistory(coupon_uses=coupon_uses, flash_units=flash_units), NOW)
     assert result.total == Decimal("210.00")
     assert {o.code: o.reason for o in result.outcomes} == {"SAVE20": "buyer_limit", "MJ": "applied"}
-
-
-def race(app, order_pks: list[int], uses: list[CounterUse], buyer=lambda i: f"buyer-{i}") -> list[bool]:
-    """Return what consume() answered to each of len(order_pks) threads started together, each committing."""
-    # On SQLite every transaction, even a read, holds the write lock (BEGIN IMMEDIATE): end the caller's.
-    db.session.rollback()
-    barrier = threading.Barrier(len(order_pks))
-    results: list[bool | BaseException | None] = [None] * len(order_pks)
-
-    def run(i: int) -> None:
-        with app.app_context():
-            try:
-                barrier.wait()
-                results[i] = service.consume(db.session, uses, buyer(i), order_pks[i])
-                db.session.commit()
-            except BaseException as error:  # reported below, not lost in the thread
-                db.session.rollback()
-                results[i] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(order_pks))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    errors = [r for r in results if not isinstance(r, bool)]
-    assert not errors, errors[:3]
-    return results  # type: ignore[return-value]
-
-
-@pytest.mark.slow
-def test_50_simultaneous_uses_of_a_coupon_with_one_use_left_apply_exactly_once(any_app, ctx):
-    coupon(uses_left=1)
-    pks = make_orders(50)
-    assert race(any_app, pks, [CounterUse("SAVE20", "coupon_uses", 1)]).count(True) == 1
-    assert counters("SAVE20") == (None, 0) and open_uses() == 1
-
-
-@pytest.mark.slow
-def test_50_simultaneous_flash_buyers_get_exactly_the_10_units_left(any_app, ctx):
-    flash(remaining=10)
-    pks = make_orders(50)
-    assert race(any_app, pks, [CounterUse("FLASH", "flash_units", 1)]).count(True) == 10
-    assert counters("FLASH") == (0, None) and open_uses() == 10
-
-
-@pytest.mark.slow
-def test_one_buyer_racing_20_orders_stays_within_a_per_buyer_cap(any_app, ctx):
-    coupon(uses_left=None, per_buyer=2)
-    pks = make_orders(20)
-    assert race(any_app, pks, [CounterUse("SAVE20", "coupon_uses", 1)], buyer=lambda i: "ann").count(True) == 2
-    assert service.buyer_usage(db.session, 1, "ann") == ({"SAVE20": 2}, {})
