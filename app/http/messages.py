@@ -106,12 +106,17 @@ def localise(message: str) -> str:
 
 
 def localise_error_body(body) -> bool:
-    """Translate the message of an API error body ({"error": {...}}) in place; return True when it changed."""
-    error = body.get("error") if isinstance(body, dict) else None
-    if not isinstance(error, dict) or not isinstance(error.get("message"), str):
+    """Translate the messages of an API error body in place ({"error": {...}} and, when the body lists every
+    problem, each of its "errors"); return True when one changed."""
+    if not isinstance(body, dict):
         return False
-    translated = localise(error["message"])
-    if translated == error["message"]:
-        return False
-    error["message"] = translated
-    return True
+    listed = body.get("errors")
+    entries = [body.get("error")] + (listed if isinstance(listed, list) else [])
+    changed = False
+    for entry in entries:
+        if isinstance(entry, dict) and isinstance(entry.get("message"), str):
+            translated = localise(entry["message"])
+            if translated != entry["message"]:
+                entry["message"] = translated
+                changed = True
+    return changed

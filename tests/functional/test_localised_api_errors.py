@@ -78,3 +78,16 @@ def test_fulfilment_and_aftersales_refusals_translate_and_never_show_a_pattern(a
         assert localise("ABCDEFG is not a SF Express tracking number: check it on the waybill") == \
             "ABCDEFG 不是 SF Express 的运单号，请对照面单核实"
         assert localise("2 unit(s) of SCARF-01-CML are left to ship") == "SCARF-01-CML 还剩 2 件待发货"
+
+
+def test_every_listed_problem_of_a_promotion_is_in_the_readers_language(app, users):
+    _chinese(app, "admin")
+    client = login(app, "admin")
+    headers = {"X-CSRFToken": csrf_token(client, "/"), "Accept": "application/json"}
+    answer = client.post("/api/v1/promotions", json={"code": "MEMBER-ZH", "kind": "member", "tier": "gold",
+                                                     "prices": {"NOPE": "1.00", "GONE": "2.00"}}, headers=headers)
+    assert answer.status_code == 404
+    body = answer.get_json()
+    assert body["error"] == {"code": "unknown_sku", "field": "prices.NOPE", "message": "没有 SKU 为 'NOPE' 的商品"}
+    assert [(e["field"], e["message"]) for e in body["errors"]] == [
+        ("prices.NOPE", "没有 SKU 为 'NOPE' 的商品"), ("prices.GONE", "没有 SKU 为 'GONE' 的商品")]
