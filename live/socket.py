@@ -140,10 +140,12 @@ def on_join(data=None):
     seq = realtime.current_seq(db.session, broadcast_id)
     replay = [(m.event, m.payload) for m in missed]
     db.session.commit()
-    if truncated:
-        # Too far behind to replay: the client reloads its snapshot instead.
+    # Too far behind to replay, or ahead of this server (its numbering is not ours: a restored database, another
+    # broadcast's seq): the client reloads its snapshot instead. Seqs only grow, so "ahead" read now stays true.
+    resync = truncated or (last_seq is not None and last_seq > seq)
+    if resync:
         realtime.emit_one(broadcast_id, "resync", {"seq": seq}, to=request.sid, sees_pii=sees_pii)
     else:
         for event, payload in replay:
             realtime.emit_one(broadcast_id, event, payload, to=request.sid, sees_pii=sees_pii)
-    return {"ok": True, "seq": seq, "replayed": 0 if truncated else len(replay), "resync": truncated}
+    return {"ok": True, "seq": seq, "replayed": 0 if resync else len(replay), "resync": resync}

@@ -19,7 +19,9 @@ from live.moderation.rules import AllowTerm, Term, TermMatcher, build_matcher
 from live.moderation.rules.terms import TERM_ACTIONS, term_key
 
 ACTIONS = ("allow", *TERM_ACTIONS)  # "allow" puts the phrase on the allow-list
+DEFAULT_CATEGORY, DEFAULT_ACTION = "custom", "hide"  # a new term added without them
 TERMS_VERSION = "terms"
+ADDED, CHANGED, LISTED = "added", "changed", "listed"  # what add_term did
 
 
 def scope_of(broadcast_id: int | None) -> str:
@@ -39,14 +41,20 @@ def find_term(session: Session, term: str, broadcast_id: int | None) -> Moderati
         ModerationTerm.key == term_key(term), ModerationTerm.scope == scope_of(broadcast_id)))
 
 
-def add_term(session: Session, term: str, category: str, action: str, broadcast_id: int | None,
-             actor: str, now: datetime) -> tuple[ModerationTerm, bool]:
-    """Return (the term, True) after storing a new term, or (the existing one, False) when its key is stored."""
+def add_term(session: Session, term: str, category: str | None, action: str | None, broadcast_id: int | None,
+             actor: str, now: datetime) -> tuple[ModerationTerm, str]:
+    """Return (the term, what was done): ADDED a new term (category or action None: the default), or for the term
+    already stored under its key CHANGED (given the category or action asked; None keeps its own) or LISTED (as asked).
+
+    Adding an existing term is not an error, but neither is the change it asks for dropped: a moderator who
+    re-adds "scam" as a ban term means the listed "scam" to ban from now on.
+    """
     existing = find_term(session, term, broadcast_id)
     if existing is not None:
-        return existing, False
-    row = ModerationTerm(term=term, key=term_key(term), category=category, action=action,
-                         scope=scope_of(broadcast_id), broadcast_id=broadcast_id, created_by=actor, created_at=now)
+        return existing, change_term(session, existing, category, action, actor, now)
+    row = ModerationTerm(term=term, key=term_key(term), category=category or DEFAULT_CATEGORY,
+                         action=action or DEFAULT_ACTION, scope=scope_of(broadcast_id), broadcast_id=broadcast_id,
+                         created_by=actor, created_at=now)
     savepoint = session.begin_nested()
     try:
         session.add(row)
@@ -54,12 +62,29 @@ def add_term(session: Session, term: str, category: str, action: str, broadcast_
     except IntegrityError:
         # A concurrent request stored the same key first: that one is "the existing term".
         savepoint.rollback()
-        return find_term(session, term, broadcast_id), False  # type: ignore[return-value]
+        existing = find_term(session, term, broadcast_id)
+        return existing, change_term(session, existing, category, action, actor, now)  # type: ignore[arg-type]
     savepoint.commit()
     bump_version(session)
     log_action(session, "term_added", actor, now, broadcast_id=broadcast_id,
-               detail={"term": term, "category": category, "action": action})
-    return row, True
+               detail={"term": term, "category": row.category, "action": row.action})
+    return row, ADDED
+
+
+def change_term(session: Session, row: ModerationTerm, category: str | None, action: str | None, actor: str,
+                now: datetime) -> str:
+    """Return CHANGED after giving a stored term the category and/or action asked (None: kept), or LISTED when it
+    has them already. A change bumps the version (every matcher is rebuilt) and is logged with the old values."""
+    before = {"category": row.category, "action": row.action}
+    after = {"category": category or row.category, "action": action or row.action}
+    if after == before:
+        return LISTED
+    row.category, row.action = after["category"], after["action"]
+    session.flush()
+    bump_version(session)
+    log_action(session, "term_changed", actor, now, broadcast_id=row.broadcast_id,
+               detail={"term": row.term, **after, "before": before})
+    return CHANGED
 
 
 def remove_term(session: Session, row: ModerationTerm, actor: str, reason: str | None, now: datetime) -> None:

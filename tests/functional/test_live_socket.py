@@ -76,6 +76,22 @@ def test_too_far_behind_gets_a_resync_instead_of_a_replay(app, api, token):
     assert [m["name"] for m in sock.get_received("/live")] == ["resync"]
 
 
+def test_a_last_seq_ahead_of_the_broadcast_gets_a_resync_not_a_caught_up_answer(app, api, token):
+    api.product("A1")
+    broadcast_id = api.live_broadcast(skus=("A1",))
+    api.events(broadcast_id, [order_event("A1", 1)])
+    sock = _socket(app, auth={"token": token})
+    seq = sock.emit("join", {"broadcast_id": broadcast_id}, namespace="/live", callback=True)["seq"]
+    sock.get_received("/live")
+    # A client numbered by another server (a restored database, another broadcast) would drop every push up to it.
+    ack = sock.emit("join", {"broadcast_id": broadcast_id, "last_seq": seq + 1}, namespace="/live", callback=True)
+    assert ack == {"ok": True, "seq": seq, "replayed": 0, "resync": True}
+    assert _pushes(sock) == [("resync", {"seq": seq})]
+    caught_up = sock.emit("join", {"broadcast_id": broadcast_id, "last_seq": seq}, namespace="/live", callback=True)
+    assert caught_up == {"ok": True, "seq": seq, "replayed": 0, "resync": False}
+    assert _pushes(sock) == []
+
+
 def test_join_with_bad_input_is_answered_with_the_field(app, token):
     sock = _socket(app, auth={"token": token})
     for payload, field in (({}, "broadcast_id"), ({"broadcast_id": "1"}, "broadcast_id"),

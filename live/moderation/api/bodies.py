@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import math
 
+from flask import request
+
 from app.errors import ApiError
-from app.http import validation
+from app.http import api, validation
 from live.moderation.models import MESSAGE_STATUSES, TERM_KEY_LENGTH
 from live.moderation.rules.terms import CATEGORIES
 from live.moderation.settings import MAX_SLOW_SECONDS, POLICY_FIELDS, RULE_ACTIONS
@@ -13,6 +15,12 @@ from live.moderation.terms import ACTIONS, term_key
 MAX_REASON = 500
 MAX_SANCTION_SECONDS = 30 * 86_400
 MAX_BULK = 100
+
+
+def optional_body() -> dict:
+    """Return the request's JSON object, or {} when it has no body at all (an action whose every field is optional);
+    a body that is there but not a JSON object is still a 400 naming the body (app.http.api.json_body)."""
+    return api.json_body() if request.get_data(cache=True) else {}
 
 
 def no_nul(value: str | None, path: str) -> str | None:
@@ -45,22 +53,34 @@ def choice(data: dict, key: str, choices: tuple[str, ...], default: str | None =
     return value
 
 
-def term_fields(data: dict, prefix: str = "") -> tuple[str, str, str, int | None]:
-    """Return (term, category, action, broadcast_id) of a term body or CSV row; prefix names the row."""
+def term_fields(data: dict, prefix: str = "") -> tuple[str, str | None, str | None, int | None]:
+    """Return (term, category, action, broadcast_id) of a term body or CSV row; prefix names the row.
+
+    category and action are None when not given: a new term then gets the defaults (live.moderation.terms.add_term),
+    a listed one keeps its own.
+    """
     term = no_nul(validation.text(data, "term", path=f"{prefix}term", max_len=100), f"{prefix}term")
     key = term_key(term)
     if not key:
         raise ApiError(400, "invalid_term", f"{prefix}term has nothing left to match once normalised", f"{prefix}term")
     if len(key) > TERM_KEY_LENGTH:  # a few characters expand a lot once normalised (⅒ is 1/10)
         raise ApiError(400, "invalid_term", f"{prefix}term is too long once normalised", f"{prefix}term")
-    category = choice(data, "category", CATEGORIES, default="custom", path=f"{prefix}category")
-    action = choice(data, "action", ACTIONS, default="hide", path=f"{prefix}action")
+    category, action = term_labels(data, prefix)
     broadcast_id = validation.whole_number(data, "broadcast_id", path=f"{prefix}broadcast_id", minimum=1,
                                            maximum=2**31 - 1, required=False)
     return term, category, action, broadcast_id
 
 
+def term_labels(data: dict, prefix: str = "") -> tuple[str | None, str | None]:
+    """Return the (category, action) given in a term body, each None when absent."""
+    category = None if data.get("category") is None else choice(data, "category", CATEGORIES, path=f"{prefix}category")
+    action = None if data.get("action") is None else choice(data, "action", ACTIONS, path=f"{prefix}action")
+    return category, action
+
+
 TERM_FIELDS = ("term", "category", "action", "broadcast_id")
+# A removal may repeat the body the term was added with: category and action name the same term, nothing more.
+TERM_DELETE_FIELDS = ("term", "category", "action", "broadcast_id", "reason")
 # What each viewer action takes; a misspelt broadcast_id would otherwise sanction the viewer in every broadcast.
 SANCTION_FIELDS = ("seconds", "broadcast_id", "reason", "message_id")  # seconds: a timeout's; ignored otherwise
 

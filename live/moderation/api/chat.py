@@ -28,6 +28,7 @@ from live.moderation.api.bodies import (
     bulk_body,
     lift_body,
     no_nul,
+    optional_body,
     policy_body,
     reason,
     refuse_empty_policy,
@@ -80,9 +81,7 @@ def chat(broadcast_id: int):
 @api.roles(*MODERATORS)
 def decide(message_id: int, decision: str):
     """Approve (the host sees it) or hide (moderators only) one message; {"reason"?}. Answers the message."""
-    data = request.get_json(silent=True) if request.get_data() else {}
-    if not isinstance(data, dict):
-        raise ApiError(400, "invalid_json", "the body must be a JSON object", "body")
+    data = optional_body()
     why = reason(data)
     change = approve_message if decision == "approve" else hide_message
 
@@ -99,9 +98,7 @@ def decide(message_id: int, decision: str):
 @api.roles(*MODERATORS)
 def restore(message_id: int):
     """Undo the latest approve or hide of a message: {"expected_status"?, "reason"?}. Answers the message."""
-    data = request.get_json(silent=True) if request.get_data() else {}
-    if not isinstance(data, dict):
-        raise ApiError(400, "invalid_json", "the body must be a JSON object", "body")
+    data = optional_body()
     expected, why = restore_body(data)
 
     def work():
@@ -139,9 +136,12 @@ def _viewer_id(viewer_id: str) -> str:
 @api.scope("moderation")
 @api.roles(*MODERATORS)
 def sanction(viewer_id: str, kind: str):
-    """Time out ({"seconds"}), ban or unban a viewer, in one broadcast ({"broadcast_id"}) or everywhere."""
+    """Time out ({"seconds"}), ban or unban a viewer, in one broadcast ({"broadcast_id"}) or everywhere.
+
+    Every field of a ban or unban is optional, so no body at all is a ban or unban everywhere.
+    """
     viewer_id = _viewer_id(viewer_id)
-    broadcast_id, seconds, why, message_id = sanction_body(api.json_body(), kind)
+    broadcast_id, seconds, why, message_id = sanction_body(optional_body(), kind)
     broadcast_or_404(broadcast_id)
 
     def work():

@@ -1,6 +1,7 @@
-"""OpenAPI fragment of chat moderation (live/moderation/api/check.py, terms.py, chat.py; docs/moderation.md).
+"""OpenAPI fragment of chat moderation (live/moderation/api/check.py, chat.py; docs/moderation.md).
 
-app.openapi.spec merges ``paths()``, ``schemas()`` and ``parameters()`` into the v1 document.
+app.openapi.spec merges ``paths()``, ``schemas()`` and ``parameters()`` into the v1 document; the term
+lists' operations are in terms_openapi.py, undo and bulk decisions in undo_openapi.py.
 """
 from __future__ import annotations
 
@@ -9,14 +10,12 @@ import dataclasses
 from app.openapi.operations import operation, parameter, request
 from app.openapi.schemas import DATETIME, NO_NUL, array, filled, integer, nullable, obj, ref, string, text
 from live.events import MAX_REF
-from live.moderation.api import undo_openapi
+from live.moderation.api import terms_openapi, undo_openapi
 from live.moderation.api.bodies import MAX_REASON, MAX_SANCTION_SECONDS
 from live.moderation.models import MESSAGE_ACTIONS, MESSAGE_STATUSES, SANCTION_KINDS
 from live.moderation.queries import STATUS_FILTERS
 from live.moderation.rules import ModerationPolicy
-from live.moderation.rules.terms import CATEGORIES
 from live.moderation.settings import MAX_SLOW_SECONDS, POLICY_FIELDS, RULE_ACTIONS
-from live.moderation.terms import ACTIONS as TERM_ACTIONS
 from orders.models import ORDER_STATUSES
 
 MODERATORS = "moderator"
@@ -84,13 +83,6 @@ def schemas() -> dict:
                "order": nullable(obj({"order_id": string(), "status": string(enum=list(ORDER_STATUSES)), "items": array(
                    obj({"sku": string(), "qty": integer()}))}, required=("order_id", "status"), description=(
                    "The order whose comment_id is this message, with the SKUs its claim resolved to.")))}
-    term = {"id": integer(), "term": string(), "category": string(enum=list(CATEGORIES)),
-            "action": string("`allow` puts the phrase on the allow-list.", enum=list(TERM_ACTIONS)),
-            "broadcast_id": nullable(integer("Null: a global term.")), "created_by": string(), "created_at": DATETIME}
-    term_input = {"term": text(100, "Matched by its normalised key: `SCAM` and `scam` are one term."),
-                  "category": string(enum=list(CATEGORIES), default="custom"),
-                  "action": string(enum=list(TERM_ACTIONS), default="hide"),
-                  "broadcast_id": {**ID, "description": "Absent: a global term."}}
     settings = {"broadcast_id": integer(), "policy": ref("ModerationPolicy"),
                 "overrides": array(string(enum=fields), "The fields changed from their defaults."),
                 "chat_mode": ref("ChatMode"), "updated_by": nullable(string()), "updated_at": nullable(DATETIME)}
@@ -139,15 +131,6 @@ def schemas() -> dict:
                          "next_before": nullable(integer("Pass as `before` for the next page; null on the last."))},
                         required=("messages", "next_before")),
         "ModerationReasonInput": obj({"reason": REASON}, description="Optional; the body may be empty."),
-        "ModerationTerm": obj(term, required=tuple(term)),
-        "TermList": obj({"version": integer("Bumped by every change."), "terms": array(ref("ModerationTerm"))},
-                        required=("version", "terms"), description="Terms oldest first."),
-        "TermInput": obj(term_input, required=("term",), additionalProperties=False),
-        "TermDeleteInput": obj({"term": text(100), "broadcast_id": term_input["broadcast_id"], "reason": REASON},
-                               required=("term",), additionalProperties=False),
-        "DeletedTerm": obj({"deleted": ref("ModerationTerm")}, required=("deleted",)),
-        "TermImportResult": obj({"added": integer(minimum=0), "existing": integer("Already listed.", minimum=0)},
-                                required=("added", "existing")),
         "ModerationPolicy": obj({f: _policy_field(f, getattr(defaults, f), False) for f in fields},
                                 required=tuple(fields)),
         "ModerationPolicyInput": obj({f: _policy_field(f, None, True) for f in fields}, additionalProperties=False,
@@ -160,57 +143,12 @@ def schemas() -> dict:
                                        additionalProperties=False),
         "ModerationLogEntry": obj(entry, required=tuple(entry)),
         "ModerationLog": obj({"actions": array(ref("ModerationLogEntry"), "Newest first.")}, required=("actions",)),
-    } | undo_openapi.schemas()
+    } | terms_openapi.schemas() | undo_openapi.schemas()
 
 
 def _moderate(op_id: str, summary: str, ok: tuple, errors: str, **keywords) -> dict:
     """Return a moderators-only operation."""
     return operation(op_id, summary, "moderation", ok, errors=errors, roles=MODERATORS, **keywords)
-
-
-def _term_paths() -> dict:
-    """Return the term-list operations."""
-    export = _moderate("exportTerms", "Download the term lists as CSV", ("200", "CSV.", {"type": "string"}),
-                       "400 401 403 404", params=("ModerationBroadcast",),
-                       description="Columns term, category, action, broadcast_id, created_by, created_at; a cell "
-                                   "starting with = + - @ (or tab, CR) gets a leading apostrophe. With "
-                                   "`broadcast_id`, the global terms and that broadcast's.")
-    export["responses"]["200"]["content"] = {"text/csv": {"schema": {"type": "string"}}}
-    csv_example = "term,category,action,broadcast_id\r\n加微信,diversion,hide,\r\n"
-    imported = _moderate(
-        "importTerms", "Add every term of a CSV body (all or nothing)", ("200", "How many rows were added.",
-                                                                         ref("TermImportResult")),
-        "400 401 403 404 413", description="A header row naming `term` (and optionally category, action, "
-        "broadcast_id), then at most 20,000 rows; at most 2 MiB (413 too_large). Every row is checked before "
-        "any is added; a bad one answers 400 naming `csv.row[N].<column>`. An export imports back unchanged.")
-    imported["requestBody"] = {"required": True, "content": {"text/csv": {"schema": {"type": "string"},
-                                                                         "example": csv_example}}}
-    added = _moderate("addTerm", "Add a blocked term or an allow-list phrase", ("201", "The new term.",
-                                                                              ref("ModerationTerm")),
-                      "400 401 403 404", body=request("TermInput", {"term": "加微信", "category": "diversion",
-                                                                    "action": "hide"}),
-                      description="Pushes `moderation.changed` to the moderators concerned.")
-    added["responses"]["200"] = {"description": "A term with the same key is listed already: that one.",
-                                 "content": {"application/json": {"schema": ref("ModerationTerm")}}}
-    return {
-        "/api/v1/moderation/terms": {
-            "get": _moderate("listTerms", "List the global terms (and a broadcast's)",
-                             ("200", "The terms and the term-list version.", ref("TermList")), "400 401 403 404",
-                             params=("ModerationBroadcast",)),
-            "post": added,
-            "delete": _moderate("removeTerm", "Remove a term given by its text", ("200", "The term removed.",
-                                                                                   ref("DeletedTerm")),
-                                "400 401 403 404", body=request("TermDeleteInput", {"term": "加微信"}),
-                                description="Matched by its normalised key in the list of `broadcast_id` "
-                                            "(absent: the global list)."),
-        },
-        "/api/v1/moderation/terms/{term_id}": {"delete": _moderate(
-            "removeTermById", "Remove a term by its id", ("200", "The term removed.", ref("DeletedTerm")),
-            "400 401 403 404", params=("TermId",), body=request("ModerationReasonInput", {"reason": "too broad"},
-                                                                 required=False))},
-        "/api/v1/moderation/terms/export.csv": {"get": export},
-        "/api/v1/moderation/terms/import": {"post": imported},
-    }
 
 
 def _decision(decision: str) -> dict:
@@ -235,7 +173,7 @@ def _sanction(kind: str) -> dict:
             "unbanViewer", "Lift a viewer's sanctions in force", ("200", "The sanctions lifted.",
                                                                   ref("LiftedSanctions")),
             "400 401 403 404", params=("ViewerId",),
-            body=request("SanctionInput", {"broadcast_id": 1, "reason": "appealed"}),
+            body=request("SanctionInput", {"broadcast_id": 1, "reason": "appealed"}, required=False),
             description="With `broadcast_id`, those of that broadcast and the global ones; without, all. "
                         "Pushes `viewer.sanctioned` with `lifted`.")}
     example = {"seconds": 600, "broadcast_id": 1, "reason": "spam", "message_id": 41} if kind == "timeout" else \
@@ -243,7 +181,7 @@ def _sanction(kind: str) -> dict:
     return {"post": _moderate(
         f"{kind}Viewer", "Time out a viewer" if kind == "timeout" else "Ban a viewer",
         ("201", "The new sanction.", ref("Sanction")), "400 401 403 404", params=("ViewerId",),
-        body=request("SanctionInput", example),
+        body=request("SanctionInput", example, required=kind == "timeout"),
         description="In one broadcast (`broadcast_id`) or everywhere. With `message_id` (a message of this viewer, "
                     "else 400 wrong_viewer) that message is hidden too. Pushes `viewer.sanctioned`.")}
 
@@ -261,7 +199,7 @@ def paths() -> dict:
             description="The text rules only (terms, allow-list, contacts, length and ratios, claims, questions, "
                         "nickname); the spam windows are never consulted. Without `viewer_id`, the viewer action is "
                         "what a first offence gets.")},
-        **_term_paths(),
+        **terms_openapi.paths(),
         "/api/v1/broadcasts/{broadcast_id}/chat": {"get": operation(
             "listChat", "A broadcast's chat messages with their decisions, newest first", "moderation",
             ("200", "One page of messages.", ref("ChatPage")), errors="400 401 403 404",

@@ -11,11 +11,21 @@ from app.extensions import db
 from app.http import api, validation
 from live.moderation.actions import moderator_rooms
 from live.moderation.api.blueprint import MODERATORS, actor, bp, broadcast_or_404
-from live.moderation.api.bodies import TERM_FIELDS, no_nul, reason, term_fields
+from live.moderation.api.bodies import TERM_DELETE_FIELDS, TERM_FIELDS, no_nul, reason, term_fields, term_labels
 from live.moderation.models import ModerationTerm
 from live.moderation.push import queue_moderators
 from live.moderation.term_csv import CsvError, read_terms, to_csv
-from live.moderation.terms import add_term, find_term, list_terms, remove_term, term_to_dict, terms_version
+from live.moderation.terms import (
+    ADDED,
+    CHANGED,
+    LISTED,
+    add_term,
+    find_term,
+    list_terms,
+    remove_term,
+    term_to_dict,
+    terms_version,
+)
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
 
@@ -41,22 +51,23 @@ def get_terms():
 @api.scope("moderation")
 @api.roles(*MODERATORS)
 def post_term():
-    """Add a term: 201 with the new one, or 200 with the existing one when its key is already listed."""
+    """Add a term: 201 with the new one, or 200 with the one already listed under its key, given the category and
+    action sent when they differ (the fields not sent are kept)."""
     data = api.json_body()
     validation.refuse_unknown_fields(data, TERM_FIELDS)
     term, category, action, broadcast_id = term_fields(data)
     broadcast_or_404(broadcast_id)
 
     def work():
-        row, created = add_term(db.session, term, category, action, broadcast_id, actor(), utcnow())
-        if created:
+        row, outcome = add_term(db.session, term, category, action, broadcast_id, actor(), utcnow())
+        if outcome != LISTED:
             terms_changed(broadcast_id)
         body = term_to_dict(row)
         realtime.commit(db.session)
-        return body, created
+        return body, outcome
 
-    body, created = run_with_retry(work)
-    return jsonify(body), 201 if created else 200
+    body, outcome = run_with_retry(work)
+    return jsonify(body), 201 if outcome == ADDED else 200
 
 
 def _delete(row: ModerationTerm | None, why: str | None):
@@ -74,10 +85,12 @@ def _delete(row: ModerationTerm | None, why: str | None):
 @api.scope("moderation")
 @api.roles(*MODERATORS)
 def delete_term():
-    """Remove a term given as {"term", "broadcast_id"?, "reason"?} (matched by its normalised key)."""
+    """Remove a term given as {"term", "category"?, "action"?, "broadcast_id"?, "reason"?}: the body it was added
+    with fits. It is found by its normalised key in its list; category and action are checked, not matched."""
     data = api.json_body()
-    validation.refuse_unknown_fields(data, ("term", "broadcast_id", "reason"))
+    validation.refuse_unknown_fields(data, TERM_DELETE_FIELDS)
     term = no_nul(validation.text(data, "term", max_len=100), "term")
+    term_labels(data)
     broadcast_id = validation.whole_number(data, "broadcast_id", minimum=1, maximum=2**31 - 1, required=False)
     return _delete(find_term(db.session, term, broadcast_id), reason(data))
 
@@ -109,7 +122,8 @@ def export_terms():
 @api.scope("moderation")
 @api.roles(*MODERATORS)
 def import_terms():
-    """Add every term of a CSV body (columns term, category?, action?, broadcast_id?); all or nothing."""
+    """Add every term of a CSV body (columns term, category?, action?, broadcast_id?); all or nothing. A listed term
+    takes the row's category and action (blank cells: kept), as a re-add by POST does."""
     raw = request.get_data(cache=True)
     if len(raw) > MAX_CSV_BYTES:
         raise ApiError(413, "too_large", f"the CSV may be at most {MAX_CSV_BYTES} bytes", "csv")
@@ -124,15 +138,17 @@ def import_terms():
         broadcast_or_404(broadcast_id, field=f"csv.row[{number}].broadcast_id")
 
     def work():
-        now, added, scopes = utcnow(), 0, set()
+        now, counts, scopes = utcnow(), {ADDED: 0, CHANGED: 0, LISTED: 0}, set()
         for term, category, action, broadcast_id in parsed:
-            created = add_term(db.session, term, category, action, broadcast_id, actor(), now)[1]
-            added += created
-            if created:
+            outcome = add_term(db.session, term, category, action, broadcast_id, actor(), now)[1]
+            counts[outcome] += 1
+            if outcome != LISTED:
                 scopes.add(broadcast_id)
         for broadcast_id in scopes:
             terms_changed(broadcast_id)
         realtime.commit(db.session)
-        return {"added": added, "existing": len(parsed) - added}
+        # "existing" counts every row whose term was listed already; "changed" those of them given another
+        # category or action.
+        return {"added": counts[ADDED], "existing": counts[CHANGED] + counts[LISTED], "changed": counts[CHANGED]}
 
     return jsonify(run_with_retry(work))
