@@ -4,7 +4,8 @@ What was paid is the sum of the order's paid payments (a duplicate payment count
 A refund may take at most what was paid minus what succeeded refunds gave back minus what pending ones hold;
 its goods amount may take at most the value of the lines it covers (units × unit price) minus what earlier
 refunds of the case paid for them; its freight is apart and only when the seller pays the return freight.
-Money is Decimal, to the cent.
+A refund names at most the units the case holds of each SKU it covers: more is refused, never cut down. Units are
+not used up by a refund (one may give back part of a unit's price), only money is. Money is Decimal, to the cent.
 """
 from __future__ import annotations
 
@@ -76,17 +77,22 @@ def check_refund(amount: Decimal, freight: Decimal, lines: list[LineValue], want
     """Return every reason the refund of amount (goods) + freight cannot be made; empty when it can.
 
     available is refundable() of the order. A case without lines (refund only, a duplicate payment) is bound
-    by available alone.
+    by available alone. wanted keeps the request's order of its lines (SKUs are unique), so lines[i] names its
+    i-th entry.
     """
     errors = []
     if amount < 0 or freight < 0:
         errors.append(LedgerError("invalid_amount", "amount", "a refund cannot be negative"))
     if amount + freight <= 0:
         errors.append(LedgerError("invalid_amount", "amount", "a refund gives back more than 0.00"))
-    if wanted is not None:
-        known = {line.sku for line in lines}
-        for sku in sorted(set(wanted) - known):
-            errors.append(LedgerError("unknown_line", "lines", f"the case has no line of SKU {sku!r}"))
+    held = {line.sku: line.qty for line in lines}
+    for position, (sku, qty) in enumerate((wanted or {}).items()):  # the request's order: its first bad entry first
+        if sku not in held:
+            errors.append(LedgerError("unknown_line", f"lines[{position}].sku", f"the case has no line of SKU {sku!r}"))
+        elif qty > held[sku]:
+            errors.append(LedgerError("too_many_units", f"lines[{position}].qty",
+                                      f"{sku}: the case holds {held[sku]} unit{'' if held[sku] == 1 else 's'} of this "
+                                      f"SKU; a refund cannot cover {qty}"))
     if lines and amount > covered_value(lines, wanted):
         errors.append(LedgerError("amount_exceeds_lines", "amount",
                                   f"the lines refunded are worth {covered_value(lines, wanted)} still; "

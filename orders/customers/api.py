@@ -18,7 +18,7 @@ from orders.customers.erasure import erase_contact
 from orders.customers.export import export_customer
 from orders.customers.listing import customer_page, read_filter
 from orders.customers.policy import recalculated_at
-from orders.customers.queries import customer_record, resolve_platform
+from orders.customers.queries import buyer_platforms, customer_record, is_known, resolve_platform
 from orders.customers.recalculate import recalculate
 from orders.lookup.params import read_paging
 
@@ -47,13 +47,30 @@ def read_platform(args) -> str | None:
     return raw or None
 
 
-def platform_of(buyer_id: str) -> str:
-    """Return the platform of the request's buyer (query ``platform``, else their newest order's), or raise a 404."""
-    check_buyer_id(buyer_id)
-    platform = resolve_platform(db.session, buyer_id, read_platform(request.args))
+def unknown_buyer(buyer_id: str, platform: str | None) -> ApiError:
+    """Return the 404 of a buyer id LiveDesk knows nothing about (on the platform named)."""
+    where = f" on {platform!r}" if platform else ""
+    return ApiError(404, "not_found", f"no order, complaint or customer record of buyer {buyer_id!r}{where}",
+                    "buyer_id")
+
+
+def stored_platform(buyer_id: str, named: str | None) -> str:
+    """Return the platform whose customer row a change of the buyer goes to (queries.resolve_platform); raise a 404
+    for an unknown buyer, a 409 for one known on no platform (a back-office complaint alone: rows are per platform)."""
+    platforms = buyer_platforms(db.session, buyer_id)
+    platform = resolve_platform(db.session, buyer_id, named, platforms)
     if platform is None:
-        raise ApiError(404, "not_found", f"no order of buyer {buyer_id!r}", "buyer_id")
+        if named is None and is_known(db.session, buyer_id, platforms):
+            raise ApiError(409, "no_platform", f"buyer {buyer_id!r} has no order and no platform yet; customer "
+                           "records are kept per platform", "buyer_id")
+        raise unknown_buyer(buyer_id, named)
     return platform
+
+
+def platform_of(buyer_id: str) -> str:
+    """Return the platform of the request's buyer (query ``platform``, else stored_platform's), or raise 404/409."""
+    check_buyer_id(buyer_id)
+    return stored_platform(buyer_id, read_platform(request.args))
 
 
 @bp.get("/customers")
@@ -79,7 +96,7 @@ def get_customer(buyer_id: str):
     page, per_page = read_paging(request.args)
     record = customer_record(db.session, buyer_id, page, per_page, utcnow(), platform)
     if record is None:
-        raise ApiError(404, "not_found", f"no order of buyer {buyer_id!r}", "buyer_id")
+        raise unknown_buyer(buyer_id, platform)
     return jsonify(record)
 
 
@@ -138,10 +155,7 @@ def recalculate_customers():
     platform = None
     if buyer_id is not None:
         check_buyer_id(buyer_id)
-        platform = resolve_platform(db.session, buyer_id,
-                                    validation.text(data, "platform", max_len=MAX_PLATFORM, required=False))
-        if platform is None:
-            raise ApiError(404, "not_found", f"no order of buyer {buyer_id!r}", "buyer_id")
+        platform = stored_platform(buyer_id, validation.text(data, "platform", max_len=MAX_PLATFORM, required=False))
     result = recalculate(db.session, utcnow(), g.principal.username, platform, buyer_id)
     db.session.commit()
     return jsonify(result.as_dict())

@@ -22,7 +22,8 @@ def parameters() -> dict:
     return {
         "BuyerId": parameter("buyer_id", "path", text(64), "The platform's buyer id."),
         "CustomerPlatform": parameter("platform", "query", text(32),
-                                      "The platform of the buyer id; default: the platform of their newest order."),
+                                      "The platform of the buyer id; default: the platform of their newest order "
+                                      "(without an order: of their customer row or newest complaint)."),
         "CustomerSegment": parameter("segment", "query", {"type": "string", "enum": list(SEGMENTS)},
                                      "Only customers of this RFM segment."),
         "CustomerTier": parameter("tier", "query", text(32),
@@ -51,20 +52,24 @@ def _customer_paths() -> dict:
             description="Totals and RFM values are read live from the orders; `tier` is the stored tier (it changes "
                         "at a recalculation, recorded in `tier_history`), `tier_due` what the rules give now. "
                         "Contacts are masked for every role; `POST /api/v1/orders/{order_id}/contact` shows one in "
-                        "full (logged). 404 when the buyer has no order.")},
+                        "full (logged). A buyer known without an order (a complaint, a survey, a follow-up or a "
+                        "customer row) has an empty `orders`, zero totals and their care records; `platform` is "
+                        "null when nothing of theirs names one. 404 for a buyer id LiveDesk knows nothing about "
+                        "(on the platform named).")},
         "/api/v1/customers/{buyer_id}/tags": {"post": operation(
             "setCustomerTags", "Replace a customer's tags", TAG, ("200", "The tags now.", ref("CustomerTags")),
-            errors="400 401 403 404", roles="aftersales (token scope aftersales)", params=one,
-            body=request("CustomerTagsInput", {"tags": ["VIP", "批发"]}))},
+            errors="400 401 403 404 409", roles="aftersales (token scope aftersales)", params=one,
+            body=request("CustomerTagsInput", {"tags": ["VIP", "批发"]}),
+            description="409 `no_platform` for a buyer known on no platform (tags are kept per platform).")},
         "/api/v1/customers/{buyer_id}/export": {"get": operation(
             "exportCustomer", "Download everything kept about a buyer (contact in full)", TAG,
-            ("200", "The export document (an attachment).", ref("CustomerExport")), errors="400 401 403 404",
+            ("200", "The export document (an attachment).", ref("CustomerExport")), errors="400 401 403 404 409",
             roles="auditor, aftersales (console users only)", params=one,
             description="PIPL art. 45: the buyer's orders with history, notices, tier history, offers and care "
                         "records. The PII access log records it (channel `export`).")},
         "/api/v1/customers/{buyer_id}/erase": {"post": operation(
             "eraseCustomer", "Erase a buyer's contact data, keep their totals (PIPL art. 47)", TAG,
-            ("200", "What was erased.", ref("CustomerErasure")), errors="400 401 403 404",
+            ("200", "What was erased.", ref("CustomerErasure")), errors="400 401 403 404 409",
             roles="admin only (console users)", params=one,
             body=request("CustomerEraseInput", {"confirm": "B-7", "reason": "buyer asked by phone on 2026-05-01"}),
             description="Name, phone and street address become `[removed]` in every order of the buyer on the "
@@ -72,7 +77,7 @@ def _customer_paths() -> dict:
                         "id and province/city/district stay. `confirm` must repeat the buyer id.")},
         "/api/v1/customers/recalculate": {"post": operation(
             "recalculateCustomers", "Recalculate totals, RFM and tiers now", TAG,
-            ("200", "What the run changed.", ref("CustomerRecalculation")), errors="400 401 403 404",
+            ("200", "What the run changed.", ref("CustomerRecalculation")), errors="400 401 403 404 409",
             roles="aftersales (token scope aftersales)",
             body=request("CustomerRecalculateInput", {"buyer_id": "B-7"}, required=False),
             description="Every customer (the RFM quintiles are taken again), or one buyer. A tier change writes "
@@ -128,7 +133,7 @@ def _record_schemas() -> dict:
                "score": string("R, F and M as one code, e.g. 545."), "segment": SEGMENT},
               required=("recency_days", "frequency", "monetary", "r", "f", "m", "score", "segment"))
     contact = obj({"phone": nullable(string("Masked: 138****5678.")), "address": nullable(ref("Address")),
-                   "order_id": string("The order the contact is taken from (the newest).")},
+                   "order_id": nullable(string("The order the contact is taken from (the newest; null: no order)."))},
                   required=("phone", "address", "order_id"))
     notice = obj({"id": integer(), "order_id": string(), "kind": string(), "status": string(),
                   "channel": nullable(string()), "message": OBJECT, "created_at": DATETIME,
@@ -136,7 +141,8 @@ def _record_schemas() -> dict:
     change = obj({"from": nullable(string()), "to": nullable(string()), "spend": MONEY, "orders": integer(),
                   "actor": string(), "at": DATETIME})
     customer = obj({
-        "buyer_id": string(), "platform": string(), "platforms": array(string(), "Platforms with this buyer id."),
+        "buyer_id": string(), "platform": nullable(string("Null: a buyer without an order known on no platform.")),
+        "platforms": array(string(), "Platforms with this buyer id."),
         "name": nullable(string()), "member_tier": nullable(string("The platform's tier, from the newest order.")),
         "contact": contact, "blocklisted": {"type": "boolean"},
         "blocklist": array(string(enum=["buyer_id", "phone", "address"]), "Which identities are blocklisted."),

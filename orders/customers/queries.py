@@ -1,5 +1,10 @@
 """A customer as the page and API show them: live totals, RFM, tier and its history, tags, offers, blocklist flags,
 orders and notices (contact masked), and what customer care recorded (complaints, surveys, follow-ups).
+
+A buyer is one platform's buyer id, and their platforms are those of their orders. A buyer without an order is
+known too when customer care holds a record of them (a complaint, say) or a customer row was stored for them: their
+platforms are then those of the stored rows and of the broadcasts their complaints came from, maybe none (a
+complaint registered in the back office), and their record has no order, zero totals and the care records.
 """
 from __future__ import annotations
 
@@ -18,7 +23,7 @@ from orders.customers.policy import load_cuts, load_policy, recalculated_at
 from orders.customers.retention import TOMBSTONE
 from orders.customers.rfm import score
 from orders.customers.tiers import tier_for
-from orders.customers.totals import BuyerTotals, buyer_totals, platforms_of
+from orders.customers.totals import BuyerTotals, buyer_totals, no_orders, platforms_of
 from orders.models import BlocklistEntry, Order
 from orders.notices.models import BuyerNotice
 from orders.serialize import buyer_to_dict, order_dict_loads, order_to_dict
@@ -29,10 +34,26 @@ MAX_HISTORY = 100
 MAX_CONTACTS = 50
 
 
+def buyer_platforms(session: Session, buyer_id: str) -> list[str]:
+    """Return the platforms of the buyer id, that of their newest order first; without an order, the platforms of
+    their stored customer rows, then of the broadcasts their complaints came from (maybe none)."""
+    platforms = platforms_of(session, buyer_id)
+    if platforms:
+        return platforms
+    stored = session.scalars(sa.select(Customer.platform).where(Customer.buyer_id == buyer_id).order_by(Customer.id))
+    return list(dict.fromkeys([*stored, *care.platforms(session, buyer_id)]))
+
+
+def is_known(session: Session, buyer_id: str, platforms: list[str]) -> bool:
+    """Return whether LiveDesk knows the buyer id: it has a platform (buyer_platforms) or a customer care record."""
+    return bool(platforms) or care.has_records(session, buyer_id)
+
+
 def resolve_platform(session: Session, buyer_id: str, platform: str | None,
                      platforms: list[str] | None = None) -> str | None:
-    """Return the platform a request means: the one named (if the buyer has orders there), else their newest order's."""
-    platforms = platforms_of(session, buyer_id) if platforms is None else platforms
+    """Return the platform a request means: the one named (if the buyer is known there), else their newest order's
+    (buyer_platforms: without an order, the first other one). None: not known there, or known on no platform."""
+    platforms = buyer_platforms(session, buyer_id) if platforms is None else platforms
     if platform is not None:
         return platform if platform in platforms else None
     return platforms[0] if platforms else None
@@ -153,30 +174,34 @@ def live_totals(session: Session, platform: str, buyer_id: str, now: datetime) -
 
 def customer_record(session: Session, buyer_id: str, page: int, per_page: int, now: datetime,
                     platform: str | None = None) -> dict | None:
-    """Return everything the customer page and API show about a buyer, or None when they have no order there."""
-    platforms = platforms_of(session, buyer_id)
-    platform = resolve_platform(session, buyer_id, platform, platforms)
+    """Return everything the customer page and API show about a buyer, or None when LiveDesk does not know them
+    (on the platform named). A buyer known without an order has no orders, zero totals and their care records."""
+    platforms = buyer_platforms(session, buyer_id)
+    named, platform = platform, resolve_platform(session, buyer_id, platform, platforms)
     totals = None if platform is None else live_totals(session, platform, buyer_id, now)
     if totals is None:
-        return None
+        if (named is not None and platform is None) or not is_known(session, buyer_id, platforms):
+            return None
+        totals = no_orders(platform, buyer_id)
     policy = load_policy(session)
-    latest = latest_order(session, platform, buyer_id)
-    buyer = buyer_to_dict(latest)
+    latest = latest_order(session, platform, buyer_id) if totals.orders else None
+    buyer = buyer_to_dict(latest) if latest else {"name": None, "phone": None, "address": None}
     blocklist = blocklist_matches(session, buyer_id)
-    notices, notices_total = customer_notices(session, platform, buyer_id)
-    customer = find_customer(session, platform, buyer_id)
+    notices, notices_total = customer_notices(session, platform, buyer_id) if totals.orders else ([], 0)
+    customer = find_customer(session, platform, buyer_id) if platform else None
     stored_tier = customer.tier if customer else None
     due = tier_for(totals.tier_basis(), policy)
     names = {rule.code: rule.name for rule in policy.tiers}
     return {
         "buyer_id": buyer_id, "platform": platform, "platforms": platforms,
-        "name": buyer["name"], "member_tier": latest.member_tier,
+        "name": buyer["name"], "member_tier": latest.member_tier if latest else None,
         "contact": {"phone": _masked(buyer["phone"], mask_phone),
                     "address": _masked_address(buyer["address"]),
-                    "order_id": latest.order_id},
+                    "order_id": latest.order_id if latest else None},
         "blocklisted": bool(blocklist), "blocklist": blocklist, "totals": totals.as_dict(),
         "order_count": totals.orders, "paid_gmv": f"{totals.paid_gmv:.2f}", "refunded": f"{totals.refunded:.2f}",
-        "orders": customer_orders(session, platform, buyer_id, page, per_page), "page": page, "per_page": per_page,
+        "orders": customer_orders(session, platform, buyer_id, page, per_page) if totals.orders else [],
+        "page": page, "per_page": per_page,
         "notices": notices, "notices_total": notices_total,
         "complaints": care.complaints(session, buyer_id), "complaint_count": care.complaint_count(session, buyer_id),
         "surveys": care.surveys(session, buyer_id), "followups": care.followups(session, buyer_id),

@@ -27,9 +27,9 @@ ZERO = Decimal("0.00")
 
 @dataclass(frozen=True)
 class BuyerTotals:
-    """What one buyer of one platform did, over every broadcast."""
+    """What one buyer of one platform did, over every broadcast (platform None: a buyer known on none, orderless)."""
 
-    platform: str
+    platform: str | None
     buyer_id: str
     orders: int
     broadcasts: int
@@ -60,6 +60,13 @@ class BuyerTotals:
                 "first_order_at": _iso(self.first_order_at), "last_order_at": _iso(self.last_order_at),
                 "last_paid_at": _iso(self.last_paid_at), "window_orders": self.window_orders,
                 "window_spend": f"{self.window_spend:.2f}"}
+
+
+def no_orders(platform: str | None, buyer_id: str) -> BuyerTotals:
+    """Return the totals of a buyer LiveDesk knows without an order (a complaint, say): every count and sum zero."""
+    return BuyerTotals(platform=platform, buyer_id=buyer_id, orders=0, broadcasts=0, units=0, paid_orders=0,
+                       paid_gmv=ZERO, refunded=ZERO, refund_due_orders=0, first_order_at=None, last_order_at=None,
+                       last_paid_at=None, window_orders=0, window_spend=ZERO)
 
 
 def recency_days(last_paid_at: datetime | None, now: datetime) -> int | None:

@@ -1,6 +1,6 @@
 """Customer pages in a real Chromium (issue 15): recalculate, open a record (tier, RFM), edit its tags, issue an
 offer to a tier and see it on the record, erase a buyer's contact with the typed confirmation; the pages fit a
-phone and pass axe in English and Chinese. Screenshots: docs/screenshots/customer-record.png, customers-list-390.png."""
+phone and pass axe in English and Chinese; a buyer known only by a complaint has a record page too. Screenshots: docs/screenshots/customer-record.png, customers-list-390.png."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -138,3 +138,25 @@ def test_the_customer_pages_fit_a_phone_and_pass_axe(shop, browser, language):
         admin.screenshot(path=str(SCREENSHOTS / "customers-list-390.png"), full_page=True)
     admin.context.close()
     assert report == {}
+
+
+def test_a_buyer_known_only_by_a_complaint_has_a_page_that_lists_it_with_no_orders(live_server, page, browser):
+    server, _token = live_server
+    log_in_agent(page, server.url)
+    made = page.evaluate("""() => fetch('/api/v1/complaints', {method: 'POST',
+        headers: {'Content-Type': 'application/json',
+                  'X-CSRFToken': document.querySelector('meta[name=csrf-token]').content},
+        body: JSON.stringify({buyer_id: 'never-seen', category: 'logistics', text: '问了三次没人回',
+                              channel: 'back_office'})}).then(r => r.json().then(body => [r.status, body]))""")
+    assert made[0] == 201, made
+    page.goto(server.url + "/customers/never-seen")
+    expect(page.locator("#customer-complaints")).to_contain_text(made[1]["complaint_id"])
+    expect(page.locator("#no-orders")).to_be_visible()
+    assert "¥0.00" in page.inner_text("#customer-totals") and page.locator("#customer-orders").count() == 0
+    assert page.locator("#tags-form, #export, #recalculate").count() == 0
+    assert page.errors == [] and page.dialogs == []
+    chinese = new_page(browser, "zh-CN", SIZES["phone"])
+    log_in_any_language(chinese, server.url, "admin")
+    problems = problems_on(chinese, server.url, "/customers/never-seen", "zh-CN")
+    chinese.context.close()
+    assert problems == []

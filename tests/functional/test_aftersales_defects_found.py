@@ -93,6 +93,33 @@ def test_an_inspection_error_names_the_sellable_qty_the_request_sent(shop):
     assert received.status_code == 409  # received already: the flow answers first
 
 
+def test_a_refund_naming_more_units_than_the_case_holds_is_refused_and_writes_nothing(shop):
+    """Before, 2 units of a SKU the case holds once were silently cut to 1 and the refund answered 201."""
+    api, broadcast_id, agent = shop
+    place_paid_order(api, broadcast_id, "ORD-1", [("TEE", 2), ("CAP", 1)])
+    ship(agent, "ORD-1")
+    case_id = agent.post("/api/v1/orders/ORD-1/aftersales", json={
+        "type": "return_refund", "reason": "quality", "lines": [{"sku": "TEE", "qty": 1}, {"sku": "CAP", "qty": 1}]}
+                         ).get_json()["case_id"]
+    base = f"/api/v1/aftersales/{case_id}"
+    for step, body in (("approve", {}), ("receive", {})):
+        assert agent.post(f"{base}/{step}", json=body).status_code == 200, step
+    before = agent.get(base).get_json()
+    too_many = agent.post(f"{base}/refunds", json={"amount": "5.00", "lines": [{"sku": "CAP", "qty": 1},
+                                                                              {"sku": "TEE", "qty": 2}]})
+    assert too_many.status_code == 422, too_many.get_json()
+    error = too_many.get_json()["error"]
+    assert (error["code"], error["field"]) == ("too_many_units", "lines[1].qty")
+    assert "holds 1 unit" in error["message"] and "TEE" in error["message"]
+    unknown = agent.post(f"{base}/refunds", json={"amount": "5.00", "lines": [{"sku": "HAT", "qty": 1}]})
+    assert unknown.status_code == 422 and unknown.get_json()["error"]["field"] == "lines[0].sku"
+    after = agent.get(base).get_json()
+    assert after["refunds"] == [] and after["version"] == before["version"] and after["status"] == "received"
+    assert api.get("/api/v1/orders/ORD-1").get_json()["refunded"] == "0.00"
+    refunded = agent.post(f"{base}/refunds", json={"amount": "5.00", "lines": [{"sku": "TEE", "qty": 1}]})
+    assert refunded.status_code == 201 and refunded.get_json()["lines"] == [{"sku": "TEE", "qty": 1, "amount": "5.00"}]
+
+
 @pytest.mark.parametrize("method, path", [("PUT", "/api/v1/complaints/sla-policy"), ("PUT", "/api/v1/customer-tiers"),
                                           ("POST", "/api/v1/customers/B-1/erase")])
 def test_an_agent_refused_an_admin_change_is_told_who_may_make_it(app, method, path):

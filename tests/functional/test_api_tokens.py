@@ -119,6 +119,26 @@ def test_create_token_takes_scopes_and_keeps_todays_rights_without_them(app):
     assert runner.invoke(args=["create-token", "x", "--scope", "root"]).exit_code != 0
 
 
+def test_a_token_posted_without_scopes_gets_ingest_and_display_as_the_cli_gives_it(app, users):
+    client, headers = _admin(app)
+    made = client.post("/api/v1/tokens", json={"name": "plain"}, headers=headers)
+    assert made.status_code == 201, made.get_json()
+    assert made.get_json()["scopes"] == ["ingest", "display"]
+    bearer = _bearer(made.get_json()["token"])
+    assert app.test_client().get("/api/v1/broadcasts", headers=bearer).status_code == 200
+    with app.app_context():
+        assert db.session.scalar(sa.select(ApiToken.scopes).where(ApiToken.name == "plain")) == ["ingest", "display"]
+
+
+def test_scopes_written_out_empty_or_not_as_a_list_of_names_stay_refused(app, users):
+    client, headers = _admin(app)
+    for i, scopes in enumerate(([], None, "ingest", [1], ["ingest", "root"])):
+        refused = client.post("/api/v1/tokens", json={"name": f"bad-{i}", "scopes": scopes}, headers=headers)
+        assert refused.status_code == 400, scopes
+        assert refused.get_json()["error"]["field"] == "scopes"
+    assert client.get("/api/v1/tokens").get_json()["tokens"] == []
+
+
 def test_only_a_token_with_the_display_scope_opens_a_live_socket(app, users):
     from app.extensions import socketio
 

@@ -57,8 +57,9 @@ def schemas() -> dict:
         "Token": token,
         "TokenList": obj({"tokens": array(ref("Token"))}, required=("tokens",)),
         "TokenInput": obj({"name": string(pattern=TOKEN_NAME),
-                           "scopes": array(string(enum=list(TOKEN_SCOPES)), minItems=1, maxItems=len(TOKEN_SCOPES)),
-                           "signing_secret": BOOLEAN}, required=("name", "scopes")),
+                           "scopes": array(string(enum=list(TOKEN_SCOPES)), "Left out: ingest and display (the rights of "
+                                            "tokens made before scopes).", minItems=1, maxItems=len(TOKEN_SCOPES)),
+                           "signing_secret": BOOLEAN}, required=("name",)),
         "SigningSecret": obj({"id": string(), "secret": string("Shown once."),
                               "signing_secret": string("The same secret, under the name token creation uses."),
                               "token": ref("Token")}, required=("id", "secret", "signing_secret", "token")),
@@ -111,7 +112,8 @@ def _tokens() -> dict:
                               errors="400 401 403 409", roles=ADMINS,
                               body=request("TokenInput", {"name": "wall-display", "scopes": ["display"]}),
                               description="Scopes: ingest (send events, create products and broadcasts), display "
-                                          "(read), moderation, backoffice, analytics. A taken name answers 409."),
+                                          "(read), moderation, backoffice, analytics, aftersales; without scopes, ingest and "
+                                          "display. An empty list answers 400, a taken name 409."),
         },
         "/api/v1/tokens/{name}": {
             "delete": operation("revokeToken", "Revoke an API token", "accounts", ("200", "The token.", ref("Token")),

@@ -6,7 +6,7 @@ from flask import jsonify
 
 from app.auth import tokens
 from app.auth.api.blueprint import bp
-from app.auth.models import ApiToken
+from app.auth.models import LEGACY_SCOPES, ApiToken
 from app.errors import ApiError
 from app.extensions import db
 from app.http import api
@@ -21,8 +21,11 @@ def _token_or_404(name: str):
 
 
 def _scopes(data: dict) -> list[str]:
-    """Return the body's scopes: a list of 1 to 5 known scope names, or raise 400."""
-    scopes = data.get("scopes")
+    """Return the body's scopes: absent, the legacy ingest and display (as create-token); else 1 to 6 known names."""
+    if "scopes" not in data:
+        return list(LEGACY_SCOPES)
+    scopes = data["scopes"]
+    # An explicit [] or null stays an error: "no scopes" written out is more likely a mistake than a wish for the default.
     if not isinstance(scopes, list) or not 1 <= len(scopes) <= len(tokens.TOKEN_SCOPES) \
             or not all(isinstance(s, str) for s in scopes):
         raise ApiError(400, "invalid_value", f"scopes must be a list of some of: {', '.join(tokens.TOKEN_SCOPES)}",

@@ -44,6 +44,16 @@ def test_a_refund_of_nothing_or_an_unknown_line_is_refused():
     assert "unknown_line" in codes(check_refund(D("1"), D("0"), LINES, {"HAT": 1}, D("100"), True))
 
 
+def test_more_units_than_a_line_holds_are_refused_naming_the_entry_not_cut_down():
+    errors = check_refund(D("10"), D("0"), LINES, {"CAP": 1, "TEE": 3}, D("1000"), True)
+    assert codes(errors) == ["too_many_units"] and errors[0].field == "lines[1].qty"
+    assert errors[0].message == "TEE: the case holds 2 units of this SKU; a refund cannot cover 3"
+    assert check_refund(D("10"), D("0"), LINES, {"CAP": 2}, D("1000"), True)[0].message.startswith(
+        "CAP: the case holds 1 unit of")
+    unknown = check_refund(D("1"), D("0"), LINES, {"TEE": 1, "HAT": 1}, D("100"), True)
+    assert codes(unknown) == ["unknown_line"] and unknown[0].field == "lines[1].sku"
+
+
 def test_the_amount_is_laid_over_the_lines_in_order_up_to_each_value():
     assert spread(D("150.00"), LINES, None) == [{"sku": "TEE", "qty": 2, "amount": "150.00"},
                                                  {"sku": "CAP", "qty": 1, "amount": "0.00"}]
