@@ -3,7 +3,9 @@
 Definitions (docs/customers.md): an order is *paid* when a payment was received for it (``paid_amount`` set),
 whatever happened to it later; ``paid_gmv`` sums those amounts and ``refunded`` the succeeded refunds of every
 order (``refunded_amount``). The tier and RFM window counts paid orders *placed* in the last ``window_days`` and
-their paid amount minus their refunds (never below 0). A buyer is one platform's buyer id: the same id on two
+their paid amount minus their refunds (never below 0), where a refund first gives back what was paid on top of the
+order's amount (a duplicate payment): a buyer who paid twice and got the second payment back still spent the
+order's amount. A buyer is one platform's buyer id: the same id on two
 platforms is two customers.
 """
 from __future__ import annotations
@@ -20,7 +22,7 @@ from app.db import cents_to_money
 from live.models import Broadcast
 from orders.customers.rfm import RfmValues
 from orders.customers.tiers import TierBasis
-from orders.models import Order
+from orders.models import Order, OrderPayment
 
 ZERO = Decimal("0.00")
 
@@ -90,6 +92,8 @@ def buyer_totals(session: Session, now: datetime, window_days: int, platform: st
     platform and buyer_id narrow it to one platform's buyer; buyer_ids to those ids (on every platform)."""
     paid = Order.paid_amount.is_not(None)
     in_window = paid & (Order.placed_at >= now - timedelta(days=window_days))
+    payments = (sa.select(OrderPayment.order_pk, sa.func.sum(_cents(OrderPayment.amount)).label("total"))
+                .where(OrderPayment.status == "paid").group_by(OrderPayment.order_pk).subquery())
     query = (sa.select(
         Broadcast.platform, Order.buyer_id, sa.func.count(Order.id), sa.func.count(sa.distinct(Order.broadcast_id)),
         sa.func.coalesce(sa.func.sum(Order.units), 0), sa.func.count(Order.id).filter(paid),
@@ -99,8 +103,10 @@ def buyer_totals(session: Session, now: datetime, window_days: int, platform: st
         sa.func.min(Order.placed_at), sa.func.max(Order.placed_at),
         sa.func.max(sa.func.coalesce(Order.paid_at, Order.placed_at)).filter(paid),
         sa.func.count(Order.id).filter(in_window),
-        sa.func.coalesce(sa.func.sum(_cents(Order.paid_amount) - _cents(Order.refunded_amount)).filter(in_window), 0))
+        sa.func.coalesce(sa.func.sum(_cents(Order.paid_amount) - _purchase_refunded(payments.c.total))
+                         .filter(in_window), 0))
         .join(Broadcast, Broadcast.id == Order.broadcast_id)
+        .outerjoin(payments, payments.c.order_pk == Order.id)
         .where(Order.buyer_id.is_not(None))
         .group_by(Broadcast.platform, Order.buyer_id).order_by(Broadcast.platform, Order.buyer_id))
     if platform is not None:
@@ -110,6 +116,15 @@ def buyer_totals(session: Session, now: datetime, window_days: int, platform: st
     if buyer_ids is not None:
         query = query.where(Order.buyer_id.in_(sorted(buyer_ids)))
     return [_totals(row) for row in session.execute(query)]
+
+
+def _purchase_refunded(payments_total):
+    """Return, as SQL in cents, what an order's refunds gave back of its amount: its succeeded refunds minus what was
+    paid over the amount (a duplicate payment, refunded first), never below 0."""
+    paid, refunded = _cents(Order.paid_amount), _cents(Order.refunded_amount)
+    over = sa.case((sa.func.coalesce(payments_total, paid) > paid, sa.func.coalesce(payments_total, paid) - paid),
+                   else_=0)
+    return sa.case((refunded > over, refunded - over), else_=0)
 
 
 def _totals(row) -> BuyerTotals:

@@ -2,6 +2,8 @@
 filters, offers to a segment, and the pages of each role."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 import sqlalchemy as sa
 
@@ -53,6 +55,19 @@ def test_the_record_is_right_straight_after_new_orders_and_refunds(app, api, sho
     assert body["order_count"] == 2 and body["paid_gmv"] == "396.00" and body["refunded"] == "99.00"
     assert body["totals"]["window_spend"] == "297.00" and body["rfm"]["monetary"] == "297.00"
 
+
+
+def test_a_refunded_duplicate_payment_is_not_a_refund_of_the_purchase(app, api, shop):
+    """Probe 14: B-2 paid S-4 twice and got the second payment back; they still spent ¥99 (RFM, tier)."""
+    second = {"id": "pay-S-4-again", "type": "payment", "ts": datetime.now(timezone.utc).isoformat(),
+              "order_id": "S-4", "payment_id": "P-S-4-again", "status": "paid", "amount": "99.00"}
+    assert api.events(shop, [second]).get_json()["results"][0]["status"] == "accepted"
+    refund(app, "S-4", "99.00")
+    body = api.get("/api/v1/customers/B-2").get_json()
+    assert body["paid_gmv"] == "99.00" and body["refunded"] == "99.00"
+    assert body["totals"]["window_spend"] == "99.00" and body["rfm"]["monetary"] == "99.00"
+    refund(app, "S-4", "150.00")  # then most of the purchase too: what is left of it counts
+    assert api.get("/api/v1/customers/B-2").get_json()["totals"]["window_spend"] == "48.00"
 
 def test_the_same_buyer_id_on_another_platform_is_another_customer(app, api, shop):
     other = api.post("/api/v1/broadcasts", json={"title": "Kuaishou night", "platform": "kuaishou"}).get_json()["id"]

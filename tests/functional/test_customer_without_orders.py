@@ -49,8 +49,9 @@ def test_a_buyer_id_livedesk_knows_nothing_about_is_still_a_404(app, api, agent)
     assert login(app, "auditor").get("/customers/NOBODY").status_code == 404
 
 
-def test_a_follow_up_alone_also_makes_the_buyer_known(api, agent):
+def test_a_follow_up_for_a_buyer_known_by_a_complaint_is_on_their_record(api, agent):
     client, headers = agent
+    complain(agent, "called-us")
     task = client.post("/api/v1/followups", json={"buyer_id": "called-us", "note": "回电确认地址"}, headers=headers)
     assert task.status_code == 201, task.get_json()
     body = api.get("/api/v1/customers/called-us").get_json()
