@@ -138,12 +138,16 @@ def roles(*allowed: str):
     return decorator
 
 
-def json_body() -> dict:
+def json_body(optional: bool = False) -> dict:
     """Return the request's JSON object, or raise 400 naming the body as the bad field (too_deep past 32 levels).
 
-    The depth check runs here too, not only before API blueprints: a public route outside them (the survey
-    answers) must not answer a body of a thousand nested brackets with the parser's RecursionError, a 500.
+    optional: an action whose every field is optional takes no body at all (none sent, or an empty one) as {};
+    a body that is there but not a JSON object is still refused. The depth check runs here too, not only before
+    API blueprints: a public route outside them (the survey answers) must not answer a body of a thousand nested
+    brackets with the parser's RecursionError, a 500.
     """
+    if optional and not request.get_data(cache=True):
+        return {}
     validation.check_json_depth(request)
     data = request.get_json(silent=True)
     if not isinstance(data, dict):

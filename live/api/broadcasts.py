@@ -136,9 +136,7 @@ def update_broadcast(broadcast_id: int):
 @api.roles("service", "host")
 def change_state(broadcast_id: int, action: str):
     """Start or end a broadcast at the platform's time `at` (now when absent)."""
-    data = request.get_json(silent=True) if request.get_data() else {}
-    if not isinstance(data, dict):
-        raise ApiError(400, "invalid_json", "the body must be a JSON object", "body")
+    data = api.json_body(optional=True)
     at = validation.timestamp(data, "at", window=at_window(utcnow()), nullable=False)
     broadcast = find_broadcast(broadcast_id)
     try:

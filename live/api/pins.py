@@ -1,7 +1,7 @@
 """/api/v1 pin and unpin from the console: one click on the host's rail, recorded like a platform's pin event."""
 from __future__ import annotations
 
-from flask import g, jsonify, request
+from flask import g, jsonify
 
 from app import realtime
 from app.db import utcnow
@@ -19,9 +19,7 @@ from live.events import MAX_REF
 @api.roles("service", "host")
 def pin_product(broadcast_id: int, action: str):
     """Pin a line-up product (ending any other pin) or unpin it; unpin without a sku unpins the pinned product."""
-    data = request.get_json(silent=True) if request.get_data() else {}
-    if not isinstance(data, dict):
-        raise ApiError(400, "invalid_json", "the body must be a JSON object", "body")
+    data = api.json_body(optional=True)
     validation.refuse_unknown_fields(data, ("sku",))
     sku = validation.text(data, "sku", max_len=MAX_REF, required=action == "pin")
     actor = actor_of(g.principal)

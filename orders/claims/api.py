@@ -133,9 +133,7 @@ def cancel_draft_claim(broadcast_id: int, comment_id: str):
     """Cancel a claim's draft order (status claimed): its units go to the next in line; the claim reads cancelled."""
     if len(comment_id) > 128:
         raise ApiError(400, "invalid_path", "comment_id has at most 128 characters", "comment_id")
-    data = request.get_json(silent=True) if request.content_length else {}
-    if not isinstance(data, dict):
-        raise ApiError(400, "invalid_json", "the body, when sent, must be a JSON object", "body")
+    data = api.json_body(optional=True)
     validation.refuse_unknown_fields(data, ("reason",))  # a misspelt reason would be lost from the record
     reason = validation.text(data, "reason", max_len=500, required=False)
     find_broadcast(broadcast_id)

@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import math
 
-from flask import request
-
 from app.errors import ApiError
-from app.http import api, validation
+from app.http import validation
 from live.moderation.models import MESSAGE_STATUSES, TERM_KEY_LENGTH
 from live.moderation.rules.terms import CATEGORIES
 from live.moderation.settings import MAX_SLOW_SECONDS, POLICY_FIELDS, RULE_ACTIONS
@@ -15,12 +13,6 @@ from live.moderation.terms import ACTIONS, term_key
 MAX_REASON = 500
 MAX_SANCTION_SECONDS = 30 * 86_400
 MAX_BULK = 100
-
-
-def optional_body() -> dict:
-    """Return the request's JSON object, or {} when it has no body at all (an action whose every field is optional);
-    a body that is there but not a JSON object is still a 400 naming the body (app.http.api.json_body)."""
-    return api.json_body() if request.get_data(cache=True) else {}
 
 
 def no_nul(value: str | None, path: str) -> str | None:

@@ -28,7 +28,6 @@ from live.moderation.api.bodies import (
     bulk_body,
     lift_body,
     no_nul,
-    optional_body,
     policy_body,
     reason,
     refuse_empty_policy,
@@ -81,7 +80,7 @@ def chat(broadcast_id: int):
 @api.roles(*MODERATORS)
 def decide(message_id: int, decision: str):
     """Approve (the host sees it) or hide (moderators only) one message; {"reason"?}. Answers the message."""
-    data = optional_body()
+    data = api.json_body(optional=True)
     why = reason(data)
     change = approve_message if decision == "approve" else hide_message
 
@@ -98,7 +97,7 @@ def decide(message_id: int, decision: str):
 @api.roles(*MODERATORS)
 def restore(message_id: int):
     """Undo the latest approve or hide of a message: {"expected_status"?, "reason"?}. Answers the message."""
-    data = optional_body()
+    data = api.json_body(optional=True)
     expected, why = restore_body(data)
 
     def work():
@@ -141,7 +140,7 @@ def sanction(viewer_id: str, kind: str):
     Every field of a ban or unban is optional, so no body at all is a ban or unban everywhere.
     """
     viewer_id = _viewer_id(viewer_id)
-    broadcast_id, seconds, why, message_id = sanction_body(optional_body(), kind)
+    broadcast_id, seconds, why, message_id = sanction_body(api.json_body(optional=True), kind)
     broadcast_or_404(broadcast_id)
 
     def work():

@@ -100,8 +100,7 @@ def delete_term():
 @api.roles(*MODERATORS)
 def delete_term_by_id(term_id: int):
     """Remove a term by its id (the console's remove button)."""
-    data = request.get_json(silent=True) if request.get_data() else {}
-    return _delete(db.session.get(ModerationTerm, term_id), reason(data if isinstance(data, dict) else {}))
+    return _delete(db.session.get(ModerationTerm, term_id), reason(api.json_body(optional=True)))
 
 
 @bp.get("/terms/export.csv")
