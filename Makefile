@@ -59,4 +59,4 @@ extract-messages: setup
 	$(BIN)/pybabel update --ignore-obsolete -i app/translations/messages.pot -d app/translations
 
 clean-demo:
-	rm -f instance/livedesk.sqlite3* instance/demo_token
+	rm -f $${LIVEDESK_INSTANCE:-instance}/livedesk.sqlite3* $${LIVEDESK_INSTANCE:-instance}/demo_token

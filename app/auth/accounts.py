@@ -114,9 +114,14 @@ def _apply(username: str, action, *args):
 @bp.post("/users/<username>/role")
 @page_roles("admin")
 def change_role(username: str):
-    """Give a user another role; their sessions and sockets end at once."""
-    if _apply(username, users.change_role, request.form.get("role", "")):
-        flash(_l("%(name)s now has the new role; their sessions were ended.", name=username), "info")
+    """Give a user another role; their sessions and sockets end at once. The role they have already changes
+    nothing, and the page says so rather than claim their sessions ended."""
+    role = request.form.get("role", "")
+    user = users.find_user(db.session, username)
+    unchanged = user is not None and user.role == role
+    if _apply(username, users.change_role, role):
+        flash(_l("%(name)s already has that role.", name=username) if unchanged
+              else _l("%(name)s now has the new role; their sessions were ended.", name=username), "info")
     return redirect(url_for("accounts.users_page"))
 
 
@@ -141,11 +146,14 @@ def reset_password(username: str):
     return _users_page(200, _link_for(user, _l("Set-password link for %(name)s", name=username)))
 
 
-def _tokens_page(status: int = 200, shown_once: dict | None = None):
-    """Return the tokens page, with a token value or signing secret to copy once when one was just made."""
+def _tokens_page(status: int = 200, shown_once: dict | None = None, new_token: dict | None = None,
+                 errors: dict | None = None):
+    """Return the tokens page, with a token value or signing secret to copy once when one was just made; a refused
+    new token's name and choices go back into the form, with each field's error next to it."""
     rows = db.session.scalars(db.select(ApiToken).order_by(ApiToken.revoked_at.isnot(None), ApiToken.name))
-    return render_template("auth/tokens.html", tokens=list(rows), scopes=TOKEN_SCOPES, scope_labels=SCOPE_LABELS, scope_names=SCOPE_NAMES,
-                           fingerprint=tokens.secret_fingerprint, shown_once=shown_once), status
+    return render_template("auth/tokens.html", tokens=list(rows), scopes=TOKEN_SCOPES, scope_labels=SCOPE_LABELS,
+                           scope_names=SCOPE_NAMES, fingerprint=tokens.secret_fingerprint, shown_once=shown_once,
+                           new_token=new_token or {}, errors=errors or {}), status
 
 
 @bp.get("/tokens")
@@ -158,19 +166,23 @@ def tokens_page():
 @bp.post("/tokens")
 @page_roles("admin")
 def create_token():
-    """Create a token with the chosen scopes (and a signing secret when asked); show its value once."""
+    """Create a token with the chosen scopes (and a signing secret when asked); show its value once. A refusal
+    names every field that is wrong, each next to its input, and keeps what was typed and ticked."""
     name, scopes = request.form.get("name", "").strip(), request.form.getlist("scopes")
-    if not scopes:
-        flash(_l("Choose at least one scope."), "error")
-        return _tokens_page(400)
+    typed = {"name": name, "scopes": scopes, "signing_secret": bool(request.form.get("signing_secret"))}
+    errors = {} if scopes else {"scopes": _l("Choose at least one scope.")}
     try:
+        # Tried even with no scope ticked (it would give the default ones), so a bad name shows at the same
+        # time; nothing is written unless the whole form is accepted.
         raw = tokens.create_token(db.session, name, scopes)
         secret = tokens.add_signing_secret(tokens.token_named(db.session, name)) \
-            if request.form.get("signing_secret") else None
+            if typed["signing_secret"] and not errors else None
     except tokens.TokenActionError as error:
+        errors = {error.field if error.field in ("name", "scopes") else "name": _reason(error)} | errors
+    if errors:
         db.session.rollback()
-        flash(_reason(error), "error")
-        return _tokens_page(400)
+        flash(_l("The token was not created: see the form."), "error")
+        return _tokens_page(400, new_token=typed, errors=errors)
     db.session.commit()
     shown = {"label": _l("Token %(name)s", name=name), "value": raw, "secret": secret}
     return _tokens_page(201, shown)

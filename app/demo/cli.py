@@ -14,6 +14,7 @@ import click
 from flask import Flask
 
 from app.client import (
+    DEMO_TOKEN_NAME,
     MAX_PROBLEMS_SHOWN,
     TOKEN_FILE,
     ApiClient,
@@ -151,18 +152,26 @@ def _pick_broadcast(client: ApiClient, broadcast_id: int | None) -> dict:
         broadcast = client.call("GET", f"/api/v1/broadcasts/{broadcast_id}")
     if broadcast["status"] == "ended":
         raise click.ClickException(f"broadcast #{broadcast['id']} has ended: pick another with --broadcast, "
-                                   "or run `flask --app wsgi seed-demo --force` for a new demo broadcast")
+                                   "or run `flask --app wsgi seed-demo` for a new demo broadcast")
     if broadcast["status"] == "scheduled":
         broadcast = client.call("POST", f"/api/v1/broadcasts/{broadcast['id']}/start", {})
         click.echo(f"started broadcast #{broadcast['id']}")
     return broadcast
 
 
+def console_url() -> str:
+    """Return the console's address from HOST and PORT (`make demo` exports both), saying when PORT is the default."""
+    port = os.environ.get("PORT")
+    url = f"http://{os.environ.get('HOST', '127.0.0.1')}:{port or '5000'}"
+    return url if port else f"{url}  (PORT is not set here: 5000 is the default)"
+
+
 def register_demo_commands(app: Flask) -> None:
     """Attach seed-demo and simulate to app.cli."""
 
     @app.cli.command("seed-demo")
-    @click.option("--force", is_flag=True, help="Set new passwords for the demo users and issue a new token.")
+    @click.option("--force", is_flag=True,
+                  help="Set new passwords for the demo users (their sessions end); the token stays unless revoked.")
     @click.option("--token-file", type=click.Path(dir_okay=False, path_type=Path),
                   help="Where to save the demo token (default: instance/demo_token).")
     def seed_demo_command(force: bool, token_file: Path | None) -> None:
@@ -172,8 +181,10 @@ def register_demo_commands(app: Flask) -> None:
         path = token_file or instance_dir() / TOKEN_FILE
         if report.token:
             write_secret(path, report.token)
-        url = f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
-        click.echo("\n".join(report.summary(url, path)))
+        click.echo("\n".join(report.summary(console_url(), path)))
+        if report.token_kept and not path.is_file():
+            click.echo(f"warning: {path} is missing, and the token {DEMO_TOKEN_NAME} is kept: pass --token to "
+                       "simulate, or revoke the token on the Tokens page and run seed-demo again", err=True)
 
     @app.cli.command("simulate")
     @click.option("--seed", type=int, default=1, show_default=True, help="The same seed sends the same traffic.")

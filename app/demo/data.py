@@ -10,6 +10,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.auth import users
 from app.auth.models import ApiToken, User
 from app.auth.passwords import hash_password
 from app.auth.tokens import issue_token
@@ -164,6 +165,7 @@ class SeedReport:
     logins: list[tuple[str, str, str]] = field(default_factory=list)
     existing_users: list[str] = field(default_factory=list)
     token: str | None = None
+    token_kept: bool = False
     broadcast: Broadcast | None = None
     broadcast_created: bool = False
 
@@ -176,13 +178,15 @@ class SeedReport:
         """Return the lines to print: what was done, then URL, logins and token (shown this once)."""
         lines = []
         if not self.changed:
-            lines.append("Demo data exists already; nothing changed. Passwords and the token are shown only when "
-                         "they are made: run `flask --app wsgi seed-demo --force` for new passwords and a new token "
-                         "(products are never duplicated).")
+            lines.append("Demo data exists already; nothing changed. Passwords are shown only when they are made: "
+                         "run `flask --app wsgi seed-demo --force` for new ones (products are never duplicated).")
         elif self.created_products:
             lines.append(f"created {len(self.created_products)} products")
         if self.existing_users and self.changed:
             lines.append(f"kept the passwords of {', '.join(self.existing_users)} (--force sets new ones)")
+        if self.token_kept and self.changed:
+            lines.append(f"kept the API token {DEMO_TOKEN_NAME} (its value is in {token_path}): a running demo goes "
+                         "on; revoke it on the Tokens page and run seed-demo (or make demo) again for a new one")
         b = self.broadcast
         lines += ["=" * 64, f"  URL        {url}",
                   f"  Broadcast  #{b.id} \"{b.title}\" on {b.platform} ({b.status}), {self.product_count} products "
@@ -199,8 +203,9 @@ class SeedReport:
 def seed_demo(session: Session, force: bool = False) -> SeedReport:
     """Return what was done after loading the demo data into session (not committed); products are never duplicated.
 
-    Missing pieces are always created. With force, existing demo users get new passwords and the demo token is
-    revoked and issued anew, since neither can be shown again.
+    Missing pieces are always created. With force, existing demo users get new passwords (users.set_password: their
+    sessions end, as after any change of password). The demo token is issued only when there is none or it was
+    revoked: a running `make demo` keeps sending with the one it read.
     """
     report = SeedReport(product_count=len(CATALOGUE))
     for spec in CATALOGUE:
@@ -218,16 +223,18 @@ def seed_demo(session: Session, force: bool = False) -> SeedReport:
         if user is None:
             session.add(User(username=username, password_hash=hash_password(password), role=role))
         else:
-            user.password_hash, user.role = hash_password(password), role
+            users.set_password(session, user, password)
+            user.role = role  # set_password has ended the sessions opened under any other role
         report.logins.append((role, username, password))
     token = session.scalar(sa.select(ApiToken).where(ApiToken.name == DEMO_TOKEN_NAME))
-    if token is None or force:
+    if token is None or token.revoked_at is not None:
         if token is not None:
             # The name stays with the live token: the events' dedup key is (token name, event id).
             token.name = f"{DEMO_TOKEN_NAME} revoked {utcnow():%Y%m%dT%H%M%S%f}"
-            token.revoked_at = utcnow()
             session.flush()
         report.token = issue_token(session, DEMO_TOKEN_NAME)
+    else:
+        report.token_kept = True
     broadcast = session.scalar(sa.select(Broadcast).where(
         Broadcast.title == DEMO_BROADCAST_TITLE, Broadcast.status != "ended").order_by(Broadcast.id.desc()))
     if broadcast is None:

@@ -31,8 +31,13 @@
     return input ? input.value.trim() : "";
   }
 
-  // Whole numbers go as numbers; anything else as typed, so the API names the field instead of the page guessing.
-  function count(raw) { return /^\d+$/.test(raw) ? parseInt(raw, 10) : raw; }
+  // A whole number as typed, sign included ("-2", "+3"), goes as a JSON number, so the API answers with its range
+  // ("must be between 1 and 10000000") rather than "must be an integer"; anything else goes as the text it is, so
+  // the API names the field instead of the page guessing (as numberOrText in static/live/setup.js).
+  function count(raw) {
+    var text = raw.trim(), number = Number(text);
+    return /^[+-]?\d+$/.test(text) && isFinite(number) ? number : text;
+  }
 
   function variantBody(row, creating) {
     var body = {sku: text(row, "sku")};

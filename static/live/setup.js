@@ -1,7 +1,8 @@
 // A broadcast's set-up page: the line-up (GET /api/v1/broadcasts/<id>/products) drawn as rows with their link
 // number and live price, moved, saved and removed through the line-up API; products found by name or SKU and
 // added; title and planned start saved; start and end after a confirmation. API errors read with the form's own
-// labels and times in the viewer's zone. Text from the API and the catalogue is set with textContent only.
+// labels and times in the viewer's zone; a row's refusal or "Saved." shows at that row, under the field it names.
+// Text from the API and the catalogue is set with textContent only.
 (function () {
   "use strict";
   var el = window.LiveDesk.el, format = window.LiveDesk.format, send = window.LiveDesk.send;
@@ -37,31 +38,74 @@
     return b;
   }
 
-  function input(value, name, mode) {
-    var field = el("input");
+  // A row's input with its error slot under it; the slot names the field by its label (strings.fieldLabels: "Link
+  // number", not link_no) and describes the input, so a screen reader reads the reason with the field.
+  function input(value, name, mode, id) {
+    var field = el("input"), slot = el("div", null, "field-error");
     field.name = name;
     field.value = value === null || value === undefined ? "" : value;
     field.inputMode = mode;
     field.setAttribute("aria-label", name === "link_no" ? headers[1] : headers[5]);
-    return field;
+    slot.id = id + "-" + name + "-error";
+    slot.dataset.field = name;
+    slot.dataset.label = strings.fieldLabels[name];
+    slot.setAttribute("aria-live", "polite");
+    field.setAttribute("aria-describedby", slot.id);
+    var both = document.createDocumentFragment();
+    both.appendChild(field);
+    both.appendChild(slot);
+    return both;
   }
 
   // A row's fields show what is saved: after a refusal (a link number in use, a bad price) or when offline they
   // get the saved values back, so two rows never show the same link number; the error says what was refused.
   function showSaved(tr, product) {
-    if (!tr) { return; }
     var link = tr.querySelector('input[name="link_no"]'), price = tr.querySelector('input[name="live_price"]');
     if (link) { link.value = product.link_no === null || product.link_no === undefined ? "" : product.link_no; }
     if (price) { price.value = product.live_price === null || product.live_price === undefined ? "" : product.live_price; }
   }
 
-  function change(product, changes, tr) {
+  function rowOf(sku) { return body.querySelector('tr[data-sku="' + CSS.escape(sku) + '"]'); }
+
+  // Empties a row's messages before its next change, and any "Saved." of an earlier one, now stale.
+  function clearRow(tr) {
+    body.querySelectorAll(".row-note.muted").forEach(function (n) { n.textContent = ""; });
+    tr.querySelectorAll(".field-error, .row-note").forEach(function (n) { n.textContent = ""; });
+    tr.querySelectorAll("[aria-invalid]").forEach(function (n) { n.removeAttribute("aria-invalid"); });
+  }
+
+  // What became of a row's change, told at that row (a phone shows one row at a time): a refusal under the field it
+  // names, which takes the focus, else under the row's buttons; "Saved." there too. The message stays in view.
+  function tell(tr, text, field, saved) {
+    var input = field && tr.querySelector('input[name="' + CSS.escape(field) + '"]');
+    var place = input ? input.nextElementSibling : tr.querySelector(".row-note");
+    if (!input) { place.className = "row-note " + (saved ? "muted" : "form-error"); }
+    place.textContent = text;
+    if (input) {
+      input.setAttribute("aria-invalid", "true");
+      input.focus();
+      input.select();
+    } else if (!tr.contains(document.activeElement)) {  // the row was drawn anew: back to its Save
+      tr.querySelector("button.save").focus({preventScroll: true});
+    }
+    place.scrollIntoView({block: "nearest"});
+  }
+
+  // A refused change puts the saved values back (showSaved) and says why at the row; an accepted one redraws the
+  // line-up, and a Save (saved: true) says "Saved." at its row, drawn anew.
+  function change(product, changes, tr, saved) {
     setError("lineup-error");
+    clearRow(tr);
     return send("PATCH", base + "/products/" + encodeURIComponent(product.sku), changes).then(function (result) {
-      if (result.ok) { load(); return; }
+      if (result.ok) {
+        return load().then(function () {
+          var row = saved && rowOf(product.sku);
+          if (row) { tell(row, strings.saved, null, true); }
+        });
+      }
       showSaved(tr, product);
-      setError("lineup-error", product.sku + ": " + message(result));
-    }, function () { showSaved(tr, product); setError("lineup-error", strings.offline); });
+      tell(tr, message(result), (result.data.error || {}).field);
+    }, function () { showSaved(tr, product); tell(tr, strings.offline); });
   }
 
   // A whole number as typed, sign and spaces included ("-1", "+3", " 4 "), goes as a JSON number, so the API
@@ -74,20 +118,21 @@
   function row(product, count) {
     var tr = el("tr");
     tr.dataset.sku = product.sku;
+    var id = "lineup-" + product.position;
     tr.appendChild(cell(product.position, headers[0], "num position"));
-    var link = canManage ? input(product.link_no, "link_no", "numeric") : format(strings.link, {n: product.link_no});
+    var link = canManage ? input(product.link_no, "link_no", "numeric", id) : format(strings.link, {n: product.link_no});
     tr.appendChild(cell(link, headers[1], "link"));
     var name = el("span", product.name);
     if (product.pinned) { name.appendChild(el("span", " " + strings.pinned, "badge live")); }
     tr.appendChild(cell(name, headers[2], "product"));
     tr.appendChild(cell(product.sku, headers[3], "mono"));
     tr.appendChild(cell(money(product.price), headers[4], "num"));
-    var price = canManage ? input(product.live_price, "live_price", "decimal") : money(product.live_price);
+    var price = canManage ? input(product.live_price, "live_price", "decimal", id) : money(product.live_price);
     tr.appendChild(cell(price, headers[5], "live-price"));
     if (canManage) {
       var actions = el("td", null, "row-actions");
-      var up = button("↑", "neutral move-up", function () { change(product, {position: product.position - 1}); });
-      var down = button("↓", "neutral move-down", function () { change(product, {position: product.position + 1}); });
+      var up = button("↑", "neutral move-up", function () { change(product, {position: product.position - 1}, tr); });
+      var down = button("↓", "neutral move-down", function () { change(product, {position: product.position + 1}, tr); });
       up.setAttribute("aria-label", strings.up);
       down.setAttribute("aria-label", strings.down);
       up.disabled = product.position === 1;
@@ -97,22 +142,26 @@
       actions.appendChild(button(strings.save, "primary save", function () {
         var rawLink = tr.querySelector('input[name="link_no"]').value.trim();
         var rawPrice = tr.querySelector('input[name="live_price"]').value.trim();
-        change(product, {link_no: numberOrText(rawLink), live_price: rawPrice === "" ? null : rawPrice}, tr);
+        change(product, {link_no: numberOrText(rawLink), live_price: rawPrice === "" ? null : rawPrice}, tr, true);
       }));
       actions.appendChild(button(strings.remove, "danger remove", function () {
         window.LiveDesk.confirm(format(strings.confirmRemove, {name: product.name}), {button: strings.remove})
-          .then(function (confirmed) { if (confirmed) { removeProduct(product); } });
+          .then(function (confirmed) { if (confirmed) { removeProduct(product, tr); } });
       }));
+      var note = el("div", null, "row-note");
+      note.setAttribute("aria-live", "polite");
+      actions.appendChild(note);
       tr.appendChild(actions);
     }
     return tr;
   }
 
-  function removeProduct(product) {
+  function removeProduct(product, tr) {
     setError("lineup-error");
+    clearRow(tr);
     send("DELETE", base + "/products/" + encodeURIComponent(product.sku)).then(function (result) {
-      if (result.ok) { load(); } else { setError("lineup-error", product.sku + ": " + message(result)); }
-    }, function () { setError("lineup-error", strings.offline); });
+      if (result.ok) { load(); } else { tell(tr, message(result)); }
+    }, function () { tell(tr, strings.offline); });
   }
 
   function load() {
@@ -129,15 +178,17 @@
       }, function () { setError("lineup-error", strings.offline); });
   }
 
-  // Finding products: GET /api/v1/products (with ?q= for a server that filters), matched here on name or SKU
-  // too, so the page works whether or not the catalogue API filters.
+  // Finding products: GET /api/v1/products (with ?q= for a server that filters), matched here on name or SKU, the
+  // product's or a variant's (TSHIRT-01-M finds TSHIRT-01) as the API does, so the page works either way.
   var searchBox = document.getElementById("product-search");
   var results = document.getElementById("search-results");
   var searchTimer = null, searchSerial = 0;
 
   function matches(product, term) {
     var t = term.toLowerCase();
-    return product.sku.toLowerCase().indexOf(t) >= 0 || String(product.name).toLowerCase().indexOf(t) >= 0;
+    return [product].concat(product.variants || []).some(function (p) {
+      return String(p.sku).toLowerCase().indexOf(t) >= 0 || String(p.name || "").toLowerCase().indexOf(t) >= 0;
+    });
   }
 
   function addProduct(product) {

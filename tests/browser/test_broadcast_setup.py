@@ -86,7 +86,8 @@ def test_a_host_creates_a_broadcast_and_builds_its_line_up_in_the_browser(live_s
     page.wait_for_selector('#lineup tr:nth-child(2)[data-sku="MUG"]')
     page.fill('#lineup tr[data-sku="JACKET"] input[name=link_no]', "5")
     page.click('#lineup tr[data-sku="JACKET"] button.save')
-    page.wait_for_function("document.querySelector('#lineup-error').textContent.includes('link 5')")
+    # refused at its row, under the link number (static/live/setup.js)
+    page.wait_for_selector('#lineup tr[data-sku="JACKET"] .field-error[data-field="link_no"]:has-text("link 5")')
 
     page.click('#lineup tr[data-sku="TEE"] button.remove')
     assert _confirm(page) == "Take Cotton T-shirt off the line-up? Orders already placed keep it."

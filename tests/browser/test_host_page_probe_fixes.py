@@ -145,11 +145,12 @@ def test_the_line_up_form_refuses_in_chinese_with_its_own_labels_and_a_readable_
     page.goto(f"{server.url}/broadcasts/{broadcast_id}")
     page.wait_for_selector('#setup[data-loaded="2"]')
     honey = page.locator('#lineup tr[data-sku="HONEY"]')
-    error = page.locator("#lineup-error")
+    error = honey.locator('.field-error[data-field="link_no"]')  # at the row, under the field (setup.js)
 
     honey.locator('input[name="link_no"]').fill("1")
     honey.locator("button.save").click()
-    expect(error).to_have_text("HONEY: 1 号链接已被本场直播的其他商品使用")
+    expect(error).to_have_text("1 号链接已被本场直播的其他商品使用")
+    error = honey.locator('.field-error[data-field="live_price"]')
 
     honey.locator('input[name="live_price"]').fill("abc")
     honey.locator('input[name="link_no"]').fill("2")

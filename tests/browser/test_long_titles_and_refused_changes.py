@@ -130,14 +130,16 @@ def test_a_refused_link_number_or_price_puts_the_saved_value_back(site, page):
     base, ids = site
     open_lineup(page, base, ids["live"])
     assert links_shown(page) == ["1", "2"]
+    scarf = '#lineup tr[data-sku="SCARF"]'
     save_row(page, "SCARF", link="1")  # TEA's
-    assert "already used" in page.text_content("#lineup-error")
+    assert "already used" in page.text_content(f'{scarf} .field-error[data-field="link_no"]')
     assert links_shown(page) == ["1", "2"]  # never two rows with link 1
     for price in ("😀", "-3"):
         save_row(page, "SCARF", price=price)
-        assert "Live price" in page.text_content("#lineup-error")
+        assert "Live price" in page.text_content(f'{scarf} .field-error[data-field="live_price"]')
         assert page.input_value('#lineup tr[data-sku="SCARF"] input[name="live_price"]') == ""
     save_row(page, "SCARF", link="7", price="149")  # an accepted change still saves and shows
+    assert page.text_content(f"{scarf} .row-note") == "Saved."
     assert page.text_content("#lineup-error") == ""
     assert links_shown(page) == ["1", "7"]
     assert page.input_value('#lineup tr[data-sku="SCARF"] input[name="live_price"]') == "149.00"
@@ -151,7 +153,8 @@ def test_a_link_number_out_of_range_is_refused_with_the_range_and_text_as_not_a_
     open_lineup(page, base, ids["live"])
     before = links_shown(page)
     save_row(page, "TEA", link=typed)
-    assert page.text_content("#lineup-error") == f"TEA: Link number {reason}"
+    assert page.text_content('#lineup tr[data-sku="TEA"] .field-error[data-field="link_no"]') == \
+        f"Link number {reason}"
     assert links_shown(page) == before
     assert page.errors == []
 
