@@ -1,6 +1,7 @@
 // The agent's forms on a complaint page: status moves, reopen with a reason, cause analysis and resolution,
 // triage. Each sends JSON to /api/v1/complaints/<id>/... (LiveDesk.send) and reloads the page when it worked;
-// an error names its field next to it. API messages are shown with textContent only.
+// an error is shown next to its field, the field named by the form's own label in the page's language
+// (LiveDesk.errorText with LiveDesk.formLabels), not by the API's name. API messages are shown with textContent only.
 (function (global) {
   "use strict";
   var D = global.LiveDesk;
@@ -15,7 +16,8 @@
 
   function fail(scope, errorNode, result) {
     var error = (result.data && result.data.error) || {};
-    var message = error.message || S.failed;
+    var labels = scope.tagName === "FORM" ? D.formLabels(scope) : {};
+    var message = D.errorText(result.data, labels) || S.failed;
     var fieldNode = error.field ? scope.querySelector('.field-error[data-field="' + error.field.split("[")[0] + '"]') : null;
     (fieldNode || errorNode).textContent = message;
     var control = error.field ? scope.querySelector('[name="' + error.field.split("[")[0] + '"]') : null;

@@ -1,9 +1,10 @@
 // "Register a complaint" on an order or customer page: POST /api/v1/complaints (channel back_office) with the
-// page's order and buyer, then open the new complaint. Self-contained (the order page may load no API helper) but
-// for LiveDesk.scriptReady (static/common/dom.js, which both host pages load).
-(function () {
+// page's order and buyer, then open the new complaint. Uses LiveDesk.scriptReady (static/common/dom.js, which both
+// host pages load) and LiveDesk.send / errorText / formLabels (static/common/api.js, which the panel loads): an
+// error names its field by the form's own label, in the page's language, not by the API's name ("text").
+(function (global) {
   "use strict";
-  var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
+  var D = global.LiveDesk;
 
   function register(form) {
     var body = {channel: "back_office", category: form.elements.category.value, text: form.elements.text.value};
@@ -15,28 +16,25 @@
     error.textContent = fieldError.textContent = "";
     form.elements.text.removeAttribute("aria-invalid");
     button.disabled = true;
-    fetch("/api/v1/complaints", {method: "POST", credentials: "same-origin", body: JSON.stringify(body),
-                                 headers: {"Content-Type": "application/json", "Accept": "application/json",
-                                           "X-CSRFToken": csrf}})
-      .then(function (response) {
-        return response.json().catch(function () { return {}; }).then(function (data) {
-          if (response.ok) {
-            window.location.assign("/complaints/" + encodeURIComponent(data.complaint_id));
-            return;
-          }
-          button.disabled = false;
-          var e = data.error || {};
-          if (e.field === "text") {
-            fieldError.textContent = e.message;
-            form.elements.text.setAttribute("aria-invalid", "true");
-          } else {
-            error.textContent = e.message || error.dataset.failed;
-          }
-        });
-      }, function () {
-        button.disabled = false;
-        error.textContent = error.dataset.failed;
-      });
+    D.send("POST", "/api/v1/complaints", body).then(function (result) {
+      if (result.ok) {
+        global.location.assign("/complaints/" + encodeURIComponent(result.data.complaint_id));
+        return;
+      }
+      button.disabled = false;
+      var e = (result.data && result.data.error) || {};
+      var message = D.errorText(result.data, D.formLabels(form)) || error.dataset.failed;
+      if (e.field === "text") {
+        fieldError.textContent = message;
+        form.elements.text.setAttribute("aria-invalid", "true");
+        form.elements.text.focus();
+      } else {
+        error.textContent = message;
+      }
+    }, function () {
+      button.disabled = false;
+      error.textContent = error.dataset.failed;
+    });
   }
 
   document.querySelectorAll("form.complaint-register").forEach(function (form) {
@@ -44,6 +42,6 @@
       event.preventDefault();
       register(form);
     });
-    window.LiveDesk.scriptReady(form);
+    D.scriptReady(form);
   });
-})();
+})(window);

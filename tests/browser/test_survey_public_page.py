@@ -89,3 +89,26 @@ def test_the_language_switch_shows_the_english_page_and_it_is_clean_too(browser,
     page.click("#send")  # nothing chosen: the browser asks for a choice and nothing is sent
     assert page.get_attribute("main", "data-state") == "form"
     page.context.close()
+
+
+@pytest.mark.parametrize("width", [390, 360, 320])
+def test_the_eleven_nps_choices_fit_a_phone(browser, survey_link, width):
+    """Probe 14: the first row of 0-10 was wider than the card (the "5" past a 390 px screen, off a 360 px one)."""
+    _server, link, app = survey_link
+    with app.app_context():
+        db.session.execute(sa.update(SurveyInvitation).values(kind="nps"))
+        db.session.commit()
+        db.engine.dispose()
+    page = phone_page(browser, "en-US")
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(link)
+    assert page.locator(".choice label").count() == 11
+    assert no_sideways_scroll(page)
+    for index in range(11):
+        box = page.locator(f"label[for=score-{index}]").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, (index, box)
+        assert box["height"] >= 44 and box["width"] >= 36, (index, box)  # still a thumb-sized target
+    page.click("label[for=score-5]")
+    assert page.is_checked("#score-5")
+    assert blocking_violations(page) == [] and page.errors == []
+    page.context.close()

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from orders.care.order_history import LABELS as CARE_STEP_LABELS
+
 STATUS_LABELS = {"new": _l("new"), "acknowledged": _l("acknowledged"), "investigating": _l("investigating"),
                  "resolved": _l("resolved"), "closed": _l("closed")}
 CHANNEL_LABELS = {"back_office": _l("Registered by staff"), "platform": _l("Platform"), "chat": _l("Live chat"),
@@ -33,13 +35,15 @@ EVENT_LABELS = {"registered": _l("registered"), "acknowledged": _l("acknowledged
 ACTOR_LABELS = {"platform": _l("Platform"), "system": _l("system")}
 MOVE_LABELS = {"acknowledge": _l("Acknowledge"), "investigate": _l("Start investigating"), "resolve": _l("Resolve"),
                "close": _l("Close"), "reopen": _l("Reopen…")}
-# For the order page (orders/backoffice/pages.py HISTORY_ACTIONS and NOTICE_KINDS): the complaint steps on an
-# order's history and the buyer notice kind of complaints.
+# For the order page (orders/backoffice/pages.py HISTORY_ACTIONS and NOTICE_KINDS): the customer care steps on an
+# order's history (the complaints', then the surveys' and follow-ups' of orders/care/order_history.py, which reach
+# the page through this map) and the buyer notice kind of complaints.
 ORDER_HISTORY_LABELS = {"complaint_opened": _l("complaint registered"),
                         "complaint_acknowledged": _l("complaint acknowledged"),
                         "complaint_investigating": _l("complaint investigated"),
                         "complaint_resolved": _l("complaint resolved"), "complaint_closed": _l("complaint closed"),
-                        "complaint_reopened": _l("complaint reopened"), "complaint_breached": _l("complaint SLA missed")}
+                        "complaint_reopened": _l("complaint reopened"), "complaint_breached": _l("complaint SLA missed"),
+                        **CARE_STEP_LABELS}
 NOTICE_KIND_LABELS = {"complaint_feedback": _l("Complaint feedback")}
 # The queue's countdown and live notices (static/complaints/queue.js fills {time}).
 QUEUE_STRINGS = {"dueIn": _l("due in {time}"), "overdue": _l("{time} overdue"), "days": _l("{n} d"),

@@ -28,12 +28,15 @@ from orders.notices.service import queue_notice
 
 @dataclass(frozen=True)
 class Resolution:
-    """How a complaint was resolved: the root cause, what was done, the plan's actions and the buyer's feedback."""
+    """How a complaint was resolved: the root cause, what was done, the plan's actions and the buyer's feedback.
+
+    actions None: none were sent, so the plan the analysis saved is the one carried out; a tuple (even empty)
+    replaces what is planned and not yet taken."""
 
     root_cause: str
     resolution: str
     feedback: str
-    actions: tuple[dict, ...] = ()
+    actions: tuple[dict, ...] | None = None
     cause_note: str | None = None
 
 
@@ -122,19 +125,29 @@ def _kept_ref(complaint: Complaint, kind: str) -> str | None:
     return next((a.get("ref") for a in complaint.actions or [] if a.get("kind") == kind), None)
 
 
+def _round_plan(complaint: Complaint, sent: tuple[dict, ...] | None) -> list[dict]:
+    """Return the plan a resolve carries out: the actions sent, or (None sent) those the analysis planned and no
+    earlier round took, as read_plan gives them ({"kind", "note"})."""
+    if sent is not None:
+        return [dict(a) for a in sent]
+    return [{"kind": a["kind"], "note": a.get("note")} for a in complaint.actions or [] if not a.get("taken_at")]
+
+
 def resolve(session: Session, complaint: Complaint, actor: str, now: datetime, outcome: Resolution) -> Complaint:
-    """Resolve the complaint: root cause, resolution and feedback saved, the plan's actions added to those earlier
-    rounds took and marked taken (the timeline's step keeps this round's plan); a refund via after-sales opens a
-    case on the order once; the feedback goes to the buyer through the notice outbox; complaint_resolved is sent."""
+    """Resolve the complaint: root cause, resolution and feedback saved, this round's plan (the actions sent, else
+    the one the analysis saved) added to those earlier rounds took and marked taken (the timeline's step keeps this
+    round's plan); a refund via after-sales opens a case on the order once; the feedback goes to the buyer through
+    the notice outbox; complaint_resolved is sent."""
     if outcome.root_cause not in ROOT_CAUSES:
         raise _unknown_root_cause()
     order = _order(session, complaint)
-    kinds = {a["kind"] for a in outcome.actions}
+    plan = _round_plan(complaint, outcome.actions)
+    kinds = {a["kind"] for a in plan}
     if "refund_via_aftersales" in kinds and order is None:
         raise ComplaintRefused(400, "no_order", "a refund via after-sales needs a complaint linked to an order",
                                "actions")
     _move(session, complaint, "resolve", actor, now, outcome.resolution,
-          data={"root_cause": outcome.root_cause, "actions": [dict(a) for a in outcome.actions]})
+          data={"root_cause": outcome.root_cause, "actions": plan})
     _answered(session, complaint, actor, now)
     if now > complaint.resolution_due_at:
         record_breach(session, complaint, "resolution", now, actor)
@@ -142,7 +155,7 @@ def resolve(session: Session, complaint: Complaint, actor: str, now: datetime, o
     complaint.feedback = outcome.feedback
     if outcome.cause_note is not None:
         complaint.cause_note = outcome.cause_note
-    complaint.actions = merge_plan(list(complaint.actions or []), list(outcome.actions))
+    complaint.actions = merge_plan(list(complaint.actions or []), plan)
     complaint.resolved_at = now
     if "refund_via_aftersales" in kinds:
         _open_refund(session, complaint, order, actor, now)

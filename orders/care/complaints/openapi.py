@@ -84,7 +84,8 @@ def paths() -> dict:
                 "actions": ["reship", {"kind": "process_change", "note": "switch carrier for Xinjiang"}]}),
             description="From new, acknowledged or investigating. The feedback goes to the buyer as a "
                         "complaint_feedback notice when an order is linked; refund_via_aftersales opens a refund case "
-                        "on the order (400 no_order without one). An action listed twice is refused (400).")},
+                        "on the order (400 no_order without one). An action listed twice is refused (400). Without "
+                        "actions the plan the analysis saved is carried out; a list (even empty) replaces it.")},
         f"{one}/reopen": {"post": operation(
             "reopenComplaint", "Reopen a resolved or closed complaint", TAG, detail, errors="400 401 403 404 409",
             roles=_ROLES_ACT, params=("ComplaintId",),

@@ -14,16 +14,18 @@ from app.auth.models import User
 from app.auth.sessions import user_room
 from app.db.bulk import insert_ignoring
 from orders import history
+from orders.care.complaints.models import Complaint
 from orders.care.followups.models import FOLLOWUP_SOURCES, FollowUpTask
 from orders.care.followups.policy import DeliveryRule, due_at, next_assignee, wants_delivery_followup
+from orders.care.order_history import care_step
+from orders.care.surveys.models import SurveyInvitation
 from orders.models import Order
 
 ASSIGNABLE_ROLES = ("aftersales", "admin")
 ROTATION_ROLE = "aftersales"  # tasks opened by signals go round the after-sales agents only
 AUTO = object()  # assignee_id=AUTO: the next agent in the rotation
 PUSH_EVENT = "followups.changed"
-SOURCE_LABELS = {"delivery": "delivery", "complaint": "complaint", "case": "after-sales case",
-                 "survey": "low survey rating", "manual": "opened by hand"}
+RETURNED = "The parcel went back to the sender after its delivery."  # the outcome of a call-back a return cancels
 
 
 class FollowUpRefused(Exception):
@@ -95,10 +97,26 @@ def open_task(session: Session, buyer_id: str, source: str, now: datetime, *, or
         return None
     task = session.get(FollowUpTask, task_id)
     if order is not None:
-        history.note_added(session, order, actor, f"Follow-up opened ({SOURCE_LABELS[source]})",
-                           data={"event": "followup_opened", "followup_id": task_id, "due_at": task.due_at.isoformat()})
+        care_step(session, order, "followup_opened", actor,
+                  data={"followup_id": task_id, "source": source, "due_at": task.due_at.isoformat()})
     _push(session, task)
     return task
+
+
+def known_buyer(session: Session, buyer_id: str) -> bool:
+    """Return whether LiveDesk has heard of the buyer id: an order, a complaint, a survey or a follow-up of theirs."""
+    return any(session.scalar(sa.select(model.id).where(model.buyer_id == buyer_id).limit(1)) is not None
+               for model in (Order, Complaint, SurveyInvitation, FollowUpTask))
+
+
+def open_by_hand(session: Session, buyer_id: str, now: datetime, *, order: Order | None, due: datetime | None,
+                 assignee_id, note: str | None, actor: str) -> FollowUpTask:
+    """Return the task someone opened (source manual); FollowUpRefused 404 naming buyer_id, nothing written, when
+    no order is given and LiveDesk knows nothing of the buyer (nobody to call, no record to call about)."""
+    if order is None and not known_buyer(session, buyer_id):
+        raise FollowUpRefused(404, "not_found", f"no order, complaint or survey of buyer {buyer_id!r}", "buyer_id")
+    return open_task(session, buyer_id, "manual", now, order=order, due=due, assignee_id=assignee_id, note=note,
+                     actor=actor)
 
 
 def open_after_delivery(session: Session, order: Order, now: datetime) -> FollowUpTask | None:
@@ -119,12 +137,13 @@ def cancel_delivery_followup(session: Session, order: Order, now: datetime) -> F
         FollowUpTask.source == "delivery", FollowUpTask.source_key == str(order.id), FollowUpTask.status == "open"))
     if task_id is None:
         return None
-    return _closing(session, task_id, "cancelled", "The parcel went back to the sender after its delivery.",
-                    history.SYSTEM, now)
+    return _closing(session, task_id, "cancelled", RETURNED, history.SYSTEM, now, step="followup_withdrawn")
 
 
-def _closing(session: Session, task_id: int, to_status: str, text: str | None, actor: str, now: datetime) -> FollowUpTask:
-    """Move an open task to done or cancelled with a conditional UPDATE; refuse a missing or closed one."""
+def _closing(session: Session, task_id: int, to_status: str, text: str | None, actor: str, now: datetime,
+             step: str | None = None) -> FollowUpTask:
+    """Move an open task to done or cancelled with a conditional UPDATE; refuse a missing or closed one. The order's
+    history gets step (a code saying why), else followup_<status> with text as its reason."""
     changed = session.execute(
         sa.update(FollowUpTask).where(FollowUpTask.id == task_id, FollowUpTask.status == "open")
         .values(status=to_status, outcome=text, closed_at=now, closed_by=actor)
@@ -137,9 +156,10 @@ def _closing(session: Session, task_id: int, to_status: str, text: str | None, a
         raise FollowUpRefused(409, "invalid_state", f"the follow-up is {task.status} already", "status")
     order = session.get(Order, task.order_pk) if task.order_pk else None
     if order is not None:
-        word = "done" if to_status == "done" else "cancelled"
-        history.note_added(session, order, actor, f"Follow-up {word}: {text}" if text else f"Follow-up {word}",
-                           data={"event": f"followup_{word}", "followup_id": task.id})
+        if step is not None:  # the system's reason: the step's label says it in the reader's language
+            care_step(session, order, step, actor, data={"event": f"followup_{to_status}", "followup_id": task.id})
+        else:
+            care_step(session, order, f"followup_{to_status}", actor, reason=text, data={"followup_id": task.id})
     _push(session, task)
     return task
 

@@ -13,7 +13,7 @@ from app.errors import ApiError
 from app.extensions import db
 from app.http import api, validation
 from app.http.api import install_api
-from orders.care.followups.actions import AUTO, FollowUpRefused, cancel, complete, open_task
+from orders.care.followups.actions import AUTO, FollowUpRefused, cancel, complete, open_by_hand
 from orders.care.followups.models import NOTE_LIMIT, OUTCOME_LIMIT
 from orders.care.followups.policy import LATEST_DUE
 from orders.care.followups.queries import VIEWS, followup, followups_page, view_counts
@@ -85,15 +85,15 @@ def read_new_task(data: dict) -> dict:
 @api.scope("aftersales")
 def post_followup():
     """Open a follow-up by hand: {"buyer_id" | "order_id", "note"?, "due_at"?, "assignee_id"? (null: nobody;
-    absent: the next agent in the rotation)}."""
+    absent: the next agent in the rotation)}; 404 naming buyer_id for a buyer LiveDesk knows nothing of."""
     fields = read_new_task(api.json_body())
     name = actor()
 
     def work():
         assignee = AUTO if fields["assignee"] == "auto" else fields["assignee"]
         try:
-            task = open_task(db.session, fields["buyer_id"], "manual", utcnow(), order=fields["order"],
-                             due=fields["due"], assignee_id=assignee, note=fields["note"], actor=name)
+            task = open_by_hand(db.session, fields["buyer_id"], utcnow(), order=fields["order"],
+                                due=fields["due"], assignee_id=assignee, note=fields["note"], actor=name)
         except FollowUpRefused as refused:
             db.session.rollback()
             raise _refused(refused) from None
@@ -132,9 +132,6 @@ def post_followup_done(task_id: int):
 @api.scope("aftersales")
 def post_followup_cancel(task_id: int):
     """Cancel an open follow-up, with an optional {"reason"}; 409 when it is not open."""
-    data = request.get_json(silent=True) if request.content_length else {}
-    if not isinstance(data, dict):
-        raise ApiError(400, "invalid_json", "the body, when sent, must be a JSON object", "body")
-    reason = validation.text(data, "reason", max_len=OUTCOME_LIMIT, required=False)
+    reason = validation.text(api.json_body(optional=True), "reason", max_len=OUTCOME_LIMIT, required=False)
     name = actor()
     return jsonify(_close(task_id, lambda session, tid, now: cancel(session, tid, reason, name, now)))

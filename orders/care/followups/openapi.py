@@ -32,7 +32,9 @@ def paths() -> dict:
                               ("201", "The new task.", ref("FollowUp")), errors="400 401 403 404", roles=ROLES,
                               body=request("FollowUpInput", {"order_id": "DY-1001", "note": "Ask about the size"}),
                               description="assignee_id null leaves it unassigned; left out, the after-sales agent "
-                                          "with the fewest open tasks gets it. Due in 2 days unless due_at is given."),
+                                          "with the fewest open tasks gets it. Due in 2 days unless due_at is given. "
+                                          "A buyer_id with no order, complaint, survey or follow-up in LiveDesk is "
+                                          "404 not_found naming buyer_id (nothing is stored)."),
         },
         "/api/v1/followups/{task_id}/done": {"post": operation(
             "completeFollowUp", "Mark a follow-up done with its outcome", TAG, ("200", "The task.", ref("FollowUp")),
@@ -50,7 +52,12 @@ def schemas() -> dict:
     task = obj({
         "id": integer(), "buyer_id": string(), "order_id": nullable(string()),
         "source": string(enum=["delivery", "complaint", "case", "survey", "manual"]),
-        "complaint_id": nullable(integer()), "aftersale_case_id": nullable(integer()),
+        "complaint_id": nullable(integer("The complaint's row number (kept for older clients): use complaint_ref.")),
+        "aftersale_case_id": nullable(integer("The case's row number (kept for older clients): use case_id.")),
+        "case_id": nullable(string("The after-sales case it is about (AS-…), as /api/v1/aftersales/{case_id} "
+                                   "takes it.")),
+        "complaint_ref": nullable(string("The complaint it is about (CP-…), as /api/v1/complaints/{complaint_id} "
+                                         "takes it.")),
         "response_id": nullable(integer("The survey answer that opened it (a 1–2 rating).")),
         "rating": nullable(integer("That answer's score.")),
         "assignee_id": nullable(integer()), "assignee": nullable(string()), "due_at": DATETIME,

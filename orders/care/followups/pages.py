@@ -18,7 +18,7 @@ from app.errors import ApiError
 from app.extensions import db
 from app.http import validation
 from app.http.pages import page_roles
-from orders.care.followups.actions import ASSIGNABLE_ROLES, AUTO, FollowUpRefused, cancel, complete, open_task
+from orders.care.followups.actions import ASSIGNABLE_ROLES, AUTO, FollowUpRefused, cancel, complete, open_by_hand
 from orders.care.followups.models import NOTE_LIMIT, OUTCOME_LIMIT
 from orders.care.followups.policy import LATEST_DUE
 from orders.care.followups.queries import VIEWS, followups_page, view_counts
@@ -36,6 +36,10 @@ PROBLEMS = {"not_found": _l("that task or order does not exist"), "invalid_state
             "invalid_assignee": _l("choose an active after-sales agent or admin"),
             "missing_field": _l("fill in the buyer or the order"), "too_long": _l("the text is too long"),
             "buyer_mismatch": _l("the order belongs to another buyer"), "invalid_query": _l("check the due date")}
+# What the "new follow-up" form says under the field at fault, when it differs from PROBLEMS.
+FIELD_PROBLEMS = {("not_found", "order_id"): _l("no order has this number"),
+                  ("not_found", "buyer_id"): _l("LiveDesk knows no buyer with this id (no order, complaint or survey)")}
+NEW_TASK_FIELDS = ("order_id", "buyer_id", "due", "assignee", "note")
 
 
 @bp.app_context_processor
@@ -55,24 +59,34 @@ def _problem(code: str, fallback: str):
     flash(_l("Not saved: %(problem)s", problem=PROBLEMS.get(code, fallback)), "error")
 
 
-@bp.get("/followups")
-@page_roles(*PAGE_ROLES)
-def followups_list():
-    """The tasks of one view (my open tasks first for agents; all open ones for admins), soonest due first."""
-    view = request.args.get("view") or ("mine" if current_user.role == "aftersales" else "open")
-    if view not in VIEWS:
-        abort(400)
-    try:
-        page = validation.query_int(request.args, "page", 1, maximum=100_000)
-    except ApiError as error:
-        abort(400, error.message)
+def _list_page(view: str, page: int, form: dict | None = None, errors: dict | None = None):
+    """Render the list; form and errors: what the "new follow-up" form sent and why it was refused (by field)."""
     tasks, total = followups_page(db.session, view, current_user.id, page, PER_PAGE)
     agents = db.session.execute(sa.select(User.id, User.username).where(
         User.role.in_(ASSIGNABLE_ROLES), User.disabled_at.is_(None)).order_by(User.username)).all()
     return render_template("followups/list.html", tasks=tasks, total=total, view=view, page=page,
                            pages=max(1, math.ceil(total / PER_PAGE)), counts=view_counts(db.session, current_user.id),
                            views=VIEW_LABELS, sources=SOURCE_LABELS, statuses=STATUS_LABELS, agents=agents,
-                           outcome_limit=OUTCOME_LIMIT, note_limit=NOTE_LIMIT, now=utcnow())
+                           outcome_limit=OUTCOME_LIMIT, note_limit=NOTE_LIMIT, now=utcnow(),
+                           form=form or {}, errors=errors or {})
+
+
+def _default_view() -> str:
+    return "mine" if current_user.role == "aftersales" else "open"
+
+
+@bp.get("/followups")
+@page_roles(*PAGE_ROLES)
+def followups_list():
+    """The tasks of one view (my open tasks first for agents; all open ones for admins), soonest due first."""
+    view = request.args.get("view") or _default_view()
+    if view not in VIEWS:
+        abort(400)
+    try:
+        page = validation.query_int(request.args, "page", 1, maximum=100_000)
+    except ApiError as error:
+        abort(400, error.message)
+    return _list_page(view, page)
 
 
 def _close(task_id: int, closing) -> None:
@@ -149,17 +163,17 @@ def _form_task(form) -> dict:
 @bp.post("/followups")
 @page_roles(*PAGE_ROLES)
 def create_followup():
-    """Open a follow-up by hand from the page's form."""
+    """Open a follow-up by hand from the page's form; refused, the page comes back with the form open, what was
+    typed kept and the problem under its field."""
     try:
         fields = _form_task(request.form)
     except ApiError as error:
-        _problem(error.code, error.message)
-        return _back()
+        return _refused_form(error.status, error.code, error.message, error.field)
     name = current_user.username
 
     def work():
-        task = open_task(db.session, fields["buyer_id"], "manual", utcnow(), order=fields["order"], due=fields["due"],
-                         assignee_id=fields["assignee"], note=fields["note"], actor=name)
+        task = open_by_hand(db.session, fields["buyer_id"], utcnow(), order=fields["order"], due=fields["due"],
+                            assignee_id=fields["assignee"], note=fields["note"], actor=name)
         realtime.commit(db.session)
         return task.id
 
@@ -167,7 +181,15 @@ def create_followup():
         task_id = run_with_retry(work)
     except FollowUpRefused as refused:
         db.session.rollback()
-        _problem(refused.code, refused.message)
-        return _back()
+        return _refused_form(refused.status, refused.code, refused.message, refused.field)
     flash(_l("Follow-up #%(id)s opened.", id=task_id), "success")
     return _back("open")
+
+
+def _refused_form(status: int, code: str, message: str, field: str | None):
+    """Render the list with the new follow-up form refused: its problem flashed and under the field at fault."""
+    problem = FIELD_PROBLEMS.get((code, field)) or PROBLEMS.get(code, message)
+    flash(_l("Not saved: %(problem)s", problem=problem), "error")
+    typed = {name: request.form.get(name, "") for name in NEW_TASK_FIELDS}
+    errors = {field: problem} if field in NEW_TASK_FIELDS else {}
+    return _list_page(_default_view(), 1, form=typed, errors=errors), status

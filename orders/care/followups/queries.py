@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.db import utcnow
+from orders.aftersales.models import AftersaleCase
+from orders.care.complaints.models import Complaint
 from orders.care.followups.models import FollowUpTask
 from orders.care.followups.policy import is_overdue
 from orders.care.surveys.models import SurveyResponse
@@ -18,11 +20,14 @@ MAX_OF_BUYER = 100
 
 
 def task_to_dict(task: FollowUpTask, order_id: str | None, assignee: str | None, rating: int | None,
-                 now: datetime) -> dict:
-    """Return one task as JSON-ready data: rating is the survey score that opened it; note (staff's words, or the
-    buyer's comment on a low rating) and outcome are text, shown as text."""
+                 case_id: str | None, complaint_ref: str | None, now: datetime) -> dict:
+    """Return one task as JSON-ready data: rating is the survey score that opened it; case_id and complaint_ref the
+    public ids (AS-…, CP-…) of the case and complaint it is about (complaint_id and aftersale_case_id are their
+    row numbers, kept for older clients); note (staff's words, or the buyer's comment on a low rating) and outcome
+    are text, shown as text."""
     return {"id": task.id, "buyer_id": task.buyer_id, "order_id": order_id, "source": task.source,
             "complaint_id": task.complaint_id, "aftersale_case_id": task.aftersale_case_id,
+            "case_id": case_id, "complaint_ref": complaint_ref,
             "response_id": task.response_id, "rating": rating, "assignee_id": task.assignee_id, "assignee": assignee,
             "due_at": task.due_at.isoformat(), "overdue": is_overdue(task.status, task.due_at, now),
             "status": task.status, "note": task.note, "outcome": task.outcome, "created_by": task.created_by,
@@ -31,10 +36,14 @@ def task_to_dict(task: FollowUpTask, order_id: str | None, assignee: str | None,
 
 
 def _select(*conditions):
-    """Return SELECT task, order id, assignee username, survey rating with the conditions."""
-    return (sa.select(FollowUpTask, Order.order_id, User.username, SurveyResponse.score).select_from(FollowUpTask)
+    """Return SELECT task, order id, assignee username, survey rating, case and complaint public ids with the
+    conditions (the task keeps the case's and complaint's row numbers, without a foreign key)."""
+    return (sa.select(FollowUpTask, Order.order_id, User.username, SurveyResponse.score, AftersaleCase.case_id,
+                      Complaint.complaint_id).select_from(FollowUpTask)
             .outerjoin(Order, Order.id == FollowUpTask.order_pk).outerjoin(User, User.id == FollowUpTask.assignee_id)
-            .outerjoin(SurveyResponse, SurveyResponse.id == FollowUpTask.response_id).where(*conditions))
+            .outerjoin(SurveyResponse, SurveyResponse.id == FollowUpTask.response_id)
+            .outerjoin(AftersaleCase, AftersaleCase.id == FollowUpTask.aftersale_case_id)
+            .outerjoin(Complaint, Complaint.id == FollowUpTask.complaint_id).where(*conditions))
 
 
 def view_conditions(view: str, user_id: int | None, now: datetime) -> list:

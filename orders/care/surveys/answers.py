@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.db.bulk import insert_ignoring
 from orders import history
 from orders.care.followups.actions import open_task
+from orders.care.order_history import care_step
 from orders.care.surveys.links import invitation_id_of
 from orders.care.surveys.models import COMMENT_LIMIT, SCALES, SurveyInvitation, SurveyResponse
 from orders.models import Order
@@ -85,8 +86,9 @@ def record_answer(session: Session, invitation: SurveyInvitation, score, comment
     if response_id is None:
         raise AnswerRefused(409, "already_answered", "this survey was answered already", "token")
     order = session.get(Order, invitation.order_pk)
-    history.note_added(session, order, history.SYSTEM, f"Survey answered: {invitation.kind.upper()} {score}",
-                       data={"event": "survey_answered", "invitation_id": invitation.id, "response_id": response_id})
+    care_step(session, order, "survey_answered", history.SYSTEM,
+              reason=f"{score}/{SCALES[invitation.kind][1]}",  # 2/5, 9/10: read alike in every language
+              data={"invitation_id": invitation.id, "response_id": response_id, "kind": invitation.kind, "score": score})
     if invitation.kind == "csat" and score <= LOW_RATING and invitation.buyer_id:
         # The task shows the rating from the response; its note is the buyer's own words, when they wrote any.
         open_task(session, invitation.buyer_id, "survey", now, order=order, source_key=str(response_id),

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.db.bulk import insert_ignoring, insert_rows
 from live.models import Broadcast
 from orders import history
+from orders.care.order_history import care_step_row
 from orders.care.surveys.invitations import NOTICE_KIND, invitation_row, link_days
 from orders.care.surveys.links import survey_url
 from orders.care.surveys.models import CAMPAIGN_NAME_LIMIT, SurveyCampaign, SurveyInvitation, SurveyResponse
@@ -96,9 +97,8 @@ def create_campaign(session: Session, draft: CampaignDraft, actor: str, now: dat
                                                                          "days": days}, dedupe=f"campaign:{campaign.id}")
                             for pk, oid, buyer, _status, _b in orders if pk in made], now)
     insert_rows(session, OrderHistory.__table__, [
-        {"order_pk": pk, "action": "note", "from_status": status, "to_status": status, "actor": history.SYSTEM,
-         "reason": f"NPS survey invitation sent (campaign {campaign.id})", "at": now,
-         "data": {"event": "survey_invited", "invitation_id": made[pk], "trigger": "campaign"}}
+        care_step_row(pk, status, "survey_invited", history.SYSTEM, now, data={
+            "invitation_id": made[pk], "kind": "nps", "trigger": "campaign", "campaign_id": campaign.id})
         for pk, _oid, _buyer, status, _b in orders if pk in made])
     campaign.invited = len(made)
     return campaign

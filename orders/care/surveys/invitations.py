@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.db.bulk import insert_ignoring
 from orders import history
+from orders.care.order_history import care_step
 from orders.care.surveys.links import survey_url
 from orders.care.surveys.models import SurveyInvitation, SurveyResponse
 from orders.care.surveys.subjects import Subject
@@ -24,8 +25,6 @@ from orders.notices.service import queue_notice
 DEFAULT_LINK_DAYS = 30
 NOTICE_KIND = "survey_invitation"
 _UNIQUE = ("trigger", "subject_key")
-TRIGGER_LABELS = {"delivery": "after delivery", "aftersale": "after an after-sales case",
-                  "complaint": "after a complaint", "campaign": "campaign"}
 
 
 def link_days() -> int:
@@ -54,8 +53,8 @@ def invite(session: Session, kind: str, trigger: str, subject_key: str, order: O
         return None
     queue_notice(session, order, NOTICE_KIND, {"url": survey_url(new_id), "survey": kind, "days": link_days()},
                  dedupe=f"{trigger}:{subject_key}", now=now)
-    history.note_added(session, order, history.SYSTEM, f"{kind.upper()} survey invitation sent ({TRIGGER_LABELS[trigger]})",
-                       data={"event": "survey_invited", "invitation_id": new_id, "trigger": trigger})
+    care_step(session, order, "survey_invited", history.SYSTEM,
+              data={"invitation_id": new_id, "kind": kind, "trigger": trigger})
     return session.get(SurveyInvitation, new_id)
 
 
@@ -74,8 +73,7 @@ def withdraw_delivery_invitation(session: Session, order: Order) -> bool:
         SurveyInvitation.trigger == "delivery", SurveyInvitation.subject_key == str(order.id), ~answered)
         .execution_options(synchronize_session=False)).rowcount
     if withdrawn:
-        history.note_added(session, order, history.SYSTEM, "CSAT survey invitation withdrawn: the parcel went back "
-                           "to the sender")
+        care_step(session, order, "survey_withdrawn", history.SYSTEM, data={"kind": "csat", "trigger": "delivery"})
     return bool(withdrawn)
 
 

@@ -154,18 +154,12 @@ def _change(complaint_id: str, change) -> dict:
     return run_with_retry(work)
 
 
-def _optional_body() -> dict:
-    if not request.content_length:
-        return {}
-    return api.json_body()
-
-
 @bp.post("/complaints/<complaint_id>/<any(acknowledge, investigate, close):action>")
 @api.scope("aftersales")
 @api.roles(*ACTORS)
 def move_complaint(complaint_id: str, action: str):
     """Acknowledge a new complaint, start investigating it, or close a resolved one; an optional note."""
-    note = validation.text(_optional_body(), "note", max_len=NOTE_LIMIT, required=False)
+    note = validation.text(api.json_body(optional=True), "note", max_len=NOTE_LIMIT, required=False)
     move = {"acknowledge": moves.acknowledge, "investigate": moves.investigate, "close": moves.close}[action]
     who = actor()
     return jsonify(_change(complaint_id, lambda complaint, now: move(db.session, complaint, who, now, note)))
@@ -182,13 +176,15 @@ def _plan(data: dict) -> list[dict] | None:
 @api.scope("aftersales")
 @api.roles(*ACTORS)
 def resolve_complaint(complaint_id: str):
-    """Resolve: root cause, resolution, feedback to the buyer (required), plan actions and cause note (optional)."""
+    """Resolve: root cause, resolution, feedback to the buyer (required), plan actions and cause note (optional;
+    without actions the plan the analysis saved is carried out, a list replaces it)."""
     data = api.json_body()
+    plan = _plan(data)  # None: not sent, the plan the analysis saved is carried out
     outcome = moves.Resolution(
         root_cause=validation.text(data, "root_cause", max_len=32), resolution=validation.text(
             data, "resolution", max_len=TEXT_LIMIT), feedback=validation.text(data, "feedback", max_len=600),
-        actions=tuple(_plan(data) or ()), cause_note=validation.text(data, "cause_note", max_len=TEXT_LIMIT,
-                                                                     required=False))
+        actions=None if plan is None else tuple(plan),
+        cause_note=validation.text(data, "cause_note", max_len=TEXT_LIMIT, required=False))
     who = actor()
     return jsonify(_change(complaint_id, lambda complaint, now: moves.resolve(db.session, complaint, who, now,
                                                                               outcome)))
@@ -199,7 +195,7 @@ def resolve_complaint(complaint_id: str):
 @api.roles(*ACTORS)
 def reopen_complaint(complaint_id: str):
     """Reopen a resolved or closed complaint (with an optional reason): a new resolution target counts from now."""
-    reason = validation.text(_optional_body(), "reason", max_len=NOTE_LIMIT, required=False)
+    reason = validation.text(api.json_body(optional=True), "reason", max_len=NOTE_LIMIT, required=False)
     who = actor()
 
     def change(complaint, now):
@@ -243,7 +239,7 @@ def triage_complaint(complaint_id: str):
 @api.roles("moderator", "aftersales")
 def escalate_chat_message(message_id: int):
     """Escalate a chat message as a complaint (channel chat): 201 with it, 200 when it was escalated before."""
-    data = _optional_body()
+    data = api.json_body(optional=True)
     category = choice(data, "category", CATEGORIES) or "other"
     severity, order_id = choice(data, "severity", SEVERITIES), ident(data, "order_id")
     who = actor()
