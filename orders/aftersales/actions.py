@@ -21,7 +21,7 @@ from orders.aftersales.exchange import products_of, replacement_problem
 from orders.aftersales.flow import RETURN_TYPES, STOCK_REPLACEMENT_TYPES
 from orders.aftersales.models import RESPONSIBILITIES, AftersaleCase
 from orders.aftersales.records import notify_buyer, queue_case_pushes, record_step
-from orders.aftersales.refunds import refund_due_after
+from orders.aftersales.refunds import refund_due_after, refuse_while_payout_pending
 from orders.aftersales.restock import restock_returned
 from orders.aftersales.timers import TimerPolicy
 from orders.fulfilment.carriers import CarrierError, check_tracking_no, find_carrier
@@ -88,8 +88,10 @@ def appeal(session: Session, case_id: str, actor: Actor, now: datetime, policy: 
 
 def cancel(session: Session, case_id: str, actor: Actor, now: datetime, policy: TimerPolicy,
            reason: str | None = None, version: int | None = None) -> CaseOutcome:
-    """Return the outcome of the buyer withdrawing a case (before any goods came back)."""
+    """Return the outcome of the buyer withdrawing a case (before any goods came back); 409 refund_pending, naming the
+    refund, while a refund of the case waits for its payout (its payout is recorded first)."""
     case, order, to_status = begin(session, case_id, actor, "cancel", now, version)
+    refuse_while_payout_pending(session, case, "cancel")
     record_step(session, case, order, "cancel", actor.name, now, policy, to_status=to_status, reason=reason)
     refund_due_after(session, case, order)
     notify_buyer(session, case, order, "aftersale_closed", {"cause": "cancelled"})

@@ -17,6 +17,7 @@ from app.http.api import install_api
 from orders.actions import OrderRejected
 from orders.aftersales import actions, intake, refunds
 from orders.aftersales.common import Actor, excluded_from_no_reason, load_policy
+from orders.aftersales.figures import paid_totals
 from orders.aftersales.models import CASE_REASONS, CASE_STATUSES, CASE_TYPES, AftersaleCase, Refund
 from orders.aftersales.queries import MAX_PER_PAGE, case_detail, list_cases
 from orders.aftersales.serialize import case_ref, case_to_dict, refund_to_dict
@@ -119,7 +120,9 @@ def list_all():
     page = validation.query_int(request.args, "page", default=1, maximum=100_000)
     per_page = validation.query_int(request.args, "per_page", default=50, maximum=MAX_PER_PAGE)
     cases, total = list_cases(db.session, status, case_type, broadcast_id, page, per_page, reason=reason)
-    body = {"cases": [case_to_dict(case) for case in cases], "total": total, "page": page, "per_page": per_page}
+    paid = paid_totals(db.session, list({case.order_pk: case.order for case in cases}.values()))
+    body = {"cases": [case_to_dict(case, paid=paid[case.order_pk]) for case in cases], "total": total, "page": page,
+            "per_page": per_page}
     db.session.commit()
     return jsonify(body)
 

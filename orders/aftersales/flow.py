@@ -10,6 +10,8 @@
 
 A rejection whose one appeal is spent is final: the case has ended and takes no action, not even cancel.
 Anything not in the table is an IllegalTransition (the API answers 409 illegal_transition).
+While a refund of the case waits for its payout (pending), the case neither refunds again nor is cancelled
+(WAITS_FOR_PAYOUT): the payout is recorded first (succeed / fail), so a case never ends with money in flight.
 """
 from __future__ import annotations
 
@@ -30,6 +32,9 @@ ACTIONS = ("approve", "reject", "appeal", "cancel", "ship_return", "receive", "i
 ENDED_STATUSES = frozenset({"refunded", "completed", "cancelled", "closed"})
 
 _CANCELLABLE = ("requested", "approved", "awaiting_return", "rejected")
+# Actions refused (409 refund_pending) while a refund of the case waits for its payout: a second refund would be
+# paid twice; a cancel would end the case with the payout unrecorded and the paid amount held by the pending refund.
+WAITS_FOR_PAYOUT = frozenset({"refund", "cancel"})
 
 
 def _table(case_type: str) -> dict[tuple[str, str], str]:

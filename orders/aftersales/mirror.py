@@ -24,6 +24,7 @@ from orders.aftersales.intake import new_case_id
 from orders.aftersales.models import CASE_REASONS, SYSTEM_REASONS, AftersaleCase, Refund
 from orders.aftersales.records import queue_case_pushes, record_step, set_platform_deadline
 from orders.aftersales.refunds import add_refunded, available
+from orders.aftersales.settlement import after_refund
 from orders.aftersales.timers import TimerPolicy
 
 
@@ -81,37 +82,46 @@ def mirror_case(session: Session, broadcast_id: int, platform: str, data: dict, 
             return _result(case, changed=False)  # a late delivery of an older state
     changed = created
     target = data["status"]
+    stock_skus, also_changed = [], []
     if target != case.status and not is_ended(case.status, case.appeal_used):
-        _apply_status(session, case, order, target, data, actor, event_id, now, policy)
+        stock_skus, also_changed = _apply_status(session, case, order, target, data, actor, event_id, now, policy)
         changed = True
     if data.get("deadline_at") is not None and data["deadline_at"] != case.deadline_at:
         changed = set_platform_deadline(case, data["deadline_at"], policy, now) or changed
     case.platform_event_at = max(at, case.platform_event_at or at)
     if changed:
-        queue_case_pushes(session, case, order)
+        queue_case_pushes(session, case, order, set(stock_skus), also_changed)
     return _result(case, changed)
 
 
 def _apply_status(session: Session, case: AftersaleCase, order, target: str, data: dict, actor: str, event_id: str,
-                  now: datetime, policy: TimerPolicy) -> None:
-    """Move the case to the platform's status, writing a platform refund to the ledger when it reports one."""
+                  now: datetime, policy: TimerPolicy) -> tuple[list[str], list]:
+    """Move the case to the platform's status, writing a platform refund to the ledger when it reports one; return
+    (SKUs whose stock changed, other orders that changed: settlement.after_refund)."""
     action = _step_between(case.type, case.status, target)
     step_data = {"event_id": event_id}
     if target == "rejected":
         case.rejection_reason = data.get("reason_text")
     if action == "appeal":
         case.appeal_used = True
+    refund = None
     if target == "refunded":
-        step_data.update(_platform_refund(session, case, order, data.get("amount"), actor, now))
+        refund, refund_data = _platform_refund(session, case, order, data.get("amount"), actor, now)
+        step_data.update(refund_data)
     record_step(session, case, order, action, actor, now, policy, to_status=target, data=step_data)
+    if refund is None:
+        return [], []
+    # What a refund changes outside the ledger, as a console refund does: goods refunded before they shipped
+    # leave fulfilment (their units back on stock), a duplicate payment's finding retires.
+    return after_refund(session, case, order, refund, actor, now)
 
 
 def _platform_refund(session: Session, case: AftersaleCase, order, amount: Decimal | None, actor: str,
-                     now: datetime) -> dict:
-    """Return the step data of the refund the platform made (its amount, else the case's), written as succeeded."""
+                     now: datetime) -> tuple[Refund | None, dict]:
+    """Return (the refund the platform made, written as succeeded, or None when it made none; its step data)."""
     total = quantize_money(amount if amount is not None else case.requested_amount or 0)
     if total <= 0:
-        return {"total": "0.00"}
+        return None, {"total": "0.00"}
     if total > available(session, order):
         raise OrderRejected("amount_exceeds_refundable", "amount",
                             f"{total} is more than the {available(session, order)} paid and not yet refunded", 422)
@@ -120,7 +130,7 @@ def _platform_refund(session: Session, case: AftersaleCase, order, amount: Decim
                     settled_at=now)
     session.add(refund)
     add_refunded(session, order, total)
-    return {"refund_id": refund.refund_id, "total": str(total)}
+    return refund, {"refund_id": refund.refund_id, "total": str(total)}
 
 
 def _result(case: AftersaleCase, changed: bool) -> dict:

@@ -6,7 +6,8 @@ conditional UPDATE (refunded_amount + total <= paid) whose row count is checked,
 give back more than was paid, on SQLite and PostgreSQL alike.
 
 A refund made by a person through the API succeeds at once by default (the money was paid out by the shop's
-payment back office); `"status": "pending"` records one whose payout is confirmed later (succeed / fail).
+payment back office); `"status": "pending"` records one whose payout is confirmed later (succeed / fail). While it
+waits, the case takes no second refund and no cancel (flow.WAITS_FOR_PAYOUT), and its payout can always be recorded.
 """
 from __future__ import annotations
 
@@ -20,10 +21,13 @@ from sqlalchemy.orm import Session
 from app.db import quantize_money
 from orders.actions import OrderRejected
 from orders.aftersales.common import Actor, CaseOutcome, begin, check_claim, lock_order, require_case, transition
-from orders.aftersales.ledger import LineValue, check_refund, covered_value, refundable, spread
+from orders.aftersales.figures import ledger_of, paid_totals, pending_totals
+from orders.aftersales.flow import WAITS_FOR_PAYOUT, IllegalTransition, next_status
+from orders.aftersales.ledger import LineValue, check_refund, covered_value, spread
 from orders.aftersales.models import SYSTEM_REASONS, AftersaleCase, Refund, payment_marker
 from orders.aftersales.records import notify_buyer, queue_case_pushes, record_step
 from orders.aftersales.restock import restock_returned, units_to_restock
+from orders.aftersales.settlement import after_refund
 from orders.aftersales.timers import TimerPolicy
 from orders.models import Order, OrderPayment
 
@@ -33,23 +37,18 @@ _PAID = sa.select(sa.func.sum(_P.c.amount)).where(_P.c.order_pk == _O.c.id, _P.c
 
 
 def paid_total(session: Session, order: Order) -> Decimal:
-    """Return what the buyer paid for order (all paid payments, duplicates included)."""
-    total = session.scalar(sa.select(sa.func.sum(OrderPayment.amount)).where(
-        OrderPayment.order_pk == order.id, OrderPayment.status == "paid"))
-    return quantize_money(total if total is not None else order.paid_amount or 0)
+    """Return what the buyer paid for order (all paid payments, duplicates included): figures.paid_totals."""
+    return paid_totals(session, [order])[order.id]
 
 
 def pending_total(session: Session, order_pk: int) -> Decimal:
     """Return the totals (goods + freight) of an order's pending refunds."""
-    rows = session.execute(sa.select(Refund.amount, Refund.freight).where(
-        Refund.order_pk == order_pk, Refund.status == "pending")).all()
-    return quantize_money(sum((amount + freight for amount, freight in rows), Decimal("0")))
+    return pending_totals(session, [order_pk])[order_pk]
 
 
 def available(session: Session, order: Order) -> Decimal:
     """Return what may still be refunded of order: paid − succeeded refunds − pending ones."""
-    return refundable(paid_total(session, order), order.refunded_amount or Decimal("0"),
-                      pending_total(session, order.id))
+    return ledger_of(session, order).available
 
 
 def line_values(session: Session, case: AftersaleCase) -> list[LineValue]:
@@ -66,6 +65,22 @@ def _new_id() -> str:
     return "RF-" + secrets.token_hex(5).upper()
 
 
+def pending_refund(session: Session, case: AftersaleCase) -> Refund | None:
+    """Return the case's refund awaiting its payout, or None."""
+    return session.scalar(sa.select(Refund).where(Refund.case_pk == case.id, Refund.status == "pending").limit(1))
+
+
+def refuse_while_payout_pending(session: Session, case: AftersaleCase, action: str) -> None:
+    """Raise 409 refund_pending, naming the refund, when action may not be taken while a refund of the case waits
+    for its payout (flow.WAITS_FOR_PAYOUT: another refund, a cancel); the payout is recorded first."""
+    waiting = pending_refund(session, case) if action in WAITS_FOR_PAYOUT else None
+    if waiting is not None:
+        then = "before another refund" if action == "refund" else f"before the case can {action}"
+        raise OrderRejected("refund_pending", "case_id",
+                            f"refund {waiting.refund_id} of this case is waiting for its payout: record it (payout done "
+                            f"or payout failed) {then}", status=409)
+
+
 def create_refund(session: Session, case_id: str, actor: Actor, now: datetime, policy: TimerPolicy,
                   amount: Decimal, freight: Decimal = Decimal("0"), lines: list[tuple[str, int]] | None = None,
                   settle: bool = True, version: int | None = None, timer_key: str | None = None) -> CaseOutcome:
@@ -75,8 +90,7 @@ def create_refund(session: Session, case_id: str, actor: Actor, now: datetime, p
     """
     case, order, _to_status = begin(session, case_id, actor, "refund", now, version)
     amount, freight = quantize_money(amount), quantize_money(freight or 0)
-    if session.scalar(sa.select(Refund.id).where(Refund.case_pk == case.id, Refund.status == "pending").limit(1)):
-        raise OrderRejected("refund_pending", "case_id", "a refund of this case is waiting for its payout", status=409)
+    refuse_while_payout_pending(session, case, "refund")
     values = line_values(session, case)
     wanted = None if lines is None else {sku: qty for sku, qty in lines}
     errors = check_refund(amount, freight, values, wanted, available(session, order), case.freight_payer == "seller")
@@ -142,8 +156,13 @@ def refund_due_after(session: Session, case: AftersaleCase, order: Order) -> Non
 
 
 def _succeed(session: Session, case: AftersaleCase, order: Order, refund: Refund, actor: Actor, now: datetime,
-             policy: TimerPolicy, timer_key: str | None = None) -> CaseOutcome:
-    """Return the outcome of a refund succeeding: ledger, case refunded, sellable returns back on stock."""
+             policy: TimerPolicy, timer_key: str | None = None, moves: bool = True) -> CaseOutcome:
+    """Return the outcome of a refund succeeding: ledger, case refunded, sellable returns back on stock, and what
+    follows outside the ledger (settlement.after_refund: goods refunded before shipping, a payment's finding).
+
+    moves=False: the payout of a case that can no longer take the refund step (it ended, or a platform moved it on
+    while the refund was pending) is recorded as `refund_succeeded`, the case keeping its status.
+    """
     add_refunded(session, order, refund.total)
     refund.status, refund.settled_at = "succeeded", now
     outcome = CaseOutcome(case, order, refund=refund)
@@ -155,8 +174,11 @@ def _succeed(session: Session, case: AftersaleCase, order: Order, refund: Refund
             "total": str(refund.total), "restocked": {sku: due[sku] for sku in restocked}}
     if due and not restocked:
         data["restock_failed"] = sorted(due)
-    record_step(session, case, order, "refund", actor.name, now, policy, to_status=transition(case, "refund"),
-                data=data, timer_key=timer_key)
+    record_step(session, case, order, "refund" if moves else "refund_succeeded", actor.name, now, policy,
+                to_status=transition(case, "refund") if moves else None, data=data, timer_key=timer_key)
+    skus, promoted_too = after_refund(session, case, order, refund, actor.name, now)
+    outcome.stock_skus |= set(skus)
+    outcome.also_changed += promoted_too
     refund_due_after(session, case, order)
     notify_buyer(session, case, order, "aftersale_refunded", {"amount": str(refund.total)})
     queue_case_pushes(session, case, order, outcome.stock_skus, outcome.also_changed)
@@ -180,9 +202,16 @@ def _pending(session: Session, refund_id: str, actor: Actor, now: datetime) -> t
 
 
 def succeed_refund(session: Session, refund_id: str, actor: Actor, now: datetime, policy: TimerPolicy) -> CaseOutcome:
-    """Return the outcome of a pending refund's payout confirmed: it succeeds and its case is refunded."""
+    """Return the outcome of a pending refund's payout confirmed: it succeeds and its case is refunded.
+
+    A payout that happened is always recorded: on a case that can no longer be refunded (cancelled before cancel
+    waited for payouts, or moved on by its platform) the money is booked and the case keeps its status.
+    """
     case, order, refund = _pending(session, refund_id, actor, now)
-    transition(case, "refund")
+    try:
+        next_status(case, "refund")
+    except IllegalTransition:
+        return _succeed(session, case, order, refund, actor, now, policy, moves=False)
     return _succeed(session, case, order, refund, actor, now, policy)
 
 
@@ -206,8 +235,7 @@ def auto_refund(session: Session, case_id: str, now: datetime, policy: TimerPoli
     """
     case = require_case(session, case_id)
     order = lock_order(session, case)
-    if session.scalar(sa.select(Refund.id).where(Refund.case_pk == case.id, Refund.status == "pending").limit(1)):
-        raise OrderRejected("refund_pending", "case_id", "a refund of this case is waiting for its payout", status=409)
+    refuse_while_payout_pending(session, case, "refund")
     values = line_values(session, case)
     goods = covered_value(values, None) if values else (case.requested_amount or Decimal("0"))
     if case.requested_amount is not None:

@@ -2,20 +2,25 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy.orm import object_session
 
 from app.db import quantize_money
-from orders.aftersales.flow import allowed_actions, is_ended
+from orders.aftersales.figures import paid_totals
+from orders.aftersales.flow import WAITS_FOR_PAYOUT, allowed_actions, is_ended
 from orders.aftersales.models import AftersaleCase, CaseEvent, CaseLine, Refund
 
 TIMER_ONLY = frozenset({"close"})  # a case is closed by its return timer, never by a person
 
 
 def offered_actions(case: AftersaleCase) -> list[str]:
-    """Return the actions a person may take on case now: the flow's, less the timer's, and no second refund while
-    one waits for its payout (refunds.py refuses it with 409 refund_pending; that refund's Paid / Failed come next)."""
+    """Return the actions a person may take on case now: the flow's, less the timer's, and neither a second refund
+    nor a cancel while one waits for its payout (flow.WAITS_FOR_PAYOUT: the API refuses them with 409
+    refund_pending; that refund's Payout done / failed come next)."""
     waiting = any(refund.status == "pending" for refund in case.refunds)
     return [action for action in allowed_actions(case)
-            if action not in TIMER_ONLY and not (waiting and action == "refund")]
+            if action not in TIMER_ONLY and not (waiting and action in WAITS_FOR_PAYOUT)]
 
 
 def _time(value: datetime | None) -> str | None:
@@ -58,9 +63,16 @@ def refund_to_dict(refund: Refund, case_id: str | None = None, order_id: str | N
             "settled_at": _time(refund.settled_at)}
 
 
-def case_to_dict(case: AftersaleCase, with_timeline: bool = False) -> dict:
-    """Return a case with its order, lines, refunds, next deadline and the actions it may take now."""
+def case_to_dict(case: AftersaleCase, with_timeline: bool = False, paid: Decimal | None = None) -> dict:
+    """Return a case with its order, lines, refunds, next deadline and the actions it may take now.
+
+    order_paid is what the refund ledger counts as paid (figures.paid_totals: every paid payment, a duplicate too),
+    as the case page shows it, so order_refunded never exceeds it; paid: that figure when the caller read it already
+    (a list reads all its orders' at once).
+    """
     order = case.order
+    if paid is None:
+        paid = paid_totals(object_session(case), [order])[order.id]
     data = {
         "case_id": case.case_id,
         "order_id": order.order_id,
@@ -90,7 +102,7 @@ def case_to_dict(case: AftersaleCase, with_timeline: bool = False) -> dict:
         "created_at": case.created_at.isoformat(),
         "updated_at": _time(case.updated_at),
         "closed_at": _time(case.closed_at),
-        "order_paid": _money(order.paid_amount),
+        "order_paid": _cents(paid),
         "order_refunded": _cents(order.refunded_amount),
         "lines": [line_to_dict(line) for line in case.lines],
         "refunds": [refund_to_dict(r, case.case_id, order.order_id) for r in case.refunds],

@@ -29,6 +29,7 @@ STEP_LABELS = {"open": _l("opened"), "approve": _l("approved"), "reject": _l("re
                "cancel": _l("cancelled"), "ship_return": _l("return shipped"), "receive": _l("return received"),
                "inspect": _l("inspected"), "refund": _l("refunded"),
                "refund_requested": _l("refund made, payout pending"), "refund_failed": _l("refund failed"),
+               "refund_succeeded": _l("refund paid out (the case had moved on)"),
                "timer_failed": _l("timer could not act"), "ship_replacement": _l("replacement shipped"),
                "complete": _l("completed"), "close": _l("closed"), "appeal_expired": _l("appeal window passed"),
                "mirror": _l("platform update")}
@@ -89,6 +90,10 @@ def action_errors() -> dict[str, str]:
         "amount_exceeds_lines": _("More than the lines refunded are worth."),
         "freight_not_ours": _("The buyer pays the return freight of this case."),
         "out_of_stock": _("The replacement units are not in stock."),
+        "refund_pending": _("A refund of this case is waiting for its payout: record Payout done or Payout failed "
+                            "first."),
+        "refund_settled": _("This refund was settled already; reload the page to see it as it is now."),
+        "unknown_refund": _("This refund no longer exists; reload the page."),
     }
 
 

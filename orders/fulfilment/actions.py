@@ -1,4 +1,5 @@
-"""Fulfilment actions: mark orders packed, ship an order (in one or more parcels), record tracking checkpoints.
+"""Fulfilment actions: mark orders packed, ship an order (in one or more parcels), record tracking checkpoints,
+take goods refunded before they shipped off the order (called by orders/aftersales when such a refund succeeds).
 
 Each is one function that changes rows, writes history, queues the buyer notices and the pushes that follow
 (after Saleor's order/actions.py); none commits. Routes parse, call one, commit with app.realtime.commit. They
@@ -13,17 +14,24 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from orders import history
+from orders import history, inventory
+from orders.actions import quantities, release_order
 from orders.fulfilment import sync
 from orders.fulfilment.carriers import CarrierError, check_tracking_no, find_carrier
 from orders.fulfilment.models import Shipment, ShipmentLine, TrackingCheckpoint
-from orders.fulfilment.rules import PACKABLE_STATUSES, SHIPPABLE_STATUSES, expected_arrival, plan_shipment
+from orders.fulfilment.refunded import REFUNDED_UNSHIPPED, RefundState, refund_state, refund_states
+from orders.fulfilment.rules import (PACKABLE_STATUSES, SHIPPABLE_STATUSES, GoodsRefund, expected_arrival,
+                                     plan_shipment, remaining_units, withdrawal)
 from orders.fulfilment.tracking import copy_parcel_history, record_checkpoints  # noqa: F401  (part of this API)
 from orders.models import Order
 from orders.notices.service import queue_notice
+from orders.promotions import service as promotions
 from orders.push import queue_order_changes
+from orders.waitlist import promote_waitlisted
 
 MAX_BULK = 500
+# Paid orders not yet in fulfilment (an audit hold, the waitlist): a refund in full closes them as a cancel would.
+PAID_WAITING = ("held", "waitlisted")
 
 
 class FulfilmentRefused(Exception):
@@ -75,6 +83,7 @@ def mark_packed(session: Session, order_ids: list[str], actor: str, now: datetim
                              .options(selectinload(Order.lines)).with_for_update()).all()
     found = {order.order_id: order for order in orders}
     result = PackResult(unknown=[order_id for order_id in wanted if order_id not in found])
+    states = refund_states(session, list(orders))
     changed = []
     for order_id in wanted:
         order = found.get(order_id)
@@ -85,6 +94,10 @@ def mark_packed(session: Session, order_ids: list[str], actor: str, now: datetim
         elif order.status not in PACKABLE_STATUSES:
             result.refused.append({"order_id": order_id, "code": "invalid_state", "status": order.status,
                                    "message": f"only paid orders are packed (this one is {order.status})"})
+        elif states[order.id].held_by:
+            refusal = on_hold(states[order.id])
+            result.refused.append({"order_id": order_id, "code": refusal.code, "status": order.status,
+                                   "message": refusal.message})
         else:
             order.packed_at = now
             history.fulfilment_step(session, order, "packed", actor, to_status="packing")
@@ -102,9 +115,16 @@ def new_shipment_id() -> str:
 def create_shipment(session: Session, order_id: str, request: ShipmentRequest, actor: str, now: datetime) -> Shipment:
     """Return the new shipment of an order: its lines, ETA, the order's new status, history, the buyer's notice."""
     order = lock_order(session, order_id)
+    state = refund_state(session, order)
+    if state.closed:
+        raise FulfilmentRefused("refunded", "order_id",
+                                f"the order was refunded in full before it shipped (after-sales case "
+                                f"{state.closing_case}): nothing is left to ship")
     if order.status not in SHIPPABLE_STATUSES:
         raise FulfilmentRefused("invalid_state", "status",
                                 f"only paid, packing or partly shipped orders ship (this one is {order.status})")
+    if state.held_by:
+        raise on_hold(state)
     carrier = find_carrier(session, request.carrier)
     if carrier is None:
         raise FulfilmentRefused("unknown_carrier", "carrier", f"no carrier {request.carrier!r}", status=422)
@@ -116,7 +136,7 @@ def create_shipment(session: Session, order_id: str, request: ShipmentRequest, a
                                                    Shipment.tracking_no == tracking_no)) is not None:
         raise FulfilmentRefused("shipment_exists", "tracking_no",
                                 f"{carrier.code} {tracking_no} is already a shipment of this order")
-    plan, problems = plan_shipment(sync.ordered_units(session, order), sync.shipped_units(session, order),
+    plan, problems = plan_shipment(sync.units_to_deliver(session, order), sync.shipped_units(session, order),
                                    request.lines)
     if problems:
         first = problems[0]
@@ -136,6 +156,67 @@ def create_shipment(session: Session, order_id: str, request: ShipmentRequest, a
     queue_notice(session, order, "shipped", context, dedupe=shipment.shipment_id, now=now)
     queue_order_changes(session, [(order, False)], set())
     return shipment
+
+
+def on_hold(state: RefundState) -> FulfilmentRefused:
+    """Return the 409 refund_requested of an order whose refund is asked for and not yet decided."""
+    return FulfilmentRefused("refund_requested", "order_id",
+                             f"after-sales case {state.held_by[0]} asks to refund this order before it ships: refund "
+                             f"it, or reject or cancel the case, before the order is packed or shipped")
+
+
+def refunded_before_shipping(session: Session, order: Order, refund: GoodsRefund, actor: str,
+                             now: datetime) -> tuple[list[str], list[Order]]:
+    """Return (SKUs put back on stock, waitlisted orders that took them) after a refund_only refund took goods that
+    had not shipped off the order (withdrawal: the units it paid back in full, or all that is left once the order
+    is refunded in full). The order's lock is held by the caller.
+
+    The units leave what is to pack and ship and go back on sale (sold → available; they never left the
+    warehouse). An order with nothing shipped and nothing left closes as a cancel would (status cancelled, its
+    promotions given back); one partly shipped takes the status its shipments give it. A paid order on hold or in
+    the waitlist refunded in full is closed by orders.actions.release_order. One history row
+    `refunded_unshipped` records the units, the case and the refund.
+    """
+    if order.status in PAID_WAITING and refund.in_full:
+        outcome = release_order(session, order, "cancelled", actor, refund.case_id, now, notice=None, refund_paid=False)
+        history.fulfilment_step(session, order, REFUNDED_UNSHIPPED, actor, data=_record(
+            refund, quantities(order), restocked=False) | {"closed": True})
+        return list(outcome.stock_skus), outcome.also_changed
+    if order.status not in SHIPPABLE_STATUSES:
+        return [], []
+    shipped = sync.shipped_units(session, order)
+    left = remaining_units(sync.units_to_deliver(session, order), shipped)
+    taken = withdrawal(left, refund)
+    if not taken:
+        return [], []
+    restocked = _restock(session, taken)
+    data = _record(refund, taken, restocked)
+    if not shipped and taken == left:  # nothing went out and nothing is left: the sale is undone
+        history.fulfilment_step(session, order, REFUNDED_UNSHIPPED, actor, to_status="cancelled",
+                                reason=refund.case_id, data=data | {"closed": True})
+        promotions.release(session, order.id)
+    else:
+        sync.sync_order(session, order, actor, now, REFUNDED_UNSHIPPED, data, withdrawn_now=taken)
+    promoted = promote_waitlisted(session, set(taken), now) if restocked else []
+    return (sorted(taken) if restocked else []), promoted
+
+
+def _record(refund: GoodsRefund, units: dict[str, int], restocked: bool) -> dict:
+    return {"case_id": refund.case_id, "refund_id": refund.refund_id, "units": dict(sorted(units.items())),
+            "in_full": refund.in_full, "restocked": restocked}
+
+
+def _restock(session: Session, units: dict[str, int]) -> bool:
+    """Return True after putting units an order had bought back on sale; False, changing nothing, when the stock no
+    longer holds them as sold (counted by hand since): the history row says so."""
+    savepoint = session.begin_nested()
+    try:
+        inventory.restore_sold(session, units)
+    except inventory.InventoryError:
+        savepoint.rollback()
+        return False
+    savepoint.commit()
+    return True
 
 
 def find_shipment(session: Session, shipment_id: str) -> Shipment | None:

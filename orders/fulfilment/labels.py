@@ -23,6 +23,7 @@ HISTORY_LABELS = {
     "packed": _l("packed"), "shipment_created": _l("shipped a parcel"), "tracking_updated": _l("tracking updated"),
     "logistics_exception": _l("logistics problem"), "logistics_resolved": _l("logistics problem cleared"),
     "tracking_stale": _l("tracking went quiet"),
+    "refunded_unshipped": _l("refunded before shipping"),
 }
 NOTICE_LABELS = {"shipped": _l("Shipped"), "delivery_exception": _l("Delivery problem"), "delivered": _l("Delivered")}
 # Badge colour classes of the design system (docs/design.md) by status: good, attention, danger, info.

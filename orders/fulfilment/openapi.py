@@ -54,8 +54,11 @@ def paths() -> dict:
                 errors="400 401 403 404 409", roles=f"{AGENTS} (tokens: scope aftersales)", params=("ShipmentOrderId",),
                 body=request("ShipmentInput", {"carrier": "SF", "tracking_no": "SF1234567890123",
                                                "lines": [{"sku": "TEE-M", "qty": 1}]}),
-                description="Without lines, every unit left ships. The order must be paid, packed or partly shipped "
-                            "(409 invalid_state); it becomes `shipped`, or `partially_shipped` while units are left. "
+                description="Without lines, every unit left ships (units refunded before shipping are not left). "
+                            "The order must be paid, packed or partly shipped (409 invalid_state; 409 refunded when a "
+                            "refund in full closed it before it shipped; 409 refund_requested while a refund_only "
+                            "case of it is requested or approved); it becomes `shipped`, or `partially_shipped` "
+                            "while units are left. "
                             "The buyer gets a `shipped` notice with the carrier, number and expected arrival. Refused "
                             "with 422, though the schema allows it: an unknown carrier, a number that does not fit the "
                             "carrier's pattern, an SKU not in the order or more units than are left "
@@ -80,14 +83,16 @@ def paths() -> dict:
             errors="400 401 403", roles=f"{AGENTS} (tokens: scope aftersales)",
             body=request("PackInput", {"order_ids": ["DY-1001", "DY-1002"]}),
             description="Paid orders become `packing`; others are reported as already packed, refused (with the "
-                        "reason) or unknown. Nothing is refused as a whole.")},
+                        "reason: invalid_state, or refund_requested while a refund of the order is asked for) or "
+                        "unknown. Nothing is refused as a whole.")},
         "/api/v1/fulfilment/overdue": {"get": operation(
             "listOverdue", "List orders past their ship-by deadline, and late-dispatch rates", "fulfilment",
             ("200", "Overdue orders (earliest deadline first), counts and the rate per broadcast.", ref("Overdue")),
             errors="400 401 403 404", roles=READERS, params=("FulfilmentBroadcast",))},
         "/api/v1/fulfilment/packing-list": {"get": operation(
             "getPackingList", "The packing list: units left to ship by SKU", "fulfilment",
-            ("200", "Rows by SKU, most units first, and the totals.", ref("PackingList")),
+            ("200", "Rows by SKU, most units first, and the totals; without units refunded before shipping and "
+                    "orders whose refund is asked for.", ref("PackingList")),
             errors="400 401 403 404", roles=READERS, params=("FulfilmentBroadcast", "FulfilmentStatus"))},
         "/api/v1/fulfilment/packing-list.csv": {"get": _csv(operation(
             "getPackingListCsv", "The packing list as CSV", "fulfilment", ("200", "CSV", {"type": "string"}),

@@ -20,7 +20,8 @@ from orders.fulfilment.api.lists import packing_csv
 from orders.fulfilment.carriers import all_carriers
 from orders.fulfilment.deadline import backfill_ship_by, policy_for
 from orders.fulfilment.queries import (TO_PACK_FILTERS, count_open, late_dispatch, left_to_ship, orders_to_pack,
-                                       packing_list, packing_rows, troubled_shipments)
+                                       packing_list, packing_rows, to_pick, troubled_shipments)
+from orders.fulfilment.refunded import refund_state, refund_states
 from orders.fulfilment.rules import SHIPPABLE_STATUSES
 from orders.fulfilment.serialize import shipment_to_dict, shipments_of
 from orders.models import Order
@@ -28,12 +29,18 @@ from orders.models import Order
 bp = Blueprint("fulfilment", __name__)
 PAGE_ROLES = ("aftersales", "admin", "auditor", "host")
 ACT_ROLES = frozenset({"aftersales", "admin"})
+CASE_READERS = frozenset({"aftersales", "admin", "auditor"})  # as orders/aftersales/pages.py lets read a case
 PAGE_LIMIT = 200
 
 
 def ui_language() -> str:
     """Return the key of bilingual texts matching the page language ("zh-CN" or "en")."""
     return "zh-CN" if get_locale().language == "zh" else "en"
+
+
+def can_read_cases() -> bool:
+    """Return True when the signed-in user may open after-sales cases (the case a refund note names is a link)."""
+    return bool(getattr(current_user, "is_authenticated", False)) and current_user.role in CASE_READERS
 
 
 def can_act() -> bool:
@@ -69,9 +76,11 @@ def order_panel(order_id: str) -> dict | None:
         return None
     shipments = [shipment_to_dict(s, order.order_id) for s in shipments_of(db.session, order.id)]
     left = left_to_ship(db.session, [order])[order.id]
+    refund = refund_state(db.session, order)
     return {"order_id": order.order_id, "status": order.status, "shipments": shipments, "left": left,
-            "ship_by_at": order.ship_by_at.isoformat() if order.ship_by_at else None,
-            "can_ship": can_act() and order.status in SHIPPABLE_STATUSES and bool(left),
+            "ship_by_at": order.ship_by_at.isoformat() if order.ship_by_at else None, "refund": refund,
+            "held": bool(refund.held_by) and order.status in SHIPPABLE_STATUSES, "can_read_cases": can_read_cases(),
+            "can_ship": (can_act() and order.status in SHIPPABLE_STATUSES and bool(left) and not refund.held_by),
             "carriers": all_carriers(db.session), "lang": ui_language(), "labels": labels,
             "overdue": bool(order.ship_by_at and order.ship_by_at < utcnow() and order.status in SHIPPABLE_STATUSES)}
 
@@ -89,6 +98,7 @@ def index():
     broadcasts = broadcast_choices(db.session)
     return render_template(
         "fulfilment/index.html", orders=orders, left=left_to_ship(db.session, orders), now=now,
+        refunds=refund_states(db.session, orders), can_read_cases=can_read_cases(),
         counts=count_open(db.session, now, broadcast_id), rates=late_dispatch(db.session, broadcast_id),
         issues=troubled_shipments(db.session, limit=100), carriers=all_carriers(db.session),
         broadcasts=broadcasts, titles={b.id: b.title for b in broadcasts}, labels=labels, lang=ui_language(),
@@ -102,7 +112,7 @@ def index():
 def packing_list_page():
     """The printable packing list: units to pick by SKU with totals, then each order's units to put in its parcel."""
     broadcast, status, _ = _filters()
-    orders = orders_to_pack(db.session, broadcast.id if broadcast else None, status, limit=100_000)
+    orders = to_pick(db.session, orders_to_pack(db.session, broadcast.id if broadcast else None, status, limit=100_000))
     left = left_to_ship(db.session, orders)
     rows = packing_rows(db.session, orders, left)
     return render_template("fulfilment/packing_list.html", rows=rows, orders=[o for o in orders if left[o.id]],

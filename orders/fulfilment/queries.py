@@ -1,5 +1,8 @@
 """Reads of fulfilment: orders to pack by deadline, the packing list by SKU, overdue orders, the late-dispatch rate
 per broadcast, and parcels whose tracking went quiet or reported trouble.
+
+Units refunded before they shipped are not left to ship; an order whose refund is asked for and not decided is on
+hold: listed to pack (flagged), left off the packing list (orders/fulfilment/refunded.py).
 """
 from __future__ import annotations
 
@@ -12,7 +15,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from live.models import Broadcast
 from orders.fulfilment.models import Shipment, ShipmentLine
-from orders.fulfilment.rules import SHIPMENT_EXCEPTIONS, SHIPPABLE_STATUSES, late_dispatch_rate, remaining_units
+from orders.fulfilment.refunded import refund_states, withdrawn_by_order
+from orders.fulfilment.rules import (SHIPMENT_EXCEPTIONS, SHIPPABLE_STATUSES, late_dispatch_rate, remaining_units,
+                                     to_deliver)
 from orders.models import Order, Product, ProductVariant
 
 LIST_LIMIT = 500
@@ -64,15 +69,22 @@ def shipped_by_order(session: Session, order_pks: list[int]) -> dict[int, dict[s
 
 
 def left_to_ship(session: Session, orders: list[Order]) -> dict[int, dict[str, int]]:
-    """Return, per order, the units per SKU ordered and not shipped yet."""
+    """Return, per order, the units per SKU ordered and not shipped yet, less those refunded before they shipped."""
     shipped = shipped_by_order(session, [order.id for order in orders])
+    withdrawn = withdrawn_by_order(session, orders)
     result = {}
     for order in orders:
         ordered: dict[str, int] = defaultdict(int)
         for line in order.lines:
             ordered[line.sku] += line.qty
-        result[order.id] = remaining_units(ordered, shipped.get(order.id, {}))
+        result[order.id] = remaining_units(to_deliver(ordered, withdrawn[order.id]), shipped.get(order.id, {}))
     return result
+
+
+def to_pick(session: Session, orders: list[Order]) -> list[Order]:
+    """Return the orders whose goods may be picked now: those whose shipping no undecided refund holds."""
+    states = refund_states(session, orders)
+    return [order for order in orders if not states[order.id].held_by]
 
 
 def sku_names(session: Session, skus: list[str]) -> dict[str, str]:
@@ -87,8 +99,9 @@ def sku_names(session: Session, skus: list[str]) -> dict[str, str]:
 
 
 def packing_list(session: Session, broadcast_id: int | None, status: str | None = None) -> list[PackingListRow]:
-    """Return the units left to ship, grouped by SKU (most units first), over the orders to pack."""
-    orders = orders_to_pack(session, broadcast_id, status, limit=100_000)
+    """Return the units left to ship, grouped by SKU (most units first), over the orders to pack that may be picked
+    now (to_pick)."""
+    orders = to_pick(session, orders_to_pack(session, broadcast_id, status, limit=100_000))
     return packing_rows(session, orders, left_to_ship(session, orders))
 
 

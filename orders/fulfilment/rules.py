@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 
 SHIPMENT_EXCEPTIONS = ("delivery_failed", "returned_to_sender", "lost")
 # Worst last: an order with several troubled parcels shows the worst one.
@@ -123,6 +124,47 @@ class LineProblem:
 def remaining_units(ordered: Mapping[str, int], shipped: Mapping[str, int]) -> dict[str, int]:
     """Return the units per SKU ordered and not shipped yet (SKUs with none left are left out)."""
     return {sku: qty - shipped.get(sku, 0) for sku, qty in ordered.items() if qty - shipped.get(sku, 0) > 0}
+
+
+def to_deliver(ordered: Mapping[str, int], withdrawn: Mapping[str, int]) -> dict[str, int]:
+    """Return the units per SKU the order still owes the buyer: ordered minus those refunded before they shipped."""
+    return {sku: qty - withdrawn.get(sku, 0) for sku, qty in ordered.items() if qty - withdrawn.get(sku, 0) > 0}
+
+
+@dataclass(frozen=True)
+class GoodsRefund:
+    """A succeeded refund of a refund_only case, as fulfilment reads it (orders/aftersales tells it).
+
+    units: the units per SKU the refund gave back in full (refunded_units); in_full: the order's refund_only refunds
+    now reach what the purchase paid, so nothing of it is owed any more.
+    """
+
+    case_id: str
+    refund_id: str
+    units: dict[str, int] = field(default_factory=dict)
+    in_full: bool = False
+
+
+def refunded_units(lines: Iterable[tuple[str, int, Decimal, Decimal]]) -> dict[str, int]:
+    """Return the units per SKU a refund gave back in full, from its lines (sku, units covered, amount, unit price).
+
+    A line pays back as many whole units as its amount covers: a refund of part of a unit's price (a discount
+    after the fact) leaves the unit to ship. A unit that cost nothing is given back with its line.
+    """
+    units: dict[str, int] = {}
+    for sku, qty, amount, unit_price in lines:
+        whole = qty if unit_price <= 0 else min(qty, int(amount // unit_price))
+        if whole > 0:
+            units[sku] = units.get(sku, 0) + whole
+    return units
+
+
+def withdrawal(left: Mapping[str, int], refund: GoodsRefund) -> dict[str, int]:
+    """Return the units a refund takes off what is left to ship: everything once the order is refunded in full, else
+    the units it gave back in full, within what is left of each SKU (refund_only refunds what was not shipped)."""
+    if refund.in_full:
+        return dict(left)
+    return {sku: min(units, left[sku]) for sku, units in refund.units.items() if units > 0 and left.get(sku, 0) > 0}
 
 
 def plan_shipment(ordered: Mapping[str, int], shipped: Mapping[str, int],

@@ -15,7 +15,8 @@ from orders import history
 from orders.fulfilment.carriers import BUILTIN, Carrier, find_carrier
 from orders.fulfilment.deadline import setting
 from orders.fulfilment.models import Shipment, ShipmentLine
-from orders.fulfilment.rules import SHIPMENT_EXCEPTIONS, order_status
+from orders.fulfilment.refunded import withdrawn_by_order
+from orders.fulfilment.rules import SHIPMENT_EXCEPTIONS, order_status, to_deliver
 from orders.models import Order, OrderFinding, OrderLine
 from orders.notices.service import queue_notice
 
@@ -32,6 +33,15 @@ def ordered_units(session: Session, order: Order) -> dict[str, int]:
     for sku, qty in session.execute(sa.select(OrderLine.sku, OrderLine.qty).where(OrderLine.order_pk == order.id)):
         units[sku] += qty
     return dict(units)
+
+
+def units_to_deliver(session: Session, order: Order, withdrawn_now: dict[str, int] | None = None) -> dict[str, int]:
+    """Return the units per SKU the order owes the buyer: ordered, less those refunded before they shipped (and less
+    withdrawn_now, units being taken off in this step and not yet recorded)."""
+    withdrawn = dict(withdrawn_by_order(session, [order])[order.id])
+    for sku, units in (withdrawn_now or {}).items():
+        withdrawn[sku] = withdrawn.get(sku, 0) + units
+    return to_deliver(ordered_units(session, order), withdrawn)
 
 
 def shipped_units(session: Session, order: Order) -> dict[str, int]:
@@ -61,12 +71,14 @@ def parcel_context(session: Session, shipment: Shipment) -> dict:
             "carrier": carrier.code, "shipment_id": shipment.shipment_id}
 
 
-def sync_order(session: Session, order: Order, actor: str, now: datetime, action: str, data: dict) -> bool:
+def sync_order(session: Session, order: Order, actor: str, now: datetime, action: str, data: dict,
+               withdrawn_now: dict[str, int] | None = None) -> bool:
     """Return True when the order's status moved to what its shipments say; one history row records the step.
 
-    An order leaving delivered (a parcel returned to its sender after delivery) loses its delivered_at."""
+    The units refunded before they shipped are not owed (withdrawn_now: those this step takes off). An order
+    leaving delivered (a parcel returned to its sender after delivery) loses its delivered_at."""
     shipments = session.scalars(sa.select(Shipment).where(Shipment.order_pk == order.id).order_by(Shipment.id)).all()
-    target = order_status(order.status, ordered_units(session, order), shipped_units(session, order),
+    target = order_status(order.status, units_to_deliver(session, order, withdrawn_now), shipped_units(session, order),
                           [s.status for s in shipments])
     before = order.status
     if before == "delivered" and target != "delivered":

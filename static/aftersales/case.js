@@ -102,26 +102,29 @@
     button.addEventListener("click", function () { open(button.dataset.open); });
   });
 
-  var error = document.getElementById("action-error");
+  // A button outside the dialogs reports a refusal in its own slot: the header's buttons (claim) under the
+  // actions, the ledger's (Payout done) under the refunds, which an ended case shows too.
+  var actionError = document.getElementById("action-error");
+  var ledgerError = document.getElementById("ledger-error");
 
-  function act(method, target) {
-    if (error) { error.textContent = ""; }
+  function act(method, target, slot) {
+    if (slot) { slot.textContent = ""; }
     return D.send(method, target).then(function (result) {
       if (result.ok) { window.location.reload(); return; }
       var message = F.errorText(result.data && result.data.error, S, S.failed);
-      if (error) { error.textContent = message; }
-    }, function () { if (error) { error.textContent = S.offline; } });
+      if (slot) { slot.textContent = message; }
+    }, function () { if (slot) { slot.textContent = S.offline; } });
   }
 
   document.querySelectorAll("[data-claim]").forEach(function (button) {
-    button.addEventListener("click", function () { act("POST", base + "/" + button.dataset.claim); });
+    button.addEventListener("click", function () { act("POST", base + "/" + button.dataset.claim, actionError); });
   });
 
   document.querySelectorAll("[data-settle]").forEach(function (button) {
     button.addEventListener("click", function () {
       settling = button.dataset.refund;
       if (button.dataset.settle === "fail") { open("fail"); return; }
-      act("POST", path("succeed"));
+      act("POST", path("succeed"), ledgerError);
     });
   });
   D.scriptReady(document.getElementById("case-actions"));
