@@ -105,15 +105,12 @@ def get_connection(name: str):
 
 @bp.patch("/connections/<name>")
 @api.roles("admin")
-def move_connection(name: str):
-    """Point the connection at another broadcast (the next show); messages already stored keep theirs."""
+def edit_connection(name: str):
+    """Change a connection's broadcast, shop id, app key or settings (merged; null removes); others are refused."""
     data = api.json_body()
-    unknown = set(data) - {"broadcast_id"}
-    if unknown:
-        raise ApiError(400, "unknown_field", "only broadcast_id can be changed", sorted(unknown)[0][:100])
     row = _connection(name)
     try:
-        actions.move_to_broadcast(db.session, row, data.get("broadcast_id"))
+        actions.edit_connection(db.session, row, data)
     except actions.ConnectionRefused as error:
         db.session.rollback()
         raise _refused(error) from None

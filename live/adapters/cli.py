@@ -1,4 +1,5 @@
-"""flask commands of platform adapters: `create-connection` and `adapter-replay` (a seller's dry run or import)."""
+"""flask commands of platform adapters: `create-connection`, `edit-connection` (settings such as a shop's access
+token) and `adapter-replay` (a seller's dry run or import)."""
 from __future__ import annotations
 
 from collections import Counter
@@ -15,6 +16,7 @@ from live.adapters.base import AdapterError, Connection
 from live.adapters.inbox import MAX_BODY, receive
 from live.adapters.mapping import storable_message
 from live.adapters.registry import PLATFORMS, AdapterUnavailable, adapter_for
+from live.adapters.settings import from_text
 from live.events import EventError, parse_event, recorded_window
 
 COUNTED = ("accepted", "duplicate", "ignored", "rejected")
@@ -83,6 +85,50 @@ def _import(connection, body: bytes, number: int, stats: Counter, problems: list
             _note(stats, problems, f"line {number}: {outcome.kind} {outcome.message_id}: {outcome.note}")
 
 
+# Options naming the settings a kind needs most (the rest: --setting KEY=VALUE); docs/adapters.md lists them all.
+SETTING_OPTIONS = (
+    click.option("--access-token", help="Commerce platforms: the shop's OAuth access token (required to fetch "
+                                        "orders; never printed back)."),
+    click.option("--sign-secret", help="Kuaishou: the app's signSecret (required for its API calls)."),
+    click.option("--shop-cipher", help="TikTok Shop: the shop cipher (Get Authorized Shops)."),
+    click.option("--api-base-url", help="Commerce platforms: the API's base URL (a sandbox); default production."),
+    click.option("--decrypt-contacts/--no-decrypt-contacts", default=None,
+                 help="Douyin, Kuaishou: decrypt buyer contacts (default yes; no without the decrypt permission)."),
+    click.option("--zone", help="IANA time zone of the platform's times without offset (default per platform)."),
+    click.option("--setting", "extra", multiple=True, metavar="KEY=VALUE",
+                 help="Any other setting of the connection's kind (repeatable)."),
+)
+
+
+def with_setting_options(command):
+    """Return command with SETTING_OPTIONS added."""
+    for option in reversed(SETTING_OPTIONS):
+        command = option(command)
+    return command
+
+
+def settings_given(platform: str, options: dict) -> dict:
+    """Return the settings the setting options name (only those given), typed as the platform's kind reads them."""
+    given = {key: value for key, value in options.items()
+             if key in ("access_token", "sign_secret", "shop_cipher", "api_base_url", "decrypt_contacts", "zone")
+             and value is not None}
+    for pair in options.get("extra") or ():
+        key, equals, value = pair.partition("=")
+        if not equals:
+            raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="--setting")
+        given[key.strip()] = from_text(platform, key.strip(), value)
+    return given
+
+
+def readiness(row) -> str:
+    """Return the line saying whether the connection can process messages, or what it lacks."""
+    absent = actions.lacking(row)
+    if not absent:
+        return f"connection {row.name} is ready"
+    return (f"connection {row.name} is not ready: it lacks {', '.join(absent)} (its messages wait); give "
+            f"{' '.join('--' + key.replace('_', '-') for key in absent)} to flask edit-connection {row.name}")
+
+
 def register_adapter_commands(app: Flask) -> None:
     """Attach create-connection and adapter-replay to app.cli."""
 
@@ -94,22 +140,49 @@ def register_adapter_commands(app: Flask) -> None:
     @click.option("--app-key", help="The platform app's key (commerce platforms).")
     @click.option("--app-secret", help="The platform app's secret (commerce platforms); live-room connections "
                                        "get a made one when left out.")
-    @click.option("--zone", help="IANA time zone of the platform's times without offset (default per platform).")
+    @with_setting_options
     def create_connection(name: str, platform: str, broadcast_id: int, shop_id: str | None, app_key: str | None,
-                          app_secret: str | None, zone: str | None) -> None:
-        """Create a platform connection; prints its endpoint, then its secret (shown once)."""
+                          app_secret: str | None, **options) -> None:
+        """Create a platform connection; prints its endpoint, whether it is ready, then its secret (shown once)."""
         try:
             row, secret = actions.create_connection(
                 db.session, name, platform, broadcast_id, shop_id=shop_id, app_key=app_key, app_secret=app_secret,
-                settings={"zone": zone} if zone else {}, actor="cli", now=utcnow())
+                settings=settings_given(platform, options), actor="cli", now=utcnow())
         except actions.ConnectionRefused as error:
             db.session.rollback()
             raise click.ClickException(f"{error.field}: {error.message}") from None
         db.session.commit()
         click.echo(f"connection {name} ({platform}) feeds broadcast {broadcast_id}")
         click.echo(f"endpoint: POST {actions.endpoint_path(platform, name)}")
+        click.echo(readiness(row))
         click.echo("secret (shown once; sign requests with it):")
         click.echo(secret)
+
+    @app.cli.command("edit-connection")
+    @click.argument("name")
+    @click.option("--broadcast", "broadcast_id", type=int, help="Broadcast the events land in from now on.")
+    @click.option("--shop-id", help="The seller's shop id on the platform.")
+    @click.option("--app-key", help="The platform app's key (commerce platforms).")
+    @with_setting_options
+    @click.option("--unset", multiple=True, metavar="KEY", help="Remove a setting (back to its default; repeatable).")
+    def edit_connection(name: str, broadcast_id: int | None, shop_id: str | None, app_key: str | None,
+                        unset: tuple[str, ...], **options) -> None:
+        """Change a connection's broadcast, shop id, app key or settings; prints whether it is ready."""
+        row = actions.connection_named(db.session, name)
+        if row is None:
+            raise click.ClickException(f"no connection {name!r}")
+        settings = settings_given(row.platform, options) | {key: None for key in unset}
+        changes = {key: value for key, value in (("broadcast_id", broadcast_id), ("shop_id", shop_id),
+                                                 ("app_key", app_key)) if value is not None}
+        try:
+            actions.edit_connection(db.session, row, changes | ({"settings": settings} if settings else {}))
+        except actions.ConnectionRefused as error:
+            db.session.rollback()
+            raise click.ClickException(f"{error.field}: {error.message}") from None
+        db.session.commit()
+        click.echo(f"connection {name} ({row.platform}) feeds broadcast {row.broadcast_id}; settings: "
+                   f"{', '.join(sorted(row.settings or {})) or 'none'}")
+        click.echo(readiness(row))
 
     @app.cli.command("adapter-replay")
     @click.argument("platform", type=click.Choice(PLATFORMS))
@@ -128,6 +201,8 @@ def register_adapter_commands(app: Flask) -> None:
             connection = actions.connection_named(db.session, connection_name)
             if connection is None or connection.platform != platform:
                 raise click.ClickException(f"no {platform} connection {connection_name!r}")
+            if actions.lacking(connection):
+                raise click.ClickException(readiness(connection))
         try:
             size, handle = file.stat().st_size, file.open("rb")
         except OSError as error:

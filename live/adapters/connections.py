@@ -1,5 +1,6 @@
-"""Connections: create one (its secret shown once), rotate its secret with a grace period, move it to another
-broadcast, and the two forms it takes: the adapter's view (base.Connection) and the JSON an admin sees.
+"""Connections: create one (its secret shown once), rotate its secret with a grace period, edit it (another
+broadcast, its shop id, app key and settings), and the two forms it takes: the adapter's view
+(base.Connection) and the JSON an admin sees (with what it still lacks before it can process a message).
 
 The caller commits. A secret is kept (it must be, to check signatures) but only its fingerprint is ever shown
 again (app.auth.tokens.secret_fingerprint, as for API tokens' signing secrets).
@@ -9,15 +10,15 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.auth.tokens import secret_fingerprint
 from live.adapters.base import Connection
-from live.adapters.models import PlatformConnection
+from live.adapters.models import AdapterInboxMessage, PlatformConnection
 from live.adapters.registry import LIVE_ROOM_PLATFORMS, PLATFORMS, AdapterUnavailable, adapter_for
+from live.adapters.settings import SECRET_KEYS, SettingProblem, checked, missing
 from live.models import Broadcast
 
 NAME = re.compile(r"[A-Za-z0-9._-]{1,48}")  # one URL path segment: /api/v1/adapters/<platform>/<name>
@@ -25,9 +26,8 @@ SHOP_ID = re.compile(r"[^/\x00]{1,64}")
 SECRET_PREFIX = "lds_"
 MIN_SECRET, MAX_SECRET = 16, 128
 GRACE = timedelta(hours=24)  # the previous secret keeps working this long after a rotation
-MAX_SETTINGS, MAX_SETTING_TEXT = 16, 300
-SETTING_KEY = re.compile(r"[a-z][a-z0-9_]{0,31}")
-MAX_TOLERANCE = 86_400  # seconds a forwarder's signed time may differ from ours (a day; the default is 300)
+WAITING = "waiting for the connection's "  # the note of a message kept until the connection has what it lacks
+EDITABLE = ("broadcast_id", "shop_id", "app_key", "settings")  # what an edit may change (the secret: rotate)
 
 
 class ConnectionRefused(ValueError):
@@ -65,11 +65,9 @@ def create_connection(session: Session, name, platform, broadcast_id, *, shop_id
     if platform not in PLATFORMS:
         raise ConnectionRefused(400, "invalid_choice", "platform", f"platform must be one of {', '.join(PLATFORMS)}")
     broadcast = _broadcast(session, broadcast_id)
-    if shop_id is not None and (not isinstance(shop_id, str) or not SHOP_ID.fullmatch(shop_id)):
-        raise ConnectionRefused(400, "invalid_value", "shop_id", "shop_id must be 1 to 64 characters without /")
-    if app_key is not None and (not isinstance(app_key, str) or not 0 < len(app_key) <= 128
-                                or not app_key.isprintable()):  # a NUL would not even store in PostgreSQL
-        raise ConnectionRefused(400, "invalid_value", "app_key", "app_key must be 1 to 128 characters")
+    _check_shop_id(shop_id)
+    _check_app_key(app_key)
+    kept = _settings(platform, {} if settings is None else settings)
     if app_secret is None and platform not in LIVE_ROOM_PLATFORMS:
         raise ConnectionRefused(400, "missing_field", "app_secret",
                                 "a commerce platform's connection needs the app secret the platform signs with")
@@ -78,7 +76,7 @@ def create_connection(session: Session, name, platform, broadcast_id, *, shop_id
         raise ConnectionRefused(409, "name_taken", "name", f"a connection named {name!r} exists already")
     row = PlatformConnection(name=name, platform=platform, shop_id=shop_id, broadcast_id=broadcast.id,
                              app_key=app_key, secret=secret,
-                             settings=checked_settings({} if settings is None else settings),
+                             settings=kept,
                              created_at=now, created_by=actor, received_count=0, duplicate_count=0, rejected_count=0)
     session.add(row)
     session.flush()
@@ -120,32 +118,25 @@ def _adapter_secret_problem(platform: str, value: str) -> str | None:
     return check(value) if check is not None else None
 
 
-def checked_settings(settings) -> dict:
-    """Return a connection's settings after checking them: at most 16 keys, texts, numbers or booleans; zone real."""
-    if not isinstance(settings, dict) or len(settings) > MAX_SETTINGS:
-        raise ConnectionRefused(400, "invalid_value", "settings", f"settings must be an object of at most "
-                                                                  f"{MAX_SETTINGS} keys")
-    for key, value in settings.items():
-        if not SETTING_KEY.fullmatch(key):
-            raise ConnectionRefused(400, "invalid_value", f"settings.{key}"[:100], "a setting's name is lower_case")
-        if not (value is None or isinstance(value, (bool, int)) or
-                (isinstance(value, str) and len(value) <= MAX_SETTING_TEXT and "\x00" not in value)):
-            raise ConnectionRefused(400, "invalid_value", f"settings.{key}",
-                                    f"a setting is a text of at most {MAX_SETTING_TEXT} characters, a number or "
-                                    "true/false")
-    tolerance = settings.get("signature_tolerance_seconds")
-    if tolerance is not None and (isinstance(tolerance, bool) or not isinstance(tolerance, int)
-                                  or not 1 <= tolerance <= MAX_TOLERANCE):
-        raise ConnectionRefused(400, "invalid_value", "settings.signature_tolerance_seconds",
-                                f"signature_tolerance_seconds is a whole number of seconds from 1 to {MAX_TOLERANCE}")
-    zone = settings.get("zone")
-    if zone is not None:
-        try:
-            ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError, TypeError):
-            raise ConnectionRefused(400, "invalid_value", "settings.zone",
-                                    "zone must be an IANA time zone such as Asia/Shanghai") from None
-    return dict(settings)
+def _check_shop_id(shop_id) -> None:
+    """Raise ConnectionRefused unless shop_id is None or 1 to 64 characters without /."""
+    if shop_id is not None and (not isinstance(shop_id, str) or not SHOP_ID.fullmatch(shop_id)):
+        raise ConnectionRefused(400, "invalid_value", "shop_id", "shop_id must be 1 to 64 characters without /")
+
+
+def _check_app_key(app_key) -> None:
+    """Raise ConnectionRefused unless app_key is None or 1 to 128 printable characters."""
+    if app_key is not None and (not isinstance(app_key, str) or not 0 < len(app_key) <= 128
+                                or not app_key.isprintable()):  # a NUL would not even store in PostgreSQL
+        raise ConnectionRefused(400, "invalid_value", "app_key", "app_key must be 1 to 128 characters")
+
+
+def _settings(platform: str, given, current: dict | None = None) -> dict:
+    """Return the settings of a platform's connection with given applied (live.adapters.settings.checked)."""
+    try:
+        return checked(platform, given, current)
+    except SettingProblem as problem:
+        raise ConnectionRefused(400, problem.code, problem.field, problem.message) from None
 
 
 def rotate_secret(row: PlatformConnection, now: datetime, secret: str | None = None,
@@ -166,6 +157,50 @@ def move_to_broadcast(session: Session, row: PlatformConnection, broadcast_id) -
     return row
 
 
+def edit_connection(session: Session, row: PlatformConnection, changes) -> PlatformConnection:
+    """Return the connection with changes applied: any of EDITABLE; settings merge (null removes one).
+
+    Every field is checked before any is changed. shop_id or app_key null clears it. The secret is not
+    editable here: rotate_secret keeps the previous one valid for the grace period.
+    """
+    if not isinstance(changes, dict):
+        raise ConnectionRefused(400, "invalid_json", "body", "the body must be a JSON object")
+    unknown = sorted(str(key) for key in changes if key not in EDITABLE)
+    if unknown:
+        hint = " (rotate the secret instead)" if unknown[0] in ("app_secret", "secret") else ""
+        raise ConnectionRefused(400, "unknown_field", unknown[0][:100],
+                                f"{unknown[0][:40]!r} cannot be changed{hint}; a connection's editable fields "
+                                f"are {', '.join(EDITABLE)}")
+    broadcast = _broadcast(session, changes["broadcast_id"]) if "broadcast_id" in changes else None
+    _check_shop_id(changes.get("shop_id"))
+    _check_app_key(changes.get("app_key"))
+    settings = _settings(row.platform, changes["settings"], row.settings) if "settings" in changes else None
+    if broadcast is not None:
+        row.broadcast_id = broadcast.id
+    if "shop_id" in changes:
+        row.shop_id = changes["shop_id"]
+    if "app_key" in changes:
+        row.app_key = changes["app_key"]
+    if settings is not None:
+        row.settings = settings  # a new dict: the JSON column sees the change
+    if not lacking(row):  # the messages kept for what it lacked are taken at the worker's next pass
+        session.execute(sa.update(AdapterInboxMessage).where(
+            AdapterInboxMessage.connection_id == row.id, AdapterInboxMessage.status == "pending",
+            AdapterInboxMessage.error.startswith(WAITING, autoescape=True)).values(lease_until=None))
+    return row
+
+
+def lacking(row: PlatformConnection) -> list[str]:
+    """Return what the connection lacks before it can process a message (app_key, required settings), in order."""
+    return missing(row.platform, row.app_key, row.settings)
+
+
+def waiting_note(row: PlatformConnection) -> str:
+    """Return the note of a message kept because the connection lacks something (empty when it lacks nothing)."""
+    absent = lacking(row)
+    return f"{WAITING}{', '.join(absent)}" if absent else ""
+
+
 def valid_secrets(row: PlatformConnection, now: datetime) -> tuple[str, ...]:
     """Return the secrets a request may be signed with now: the current one, then the previous in its grace."""
     if row.previous_secret and row.previous_expires_at and row.previous_expires_at > now:
@@ -184,14 +219,9 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-# Settings that are credentials (a platform access token, Kuaishou's signing secret and message key): shown by
-# fingerprint only, like the connection's own secret.
-SECRET_SETTINGS = ("access_token", "sign_secret", "message_key", "app_secret", "secret")
-
-
 def shown_settings(settings: dict | None) -> dict:
-    """Return settings as an admin may see them: credentials replaced by their fingerprint."""
-    return {key: (f"fingerprint:{secret_fingerprint(str(value))}" if key in SECRET_SETTINGS and value else value)
+    """Return settings as an admin may see them: credentials (settings.SECRET_KEYS) replaced by their fingerprint."""
+    return {key: (f"fingerprint:{secret_fingerprint(str(value))}" if key in SECRET_KEYS and value else value)
             for key, value in (settings or {}).items()}
 
 
@@ -207,4 +237,5 @@ def connection_to_dict(row: PlatformConnection, now: datetime) -> dict:
         "settings": shown_settings(row.settings), "created_at": _iso(row.created_at), "created_by": row.created_by,
         "rotated_at": _iso(row.rotated_at), "last_message_at": _iso(row.last_message_at),
         "received": row.received_count, "duplicates": row.duplicate_count, "rejected": row.rejected_count,
+        "ready": not lacking(row), "missing": lacking(row),
     }

@@ -40,7 +40,7 @@ def verify(headers: Mapping[str, str], body: bytes, connection: Connection) -> b
     """Return True when X-LiveDesk-Signature is fresh and made with one of the connection's secrets."""
     tolerance = connection.settings.get("signature_tolerance_seconds", DEFAULT_TOLERANCE_SECONDS)
     if isinstance(tolerance, bool) or not isinstance(tolerance, int) or tolerance < 1:
-        tolerance = DEFAULT_TOLERANCE_SECONDS  # a setting stored before connections.checked_settings checked it
+        tolerance = DEFAULT_TOLERANCE_SECONDS  # a setting stored before settings.checked checked it
     return tokens.signature_valid(header(headers, SIGNATURE_HEADER), body, list(connection.secrets), time.time(),
                                   tolerance)
 

@@ -6,6 +6,7 @@ from app.openapi.schemas import DATETIME, array, integer, nullable, obj, ref, st
 from live.adapters.inbox import MAX_BODY
 from live.adapters.models import INBOX_STATUSES
 from live.adapters.registry import PLATFORMS
+from live.adapters.settings import MAX_TEXT, SETTINGS, Setting
 
 
 def parameters() -> dict:
@@ -56,10 +57,14 @@ def paths() -> dict:
             "get": operation("getConnection", "Show a platform connection", "events",
                              ("200", "The connection, its inbox counts and latest messages.", ref("Connection")),
                              errors="401 403 404", roles="admin only, no token", params=("ConnectionName",)),
-            "patch": operation("moveConnection", "Point a connection at another broadcast", "events",
-                               ("200", "The connection.", ref("Connection")), errors="400 401 403 404",
+            "patch": operation("editConnection", "Change a connection's broadcast, shop id, app key or settings",
+                               "events", ("200", "The connection.", ref("Connection")), errors="400 401 403 404",
                                roles="admin only, no token", params=("ConnectionName",),
-                               body=request("ConnectionMove", {"broadcast_id": 2})),
+                               body=request("ConnectionEdit", {"settings": {"access_token": "the shop's token"}}),
+                               description="Only the fields sent change. `settings` merge into the connection's "
+                                           "(null removes one); a key its kind does not read is refused (400 "
+                                           "`unknown_field`, field `settings.<key>`), as is any other field "
+                                           "(the secret changes by rotation)."),
         },
         f"{base}/rotate": {"post": operation(
             "rotateConnectionSecret", "Give a connection a new secret", "events",
@@ -82,6 +87,28 @@ def paths() -> dict:
     }
 
 
+def _setting_schema(spec: Setting) -> dict:
+    """Return the JSON Schema of one setting's value."""
+    if spec.kind in ("secret", "text", "url", "zone"):
+        return string("A credential: shown afterwards by fingerprint only." if spec.kind == "secret" else None,
+                      minLength=1, maxLength=MAX_TEXT)
+    if spec.kind == "flag":
+        return {"type": "boolean"}
+    if spec.kind == "choice":
+        return string(enum=list(spec.choices))
+    return {"type": "integer" if spec.kind == "count" else "number", "minimum": spec.low, "maximum": spec.high}
+
+
+def settings_schema(nulls: bool = False) -> dict:
+    """Return the settings object: every key some kind reads (each kind takes only its own: docs/adapters.md)."""
+    properties = {spec.key: _setting_schema(spec) for specs in SETTINGS.values() for spec in specs}
+    if nulls:
+        properties = {key: nullable(schema) for key, schema in properties.items()}
+    kinds = "; ".join(f"{platform}: {', '.join(s.key for s in specs)}" for platform, specs in SETTINGS.items())
+    return obj(properties, additionalProperties=False,
+               description=f"Settings by kind (required ones make the connection ready). {kinds}.")
+
+
 def schemas() -> dict:
     """Return the connection bodies."""
     counts = obj({status: integer() for status in INBOX_STATUSES}, required=INBOX_STATUSES)
@@ -96,6 +123,10 @@ def schemas() -> dict:
         "settings": {"type": "object"}, "created_at": DATETIME, "created_by": nullable(string()),
         "rotated_at": nullable(DATETIME), "last_message_at": nullable(DATETIME), "received": integer(),
         "duplicates": integer(), "rejected": integer(), "inbox": counts,
+        "ready": {"type": "boolean", "description": "False while `missing` names something: the connection's "
+                                                     "messages wait for it."},
+        "missing": array(string(), "What the connection lacks before it can process a message (app_key, "
+                                   "required settings such as access_token)."),
     }
     connection = obj(fields | {"recent": array(recent)}, required=("name", "platform", "broadcast_id", "endpoint"))
     return {
@@ -111,13 +142,10 @@ def schemas() -> dict:
             "app_secret": string("Commerce platforms: the app secret the platform signs with (required; for "
                                  "kuaishou the base64 message key of 16, 24 or 32 bytes).",
                                  minLength=16, maxLength=128),
-            "settings": obj({"zone": string("IANA zone of the platform's times without offset."),
-                             "signature_tolerance_seconds": integer(
-                                 "Live-room forwarders: how far a signed time may be from now (default 300).",
-                                 minimum=1, maximum=86400)},
-                            maxProperties=16)}, required=("name", "platform", "broadcast_id")),
-        "ConnectionMove": obj({"broadcast_id": integer(minimum=1)}, required=("broadcast_id",),
-                              additionalProperties=False),
+            "settings": settings_schema()}, required=("name", "platform", "broadcast_id")),
+        "ConnectionEdit": obj({"broadcast_id": integer(minimum=1), "shop_id": nullable(string(maxLength=64)),
+                               "app_key": nullable(string(minLength=1, maxLength=128)),
+                               "settings": settings_schema(nulls=True)}, additionalProperties=False),
         "ConnectionRotate": obj({"secret": string("Commerce platforms: the new app secret.", minLength=16,
                                                   maxLength=128)}),
         "ConnectionRejectionPage": obj({

@@ -1,5 +1,6 @@
 """The admins' connection pages: /connections (list, create) and /connections/<name> (rotate the secret, move
-to another broadcast, send a test payload, last message, inbox counts, rejected messages).
+to another broadcast, edit its settings, whether it is ready, send a test payload, last message, inbox counts,
+rejected messages).
 
 Each form posts to one route that calls one action of live.adapters.connections (or inbox.send_test) and
 commits. A secret is shown once, in the answer to the post that made it.
@@ -15,6 +16,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.http.pages import page_roles
 from live.adapters import connections as actions
+from live.adapters import forms
 from live.adapters.inbox import Delivery, inbox_stats, recent_messages, send_test
 from live.adapters.models import PlatformConnection
 from live.adapters.registry import LIVE_ROOM_PLATFORMS, PLATFORMS
@@ -37,6 +39,20 @@ REFUSALS = {
 }
 
 
+SETTING_LABELS = {
+    "app_key": _l("App key"), "access_token": _l("Access token"), "sign_secret": _l("Sign secret (Kuaishou)"),
+    "shop_cipher": _l("Shop cipher (TikTok Shop)"), "api_base_url": _l("API base URL (optional)"),
+    "decrypt_contacts": _l("Decrypt buyer contacts"), "zone": _l("Time zone of the platform (optional)"),
+}
+SETTING_HINTS = {
+    "access_token": _l("The shop's access token from the platform's open API. Orders cannot be fetched without it."),
+    "sign_secret": _l("The app's signSecret, which signs Kuaishou API calls."),
+    "shop_cipher": _l("From Get Authorized Shops."),
+    "api_base_url": _l("Empty for the platform's production API; a sandbox URL to test."),
+    "decrypt_contacts": _l("Choose No when the app lacks the platform's decrypt permission."),
+}
+
+
 FIELD_REFUSALS = {
     "name": _l("Connection names are 1 to 48 letters, digits or . _ -."),
     "broadcast_id": _l("There is no such broadcast."),
@@ -56,6 +72,11 @@ def _refusal(error: actions.ConnectionRefused):
     return FIELD_REFUSALS.get(error.field, error.message)
 
 
+def _missing_labels(row: PlatformConnection) -> list:
+    """Return the labels of what the connection lacks before it can process a message (empty when ready)."""
+    return [SETTING_LABELS.get(key, key) for key in actions.lacking(row)]
+
+
 def _list_page(status: int = 200, shown_once: dict | None = None):
     """Return the connections page, with a secret to copy once when one was just made."""
     rows = list(db.session.scalars(db.select(PlatformConnection).order_by(PlatformConnection.name)))
@@ -65,8 +86,18 @@ def _list_page(status: int = 200, shown_once: dict | None = None):
                            stats={row.id: inbox_stats(db.session, row.id) for row in rows},
                            broadcasts=list_broadcasts(db.session, live_first=True), platforms=PLATFORMS,
                            platform_labels=PLATFORM_LABELS, live_room=LIVE_ROOM_PLATFORMS, shown_once=shown_once,
-                           broadcast_labels=BROADCAST_LABELS,
+                           broadcast_labels=BROADCAST_LABELS, missing={row.id: _missing_labels(row) for row in rows},
+                           setting_fields=_create_fields(), setting_labels=SETTING_LABELS, setting_hints=SETTING_HINTS,
                            form=request.form if status >= 400 else {}), status
+
+
+def _create_fields() -> list[tuple]:
+    """Return (Setting, platforms that read it) of each setting the create form offers, in the page's order."""
+    fields: dict = {}
+    for platform in PLATFORMS:
+        for spec in forms.page_settings(platform):
+            fields.setdefault(spec.key, (spec, []))[1].append(platform)
+    return [(spec, tuple(platforms)) for spec, platforms in fields.values()]
 
 
 @bp.get("/connections")
@@ -86,13 +117,14 @@ def _form_int(name: str) -> int | None:
 def create_connection():
     """Create a connection from the form; show its endpoint and secret once."""
     form = request.form
-    optional = {key: form.get(key, "").strip() or None for key in ("shop_id", "app_key", "app_secret", "zone")}
+    optional = {key: form.get(key, "").strip() or None for key in ("shop_id", "app_key", "app_secret")}
+    platform = form.get("platform")
     try:
         row, secret = actions.create_connection(
-            db.session, form.get("name", "").strip(), form.get("platform"), _form_int("broadcast_id"),
+            db.session, form.get("name", "").strip(), platform, _form_int("broadcast_id"),
             shop_id=optional["shop_id"], app_key=optional["app_key"], app_secret=optional["app_secret"],
-            settings={"zone": optional["zone"]} if optional["zone"] else {}, actor=current_user.username,
-            now=utcnow())
+            settings=forms.new_settings(platform, form) if platform in PLATFORMS else {},
+            actor=current_user.username, now=utcnow())
     except actions.ConnectionRefused as error:
         db.session.rollback()
         flash(_refusal(error), "error")
@@ -112,9 +144,10 @@ def _connection(name: str) -> PlatformConnection:
 
 
 def _detail_page(row: PlatformConnection, status: int = 200, shown_once: dict | None = None,
-                 test: Delivery | None = None):
-    """Return one connection's page, with a new secret or a test result when an action just made one."""
+                 test: Delivery | None = None, settings_error: actions.ConnectionRefused | None = None):
+    """Return one connection's page, with a new secret, a test result or a refused edit when an action just made one."""
     now = utcnow()
+    stored = row.settings or {}
     rejected, rejected_total = rejections_page(db.session, row.id, 1, REJECTIONS_SHOWN)
     previous = row.previous_secret if row.previous_expires_at and row.previous_expires_at > now else None
     return render_template(
@@ -124,7 +157,11 @@ def _detail_page(row: PlatformConnection, status: int = 200, shown_once: dict | 
         fingerprint=secret_fingerprint(row.secret), previous_fingerprint=secret_fingerprint(previous) if previous else None,
         stats=inbox_stats(db.session, row.id), recent=recent_messages(db.session, row.id, 10),
         rejected=rejected, rejected_total=rejected_total, status_labels=STATUS_LABELS, stat_labels=STAT_LABELS,
-        live_room=row.platform in LIVE_ROOM_PLATFORMS, shown_once=shown_once, test=test), status
+        live_room=row.platform in LIVE_ROOM_PLATFORMS, shown_once=shown_once, test=test,
+        missing=_missing_labels(row), setting_specs=forms.page_settings(row.platform), setting_labels=SETTING_LABELS,
+        setting_hints=SETTING_HINTS, settings=stored, form=request.form if settings_error else {},
+        fingerprints={key: secret_fingerprint(str(value)) for key, value in stored.items() if value},
+        settings_error=settings_error and {"field": settings_error.field, "message": _refusal(settings_error)}), status
 
 
 @bp.get("/connections/<name>")
@@ -166,6 +203,21 @@ def move_connection(name: str):
     db.session.commit()
     flash(_l("Events of %(name)s now land in broadcast %(id)s.", name=row.name, id=row.broadcast_id), "success")
     return redirect(url_for("connections.connection_page", name=row.name))
+
+
+@bp.post("/connections/<name>/settings")
+@page_roles("admin")
+def edit_settings(name: str):
+    """Save the connection's shop id, app key and settings (a secret left empty is kept); say if it is now ready."""
+    row = _connection(name)
+    try:
+        actions.edit_connection(db.session, row, forms.edit_changes(row.platform, request.form))
+    except actions.ConnectionRefused as error:
+        db.session.rollback()
+        return _detail_page(row, 400, settings_error=error)
+    db.session.commit()
+    flash(_l("Settings saved."), "success")
+    return redirect(url_for("connections.connection_page", name=row.name) + "#settings-card")
 
 
 @bp.post("/connections/<name>/test")

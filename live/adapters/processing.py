@@ -13,7 +13,8 @@ each message is taken again in a transaction of its own: the others are done, an
 has its attempt counted apart (it waits, then fails), so nothing stays pending forever. Each failure is
 logged on the connection's rejected-messages log (its texts made storable: no lone surrogate, no NUL).
 The inbox worker (``inbox_job``, registered by the app factory) leases pending messages whose lease has
-passed, with ``FOR UPDATE SKIP LOCKED`` so several servers never take the same message.
+passed, with ``FOR UPDATE SKIP LOCKED`` so several servers never take the same message; a connection that
+lacks a required setting (connections.waiting_note: a shop's access_token) keeps its messages pending until given.
 """
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ from app.db import utcnow
 from app.db.transactions import run_with_retry
 from app.extensions import db
 from live.adapters.base import AdapterError, InboundMessage
-from live.adapters.connections import connection_view
+from live.adapters.connections import connection_view, waiting_note
 from live.adapters.models import AdapterInboxMessage, PlatformConnection
 from live.adapters.registry import adapter_for
 from live.adapters.rejections import log_rejection
@@ -45,6 +46,7 @@ from live.models import Broadcast
 
 logger = logging.getLogger("livedesk.adapters")
 LEASE = timedelta(seconds=60)  # a leased message is left alone this long
+WAIT = timedelta(minutes=1)  # a connection that cannot process yet (a setting missing) is looked at again then
 MAX_ATTEMPTS = 5
 BATCH = 200  # messages the worker takes per run
 SOURCE_PREFIX = "adapter:"
@@ -262,20 +264,29 @@ def process_due(session: Session, now: datetime, config: Mapping, limit: int = B
         rows = session.execute(sa.select(_INBOX.c.id, _INBOX.c.message_id, _INBOX.c.kind, _INBOX.c.payload)
                                .where(_INBOX.c.id.in_(row_ids)).order_by(_INBOX.c.id)).all()
         messages = [(row.id, InboundMessage(row.message_id, row.kind, row.payload)) for row in rows]
+        note = waiting_note(connection)
+        if note:  # no detail call can succeed yet: keep the messages until an admin gives what is missing
+            counts["waiting"] += _wait(session, row_ids, now, note)
+            continue
         try:
             module = adapter_for(connection.platform)
             view = connection_view(connection, now, int(config.get("SIGNATURE_TOLERANCE_SECONDS", 300)))
             details = module.detail_client(view, config)
         except Exception as error:  # an unavailable or failing module: its messages wait, it may be fixed
             logger.warning("adapter inbox: connection %s cannot be processed now: %s", connection_id, error)
-            session.execute(sa.update(_INBOX).where(_INBOX.c.id.in_(row_ids)).values(
-                lease_until=now + timedelta(minutes=1), error=storable(str(error))[:500]))
-            session.commit()
-            counts["waiting"] += len(row_ids)
+            counts["waiting"] += _wait(session, row_ids, now, str(error))
             continue
         for outcome in process_messages(session, connection, module, view, details, messages, now):
             counts[outcome.status] += 1
     return dict(counts)
+
+
+def _wait(session: Session, row_ids: list[int], now: datetime, why: str) -> int:
+    """Return how many messages were left pending for another minute, their note saying why (committed)."""
+    session.execute(sa.update(_INBOX).where(_INBOX.c.id.in_(row_ids)).values(
+        lease_until=now + WAIT, error=storable(why)[:500]))
+    session.commit()
+    return len(row_ids)
 
 
 def inbox_job(app: Flask) -> dict[str, int]:

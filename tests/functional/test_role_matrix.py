@@ -70,6 +70,7 @@ EXPECTED: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
     "POST /connections/<name>/broadcast": (roles(), NO_SCOPE),
     "POST /connections/<name>/rotate": (roles(), NO_SCOPE),
     "POST /connections/<name>/test": (roles(), NO_SCOPE),
+    "POST /connections/<name>/settings": (roles(), NO_SCOPE),
     "GET /customers": (roles("aftersales", "auditor", "host"), NO_SCOPE),
     "GET /customers/<buyer_id>": (roles("aftersales", "auditor", "host"), NO_SCOPE),
     "GET /followups": (roles("aftersales"), NO_SCOPE),
