@@ -94,6 +94,16 @@ def action_errors() -> dict[str, str]:
                             "first."),
         "refund_settled": _("This refund was settled already; reload the page to see it as it is now."),
         "unknown_refund": _("This refund no longer exists; reload the page."),
+        # Opening a case and shipping a replacement: the API's sentences name its own codes (return_refund, packing).
+        "not_shipped": _("This type needs a shipped order. For an order not shipped yet, choose Refund only."),
+        "not_paid": _("Only a paid order can have an after-sales case."),
+        "nothing_left": _("Every unit of this order is in a case already."),
+        "unknown_line": _("The order has no line of this SKU."),
+        "too_many_units": _("More units than this line allows."),
+        "not_a_variant_of_returned": _("Choose a size or colour of the product the buyer sent back."),
+        "no_reason_window_passed": _("The 7-day no-reason window has passed."),
+        "no_reason_excluded": _("This product is sold without 7-day no-reason returns."),
+        "nothing_to_refund": _("Nothing is left to refund."),
     }
 
 

@@ -63,3 +63,30 @@ def test_two_lines_of_one_sku_are_one_input_and_both_units_open_one_case(twice_t
     tea = page.locator('#open-case-form input[data-sku="TEA"]')
     assert tea.get_attribute("max") == "0" and tea.is_disabled()  # both units are in the case now
     assert page.errors == []
+
+
+
+def test_a_refused_case_is_explained_in_the_pages_language_without_the_apis_codes(twice_tea, sqlite_url, browser):
+    """Probe 14: a return for an order not yet shipped read "a return_refund case needs a shipped order (it is
+    packing)…" in English on a Chinese page."""
+    from tests.browser.test_viewports import new_page
+
+    app = make_app(sqlite_url)
+    with app.app_context():
+        db.session.execute(sa.update(Order).where(Order.order_id == "TWO-1").values(status="paid", delivered_at=None))
+        db.session.commit()
+        db.engine.dispose()
+    page = new_page(browser, "zh-CN", (390, 844))
+    log_in_as_agent(page, twice_tea)
+    page.goto(twice_tea + "/orders/TWO-1")
+    form = page.locator("#open-case-form")
+    if not form.is_visible():
+        page.click("#open-case summary")
+    form.locator("select[name=type]").select_option("return_refund")
+    form.locator("select[name=reason]").select_option("quality")
+    form.locator('input[data-sku="TEA"]').fill("1")
+    form.locator("button[type=submit]").click()
+    slot = form.locator('.field-error[data-field="type"]')
+    expect(slot).to_have_text("此类型需要已发货的订单。尚未发货的订单请选择“仅退款”。")
+    assert page.errors == []
+    page.context.close()
