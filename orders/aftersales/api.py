@@ -20,6 +20,7 @@ from orders.aftersales.common import Actor, excluded_from_no_reason, load_policy
 from orders.aftersales.figures import paid_totals
 from orders.aftersales.models import CASE_REASONS, CASE_STATUSES, CASE_TYPES, AftersaleCase, Refund
 from orders.aftersales.queries import MAX_PER_PAGE, case_detail, list_cases
+from orders.aftersales.queue import ALL, OPEN
 from orders.aftersales.serialize import case_ref, case_to_dict, refund_to_dict
 
 bp = install_api(Blueprint("aftersales_api", __name__, url_prefix="/api/v1"))
@@ -109,8 +110,9 @@ def list_all():
     status = validation.query_code(request.args, "status")
     case_type = validation.query_code(request.args, "type")
     reason = validation.query_code(request.args, "reason")
-    if status is not None and status not in CASE_STATUSES:
-        raise ApiError(400, "invalid_query", f"status must be one of {', '.join(CASE_STATUSES)}", "status")
+    if status is not None and status not in (OPEN, ALL, *CASE_STATUSES):
+        raise ApiError(400, "invalid_query", f"status must be open, all or one of {', '.join(CASE_STATUSES)}",
+                       "status")
     if case_type is not None and case_type not in CASE_TYPES:
         raise ApiError(400, "invalid_query", f"type must be one of {', '.join(CASE_TYPES)}", "type")
     if reason is not None and reason not in CASE_REASONS:

@@ -74,13 +74,18 @@ class CaseLike(Protocol):
     appeal_used: bool
 
 
+TIMER_ONLY = frozenset({"close"})  # a case is closed by its return timer, never by a person
+
+
 class IllegalTransition(Exception):
-    """An action a case cannot take in its status; names what it could do instead."""
+    """An action a case cannot take in its status; names what a person could do instead (the case's `actions`)."""
 
     def __init__(self, case_type: str, status: str, action: str, allowed: list[str], message: str | None = None):
         self.case_type, self.status, self.action, self.allowed = case_type, status, action, allowed
+        offered = [name for name in allowed if name not in TIMER_ONLY]
         super().__init__(message or (f"a {case_type} case that is {status} cannot {action}"
-                                     + (f"; it can: {', '.join(allowed)}" if allowed else "; it has ended")))
+                                     + (f"; it can: {', '.join(offered)}" if offered else
+                                        "; it waits for its timer" if allowed else "; it has ended")))
 
 
 @dataclass(frozen=True)

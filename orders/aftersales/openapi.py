@@ -22,8 +22,9 @@ def parameters() -> dict:
     return {
         "CaseId": parameter("case_id", "path", {"type": "string", "maxLength": 32}, "The case id (AS-…)."),
         "RefundId": parameter("refund_id", "path", {"type": "string", "maxLength": 32}, "The refund id (RF-…)."),
-        "CaseStatus": parameter("status", "query", {"type": "string", "enum": list(CASE_STATUSES)},
-                                "Only cases of this status."),
+        "CaseStatus": parameter("status", "query", {"type": "string", "enum": ["open", "all", *CASE_STATUSES]},
+                                "Only cases of this status; `open`: every case still running (the queue page's "
+                                "default), `all` or none: every case."),
         "CaseType": parameter("type", "query", {"type": "string", "enum": list(CASE_TYPES)},
                               "Only cases of this type."),
         "CaseReason": parameter("reason", "query", {"type": "string", "enum": list(CASE_REASONS)},

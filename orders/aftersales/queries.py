@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from orders.aftersales.models import AftersaleCase
+from orders.aftersales.queue import ALL, OPEN, still_open
 
 MAX_PER_PAGE = 100
 
@@ -12,9 +13,14 @@ MAX_PER_PAGE = 100
 def list_cases(session: Session, status: str | None, case_type: str | None, broadcast_id: int | None, page: int,
                per_page: int = MAX_PER_PAGE, order_pk: int | None = None,
                reason: str | None = None) -> tuple[list[AftersaleCase], int]:
-    """Return one page of cases, the nearest deadline first (cases with none after, newest first), and the count."""
+    """Return one page of cases, the nearest deadline first (cases with none after, newest first), and the count.
+
+    status: a case status, OPEN (every case still running, as the queue page shows by default), ALL or None (every
+    case)."""
     query = sa.select(AftersaleCase)
-    if status is not None:
+    if status == OPEN:
+        query = query.where(still_open())
+    elif status is not None and status != ALL:
         query = query.where(AftersaleCase.status == status)
     if case_type is not None:
         query = query.where(AftersaleCase.type == case_type)

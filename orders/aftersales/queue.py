@@ -43,7 +43,7 @@ class CasePage:
     due_soon: int
 
 
-def _still_open() -> sa.ColumnElement[bool]:
+def still_open() -> sa.ColumnElement[bool]:
     """Return the condition of a case that has not ended (a rejection ends once its appeal is spent)."""
     return sa.and_(AftersaleCase.status.not_in(sorted(ENDED_STATUSES)),
                    sa.not_(sa.and_(AftersaleCase.status == "rejected", AftersaleCase.appeal_used.is_(True))))
@@ -53,7 +53,7 @@ def _matching(filters: CaseFilter, now: datetime, due_soon: timedelta) -> list[s
     """Return the conditions of the cases the filters select."""
     conditions = []
     if filters.status == OPEN:
-        conditions.append(_still_open())
+        conditions.append(still_open())
     elif filters.status != ALL:
         conditions.append(AftersaleCase.status == filters.status)
     if filters.case_type is not None:

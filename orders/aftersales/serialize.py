@@ -8,10 +8,8 @@ from sqlalchemy.orm import object_session
 
 from app.db import quantize_money
 from orders.aftersales.figures import paid_totals
-from orders.aftersales.flow import WAITS_FOR_PAYOUT, allowed_actions, is_ended
+from orders.aftersales.flow import TIMER_ONLY, WAITS_FOR_PAYOUT, allowed_actions, is_ended
 from orders.aftersales.models import AftersaleCase, CaseEvent, CaseLine, Refund
-
-TIMER_ONLY = frozenset({"close"})  # a case is closed by its return timer, never by a person
 
 
 def offered_actions(case: AftersaleCase) -> list[str]:

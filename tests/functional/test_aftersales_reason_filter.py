@@ -64,3 +64,16 @@ def test_the_openapi_document_lists_the_reasons(any_api):
              for p in spec["paths"]["/api/v1/aftersales"]["get"]["parameters"]]
     assert "CaseReason" in names
     assert spec["components"]["parameters"]["CaseReason"]["schema"]["enum"] == list(CASE_REASONS)
+
+
+def test_open_lists_what_the_queue_page_counts_and_all_lists_every_case(cases):
+    """Probe 14: the queue page's default ("Open cases", ?status=open) had no API form: open and all were 400."""
+    agent, opened = cases
+    cancelled = agent.post(f"/api/v1/aftersales/{opened['wrong_item']}/cancel", json={"reason": "buyer withdrew"})
+    assert cancelled.status_code == 200, cancelled.get_json()
+    still_open = agent.get("/api/v1/aftersales?status=open").get_json()
+    assert sorted(c["case_id"] for c in still_open["cases"]) == sorted([opened["quality"], opened["duplicate_payment"]])
+    page = agent.get("/aftersales?status=open").get_data(as_text=True)
+    assert opened["wrong_item"] not in page and opened["quality"] in page
+    assert agent.get("/api/v1/aftersales?status=all").get_json()["total"] == 3
+    assert agent.get("/api/v1/aftersales?status=cancelled").get_json()["total"] == 1

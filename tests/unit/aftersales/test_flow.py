@@ -79,3 +79,11 @@ def test_the_buyer_may_cancel_only_before_goods_come_back():
     for status in ("return_shipped", "received", "inspected"):
         with pytest.raises(IllegalTransition):
             next_status(Case("return_refund", status), "cancel")
+
+
+def test_a_refusal_names_only_steps_a_person_can_take():
+    """Probe 14: an awaiting_return case refused `approve` saying it could also `close`, which only its timer does."""
+    with pytest.raises(IllegalTransition) as refused:
+        next_status(Case("return_refund", "awaiting_return"), "approve")
+    assert "close" in refused.value.allowed  # the flow's own list keeps the timer's step
+    assert str(refused.value).endswith("; it can: cancel, ship_return, receive")
