@@ -72,6 +72,18 @@ SHAPES = (
     N_("%(sku)s is not in this broadcast's line-up"),
     N_("no product has SKU %(sku)s"),
     N_("a line-up holds at most %(count)s products"),
+    N_("%(field)s must be 1-%(max)s characters of text"),
+    N_("%(field)s must not contain control characters"),
+    # The SLA policy (orders/care/sla/policy.py): the field goes beside the sentence, not in it.
+    N_("each interval is HH:MM-HH:MM, e.g. 09:00-18:00"),
+    N_("an interval starts before it ends, within 00:00-24:00"),
+    N_("intervals of one day must not overlap"),
+    N_("a date is YYYY-MM-DD"),
+    N_("an IANA time zone name, e.g. Asia/Shanghai"),
+    N_("a date cannot be a holiday and a make-up workday"),
+    N_("at least one weekday needs working hours"),
+    N_("a whole number of minutes from 1 to %(max)s"),
+    N_("the first response cannot be due after resolution"),
 )
 _SLOT = re.compile(r"%\((\w+)\)s")
 

@@ -23,14 +23,33 @@
                                            makeup_weekday: form.elements.makeup_weekday.value}};
   }
 
+  // The form's control of an API field: policies.urgent.first_response_minutes is "urgent.first_response_minutes",
+  // calendar.holidays[2] is "holidays", calendar.hours.mon[0] is "hours.mon"; null when no one control holds it.
+  function controlOf(field) {
+    if (!field) { return null; }
+    var name = field.replace(/^(policies|calendar)\./, "").replace(/\[\d+\]$/, "");
+    return form.elements[name] instanceof Element ? form.elements[name] : null;
+  }
+
+  // What the page calls a field: its control's label (a target's is "Severity · Target"), else the API's path.
+  function nameOf(field, control) {
+    if (!control) { return field; }
+    var text = control.getAttribute("aria-label") || global.LiveDesk.labelText(control.labels && control.labels[0]);
+    var item = /\[(\d+)\]$/.exec(field);
+    return (text || field) + (item ? " #" + (Number(item[1]) + 1) : "");
+  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var saved = document.getElementById("sla-saved"), error = document.getElementById("sla-error");
     saved.textContent = error.textContent = "";
+    form.querySelectorAll("[aria-invalid]").forEach(function (node) { node.removeAttribute("aria-invalid"); });
     global.LiveDesk.send("PUT", "/api/v1/complaints/sla-policy", body()).then(function (result) {
       if (result.ok) { saved.textContent = saved.dataset.saved || "✓"; return; }
       var e = (result.data && result.data.error) || {};
-      error.textContent = (e.field ? e.field + ": " : "") + (e.message || "");
+      var control = controlOf(e.field);
+      error.textContent = (e.field ? nameOf(e.field, control) + ": " : "") + (e.message || "");
+      if (control) { control.setAttribute("aria-invalid", "true"); control.focus(); }
     });
   });
   global.LiveDesk.scriptReady(form);

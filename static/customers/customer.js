@@ -41,7 +41,17 @@
       saved.textContent = "";
       var tags = tagsForm.elements.tags.value.split(/[,，]/).map(function (t) { return t.trim(); }).filter(Boolean);
       D.send("POST", customerPath("/tags"), {tags: tags}).then(function (result) {
-        if (!result.ok) { error.textContent = errorText(result); return; }
+        if (!result.ok) {
+          // tags[1] is the second tag sent: named by the tag itself, as the agent typed it.
+          var field = result.data && result.data.error && result.data.error.field;
+          var item = field && /^tags\[(\d+)\]$/.exec(field), labels = {};
+          if (item && tags[Number(item[1])] !== undefined) { labels[field] = "\u201c" + tags[Number(item[1])] + "\u201d"; }
+          error.textContent = D.errorText(result.data, labels) || strings.failed;
+          tagsForm.elements.tags.setAttribute("aria-invalid", "true");
+          tagsForm.elements.tags.focus();
+          return;
+        }
+        tagsForm.elements.tags.removeAttribute("aria-invalid");
         var list = document.getElementById("tags");
         list.textContent = "";
         result.data.tags.forEach(function (tag) { list.appendChild(D.el("li", tag, "badge neutral")); });
