@@ -86,7 +86,9 @@ def paths() -> dict:
                                           "The case is requested again (409 when the appeal was used or lapsed).",
                                           required=True)},
         f"{_CASE}/cancel": {"post": _step("cancelAftersale", "Withdraw a case for the buyer", "CaseStepInput",
-                                          {"reason": "buyer keeps the item"}, "Before any goods came back.")},
+                                          {"reason": "buyer keeps the item"},
+                                          "Before any goods came back; 409 refund_pending while a refund of the case "
+                                          "waits for its payout (record it first).")},
         f"{_CASE}/complete": {"post": _step("completeAftersale", "Complete a case", "CaseStepInput", {},
                                             "After the replacement, missing or repaired item was shipped.")},
         f"{_CASE}/receive": {"post": _step("receiveAftersale", "Confirm the returned parcel", "CaseLinesInput",
@@ -136,7 +138,9 @@ def _settle_op(op_id: str, summary: str) -> dict:
     return operation(op_id, summary, TAG, ("200", "The refund, settled.", ref("Refund")),
                      errors="400 401 403 404 409", roles=ROLES_ACT, params=("CaseId", "RefundId"),
                      body=request("CaseStepInput", {"reason": "card closed"}, required=False),
-                     description="Only a pending refund (409 refund_settled). A failed payout needs a reason.")
+                     description="Only a pending refund (409 refund_settled), whatever the case's status: a payout "
+                                 "that went through is recorded even after the case ended or moved on. A failed "
+                                 "payout needs a reason.")
 
 
 def schemas() -> dict:
@@ -160,7 +164,8 @@ def schemas() -> dict:
         "note": nullable(string()), "appeal_used": {"type": "boolean"}, "rejection_reason": nullable(string()),
         "return_shipment": parcel, "replacement_shipment": parcel, "claimed_by": nullable(integer()),
         "claimed_at": nullable(DATETIME), "requested_by": string(), "version": integer(), "created_at": DATETIME,
-        "updated_at": nullable(DATETIME), "closed_at": nullable(DATETIME), "order_paid": nullable(MONEY),
+        "updated_at": nullable(DATETIME), "closed_at": nullable(DATETIME), "order_paid": {**nullable(MONEY), "description": "What the buyer paid for the order: every paid payment, "
+                                                   "a duplicate payment included (the refund ledger's paid)."},
         "order_refunded": MONEY, "lines": array(line), "refunds": array(ref("Refund")),
         "actions": array(string(enum=list(ACTIONS)), "What a person may do next."),
         "timeline": array(event, "Every step, oldest first (the case's detail and step answers)."),
