@@ -47,10 +47,14 @@
   function showErrors(form, data) {
     var errors = data.errors || (data.error ? [data.error] : []);
     if (!errors.length) { form.querySelector(".form-error").textContent = strings.failed; return; }
+    var labels = window.LiveDesk.formLabels(form);
     errors.forEach(function (error) {
       var root = String(error.field || "").split(/[.\[]/)[0];
       var slot = root && form.querySelector('.field-error[data-field="' + CSS.escape(root) + '"]');
-      (slot || form.querySelector(".form-error")).textContent = error.message;
+      var target = slot || form.querySelector(".form-error");
+      var text = window.LiveDesk.errorText({error: error}, labels) || error.message;
+      // Two problems of one field (two unknown SKUs) are both shown, not the last one alone.
+      target.textContent = target.textContent ? target.textContent + " · " + text : text;
     });
   }
 

@@ -23,7 +23,7 @@ def test_an_auditor_creates_a_coupon_from_the_page_and_deactivates_it(live_serve
     page.click(f"{coupon} button[type=submit]")
     error = f'{coupon} .field-error[data-field="value"]'
     page.wait_for_function("selector => document.querySelector(selector).textContent !== ''", arg=error)
-    assert "value" in page.inner_text(error)
+    assert page.inner_text(error) == "Value must be a decimal amount"  # the field by its label on the form
     assert page.query_selector('tr[data-code="SAVE10"]') is None
 
     page.fill(f"{coupon} input[name=value]", "10")  # the form kept what was typed
@@ -70,9 +70,10 @@ def test_an_unknown_sku_is_shown_under_the_skus_or_prices_field_and_nothing_is_c
     page.click('details:has(form[data-kind="member"]) > summary')
     page.fill(f"{member} [name=code]", "GOLD1")
     page.fill(f"{member} [name=tier]", "gold")
-    page.fill(f"{member} [name=prices]", "MUG 30\nGHOST 1")
+    page.fill(f"{member} [name=prices]", "MUG 30\nGHOST 1\nSPOOK 2")
     page.click(f"{member} button[type=submit]")
-    expect(page.locator(f'{member} .field-error[data-field="prices"]')).to_have_text("no product has SKU 'GHOST'")
+    expect(page.locator(f'{member} .field-error[data-field="prices"]')).to_have_text(
+        "no product has SKU 'GHOST' · no product has SKU 'SPOOK'")  # both problems, not the last one alone
 
     listed = requests.get(f"{server.url}/api/v1/promotions", headers=headers, timeout=10).json()["promotions"]
     assert listed == [] and page.query_selector("tr[data-code]") is None
