@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.db import quantize_money
 from orders.aftersales.models import SYSTEM_REASONS, AftersaleCase, Refund, payment_marker
 from orders.fulfilment.actions import refunded_before_shipping
-from orders.fulfilment.rules import GoodsRefund, refunded_units
+from orders.fulfilment.rules import GoodsRefund
 from orders.models import Order, OrderFinding
 
 ZERO = Decimal("0.00")
@@ -41,11 +41,8 @@ def goods_refund(session: Session, case: AftersaleCase, order: Order, refund: Re
     is not a refund_only one of the goods: a return's refund, or a payment's own case)."""
     if case.type != "refund_only" or case.reason in SYSTEM_REASONS:
         return None
-    prices = {line.sku: line.unit_price for line in case.lines}
-    units = refunded_units((line["sku"], int(line["qty"]), Decimal(str(line["amount"])), prices.get(line["sku"], ZERO))
-                           for line in refund.lines or [])
     in_full = order.paid_amount is not None and goods_given_back(session, order) >= quantize_money(order.paid_amount)
-    return GoodsRefund(case.case_id, refund.refund_id, units, in_full)
+    return GoodsRefund(case.case_id, refund.refund_id, in_full)
 
 
 def retire_payment_finding(session: Session, case: AftersaleCase, order: Order) -> int:

@@ -5,8 +5,9 @@ before shipping").
   takes them off (actions.refunded_before_shipping) records each time as an order history row `refunded_unshipped`
   with the units; those rows are what is read here, so what was taken off and what was put back on stock agree.
 - A refund asked for and not decided yet (a `refund_only` case requested or approved, opened by a person, a
-  complaint or a platform; not a payment's own case, which gives back money paid twice): the order's shipping is
-  on hold until the case is refunded, rejected or cancelled.
+  complaint or a platform; not a payment's own case, which gives back money paid twice) of an order nothing of which
+  has shipped: the order's shipping is on hold until the case is refunded, rejected or cancelled. Once a parcel is
+  out, such a case is about goods the buyer has (a broken unit kept) as often as not: the rest ships.
 """
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from orders.models import Order, OrderHistory
 REFUNDED_UNSHIPPED = "refunded_unshipped"
 # The statuses of a refund_only case whose refund is asked for and not yet decided: shipping waits for them.
 HOLDING_STATUSES = ("requested", "approved")
+# An order with a parcel out: an open refund_only case holds nothing of it (see above).
+PARTLY_OR_ALL_SHIPPED = ("partially_shipped", "shipped", "delivered", "delivery_failed", "returned_to_sender", "lost")
 
 
 @dataclass
@@ -57,8 +60,9 @@ def refund_states(session: Session, orders: list[Order], holds: bool = True) -> 
         state.closed = state.closed or bool(data.get("closed"))
     if not holds:
         return states
+    unshipped = [order.id for order in orders if order.status not in PARTLY_OR_ALL_SHIPPED]
     for order_pk, case_id in session.execute(sa.select(AftersaleCase.order_pk, AftersaleCase.case_id).where(
-            AftersaleCase.order_pk.in_(pks), AftersaleCase.type == "refund_only",
+            AftersaleCase.order_pk.in_(unshipped), AftersaleCase.type == "refund_only",
             AftersaleCase.status.in_(HOLDING_STATUSES), AftersaleCase.reason.not_in(SYSTEM_REASONS))
             .order_by(AftersaleCase.id)):
         states[order_pk].held_by.append(case_id)

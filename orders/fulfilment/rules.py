@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal
 
 SHIPMENT_EXCEPTIONS = ("delivery_failed", "returned_to_sender", "lost")
 # Worst last: an order with several troubled parcels shows the worst one.
@@ -135,36 +134,21 @@ def to_deliver(ordered: Mapping[str, int], withdrawn: Mapping[str, int]) -> dict
 class GoodsRefund:
     """A succeeded refund of a refund_only case, as fulfilment reads it (orders/aftersales tells it).
 
-    units: the units per SKU the refund gave back in full (refunded_units); in_full: the order's refund_only refunds
-    now reach what the purchase paid, so nothing of it is owed any more.
+    in_full: the order's refund_only refunds now reach what the purchase paid, so nothing of it is owed any more.
+    A refund short of that is money only (a price adjustment, or a unit the buyer keeps): every unit still ships.
+    Which units a partial refund is about cannot be told apart from those that shipped (the same SKU may be in
+    both), so it never takes goods off an order (docs/fulfilment.md "Refunded before shipping").
     """
 
     case_id: str
     refund_id: str
-    units: dict[str, int] = field(default_factory=dict)
     in_full: bool = False
 
 
-def refunded_units(lines: Iterable[tuple[str, int, Decimal, Decimal]]) -> dict[str, int]:
-    """Return the units per SKU a refund gave back in full, from its lines (sku, units covered, amount, unit price).
-
-    A line pays back as many whole units as its amount covers: a refund of part of a unit's price (a discount
-    after the fact) leaves the unit to ship. A unit that cost nothing is given back with its line.
-    """
-    units: dict[str, int] = {}
-    for sku, qty, amount, unit_price in lines:
-        whole = qty if unit_price <= 0 else min(qty, int(amount // unit_price))
-        if whole > 0:
-            units[sku] = units.get(sku, 0) + whole
-    return units
-
-
 def withdrawal(left: Mapping[str, int], refund: GoodsRefund) -> dict[str, int]:
-    """Return the units a refund takes off what is left to ship: everything once the order is refunded in full, else
-    the units it gave back in full, within what is left of each SKU (refund_only refunds what was not shipped)."""
-    if refund.in_full:
-        return dict(left)
-    return {sku: min(units, left[sku]) for sku, units in refund.units.items() if units > 0 and left.get(sku, 0) > 0}
+    """Return the units a refund takes off what is left to ship: everything once the order is refunded in full,
+    else nothing."""
+    return dict(left) if refund.in_full else {}
 
 
 def plan_shipment(ordered: Mapping[str, int], shipped: Mapping[str, int],

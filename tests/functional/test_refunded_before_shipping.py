@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.aftersales import aftersale_event, agent_of, open_shop, pay_again, place_paid_order
+from tests.support.api import now_iso
 from tests.support.fulfilment import SF_NUMBER
 
 SHIP = {"carrier": "SF", "tracking_no": SF_NUMBER}
@@ -103,24 +104,47 @@ def test_the_order_page_says_why_a_refunded_order_does_not_ship_and_offers_no_sh
     assert 'id="order-ship-form"' not in page and "Not shipped yet." not in page
 
 
-def test_a_refund_by_lines_takes_only_the_units_it_paid_back_in_full(shop):
+def test_a_refund_by_lines_short_of_the_purchase_is_money_and_every_unit_ships(shop):
+    """Review 14: taking units off for a partial refund double-counted them when the order was cancelled later, and
+    took unshipped units for a refund of a shipped one. A partial refund is money; the order ships as bought."""
     api, broadcast_id, agent = shop
     place_paid_order(api, broadcast_id, "PART", [("TEE", 3), ("CAP", 1)])
     available = stock(api, "TEE")
     refund_only(agent, "PART", "198.00", lines=[{"sku": "TEE", "qty": 2}])
-
     order = api.get("/api/v1/orders/PART").get_json()
-    assert order["status"] == "paid" and stock(api, "TEE") == available + 2
-    rows = {r["sku"]: r["units"] for r in to_pack(agent, broadcast_id)["rows"]}
-    assert rows == {"TEE": 1, "CAP": 1}
-    page = agent.get("/orders/PART").get_data(as_text=True)
-    assert 'id="refunded-before-shipping"' in page and 'id="order-ship-form"' in page
-    too_many = agent.post("/api/v1/orders/PART/shipments", json=SHIP | {"lines": [{"sku": "TEE", "qty": 2}]})
-    assert too_many.status_code == 422 and too_many.get_json()["error"]["field"] == "lines[0].qty"
-    rest = agent.post("/api/v1/orders/PART/shipments", json=SHIP)
+    assert order["status"] == "paid" and stock(api, "TEE") == available
+    assert {r["sku"]: r["units"] for r in to_pack(agent, broadcast_id)["rows"]} == {"TEE": 3, "CAP": 1}
+    shipped = agent.post("/api/v1/orders/PART/shipments", json=SHIP)
+    assert shipped.status_code == 201 and shipped.get_json()["order_status"] == "shipped"
+
+
+def test_a_refund_of_a_shipped_unit_neither_holds_nor_takes_the_rest(shop):
+    api, broadcast_id, agent = shop
+    place_paid_order(api, broadcast_id, "SPLIT", [("TEE", 2)])
+    first = agent.post("/api/v1/orders/SPLIT/shipments", json=SHIP | {"lines": [{"sku": "TEE", "qty": 1}]})
+    assert first.get_json()["order_status"] == "partially_shipped"
+    available = stock(api, "TEE")
+    case_id = agent.post("/api/v1/orders/SPLIT/aftersales", json={"type": "refund_only", "reason": "quality",
+                                                                   "lines": [{"sku": "TEE", "qty": 1}]}
+                         ).get_json()["case_id"]
+    assert agent.post(f"/api/v1/aftersales/{case_id}/approve", json={}).status_code == 200
+    assert agent.post(f"/api/v1/aftersales/{case_id}/refunds", json={"amount": "99.00"}).status_code == 201
+    assert stock(api, "TEE") == available
+    rest = agent.post("/api/v1/orders/SPLIT/shipments", json={"carrier": "SF", "tracking_no": "SF1234567890124"})
     assert rest.status_code == 201, rest.get_json()
-    assert sorted((line["sku"], line["qty"]) for line in rest.get_json()["lines"]) == [("CAP", 1), ("TEE", 1)]
     assert rest.get_json()["order_status"] == "shipped"
+
+
+def test_a_cancel_after_a_refund_in_full_puts_nothing_back_twice(shop):
+    api, broadcast_id, agent = shop
+    place_paid_order(api, broadcast_id, "TWICE", [("TEE", 2)])
+    available = stock(api, "TEE")
+    refund_only(agent, "TWICE", "198.00")
+    assert stock(api, "TEE") == available + 2
+    cancel = {"id": "cancel-TWICE", "type": "order_cancel", "ts": now_iso(), "order_id": "TWICE", "reason": "buyer"}
+    assert api.events(broadcast_id, [cancel]).status_code == 200
+    assert stock(api, "TEE") == available + 2
+    assert api.get("/api/v1/orders/TWICE").get_json()["status"] == "cancelled"
 
 
 def test_a_refund_of_part_of_a_price_ships_every_unit(shop):
