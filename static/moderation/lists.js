@@ -1,24 +1,54 @@
-// A list of chat messages that never moves under the reader (static/moderation/console.js uses two): while the
-// pointer is over it or the keyboard focus is in it (focus-visible), it is paused. New messages that would push the others
-// wait and are counted on the "n new" button; messages that leave the list are greyed out in place. Leaving
-// the list, or the button, brings them in. A message already shown is updated where it is.
+// A list of chat messages that never moves under the reader (static/moderation/console.js uses two): while a mouse
+// is over it, the keyboard focus is in it (focus-visible), a finger or pen is on it (and for HOLD_MS after it
+// lifts, so the tap's click lands on the message that was under the finger when it went down), or (a list with an
+// "n new" button) it is scrolled away from its newest end, it is paused. New messages that would push the others
+// wait and are counted on the "n new" button; messages that leave the list are greyed out in place. Leaving the
+// list, scrolling back to its newest end, or the button brings them in. A message already shown is updated where
+// it is. The host page's LiveDesk.pausable (static/live/host_lists.js) holds closures with a count of its own and
+// pauses on any focus; this list keeps messages by id (updated, greyed in place) and needs its own state.
 (function (global) {
   "use strict";
   var M = global.Moderation, S = M.strings;
 
   // list: the <ol>; options: newestFirst, limit (0: none), render(m) → <li>, changed() after every change,
   // resumeButton and pausedNote (optional: the "n new" button and the paused badge).
+  var HOLD_MS = 3000;    // a list stays still this long after a finger or pen lifts: for the tap's click, the next tap
+  var STUCK_MS = 20000;  // a touch whose end never came (its row was redrawn under it) stops holding the list
+  var NEAR = 24;         // px from the newest end that still count as "at the newest"
+
   function MessageList(list, options) {
     this.list = list;
     this.options = options;
     this.items = new Map();     // message_id → <li> shown
     this.pending = new Map();   // message_id → message waiting for the list to resume
     this.leaving = new Set();   // message_ids greyed out, removed on resume
-    this.pointer = false;
-    this.focus = false;
+    this.pointer = false;       // a mouse over the list
+    this.focus = false;         // keyboard focus in the list
+    this.pressed = false;       // a finger, pen or mouse button down in the list
+    this.holding = null;        // the timer of a touch: the press that never ended, or the hold after the lift
+    this.away = false;          // scrolled away from the newest end (lists with a resume button only)
     var self = this;
-    list.addEventListener("pointerenter", function () { self.pointer = true; self.update(); });
-    list.addEventListener("pointerleave", function () { self.pointer = false; self.update(); });
+    // A touch "enters" only as it goes down and "leaves" as it lifts, before its click: hovering is the mouse's.
+    list.addEventListener("pointerenter", function (event) {
+      if (event.pointerType === "mouse") { self.pointer = true; self.update(); }
+    });
+    list.addEventListener("pointerleave", function (event) {
+      if (event.pointerType === "mouse") { self.pointer = false; self.update(); }
+    });
+    list.addEventListener("pointerdown", function (event) { self.press(event.pointerType !== "mouse"); });
+    list.addEventListener("touchstart", function () { self.press(true); }, {passive: true});
+    // A touch ends with its last finger (touchend; its pointerup and pointercancel come first, the latter as soon
+    // as the finger scrolls); a pen or mouse with its pointerup.
+    ["touchend", "touchcancel"].forEach(function (name) {
+      global.addEventListener(name, function (event) {
+        if (event.touches.length === 0) { self.release(true); }
+      }, {passive: true});
+    });
+    ["pointerup", "pointercancel"].forEach(function (name) {
+      global.addEventListener(name, function (event) {
+        if (event.pointerType !== "touch") { self.release(event.pointerType !== "mouse"); }
+      });
+    });
     // Keyboard focus pauses; the focus a mouse click leaves on a button does not (it would keep the list
     // paused after the pointer has gone).
     list.addEventListener("focusin", function (event) {
@@ -32,15 +62,51 @@
       setTimeout(function () { self.update(); }, 0);
     });
     if (options.resumeButton) {
+      // Only the reader scrolls it away: while it runs, new messages go in at the newest end and it stays there.
+      list.addEventListener("scroll", function () {
+        var away = self.awayFromNewest();
+        if (away !== self.away) { self.away = away; self.update(); }
+      }, {passive: true});
       options.resumeButton.addEventListener("click", function () {
-        self.pointer = self.focus = false;
+        self.pointer = self.focus = self.pressed = self.away = false;
+        self.hold(0);
         self.flush();
-        self.list.scrollTop = 0;
       });
     }
   }
 
-  MessageList.prototype.paused = function () { return this.pointer || this.focus; };
+  MessageList.prototype.paused = function () {
+    return this.pointer || this.focus || this.pressed || this.holding !== null || this.away;
+  };
+
+  MessageList.prototype.awayFromNewest = function () {
+    var list = this.list;
+    if (list.scrollHeight <= list.clientHeight) { return false; }
+    return this.options.newestFirst ? list.scrollTop > NEAR :
+      list.scrollHeight - list.scrollTop - list.clientHeight > NEAR;
+  };
+
+  // Keeps the list paused for ms (0: no longer), then updates it.
+  MessageList.prototype.hold = function (ms) {
+    var self = this;
+    if (this.holding !== null) { clearTimeout(this.holding); this.holding = null; }
+    if (ms) { this.holding = setTimeout(function () { self.holding = null; self.pressed = false; self.update(); }, ms); }
+  };
+
+  // A press in the list pauses it at once, before anything can move under it.
+  MessageList.prototype.press = function (touch) {
+    this.pressed = true;
+    if (touch) { this.hold(STUCK_MS); }
+    this.show();
+  };
+
+  // The press ended: a mouse's list runs again unless the mouse is still over it; a finger's or pen's is held a
+  // little longer (its click comes after the lift).
+  MessageList.prototype.release = function (touch) {
+    if (!this.pressed) { return; }
+    this.pressed = false;
+    if (touch) { this.hold(HOLD_MS); this.show(); } else { this.update(); }
+  };
 
   MessageList.prototype.update = function () {
     if (!this.paused()) { this.flush(); } else { this.show(); }
@@ -98,6 +164,7 @@
     } else {
       this.insert(m);
       this.trim();
+      this.toNewest();
     }
     this.show();
   };
@@ -137,7 +204,17 @@
     this.pending.clear();
     waiting.forEach(function (m) { if (!self.items.has(m.message_id)) { self.insert(m); } });
     this.trim();
+    this.toNewest();
     this.show();
+  };
+
+  // A running list with a resume button follows its newest end (a browser keeping the rows it showed in place
+  // would otherwise scroll it away).
+  MessageList.prototype.toNewest = function () {
+    if (!this.options.resumeButton || this.paused()) { return; }
+    var list = this.list;
+    list.scrollTop = this.options.newestFirst ? 0 : list.scrollHeight;
+    this.away = false;
   };
 
   MessageList.prototype.reset = function (messages) {

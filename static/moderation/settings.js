@@ -151,13 +151,21 @@
     });
   });
 
+  // The reason an import was refused, then that nothing was imported, as two sentences of the page's language.
+  function refused(reason, input) {
+    var chinese = /^zh\b/i.test(document.documentElement.lang || "");
+    var stop = /[.。!！?？]$/.test(reason) ? "" : (chinese ? "。" : ".");
+    return reason + stop + (chinese ? "" : " ") + input.dataset.refused;
+  }
+
   document.getElementById("terms-import").addEventListener("change", function (event) {
     var file = event.target.files[0], slot = document.getElementById("terms-status");
     if (!file) { return; }
     file.text().then(function (text) {
       return M.send("POST", termsPath + "/import", text, "text/csv");
     }).then(function (result) {
-      slot.textContent = result.ok ? D.format(S.imported, result.data) : M.errorText(result);
+      // An import is all or nothing: a refused file added no term, and the moderator should know it.
+      slot.textContent = result.ok ? D.format(S.imported, result.data) : refused(M.errorText(result), event.target);
       event.target.value = "";
       loadTerms();
     });

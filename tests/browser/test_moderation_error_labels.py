@@ -38,3 +38,28 @@ def test_chinese_moderation_errors_name_the_field_by_its_label(live_server, brow
     assert not RAW_FIELD.search(status.inner_text()), status.inner_text()
     assert page.errors == []
     page.context.close()
+
+
+def test_a_refused_chinese_term_import_names_the_line_and_the_field_and_says_nothing_was_imported(live_server, browser):
+    server, token = live_server
+    broadcast_id = Platform(server.url, token).broadcast()
+    page = new_page(browser, "zh-CN", (390, 844))
+    log_in(page, server.url, "moderator")
+    page.goto(f"{server.url}/broadcasts/{broadcast_id}/moderation")
+    page.click("#open-settings:not([disabled])")
+    expect(page.locator("#terms-empty")).to_be_visible()
+    category = page.locator("#term-form select[name=category]")
+    label = category.evaluate("node => node.closest('label').firstChild.textContent.trim()")
+    choices = category.evaluate("node => Array.from(node.options).map(o => o.textContent.trim())")
+
+    page.set_input_files("#terms-import", files=[{"name": "terms.csv", "mimeType": "text/csv",
+                                                  "buffer": b"term,category,action\nfoo,custom,hide\nfoo2,notacat,hide\n"}])
+    status = page.locator("#terms-status")
+    expect(status).to_contain_text(f"第 3 行：{label}")
+    text = status.inner_text()
+    assert all(choice in text for choice in choices), text  # the choices as the select names them
+    assert not re.search(r"csv|row|diversion|scam|custom", text), text
+    assert text.endswith("没有任何修改。"), text
+    expect(page.locator("#terms-empty")).to_be_visible()  # nothing was imported, not even the good first line
+    assert page.errors == []
+    page.context.close()
