@@ -2,7 +2,8 @@
 // A status change redraws its row where it is; an order older than every row kept is not brought back. While the
 // host points at the feed or has scrolled it, new orders wait behind "n new · resume" (static/live/host_lists.js).
 // A chat claim's draft completed by the platform's order comes back under the platform's order id with the draft's
-// id in order.replaces (orders/claims/completion.py): it takes the draft's row. Buyer text is set with textContent only.
+// id in order.replaces (orders/claims/completion.py) and the platform's time placed, which the server keeps (a reload
+// sorts it there): it takes the draft's row and moves to its place by time. Buyer text is set with textContent only.
 (function () {
   "use strict";
   var LiveDesk = window.LiveDesk, el = LiveDesk.el, localTime = LiveDesk.localTime;
@@ -48,7 +49,7 @@
   }
 
   function insert(order, isNew) {
-    if (update(order)) { return; }  // kept already, under its own id or its draft's
+    if (update(order, true)) { return; }  // kept already, under its own id or its draft's
     var placed = new Date(order.placed_at).getTime();
     var full = feed.rows.length >= FEED_LIMIT;
     var last = feed.rows[feed.rows.length - 1];
@@ -71,16 +72,43 @@
     if (tr) { rows.delete(orderId); feed.removeChild(tr); }
   }
 
-  function update(order) {
-    var existing = rows.get(order.order_id);
+  // Whether a row for the order belongs where tr is now: after every newer row, before every older one.
+  function inPlace(order, tr) {
+    var placed = new Date(order.placed_at).getTime();
+    var above = tr.previousElementSibling, below = tr.nextElementSibling;
+    return (!above || !newer(placed, order.order_id, above)) && (!below || newer(placed, order.order_id, below));
+  }
+
+  // Redraws a kept order (under its own id or its draft's) and returns true; false when it is not kept. A row that no
+  // longer belongs where it is (a draft completed by an order placed later: the server keeps the order's time) moves
+  // to its place: at once when `now` (the row is being shown anyway) or the feed is not being read, else when the host
+  // stops reading it; until then the row stays as it was, so the list reads in time order and nothing moves under
+  // the reader.
+  function update(order, now) {
+    var existing = rows.get(order.order_id), draftId = null;
     if (order.replaces && order.replaces !== order.order_id) {
-      if (existing) { forget(order.replaces); } else { existing = rows.get(order.replaces); rows.delete(order.replaces); }
+      if (existing) { forget(order.replaces); } else if (rows.has(order.replaces)) {
+        existing = rows.get(order.replaces);
+        draftId = order.replaces;
+      }
     }
     if (!existing) { return false; }
     var tr = row(order);
+    if (!inPlace(order, existing)) {
+      if (now) { move(order, existing, draftId); } else { pauser.add(function () { update(order, true); }, FEED_LIMIT); }
+      return true;
+    }
+    if (draftId) { rows.delete(draftId); }
     feed.replaceChild(tr, existing);
     rows.set(order.order_id, tr);
     return true;
+  }
+
+  // Takes the order's old row out and shows it at its place by time (or not at all, if older than every row kept).
+  function move(order, existing, draftId) {
+    rows.delete(draftId || order.order_id);
+    feed.removeChild(existing);
+    insert(order, false);
   }
 
   host.feed = {
@@ -97,11 +125,12 @@
     },
     // order.created: shown now, or when the host stops reading the feed.
     created: function (order) {
-      if (!update(order)) { pauser.add(function () { insert(order, true); }, FEED_LIMIT); }
+      if (!update(order, false)) { pauser.add(function () { insert(order, true); }, FEED_LIMIT); }
     },
-    // order.updated: the row changes where it is; an order not kept is shown only if it is newer than the oldest.
+    // order.updated: the row changes where it is (or moves to its place by time, as update() says); an order not
+    // kept is shown only if it is newer than the oldest.
     updated: function (order) {
-      if (!update(order)) { pauser.add(function () { insert(order, false); }, FEED_LIMIT); }
+      if (!update(order, false)) { pauser.add(function () { insert(order, false); }, FEED_LIMIT); }
     }
   };
 }());

@@ -1,8 +1,10 @@
 // Lists of the host page that must not move under the reader (UI.md, "Stable under load"): while the pointer is
-// over a list, focus is inside it, or it is scrolled away from its newest end, new items wait and a button says
-// "n new · resume"; leaving the list or pressing the button shows them. Only the reader scrolls a list away: a scroll
-// the page caused (rows trimmed or grown, a neighbour panel resized) never pauses it. Changes to items already shown
-// are applied in place at once. The button sits in the panel's head line, outside the list: showing it moves nothing. LiveDesk.pausable(list, button, newestLast, format) returns {add(fn), flush(), paused()}.
+// over a list, focus is inside it, a finger or pen is on it (and for a few seconds after it lifts), or it is scrolled
+// away from its newest end, new items wait and a button says "n new · resume"; leaving the list or pressing the
+// button shows them. Only the reader scrolls a list away: a scroll the page caused (rows trimmed or grown, a
+// neighbour panel resized) never pauses it. Changes to items already shown are applied in place at once. The button
+// sits in the panel's head line, outside the list: showing it moves nothing. LiveDesk.pausable(list, button,
+// newestLast, format) returns {add(fn), flush(), paused()}.
 (function () {
   "use strict";
   var LiveDesk = window.LiveDesk;
@@ -18,8 +20,12 @@
     if (SCROLL_KEYS.indexOf(e.key) >= 0) { keyAt = performance.now(); }
   }, true);
 
+  // A finger or pen on a list holds it while it is down and this long after it lifts: a touch pointer "enters" only
+  // as it lands (no hover), so without this a tap would resume the list at once and move rows under the finger.
+  var TOUCH_HOLD_MS = 5000;
+
   LiveDesk.pausable = function (list, button, newestLast, text) {
-    var waiting = [], pointed = false, focused = false;
+    var waiting = [], pointed = false, focused = false, touched = false, touchTimer = null;
     var scroller = list.closest(".panel-body") || list;  // the button sits outside it: showing it scrolls nothing
 
     function awayFromNewest() {
@@ -38,7 +44,7 @@
       return touching || dragging || now - readerAt < READER_MS || now - keyAt < READER_MS;
     }
 
-    function paused() { return pointed || focused || !atNewest; }
+    function paused() { return pointed || focused || touched || !atNewest; }
 
     function showButton() {
       button.hidden = waiting.length === 0;
@@ -60,12 +66,39 @@
     }
 
     // Keeps a list that follows the newest items at its newest end after a change the reader did not make.
-    function follow() { if (atNewest && !pointed && !focused) { toNewest(); } }
+    function follow() { if (atNewest && !pointed && !focused && !touched) { toNewest(); } }
 
     function readerInput() { readerAt = performance.now(); }
 
+    function release() {
+      clearTimeout(touchTimer);
+      touchTimer = null;
+      touched = false;
+    }
+
+    // Held from the moment a finger or pen lands on the list until TOUCH_HOLD_MS after the last one lifts.
+    function holdTouch() {
+      clearTimeout(touchTimer);
+      touchTimer = null;
+      touched = true;
+    }
+
+    function liftTouch() {
+      if (!touched || touchTimer) { return; }
+      touchTimer = setTimeout(function () { release(); flush(false); }, TOUCH_HOLD_MS);
+    }
+
     list.addEventListener("pointerenter", function (e) { if (e.pointerType === "mouse") { pointed = true; } });
     list.addEventListener("pointerleave", function () { pointed = false; flush(false); });
+    // Any pointer pressed on the list holds it (a mouse is already held by hovering; a press keeps it so too).
+    list.addEventListener("pointerdown", function (e) {
+      if (e.pointerType === "mouse") { pointed = true; } else { holdTouch(); }
+    });
+    list.addEventListener("touchstart", holdTouch, {passive: true});
+    window.addEventListener("pointerup", function (e) { if (e.pointerType !== "mouse") { liftTouch(); } });
+    window.addEventListener("pointercancel", function (e) { if (e.pointerType !== "mouse") { liftTouch(); } });
+    window.addEventListener("touchend", liftTouch, {passive: true});
+    window.addEventListener("touchcancel", liftTouch, {passive: true});
     list.addEventListener("focusin", function () { focused = true; });
     list.addEventListener("focusout", function () { focused = false; flush(false); });
     scroller.addEventListener("wheel", readerInput, {passive: true});
@@ -94,6 +127,7 @@
     button.addEventListener("click", function () {
       pointed = false;
       focused = false;
+      release();
       flush(true);
     });
 

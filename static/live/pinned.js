@@ -1,7 +1,7 @@
 // The host page's pinned-product card: link number, name, price (a running flash sale's, the live price struck
 // through), available / sold (the catalogue's, in every show: labelled so), the countdown of a flash sale selling
 // it, and a one-click Unpin while the broadcast is live. #pinned keeps the pinned SKU as text (scripts and tests
-// read it).
+// read it; empty when nothing is pinned).
 (function () {
   "use strict";
   var LiveDesk = window.LiveDesk, format = LiveDesk.format;
@@ -13,7 +13,10 @@
 
   function draw() {
     var product = host.pinned ? host.bySku.get(host.pinned) : null;
-    document.getElementById("pinned").textContent = host.pinned || "—";
+    document.getElementById("pinned").textContent = host.pinned || "";
+    // Nothing pinned: the empty state alone, no blank name line or placeholder above it.
+    document.getElementById("pinned-title").hidden = !host.pinned;
+    document.getElementById("pinned-facts").hidden = !host.pinned;
     document.getElementById("pinned-empty").hidden = Boolean(host.pinned);
     card.dataset.state = product ? host.stockState(product) : (host.pinned ? "ok" : "none");
     text("pinned-link", product && product.link_no ? format(strings.pinnedLink, {n: product.link_no}) : "");

@@ -5,6 +5,7 @@
   "use strict";
   var D = global.LiveDesk, el = D.el;
   var SLOT = /\{(\w+)\}/g;
+  var LONG_ID = 24;  // characters: an order id longer than this may wrap
 
   function duration(seconds) {
     var s = Math.max(0, Math.floor(seconds)), h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
@@ -136,11 +137,16 @@
     tr.appendChild(checkCell);
 
     var orderCell = cell(L.order, "order");
-    var link = el("a", order.order_id, "mono order-link");
+    // An id is one token ("SIM-42-164" must not break at its hyphens); only an id too long for any column (a
+    // platform's may have 64 characters) wraps, rather than push Approve off the screen.
+    var link = el("a", order.order_id, "mono order-link" + (order.order_id.length > LONG_ID ? " long-id" : ""));
     link.href = "/orders/" + encodeURIComponent(order.order_id);
     orderCell.appendChild(link);
-    orderCell.appendChild(el("div", "#" + order.broadcast_id + " " + (config.titles[String(order.broadcast_id)] || ""),
-                             "muted small broadcast"));
+    // The broadcast's title breaks only between words or is cut with "…" (orders.css); the whole title on hover.
+    var title = "#" + order.broadcast_id + " " + (config.titles[String(order.broadcast_id)] || "");
+    var broadcast = el("div", title, "muted small broadcast");
+    broadcast.title = title;
+    orderCell.appendChild(broadcast);
     var claim = claimText(config, order);
     if (claim) { orderCell.appendChild(el("div", claim, "claim small" + (order.claimed_by === config.me ? " mine" : ""))); }
     tr.appendChild(orderCell);
@@ -149,7 +155,7 @@
     var who = cell(L.buyer, "buyer");
     who.appendChild(el("div", buyer.name || "—", "buyer-name"));
     // Masked by the server (app/privacy.py mask_phone, the one home): 138****5678; the edit form has the full number.
-    who.appendChild(el("div", order.phone_masked || S.noPhone, "mono small" + (buyer.phone ? "" : " missing")));
+    who.appendChild(el("div", order.phone_masked || S.noPhone, "mono small phone" + (buyer.phone ? "" : " missing")));
     who.appendChild(el("div", [addr.province, addr.city].filter(Boolean).join(" "), "muted small"));
     tr.appendChild(who);
 
