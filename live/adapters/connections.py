@@ -165,6 +165,9 @@ def edit_connection(session: Session, row: PlatformConnection, changes) -> Platf
     """
     if not isinstance(changes, dict):
         raise ConnectionRefused(400, "invalid_json", "body", "the body must be a JSON object")
+    # Settings merge into the stored ones: read them under the row's lock, or of two edits at once (a token here,
+    # a sign secret there) the one saved last would drop the other.
+    session.refresh(row, with_for_update=True)
     unknown = sorted(str(key) for key in changes if key not in EDITABLE)
     if unknown:
         hint = " (rotate the secret instead)" if unknown[0] in ("app_secret", "secret") else ""

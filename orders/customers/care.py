@@ -3,7 +3,7 @@
 Each comes from its own domain's query function (orders/care); this module only names them for the record, so the
 record has one place that reaches into care. Lists, newest first, in those domains' API shapes. Care records are
 keyed by the buyer id alone (not by platform), as orders/care keeps them. They also make a buyer known without an
-order (a complaint registered in the back office, from a platform or a chat message): has_records, platforms.
+order (a complaint registered in the back office, from a platform or a chat message): platforms (orders/care/buyers.py says whether it holds any).
 """
 from __future__ import annotations
 
@@ -16,11 +16,9 @@ from orders.care.complaints import labels as complaint_labels
 from orders.care.complaints.models import Complaint
 from orders.care.complaints.queries import complaint_count as _complaint_count
 from orders.care.complaints.queries import complaints_of_buyer
-from orders.care.followups.models import FollowUpTask
 from orders.care.followups.pages import SOURCE_LABELS as FOLLOWUP_SOURCES
 from orders.care.followups.pages import STATUS_LABELS as FOLLOWUP_STATUSES
 from orders.care.followups.queries import followups_of_buyer
-from orders.care.surveys.models import SurveyInvitation
 from orders.care.surveys.pages import TRIGGER_LABELS as SURVEY_TRIGGERS
 from orders.care.surveys.queries import surveys_of_buyer
 
@@ -47,12 +45,6 @@ def surveys(session: Session, buyer_id: str) -> list[dict]:
 def followups(session: Session, buyer_id: str) -> list[dict]:
     """Return the buyer's follow-up tasks (回访, orders/care/followups): open ones soonest due first."""
     return followups_of_buyer(session, buyer_id)[:MAX_LISTED]
-
-
-def has_records(session: Session, buyer_id: str) -> bool:
-    """Return whether customer care holds a complaint, a survey invitation or a follow-up task of the buyer id."""
-    return any(session.scalar(sa.select(model.id).where(model.buyer_id == buyer_id).limit(1)) is not None
-               for model in (Complaint, SurveyInvitation, FollowUpTask))
 
 
 def platforms(session: Session, buyer_id: str) -> list[str]:

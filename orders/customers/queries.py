@@ -17,6 +17,7 @@ from app.privacy import mask_address, mask_order, mask_phone
 from live.models import Broadcast
 from orders.audit.phone import normalize_phone
 from orders.audit.risk import address_key, blocklist_key
+from orders.care.buyers import has_care_records
 from orders.customers import care
 from orders.customers.models import Customer, CustomerEvent, CustomerTierChange, Offer, OfferGrant
 from orders.customers.policy import load_cuts, load_policy, recalculated_at
@@ -46,7 +47,7 @@ def buyer_platforms(session: Session, buyer_id: str) -> list[str]:
 
 def is_known(session: Session, buyer_id: str, platforms: list[str]) -> bool:
     """Return whether LiveDesk knows the buyer id: it has a platform (buyer_platforms) or a customer care record."""
-    return bool(platforms) or care.has_records(session, buyer_id)
+    return bool(platforms) or has_care_records(session, buyer_id)
 
 
 def resolve_platform(session: Session, buyer_id: str, platform: str | None,

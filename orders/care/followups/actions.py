@@ -14,11 +14,10 @@ from app.auth.models import User
 from app.auth.sessions import user_room
 from app.db.bulk import insert_ignoring
 from orders import history
-from orders.care.complaints.models import Complaint
+from orders.care.buyers import has_care_records
 from orders.care.followups.models import FOLLOWUP_SOURCES, FollowUpTask
 from orders.care.followups.policy import DeliveryRule, due_at, next_assignee, wants_delivery_followup
 from orders.care.order_history import care_step
-from orders.care.surveys.models import SurveyInvitation
 from orders.models import Order
 
 ASSIGNABLE_ROLES = ("aftersales", "admin")
@@ -105,8 +104,8 @@ def open_task(session: Session, buyer_id: str, source: str, now: datetime, *, or
 
 def known_buyer(session: Session, buyer_id: str) -> bool:
     """Return whether LiveDesk has heard of the buyer id: an order, a complaint, a survey or a follow-up of theirs."""
-    return any(session.scalar(sa.select(model.id).where(model.buyer_id == buyer_id).limit(1)) is not None
-               for model in (Order, Complaint, SurveyInvitation, FollowUpTask))
+    return (session.scalar(sa.select(Order.id).where(Order.buyer_id == buyer_id).limit(1)) is not None
+            or has_care_records(session, buyer_id))
 
 
 def open_by_hand(session: Session, buyer_id: str, now: datetime, *, order: Order | None, due: datetime | None,
