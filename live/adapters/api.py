@@ -122,9 +122,7 @@ def edit_connection(name: str):
 @api.roles("admin")
 def rotate_secret(name: str):
     """Give the connection a new secret (made, or the platform's new app secret when sent); the old one works 24 h."""
-    data = request.get_json(silent=True) if request.get_data() else {}
-    if not isinstance(data, dict):
-        raise ApiError(400, "invalid_json", "the body, when sent, must be a JSON object", "body")
+    data = api.json_body(optional=True)
     row = _connection(name)
     try:
         secret = actions.rotate_secret(row, utcnow(), data.get("secret"))
