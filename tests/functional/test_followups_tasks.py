@@ -208,3 +208,19 @@ def test_the_page_opens_a_follow_up_by_hand_and_refuses_a_date_years_away(app, a
     with app.app_context():
         [task] = tasks()
         assert (task.source, task.buyer_id, task.assignee_id, task.created_by) == ("manual", "B-11", None, "aftersales")
+
+
+def test_a_call_back_a_returned_parcel_cancelled_reads_in_the_pages_language(app, agent):
+    from app.db import utcnow
+    from orders.care.followups.actions import cancel_delivery_followup
+
+    with app.app_context():
+        order = rows.paid_order(rows.broadcast().id, buyer_id="B-9", total="20.00")
+        rows.deliver(order)
+        assert cancel_delivery_followup(db.session, order, utcnow()) is not None
+        db.session.commit()
+    client, _headers = agent
+    page = client.get("/followups?view=done", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "包裹妥投后被退回寄件人。" in page and "went back to the sender" not in page
+    english = client.get("/followups?view=done", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "The parcel went back to the sender after its delivery." in english

@@ -18,7 +18,8 @@ from app.errors import ApiError
 from app.extensions import db
 from app.http import validation
 from app.http.pages import page_roles
-from orders.care.followups.actions import ASSIGNABLE_ROLES, AUTO, FollowUpRefused, cancel, complete, open_by_hand
+from orders.care.followups.actions import (ASSIGNABLE_ROLES, AUTO, RETURNED, FollowUpRefused, cancel, complete,
+                                          open_by_hand)
 from orders.care.followups.models import NOTE_LIMIT, OUTCOME_LIMIT
 from orders.care.followups.policy import LATEST_DUE
 from orders.care.followups.queries import VIEWS, followups_page, view_counts
@@ -32,6 +33,8 @@ VIEW_LABELS = {"mine": _l("My tasks"), "open": _l("Open"), "overdue": _l("Overdu
 SOURCE_LABELS = {"delivery": _l("Delivery"), "complaint": _l("Complaint"), "case": _l("After-sales case"),
                  "survey": _l("Low rating"), "manual": _l("By hand")}
 STATUS_LABELS = {"open": _l("open"), "done": _l("done"), "cancelled": _l("cancelled")}
+# Outcomes LiveDesk writes itself (stored in English, like a person's words): shown in the reader's language.
+SYSTEM_OUTCOMES = {RETURNED: _l("The parcel went back to the sender after its delivery.")}
 PROBLEMS = {"not_found": _l("that task or order does not exist"), "invalid_state": _l("the task was closed already"),
             "invalid_assignee": _l("choose an active after-sales agent or admin"),
             "missing_field": _l("fill in the buyer or the order"), "too_long": _l("the text is too long"),
@@ -67,7 +70,7 @@ def _list_page(view: str, page: int, form: dict | None = None, errors: dict | No
     return render_template("followups/list.html", tasks=tasks, total=total, view=view, page=page,
                            pages=max(1, math.ceil(total / PER_PAGE)), counts=view_counts(db.session, current_user.id),
                            views=VIEW_LABELS, sources=SOURCE_LABELS, statuses=STATUS_LABELS, agents=agents,
-                           outcome_limit=OUTCOME_LIMIT, note_limit=NOTE_LIMIT, now=utcnow(),
+                           system_outcomes=SYSTEM_OUTCOMES, outcome_limit=OUTCOME_LIMIT, note_limit=NOTE_LIMIT, now=utcnow(),
                            form=form or {}, errors=errors or {})
 
 
