@@ -63,7 +63,7 @@ def test_an_admin_gives_a_shop_its_access_token_on_a_phone_and_sees_it_ready(liv
     expect(page.locator("#readiness")).to_contain_text("It lacks: Access token.")
     page.click("#send-test")
     expect(page.locator("#test-not-ready")).to_contain_text("cannot be processed")
-    assert page.evaluate(FITS)
+    page.wait_for_function(FITS, timeout=5000)  # the page as laid out once loaded (CI once read it mid-load)
     assert blocking_violations(page) == []
     page.fill("#setting-access-token", TOKEN)
     with page.expect_navigation():
