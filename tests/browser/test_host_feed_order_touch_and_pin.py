@@ -112,7 +112,8 @@ def tablet(browser):
     context.close()
 
 
-def test_a_finger_on_the_feed_holds_it_until_a_few_seconds_after_it_lifts(live_server, tablet):
+def _tap_then_new_order(live_server, tablet) -> None:
+    """Open the host page on the tablet with one order in the feed, tap that row, then post a newer order."""
     server, token = live_server
     api = RemoteApi(server.url, token)
     broadcast_id = _claim_sale(api)
@@ -122,9 +123,12 @@ def test_a_finger_on_the_feed_holds_it_until_a_few_seconds_after_it_lifts(live_s
     events = f"/api/v1/broadcasts/{broadcast_id}/events"
     api.post(events, {"events": [_order("DY-0", 20)]})
     expect(tablet.locator("#feed tr")).to_have_count(1)
-
     tablet.locator("#feed tr").first.tap()
     api.post(events, {"events": [_order("DY-1", 5)]})
+
+
+def test_a_finger_on_the_feed_holds_it_until_a_few_seconds_after_it_lifts(live_server, tablet):
+    _tap_then_new_order(live_server, tablet)
     expect(tablet.locator("#feed-new")).to_be_visible()
     assert [row[0] for row in _feed(tablet)] == ["DY-0"]  # the row under the finger stays where it is
 
@@ -136,18 +140,7 @@ def test_a_finger_on_the_feed_holds_it_until_a_few_seconds_after_it_lifts(live_s
 
 
 def test_the_resume_button_ends_a_touch_hold_at_once(live_server, tablet):
-    server, token = live_server
-    api = RemoteApi(server.url, token)
-    broadcast_id = _claim_sale(api)
-    log_in(tablet, server.url, "host")
-    tablet.goto(f"{server.url}/broadcasts/{broadcast_id}/live")
-    tablet.wait_for_selector("#host[data-connection=connected]")
-    events = f"/api/v1/broadcasts/{broadcast_id}/events"
-    api.post(events, {"events": [_order("DY-0", 20)]})
-    expect(tablet.locator("#feed tr")).to_have_count(1)
-
-    tablet.locator("#feed tr").first.tap()
-    api.post(events, {"events": [_order("DY-1", 5)]})
+    _tap_then_new_order(live_server, tablet)
     tablet.locator("#feed-new").tap()
     expect(tablet.locator("#feed tr")).to_have_count(2, timeout=2_000)  # well inside the hold
     assert tablet.errors == []
