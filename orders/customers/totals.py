@@ -92,8 +92,9 @@ def buyer_totals(session: Session, now: datetime, window_days: int, platform: st
     platform and buyer_id narrow it to one platform's buyer; buyer_ids to those ids (on every platform)."""
     paid = Order.paid_amount.is_not(None)
     in_window = paid & (Order.placed_at >= now - timedelta(days=window_days))
-    payments = (sa.select(OrderPayment.order_pk, sa.func.sum(_cents(OrderPayment.amount)).label("total"))
-                .where(OrderPayment.status == "paid").group_by(OrderPayment.order_pk).subquery())
+    # Per order, by its index (a grouped subquery of every payment would cost what the whole shop paid, per buyer).
+    payments = (sa.select(sa.func.sum(_cents(OrderPayment.amount))).where(
+        OrderPayment.order_pk == Order.id, OrderPayment.status == "paid").scalar_subquery())
     query = (sa.select(
         Broadcast.platform, Order.buyer_id, sa.func.count(Order.id), sa.func.count(sa.distinct(Order.broadcast_id)),
         sa.func.coalesce(sa.func.sum(Order.units), 0), sa.func.count(Order.id).filter(paid),
@@ -103,10 +104,9 @@ def buyer_totals(session: Session, now: datetime, window_days: int, platform: st
         sa.func.min(Order.placed_at), sa.func.max(Order.placed_at),
         sa.func.max(sa.func.coalesce(Order.paid_at, Order.placed_at)).filter(paid),
         sa.func.count(Order.id).filter(in_window),
-        sa.func.coalesce(sa.func.sum(_cents(Order.paid_amount) - _purchase_refunded(payments.c.total))
+        sa.func.coalesce(sa.func.sum(_cents(Order.paid_amount) - _purchase_refunded(payments))
                          .filter(in_window), 0))
         .join(Broadcast, Broadcast.id == Order.broadcast_id)
-        .outerjoin(payments, payments.c.order_pk == Order.id)
         .where(Order.buyer_id.is_not(None))
         .group_by(Broadcast.platform, Order.buyer_id).order_by(Broadcast.platform, Order.buyer_id))
     if platform is not None:
