@@ -50,7 +50,8 @@ def test_every_shape_matches_its_own_english_wording():
     for shape in SHAPES:
         example = shape % {"field": "policy.timeout_s", "max": "200", "low": "0", "high": "3600", "choices": "a, b",
                            "count": "50", "id": "7", "sku": "'TEE'", "scopes": "ingest",
-                           "number": "ABC123", "carrier": "SF Express", "amount": "5.00", "left": "3.00"} if "%(" in shape else shape
+                           "number": "ABC123", "carrier": "SF Express", "amount": "5.00", "left": "3.00",
+                           "buyer": "'B-1'"} if "%(" in shape else shape
         assert _pattern(shape).fullmatch(example), shape
 
 
@@ -78,6 +79,14 @@ def test_fulfilment_and_aftersales_refusals_translate_and_never_show_a_pattern(a
         assert localise("ABCDEFG is not a SF Express tracking number: check it on the waybill") == \
             "ABCDEFG 不是 SF Express 的运单号，请对照面单核实"
         assert localise("2 unit(s) of SCARF-01-CML are left to ship") == "SCARF-01-CML 还剩 2 件待发货"
+
+
+def test_a_follow_up_for_an_unknown_buyer_or_order_is_refused_in_the_readers_language(app):
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert localise("no order, complaint or survey of buyer 'ghost'") == "买家 'ghost' 没有任何订单、投诉或调查记录"
+        assert localise("no follow-up 12") == "没有回访任务 12"
+        assert localise("no order DY-404") == "没有订单 DY-404"
+        assert localise("no order 'DY-405' has been received") == "尚未收到订单 'DY-405'"
 
 
 def test_every_listed_problem_of_a_promotion_is_in_the_readers_language(app, users):
