@@ -160,7 +160,11 @@
     tr.appendChild(who);
 
     var items = cell(L.items, "items");
-    (order.items || []).forEach(function (line) { items.appendChild(el("div", line.sku + " ×" + line.qty, "mono small")); });
+    (order.items || []).forEach(function (line) {
+      var text = line.sku + " ×" + line.qty, row = el("div", text, "mono small sku-line");
+      row.title = text;  // a SKU too long for the column is cut with "…"; the whole line shows on hover
+      items.appendChild(row);
+    });
     items.appendChild(el("div", "¥" + (order.total || "0.00"), "num total"));
     // The buyer's money is in: approving completes the sale, rejecting opens its refund.
     if (order.paid_amount) {

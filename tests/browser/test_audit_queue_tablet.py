@@ -1,4 +1,4 @@
-"""The audit queue on a tablet in portrait (probe 4, D3): order ids and masked phones stay whole, the broadcast's
+"""The audit queue on a tablet in portrait (probe 4, D3): order ids, masked phones and SKUs stay whole, the broadcast's
 title breaks only between words, and a row stays a few lines tall; phones, small laptops and desktops too."""
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ MEASURE = """() => Array.from(document.querySelectorAll('#queue tr.order-row'), 
   const style = getComputedStyle(title);
   return {id: tr.dataset.orderId, idLines: lines(tr.querySelector('a.order-link')),
           phoneLines: lines(tr.querySelector('td.buyer .mono')),
+          skuLines: Array.from(tr.querySelectorAll('td.items .sku-line'), lines),
           titleLines: lines(title), titleCut: style.textOverflow === 'ellipsis' && title.scrollWidth > title.clientWidth,
           titleWraps: style.whiteSpace !== 'nowrap', titleBreaksWords: style.overflowWrap === 'anywhere',
           height: tr.getBoundingClientRect().height,
@@ -63,13 +64,15 @@ def _open(page, url: str, width: int, height: int) -> list[dict]:
 
 
 @pytest.mark.parametrize("width,height", [(390, 844), (768, 1024), (1024, 768), (1440, 900)])
-def test_ids_and_phones_stay_whole_and_titles_break_between_words(queue, page, width, height):
+def test_ids_phones_and_skus_stay_whole_and_titles_break_between_words(queue, page, width, height):
     rows = _open(page, queue, width, height)
     assert len(rows) >= 3, rows
     assert any(row["phoneLines"] for row in rows), "no row shows a phone"
     for row in rows:
         assert row["idLines"] == 1, row
         assert row["phoneLines"] <= 1, row
+        if width > 600:  # on a phone the items run inline across the whole card
+            assert row["skuLines"] == [1], row
         assert not row["titleBreaksWords"], row  # wraps at spaces or is cut with "…", never "autum" / "n"
         assert row["approveRight"] <= width, row
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
