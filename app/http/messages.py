@@ -50,6 +50,8 @@ SHAPES = (
     N_("send title and/or planned_start_at"),
     N_("no such term in that list"),
     N_("no API token may do this; a person does it on the console"),
+    N_("this connection is switched off; an admin can switch it on"),
+    N_("no previous secret is accepted now: there is nothing to end"),
     N_("%(number)s is not a %(carrier)s tracking number: check it on the waybill"),
     N_("a tracking number has 4 to %(max)s letters, digits or dashes"),
     N_("%(count)s unit(s) of %(sku)s are left to ship"),

@@ -121,16 +121,50 @@ def edit_connection(name: str):
 @bp.post("/connections/<name>/rotate")
 @api.roles("admin")
 def rotate_secret(name: str):
-    """Give the connection a new secret (made, or the platform's new app secret when sent); the old one works 24 h."""
+    """Give the connection a new secret (made, or the platform's new app secret when sent); the old one works 24 h,
+    or not at all with "keep_previous": false (it leaked)."""
     data = api.json_body(optional=True)
     row = _connection(name)
     try:
-        secret = actions.rotate_secret(row, utcnow(), data.get("secret"))
+        secret = actions.rotate_secret(row, utcnow(), data.get("secret"), keep_previous=data.get("keep_previous", True))
     except actions.ConnectionRefused as error:
         db.session.rollback()
         raise _refused(error) from None
     db.session.commit()
     return jsonify(connection_body(row) | {"secret": secret})
+
+
+@bp.delete("/connections/<name>/previous-secret")
+@api.roles("admin")
+def end_previous_secret(name: str):
+    """Stop accepting the connection's previous secret now, before its 24 hours run out (409 when none is)."""
+    return _changed(name, lambda row: actions.end_previous_secret(row, utcnow()))
+
+
+@bp.post("/connections/<name>/disable")
+@api.roles("admin")
+def disable_connection(name: str):
+    """Switch the connection off: its requests are refused 403 connection_disabled (and logged) until switched on."""
+    return _changed(name, lambda row: actions.set_enabled(row, False, g.principal.username, utcnow()))
+
+
+@bp.post("/connections/<name>/enable")
+@api.roles("admin")
+def enable_connection(name: str):
+    """Switch the connection on again."""
+    return _changed(name, lambda row: actions.set_enabled(row, True, g.principal.username, utcnow()))
+
+
+def _changed(name: str, action) -> Response:
+    """Run action on the connection called name, commit, and answer the connection (or the refusal)."""
+    row = _connection(name)
+    try:
+        action(row)
+    except actions.ConnectionRefused as error:
+        db.session.rollback()
+        raise _refused(error) from None
+    db.session.commit()
+    return jsonify(connection_body(row))
 
 
 @bp.get("/connections/<name>/rejected")

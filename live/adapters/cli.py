@@ -1,5 +1,6 @@
 """flask commands of platform adapters: `create-connection`, `edit-connection` (settings such as a shop's access
-token) and `adapter-replay` (a seller's dry run or import)."""
+token), `rotate-connection-secret`, `switch-connection` (off and on) and `adapter-replay` (a seller's dry run or
+import)."""
 from __future__ import annotations
 
 from collections import Counter
@@ -129,8 +130,16 @@ def readiness(row) -> str:
             f"{' '.join('--' + key.replace('_', '-') for key in absent)} to flask edit-connection {row.name}")
 
 
+def _named(name: str):
+    """Return the connection called name, or stop the command saying there is none."""
+    row = actions.connection_named(db.session, name)
+    if row is None:
+        raise click.ClickException(f"no connection {name!r}")
+    return row
+
+
 def register_adapter_commands(app: Flask) -> None:
-    """Attach create-connection and adapter-replay to app.cli."""
+    """Attach the connection commands and adapter-replay to app.cli."""
 
     @app.cli.command("create-connection")
     @click.argument("name")
@@ -168,9 +177,7 @@ def register_adapter_commands(app: Flask) -> None:
     def edit_connection(name: str, broadcast_id: int | None, shop_id: str | None, app_key: str | None,
                         unset: tuple[str, ...], **options) -> None:
         """Change a connection's broadcast, shop id, app key or settings; prints whether it is ready."""
-        row = actions.connection_named(db.session, name)
-        if row is None:
-            raise click.ClickException(f"no connection {name!r}")
+        row = _named(name)
         settings = settings_given(row.platform, options) | {key: None for key in unset}
         changes = {key: value for key, value in (("broadcast_id", broadcast_id), ("shop_id", shop_id),
                                                  ("app_key", app_key)) if value is not None}
@@ -183,6 +190,34 @@ def register_adapter_commands(app: Flask) -> None:
         click.echo(f"connection {name} ({row.platform}) feeds broadcast {row.broadcast_id}; settings: "
                    f"{', '.join(sorted(row.settings or {})) or 'none'}")
         click.echo(readiness(row))
+
+    @app.cli.command("switch-connection")
+    @click.argument("name")
+    @click.argument("state", type=click.Choice(["on", "off"]))
+    def switch_connection(name: str, state: str) -> None:
+        """Switch a connection off (its requests are refused 403 and logged) or on again."""
+        row = _named(name)
+        actions.set_enabled(row, state == "on", "cli", utcnow())
+        db.session.commit()
+        click.echo(f"connection {name} is switched {state}")
+
+    @app.cli.command("rotate-connection-secret")
+    @click.argument("name")
+    @click.option("--secret", help="The platform's new app secret (commerce platforms); live rooms get a made one.")
+    @click.option("--drop-previous", is_flag=True, help="The old secret leaked: stop accepting it at once "
+                                                         "(otherwise it works 24 more hours).")
+    def rotate_connection_secret(name: str, secret: str | None, drop_previous: bool) -> None:
+        """Give a connection a new secret; prints it (shown once)."""
+        row = _named(name)
+        try:
+            fresh = actions.rotate_secret(row, utcnow(), secret, keep_previous=not drop_previous)
+        except actions.ConnectionRefused as error:
+            db.session.rollback()
+            raise click.ClickException(f"{error.field}: {error.message}") from None
+        db.session.commit()
+        kept = "the previous one is no longer accepted" if drop_previous else "the previous one works for 24 hours"
+        click.echo(f"connection {name} has a new secret; {kept}. The new secret (shown once):")
+        click.echo(fresh)
 
     @app.cli.command("adapter-replay")
     @click.argument("platform", type=click.Choice(PLATFORMS))

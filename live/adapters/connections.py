@@ -1,5 +1,5 @@
-"""Connections: create one (its secret shown once), rotate its secret with a grace period, edit it (another
-broadcast, its shop id, app key and settings), and the two forms it takes: the adapter's view
+"""Connections: create one (its secret shown once), rotate its secret with a grace period (or end the old one at
+once), switch it off and on, edit it (another broadcast, its shop id, app key and settings), and the two forms it takes: the adapter's view
 (base.Connection) and the JSON an admin sees (with what it still lacks before it can process a message).
 
 The caller commits. A secret is kept (it must be, to check signatures) but only its fingerprint is ever shown
@@ -140,15 +140,42 @@ def _settings(platform: str, given, current: dict | None = None) -> dict:
 
 
 def rotate_secret(row: PlatformConnection, now: datetime, secret: str | None = None,
-                  grace: timedelta = GRACE) -> str:
-    """Return the connection's new secret (given, or made); the old one stays valid for grace."""
+                  grace: timedelta = GRACE, keep_previous=True) -> str:
+    """Return the connection's new secret (given, or made); the old one stays valid for grace, or stops at once
+    when keep_previous is False (it leaked: nobody may sign with it a moment longer)."""
+    if not isinstance(keep_previous, bool):
+        raise ConnectionRefused(400, "invalid_type", "keep_previous", "keep_previous must be true or false")
     if secret is None and row.platform not in LIVE_ROOM_PLATFORMS:
         raise ConnectionRefused(400, "missing_field", "secret",
                                 "give the new app secret the platform shows (LiveDesk cannot make it)")
     fresh = _secret(secret, row.platform, "secret") if secret is not None else new_secret()
-    row.previous_secret, row.previous_expires_at = row.secret, now + grace
+    if keep_previous:
+        row.previous_secret, row.previous_expires_at = row.secret, now + grace
+    else:
+        row.previous_secret, row.previous_expires_at = None, None
     row.secret, row.rotated_at = fresh, now
     return fresh
+
+
+def end_previous_secret(row: PlatformConnection, now: datetime) -> PlatformConnection:
+    """Return the connection after its previous secret stopped being accepted (before its grace ran out)."""
+    if not (row.previous_secret and row.previous_expires_at and row.previous_expires_at > now):
+        raise ConnectionRefused(409, "no_previous_secret", "previous_secret",
+                                "no previous secret is accepted now: there is nothing to end")
+    row.previous_secret, row.previous_expires_at = None, None
+    return row
+
+
+def set_enabled(row: PlatformConnection, enabled, actor: str | None, now: datetime) -> PlatformConnection:
+    """Return the connection switched on or off. Off, every request it gets is refused and logged; messages it
+    stored before (acknowledged to the platform) are still processed. Switching to the state it is in changes nothing."""
+    if not isinstance(enabled, bool):
+        raise ConnectionRefused(400, "invalid_type", "enabled", "enabled must be true or false")
+    if enabled:
+        row.disabled_at, row.disabled_by = None, None
+    elif row.disabled_at is None:
+        row.disabled_at, row.disabled_by = now, actor
+    return row
 
 
 def move_to_broadcast(session: Session, row: PlatformConnection, broadcast_id) -> PlatformConnection:
@@ -241,4 +268,5 @@ def connection_to_dict(row: PlatformConnection, now: datetime) -> dict:
         "rotated_at": _iso(row.rotated_at), "last_message_at": _iso(row.last_message_at),
         "received": row.received_count, "duplicates": row.duplicate_count, "rejected": row.rejected_count,
         "ready": not lacking(row), "missing": lacking(row),
+        "enabled": row.disabled_at is None, "disabled_at": _iso(row.disabled_at), "disabled_by": row.disabled_by,
     }

@@ -62,6 +62,9 @@ def receive(session: Session, connection: PlatformConnection, headers: Mapping[s
     recorded=True lets those recordings' events be of any age (live.ingest); synchronous=True processes a
     commerce platform's messages in the call too (with its detail client) instead of leaving them to the worker.
     """
+    if connection.disabled_at is not None:
+        _reject(session, connection, 403, "connection_disabled", "the connection is switched off", now)
+        return refused(403, "connection_disabled", "name", "this connection is switched off; an admin can switch it on")
     try:
         module = adapter_for(connection.platform)
     except AdapterUnavailable as error:

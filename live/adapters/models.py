@@ -23,7 +23,8 @@ class PlatformConnection(db.Model):
     """One seller's shop (or live room) on one platform, feeding one broadcast.
 
     ``secret`` signs (or, for commerce platforms, is the platform's app secret that signs) its requests;
-    after a rotation ``previous_secret`` stays valid until ``previous_expires_at``. Secrets are kept to check
+    after a rotation ``previous_secret`` stays valid until ``previous_expires_at`` (or is dropped at once when
+    the old secret leaked). Secrets are kept to check
     signatures and are never shown again after they are made (pages and the API show a fingerprint).
     """
 
@@ -42,6 +43,9 @@ class PlatformConnection(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[str | None] = mapped_column(sa.String(64))
     rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Switched off by an admin: every request is refused (logged) until it is switched on again.
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    disabled_by: Mapped[str | None] = mapped_column(sa.String(64))
     last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     received_count: Mapped[int] = mapped_column(default=0)
     duplicate_count: Mapped[int] = mapped_column(default=0)

@@ -72,7 +72,22 @@ def paths() -> dict:
             errors="400 401 403 404", roles="admin only, no token", params=("ConnectionName",),
             body=request("ConnectionRotate", {}, required=False),
             description="Live-room connections get a made secret; commerce connections need the new app secret "
-                        "the platform shows (`secret`). The previous secret stays valid for 24 hours.")},
+                        "the platform shows (`secret`). The previous secret stays valid for 24 hours, or not at all "
+                        "with `keep_previous: false` (it leaked).")},
+        f"{base}/previous-secret": {"delete": operation(
+            "endConnectionPreviousSecret", "Stop accepting a connection's previous secret now", "events",
+            ("200", "The connection, without a previous secret.", ref("Connection")),
+            errors="401 403 404 409", roles="admin only, no token", params=("ConnectionName",),
+            description="Ends the 24 hours a rotation left the old secret. 409 `no_previous_secret` when none is "
+                        "accepted now.")},
+        f"{base}/disable": {"post": operation(
+            "disableConnection", "Switch a connection off", "events", ("200", "The connection.", ref("Connection")),
+            errors="401 403 404", roles="admin only, no token", params=("ConnectionName",),
+            description="Every request it then gets is refused 403 `connection_disabled` and logged as rejected; "
+                        "messages stored before are still processed. Switching off one already off changes nothing.")},
+        f"{base}/enable": {"post": operation(
+            "enableConnection", "Switch a connection on again", "events", ("200", "The connection.", ref("Connection")),
+            errors="401 403 404", roles="admin only, no token", params=("ConnectionName",))},
         f"{base}/rejected": {"get": operation(
             "listConnectionRejections", "List what a connection refused, with the reason", "events",
             ("200", "One page of refusals, newest first.", ref("ConnectionRejectionPage")),
@@ -127,6 +142,9 @@ def schemas() -> dict:
                                                      "messages wait for it."},
         "missing": array(string(), "What the connection lacks before it can process a message (app_key, "
                                    "required settings such as access_token)."),
+        "enabled": {"type": "boolean", "description": "False once an admin switched it off: its requests are "
+                                                       "refused 403 `connection_disabled`."},
+        "disabled_at": nullable(DATETIME), "disabled_by": nullable(string()),
     }
     connection = obj(fields | {"recent": array(recent)}, required=("name", "platform", "broadcast_id", "endpoint"))
     return {
@@ -147,7 +165,9 @@ def schemas() -> dict:
                                "app_key": nullable(string(minLength=1, maxLength=128)),
                                "settings": settings_schema(nulls=True)}, additionalProperties=False),
         "ConnectionRotate": obj({"secret": string("Commerce platforms: the new app secret.", minLength=16,
-                                                  maxLength=128)}),
+                                                  maxLength=128),
+                                 "keep_previous": {"type": "boolean", "default": True,
+                                                   "description": "false: the old secret stops at once."}}),
         "ConnectionRejectionPage": obj({
             "rejected": array(obj({"id": integer(), "received_at": DATETIME, "status": integer(), "code": string(),
                                    "reason": string(), "message_id": nullable(string()), "kind": nullable(string()),

@@ -1,5 +1,5 @@
-"""The admins' connection pages: /connections (list, create) and /connections/<name> (rotate the secret, move
-to another broadcast, edit its settings, whether it is ready, send a test payload, last message, inbox counts,
+"""The admins' connection pages: /connections (list, create) and /connections/<name> (rotate the secret or end
+the previous one, switch it off and on, move to another broadcast, edit its settings, whether it is ready, send a test payload, last message, inbox counts,
 rejected messages).
 
 Each form posts to one route that calls one action of live.adapters.connections (or inbox.send_test) and
@@ -178,7 +178,7 @@ def rotate_secret(name: str):
     row = _connection(name)
     given = request.form.get("secret", "").strip() or None
     try:
-        secret = actions.rotate_secret(row, utcnow(), given)
+        secret = actions.rotate_secret(row, utcnow(), given, keep_previous=request.form.get("drop_previous") != "1")
     except actions.ConnectionRefused as error:
         db.session.rollback()
         flash(_l("Paste the new app secret the platform shows.") if error.code == "missing_field"
@@ -187,6 +187,35 @@ def rotate_secret(name: str):
         return _detail_page(row, 400)
     db.session.commit()
     return _detail_page(row, 200, {"label": _l("New secret of %(name)s", name=row.name), "value": secret})
+
+
+@bp.post("/connections/<name>/previous-secret/end")
+@page_roles("admin")
+def end_previous_secret(name: str):
+    """Stop accepting the previous secret now (it leaked), before its 24 hours run out."""
+    row = _connection(name)
+    try:
+        actions.end_previous_secret(row, utcnow())
+    except actions.ConnectionRefused:
+        db.session.rollback()
+        flash(_l("No previous secret is accepted now."), "error")
+        return _detail_page(row, 409)
+    db.session.commit()
+    flash(_l("The previous secret is no longer accepted."), "success")
+    return redirect(url_for("connections.connection_page", name=row.name))
+
+
+@bp.post("/connections/<name>/enabled")
+@page_roles("admin")
+def switch_connection(name: str):
+    """Switch the connection off (its requests are refused) or on again."""
+    row = _connection(name)
+    enabled = request.form.get("enabled") == "1"
+    actions.set_enabled(row, enabled, current_user.username, utcnow())
+    db.session.commit()
+    flash(_l("%(name)s is switched on: its requests are taken in again.", name=row.name) if enabled else
+          _l("%(name)s is switched off: its requests are refused until you switch it on.", name=row.name), "success")
+    return redirect(url_for("connections.connection_page", name=row.name))
 
 
 @bp.post("/connections/<name>/broadcast")

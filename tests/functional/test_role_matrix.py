@@ -71,6 +71,8 @@ EXPECTED: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
     "POST /connections/<name>/rotate": (roles(), NO_SCOPE),
     "POST /connections/<name>/test": (roles(), NO_SCOPE),
     "POST /connections/<name>/settings": (roles(), NO_SCOPE),
+    "POST /connections/<name>/previous-secret/end": (roles(), NO_SCOPE),
+    "POST /connections/<name>/enabled": (roles(), NO_SCOPE),
     "GET /customers": (roles("aftersales", "auditor", "host"), NO_SCOPE),
     "GET /customers/<buyer_id>": (roles("aftersales", "auditor", "host"), NO_SCOPE),
     "GET /followups": (roles("aftersales"), NO_SCOPE),
@@ -221,6 +223,9 @@ EXPECTED: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
     "GET /api/v1/connections/<name>/rejected": (roles(), NO_SCOPE),
     "POST /api/v1/connections/<name>/rotate": (roles(), NO_SCOPE),
     "POST /api/v1/connections/<name>/test": (roles(), NO_SCOPE),
+    "DELETE /api/v1/connections/<name>/previous-secret": (roles(), NO_SCOPE),
+    "POST /api/v1/connections/<name>/disable": (roles(), NO_SCOPE),
+    "POST /api/v1/connections/<name>/enable": (roles(), NO_SCOPE),
     # API: accounts (admins; /me is every console user's own account, never a token's).
     "GET /api/v1/me": (EVERY_ROLE, NO_SCOPE),
     "POST /api/v1/me/log-out-everywhere": (EVERY_ROLE, NO_SCOPE),
