@@ -185,4 +185,5 @@ def password_refusal(code: str):
         "password_too_short": _l("The password needs at least %(count)s characters.", count=MIN_PASSWORD_LENGTH),
         "password_common": _l("This password is on the list of common passwords; choose another."),
         "password_has_username": _l("The password may not contain the username."),
+        "password_invalid_characters": _l("The password contains characters that cannot be stored."),
     }.get(code, _l("The password is too long."))

@@ -7,6 +7,8 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from app.http.validation import encodable  # JSON may carry a lone surrogate, which UTF-8 (and argon2) cannot
+
 # OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
@@ -22,6 +24,7 @@ PASSWORD_PROBLEMS = {
     "password_too_long": f"the password may have at most {MAX_PASSWORD_LENGTH} characters",
     "password_common": "this password is on the list of common passwords; choose another",
     "password_has_username": "the password may not contain the username",
+    "password_invalid_characters": "the password may not contain lone surrogates",
 }
 
 
@@ -31,6 +34,8 @@ def password_problem(password: str, username: str | None = None) -> str | None:
         return "password_too_short"
     if len(password) > MAX_PASSWORD_LENGTH:
         return "password_too_long"
+    if not encodable(password):
+        return "password_invalid_characters"
     folded = password.casefold()
     if folded in common_passwords():
         return "password_common"
@@ -84,6 +89,8 @@ def _dummy_hash() -> str:
 
 def _verify(password_hash: str, password: str) -> bool:
     """Return True when password matches password_hash (argon2 verification)."""
+    if not isinstance(password, str) or not encodable(password):
+        password = ""  # matches no hash, after the same work (a lone surrogate cannot even be hashed)
     try:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):

@@ -25,6 +25,8 @@ SHAPES = (
     N_("%(field)s is longer than %(max)s characters"),
     N_("%(field)s must not contain NUL characters"),
     N_("%(field)s must not contain lone surrogates"),
+    N_("%(field)s is not a field here; send %(choices)s"),
+    N_("the password may not contain lone surrogates"),
     N_("%(field)s must be an integer between %(low)s and %(high)s"),
     N_("%(field)s must be an integer from %(low)s to %(high)s"),
     N_("%(field)s must be an integer"),

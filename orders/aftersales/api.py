@@ -91,6 +91,8 @@ def _case_body(outcome) -> dict:
 def open_case(order_id: str):
     """Open an after-sales case for an order (type, reason, lines, amount, freight, note)."""
     data = api.json_body()
+    # A misspelt "amount" must not open a case for the whole payment.
+    validation.refuse_unknown_fields(data, ("type", "reason", "lines", "amount", "freight", "note"))
     case_type = validation.text(data, "type", max_len=16)
     reason = validation.text(data, "reason", max_len=32)
     lines = _lines(data)

@@ -35,6 +35,7 @@ def list_blocklist():
 def add_blocklist():
     """Blocklist a buyer id, phone or address (adding an existing entry is not an error)."""
     data = api.json_body()
+    validation.refuse_unknown_fields(data, ("kind", "value", "reason"))
     kind = validation.text(data, "kind", max_len=16)
     if kind not in ("buyer_id", "phone", "address"):
         raise ApiError(400, "invalid_choice", "kind must be buyer_id, phone or address", "kind")

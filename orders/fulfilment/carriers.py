@@ -116,8 +116,15 @@ def check_tracking_no(carrier: Carrier, value: str) -> str:
     return number
 
 
+CARRIER_FIELDS = ("code", "name_en", "name_zh", "tracking_pattern", "kuaidi100_code", "kdniao_code", "eta_days")
+
+
 def check_new_carrier(data: dict) -> dict:
     """Return the fields of a carrier to add, checked (code, names, pattern that compiles, provider codes, days)."""
+    unknown = [key for key in data if key not in CARRIER_FIELDS]
+    if unknown:  # a misspelt "eta_days" must not add the carrier with the default
+        raise CarrierError("unknown_field", str(unknown[0])[:64],
+                           f"{str(unknown[0])[:64]} is not a field here; send {', '.join(CARRIER_FIELDS)}", 400)
     code = str(data.get("code") or "").strip().upper()
     if not CODE_PATTERN.fullmatch(code):
         raise CarrierError("invalid_code", "code", f"code is 2 to {CARRIER_CODE_LENGTH} letters or digits", 400)

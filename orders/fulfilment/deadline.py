@@ -87,9 +87,9 @@ def policy_for(session: Session, broadcast_id: int) -> ShipByPolicy:
 class PolicyError(ValueError):
     """A ship-by policy that cannot be saved; field names the input at fault."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str, code: str = "invalid_policy"):
         super().__init__(message)
-        self.field, self.message = field, message
+        self.field, self.message, self.code = field, message, code
 
 
 def _policy_cache(session: Session) -> dict[int, ShipByPolicy]:
@@ -101,8 +101,21 @@ def _policy_cache(session: Session) -> dict[int, ShipByPolicy]:
     return held[1]
 
 
-def check_policy(data: dict) -> tuple[str, int]:
-    """Return (mode, amount) of a policy body, or raise PolicyError naming the field."""
+POLICY_FIELDS = ("mode", "amount", "zone")
+
+
+def check_policy(data: dict, zone: str) -> tuple[str, int]:
+    """Return (mode, amount) of a policy body, or raise PolicyError naming the field.
+
+    A field it does not know is refused (a misspelt "Mode" would otherwise save a deadline in hours). zone, which
+    GET answers, may be sent back as it is: business days are counted in the app's zone, not one per broadcast.
+    """
+    for key in data:
+        if key not in POLICY_FIELDS:
+            raise PolicyError(str(key)[:64], f"{str(key)[:64]} is not a field here; send mode and amount",
+                              "unknown_field")
+    if "zone" in data and data["zone"] != zone:
+        raise PolicyError("zone", f"business days are counted in the app's time zone, {zone}; leave zone out")
     mode, amount = data.get("mode", "hours"), data.get("amount")
     if mode not in SHIP_BY_MODES:
         raise PolicyError("mode", f"mode is one of {', '.join(SHIP_BY_MODES)}")

@@ -9,7 +9,7 @@ from app.auth.api.blueprint import bp
 from app.auth.models import LEGACY_SCOPES, ApiToken
 from app.errors import ApiError
 from app.extensions import db
-from app.http import api
+from app.http import api, validation
 
 
 def _token_or_404(name: str):
@@ -46,6 +46,8 @@ def list_tokens():
 def create_token():
     """Create a token with scopes; its value (and a signing secret, when asked) is in this answer only."""
     data = api.json_body()
+    # A misspelt "scope" must not fall back to the default scopes, which can write.
+    validation.refuse_unknown_fields(data, ("name", "scopes", "signing_secret"))
     name = data.get("name")
     scopes = _scopes(data)
     with_secret = data.get("signing_secret", False)

@@ -60,6 +60,7 @@ def list_followups():
 
 def read_new_task(data: dict) -> dict:
     """Return the checked fields of a new manual task (order, buyer, note, due, assignee) or raise ApiError 400/404."""
+    validation.refuse_unknown_fields(data, ("order_id", "buyer_id", "note", "due_at", "assignee_id"))
     order_id = validation.text(data, "order_id", max_len=64, required=False)
     buyer_id = validation.text(data, "buyer_id", max_len=MAX_BUYER_ID, required=order_id is None)
     order = None

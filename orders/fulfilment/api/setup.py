@@ -56,9 +56,9 @@ def put_ship_by_policy(broadcast_id: int):
     data = api.json_body()
     _broadcast(broadcast_id)
     try:
-        mode, amount = deadline.check_policy(data)
+        mode, amount = deadline.check_policy(data, deadline.policy_for(db.session, broadcast_id).zone)
     except deadline.PolicyError as error:
-        raise ApiError(400, "invalid_policy", error.message, error.field) from None
+        raise ApiError(400, error.code, error.message, error.field) from None
     policy = deadline.save_policy(db.session, broadcast_id, mode, amount, actor())
     db.session.commit()
     return jsonify(policy.to_dict())

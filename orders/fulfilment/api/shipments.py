@@ -128,7 +128,8 @@ def pack_orders():
         raise ApiError(400, "invalid_type", f"order_ids must be a list of 1 to {actions.MAX_BULK} order ids",
                        "order_ids")
     for index, order_id in enumerate(order_ids):
-        if not isinstance(order_id, str) or not 0 < len(order_id) <= 64 or "\x00" in order_id:
+        if not isinstance(order_id, str) or not 0 < len(order_id) <= 64 or "\x00" in order_id \
+                or not validation.encodable(order_id):
             raise ApiError(400, "invalid_type", "each order id is a string of 1 to 64 characters",
                            f"order_ids[{index}]")
     who = actor()

@@ -73,6 +73,9 @@ def new_complaint(data: dict) -> NewComplaint:
 def create_complaint():
     """Register a complaint; 201 with it and its SLA due times (200 with the stored one for a repeated platform id)."""
     data = api.json_body()
+    # A misspelt "severity" must not register the complaint at the normal, slower deadline.
+    validation.refuse_unknown_fields(data, ("channel", "text", "category", "buyer_id", "severity", "order_id", "sku",
+                                            "platform_complaint_id"))
     new = new_complaint(data)
     who = actor()
 
