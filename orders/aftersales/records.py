@@ -80,18 +80,26 @@ def notify_buyer(session: Session, case: AftersaleCase, order: Order, kind: str,
                  dedupe=f"{case.case_id}:{case.version}")
 
 
+CASE_IN_BRIEF = ("case_id", "order_id", "type", "reason", "status", "deadline_at", "version")
+
+
 def queue_case_pushes(session: Session, case: AftersaleCase, order: Order, stock_skus: set[str] | None = None,
                       also_changed: list[Order] | None = None) -> None:
-    """Queue aftersale.updated (the case, to both rooms of its broadcast, unnumbered) and order.updated for order.
+    """Queue aftersale.updated (unnumbered) to both rooms of its broadcast, and order.updated for order.
 
-    Unnumbered: the case is a state that the next push or page load carries whole, and a numbered push the host
-    page does not handle would hold its catch-up watermark back. The order's push carries `refunded` and `cases`.
+    The room of those who see buyer data (after-sales agents, auditors, admins) gets the case whole; the other
+    room (hosts, moderators, analysts, display and other tokens, which may not read cases) gets it in brief, as
+    the order's `cases` show it: enough for a list to say that a case changed, none of its notes, refunds or
+    tracking numbers. Unnumbered: the case is a state that the next push or page load carries whole, and a
+    numbered push the host page does not handle would hold its catch-up watermark back.
     """
     session.flush()
     session.expire(case, ["events", "refunds"])
     session.expire(order, ["aftersale_cases"])
-    payload = {"case": case_to_dict(case)}
-    for sees_pii in (True, False):
-        realtime.queue_to_room(session, realtime.room_for(case.broadcast_id, sees_pii), "aftersale.updated", payload)
+    whole = case_to_dict(case)
+    brief = {key: whole.get(key) for key in CASE_IN_BRIEF}
+    for sees_pii, payload in ((True, whole), (False, brief)):
+        realtime.queue_to_room(session, realtime.room_for(case.broadcast_id, sees_pii), "aftersale.updated",
+                               {"case": payload})
     changes = [(order, False)] + [(other, False) for other in also_changed or []]
     queue_order_changes(session, changes, set(stock_skus or ()))

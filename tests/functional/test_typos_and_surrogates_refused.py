@@ -2,7 +2,8 @@
 
 Before: a token asked for with "scope" got the default scopes, which can write; a return opened with "ammount"
 asked for the whole payment; "severty" registered the complaint at the normal deadline; "Mode" saved a ship-by
-deadline in hours; a lone surrogate in a password or an order id to pack was a 500.
+deadline in hours; a lone surrogate in a password or an order id to pack was a 500. And an after-sales case went
+whole (notes, refunds, tracking numbers) to the socket of hosts and display tokens, which may not read cases.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.auth.models import ApiToken, User
-from app.extensions import db
+from app.extensions import db, socketio
 from orders.aftersales.models import AftersaleCase
 from orders.care.complaints.models import Complaint
 from tests.support.aftersales import agent_of, open_shop, place_paid_order
@@ -101,3 +102,27 @@ def test_misspelt_fields_of_cases_complaints_carriers_blocklist_and_follow_ups_c
     _refused(auditor.post("/api/v1/blocklist", json={"kind": "phone", "value": "13800000000", "reasn": "r"},
                           headers=auditor_headers), "reasn")
     assert auditor.get("/api/v1/blocklist").get_json()["entries"] == []
+
+
+def test_a_case_reaches_the_hosts_and_displays_socket_in_brief_and_the_agents_whole(app, api, token):
+    broadcast_id = open_shop(app, api)
+    place_paid_order(api, broadcast_id, "ORD-1", [("TEE", 1)])
+    agent = agent_of(app)
+    sockets = {"host": socketio.test_client(app, namespace="/live", flask_test_client=login(app, "host")),
+               "display": socketio.test_client(app, namespace="/live", auth={"token": token}),
+               "agent": socketio.test_client(app, namespace="/live", flask_test_client=agent.client)}
+    for sock in sockets.values():
+        assert sock.emit("join", {"broadcast_id": broadcast_id}, namespace="/live", callback=True)["ok"] is True
+        sock.get_received("/live")
+    opened = agent.post("/api/v1/orders/ORD-1/aftersales", json={"type": "refund_only", "reason": "quality",
+                                                                 "note": "buyer says the seam is torn"})
+    assert opened.status_code == 201
+    cases = {name: [m["args"][0]["case"] for m in sock.get_received("/live") if m["name"] == "aftersale.updated"]
+             for name, sock in sockets.items()}
+    [whole] = cases["agent"]
+    assert whole["note"] == "buyer says the seam is torn" and "refunds" in whole
+    for name in ("host", "display"):
+        [brief] = cases[name]
+        assert brief == {"case_id": whole["case_id"], "order_id": "ORD-1", "type": "refund_only",
+                         "reason": "quality", "status": whole["status"], "deadline_at": whole["deadline_at"],
+                         "version": whole["version"]}, name
