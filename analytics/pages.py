@@ -72,7 +72,7 @@ def _gpm_basis() -> str:
     """Return the GPM denominator the page was asked for (views unless ?gpm=viewers), or answer 400."""
     basis = request.args.get("gpm") or GPM_BASES[0]
     if basis not in GPM_BASES:
-        abort(400, description="gpm must be views or viewers")
+        abort(400, description="gpm must be one of views, viewers")
     return basis
 
 
@@ -94,7 +94,8 @@ def dashboard(broadcast_id: int):
     if broadcast.started_at is None:
         return _not_started(broadcast)
     return render_template("analytics/dashboard.html", broadcast=broadcast, labels=BROADCAST_LABELS,
-                           data=service.live_view(db.session, broadcast), strings=_strings(), gpm=_gpm_basis())
+                           data=service.live_view(db.session, broadcast), strings=_strings(broadcast.status == "ended"),
+                           gpm=_gpm_basis())
 
 
 @bp.get("/broadcasts/<int:broadcast_id>/report")
@@ -137,8 +138,13 @@ def report_html(broadcast_id: int):
     return Response(html, mimetype="text/html", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-def _strings() -> dict[str, str]:
-    return {key: str(value) for key, value in STRINGS.items()}
+def _strings(ended: bool = False) -> dict[str, str]:
+    """Return the dashboard's words; an ended broadcast's connection is "Up to date", not "Live" beside "ended"
+    (its figures still move when refunds and late payments come in)."""
+    words = {key: str(value) for key, value in STRINGS.items()}
+    if ended:
+        words["connected"] = str(_l("Up to date"))
+    return words
 
 
 @bp.app_template_filter("rate")

@@ -5,7 +5,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
-from app.http.messages import localise_error_body
+from app.http.messages import localise, localise_error_body
 
 
 class ApiError(Exception):
@@ -59,7 +59,7 @@ def register_errorhandlers(app: Flask) -> None:
             return jsonify({"error": {"code": code, "message": error.description, "field": None}}), error.code, headers
         # A page that aborts with its own reason ("this broadcast has not started yet") shows it instead of the
         # status's generic hint; werkzeug's stock descriptions are not for people.
-        reason = error.description if error.description != type(error).description else None
+        reason = localise(error.description) if error.description != type(error).description else None
         return render_template("errors/error.html", error=error, reason=reason), error.code, headers
 
     @app.errorhandler(Exception)

@@ -76,6 +76,26 @@ def load_user(user_id: str) -> User | None:
 _LOCAL_PATH = re.compile(r"/(?![/\\])[^\\\s\x00-\x1f\x7f]*")
 
 
+@login_manager.unauthorized_handler
+def ask_to_log_in():
+    """Send a page request without a live session to the login form, and back to that page once logged in.
+
+    A session ended elsewhere (a logout everywhere, a role or password change, a disabled account) is said so. A
+    form posted after its session ended goes back to the page it was posted from, never to its own address,
+    which a browser would then GET (405).
+    """
+    ended = bool(session.get("_user_id"))
+    flash(_l("Your session has ended (logged out elsewhere, or your account was changed). Log in again.") if ended
+          else _l("Log in to open this page."), "info")
+    if request.method == "GET":
+        target = request.full_path.rstrip("?")
+    else:
+        referrer = request.referrer or ""
+        own = request.host_url.rstrip("/")
+        target = referrer[len(own):] if referrer.startswith(own + "/") else None
+    return redirect(url_for("auth.login", next=_safe_next(target)))
+
+
 def _safe_next(target: str | None) -> str | None:
     """Return target when it is a path on this site (no open redirects), else None."""
     return target if target and _LOCAL_PATH.fullmatch(target) else None
@@ -100,11 +120,17 @@ def login():
         wait = throttle.retry_after(username, address, now)
         if wait:
             log.warning("login refused (locked out) for %r from %s: retry in %s s", username, address, wait)
-            flash(_l("Too many failed logins. Try again in %(seconds)s seconds.", seconds=wait), "error")
+            flash(_l("Too many failed logins. Try again in %(seconds)s seconds.", seconds=wait) if wait < 120 else
+                  _l("Too many failed logins. Try again in %(minutes)s minutes.", minutes=-(-wait // 60)), "error")
             return render_template("auth/login.html", form=form, retry_after=wait), 429, {"Retry-After": str(wait)}
         user = _find_user(username)
         # The password is checked even for an unknown user (against a dummy hash) so timing reveals nothing.
-        if not verify_password(user.password_hash if user else None, form.password.data) or not user.is_active:
+        right = verify_password(user.password_hash if user else None, form.password.data)
+        if right and not user.is_active:  # only someone who knows the password learns that the account is disabled
+            log.info("login of disabled user %r from %s", username, address)
+            flash(_l("This account is disabled. Ask an admin to enable it."), "error")
+            return render_template("auth/login.html", form=form), 401
+        if not right:
             throttle.failed(username, address, now)
             log.info("failed login for %r from %s", username, address)
             locked = throttle.retry_after(username, address, now)

@@ -88,6 +88,7 @@ SHAPES = (
     N_("intervals of one day must not overlap"),
     N_("a date is YYYY-MM-DD"),
     N_("an IANA time zone name, e.g. Asia/Shanghai"),
+    N_("%(field)s must be an IANA time zone name such as %(example)s"),
     N_("a date cannot be a holiday and a make-up workday"),
     N_("at least one weekday needs working hours"),
     N_("a whole number of minutes from 1 to %(max)s"),

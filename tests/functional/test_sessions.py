@@ -92,7 +92,12 @@ def test_a_disabled_user_is_logged_out_everywhere_and_cannot_log_in_until_enable
     client = app.test_client()
     refused = client.post("/login", data={"username": "moderator", "password": "password123",
                                           "csrf_token": csrf_token(client)})
-    assert refused.status_code == 401 and "Wrong username or password." in refused.get_data(as_text=True)
+    # The right password of a disabled account says so (a wrong one still says only "wrong"), so its owner asks an
+    # admin instead of retrying into the lockout.
+    assert refused.status_code == 401 and "This account is disabled." in refused.get_data(as_text=True)
+    wrong = client.post("/login", data={"username": "moderator", "password": "not-the-password",
+                                        "csrf_token": csrf_token(client)})
+    assert wrong.status_code == 401 and "Wrong username or password." in wrong.get_data(as_text=True)
     _cli(app, "enable-user", "moderator")
     login(app, "moderator")
 

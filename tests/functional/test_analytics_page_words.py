@@ -1,0 +1,43 @@
+"""Words of the analytics pages (probe 2 of session 15): an ended broadcast's dashboard calls its live connection
+"Up to date", not "Live" beside the "ended" badge; a refused report address says why in the reader's language;
+a report of a broadcast not started is "This cannot be done now", not "Someone changed this first"."""
+from __future__ import annotations
+
+import json
+import re
+
+from tests.support.auth import login
+
+STRINGS = re.compile(r'<script type="application/json" id="strings">(.*?)</script>', re.S)
+
+
+def _connected_word(client, broadcast_id: int) -> str:
+    page = client.get(f"/broadcasts/{broadcast_id}/analytics").get_data(as_text=True)
+    return json.loads(STRINGS.search(page).group(1))["connected"]
+
+
+def test_the_connection_word_follows_the_broadcasts_state(app, api, users):
+    broadcast_id = api.live_broadcast()
+    analyst = login(app, "analyst")
+    assert _connected_word(analyst, broadcast_id) == "Live"
+    assert api.post(f"/api/v1/broadcasts/{broadcast_id}/end", {}).status_code == 200
+    assert _connected_word(analyst, broadcast_id) == "Up to date"
+
+
+def test_a_refused_report_address_says_why_in_the_readers_language(app, api, users):
+    broadcast_id = api.live_broadcast()
+    analyst = login(app, "analyst")
+    zh = {"Accept-Language": "zh-CN"}
+    bad_zone = analyst.get(f"/broadcasts/{broadcast_id}/report.html?tz=Mars/Olympus", headers=zh)
+    assert bad_zone.status_code == 400
+    assert "tz 必须是 IANA 时区名称，例如 Asia/Shanghai" in bad_zone.get_data(as_text=True)
+    bad_gpm = analyst.get(f"/broadcasts/{broadcast_id}/analytics?gpm=foo", headers=zh).get_data(as_text=True)
+    assert "gpm must" not in bad_gpm and "gpm" in bad_gpm
+
+
+def test_a_conflict_with_a_reason_is_not_called_someone_elses_change(app, api, users):
+    broadcast_id = api.post("/api/v1/broadcasts", {"title": "Later", "platform": "douyin"}).get_json()["id"]
+    page = login(app, "analyst").get(f"/broadcasts/{broadcast_id}/report/timeline.csv")
+    assert page.status_code == 409
+    text = page.get_data(as_text=True)
+    assert "This cannot be done now" in text and "Someone changed this first" not in text
