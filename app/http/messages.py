@@ -31,6 +31,8 @@ SHAPES = (
     N_("%(field)s must be an integer from %(low)s to %(high)s"),
     N_("%(field)s must be an integer"),
     N_("%(field)s must be a whole number from 1, or be left out"),
+    N_("%(field)s is a whole number from %(low)s to %(high)s"),
+    N_("%(field)s is one of %(choices)s"),
     N_("%(field)s must be a number"),
     N_("%(field)s must be true or false"),
     N_("%(field)s must be an object"),
