@@ -14,6 +14,14 @@
     return name ? name + " (" + offset + ")" : offset;
   };
 
+  // The server cuts days and weeks in this zone too when a page names none (app/http/reader_zone.py).
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    if (zone && document.cookie.indexOf("livedesk_tz=" + encodeURIComponent(zone)) < 0) {
+      document.cookie = "livedesk_tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; SameSite=Lax";
+    }
+  } catch (e) { /* no zone to keep */ }
+
   var note = document.getElementById("zone-note");
   if (note) {
     note.textContent = String(note.dataset.template).replace("{zone}", LiveDesk.zoneName());

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -61,20 +61,23 @@ def viewers(session: Session) -> list[tuple[int, str]]:
     return [(user_id, name) for user_id, name in rows]
 
 
-def read_log_filter(args) -> LogFilter:
-    """Return the log filter of a query string (user_id, buyer_id, from, to), or raise ApiError naming the field."""
+def read_log_filter(args, zone: tzinfo = timezone.utc) -> LogFilter:
+    """Return the log filter of a query string (user_id, buyer_id, from, to), or raise ApiError naming the field.
+
+    A date is a whole day in zone: UTC for the API (its contract), the reader's zone on the page.
+    """
     user_id = validation.query_int(args, "user_id", default=0, maximum=validation.MAX_ID) or None
     buyer_id = (args.get("buyer_id") or "").strip() or None
     if buyer_id is not None and (len(buyer_id) > 64 or not validation.encodable(buyer_id)
                                  or any(ch < " " for ch in buyer_id)):
         raise ApiError(400, "invalid_query", "buyer_id must be at most 64 characters, no control characters",
                        "buyer_id")
-    since, until = _moment(args, "from", False), _moment(args, "to", True)
+    since, until = _moment(args, "from", False, zone), _moment(args, "to", True, zone)
     return LogFilter(user_id, buyer_id, since, until)
 
 
-def _moment(args, key: str, end_of_day: bool) -> datetime | None:
-    """Return a date (a whole UTC day; ``to`` its end) or an ISO-8601 time with a zone as aware UTC, or None."""
+def _moment(args, key: str, end_of_day: bool, zone: tzinfo) -> datetime | None:
+    """Return a date (a whole day in zone; ``to`` its end) or an ISO-8601 time with a zone as aware UTC, or None."""
     raw = (args.get(key) or "").strip()
     if not raw:
         return None
@@ -82,8 +85,9 @@ def _moment(args, key: str, end_of_day: bool) -> datetime | None:
         if len(raw) > 40:
             raise ValueError(raw)
         if len(raw) == 10:
-            moment = datetime.combine(date.fromisoformat(raw), time.min, tzinfo=timezone.utc)
-            moment += timedelta(days=1, microseconds=-1) if end_of_day else timedelta(0)
+            day = date.fromisoformat(raw) + (timedelta(days=1) if end_of_day else timedelta(0))
+            moment = datetime.combine(day, time.min, tzinfo=zone).astimezone(timezone.utc)
+            moment -= timedelta(microseconds=1) if end_of_day else timedelta(0)
         else:
             moment = validation.parse_timestamp(raw)
         if not 2000 <= moment.year < 2100:

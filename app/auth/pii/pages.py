@@ -1,6 +1,8 @@
 """The PII access log page (/admin/pii-access-log): admins read who saw which buyer's contact, when, from where."""
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 
@@ -9,6 +11,7 @@ from app.errors import ApiError
 from app.extensions import db
 from app.http import validation
 from app.http.pages import page_roles
+from app.http.reader_zone import reader_zone_name
 
 bp = Blueprint("pii_pages", __name__)
 
@@ -22,9 +25,10 @@ CHANNELS = {"page": _l("Order page"), "api": _l("API"), "csv": _l("CSV export"),
 @bp.get("/admin/pii-access-log")
 @page_roles("admin")
 def pii_access_log_page():
-    """The log, newest first, filtered by user and dates, 50 entries a page."""
+    """The log, newest first, filtered by user and dates (whole days in the reader's zone), 50 entries a page."""
     try:
-        wanted = read_log_filter(request.args)
+        zone_name = reader_zone_name()
+        wanted = read_log_filter(request.args, ZoneInfo(zone_name))
         page = validation.query_int(request.args, "page", default=1)
     except ApiError as error:
         abort(400, error.message)
@@ -32,4 +36,4 @@ def pii_access_log_page():
     args = {key: request.args[key] for key in ("user_id", "buyer_id", "from", "to") if request.args.get(key)}
     pages = max(1, -(-total // PER_PAGE))
     return render_template("auth/pii_log.html", entries=entries, total=total, page=page, pages=pages, args=args,
-                           users=viewers(db.session), selected=wanted, channels=CHANNELS)
+                           users=viewers(db.session), selected=wanted, channels=CHANNELS, zone_name=zone_name)

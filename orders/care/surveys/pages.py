@@ -13,6 +13,7 @@ from app.errors import ApiError
 from app.extensions import db
 from app.http import validation
 from app.http.pages import page_roles
+from app.http.reader_zone import reader_zone_name
 from orders.care.surveys.analysis import report
 from orders.care.surveys.campaigns import CampaignDraft, CampaignRefused, campaigns, create_campaign
 from orders.care.surveys.params import link_args, moment, read_scope, read_zone
@@ -46,9 +47,9 @@ def survey_links() -> dict[str, bool]:
 
 
 def _filters():
-    """Return the scope and zone of the query string, or abort 400 with the problem."""
+    """Return the scope and zone of the query string (the reader's zone when it names none), or abort 400."""
     try:
-        return read_scope(request.args), read_zone(request.args)
+        return read_scope(request.args), read_zone({"tz": request.args.get("tz") or reader_zone_name()})
     except ApiError as error:
         abort(400, error.message)
 
@@ -61,7 +62,7 @@ def surveys_page():
     found = report(db.session, scope, zone)
     for row in found["segments"]["reason"]:  # a complaint category or a case reason, in the reader's language
         row["label"] = str(CATEGORY_LABELS.get(row["key"]) or REASON_LABELS.get(row["key"]) or row["key"])
-    return render_template("surveys/summary.html", report=found, args=link_args(request.args),
+    return render_template("surveys/summary.html", report=found, args=link_args(request.args), zone_name=str(zone),
                            campaigns=campaigns(db.session), dimensions=DIMENSION_LABELS,
                            can_create=current_user.role in CAMPAIGN_ROLES, generated_at=utcnow())
 
