@@ -89,6 +89,15 @@
     return node && node.clientWidth && node.clientWidth < 500 ? 4 : 7;
   }
 
+  // The category axis under a chart: on a narrow chart its labels (SKUs, buckets, sources, broadcasts) stand upright
+  // so each stays apart, a long one cut as the lanes' are (the whole of it in the bar's hover), and the margin
+  // grows to hold them.
+  function categoryAxis(id, labels) {
+    if (maxTicks(id) === 7) { return {automargin: true}; }
+    var cut = labels.map(function (label) { return label.slice(-1) === "…" ? label : laneLabel(label); });
+    return {automargin: true, tickangle: -90, tickmode: "array", tickvals: labels, ticktext: cut};
+  }
+
   function barGap(categories) { return categories >= 6 ? 0.2 : 0.8 - categories * 0.1; }
 
   // People at each step, each step within the one before (docs/metrics.md, Funnel): no step above 100%.
@@ -132,7 +141,7 @@
       lay.yaxis.domain = [laneTop + LANE_GAP_PX / plotHeight, 1];
       lay.yaxis3 = {domain: [0, laneTop], type: "category", autorange: "reversed", automargin: true, fixedrange: true,
                     tickvals: lanes.map(plotText), ticktext: lanes.map(function (k) { return plotText(laneLabel(k)); }),
-                    title: {text: plotText(s.pinned)}};
+                    title: {text: plotText(s.pinned), standoff: 8}};  // clear of the longest SKU
       lay.xaxis.anchor = "y3";
     }
     draw(id, true, data, lay);
@@ -145,7 +154,8 @@
       {type: "bar", x: skus.map(plotText), y: clicks, name: plotText(s.clicks), marker: {color: ONLINE_COLOUR}},
       {type: "bar", x: skus.map(plotText), y: skus.map(function (k) { return metrics.by_product[k].orders; }),
        name: plotText(s.paidOrders), marker: {color: SECOND_COLOUR}}
-    ], layout({barmode: "group", bargap: barGap(skus.length), yaxis: countAxis(clicks)}));
+    ], layout({barmode: "group", bargap: barGap(skus.length), xaxis: categoryAxis(id, skus.map(plotText)),
+               yaxis: countAxis(clicks)}));
   }
 
   function watch(id, histogram, s) {
@@ -153,7 +163,8 @@
     draw(id, counts.some(function (n) { return n > 0; }),
          [{type: "bar", x: histogram.map(function (r) { return plotText(r.bucket); }), y: counts,
            name: plotText(s.viewers), marker: {color: ONLINE_COLOUR}}],
-         layout({yaxis: countAxis(counts), showlegend: false}));
+         layout({xaxis: categoryAxis(id, histogram.map(function (r) { return plotText(r.bucket); })),
+                 yaxis: countAxis(counts), showlegend: false}));
   }
 
   function sources(id, metrics, s) {
@@ -164,7 +175,7 @@
       {type: "bar", x: names, y: orders, name: plotText(s.paidOrders), marker: {color: ONLINE_COLOUR}},
       {type: "scatter", mode: "markers", marker: {size: 14, color: SECOND_COLOUR}, x: names, yaxis: "y2",
        name: plotText(s.gmv), y: keys.map(function (k) { return parseFloat(metrics.by_source[k].gmv); })}
-    ], layout({yaxis: countAxis(orders),
+    ], layout({xaxis: categoryAxis(id, names), yaxis: countAxis(orders),
                yaxis2: rightAxis({rangemode: "tozero", tickprefix: "¥", automargin: true})}));
   }
 
@@ -178,7 +189,8 @@
        marker: {color: ordered.map(function (r, i) { return i === ordered.length - 1 ? ONLINE_COLOUR : ORDERS_COLOUR; })}},
       {type: "scatter", mode: "lines+markers", x: names, yaxis: "y2", name: plotText(s.conversion),
        line: {color: SECOND_COLOUR}, y: ordered.map(function (r) { return r.conversion_rate; })}
-    ], layout({bargap: barGap(names.length), yaxis: {rangemode: "tozero", tickprefix: "¥", automargin: true},
+    ], layout({bargap: barGap(names.length), xaxis: categoryAxis(id, names),
+               yaxis: {rangemode: "tozero", tickprefix: "¥", automargin: true},
                yaxis2: rightAxis({rangemode: "tozero", tickformat: ".1%", automargin: true})}));
   }
 
