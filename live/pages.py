@@ -26,6 +26,17 @@ STATUS_LABELS = {
 }
 
 
+# The platforms the New broadcast form offers, by their names in the reader's language (others show as stored).
+PLATFORM_NAMES = {"douyin": _l("Douyin (抖音)"), "kuaishou": _l("Kuaishou (快手)"), "taobao": _l("Taobao Live (淘宝直播)"),
+                  "tiktok": _l("TikTok"), "wechat": _l("WeChat Channels (视频号)")}
+
+
+@bp.app_template_filter("platform_name")
+def platform_name(key: str) -> str:
+    """Return a broadcast's platform as people call it (douyin: 抖音), or the stored name when LiveDesk knows no other."""
+    return str(PLATFORM_NAMES[key]) if key in PLATFORM_NAMES else key
+
+
 def _can_manage() -> bool:
     return current_user.role in MANAGER_ROLES
 

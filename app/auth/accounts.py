@@ -26,7 +26,8 @@ SCOPE_LABELS = {
     "display": _l("Display: read broadcasts, orders (masked) and live pushes"),
     "moderation": _l("Moderation: terms, the check, chat actions, viewers and the log"),
     "backoffice": _l("Back office: audit queue, order decisions, edits and claims"),
-    "analytics": _l("Analytics: metrics and reports"),
+    # Report files (CSV, HTML) are console pages: a person downloads them; a token reads the same figures as JSON.
+    "analytics": _l("Analytics: read a broadcast's metrics and interactions (JSON)"),
     "aftersales": _l("After-sales: shipments and tracking, after-sales cases and refunds, complaints, customers"),
 }
 MESSAGES = {
