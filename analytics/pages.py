@@ -79,11 +79,18 @@ def _gpm_basis() -> str:
 @bp.get("/analytics")
 @page_roles(*PAGE_ROLES)
 def index():
-    """The broadcasts that have started (live first, then the newest), each with its dashboard and report."""
+    """The broadcasts that have started (live first, then the newest), each with its dashboard and report, a page
+    of MAX_LISTED at a time."""
+    try:
+        page = validation.query_int(request.args, "page", 1, maximum=100_000)
+    except ApiError as error:
+        abort(400, description=error.message)
+    started = sa.select(Broadcast).where(Broadcast.started_at.is_not(None))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(started.subquery()))
     order = (sa.case((Broadcast.status == "live", 0), else_=1), Broadcast.started_at.desc(), Broadcast.id.desc())
-    broadcasts = db.session.scalars(sa.select(Broadcast).where(Broadcast.started_at.is_not(None))
-                                    .order_by(*order).limit(MAX_LISTED)).all()
-    return render_template("analytics/index.html", broadcasts=broadcasts, labels=BROADCAST_LABELS)
+    broadcasts = db.session.scalars(started.order_by(*order).limit(MAX_LISTED).offset((page - 1) * MAX_LISTED)).all()
+    return render_template("analytics/index.html", broadcasts=broadcasts, labels=BROADCAST_LABELS, page=page,
+                           pages=max(1, -(-total // MAX_LISTED)), total=total)
 
 
 @bp.get("/broadcasts/<int:broadcast_id>/analytics")

@@ -1,11 +1,13 @@
 """Words of the analytics pages (probe 2 of session 15): an ended broadcast's dashboard calls its live connection
 "Up to date", not "Live" beside the "ended" badge; a refused report address says why in the reader's language;
-a report of a broadcast not started is "This cannot be done now", not "Someone changed this first"."""
+a report of a broadcast not started is "This cannot be done now", not "Someone changed this first"; the list of
+broadcasts pages on past its first 200 (it stopped there without a word)."""
 from __future__ import annotations
 
 import json
 import re
 
+import analytics.pages
 from tests.support.auth import login
 
 STRINGS = re.compile(r'<script type="application/json" id="strings">(.*?)</script>', re.S)
@@ -41,3 +43,16 @@ def test_a_conflict_with_a_reason_is_not_called_someone_elses_change(app, api, u
     assert page.status_code == 409
     text = page.get_data(as_text=True)
     assert "This cannot be done now" in text and "Someone changed this first" not in text
+
+
+def test_the_analytics_list_pages_through_every_started_broadcast(app, api, users, monkeypatch):
+    monkeypatch.setattr(analytics.pages, "MAX_LISTED", 2)
+    ids = [api.live_broadcast(f"Show {n}") for n in range(5)]
+    analyst = login(app, "analyst")
+    seen = []
+    for page in (1, 2, 3):
+        html = analyst.get(f"/analytics?page={page}").get_data(as_text=True)
+        seen += [int(found) for found in re.findall(r'<tr data-broadcast-id="(\d+)">', html)]
+        assert f"Page {page} of 3" in html
+    assert sorted(seen) == sorted(ids)
+    assert analyst.get("/analytics?page=0").status_code == 400
