@@ -56,3 +56,12 @@ def test_the_analytics_list_pages_through_every_started_broadcast(app, api, user
         assert f"Page {page} of 3" in html
     assert sorted(seen) == sorted(ids)
     assert analyst.get("/analytics?page=0").status_code == 400
+
+
+def test_the_report_sets_its_attribution_window_on_the_page(app, api, users):
+    broadcast_id = api.live_broadcast()
+    analyst = login(app, "analyst")
+    page = analyst.get(f"/broadcasts/{broadcast_id}/report?attribution_days=3").get_data(as_text=True)
+    assert re.search(r'<input type="number" id="attribution-days" name="attribution_days" min="0" max="365" '
+                     r'value="3"', page)
+    assert "Orders count when placed within 3 days of the end" in page
