@@ -30,6 +30,14 @@ PLATFORM_LABELS = {"douyin": _l("Douyin shop (抖店)"), "tiktok_shop": _l("TikT
                    "tiktok_live": _l("TikTok LIVE room (connector)"), "douyin_live": _l("Douyin live room (connector)"),
                    "bilibili": _l("Bilibili live room (connector)")}
 STATUS_LABELS = {"pending": _l("pending"), "done": _l("done"), "ignored": _l("ignored"), "failed": _l("failed")}
+# Why a request or message was refused, in the reader's language (the log keeps LiveDesk's English detail).
+REJECTION_LABELS = {
+    "bad_signature": _l("The signature is missing, too old, or not made with this connection's secret."),
+    "too_large": _l("The body is larger than 1 MiB."), "too_deep": _l("The body nests too deep to read."),
+    "adapter_unavailable": _l("This platform's adapter is unavailable on the server."),
+    "connection_disabled": _l("The connection is switched off."),
+    "message_failed": _l("The message could not be processed."), "failed": _l("The message could not be processed."),
+}
 STAT_LABELS = {"done": _l("Processed"), "ignored": _l("Ignored"), "pending": _l("Waiting"), "failed": _l("Failed")}
 REFUSALS = {
     "name_taken": _l("That name is taken already."),
@@ -157,6 +165,7 @@ def _detail_page(row: PlatformConnection, status: int = 200, shown_once: dict | 
         fingerprint=secret_fingerprint(row.secret), previous_fingerprint=secret_fingerprint(previous) if previous else None,
         stats=inbox_stats(db.session, row.id), recent=recent_messages(db.session, row.id, 10),
         rejected=rejected, rejected_total=rejected_total, status_labels=STATUS_LABELS, stat_labels=STAT_LABELS,
+        rejection_labels=REJECTION_LABELS,
         live_room=row.platform in LIVE_ROOM_PLATFORMS, shown_once=shown_once, test=test,
         missing=_missing_labels(row), setting_specs=forms.page_settings(row.platform), setting_labels=SETTING_LABELS,
         setting_hints=SETTING_HINTS, settings=stored, form=request.form if settings_error else {},

@@ -120,3 +120,12 @@ def test_the_cli_switches_a_connection_and_rotates_without_grace(app, room):
         row = connection_named(db.session, "room-1")
         assert row.previous_secret is None and row.secret == rotated.output.split()[-1]
     assert runner.invoke(args=["switch-connection", "nope", "off"]).exit_code != 0
+
+
+def test_a_refusal_reads_in_the_pages_language(app, admin, room, client):
+    deliver(client, room, body(now_item("tiktok_live", "chat", "a")), {})  # no signature
+    admin_client, _headers = admin
+    page = admin_client.get("/connections/room-1", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "签名缺失、已过期，或不是用此连接的密钥生成的。" in page
+    english = admin_client.get("/connections/room-1", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "The signature is missing, too old, or not made with this connection's secret." in english
