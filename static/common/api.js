@@ -80,4 +80,19 @@
     });
     return labels;
   };
+
+  // Shows a refused answer ({ok: false, data}) in its form: the message, its field named by the form's label, in the
+  // field's error slot (.field-error[data-field]) or else the form's .form-error; fallback when it has no message.
+  // Returns the slot used. Clear the slots before sending (LiveDesk.clearRefusal).
+  LiveDesk.showRefusal = function (form, answer, fallback) {
+    var error = (answer && answer.data && answer.data.error) || {};
+    var slot = error.field && form.querySelector('.field-error[data-field="' + error.field + '"]');
+    var target = slot || form.querySelector(".form-error");
+    if (target) { target.textContent = LiveDesk.errorText(answer && answer.data, LiveDesk.formLabels(form)) || fallback || ""; }
+    return slot;
+  };
+
+  LiveDesk.clearRefusal = function (form) {
+    form.querySelectorAll(".field-error, .form-error").forEach(function (node) { node.textContent = ""; });
+  };
 })(window);

@@ -10,7 +10,7 @@
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    form.querySelectorAll(".field-error, .form-error").forEach(function (node) { node.textContent = ""; });
+    LiveDesk.clearRefusal(form);
     var data = {};
     ["code", "name_en", "name_zh", "tracking_pattern", "kuaidi100_code", "kdniao_code"].forEach(function (name) {
       var value = form.elements[name].value.trim();
@@ -21,9 +21,7 @@
     button.disabled = true;
     LiveDesk.send("POST", "/api/v1/carriers", data).then(function (answer) {
       if (answer.ok) { global.location.reload(); return; }
-      var error = (answer.data && answer.data.error) || {};
-      var slot = error.field && form.querySelector('.field-error[data-field="' + error.field + '"]');
-      (slot || form.querySelector(".form-error")).textContent = error.message || messages.failed || "";
+      LiveDesk.showRefusal(form, answer, messages.failed);
       button.disabled = false;
     }, function () {
       form.querySelector(".form-error").textContent = messages.offline || "";

@@ -13,7 +13,7 @@
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    form.querySelectorAll(".field-error, .form-error").forEach(function (node) { node.textContent = ""; });
+    LiveDesk.clearRefusal(form);
     var button = form.querySelector('button[type="submit"]');
     var number = Number(amount.value);
     var body = {mode: mode.value, amount: Number.isInteger(number) ? number : amount.value};
@@ -21,10 +21,8 @@
     var path = "/api/v1/broadcasts/" + encodeURIComponent(form.dataset.broadcastId) + "/ship-by-policy";
     LiveDesk.send("PUT", path, body).then(function (answer) {
       if (answer.ok) { global.location.reload(); return; }
-      var error = (answer.data && answer.data.error) || {};
-      var slot = error.field && form.querySelector('.field-error[data-field="' + error.field + '"]');
-      (slot || form.querySelector(".form-error")).textContent = error.message || messages.failed || "";
-      if (slot) { amount.setAttribute("aria-invalid", String(error.field === "amount")); }
+      var slot = LiveDesk.showRefusal(form, answer, messages.failed);
+      amount.setAttribute("aria-invalid", String(!!slot && slot.dataset.field === "amount"));
       button.disabled = false;
     }, function () {
       form.querySelector(".form-error").textContent = messages.offline || "";

@@ -26,13 +26,20 @@ def _overlap(a: dict, b: dict) -> bool:
         and b["top"] < a["bottom"] - 1
 
 
-@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
-def test_category_labels_are_whole_and_apart_at_390_px(shop, browser, locale):  # noqa: F811
+def _phone_page(browser, shop, locale: str, path: str, ready: str, **options):  # noqa: F811
+    """Return (the context, its page) of an analyst's 390 px phone, open at path once its script has drawn."""
     server, ids = shop
-    context = new_context(browser, locale=locale, timezone_id="Asia/Shanghai", viewport={"width": 390, "height": 844})
+    context = new_context(browser, locale=locale, timezone_id="Asia/Shanghai", viewport={"width": 390, "height": 844},
+                          **options)
     page = context.new_page()
     log_in(page, server.url, "analyst")
-    open_page(page, f"{server.url}/broadcasts/{ids['busy']}/report", "#report")
+    open_page(page, server.url + path.format(busy=ids["busy"]), ready)
+    return context, page
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+def test_category_labels_are_whole_and_apart_at_390_px(shop, browser, locale):  # noqa: F811
+    context, page = _phone_page(browser, shop, locale, "/broadcasts/{busy}/report", "#report")
     for name in ("watch", "sources", "products", "comparison"):
         page.wait_for_selector(f"#chart-{name} .main-svg")
         drawn = page.evaluate(LABELS, f"chart-{name}")
@@ -59,11 +66,7 @@ LANES = """() => {
 
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
 def test_the_pinned_lanes_title_never_covers_their_labels_at_390_px(shop, browser, locale):  # noqa: F811
-    server, ids = shop
-    context = new_context(browser, locale=locale, timezone_id="Asia/Shanghai", viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    log_in(page, server.url, "analyst")
-    open_page(page, f"{server.url}/broadcasts/{ids['busy']}/analytics", "#analytics")
+    context, page = _phone_page(browser, shop, locale, "/broadcasts/{busy}/analytics", "#analytics")
     page.wait_for_selector("#chart-timeline .main-svg")
     lanes = page.evaluate(LANES)
     assert lanes["title"] and lanes["ticks"], lanes
@@ -74,12 +77,8 @@ def test_the_pinned_lanes_title_never_covers_their_labels_at_390_px(shop, browse
 
 
 def test_the_numbers_definitions_open_with_a_tap_on_a_phone(shop, browser):  # noqa: F811
-    server, ids = shop
-    context = new_context(browser, locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 390, "height": 844},
-                          has_touch=True, is_mobile=True)
-    page = context.new_page()
-    log_in(page, server.url, "analyst")
-    open_page(page, f"{server.url}/broadcasts/{ids['busy']}/analytics", "#analytics")
+    context, page = _phone_page(browser, shop, "zh-CN", "/broadcasts/{busy}/analytics", "#analytics", has_touch=True,
+                                is_mobile=True)
     definitions = page.locator("#metric-definitions")
     assert not definitions.locator("dd").first.is_visible()
     definitions.locator("summary").tap()

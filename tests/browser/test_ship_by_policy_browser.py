@@ -27,7 +27,7 @@ def test_an_agent_sets_the_ship_by_deadline_of_a_broadcast(live_server, call, br
     agent.click("#ship-by-edit summary")
     agent.fill("#ship-by-form input[name=amount]", "0")
     agent.click("#ship-by-form button[type=submit]")
-    expect(agent.locator('#ship-by-form .field-error[data-field="amount"]')).to_contain_text("1 to 720")
+    expect(agent.locator('#ship-by-form .field-error[data-field="amount"]')).to_contain_text("Ship within is a whole number from 1 to 720")
     agent.select_option("#ship-by-form select[name=mode]", "business_days")
     agent.fill("#ship-by-form input[name=amount]", "2")
     with agent.expect_navigation():
