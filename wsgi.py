@@ -56,12 +56,13 @@ from app.extensions import socketio  # noqa: E402
 
 app = create_app()
 
-if CLI_COMMAND is None and os.environ.get("LIVEDESK_BACKGROUND_JOBS", "1") == "1":
-    # Every serving process runs the sweeper and the notice delivery; both are safe to run side by side.
-    # (With gunicorn this runs in each worker; do not use --preload, or the jobs would live in the master.)
+if CLI_COMMAND is None:
+    # Every serving process runs the shared jobs (the sweeper, notice delivery: one server per period, under leases)
+    # unless LIVEDESK_BACKGROUND_JOBS=0 leaves them to `flask run-jobs`, and always its own (checking its sockets'
+    # sessions). With gunicorn this runs in each worker; do not use --preload, or the jobs would live in the master.
     from app import background
 
-    background.start(app)
+    background.start(app, shared=os.environ.get("LIVEDESK_BACKGROUND_JOBS", "1") == "1")
 
 if CLI_COMMAND is None:
     # The modules and the app built above are some 180,000 objects that live as long as the process. Out of the

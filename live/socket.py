@@ -81,7 +81,8 @@ def check_open_sockets(_app: Flask) -> int:
     return len(stale)
 
 
-background.register("socket-sessions", SESSION_CHECK_SECONDS, check_open_sockets)
+# Each server checks its own sockets (no other process can see them): every process, unleased, worker or not.
+background.register("socket-sessions", SESSION_CHECK_SECONDS, check_open_sockets, each_server=True)
 
 
 @socketio.on("connect", namespace=NAMESPACE)

@@ -8,6 +8,9 @@ With several servers every one runs the loops, and a lease per job (app/backgrou
 them run each job per period. A dedicated worker (``flask --app wsgi run-jobs``, app/background/worker.py)
 runs the same jobs under the same leases, for deployments that keep web servers free of them
 (``LIVEDESK_BACKGROUND_JOBS=0`` on the servers).
+
+A job registered ``each_server`` is about the process itself (its own sockets, say): every serving process runs
+it, without a lease, whatever LIVEDESK_BACKGROUND_JOBS says, and the worker never does.
 """
 from __future__ import annotations
 
@@ -33,19 +36,22 @@ class PeriodicJob:
     name: str
     seconds: float
     run: Callable[[Flask], None]
+    each_server: bool = False
 
 
 _jobs: dict[str, PeriodicJob] = {}
 
 
-def register(name: str, seconds: float, run: Callable[[Flask], None]) -> None:
-    """Add (or replace) a periodic job; call at import time of the module that owns the job."""
-    _jobs[name] = PeriodicJob(name, seconds, run)
+def register(name: str, seconds: float, run: Callable[[Flask], None], each_server: bool = False) -> None:
+    """Add (or replace) a periodic job; call at import time of the module that owns the job. each_server: run by
+    every serving process, unleased (a job about the process's own state), not by the worker."""
+    _jobs[name] = PeriodicJob(name, seconds, run, each_server)
 
 
-def jobs() -> list[PeriodicJob]:
-    """Return the registered jobs."""
-    return list(_jobs.values())
+def jobs(each_server: bool = False) -> list[PeriodicJob]:
+    """Return the registered jobs run once across servers (under leases), or with each_server those every serving
+    process runs itself."""
+    return [job for job in _jobs.values() if job.each_server == each_server]
 
 
 def lease_seconds(job: PeriodicJob) -> float:
@@ -54,10 +60,11 @@ def lease_seconds(job: PeriodicJob) -> float:
 
 
 def run_once(app: Flask, job: PeriodicJob) -> bool:
-    """Return True after running job once in its own app context, or False when another server holds its lease."""
+    """Return True after running job once in its own app context, or False when another server holds its lease
+    (a job of each server takes none)."""
     with app.app_context():
         try:
-            if not take_lease(db.session, job.name, lease_seconds(job), utcnow()):
+            if not job.each_server and not take_lease(db.session, job.name, lease_seconds(job), utcnow()):
                 return False
             job.run(app)
             return True
@@ -84,7 +91,8 @@ def _loop(app: Flask, job: PeriodicJob) -> None:
         due = next_due(due, job.seconds, time.monotonic())
 
 
-def start(app: Flask) -> None:
-    """Start every registered job as a background task of the Socket.IO server."""
-    for job in jobs():
+def start(app: Flask, shared: bool = True) -> None:
+    """Start the jobs of this serving process as background tasks of the Socket.IO server: its own (each_server)
+    always, and the shared ones (each run by one server per period, under its lease) unless shared is False."""
+    for job in jobs(each_server=True) + (jobs() if shared else []):
         socketio.start_background_task(_loop, app, job)

@@ -9,6 +9,7 @@ from app.background.leases import JobLease, release_lease, take_lease
 from app.background.worker import run_forever
 from app.db import utcnow
 from app.extensions import db
+from live import socket  # noqa: F401  registers the socket-sessions job
 
 
 def test_one_holder_at_a_time_and_the_holder_renews(any_app):
@@ -71,3 +72,30 @@ def test_the_worker_runs_due_jobs_under_their_leases(any_app, monkeypatch):
     monkeypatch.setattr(background, "_jobs", {"quick": background.PeriodicJob("quick", 0, lambda app: runs.append(1))})
     assert run_forever(any_app, rounds=3, sleep=lambda seconds: None) == 3
     assert len(runs) == 3
+
+
+def test_a_job_of_each_server_runs_in_every_process_without_a_lease_and_never_in_the_worker(any_app, monkeypatch):
+    """Probe 4 of session 15: the check of a server's own sockets ran under a shared lease, so only one server per
+    period checked its sockets; a user logged out elsewhere kept streaming pushes on the others."""
+    runs = []
+    own = background.PeriodicJob("own-sockets", 5, lambda app: runs.append("own"), each_server=True)
+    shared = background.PeriodicJob("counted", 5, lambda app: runs.append("shared"))
+    monkeypatch.setattr(background, "_jobs", {"own-sockets": own, "counted": shared})
+    assert background.run_once(any_app, own) and background.run_once(any_app, own)  # a second server too
+    with any_app.app_context():
+        assert take_lease(db.session, "own-sockets", 10, utcnow(), holder="server-b")  # it never held one
+        db.session.commit()
+    assert background.jobs() == [shared] and background.jobs(each_server=True) == [own]
+    started = []
+    monkeypatch.setattr(background.socketio, "start_background_task", lambda loop, app, job: started.append(job.name))
+    background.start(any_app, shared=False)
+    assert started == ["own-sockets"]
+    background.start(any_app)
+    assert started == ["own-sockets", "own-sockets", "counted"]
+    assert run_forever(any_app, rounds=1, sleep=lambda _s: None) == 0  # nothing shared is due yet
+    assert runs == ["own", "own"]
+
+
+def test_the_socket_session_check_is_a_job_of_each_server():
+    assert any(job.name == "socket-sessions" for job in background.jobs(each_server=True))
+    assert all(job.name != "socket-sessions" for job in background.jobs())
