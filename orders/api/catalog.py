@@ -13,6 +13,7 @@ from app.db.transactions import run_with_retry
 from app.errors import ApiError
 from app.extensions import db
 from app.http import api, validation
+from app.http.messages import localise
 from orders import catalog, inventory
 from orders.api.blueprint import bp
 from orders.catalog import csvfile, editing, importer, inputs, listing, stock
@@ -202,5 +203,8 @@ def _import_answer(plans: list[importer.LinePlan], dry_run: bool) -> dict:
     summary = {action: 0 for action in ("create", "update", "unchanged", "error")}
     for plan in plans:
         summary[plan.action] += 1
-    return {"dry_run": dry_run, "valid": summary["error"] == 0, "summary": summary,
-            "rows": [plan.as_dict() for plan in plans]}
+    rows = [plan.as_dict() for plan in plans]
+    for row in rows:  # the preview page shows them: in the reader's language (API clients read English)
+        for error in row["errors"]:
+            error["message"] = localise(error["message"])
+    return {"dry_run": dry_run, "valid": summary["error"] == 0, "summary": summary, "rows": rows}

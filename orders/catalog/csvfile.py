@@ -16,7 +16,11 @@ from app.csv import unescape_cell
 from app.http.validation import is_path_segment
 
 COLUMNS = ("sku", "name", "price", "variant_sku", "size", "colour", "variant_price", "stock")
-HEADER_ALIASES = {"color": "colour", "variant": "variant_sku"}
+# Other names a seller's sheet gives the columns: English variants, and the Chinese of the page's own labels.
+HEADER_ALIASES = {"color": "colour", "variant": "variant_sku",
+                  "商品sku": "sku", "商品编码": "sku", "名称": "name", "商品名称": "name", "价格": "price", "售价": "price",
+                  "规格sku": "variant_sku", "规格_sku": "variant_sku", "规格编码": "variant_sku", "尺码": "size",
+                  "尺寸": "size", "颜色": "colour", "规格价格": "variant_price", "库存": "stock"}
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 5000
 TEXT_LIMITS = {"sku": 64, "name": 200, "variant_sku": 64, "size": 32, "colour": 32}

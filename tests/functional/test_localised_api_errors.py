@@ -51,7 +51,8 @@ def test_every_shape_matches_its_own_english_wording():
         example = shape % {"field": "policy.timeout_s", "max": "200", "low": "0", "high": "3600", "choices": "a, b",
                            "count": "50", "id": "7", "sku": "'TEE'", "scopes": "ingest",
                            "number": "ABC123", "carrier": "SF Express", "amount": "5.00", "left": "3.00",
-                           "buyer": "'B-1'", "example": "Asia/Shanghai"} if "%(" in shape else shape
+                           "buyer": "'B-1'", "example": "Asia/Shanghai", "line": "2", "name": "'x'",
+                           "columns": "sku, name"} if "%(" in shape else shape
         assert _pattern(shape).fullmatch(example), shape
 
 
