@@ -23,6 +23,14 @@ SHAPES = (
     N_("%(field)s is required"),
     N_("%(field)s must be a string"),
     N_("%(field)s is longer than %(max)s characters"),
+    # Products (orders/catalog).
+    N_("a variant repeats the product's SKU or another variant's"),
+    N_("SKU %(sku)s exists already"),
+    N_("SKU %(sku)s is listed twice"),
+    N_("%(field)s is required (or a size or colour)"),
+    N_("%(field)s is required for a new variant"),
+    N_("give at least one of %(choices)s"),
+    N_("%(field)s must be a list of at most %(count)s objects"),
     # A catalogue file's rows and header (orders/catalog/csvfile.py).
     N_("%(field)s must be an amount from %(low)s to %(high)s with at most 2 decimals"),
     N_("%(field)s must be a whole number from %(low)s to %(high)s"),

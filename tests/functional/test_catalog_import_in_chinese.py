@@ -1,6 +1,6 @@
-"""A Chinese seller's catalogue file (probe 3 of session 15): the page's own Chinese column names are read, and every
-row error of the preview, the header's and the refused import's are in the reader's language. API clients, which
-send no Accept-Language, keep the English."""
+"""A Chinese seller's catalogue (probe 3 of session 15): a file's Chinese column names (the page's own) are read; every
+row error of the preview, the header's, the refused import's and a refused product's are in the reader's language.
+API clients, which send no Accept-Language, keep the English."""
 from __future__ import annotations
 
 from tests.support.auth import csrf_token, login
@@ -37,3 +37,15 @@ def test_chinese_headers_are_read_and_row_errors_speak_chinese(app, users, api):
     good = "SKU,名称,价格,规格 SKU,尺码,颜色,规格价格,库存\r\nZH-TEE,T恤,59,ZH-TEE-M,M,黑色,,10\r\n"
     assert _post(host, zh, good, 0).status_code == 200
     assert api.get("/api/v1/products/ZH-TEE").get_json()["name"] == "T恤"
+
+
+def test_a_refused_product_reads_in_chinese(app, users, api):
+    api.product("ZH-CAP")
+    host = login(app, "host")
+    zh = {"X-CSRFToken": csrf_token(host, "/"), "Accept-Language": "zh-CN"}
+    taken = host.post("/api/v1/products", json={"sku": "ZH-CAP", "name": "帽子", "price": "9", "stock": 1}, headers=zh)
+    assert taken.status_code == 409 and taken.get_json()["error"]["message"] == "SKU 'ZH-CAP' 已存在"
+    twice = host.post("/api/v1/products", json={"sku": "ZH-HAT", "name": "帽子", "price": "9", "variants": [
+        {"sku": "ZH-HAT-1", "size": "M", "stock": 1}, {"sku": "ZH-HAT-1", "size": "L", "stock": 1}]}, headers=zh)
+    assert (twice.status_code, twice.get_json()["error"]) == (400, {
+        "code": "duplicate_sku", "field": "variants", "message": "有规格与商品 SKU 或其他规格的 SKU 重复"})
