@@ -9,6 +9,9 @@ them run each job per period. A dedicated worker (``flask --app wsgi run-jobs``,
 runs the same jobs under the same leases, for deployments that keep web servers free of them
 (``LIVEDESK_BACKGROUND_JOBS=0`` on the servers).
 
+A server whose Socket.IO message queue (Redis) does not answer takes no lease: what its jobs push (metrics, order
+changes) would reach no browser, and the job would be lost for the period instead of run by a server that can.
+
 A job registered ``each_server`` is about the process itself (its own sockets, say): every serving process runs
 it, without a lease, whatever LIVEDESK_BACKGROUND_JOBS says, and the worker never does.
 """
@@ -24,6 +27,9 @@ from app.background.leases import take_lease
 from app.db import utcnow
 from app.extensions import db, socketio
 
+# How long a server trusts its last look at the message queue before asking it again.
+QUEUE_CHECK_SECONDS = 2.0
+QUEUE_TIMEOUT_SECONDS = 1.0
 # A lease outlives its period by half of it, so the holder renews it before anyone else may take it, and a
 # server that died is replaced after one and a half periods.
 LEASE_FACTOR = 1.5
@@ -59,12 +65,39 @@ def lease_seconds(job: PeriodicJob) -> float:
     return job.seconds * LEASE_FACTOR + 1
 
 
+def pushes_deliverable(app: Flask) -> bool:
+    """Return True when this server's pushes reach browsers: no message queue (one server), or its Redis answers
+    PING (looked at most every QUEUE_CHECK_SECONDS; a change is logged once)."""
+    url = app.config.get("SOCKETIO_MESSAGE_QUEUE")
+    if not url or not str(url).startswith(("redis://", "rediss://", "unix://")):
+        return True
+    state = app.extensions.setdefault("livedesk_queue_check", {"at": None, "ok": True, "client": None})
+    now = time.monotonic()
+    if state["at"] is not None and now - state["at"] < QUEUE_CHECK_SECONDS:
+        return state["ok"]
+    if state["client"] is None:
+        import redis
+
+        state["client"] = redis.Redis.from_url(url, socket_timeout=QUEUE_TIMEOUT_SECONDS,
+                                               socket_connect_timeout=QUEUE_TIMEOUT_SECONDS)
+    try:
+        ok = bool(state["client"].ping())
+    except Exception:  # unreachable, refused, timed out: not ready, whatever the reason
+        ok = False
+    if ok != state["ok"]:
+        app.logger.warning("background jobs: the message queue is %s; this server %s shared jobs",
+                           "back" if ok else "unreachable", "takes" if ok else "leaves other servers the")
+    state["at"], state["ok"] = now, ok
+    return ok
+
+
 def run_once(app: Flask, job: PeriodicJob) -> bool:
-    """Return True after running job once in its own app context, or False when another server holds its lease
-    (a job of each server takes none)."""
+    """Return True after running job once in its own app context, or False when another server holds its lease or
+    this one's pushes would reach nobody (a job of each server takes no lease and always runs)."""
     with app.app_context():
         try:
-            if not job.each_server and not take_lease(db.session, job.name, lease_seconds(job), utcnow()):
+            if not job.each_server and not (pushes_deliverable(app) and
+                                            take_lease(db.session, job.name, lease_seconds(job), utcnow())):
                 return False
             job.run(app)
             return True

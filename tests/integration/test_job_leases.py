@@ -1,8 +1,11 @@
 """Job leases: each periodic job runs on one server per period, on SQLite and PostgreSQL; a dead holder is replaced."""
 from __future__ import annotations
 
+import os
 import threading
 from datetime import timedelta
+
+import pytest
 
 from app import background
 from app.background.leases import JobLease, release_lease, take_lease
@@ -99,3 +102,38 @@ def test_a_job_of_each_server_runs_in_every_process_without_a_lease_and_never_in
 def test_the_socket_session_check_is_a_job_of_each_server():
     assert any(job.name == "socket-sessions" for job in background.jobs(each_server=True))
     assert all(job.name != "socket-sessions" for job in background.jobs())
+
+
+def test_a_server_whose_message_queue_is_down_leaves_shared_jobs_to_the_others(any_app, monkeypatch):
+    """Probe 4 of session 15: a server failing /readyz (Redis unreachable) took the metrics push's lease, and every
+    live page on every server stopped getting metrics."""
+    runs = []
+    shared = background.PeriodicJob("counted", 5, lambda app: runs.append("shared"))
+    own = background.PeriodicJob("own-sockets", 5, lambda app: runs.append("own"), each_server=True)
+    any_app.config["SOCKETIO_MESSAGE_QUEUE"] = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    assert not background.run_once(any_app, shared)
+    assert background.run_once(any_app, own)
+    with any_app.app_context():
+        assert take_lease(db.session, "counted", 10, utcnow(), holder="server-b")  # it took none
+        db.session.commit()
+    assert runs == ["own"]
+    any_app.config["SOCKETIO_MESSAGE_QUEUE"] = None
+    assert background.pushes_deliverable(any_app)
+
+
+@pytest.mark.redis
+def test_a_server_whose_message_queue_answers_takes_shared_jobs(any_app):
+    import redis
+
+    url = "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true requires Redis at {url}: {exc}")
+        pytest.skip(f"Redis not reachable at {url}")
+    any_app.config["SOCKETIO_MESSAGE_QUEUE"] = url  # read by the check alone: the app's Socket.IO stays in process
+    assert background.pushes_deliverable(any_app)
+    runs = []
+    assert background.run_once(any_app, background.PeriodicJob("counted", 5, lambda app: runs.append(1)))
+    assert runs == [1]
