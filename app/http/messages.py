@@ -23,6 +23,16 @@ SHAPES = (
     N_("%(field)s is required"),
     N_("%(field)s must be a string"),
     N_("%(field)s is longer than %(max)s characters"),
+    # Promotions (orders/promotions/validate.py).
+    N_("%(field)s must be after %(other)s"),
+    N_("%(field)s may hold only letters, digits, '-' and '_'"),
+    N_("%(field)s must be greater than %(low)s"),
+    N_("%(field)s must be a list of 1 to %(count)s SKUs"),
+    N_("%(field)s lists a SKU twice"),
+    N_("%(field)s must map 1 to %(count)s SKUs to amounts"),
+    N_("a percent coupon takes at most 100 percent off"),
+    N_("%(field)s must be less than %(other)s"),
+    N_("promotion code %(code)s exists already"),
     # Products (orders/catalog).
     N_("a variant repeats the product's SKU or another variant's"),
     N_("SKU %(sku)s exists already"),

@@ -31,6 +31,7 @@ def index():
         "confirmDeactivate": _("Deactivate this promotion? Orders stop getting it; uses already taken stay."),
         "failed": _("Could not save. Try again."),
         "offline": _("The server could not be reached. Try again."),
+        "repeatedSku": _("{sku} is on lines {lines}: give each SKU one price."),
     }
     return render_template(
         "promotions/index.html", promotions=promotions, terms=terms, counter=counter,

@@ -193,7 +193,7 @@ def _coupon(data: dict, check: Check) -> dict:
     coupon_type = check(_choice, data, "coupon_type", COUPON_TYPES)
     value = check(_positive, data, "value")
     if coupon_type == "percent" and value is not None and value > 100:
-        check(_fail, "value", "out_of_range", "a percent coupon takes at most 100 % off")
+        check(_fail, "value", "out_of_range", "a percent coupon takes at most 100 percent off")
     return {"coupon_type": coupon_type, "value": value,
             "max_discount": check(_positive, data, "max_discount", required=False),
             "min_spend": _default(check(validation.money, data, "min_spend", required=False), Decimal("0")),

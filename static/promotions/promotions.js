@@ -20,14 +20,40 @@
         return raw.split(/[\s,，]+/).filter(Boolean);
       case "prices":
         var prices = {};
-        raw.split(/\n/).forEach(function (line) {
-          var parts = line.trim().split(/[\s=:：]+/);
-          if (parts[0]) { prices[parts[0]] = parts.length > 1 ? parts[parts.length - 1] : ""; }
-        });
+        priceLines(raw).forEach(function (line) { prices[line.sku] = line.price; });
         return prices;
       default:
         return raw;
     }
+  }
+
+  // "SKU price" per line ("SKU=price", "SKU：¥price" too: the page shows money with ¥), with its line number.
+  function priceLines(raw) {
+    var lines = [];
+    raw.split(/\n/).forEach(function (line, index) {
+      var parts = line.trim().split(/[\s=:：]+/);
+      if (parts[0]) {
+        var price = parts.length > 1 ? parts[parts.length - 1].replace(/^[¥￥]/, "") : "";
+        lines.push({sku: parts[0], price: price, line: index + 1});
+      }
+    });
+    return lines;
+  }
+
+  // A SKU given two prices: the later would silently win; the field says which lines instead.
+  function repeatedPrices(form) {
+    var problems = [];
+    form.querySelectorAll('[data-type="prices"]').forEach(function (field) {
+      var seen = {};
+      priceLines(field.value).forEach(function (line) { (seen[line.sku] = seen[line.sku] || []).push(line.line); });
+      Object.keys(seen).forEach(function (sku) {
+        if (seen[sku].length > 1) {
+          problems.push({field: field.name, message: window.LiveDesk.format(strings.repeatedSku,
+                                                                             {sku: sku, lines: seen[sku].join(", ")})});
+        }
+      });
+    });
+    return problems;
   }
 
   function body(form) {
@@ -62,6 +88,8 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       clearErrors(form);
+      var repeated = repeatedPrices(form);
+      if (repeated.length) { showErrors(form, {errors: repeated}); return; }
       send("POST", "/api/v1/promotions", body(form)).then(function (result) {
         if (result.ok) { window.location.reload(); } else { showErrors(form, result.data); }
       }, function () { form.querySelector(".form-error").textContent = strings.offline; });

@@ -78,3 +78,28 @@ def test_an_unknown_sku_is_shown_under_the_skus_or_prices_field_and_nothing_is_c
     listed = requests.get(f"{server.url}/api/v1/promotions", headers=headers, timeout=10).json()["promotions"]
     assert listed == [] and page.query_selector("tr[data-code]") is None
     assert page.errors == [] and page.dialogs == []
+
+
+def test_a_sku_given_two_member_prices_is_refused_and_a_yuan_sign_is_read(live_server, page):
+    """Probe 3 of session 15: the later of two prices for one SKU silently won, and "MUG ¥30" was refused."""
+    server, token = live_server
+    headers = {"Authorization": f"Bearer {token}"}
+    requests.post(f"{server.url}/api/v1/products", headers=headers, timeout=10,
+                  json={"sku": "MUG", "name": "Mug", "price": "39", "stock": 5}).raise_for_status()
+    log_in(page, server.url, "host")
+    page.goto(server.url + "/promotions")
+    member = 'form.promo-form[data-kind="member"]'
+    page.click('details:has(form[data-kind="member"]) > summary')
+    page.fill(f"{member} [name=code]", "GOLD2")
+    page.fill(f"{member} [name=tier]", "gold")
+    page.fill(f"{member} [name=prices]", "MUG 30\nMUG 29")
+    page.click(f"{member} button[type=submit]")
+    expect(page.locator(f'{member} .field-error[data-field="prices"]')).to_have_text(
+        "MUG is on lines 1, 2: give each SKU one price.")
+    assert requests.get(f"{server.url}/api/v1/promotions", headers=headers, timeout=10).json()["promotions"] == []
+    page.fill(f"{member} [name=prices]", "MUG ¥30")
+    with page.expect_navigation():
+        page.click(f"{member} button[type=submit]")
+    created = requests.get(f"{server.url}/api/v1/promotions/GOLD2", headers=headers, timeout=10).json()
+    assert created["prices"] == {"MUG": "30.00"}
+    assert page.errors == [] and page.dialogs == []

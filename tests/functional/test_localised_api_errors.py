@@ -52,7 +52,7 @@ def test_every_shape_matches_its_own_english_wording():
                            "count": "50", "id": "7", "sku": "'TEE'", "scopes": "ingest",
                            "number": "ABC123", "carrier": "SF Express", "amount": "5.00", "left": "3.00",
                            "buyer": "'B-1'", "example": "Asia/Shanghai", "line": "2", "name": "'x'",
-                           "columns": "sku, name"} if "%(" in shape else shape
+                           "columns": "sku, name", "other": "starts_at", "code": "P1"} if "%(" in shape else shape
         assert _pattern(shape).fullmatch(example), shape
 
 
@@ -101,3 +101,13 @@ def test_every_listed_problem_of_a_promotion_is_in_the_readers_language(app, use
     assert body["error"] == {"code": "unknown_sku", "field": "prices.NOPE", "message": "没有 SKU 为 'NOPE' 的商品"}
     assert [(e["field"], e["message"]) for e in body["errors"]] == [
         ("prices.NOPE", "没有 SKU 为 'NOPE' 的商品"), ("prices.GONE", "没有 SKU 为 'GONE' 的商品")]
+
+
+def test_a_refused_promotion_reads_as_whole_chinese_sentences(app):
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert localise("ends_at must be after starts_at") == "ends_at 必须晚于 starts_at"
+        assert localise("code may hold only letters, digits, '-' and '_'") == "code 只能包含字母、数字、- 和 _"
+        assert localise("skus lists a SKU twice") == "skus 中有 SKU 重复出现"
+        assert localise("a percent coupon takes at most 100 percent off") == "折扣券最多减免 100%"
+        assert localise("off must be less than every") == "off 必须小于 every"
+        assert localise("promotion code 'P3FLASH1' exists already") == "优惠代码 'P3FLASH1' 已存在"
