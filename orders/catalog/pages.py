@@ -44,6 +44,7 @@ def _page_strings() -> dict:
         "summary": _("{create} to create, {update} to update, {unchanged} unchanged, {error} with errors"),
         "imported": _("Imported: {create} created, {update} updated."),
         "chooseFile": _("Choose a CSV file first."),
+        "rowField": _("Row {n} · {label}"),
     }
 
 

@@ -34,7 +34,8 @@
       tr.appendChild(cell(heads[4], row.changes.join(", ")));
       var errors = cell(heads[5], "");
       row.errors.forEach(function (error) {
-        errors.appendChild(el("div", error.field + ": " + error.message, "row-error"));
+        // The message names its column itself ("stock must be …"); "line" errors are about the whole line.
+        errors.appendChild(el("div", error.message, "row-error"));
       });
       tr.appendChild(errors);
       tbody.appendChild(tr);

@@ -11,17 +11,24 @@
     form.querySelectorAll("[aria-invalid]").forEach(function (node) { node.removeAttribute("aria-invalid"); });
   }
 
-  // An error names its field: "price", or "variants[1].size" for the second variant row's size input.
+  // An error names its field: "price", or "variants[1].size" for the second variant row's size input. The
+  // message names it as the page does: the field's label, or "Row 2 · Size" for a variant row's input.
   function showError(form, error) {
     var field = String((error && error.field) || "");
     var row = /^variants\[(\d+)\]\.(\w+)/.exec(field);
-    var message = (error && error.message) || strings.failed;
+    var labels = window.LiveDesk.formLabels(form);
     if (row) {
       var rows = form.querySelectorAll("tr.variant-row");
       var input = rows[Number(row[1])] && rows[Number(row[1])].querySelector('[name="' + row[2] + '"]');
-      if (input) { input.setAttribute("aria-invalid", "true"); input.focus(); }
+      if (input) {
+        input.setAttribute("aria-invalid", "true");
+        input.focus();
+        labels[field] = window.LiveDesk.format(strings.rowField, {n: Number(row[1]) + 1,
+                                                                   label: input.getAttribute("aria-label") || row[2]});
+      }
       field = "variants";
     }
+    var message = window.LiveDesk.errorText({error: error}, labels) || strings.failed;
     var slot = field && form.querySelector('.field-error[data-field="' + CSS.escape(field.split(/[.\[]/)[0]) + '"]');
     (slot || form.querySelector(".form-error")).textContent = message;
   }

@@ -50,7 +50,8 @@ def test_a_host_creates_a_product_with_variants_restocks_it_and_reads_the_histor
         rows.nth(index).locator("input[name=colour]").fill("Black")
         rows.nth(index).locator("input[name=stock]").fill(stock)
     page.click("#product-form button[type=submit]")
-    assert "price" in wait_for_text(page, '#product-form .field-error[data-field="price"]')
+    # Named by the field's label, as the page names it.
+    assert wait_for_text(page, '#product-form .field-error[data-field="price"]') == "Price has more than 2 decimal places"
 
     page.fill("#product-form input[name=price]", "59.90")
     page.click("#product-form button[type=submit]")
@@ -61,7 +62,7 @@ def test_a_host_creates_a_product_with_variants_restocks_it_and_reads_the_histor
     page.select_option("#stock-form select[name=sku]", "TEE-M")
     page.fill("#stock-form input[name=units]", "20")
     page.click("#stock-form button[type=submit]")
-    assert "reason" in wait_for_text(page, '#stock-form .field-error[data-field="reason"]')
+    assert wait_for_text(page, '#stock-form .field-error[data-field="reason"]') == "Reason is required"
     page.fill("#stock-form input[name=reason]", "delivery <b>42</b>")
     page.click("#stock-form button[type=submit]")
     page.wait_for_selector('#history-table tr[data-kind="restock"]')

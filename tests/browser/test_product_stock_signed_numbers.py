@@ -37,12 +37,12 @@ def test_a_negative_restock_or_count_is_refused_with_the_range(host_page):
     page, _base = host_page
     change_stock(page, "-2")
     expect(page.locator('#stock-form .field-error[data-field="units"]')).to_have_text(
-        "units must be between 1 and 10000000")
+        "Units must be between 1 and 10000000")
     change_stock(page, " -1 ", counted=True)
     expect(page.locator('#stock-form .field-error[data-field="stock"]')).to_have_text(
-        "stock must be between 0 and 10000000")
+        "Units must be between 0 and 10000000")
     change_stock(page, "two")
-    expect(page.locator('#stock-form .field-error[data-field="units"]')).to_have_text("units must be an integer")
+    expect(page.locator('#stock-form .field-error[data-field="units"]')).to_have_text("Units must be an integer")
     change_stock(page, "+3")
     expect(page.locator('#stock-table tr[data-sku="HAT"] td.available')).to_have_text("33")
     assert page.errors == []
@@ -58,7 +58,7 @@ def test_the_product_forms_stock_fields_send_a_signed_number_too(host_page):
     form.locator("input[name=price]").fill("39.00")
     form.locator("input[name=stock]").fill("-5")
     form.locator("button[type=submit]").click()
-    expect(form.locator('.field-error[data-field="stock"]')).to_have_text("stock must be between 0 and 10000000")
+    expect(form.locator('.field-error[data-field="stock"]')).to_have_text("Stock must be between 0 and 10000000")
 
     page.click("#add-variant")
     row = page.locator("#variants-table tr.variant-row").first
@@ -66,6 +66,6 @@ def test_the_product_forms_stock_fields_send_a_signed_number_too(host_page):
     row.locator("input[name=size]").fill("M")
     row.locator("input[name=stock]").fill("-1")
     form.locator("button[type=submit]").click()
-    expect(form.locator('.field-error[data-field="variants"]')).to_contain_text("must be between 0 and 10000000")
+    expect(form.locator('.field-error[data-field="variants"]')).to_have_text("Row 1 · Stock must be between 0 and 10000000")
     expect(row.locator("input[name=stock]")).to_have_attribute("aria-invalid", "true")
     assert page.errors == []
