@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta, timezone
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 
 from app import realtime
@@ -28,7 +29,7 @@ from orders.models import Order
 bp = Blueprint("followups", __name__)
 PAGE_ROLES = ("aftersales", "admin")
 PER_PAGE = 50
-VIEW_LABELS = {"mine": _l("My tasks"), "open": _l("Open"), "overdue": _l("Overdue"), "done": _l("Closed"),
+VIEW_LABELS = {"mine": _l("My tasks"), "open": lazy_pgettext("state", "Open"), "overdue": _l("Overdue"), "done": _l("Closed"),
                "all": _l("All")}
 SOURCE_LABELS = {"delivery": _l("Delivery"), "complaint": _l("Complaint"), "case": _l("After-sales case"),
                  "survey": _l("Low rating"), "manual": _l("By hand")}
