@@ -51,6 +51,18 @@ elif CLI_COMMAND is None and ASYNC_MODE == "gevent":
 
     patch_psycopg()
 
+if CLI_COMMAND in (None, "run-jobs"):
+    import logging
+
+    # What LiveDesk's own loggers (livedesk.*) say at INFO — failed logins, buyer notices on the "log" channel, the
+    # adapters' traffic — goes to stderr (the service's journal); Python's default would drop all but warnings.
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    _livedesk_log = logging.getLogger("livedesk")
+    _livedesk_log.addHandler(_handler)
+    _livedesk_log.setLevel(os.environ.get("LIVEDESK_LOG_LEVEL", "INFO").upper())
+    _livedesk_log.propagate = False
+
 from app import create_app  # noqa: E402  must come after the patching above
 from app.extensions import socketio  # noqa: E402
 

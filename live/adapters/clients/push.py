@@ -12,7 +12,7 @@ from live.adapters.base import MAX_KIND, MAX_MESSAGE_ID, AdapterError, InboundMe
 MAX_MESSAGES = 500  # messages in one push request; the platforms batch a few dozen at most
 MAX_DEPTH = 32
 
-_LOG = logging.getLogger("live.adapters")
+_LOG = logging.getLogger("livedesk.adapters")
 
 
 def header(headers: Mapping[str, str], name: str) -> str | None:

@@ -108,14 +108,14 @@ def test_a_cancelled_order_keeps_the_platform_reason():
                                   "trade_address_change_applied", "unknown_tag"])
 def test_messages_livedesk_does_not_mirror_are_ignored_and_logged(name, caplog):
     details = DouyinDetails()
-    with caplog.at_level(logging.INFO, logger="live.adapters"):
+    with caplog.at_level(logging.INFO, logger="livedesk.adapters"):
         assert events_of(name, details=details) == []
     assert "ignored" in caplog.text
     assert details.calls == []  # no detail call for a message that maps to nothing
 
 
 def test_an_unknown_tag_is_logged_with_its_tag(caplog):
-    with caplog.at_level(logging.INFO, logger="live.adapters"):
+    with caplog.at_level(logging.INFO, logger="livedesk.adapters"):
         events_of("unknown_tag")
     assert "unknown tag 999" in caplog.text
 

@@ -124,7 +124,7 @@ def test_a_refund_success_is_refunded():
 @pytest.mark.parametrize("name", ["order_success", "order_delivering", "heartbeat", "unknown_event"])
 def test_messages_livedesk_does_not_mirror_are_ignored_and_logged(name, caplog):
     details = KuaishouDetails()
-    with caplog.at_level(logging.INFO, logger="live.adapters"):
+    with caplog.at_level(logging.INFO, logger="livedesk.adapters"):
         assert events_of(name, details=details) == []
     assert "ignored" in caplog.text and details.calls == []
 

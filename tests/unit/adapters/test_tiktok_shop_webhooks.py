@@ -115,7 +115,7 @@ def test_a_cancelled_order_and_a_successful_cancellation_give_one_cancel_id():
                                   "seller_deauthorized", "unknown_type"])
 def test_notifications_livedesk_does_not_mirror_are_ignored_and_logged(name, caplog):
     details = TikTokDetails()
-    with caplog.at_level(logging.INFO, logger="live.adapters"):
+    with caplog.at_level(logging.INFO, logger="livedesk.adapters"):
         assert events_of(name, details=details) == []
     assert "ignored" in caplog.text and details.calls == []
 
