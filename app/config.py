@@ -38,6 +38,11 @@ def _database_url() -> str:
     return f"sqlite:///{folder / 'livedesk.sqlite3'}"
 
 
+AFTERSALES_KEYS = ("AFTERSALES_RESPOND_HOURS", "AFTERSALES_RETURN_SHIP_DAYS", "AFTERSALES_CONFIRM_RECEIPT_DAYS",
+                   "AFTERSALES_REFUND_DAYS", "AFTERSALES_APPEAL_DAYS", "AFTERSALES_NO_REASON_DAYS",
+                   "AFTERSALES_NO_REASON_EXCLUDED_SKUS")
+
+
 def load_config() -> dict:
     """Return the app configuration built from environment variables."""
     async_mode = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
@@ -88,4 +93,10 @@ def load_config() -> dict:
         "MAX_CONNECTIONS": int(os.environ.get("MAX_CONNECTIONS", "10000") or 10000),
         # Units left at or below which the catalogue and the host's rail show a product as low on stock.
         "LOW_STOCK_UNITS": int(os.environ.get("LOW_STOCK_UNITS", "5") or 5),
+        # How long a set-password link works (app/auth/links.py; 72 hours when unset).
+        "SET_PASSWORD_LINK_SECONDS": int(os.environ["SET_PASSWORD_LINK_SECONDS"])
+        if os.environ.get("SET_PASSWORD_LINK_SECONDS") else None,
+        # After-sales timers and the SKUs sold without 七天无理由 (orders/aftersales/timers.py, common.py, checked
+        # there); a key left unset keeps its default.
+        **{key: os.environ[key] for key in AFTERSALES_KEYS if os.environ.get(key)},
     }
