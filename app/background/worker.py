@@ -37,6 +37,11 @@ def run_forever(app: Flask, rounds: int | None = None, sleep=time.sleep) -> int:
 def run_jobs_command() -> None:
     """Run the periodic jobs (sweepers, notices, timers) until interrupted; servers may then run none."""
     app = current_app._get_current_object()
+    if not app.config.get("SOCKETIO_MESSAGE_QUEUE"):
+        # The jobs push (metrics, order changes): from a process without sockets they reach browsers only through
+        # the servers' message queue. Without one they would be lost, and the servers left no job to run.
+        raise click.ClickException("run-jobs needs SOCKETIO_MESSAGE_QUEUE, the Redis the servers share: without it "
+                                   "what the jobs push reaches no browser (docs/deployment.md)")
     names = ", ".join(job.name for job in background.jobs())
     click.echo(f"running jobs: {names}")
     try:

@@ -137,3 +137,9 @@ def test_a_server_whose_message_queue_answers_takes_shared_jobs(any_app):
     runs = []
     assert background.run_once(any_app, background.PeriodicJob("counted", 5, lambda app: runs.append(1)))
     assert runs == [1]
+
+
+def test_the_worker_refuses_to_start_without_the_servers_message_queue(any_app):
+    """Probe 4 of session 15: a worker without SOCKETIO_MESSAGE_QUEUE took every job and its pushes reached no one."""
+    result = any_app.test_cli_runner().invoke(args=["run-jobs"])
+    assert result.exit_code != 0 and "SOCKETIO_MESSAGE_QUEUE" in result.output
