@@ -12,13 +12,24 @@ in Redis, that counts the windows before the message and records it. Keys per br
 Every key expires (the horizon, or an hour for last-shown times) so Redis holds only what a window can still
 read. Times are passed as ``repr`` of floats and compared by Redis as doubles, so the cuts are the same floats
 the in-process window computes.
+
+When Redis does not answer, chat is still moderated, by this server's own ``RecentChat``, and Redis is asked again
+after ``RETRY_SECONDS``: during the outage each server counts only what it saw (a flooder's allowance per server,
+as before sharing), but no event batch fails for it, and the orders in it are taken in.
 """
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
 
-from live.moderation.rules import ModerationPolicy
+from redis.exceptions import RedisError
+
+from live.moderation.rules import ModerationPolicy, RecentChat
 from live.moderation.rules.recent import QUIET, ViewerActivity
+
+log = logging.getLogger("livedesk.moderation")
+RETRY_SECONDS = 5.0
 
 LAST_SHOWN_KEEP_SECONDS = 3600
 MAX_PER_VIEWER = 1000
@@ -83,30 +94,54 @@ class SharedRecentChat:
         self.horizon_s = horizon_s
         self.max_per_viewer = max_per_viewer
         self._script = client.register_script(_OBSERVE)
+        self._local = RecentChat()  # while Redis does not answer
+        self._down_until = 0.0
+
+    def _shared(self, ask, fall_back):
+        """Return ask() from Redis, or fall_back() from this server's window while Redis does not answer."""
+        if time.monotonic() < self._down_until:
+            return fall_back()
+        try:
+            return ask()
+        except RedisError:
+            log.warning("chat windows: Redis did not answer; this server counts its own chat for %.0f s",
+                        RETRY_SECONDS, exc_info=True)
+            self._down_until = time.monotonic() + RETRY_SECONDS
+            return fall_back()
 
     def activity(self, viewer_id: str, fingerprint: str, normalized: str, at: float,
                  policy: ModerationPolicy) -> ViewerActivity:
         """Return the viewer activity before ``at`` without recording the message."""
-        return self._run(viewer_id, fingerprint, normalized, at, policy, record=False, visible=False)
+        return self._shared(lambda: self._run(viewer_id, fingerprint, normalized, at, policy, record=False,
+                                              visible=False),
+                            lambda: self._local.activity(viewer_id, fingerprint, normalized, at, policy))
 
     def record(self, viewer_id: str, fingerprint: str, normalized: str, at: float, visible: bool = True,
                policy: ModerationPolicy | None = None) -> None:
         """Add a moderated message (``visible`` False if it was hidden)."""
-        self._run(viewer_id, fingerprint, normalized, at, policy or ModerationPolicy(), record=True, visible=visible)
+        self._shared(lambda: self._run(viewer_id, fingerprint, normalized, at, policy or ModerationPolicy(),
+                                       record=True, visible=visible),
+                     lambda: self._local.record(viewer_id, fingerprint, normalized, at, visible))
 
     def observe(self, viewer_id: str, fingerprint: str, normalized: str, at: float, policy: ModerationPolicy,
                 visible: bool = True) -> ViewerActivity:
         """Return the activity before the message, then record it, atomically across servers."""
-        return self._run(viewer_id, fingerprint, normalized, at, policy, record=True, visible=visible)
+        return self._shared(lambda: self._run(viewer_id, fingerprint, normalized, at, policy, record=True,
+                                              visible=visible),
+                            lambda: self._local.observe(viewer_id, fingerprint, normalized, at, policy, visible))
 
     def unshow(self, viewer_id: str, at: float, activity: ViewerActivity) -> None:
         """Undo ``observe`` counting the viewer's message at ``at`` as shown (slow mode restarts from the one before)."""
         key = self._key("lv", viewer_id)
         since = activity.seconds_since_last
-        if since is None:
-            self.client.delete(key)
-        else:
-            self.client.set(key, repr(at - since), ex=LAST_SHOWN_KEEP_SECONDS)
+
+        def ask():
+            if since is None:
+                self.client.delete(key)
+            else:
+                self.client.set(key, repr(at - since), ex=LAST_SHOWN_KEEP_SECONDS)
+
+        self._shared(ask, lambda: self._local.unshow(viewer_id, at, activity))
 
     def _run(self, viewer_id: str, fingerprint: str, normalized: str, at: float, policy: ModerationPolicy,
              record: bool, visible: bool) -> ViewerActivity:
