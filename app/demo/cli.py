@@ -24,7 +24,7 @@ from app.client import (
     read_token,
     result_counts,
 )
-from app.demo.data import seed_demo
+from app.demo.data import DEMO_BROADCAST_TITLE, seed_demo
 from app.demo.simulator import TrafficGenerator, lineup_from_snapshot
 from app.extensions import db
 
@@ -142,12 +142,17 @@ def pump(client: ApiClient, broadcast_id: int, events: Iterable[tuple[float, dic
 
 
 def _pick_broadcast(client: ApiClient, broadcast_id: int | None) -> dict:
-    """Return the broadcast to simulate (the latest when None), started if it was scheduled."""
+    """Return the broadcast to simulate, started if it was scheduled. Without an id: the demo's own broadcast
+    (seed-demo's, not ended), else the latest live one; never someone's show scheduled for later, which a start
+    would spend (a live broadcast cannot go back to scheduled)."""
     if broadcast_id is None:
         listed = client.call("GET", "/api/v1/broadcasts")["broadcasts"]
-        if not listed:
-            raise click.ClickException("there is no broadcast yet: run `flask --app wsgi seed-demo` first")
-        broadcast = listed[0]
+        demo = [b for b in listed if b["title"] == DEMO_BROADCAST_TITLE and b["status"] != "ended"]
+        live = [b for b in listed if b["status"] == "live"]
+        if not demo and not live:
+            raise click.ClickException("no demo broadcast and none live: run `flask --app wsgi seed-demo` first, "
+                                       "or pick one with --broadcast")
+        broadcast = (demo or live)[0]
     else:
         broadcast = client.call("GET", f"/api/v1/broadcasts/{broadcast_id}")
     if broadcast["status"] == "ended":

@@ -14,6 +14,7 @@ from app.auth.models import ApiToken, User
 from app.auth.passwords import verify_password
 from app.demo.data import CATALOGUE, DEMO_BROADCAST_TITLE, DEMO_TOKEN_NAME
 from app.extensions import db
+from live import broadcasts as lineup
 from live.models import Broadcast, BroadcastProduct, EventLog
 from orders.models import Order, Product, ProductVariant
 from tests.support.api import order_event
@@ -234,3 +235,16 @@ def test_the_api_client_stops_waiting_after_its_time_limit(monkeypatch):
     monkeypatch.setattr(client.http, "request", lambda *a, **k: (_ for _ in ()).throw(requests.ConnectionError()))
     with pytest.raises(click.ClickException, match="cannot reach"):
         client.call("GET", "/api/v1/broadcasts")
+
+
+def test_simulate_never_starts_a_hosts_show_scheduled_for_later(app, runner, http_through_app):
+    """Probe 3 of session 15: a second `make demo` started the host's newest broadcast, scheduled for tomorrow."""
+    _seed(runner)
+    with app.app_context():
+        lineup.create_broadcast(db.session, "明日秋冬上新", "douyin")
+        db.session.commit()
+    result = runner.invoke(args=["simulate", "--seed", "7", "--rate", "5000", "--max-events", "20", "--batch", "10"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        statuses = dict(db.session.execute(sa.select(Broadcast.title, Broadcast.status)).all())
+    assert statuses == {"Demo live: autumn flash sale": "live", "明日秋冬上新": "scheduled"}
