@@ -224,3 +224,24 @@ def test_a_call_back_a_returned_parcel_cancelled_reads_in_the_pages_language(app
     assert "包裹妥投后被退回寄件人。" in page and "went back to the sender" not in page
     english = client.get("/followups?view=done", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "The parcel went back to the sender after its delivery." in english
+
+
+def test_a_due_date_typed_on_the_page_ends_in_the_agents_zone(app, agent):
+    """Probe 3 of session 15: 2026-12-09 typed in Shanghai was stored as 23:59 UTC, shown as 12-10 07:59."""
+    from datetime import date, datetime, timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    client, _headers = agent
+    with app.app_context():
+        order = rows.paid_order(rows.broadcast().id, buyer_id="B-12")
+        db.session.commit()
+        order_id = order.order_id
+    client.set_cookie("livedesk_tz", "Asia%2FShanghai")
+    day = date.today() + timedelta(days=3)
+    token = csrf_token(client, "/followups")
+    client.post("/followups", data={"csrf_token": token, "order_id": order_id, "due": day.isoformat()})
+    with app.app_context():
+        [task] = tasks()
+        due = task.due_at if task.due_at.tzinfo else task.due_at.replace(tzinfo=timezone.utc)
+    shanghai = datetime(day.year, day.month, day.day, 23, 59, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert due == shanghai.astimezone(timezone.utc)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -19,6 +20,7 @@ from app.errors import ApiError
 from app.extensions import db
 from app.http import validation
 from app.http.pages import page_roles
+from app.http.reader_zone import reader_zone_name
 from orders.care.followups.actions import (ASSIGNABLE_ROLES, AUTO, RETURNED, FollowUpRefused, cancel, complete,
                                           open_by_hand)
 from orders.care.followups.models import NOTE_LIMIT, OUTCOME_LIMIT
@@ -153,7 +155,9 @@ def _form_task(form) -> dict:
             day = datetime.strptime(form["due"], "%Y-%m-%d").date()
         except ValueError:
             raise ApiError(400, "invalid_query", "due must be a date", "due") from None
-        due = datetime.combine(day, time(hour=23, minute=59), tzinfo=timezone.utc)
+        # The end of that day where the agent is (the zone the page shows times in), not in UTC.
+        due = datetime.combine(day, time(hour=23, minute=59), tzinfo=ZoneInfo(reader_zone_name()))
+        due = due.astimezone(timezone.utc)
         if not utcnow() - timedelta(days=1) <= due <= utcnow() + LATEST_DUE:
             raise ApiError(400, "invalid_query", "due must be within a year from today", "due")
     assignee = form.get("assignee") or "auto"
