@@ -76,7 +76,7 @@ def queue():
     broadcasts = broadcast_choices(db.session)
     return render_template(
         "complaints/queue.html", complaints=complaints, total=total, page=page, pages=max(1, -(-total // PER_PAGE)),
-        counts=queue_counts(db.session, utcnow()), where=where, status_choice=request.args.get("status", "open"),
+        counts=queue_counts(db.session, utcnow(), where), where=where, status_choice=request.args.get("status", "open"),
         broadcasts=broadcasts, statuses=STATUSES, categories=CATEGORIES, severities=SEVERITIES,
         can_act=current_user.role in ACT_ROLES, strings=labels.texts(labels.QUEUE_STRINGS),
         pager_args={key: value for key, value in request.args.items() if key != "page"}, **_labels())

@@ -71,13 +71,16 @@ def queue_page(session: Session, where: QueueFilter, page: int, per_page: int,
     return [complaint_to_dict(row) for row in rows], total
 
 
-def queue_counts(session: Session, now: datetime) -> dict[str, int]:
+def queue_counts(session: Session, now: datetime, scope: QueueFilter | None = None) -> dict[str, int]:
     """Return the header counts: open complaints, open and breached (recorded or past due now), open and due within
-    the hour, open and escalated."""
+    the hour, open and escalated; of every complaint, or of those in scope's category, severity, broadcast, buyer
+    and order (its status and breached choice aside: the counts are of open complaints by definition)."""
+    within = QueueFilter(category=scope.category, severity=scope.severity, broadcast_id=scope.broadcast_id,
+                         buyer_id=scope.buyer_id, order_id=scope.order_id).conditions(now) if scope else []
     row = session.execute(sa.select(
         sa.func.count(Complaint.id).filter(_OPEN),
         sa.func.count(Complaint.id).filter(_OPEN, breached(now)),
         sa.func.count(Complaint.id).filter(_OPEN, NEXT_DUE <= now + SOON, NEXT_DUE > now),
         sa.func.count(Complaint.id).filter(_OPEN, Complaint.escalated.is_(True)),
-    )).one()
+    ).where(*within)).one()
     return {"open": int(row[0]), "breached": int(row[1]), "due_soon": int(row[2]), "escalated": int(row[3])}

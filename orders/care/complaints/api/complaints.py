@@ -110,7 +110,8 @@ def list_complaints():
     per_page = validation.query_int(args, "per_page", 50, maximum=MAX_PER_PAGE)
     complaints, total = queue_page(db.session, where, page, per_page)
     return jsonify({"complaints": complaints, "total": total, "page": page, "per_page": per_page,
-                    "counts": queue_counts(db.session, utcnow())})
+                    "counts": queue_counts(db.session, utcnow()),
+                    "counts_in_filter": queue_counts(db.session, utcnow(), where)})
 
 
 def _query_choice(args, key: str, choices: tuple[str, ...]) -> str | None:
