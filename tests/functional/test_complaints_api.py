@@ -349,3 +349,22 @@ def test_refund_via_after_sales_opens_a_refund_case_on_the_paid_order(app, api, 
     assert (case.case_id, case.type, case.reason) == (action["ref"], "refund_only", "other")
     page = agent.client.get(f"/complaints/{unpaid}").get_data(as_text=True)
     assert f'href="/aftersales/{action["ref"]}"' in page
+
+
+def test_a_refund_case_already_under_way_is_the_complaints_not_a_second_one(app, api, shop, agent):
+    """Probe 3 of session 15: resolving with a refund opened a second case for money a first case already asked for."""
+    broadcast_id, _buyer = shop
+    api.events(broadcast_id, [{"id": "pay-2", "type": "payment", "ts": NOW.isoformat(), "order_id": "O-1",
+                               "status": "paid", "amount": "99.00"}])
+    opened = agent.post("/api/v1/orders/O-1/aftersales", {"type": "refund_only", "reason": "other"})
+    assert opened.status_code == 201, opened.get_json()
+    complaint_id = register(agent)["complaint_id"]
+    resolved = agent.post(f"/api/v1/complaints/{complaint_id}/resolve", {
+        "root_cause": "carrier", "resolution": "退款", "feedback": "已退款", "actions": ["refund_via_aftersales"]})
+    assert resolved.status_code == 200, resolved.get_json()
+    assert [(a["kind"], a["ref"]) for a in resolved.get_json()["actions"]] == [
+        ("refund_via_aftersales", opened.get_json()["case_id"])]
+    with app.app_context():
+        from orders.aftersales.models import AftersaleCase
+
+        assert db.session.scalar(sa.select(sa.func.count(AftersaleCase.id))) == 1
