@@ -74,7 +74,8 @@ if CLI_COMMAND is None:
     # sessions). With gunicorn this runs in each worker; do not use --preload, or the jobs would live in the master.
     from app import background
 
-    background.start(app, shared=os.environ.get("LIVEDESK_BACKGROUND_JOBS", "1") == "1")
+    shared_jobs = os.environ.get("LIVEDESK_BACKGROUND_JOBS", "1").strip().lower() not in ("0", "false", "no", "off")
+    background.start(app, shared=shared_jobs)
 
 if CLI_COMMAND is None:
     # The modules and the app built above are some 180,000 objects that live as long as the process. Out of the

@@ -51,8 +51,10 @@ def healthz():
 def readyz():
     """Answer 200 when the database (and Redis, when configured) are reachable, else 503 naming which are not."""
     checks = {"database": "ok" if database_ready() else "unreachable"}
-    url = redis_url(current_app.config)
-    if url is not None:
-        checks["redis"] = "ok" if redis_ready(url) else "unreachable"
+    # The shared state's Redis and the message queue's, when they are two: pushes need the second.
+    queue = current_app.config.get("SOCKETIO_MESSAGE_QUEUE")
+    urls = {url for url in (redis_url(current_app.config), redis_url({"REDIS_URL": queue})) if url is not None}
+    if urls:
+        checks["redis"] = "ok" if all(redis_ready(url) for url in sorted(urls)) else "unreachable"
     ready = all(state == "ok" for state in checks.values())
     return jsonify({"status": "ok" if ready else "unavailable", "checks": checks}), 200 if ready else 503

@@ -56,3 +56,12 @@ def test_readyz_checks_the_real_redis_of_the_message_queue(sqlite_url):
     app = make_app(sqlite_url, REDIS_URL=REDIS_URL)
     assert _answer(app, "/readyz") == (200, {"status": "ok", "checks": {"database": "ok", "redis": "ok"}})
     dispose(app)
+
+
+def test_readyz_checks_the_message_queue_too_when_it_is_another_redis(sqlite_url):
+    """Probe 4 of session 15: with REDIS_URL up and the queue down, /readyz said ready while pushes were lost."""
+    app = make_app(sqlite_url, REDIS_URL=REDIS_URL)
+    app.config["SOCKETIO_MESSAGE_QUEUE"] = "redis://127.0.0.1:1/0"  # read by the check only; nothing listens
+    status, body = _answer(app, "/readyz")
+    assert status == 503 and body["checks"]["redis"] == "unreachable"
+    dispose(app)
