@@ -100,6 +100,7 @@ def _host_strings() -> dict:
         "pin": _("Pin"), "unpin": _("Unpin"), "link": _("Link {n}"), "emptyRail": _("No products in the line-up."),
         "startFlash": _("Start now"), "confirmFlash": _("Start flash sale {code} now? It runs for {minutes} min."),
         "flashTerms": _("{price} for {skus} · {units} units · {minutes} min"), "noFlash": _("No flash sale to start."),
+        "flashSome": _("flash price for {skus}"),
         "stockLeft": _("{n} left"), "sold": _("{n} sold"), "soldOut": _("sold out"), "low": _("low stock"),
         "variants": _("{n} variants"), "units": _("{n} units"), "available": _("available {n}"),
         "nothingPinned": _("Nothing pinned. Pin a product from the line-up."),

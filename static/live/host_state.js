@@ -174,6 +174,16 @@
       old.textContent = was;
       node.appendChild(document.createTextNode(" "));
       node.appendChild(old);
+      // A sale on some of the product's variants only: say which sizes the flash price is for.
+      var variants = (product.variants || []).map(function (v) { return v.sku; });
+      var covered = variants.filter(function (sku) { return sale.skus.indexOf(sku) >= 0; });
+      if (variants.length && sale.skus.indexOf(product.sku) < 0 && covered.length < variants.length) {
+        var which = document.createElement("span");
+        which.className = "price-for small muted";
+        which.textContent = window.LiveDesk.format(state.strings.flashSome, {skus: covered.join(", ")});
+        node.appendChild(document.createTextNode(" "));
+        node.appendChild(which);
+      }
     }
   };
 }());
