@@ -41,6 +41,13 @@
     var text = String(error.message);
     var label = error.field && labels && Object.prototype.hasOwnProperty.call(labels, error.field) && labels[error.field];
     if (label) { text = text.replace(error.field, function () { return label; }); }
+    // Another field the sentence names ("ends_at must be after starts_at"): by its label too, when it has one and
+    // its API name cannot be an ordinary word (it holds "_" or ".").
+    Object.keys(labels || {}).forEach(function (name) {
+      if (name !== error.field && /[_.]/.test(name) && text.indexOf(name) >= 0) {
+        text = text.split(name).join(labels[name]);
+      }
+    });
     return text.replace(INSTANT, readableTime);
   };
 

@@ -103,3 +103,20 @@ def test_a_sku_given_two_member_prices_is_refused_and_a_yuan_sign_is_read(live_s
     created = requests.get(f"{server.url}/api/v1/promotions/GOLD2", headers=headers, timeout=10).json()
     assert created["prices"] == {"MUG": "30.00"}
     assert page.errors == [] and page.dialogs == []
+
+
+def test_a_refusal_names_every_field_by_its_label(live_server, page):
+    """Probe 3 of session 15: "结束 必须晚于 starts_at" named the other field by its API name."""
+    server, token = live_server
+    broadcast = requests.post(f"{server.url}/api/v1/broadcasts", headers={"Authorization": f"Bearer {token}"},
+                              timeout=10, json={"title": "Tea", "platform": "douyin"}).json()["id"]
+    log_in(page, server.url, "host")
+    page.goto(server.url + "/promotions")
+    flash = 'form.promo-form[data-kind="flash"]'
+    page.click('details:has(form[data-kind="flash"]) > summary')
+    for name, value in [("code", "FLASH2"), ("broadcast_id", str(broadcast)), ("starts_at", "2030-03-01T21:00"),
+                        ("ends_at", "2030-03-01T20:00"), ("skus", "MUG"), ("price", "29.90"), ("remaining", "10")]:
+        page.fill(f"{flash} [name={name}]", value)
+    page.click(f"{flash} button[type=submit]")
+    expect(page.locator(f'{flash} .field-error[data-field="ends_at"]')).to_have_text("Ends must be after Starts")
+    assert page.errors == []

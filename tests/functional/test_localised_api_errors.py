@@ -52,7 +52,7 @@ def test_every_shape_matches_its_own_english_wording():
                            "count": "50", "id": "7", "sku": "'TEE'", "scopes": "ingest",
                            "number": "ABC123", "carrier": "SF Express", "amount": "5.00", "left": "3.00",
                            "buyer": "'B-1'", "example": "Asia/Shanghai", "line": "2", "name": "'x'",
-                           "columns": "sku, name", "other": "starts_at", "code": "P1"} if "%(" in shape else shape
+                           "columns": "sku, name", "other": "starts_at", "code": "P1", "product": "TEE"} if "%(" in shape else shape
         assert _pattern(shape).fullmatch(example), shape
 
 
