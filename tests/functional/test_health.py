@@ -1,13 +1,10 @@
 """/healthz and /readyz: what a load balancer asks before sending traffic to a server."""
 from __future__ import annotations
 
-import os
 
 import pytest
 
-from tests.support.databases import dispose, make_app
-
-REDIS_URL = os.environ.get("LIVEDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+from tests.support.databases import REDIS_URL, dispose, make_app, redis_url_or_skip
 CLOSED_PORT_REDIS = "redis://127.0.0.1:1/0"
 
 
@@ -45,14 +42,7 @@ def test_readyz_is_unavailable_while_the_database_does_not_answer(tmp_path):
 
 @pytest.mark.redis
 def test_readyz_checks_the_real_redis_of_the_message_queue(sqlite_url):
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true requires Redis at {REDIS_URL}: {exc}")
-        pytest.skip(f"Redis not reachable at {REDIS_URL}")
+    redis_url_or_skip()
     app = make_app(sqlite_url, REDIS_URL=REDIS_URL)
     assert _answer(app, "/readyz") == (200, {"status": "ok", "checks": {"database": "ok", "redis": "ok"}})
     dispose(app)

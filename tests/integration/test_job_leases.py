@@ -1,7 +1,6 @@
 """Job leases: each periodic job runs on one server per period, on SQLite and PostgreSQL; a dead holder is replaced."""
 from __future__ import annotations
 
-import os
 import threading
 from datetime import timedelta
 
@@ -12,6 +11,7 @@ from app.background.leases import JobLease, release_lease, take_lease
 from app.background.worker import run_forever
 from app.db import utcnow
 from app.extensions import db
+from tests.support.databases import redis_url_or_skip
 from live import socket  # noqa: F401  registers the socket-sessions job
 
 
@@ -123,15 +123,7 @@ def test_a_server_whose_message_queue_is_down_leaves_shared_jobs_to_the_others(a
 
 @pytest.mark.redis
 def test_a_server_whose_message_queue_answers_takes_shared_jobs(any_app):
-    import redis
-
-    url = "redis://127.0.0.1:6379/0"
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true requires Redis at {url}: {exc}")
-        pytest.skip(f"Redis not reachable at {url}")
+    url = redis_url_or_skip()
     any_app.config["SOCKETIO_MESSAGE_QUEUE"] = url  # read by the check alone: the app's Socket.IO stays in process
     assert background.pushes_deliverable(any_app)
     runs = []

@@ -1,7 +1,6 @@
 """Two servers behind a Redis message queue: an order posted to one reaches a socket on the other."""
 from __future__ import annotations
 
-import os
 import queue
 import uuid
 
@@ -10,10 +9,10 @@ import requests
 import socketio
 
 from tests.support.api import order_event
+from tests.support import databases
 from tests.support.databases import create_token, make_app, truncate_postgres
 from tests.support.server import ServerProcess
 
-REDIS_URL = os.environ.get("LIVEDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 
@@ -21,15 +20,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 @pytest.fixture
 def redis_url():
     """Return the Redis URL, or skip (fail with CI=true) when Redis does not answer."""
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true requires Redis at {REDIS_URL}: {exc}")
-        pytest.skip(f"Redis not reachable at {REDIS_URL}")
-    return REDIS_URL
+    return databases.redis_url_or_skip()
 
 
 def test_order_posted_to_one_server_arrives_on_a_socket_of_the_other(postgres_url, redis_url, tmp_path):

@@ -60,6 +60,22 @@ def create_schema(url: str) -> None:
         db.engine.dispose()
 
 
+REDIS_URL = os.environ.get("LIVEDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def redis_url_or_skip() -> str:
+    """Return the Redis URL when Redis answers; skip, or fail when CI=true, otherwise."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true requires Redis at {REDIS_URL}: {exc}")
+        pytest.skip(f"Redis not reachable at {REDIS_URL}")
+    return REDIS_URL
+
+
 def postgres_url_or_skip() -> str:
     """Return the PostgreSQL URL when the server answers; skip, or fail when CI=true, otherwise."""
     engine = sa.create_engine(POSTGRES_URL)
