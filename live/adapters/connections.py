@@ -1,5 +1,6 @@
 """Connections: create one (its secret shown once), rotate its secret with a grace period (or end the old one at
-once), switch it off and on, edit it (another broadcast, its shop id, app key and settings), and the two forms it takes: the adapter's view
+once), switch it off and on, edit it (another broadcast, its shop id, app key and settings), and the two forms it
+takes: the adapter's view
 (base.Connection) and the JSON an admin sees (with what it still lacks before it can process a message).
 
 The caller commits. A secret is kept (it must be, to check signatures) but only its fingerprint is ever shown
@@ -168,7 +169,8 @@ def end_previous_secret(row: PlatformConnection, now: datetime) -> PlatformConne
 
 def set_enabled(row: PlatformConnection, enabled, actor: str | None, now: datetime) -> PlatformConnection:
     """Return the connection switched on or off. Off, every request it gets is refused and logged; messages it
-    stored before (acknowledged to the platform) are still processed. Switching to the state it is in changes nothing."""
+    stored before (acknowledged to the platform) are still processed. Switching to the state it is in changes
+    nothing."""
     if not isinstance(enabled, bool):
         raise ConnectionRefused(400, "invalid_type", "enabled", "enabled must be true or false")
     if enabled:

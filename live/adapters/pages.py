@@ -1,6 +1,6 @@
 """The admins' connection pages: /connections (list, create) and /connections/<name> (rotate the secret or end
-the previous one, switch it off and on, move to another broadcast, edit its settings, whether it is ready, send a test payload, last message, inbox counts,
-rejected messages).
+the previous one, switch it off and on, move to another broadcast, edit its settings, whether it is ready, send
+a test payload, last message, inbox counts, rejected messages).
 
 Each form posts to one route that calls one action of live.adapters.connections (or inbox.send_test) and
 commits. A secret is shown once, in the answer to the post that made it.

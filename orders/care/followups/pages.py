@@ -31,8 +31,8 @@ from orders.models import Order
 bp = Blueprint("followups", __name__)
 PAGE_ROLES = ("aftersales", "admin")
 PER_PAGE = 50
-VIEW_LABELS = {"mine": _l("My tasks"), "open": lazy_pgettext("state", "Open"), "overdue": _l("Overdue"), "done": _l("Closed"),
-               "all": _l("All")}
+VIEW_LABELS = {"mine": _l("My tasks"), "open": lazy_pgettext("state", "Open"), "overdue": _l("Overdue"),
+               "done": _l("Closed"), "all": _l("All")}
 SOURCE_LABELS = {"delivery": _l("Delivery"), "complaint": _l("Complaint"), "case": _l("After-sales case"),
                  "survey": _l("Low rating"), "manual": _l("By hand")}
 STATUS_LABELS = {"open": _l("open"), "done": _l("done"), "cancelled": _l("cancelled")}
