@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from orders.lookup.phone import phone_digits
 
 MAX_QUERY = 64
-# Digits with the separators people type in phone numbers; "+86 138-1234-5678", "(0571) 8888 1234".
-_PHONE_LIKE = re.compile(r"\+?[0-9][0-9 ()\-]*")
+# Digits with the separators people type in phone numbers; "+86 138-1234-5678", "(0571) 8888 1234", "(+86)138…".
+_PHONE_LIKE = re.compile(r"[(+]{0,3}[0-9][0-9 ()\-]*")
 _SKU_LIKE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")
 # A phone shorter than this is not searched as a whole number (4 digits are its last four).
 MIN_PHONE_DIGITS = 7

@@ -79,3 +79,9 @@ def test_control_and_format_characters_are_dropped():
 
 def test_like_wildcards_typed_by_a_person_match_only_themselves():
     assert like_prefix("50%_off\\") == "50\\%\\_off\\\\%"
+
+
+def test_a_phone_written_with_its_country_code_in_brackets_is_a_phone():
+    """Probe 3 of session 15: "(+86)138…" found nothing."""
+    for text in ("(+86)13812345678", "(+86) 138-1234-5678", "(86)13812345678"):
+        assert classify(text).phone == "13812345678", text
