@@ -99,6 +99,22 @@
     return slot;
   };
 
+  // Sends a form's body with its submit button held: reloads the page once done, else shows the refusal in the form
+  // (LiveDesk.showRefusal) or that the server could not be reached. Resolves with the refusal's slot, or null.
+  LiveDesk.sendForm = function (form, method, path, body, messages) {
+    var button = form.querySelector('button[type="submit"]');
+    button.disabled = true;
+    return LiveDesk.send(method, path, body).then(function (answer) {
+      if (answer.ok) { global.location.reload(); return null; }
+      button.disabled = false;
+      return LiveDesk.showRefusal(form, answer, messages.failed);
+    }, function () {
+      form.querySelector(".form-error").textContent = messages.offline || "";
+      button.disabled = false;
+      return null;
+    });
+  };
+
   LiveDesk.clearRefusal = function (form) {
     form.querySelectorAll(".field-error, .form-error").forEach(function (node) { node.textContent = ""; });
   };

@@ -17,16 +17,7 @@
       if (value) { data[name] = value; }
     });
     data.eta_days = parseInt(form.elements.eta_days.value, 10);
-    var button = form.querySelector('button[type="submit"]');
-    button.disabled = true;
-    LiveDesk.send("POST", "/api/v1/carriers", data).then(function (answer) {
-      if (answer.ok) { global.location.reload(); return; }
-      LiveDesk.showRefusal(form, answer, messages.failed);
-      button.disabled = false;
-    }, function () {
-      form.querySelector(".form-error").textContent = messages.offline || "";
-      button.disabled = false;
-    });
+    LiveDesk.sendForm(form, "POST", "/api/v1/carriers", data, messages);
   });
   LiveDesk.scriptReady(form);
 })(window);

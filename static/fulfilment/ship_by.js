@@ -14,19 +14,11 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     LiveDesk.clearRefusal(form);
-    var button = form.querySelector('button[type="submit"]');
     var number = Number(amount.value);
     var body = {mode: mode.value, amount: Number.isInteger(number) ? number : amount.value};
-    button.disabled = true;
     var path = "/api/v1/broadcasts/" + encodeURIComponent(form.dataset.broadcastId) + "/ship-by-policy";
-    LiveDesk.send("PUT", path, body).then(function (answer) {
-      if (answer.ok) { global.location.reload(); return; }
-      var slot = LiveDesk.showRefusal(form, answer, messages.failed);
+    LiveDesk.sendForm(form, "PUT", path, body, messages).then(function (slot) {
       amount.setAttribute("aria-invalid", String(!!slot && slot.dataset.field === "amount"));
-      button.disabled = false;
-    }, function () {
-      form.querySelector(".form-error").textContent = messages.offline || "";
-      button.disabled = false;
     });
   });
   LiveDesk.scriptReady(form);
