@@ -135,12 +135,17 @@ def test_an_agent_marks_a_task_done_once_with_its_outcome(app, agent):
         assert ("followup_done", "Called: all good") in steps  # the step by its code, the outcome as typed
 
 
+def _paid_order_id(app, buyer_id: str) -> str:
+    """Return the id of a paid order of buyer_id, committed."""
+    with app.app_context():
+        order = rows.paid_order(rows.broadcast().id, buyer_id=buyer_id)
+        db.session.commit()
+        return order.order_id
+
+
 def test_a_follow_up_is_opened_by_hand_for_an_order_or_a_buyer(app, agent):
     client, headers = agent
-    with app.app_context():
-        order = rows.paid_order(rows.broadcast().id, buyer_id="B-6")
-        db.session.commit()
-        order_id = order.order_id
+    order_id = _paid_order_id(app, "B-6")
     made = client.post("/api/v1/followups", json={"order_id": order_id, "note": "Ask about the size",
                                                   "assignee_id": None}, headers=headers)
     body = made.get_json()
@@ -194,10 +199,7 @@ def test_the_customer_page_can_read_a_buyers_surveys_and_follow_ups(app, users):
 
 def test_the_page_opens_a_follow_up_by_hand_and_refuses_a_date_years_away(app, agent):
     client, _headers = agent
-    with app.app_context():
-        order = rows.paid_order(rows.broadcast().id, buyer_id="B-11")
-        db.session.commit()
-        order_id = order.order_id
+    order_id = _paid_order_id(app, "B-11")
     token = csrf_token(client, "/followups")
     far = client.post("/followups", data={"csrf_token": token, "order_id": order_id, "due": "2999-01-01"},
                       follow_redirects=True).get_data(as_text=True)
@@ -232,10 +234,7 @@ def test_a_due_date_typed_on_the_page_ends_in_the_agents_zone(app, agent):
     from zoneinfo import ZoneInfo
 
     client, _headers = agent
-    with app.app_context():
-        order = rows.paid_order(rows.broadcast().id, buyer_id="B-12")
-        db.session.commit()
-        order_id = order.order_id
+    order_id = _paid_order_id(app, "B-12")
     client.set_cookie("livedesk_tz", "Asia%2FShanghai")
     day = date.today() + timedelta(days=3)
     token = csrf_token(client, "/followups")
