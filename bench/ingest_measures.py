@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import cProfile
 import itertools
-import os
 import pstats
 import statistics
 import threading
@@ -70,13 +69,6 @@ def latency(base: str, token: str, broadcast_id: int, rate: float, seconds: floa
 
     return {"sent": len(sent), "received": sum(k in arrived for k in sent), "achieved": len(sent) / send_seconds,
             "from_post": summary(sent), "from_due": summary(due)}
-
-
-def process_cpu(pid: int) -> float:
-    """Return the CPU seconds (user + system) process pid has used, from /proc (Linux)."""
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def statements_per_request(url: str, requests_: int = 40) -> tuple[float, dict]:

@@ -71,12 +71,10 @@ def _seed(url: str, terms: list[Term], allow: list[AllowTerm], policy: Moderatio
 
 
 def _cpu_seconds(pid: int) -> float:
-    """Return the CPU time (user + system) a process used so far (Linux /proc; 0.0 elsewhere)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """Return the CPU time (user + system) the server and its writer process used so far (Linux /proc)."""
+    from bench.process_cpu import children_cpu, process_cpu
+
+    return process_cpu(pid) + children_cpu(pid)
 
 
 def bench_end_to_end(terms: list[Term], allow: list[AllowTerm], messages: list[ChatMessage], policy: ModerationPolicy,

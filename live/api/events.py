@@ -47,8 +47,8 @@ def post_events(broadcast_id: int):
         except DBAPIError as error:
             raise _busy(error) from error
         except WriterLost as error:  # the writer process died with the group: maybe committed, maybe not
-            raise ApiError(503, "busy", "the server could not take the events in; send them again (their ids make "
-                                        "a resend safe)", "events") from error
+            raise ApiError(503, "busy", "the server could not take the events in; send them again (their ids "
+                                        "make a resend safe)", "events") from error
         return jsonify({"results": [result | {"order": present_order(db.session, principal, result["order"], "ingest")}
                                     if "order" in result else result for result in results]})
 

@@ -32,7 +32,9 @@ from app.db.group_commit.process import WriterLost, apply_name
 from app.db.group_commit.writes import GroupStats, Mergeable, Pending, Write
 from app.db.transactions import retryable, run_with_retry
 
-__all__ = ["GroupCommit", "GroupStats", "Mergeable", "Pending", "Write", "WriterLost", "group_commit", "group_commit_on"]
+__all__ = ["GroupCommit", "GroupStats", "Mergeable", "Pending", "Write", "WriterLost", "group_commit",
+           "group_commit_on"]
+
 MAX_GROUP_WRITES = 64
 # Before taking a group, the leader yields while more writes keep arriving: under eventlet the database calls
 # do not yield, so requests already read from their sockets reach the queue only when the leader lets them run.
