@@ -16,6 +16,7 @@ import math
 import os
 import shutil
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -78,10 +79,11 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def bench_end_to_end(terms: list[Term], allow: list[AllowTerm], messages: list[ChatMessage], policy: ModerationPolicy,
-                     mode: ChatMode, batch: int = 100, budget: float = 60.0) -> dict:
+                     mode: ChatMode, batch: int = 100, budget: float = 60.0, connections: int = 1) -> dict:
     """Return {"sent", "rate", "cpu", "actions", "workdir", "seeded", "stored"} for chat POSTed to a real server in
-    batches of `batch` (rate: messages/s wall clock; cpu: server CPU s per message, the figure a busy machine
-    distorts least). The caller removes workdir; seeded and stored are the database before and after the run."""
+    batches of `batch` from `connections` clients at once, taking consecutive batches (rate: messages/s wall clock;
+    cpu: CPU s per message of the server and its writer process, the figure a busy machine distorts least). The
+    caller removes workdir; seeded and stored are the database before and after the run."""
     os.environ.setdefault("SOCKETIO_ASYNC_MODE", "threading")  # this process only builds the database
     import requests
 
@@ -95,27 +97,46 @@ def bench_end_to_end(terms: list[Term], allow: list[AllowTerm], messages: list[C
     seeded = workdir / "seeded.sqlite3"
     shutil.copy(stored, seeded)  # the seeding app is disposed: its WAL is checkpointed into the file
     server = ServerProcess(f"sqlite:///{stored}", workdir)
-    try:
+    actions: dict[str, int] = {}
+    lock, next_batch, failures = threading.Lock(), iter(range(0, len(messages), batch)), []
+
+    def client() -> None:
         session = requests.Session()
         session.headers["Authorization"] = f"Bearer {token}"
+        while time.perf_counter() - started < budget and not failures:
+            with lock:
+                first = next(next_batch, None)
+            if first is None:
+                return
+            events = [{"id": f"e2e-{first + i}", "type": "chat", "ts": m.at.isoformat(), "viewer_id": m.viewer_id,
+                       "nickname": m.nickname, "text": m.text} for i, m in enumerate(messages[first:first + batch])]
+            response = session.post(endpoint, json={"events": events}, timeout=120)
+            if response.status_code != 200:
+                failures.append(f"{response.status_code} {response.text[:200]}")
+                return
+            with lock:
+                for result in response.json()["results"]:
+                    key = result.get("action", result["status"])
+                    actions[key] = actions.get(key, 0) + 1
+
+    try:
         endpoint = f"{server.url}/api/v1/broadcasts/{broadcast_id}/events"
         warm = {"id": "warm", "type": "chat", "ts": messages[0].at.isoformat(), "viewer_id": "warm", "text": "hi"}
-        session.post(endpoint, json={"events": [warm]}, timeout=120).raise_for_status()  # builds the matcher
-        actions: dict[str, int] = {}
-        sent, started, cpu = 0, time.perf_counter(), _cpu_seconds(server.process.pid)
-        while sent < len(messages) and time.perf_counter() - started < budget:
-            events = [{"id": f"e2e-{sent + i}", "type": "chat", "ts": m.at.isoformat(), "viewer_id": m.viewer_id,
-                       "nickname": m.nickname, "text": m.text} for i, m in enumerate(messages[sent:sent + batch])]
-            response = session.post(endpoint, json={"events": events}, timeout=120)
-            response.raise_for_status()
-            for result in response.json()["results"]:
-                key = result.get("action", result["status"])
-                actions[key] = actions.get(key, 0) + 1
-            sent += len(events)
+        requests.post(endpoint, json={"events": [warm]}, headers={"Authorization": f"Bearer {token}"},
+                      timeout=120).raise_for_status()  # builds the matcher and starts the writer process
+        started, cpu = time.perf_counter(), _cpu_seconds(server.process.pid)
+        threads = [threading.Thread(target=client) for _ in range(connections)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
         elapsed = time.perf_counter() - started
         cpu = _cpu_seconds(server.process.pid) - cpu
     finally:
         server.stop()
+    if failures:
+        raise RuntimeError(f"the server refused a batch: {failures[0]}")
+    sent = sum(actions.values())
     return {"sent": sent, "rate": sent / elapsed, "cpu": cpu / max(sent, 1), "actions": actions,
             "workdir": workdir, "seeded": seeded, "stored": stored}
 
