@@ -71,19 +71,20 @@ def _seed(url: str, terms: list[Term], allow: list[AllowTerm], policy: Moderatio
     return token, ids["b1"]
 
 
-def _cpu_seconds(pid: int) -> float:
+def _cpu_seconds(pid: int) -> tuple[float, float]:
     """Return the CPU time (user + system) the server and its writer process used so far (Linux /proc)."""
     from bench.process_cpu import children_cpu, process_cpu
 
-    return process_cpu(pid) + children_cpu(pid)
+    return process_cpu(pid), children_cpu(pid)
 
 
 def bench_end_to_end(terms: list[Term], allow: list[AllowTerm], messages: list[ChatMessage], policy: ModerationPolicy,
                      mode: ChatMode, batch: int = 100, budget: float = 60.0, connections: int = 1) -> dict:
-    """Return {"sent", "rate", "cpu", "actions", "workdir", "seeded", "stored"} for chat POSTed to a real server in
-    batches of `batch` from `connections` clients at once, taking consecutive batches (rate: messages/s wall clock;
-    cpu: CPU s per message of the server and its writer process, the figure a busy machine distorts least). The
-    caller removes workdir; seeded and stored are the database before and after the run."""
+    """Return {"sent", "rate", "cpu", "writer_cpu", "actions", "workdir", "seeded", "stored"} for chat POSTed to a
+    real server in batches of `batch` from `connections` clients at once, taking consecutive batches (rate:
+    messages/s wall clock; cpu: CPU s per message of the server and its writer process, writer_cpu: of the writer
+    alone; the figures a busy machine distorts least). The caller removes workdir; seeded and stored are the
+    database before and after the run."""
     os.environ.setdefault("SOCKETIO_ASYNC_MODE", "threading")  # this process only builds the database
     import requests
 
@@ -131,13 +132,14 @@ def bench_end_to_end(terms: list[Term], allow: list[AllowTerm], messages: list[C
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
-        cpu = _cpu_seconds(server.process.pid) - cpu
+        cpu = [after - before for after, before in zip(_cpu_seconds(server.process.pid), cpu)]
     finally:
         server.stop()
     if failures:
         raise RuntimeError(f"the server refused a batch: {failures[0]}")
     sent = sum(actions.values())
-    return {"sent": sent, "rate": sent / elapsed, "cpu": cpu / max(sent, 1), "actions": actions,
+    return {"sent": sent, "rate": sent / elapsed, "cpu": sum(cpu) / max(sent, 1), "writer_cpu": cpu[1] / max(sent, 1),
+            "actions": actions,
             "workdir": workdir, "seeded": seeded, "stored": stored}
 
 

@@ -140,3 +140,94 @@ def test_merged_writes_name_a_module_function_the_writer_can_import():
     assert apply_name(ingest_batches) == "live.ingest.merged:ingest_batches"
     assert resolve_apply(apply_name(ingest_batches)) is ingest_batches
     assert isinstance(Mergeable(ingest_batches, (1, "s"), []), Mergeable)
+
+
+class _HeldWriter:
+    """Stands for the writer process: records what it is sent, holds its first group until released."""
+
+    def __init__(self, answers: dict, lose: bool = False) -> None:
+        self.answers = answers  # the requests answered so far, as each group is sent
+        self.log: list = []
+        self.sent: list = []
+        self.release = threading.Event()
+        self.lose = lose
+
+    def send_group(self, writes) -> None:
+        self.log.append(("sent", [items for _name, _key, items in writes], sorted(self.answers)))
+        self.sent.append(writes)
+
+    def receive_group(self):
+        writes = self.sent.pop(0)
+        if len(self.log) == 1:
+            self.release.wait(timeout=10)
+        if self.lose:
+            raise WriterLost("gone")
+        self.log.append(("answered", [items for _name, _key, items in writes]))
+        return ([([f"ok:{item}" for item in items], None) for _name, _key, items in writes],
+                [(("chat.message", {"n": len(writes)}), {"to": "room", "namespace": "/live"})])
+
+
+def _send_all(app, committer, names: list[str], answers: dict) -> list[threading.Thread]:
+    from live.ingest.merged import ingest_batches
+
+    def send(name: str) -> None:
+        with app.app_context():
+            try:
+                answers[name] = committer.run(db.session, Mergeable(ingest_batches, (1, name), [name]))
+            except Exception as error:  # noqa: BLE001  kept to assert on
+                answers[name] = error
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=send, args=(name,)) for name in names]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+def _until(condition) -> None:
+    import time
+
+    deadline = time.monotonic() + 10
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.005)
+
+
+def test_the_writes_that_arrive_while_the_writer_works_are_its_next_group_sent_the_moment_it_answers(app, monkeypatch):
+    from app.db.group_commit import GroupCommit
+
+    answers, emitted = {}, []
+    committer, writer = GroupCommit(), _HeldWriter(answers)
+    committer.remote = writer
+    monkeypatch.setattr(socketio, "emit", lambda *args, **kwargs: emitted.append(args))
+    first = _send_all(app, committer, ["a"], answers)
+    _until(lambda: writer.log)
+    others = _send_all(app, committer, ["b", "c"], answers)
+    _until(lambda: len(committer._waiting) == 2)
+    assert "b" not in answers and writer.log == [("sent", [["a"]], [])]  # one group at the writer at a time
+    writer.release.set()
+    for thread in first + others:
+        thread.join(timeout=30)
+    # The next group went out before "a" was answered: the writer does not wait on this process's answering.
+    assert writer.log == [("sent", [["a"]], []), ("answered", [["a"]]), ("sent", [["b"], ["c"]], []),
+                          ("answered", [["b"], ["c"]])]
+    assert answers == {"a": ["ok:a"], "b": ["ok:b"], "c": ["ok:c"]}
+    assert emitted == [("chat.message", {"n": 1}), ("chat.message", {"n": 2})]  # each group's pushes, here
+    assert (committer.stats.groups, committer.stats.writes, committer.stats.largest) == (2, 3, 2)
+    assert not committer._leading
+
+
+def test_a_group_the_writer_lost_fails_every_write_of_it_and_the_committer_goes_on(app):
+    from app.db.group_commit import GroupCommit
+
+    answers = {}
+    committer, writer = GroupCommit(), _HeldWriter(answers, lose=True)
+    committer.remote = writer
+    writer.release.set()
+    for thread in _send_all(app, committer, ["x"], answers):
+        thread.join(timeout=30)
+    assert isinstance(answers["x"], WriterLost)
+    writer.lose = False
+    for thread in _send_all(app, committer, ["y"], answers):
+        thread.join(timeout=30)
+    assert answers["y"] == ["ok:y"]

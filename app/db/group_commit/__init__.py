@@ -19,6 +19,7 @@ threading mode) and with eventlet's green threads (the locks and events are patc
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Hashable
@@ -35,6 +36,7 @@ from app.db.transactions import retryable, run_with_retry
 __all__ = ["GroupCommit", "GroupStats", "Mergeable", "Pending", "Write", "WriterLost", "group_commit",
            "group_commit_on"]
 
+logger = logging.getLogger("livedesk.ingest")
 MAX_GROUP_WRITES = 64
 # Before taking a group, the leader yields while more writes keep arriving: under eventlet the database calls
 # do not yield, so requests already read from their sockets reach the queue only when the leader lets them run.
@@ -194,10 +196,13 @@ class GroupCommit:
             successor.done.set()
         for pending, (result, error) in zip(group, outcomes or [(None, lost)] * len(group)):
             pending.result, pending.error = result, error
-        realtime.emit_captured(pushes)
         self.stats.groups += 1
         self.stats.writes += len(group)
         self.stats.largest = max(self.stats.largest, len(group))
+        try:
+            realtime.emit_captured(pushes)
+        except Exception:  # noqa: BLE001  the group is committed: its requests are answered all the same
+            logger.exception("the pushes of a committed group could not be emitted")
         for pending in group:
             pending.answered = True
             pending.done.set()
