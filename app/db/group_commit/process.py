@@ -9,24 +9,28 @@ retries and per-write errors), commits, and answers with each write's outcome an
 The server then emits those pushes and answers the requests. Durability is unchanged: the writer answers after
 its commit, and the server answers no request before that.
 
-The writer is started on the first group (``python wsgi.py`` with ``LIVEDESK_WRITER_FD`` set; its loop is
-app/db/group_commit/writer.py) on the server's environment and database, and again after it died. A group it
-could not answer fails with ``WriterLost``: the events API answers 503, and event ids make a resend safe
-whether or not that group was committed. ``INGEST_WRITER``: ``auto`` (the default) uses a writer in the served
-process of the eventlet and gevent modes, ``1`` also in threading mode, ``0`` never (docs/deployment.md).
+The writer is started with the server (``python wsgi.py`` with ``LIVEDESK_WRITER_FD`` set; its loop is
+app/db/group_commit/writer.py) on the server's environment and database, and again by the next group after it
+died. A group it could not answer fails with ``WriterLost``: the events API answers 503, and event ids make a
+resend safe whether or not that group was committed. ``INGEST_WRITER``: ``auto`` (the default) uses a writer in
+the served process of the eventlet and gevent modes, ``1`` also in threading mode, ``0`` never
+(docs/deployment.md).
 """
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import pickle
 import socket
 import struct
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
+logger = logging.getLogger("livedesk.ingest")
 _LENGTH = struct.Struct("!Q")
 WRITER_FD = "LIVEDESK_WRITER_FD"  # set in the writer's environment: the descriptor of its end of the socket pair
 # A group the writer has not answered in this time is taken as lost (the writer is stopped and started again).
@@ -93,6 +97,19 @@ class WriterProcess:
         self.process: subprocess.Popen | None = None
         self.sock: socket.socket | None = None
         self.started = 0  # how many writers were started (1 unless one died)
+        self._starting = threading.Lock()  # one start at a time (start_soon's and a group's)
+
+    def start_soon(self) -> None:
+        """Start the writer in the background now, so the first event request finds it ready (the server's start)."""
+        threading.Thread(target=self._start_quietly, name="livedesk-writer-start", daemon=True).start()
+
+    def _start_quietly(self) -> None:
+        try:
+            with self._starting:
+                self._connected()
+        except Exception:  # noqa: BLE001  the first group starts it again, and answers 503 if it cannot
+            logger.exception("the writer process did not start")
+            self.stop()
 
     def send_group(self, writes: list[tuple[str, object, list]]) -> None:
         """Hand writes [(apply name, key, items), ...] to the writer (started first if need be) as one group.
@@ -100,8 +117,11 @@ class WriterProcess:
         Raises WriterLost when the writer cannot take it. One group at a time: receive_group answers it.
         """
         try:
-            send_message(self._connected(), writes)
+            with self._starting:
+                sock = self._connected()
+            send_message(sock, writes)
         except (OSError, EOFError, pickle.PickleError, WriterLost) as error:
+            logger.warning("the writer process could not take a group (%r); it is started again", error)
             self.stop()
             raise WriterLost(f"the writer process could not take the group: {error}") from error
 
@@ -115,6 +135,7 @@ class WriterProcess:
                 raise WriterLost("no writer process")
             return receive_message(self.sock)
         except (OSError, EOFError, pickle.PickleError, WriterLost) as error:
+            logger.warning("the writer process did not answer a group (%r); it is started again", error)
             self.stop()
             raise WriterLost(f"the writer process did not answer: {error}") from error
 

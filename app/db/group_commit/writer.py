@@ -18,7 +18,8 @@ def use_writer_process(app, async_mode: str) -> bool:
 
     if not (writer_wanted(app.config, async_mode) and group_commit_on(app.config)):
         return False
-    group_commit(app).remote = WriterProcess(str(app.config["SQLALCHEMY_DATABASE_URI"]))
+    writer = group_commit(app).remote = WriterProcess(str(app.config["SQLALCHEMY_DATABASE_URI"]))
+    writer.start_soon()
     return True
 
 
