@@ -134,9 +134,7 @@ class GroupCommit:
                     self._leading = False
 
     def commit_group(self, session: Session, group: list[Pending]) -> None:
-        """Run every write of group in its own savepoint of one transaction, and commit them together.
-
-        """
+        """Run every write of group in its own savepoint of one transaction, and commit them together."""
         attempts = []
 
         def together() -> None:
@@ -163,9 +161,7 @@ class GroupCommit:
             self.stats.reruns += 1
             for pending in group:
                 self._commit_alone(session, pending)
-        self.stats.groups += 1
-        self.stats.writes += len(group)
-        self.stats.largest = max(self.stats.largest, len(group))
+        self.stats.count(group)
 
     def _lead_remotely(self, leader: Pending) -> None:
         """Wait for the writer process to answer the group that holds leader (sending it first when no one has).
@@ -196,9 +192,7 @@ class GroupCommit:
             successor.done.set()
         for pending, (result, error) in zip(group, outcomes or [(None, lost)] * len(group)):
             pending.result, pending.error = result, error
-        self.stats.groups += 1
-        self.stats.writes += len(group)
-        self.stats.largest = max(self.stats.largest, len(group))
+        self.stats.count(group)
         try:
             realtime.emit_captured(pushes)
         except Exception:  # noqa: BLE001  the group is committed: its requests are answered all the same

@@ -160,15 +160,15 @@ class WriterProcess:
         return ours
 
     def stop(self) -> None:
-        """Stop the writer (it finishes the group it holds: closing its socket ends its loop)."""
+        """Stop the writer: closing its socket ends its loop once it has finished the group it holds (it ignores
+        SIGTERM); one that does not end within 10 s is killed."""
         if self.sock is not None:
             self.sock.close()
             self.sock = None
         if self.process is not None:
-            if self.process.poll() is None:
-                self.process.terminate()
-                try:
-                    self.process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
             self.process = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import socket
 
 from app.db.group_commit.process import (WRITER_FD, WriterProcess, receive_message, resolve_apply, send_message,
@@ -41,6 +42,10 @@ def serve(app, sock: socket.socket) -> None:
     from app.realtime import capture_pushes
 
     sock.setblocking(True)  # the server's end is a green (non-blocking) socket; this process waits plainly
+    # Ctrl-C in a terminal and a service manager's stop reach the whole process group: the writer finishes the
+    # group it holds and ends when its server has ended (its socket closes), never halfway through a commit.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     pushes: list = []
     capture_pushes(pushes)  # sent back with each group's outcomes, for the server to emit
     committer, functions = GroupCommit(), {}

@@ -54,3 +54,9 @@ class GroupStats:
     writes: int = 0
     largest: int = 0
     reruns: int = 0  # a group run again from the start (a deadlock or lock timeout), or its writes run alone
+
+    def count(self, group: list) -> None:
+        """Count one committed group."""
+        self.groups += 1
+        self.writes += len(group)
+        self.largest = max(self.largest, len(group))
