@@ -12,8 +12,6 @@ import sys
 import warnings
 
 ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
-# Set when a server started this process as its writer (app/db/group_commit/writer.py): it serves no HTTP.
-IS_WRITER = bool(os.environ.get("LIVEDESK_WRITER_FD"))
 
 
 def _flask_cli_command():
@@ -70,7 +68,7 @@ from app.extensions import socketio  # noqa: E402
 
 app = create_app()
 
-if CLI_COMMAND is None and not IS_WRITER:
+if CLI_COMMAND is None:
     # Every serving process runs the shared jobs (the sweeper, notice delivery: one server per period, under leases)
     # unless LIVEDESK_BACKGROUND_JOBS=0 leaves them to `flask run-jobs`, and always its own (checking its sockets'
     # sessions). With gunicorn this runs in each worker; do not use --preload, or the jobs would live in the master.
@@ -78,10 +76,6 @@ if CLI_COMMAND is None and not IS_WRITER:
 
     shared_jobs = os.environ.get("LIVEDESK_BACKGROUND_JOBS", "1").strip().lower() not in ("0", "false", "no", "off")
     background.start(app, shared=shared_jobs)
-
-    from app.db.group_commit.writer import use_writer_process
-
-    use_writer_process(app, ASYNC_MODE)  # merged event requests are taken in by a process of their own
 
 if CLI_COMMAND is None:
     # The modules and the app built above are some 180,000 objects that live as long as the process. Out of the
@@ -105,9 +99,5 @@ def serve(host: str, port: int) -> None:
                  allow_unsafe_werkzeug=ASYNC_MODE == "threading", **options)
 
 
-if __name__ == "__main__" and IS_WRITER:
-    from app.db.group_commit.writer import serve as serve_groups, writer_socket
-
-    serve_groups(app, writer_socket())
-elif __name__ == "__main__":
+if __name__ == "__main__":
     serve(os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "5000")))

@@ -54,11 +54,10 @@ def load_config() -> dict:
         "SQLALCHEMY_DATABASE_URI": _database_url(),
         "SOCKETIO_ASYNC_MODE": async_mode,
         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
-        # Concurrent event requests share transactions (app/db/group_commit/): "auto" (the default) on SQLite
+        # Concurrent event requests share transactions (app/db/group_commit.py): "auto" (the default) on SQLite
         # only, "1" always, "0" never. On PostgreSQL the writes of one group lock stock and rollup rows in
         # arrival order, which deadlocks against other servers' groups; there each request commits alone.
         "INGEST_GROUP_COMMIT": os.environ.get("INGEST_GROUP_COMMIT", "auto"),
-        "INGEST_WRITER": os.environ.get("INGEST_WRITER", "auto"),
         # Redis for state shared by several servers (readiness checks it); the message queue's Redis when unset.
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         # Deployments sharing one Redis must use different channels, or they get each other's pushes.

@@ -18,10 +18,6 @@ class ApiError(Exception):
         self.message = message
         self.field = field
 
-    def __reduce__(self):
-        """Pickle with every argument (a writer process sends its groups' errors back: app.db.group_commit.writer)."""
-        return type(self), (self.status, self.code, self.message, self.field)
-
     def to_dict(self) -> dict:
         """Return the JSON body of this error; `field` is null when no one field is at fault."""
         return {"error": {"code": self.code, "message": self.message, "field": self.field}}

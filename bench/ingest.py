@@ -26,7 +26,7 @@ os.environ.update(SOCKETIO_ASYNC_MODE="threading", LIVEDESK_INSTANCE=str(WORKDIR
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import ingest_measures as measures  # noqa: E402
-from process_cpu import children_cpu, process_cpu  # noqa: E402
+from process_cpu import process_cpu  # noqa: E402
 import ingest_pg  # noqa: E402
 from ingest_support import (SqliteDatabases, concurrent_rate, free_port, http_rate, make_app, seed,  # noqa: E402
                             server_log_tail, start_server)
@@ -45,15 +45,12 @@ def measure(args, databases) -> dict:
         runs = {"batch100": lambda: http_rate(base, token, path, "b100", args.orders_100, 100, args.budget),
                 "single": lambda: concurrent_rate(base, token, path, "c1", args.orders_1, args.connections, args.budget),
                 "alone": lambda: http_rate(base, token, path, "b1", args.orders_1, 1, args.budget / 2)}
-        figures["server_cpu_ms"], figures["writer_cpu_ms"] = {}, {}
+        figures["server_cpu_ms"] = {}
         for name, run in runs.items():
-            server_cpu, writer_cpu = process_cpu(server.pid), children_cpu(server.pid)
-            client_cpu = time.process_time()
+            server_cpu, client_cpu = process_cpu(server.pid), time.process_time()
             figures[name] = run()
             orders = max(1, figures[name][0])
-            writer = (children_cpu(server.pid) - writer_cpu) * 1000 / orders
-            figures["writer_cpu_ms"][name] = writer
-            figures["server_cpu_ms"][name] = (process_cpu(server.pid) - server_cpu) * 1000 / orders + writer
+            figures["server_cpu_ms"][name] = (process_cpu(server.pid) - server_cpu) * 1000 / orders
             if name == "single":
                 figures["client_cpu_ms"] = (time.process_time() - client_cpu) * 1000 / orders
         figures["push"] = measures.latency(base, token, broadcast_id, args.rate, args.seconds, args.senders)
@@ -89,15 +86,10 @@ def report(args, engine: str, figures: dict, loads: tuple) -> None:
     print(f"{f'ratio 1 order x {args.connections} connections / batch 100':52}{ratio_single:>19.2f}   goal >= 0.8: "
           f"{'met' if ratio_single >= 0.8 else 'NOT met'}")
     cpu = figures["server_cpu_ms"]
-    print(f"server CPU per order, server and writer processes (from /proc, steadier than rates on a shared "
-          f"machine): batch 100 "
+    print(f"server CPU per order (from /proc, steadier than rates on a shared machine): batch 100 "
           f"{cpu['batch100']:.2f} ms, 1 order x {args.connections} connections {cpu['single']:.2f} ms, "
           f"1 order x 1 connection {cpu['alone']:.2f} ms; ratio batch 100 / 1 x {args.connections} "
           f"{cpu['batch100'] / cpu['single']:.2f}")
-    writer = figures["writer_cpu_ms"]
-    print(f"  of which the server's writer process (INGEST_WRITER): batch 100 {writer['batch100']:.2f} ms, "
-          f"1 order x {args.connections} connections {writer['single']:.2f} ms, 1 order x 1 connection "
-          f"{writer['alone']:.2f} ms")
     print(f"load generator CPU per one-order request (this process, http.client): {figures['client_cpu_ms']:.2f} ms")
     per_request, kinds = figures["statements"]
     print(f"SQL statements per 1-order request (one at a time): {per_request:.1f} "

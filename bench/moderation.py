@@ -187,8 +187,7 @@ def _end_to_end(terms: list[Term], allow, messages: list[ChatMessage], policy: M
     print(f"ratios: end to end / raw insert {e2e['rate'] / raw['rate']:.2f}, "
           f"end to end / pure pipeline {e2e['rate'] / pipeline:.3f}")
     if connections > 1:
-        # Platforms push from many connections at once; the server reads and answers requests while its writer
-        # process takes the previous batch in (docs/deployment.md, "Writer process").
+        # Platforms push from many connections at once: one batch is read and parsed while another is taken in.
         load = os.getloadavg()[0]
         several = bench_end_to_end(terms, allow, messages, policy, mode, budget=budget, connections=connections)
         shutil.rmtree(several["workdir"], ignore_errors=True)
@@ -201,9 +200,8 @@ def _print_end_to_end(e2e: dict, clients: str, load: float) -> None:
     cpu = e2e["cpu"]
     print(_line(f"end to end: POST /events, batches of 100, SQLite, {clients}", e2e["rate"],
                 f" (wall)   server CPU {cpu * 1e6:,.0f} us/message = {1 / cpu if cpu else 0:,.0f} messages/s per core"))
-    print(f"  ({e2e['sent']} messages, {clients}, python wsgi.py with eventlet and its writer process, load average "
-          f"{load:.1f} at start; goal >= 5,000 messages/s); of the server CPU, the writer process's: "
-          f"{e2e['writer_cpu'] * 1e6:,.0f} us/message")
+    print(f"  ({e2e['sent']} messages, {clients}, python wsgi.py with eventlet, load average {load:.1f} at start;"
+          f" goal >= 5,000 messages/s)")
     print(f"actions (end to end, {clients}): {e2e['actions']}")
 
 

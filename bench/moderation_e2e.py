@@ -71,20 +71,19 @@ def _seed(url: str, terms: list[Term], allow: list[AllowTerm], policy: Moderatio
     return token, ids["b1"]
 
 
-def _cpu_seconds(pid: int) -> tuple[float, float]:
-    """Return the CPU time (user + system) the server and its writer process used so far (Linux /proc)."""
-    from bench.process_cpu import children_cpu, process_cpu
+def _cpu_seconds(pid: int) -> float:
+    """Return the CPU time (user + system) the server used so far (Linux /proc; 0.0 elsewhere)."""
+    from bench.process_cpu import process_cpu
 
-    return process_cpu(pid), children_cpu(pid)
+    return process_cpu(pid)
 
 
 def bench_end_to_end(terms: list[Term], allow: list[AllowTerm], messages: list[ChatMessage], policy: ModerationPolicy,
                      mode: ChatMode, batch: int = 100, budget: float = 60.0, connections: int = 1) -> dict:
-    """Return {"sent", "rate", "cpu", "writer_cpu", "actions", "workdir", "seeded", "stored"} for chat POSTed to a
-    real server in batches of `batch` from `connections` clients at once, taking consecutive batches (rate:
-    messages/s wall clock; cpu: CPU s per message of the server and its writer process, writer_cpu: of the writer
-    alone; the figures a busy machine distorts least). The caller removes workdir; seeded and stored are the
-    database before and after the run."""
+    """Return {"sent", "rate", "cpu", "actions", "workdir", "seeded", "stored"} for chat POSTed to a real server in
+    batches of `batch` from `connections` clients at once, taking consecutive batches (rate: messages/s wall clock;
+    cpu: server CPU s per message, the figure a busy machine distorts least). The caller removes workdir; seeded
+    and stored are the database before and after the run."""
     os.environ.setdefault("SOCKETIO_ASYNC_MODE", "threading")  # this process only builds the database
     import requests
 
@@ -124,7 +123,7 @@ def bench_end_to_end(terms: list[Term], allow: list[AllowTerm], messages: list[C
         endpoint = f"{server.url}/api/v1/broadcasts/{broadcast_id}/events"
         warm = {"id": "warm", "type": "chat", "ts": messages[0].at.isoformat(), "viewer_id": "warm", "text": "hi"}
         requests.post(endpoint, json={"events": [warm]}, headers={"Authorization": f"Bearer {token}"},
-                      timeout=120).raise_for_status()  # builds the matcher and starts the writer process
+                      timeout=120).raise_for_status()  # builds the matcher
         started, cpu = time.perf_counter(), _cpu_seconds(server.process.pid)
         threads = [threading.Thread(target=client) for _ in range(connections)]
         for thread in threads:
@@ -132,14 +131,13 @@ def bench_end_to_end(terms: list[Term], allow: list[AllowTerm], messages: list[C
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
-        cpu = [after - before for after, before in zip(_cpu_seconds(server.process.pid), cpu)]
+        cpu = _cpu_seconds(server.process.pid) - cpu
     finally:
         server.stop()
     if failures:
         raise RuntimeError(f"the server refused a batch: {failures[0]}")
     sent = sum(actions.values())
-    return {"sent": sent, "rate": sent / elapsed, "cpu": sum(cpu) / max(sent, 1), "writer_cpu": cpu[1] / max(sent, 1),
-            "actions": actions,
+    return {"sent": sent, "rate": sent / elapsed, "cpu": cpu / max(sent, 1), "actions": actions,
             "workdir": workdir, "seeded": seeded, "stored": stored}
 
 

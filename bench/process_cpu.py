@@ -1,4 +1,4 @@
-"""CPU time of a server process and of the processes it started (its writer process), read from /proc (Linux)."""
+"""CPU time of a process (the server under a bench), read from /proc (Linux)."""
 from __future__ import annotations
 
 import os
@@ -12,12 +12,3 @@ def process_cpu(pid: int) -> float:
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def children_cpu(pid: int) -> float:
-    """Return the CPU seconds the live children of process pid (a server's writer process) have used so far."""
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return 0.0
-    return sum(process_cpu(int(child)) for child in children)

@@ -30,17 +30,3 @@ def emit_one(broadcast_id: int, event: str, payload: dict, to: str | None = None
 def emit_to_room(room: str, event: str, payload: dict) -> None:
     """Emit one push, as it is, to one named room of the namespace now."""
     socketio.emit(event, payload, to=room, namespace=NAMESPACE)
-
-
-def capture_pushes(into: list) -> None:
-    """Keep every push of this process in `into`, as (args, kwargs) of socketio.emit, instead of emitting it.
-
-    For the writer process (app.db.group_commit.writer), which has no clients: the server it works for emits them.
-    """
-    socketio.emit = lambda *args, **kwargs: into.append((args, kwargs))
-
-
-def emit_captured(pushes: list) -> None:
-    """Emit, in their order, pushes that capture_pushes kept in another process."""
-    for args, kwargs in pushes:
-        socketio.emit(*args, **kwargs)

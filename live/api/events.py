@@ -10,7 +10,6 @@ from app import realtime
 from app.auth.pii import present_order
 from app.db.group_commit import Mergeable, group_commit, group_commit_on
 from app.db.transactions import retryable, run_with_retry
-from app.db.group_commit.process import WriterLost
 from app.errors import ApiError
 from app.extensions import db
 from app.http import api
@@ -37,7 +36,7 @@ def post_events(broadcast_id: int):
     source = getattr(principal, "name", None) or f"user:{principal.username}"
     if group_commit_on(current_app.config) and not getattr(principal, "sees_pii", False):
         # Merged with concurrent requests into one batch per broadcast and source, in one shared transaction
-        # (app/db/group_commit/, live/ingest/merged.py); answered after the commit. Masking needs no database.
+        # (app/db/group_commit.py, live/ingest/merged.py); answered after the commit. Masking needs no database.
         # An unknown broadcast is answered 404 from there (the group reads the broadcasts of all its requests at once).
         committer, results = group_commit(current_app._get_current_object()), []
         try:
@@ -46,9 +45,6 @@ def post_events(broadcast_id: int):
                 results.extend(committer.run(db.session, write, weight=len(part)))
         except DBAPIError as error:
             raise _busy(error) from error
-        except WriterLost as error:  # the writer process died with the group: maybe committed, maybe not
-            raise ApiError(503, "busy", "the server could not take the events in; send them again (their ids "
-                                        "make a resend safe)", "events") from error
         return jsonify({"results": [result | {"order": present_order(db.session, principal, result["order"], "ingest")}
                                     if "order" in result else result for result in results]})
 

@@ -1,7 +1,7 @@
 """Event requests merged by group commit: the events of many requests taken in as one batch per broadcast and source.
 
 The events API hands each request's events to the process's group committer as a ``Mergeable`` write
-(app/db/group_commit/); a group calls ``ingest_batches`` once with every request's events, so sixteen
+(app/db/group_commit.py); a group calls ``ingest_batches`` once with every request's events, so sixteen
 requests of one order cost one batch of sixteen: the audit inputs, the totals and stock pushes, the rollups
 and the push log are read and written once, not sixteen times. Each request is answered with the results of
 its own events, in its own order, exactly as if it had run alone just before or after the others.

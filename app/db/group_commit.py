@@ -19,28 +19,67 @@ threading mode) and with eventlet's green threads (the locks and events are patc
 """
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask
 from sqlalchemy.orm import Session
 
 from app import realtime
-from app.db.group_commit.process import WriterLost, apply_name
-from app.db.group_commit.writes import GroupStats, Mergeable, Pending, Write
 from app.db.transactions import retryable, run_with_retry
 
-__all__ = ["GroupCommit", "GroupStats", "Mergeable", "Pending", "Write", "WriterLost", "group_commit",
-           "group_commit_on"]
-
-logger = logging.getLogger("livedesk.ingest")
+Write = Callable[[Session], Any]
 MAX_GROUP_WRITES = 64
 # Before taking a group, the leader yields while more writes keep arriving: under eventlet the database calls
 # do not yield, so requests already read from their sockets reach the queue only when the leader lets them run.
 GATHER_ROUNDS = 4
+
+
+@dataclass(frozen=True)
+class Mergeable:
+    """A write that a group may merge with the others of its kind and key into one call of apply.
+
+    apply(session, [(key, items), ...]) returns, per (key, items) and in that order, a list with one result per
+    item, or an exception that answers every write of that key. Keys must sort (merged calls run in key order,
+    so their locks are taken in one order). A write's result is the list of its own items' results.
+    """
+
+    apply: Callable[[Session, list[tuple[Hashable, list]]], list]
+    key: Hashable
+    items: list
+
+    def __call__(self, session: Session) -> list:
+        """Return the results of this write's items, applied alone."""
+        output = self.apply(session, [(self.key, self.items)])[0]
+        if isinstance(output, BaseException):
+            raise output
+        return output
+
+
+@dataclass
+class _Pending:
+    """One request's write, waiting for its group's commit."""
+
+    write: Write
+    weight: int
+    done: threading.Event = field(default_factory=threading.Event)
+    lead: bool = False
+    answered: bool = False
+    result: Any = None
+    error: BaseException | None = None
+
+
+@dataclass
+class GroupStats:
+    """How many groups were committed, how many writes they held, how often one ran again (for benches and tests)."""
+
+    groups: int = 0
+    writes: int = 0
+    largest: int = 0
+    reruns: int = 0  # a group run again from the start (a deadlock or lock timeout), or its writes run alone
 
 
 class GroupCommit:
@@ -51,10 +90,8 @@ class GroupCommit:
         self.max_weight = max_weight
         self.stats = GroupStats()
         self._lock = threading.Lock()
-        self._waiting: list[Pending] = []
+        self._waiting: list[_Pending] = []
         self._leading = False
-        # Set on a served process (app.db.group_commit.writer): merged groups run in the writer process, not here.
-        self.remote = None
 
     def run(self, session: Session, write: Write, weight: int = 1) -> Any:
         """Return write(session)'s result once it is committed (sharing the commit with concurrent writes).
@@ -65,10 +102,7 @@ class GroupCommit:
         # The caller's own transaction ends first: on SQLite every transaction takes the write lock (BEGIN
         # IMMEDIATE), and a waiter holding it would stall the leader's write until the busy timeout.
         session.commit()
-        pending = Pending(write, max(1, weight))
-        if self.remote is not None and not isinstance(write, Mergeable):
-            self._commit_alone(session, pending)  # only merged writes go to the writer process
-            return self._outcome(pending)
+        pending = _Pending(write, max(1, weight))
         with self._lock:
             self._waiting.append(pending)
             pending.lead = not self._leading
@@ -76,20 +110,16 @@ class GroupCommit:
         while True:
             if pending.lead:
                 pending.lead = False
-                self._lead(session, pending)
+                self._lead(session)
             pending.done.wait()
             if pending.answered:
                 break
             pending.done.clear()  # woken to lead the next group, which holds this write
-        return self._outcome(pending)
-
-    @staticmethod
-    def _outcome(pending: Pending) -> Any:
         if pending.error is not None:
             raise pending.error
         return pending.result
 
-    def _take_group(self) -> list[Pending]:
+    def _take_group(self) -> list[_Pending]:
         """Return the next writes to commit together, in arrival order, within the bounds."""
         with self._lock:
             group, weight = [], 0
@@ -111,16 +141,13 @@ class GroupCommit:
                 return
             seen = now
 
-    def _lead(self, session: Session, leader: Pending) -> None:
-        """Commit one group on session, hand the lead to the next waiter (or give it up), then answer the group."""
-        if self.remote is not None:
-            self._lead_remotely(leader)
-            return
+    def _lead(self, session: Session) -> None:
+        """Commit one group on session, answer it, and hand the lead to the next waiter (or give it up)."""
         self._gather()
         group = self._take_group()
         try:
             if group:
-                self.commit_group(session, group)
+                self._commit_group(session, group)
         finally:
             for pending in group:
                 pending.lead, pending.answered = False, True
@@ -133,7 +160,7 @@ class GroupCommit:
                 else:
                     self._leading = False
 
-    def commit_group(self, session: Session, group: list[Pending]) -> None:
+    def _commit_group(self, session: Session, group: list[_Pending]) -> None:
         """Run every write of group in its own savepoint of one transaction, and commit them together."""
         attempts = []
 
@@ -141,7 +168,7 @@ class GroupCommit:
             attempts.append(1)
             if len(attempts) > 1:
                 self.stats.reruns += 1
-            kinds: dict[Callable, dict[Hashable, list[Pending]]] = {}
+            kinds: dict[Callable, dict[Hashable, list[_Pending]]] = {}
             for pending in group:
                 pending.result, pending.error = None, None
                 if isinstance(pending.write, Mergeable):
@@ -161,57 +188,12 @@ class GroupCommit:
             self.stats.reruns += 1
             for pending in group:
                 self._commit_alone(session, pending)
-        self.stats.count(group)
-
-    def _lead_remotely(self, leader: Pending) -> None:
-        """Wait for the writer process to answer the group that holds leader (sending it first when no one has).
-
-        As soon as the writer answers, the writes that arrived meanwhile go to it as the next group, led by their
-        first write, and only then is this group answered and are its pushes emitted: the writer never waits on
-        this process's answering, and groups are whatever arrived while it worked.
-        """
-        group, lost = leader.sent or self._send(self._take_group())
-        leader.sent = None
-        outcomes: list = []
-        pushes: list = []
-        if lost is None:
-            try:
-                outcomes, pushes = self.remote.receive_group()
-            except Exception as error:  # noqa: BLE001  the writer is gone: every write of the group is told
-                outcomes, lost = [], error
-        following: list[Pending] = []
-        while not following:
-            following = self._take_group()
-            with self._lock:
-                if not following and not self._waiting:
-                    self._leading = False
-                    break
-        if following:
-            successor = following[0]
-            successor.sent, successor.lead = self._send(following), True
-            successor.done.set()
-        for pending, (result, error) in zip(group, outcomes or [(None, lost)] * len(group)):
-            pending.result, pending.error = result, error
-        self.stats.count(group)
-        try:
-            realtime.emit_captured(pushes)
-        except Exception:  # noqa: BLE001  the group is committed: its requests are answered all the same
-            logger.exception("the pushes of a committed group could not be emitted")
-        for pending in group:
-            pending.answered = True
-            pending.done.set()
-
-    def _send(self, group: list[Pending]) -> tuple[list[Pending], BaseException | None]:
-        """Return (group, None) once the writer process has group, or (group, the error) when it could not take it."""
-        try:
-            self.remote.send_group([(apply_name(pending.write.apply), pending.write.key, pending.write.items)
-                                    for pending in group])
-            return group, None
-        except Exception as error:  # noqa: BLE001  answered to every write of the group
-            return group, error
+        self.stats.groups += 1
+        self.stats.writes += len(group)
+        self.stats.largest = max(self.stats.largest, len(group))
 
     @staticmethod
-    def _run_saved(session: Session, pending: Pending) -> None:
+    def _run_saved(session: Session, pending: _Pending) -> None:
         """Run one write in its own savepoint; its failure is kept for its request (a deadlock is the group's)."""
         savepoint = session.begin_nested()
         try:
@@ -223,7 +205,7 @@ class GroupCommit:
             savepoint.rollback()
             pending.error = error
 
-    def _run_merged(self, session: Session, apply: Callable, by_key: dict[Hashable, list[Pending]]) -> None:
+    def _run_merged(self, session: Session, apply: Callable, by_key: dict[Hashable, list[_Pending]]) -> None:
         """Run the writes of one kind as one call of apply (keys in order) and hand each write its results."""
         keys = sorted(by_key)
         savepoint = session.begin_nested()
@@ -249,7 +231,7 @@ class GroupCommit:
                 start += len(pending.write.items)
 
     @staticmethod
-    def _commit_alone(session: Session, pending: Pending) -> None:
+    def _commit_alone(session: Session, pending: _Pending) -> None:
         """Run and commit one write by itself (after its group could not commit)."""
         def alone() -> Any:
             result = pending.write(session)
