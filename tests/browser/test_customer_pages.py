@@ -89,8 +89,14 @@ def test_an_agent_recalculates_tags_a_customer_and_issues_an_offer_to_a_tier(sho
     page.fill("#offer-form input[name=code]", "THANKS5")
     page.select_option("#offer-form select[name=tier]", "silver")
     page.fill("#offer-form input[name=value]", "5")
+    page.click("#offer-submit")  # a coupon to a whole tier is asked about first; Cancel sends nothing
+    expect(page.locator("#confirm-question")).to_have_text(
+        "Issue this coupon to every customer of the chosen segment and tier now?")
+    page.click("#confirm-cancel")
+    assert page.locator("#offer-list tbody tr").count() == 0
+    page.click("#offer-submit")
     with page.expect_navigation():
-        page.click("#offer-submit")
+        page.click("#confirm-ok")
     offer = page.locator("#offer-list tbody tr").first
     assert "THANKS5" in offer.inner_text() and offer.locator("td.num").inner_text() == "2"
     page.goto(shop.url + "/customers/B-0")

@@ -71,3 +71,23 @@ def test_the_page_fits_a_phone_in_chinese(browser, answered):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert blocking_violations(page) == []
     context.close()
+
+
+def test_an_analyst_creates_an_nps_campaign_only_after_confirming_it(page, answered):
+    log_in(page, answered.url, "analyst")
+    page.goto(answered.url + "/surveys")
+    page.click(".campaign-create summary")
+    page.fill("#campaign-form input[name=name]", "Spring NPS")
+    page.fill("#campaign-form input[name=from]", (utcnow() - timedelta(days=30)).strftime("%Y-%m-%d"))
+    page.fill("#campaign-form input[name=to]", utcnow().strftime("%Y-%m-%d"))
+    page.click("#campaign-form button[type=submit]")  # invitations to every buyer are asked about first
+    page.wait_for_selector("#confirm-dialog[open]")
+    assert page.inner_text("#confirm-question") == "Create the campaign and send the NPS invitation now?"
+    page.click("#confirm-cancel")
+    assert page.locator("#campaign-table").count() == 0
+    page.click("#campaign-form button[type=submit]")
+    with page.expect_navigation():
+        page.click("#confirm-ok")
+    assert "Spring NPS" in page.inner_text("#campaign-table")
+    assert "buyers invited" in page.inner_text("main")
+    assert page.errors == []
