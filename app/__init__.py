@@ -195,6 +195,7 @@ def _connect_privacy_listeners() -> None:
 def _connect_care_listeners() -> None:
     """Connect the survey invitations and follow-up tasks (orders/care) to the after-sale signals."""
     from app.signals import aftersale_closed, complaint_resolved, order_delivered, order_delivery_withdrawn
+    from orders.care.complaints.aftersales_link import complaints_after_refund
     from orders.care.followups import listeners as followups
     from orders.care.surveys import listeners as surveys
 
@@ -206,6 +207,7 @@ def _connect_care_listeners() -> None:
     aftersale_closed.connect(followups.followup_after_case)
     complaint_resolved.connect(surveys.survey_after_complaint)
     complaint_resolved.connect(followups.followup_after_complaint)
+    aftersale_closed.connect(complaints_after_refund)  # a complaint's refund ended: its survey and call-back now
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -22,7 +22,8 @@ in that same transaction and must not commit; surveys and follow-up tasks of ord
   one on a closed order), as ``send(session, order=Order, payment_id=str, amount=Decimal, closed_order=bool,
   now=datetime)``; orders.aftersales opens a refund case for it.
 - ``complaint_resolved``: orders.care, when a complaint becomes resolved, as
-  ``send(session, complaint=Complaint, at=datetime)``.
+  ``send(session, complaint=Complaint, at=datetime, refund_pending=bool)``; refund_pending while the refund case
+  its resolution opened still runs, in which case it is sent again (refund_pending=False) when that case ends.
 
 Privacy:
 

@@ -108,7 +108,7 @@ def test_the_whole_life_of_a_complaint_tells_the_buyer_and_the_listeners(app, sh
     base = f"/api/v1/complaints/{complaint_id}"
     heard = []
 
-    def listener(session, complaint, at):
+    def listener(session, complaint, at, **_):
         heard.append((complaint.complaint_id, complaint.status))
 
     complaint_resolved.connect(listener)

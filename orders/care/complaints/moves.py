@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.signals import complaint_resolved
 from orders.actions import OrderRejected
 from orders.care.complaints import timeline
-from orders.care.complaints.aftersales_link import open_refund_case
+from orders.care.complaints.aftersales_link import open_refund_case, refund_under_way
 from orders.care.complaints.breaches import record_breach
 from orders.care.complaints.codes import OPEN_STATUSES, ROOT_CAUSES
 from orders.care.complaints.intake import ComplaintRefused
@@ -165,7 +165,8 @@ def resolve(session: Session, complaint: Complaint, actor: str, now: datetime, o
                                                             "feedback": outcome.feedback},
                      dedupe=f"{complaint.complaint_id}:{complaint.reopen_count}", now=now)
         timeline.record(session, complaint, "feedback_sent", actor, now, note=outcome.feedback)
-    complaint_resolved.send(session, complaint=complaint, at=now)
+    # A refund case still running: the survey and call-back wait for its end (aftersales_link.complaints_after_refund).
+    complaint_resolved.send(session, complaint=complaint, at=now, refund_pending=refund_under_way(session, complaint))
     queue_complaint_changed(session, complaint)
     return complaint
 

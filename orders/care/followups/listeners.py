@@ -35,9 +35,13 @@ def followup_after_case(session: Session, case=None, order: Order | None = None,
     apart(session, f"follow-up of case {getattr(case, 'id', None)}", work)
 
 
-def followup_after_complaint(session: Session, complaint=None, at: datetime | None = None, **_) -> None:
+def followup_after_complaint(session: Session, complaint=None, at: datetime | None = None, refund_pending: bool = False,
+                             **_) -> None:
     """On complaint_resolved: open a call-back task to check the buyer is content with the resolution (one per
-    resolution: a complaint reopened and resolved again gets another; its survey is sent once)."""
+    resolution: a complaint reopened and resolved again gets another; its survey is sent once); while the refund
+    the resolution opened is still running, not yet (the complaint is told resolved again at its end)."""
+    if refund_pending:
+        return
     def work():
         subject = complaint_subject(session, complaint)
         if subject.buyer_id:

@@ -37,7 +37,11 @@ def survey_after_case(session: Session, case=None, order: Order | None = None, a
           lambda: invite_after_case(session, case_subject(session, case, order), at or utcnow()))
 
 
-def survey_after_complaint(session: Session, complaint=None, at: datetime | None = None, **_) -> None:
-    """On complaint_resolved (orders.care.complaints): invite the buyer to rate how it was resolved (CSAT)."""
+def survey_after_complaint(session: Session, complaint=None, at: datetime | None = None, refund_pending: bool = False,
+                           **_) -> None:
+    """On complaint_resolved (orders.care.complaints): invite the buyer to rate how it was resolved (CSAT); while
+    the refund the resolution opened is still running, not yet (the complaint is told resolved again at its end)."""
+    if refund_pending:
+        return
     apart(session, f"survey invitation of complaint {getattr(complaint, 'id', None)}",
           lambda: invite_after_complaint(session, complaint_subject(session, complaint), at or utcnow()))
