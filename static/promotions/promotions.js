@@ -17,7 +17,7 @@
         var when = new Date(raw);  // datetime-local is the viewer's zone; the API wants a zone
         return isNaN(when) ? raw : when.toISOString();
       case "list":
-        return raw.split(/[\s,，]+/).filter(Boolean);
+        return listed(raw);
       case "prices":
         var prices = {};
         priceLines(raw).forEach(function (line) { prices[line.sku] = line.price; });
@@ -27,15 +27,27 @@
     }
   }
 
-  // "SKU price" per line ("SKU=price", "SKU：¥price" too: the page shows money with ¥), with its line number.
+  // A SKU may hold spaces and commas ("TEA 250g"): in quotes ("…" or “…”) it is taken whole.
+  function unquoted(text) {
+    var quoted = /^(?:"([^"]*)"|“([^”]*)”)$/.exec(text);
+    return quoted ? (quoted[1] !== undefined ? quoted[1] : quoted[2]) : text;
+  }
+
+  // SKUs separated by spaces or commas; quoted ones taken whole.
+  function listed(raw) {
+    return (raw.match(/"[^"]*"|“[^”]*”|[^\s,，]+/g) || []).map(unquoted).filter(Boolean);
+  }
+
+  // "SKU price" per line ("SKU=price", "SKU：¥price" too: the page shows money with ¥), with its line number. The
+  // price is the line's last word, so a SKU with spaces needs no quotes here ("TEA 250g 39.90"); quotes still work.
   function priceLines(raw) {
     var lines = [];
     raw.split(/\n/).forEach(function (line, index) {
-      var parts = line.trim().split(/[\s=:：]+/);
-      if (parts[0]) {
-        var price = parts.length > 1 ? parts[parts.length - 1].replace(/^[¥￥]/, "") : "";
-        lines.push({sku: parts[0], price: price, line: index + 1});
-      }
+      var text = line.trim();
+      if (!text) { return; }
+      var parts = /^(.*?)[\s=:：]+([¥￥]?[^\s=:：]+)$/.exec(text);
+      var sku = unquoted((parts ? parts[1] : text).trim());
+      if (sku) { lines.push({sku: sku, price: parts ? parts[2].replace(/^[¥￥]/, "") : "", line: index + 1}); }
     });
     return lines;
   }
