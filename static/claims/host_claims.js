@@ -1,6 +1,6 @@
 // The host page's chat claims strip (templates/live/_host_claims.html): counts by status and the latest claims, each
 // with its steps claimed → ordered → paid. Loaded from the claims API, reloaded when a claims.changed push arrives
-// (a socket of its own, no catch-up: the next load is the state) and every 15 s as a fallback.
+// (on the host feed's socket, no catch-up: the next load is the state) and every 15 s as a fallback.
 (function () {
   "use strict";
   var D = window.LiveDesk;
@@ -88,7 +88,12 @@
 
   load();
   setInterval(load, 15000);
-  if (D.connectLive) {
-    D.connectLive("/live", broadcastId, {"claims.changed": function (payload) { showCounts(payload.counts); soon(); }});
+  function changed(payload) { showCounts(payload.counts); soon(); }
+  // On the host page the feed's socket is in this broadcast's rooms already: a second socket would double every
+  // push the server sends this tab.
+  if (window.liveFeed && window.liveFeed.on) {
+    window.liveFeed.on("claims.changed", changed);
+  } else if (D.connectLive) {
+    D.connectLive("/live", broadcastId, {"claims.changed": changed});
   }
 })();

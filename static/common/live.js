@@ -30,14 +30,22 @@
   //                       each push is handled once and only if its seq is new, and on the `resync` push the
   //                       snapshot is reloaded and the room joined again. While the snapshot cannot be loaded
   //                       the state is "disconnected" and it is tried again every 3 s.
-  // Returns {socket, lastJoinAck, watermark, join}: the socket is there once it is opened.
+  // Returns {socket, lastJoinAck, watermark, join, on}: the socket is there once it is opened; on(name, fn) adds a
+  // handler for another script of the page on the same socket (one socket per page).
   LiveDesk.connectLive = function (namespace, broadcast, handlers) {
     var wanted = typeof broadcast === "function" ? broadcast : function () { return [broadcast]; };
     var sequenced = typeof handlers.snapshot === "function";
     var state = handlers.state || function () {};
     var joined = new Set();  // the broadcasts joined, or being joined, on this connection
     var seen = new Set();    // seqs above the watermark that have been applied
-    var live = {socket: null, lastJoinAck: undefined, watermark: 0, join: join};
+    var extra = [];          // [name, fn] of handlers other scripts of the page added with live.on
+    var live = {socket: null, lastJoinAck: undefined, watermark: 0, join: join, on: on};
+
+    // Another script of the page (the host page's claims strip) listens on this socket instead of opening its own.
+    function on(name, fn) {
+      extra.push([name, fn]);
+      if (live.socket) { live.socket.on(name, fn); }
+    }
 
     function loadSnapshot() {
       return fetch("/api/v1/broadcasts/" + broadcast + "/snapshot", {credentials: "same-origin"})
@@ -86,6 +94,7 @@
     function open() {
       if (!global.io) { state("disconnected"); return; }
       var socket = live.socket = global.io(namespace, OPTIONS);
+      extra.forEach(function (pair) { socket.on(pair[0], pair[1]); });
       socket.on("connect", function () {
         joined.clear();
         if (handlers.connect) { handlers.connect(); }

@@ -209,3 +209,21 @@ def test_an_auditor_cancels_a_draft_and_the_next_claim_gets_the_units(live_serve
     assert blocking_violations(page) == []
     assert fits(page, 390)
     assert page.errors == [] and page.dialogs == []
+
+
+def test_the_host_page_keeps_one_socket_and_its_claims_strip_follows_pushes_on_it(sale, page):
+    """Probe of session 15: the claims strip opened a second socket, so every push reached the host's tab twice."""
+    server, broadcast_id, send = sale
+    sockets = []
+    page.on("websocket", lambda socket: sockets.append(socket.url) if "/socket.io/" in socket.url else None)
+    log_in(page, server.url, "host")
+    page.goto(f"{server.url}/broadcasts/{broadcast_id}/live")
+    page.wait_for_selector("#host[data-connection=connected]")
+    page.wait_for_selector('#host-claims-list li[data-comment-id="c-0"]')
+    send(f"/api/v1/broadcasts/{broadcast_id}/events", {"events": [
+        {"id": "c-8", "type": "chat", "ts": datetime.now(timezone.utc).isoformat(), "viewer_id": "v8",
+         "text": "拍了 1号"}]})
+    # Sooner than the strip's 15 s reload: the claims.changed push on the feed's socket brought it.
+    page.wait_for_selector('#host-claims-list li[data-comment-id="c-8"]', timeout=8_000)
+    assert len(sockets) == 1, sockets
+    assert page.errors == []
