@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.browser.conftest import log_in
+from tests.browser.test_promotions_page import FLASH, open_flash_form
 
 pytestmark = pytest.mark.browser
 
@@ -16,19 +16,9 @@ def test_skus_with_spaces_and_commas_are_taken_whole(live_server, page):
     for sku in ("TEA 250g", "CUP,BLUE", "MUG"):
         requests.post(f"{server.url}/api/v1/products", headers=headers, timeout=10,
                       json={"sku": sku, "name": sku, "price": "39", "stock": 5}).raise_for_status()
-    broadcast = requests.post(f"{server.url}/api/v1/broadcasts", headers=headers, timeout=10,
-                              json={"title": "Tea", "platform": "douyin"}).json()["id"]
-    log_in(page, server.url, "host")
-    page.goto(server.url + "/promotions")
-
-    flash = 'form.promo-form[data-kind="flash"]'
-    page.click('details:has(form[data-kind="flash"]) > summary')
-    for name, value in [("code", "FLASH2"), ("broadcast_id", str(broadcast)), ("starts_at", "2030-03-01T20:00"),
-                        ("ends_at", "2030-03-01T21:00"), ("skus", '"TEA 250g", “CUP,BLUE” MUG'), ("price", "29.90"),
-                        ("remaining", "10")]:
-        page.fill(f"{flash} [name={name}]", value)
+    open_flash_form(page, server, token, {"code": "FLASH2", "skus": '"TEA 250g", “CUP,BLUE” MUG'})
     with page.expect_navigation():
-        page.click(f"{flash} button[type=submit]")
+        page.click(f"{FLASH} button[type=submit]")
     created = requests.get(f"{server.url}/api/v1/promotions/FLASH2", headers=headers, timeout=10).json()
     assert sorted(created["skus"]) == ["CUP,BLUE", "MUG", "TEA 250g"]
 

@@ -11,6 +11,21 @@ from tests.browser.conftest import log_in, screenshot
 pytestmark = pytest.mark.browser
 
 
+FLASH = 'form.promo-form[data-kind="flash"]'
+
+
+def open_flash_form(page, server, token: str, fields: dict[str, str]) -> None:
+    """Log the host in, open the promotions page's flash sale form for a new broadcast and fill it with fields."""
+    broadcast = requests.post(f"{server.url}/api/v1/broadcasts", headers={"Authorization": f"Bearer {token}"},
+                              timeout=10, json={"title": "Tea", "platform": "douyin"}).json()["id"]
+    log_in(page, server.url, "host")
+    page.goto(server.url + "/promotions")
+    page.click('details:has(form[data-kind="flash"]) > summary')
+    for name, value in ({"broadcast_id": str(broadcast), "starts_at": "2030-03-01T20:00", "ends_at": "2030-03-01T21:00",
+                         "price": "29.90", "remaining": "10"} | fields).items():
+        page.fill(f"{FLASH} [name={name}]", value)
+
+
 def test_an_auditor_creates_a_coupon_from_the_page_and_deactivates_it(live_server, page):
     server, token = live_server
     log_in(page, server.url, "auditor")
@@ -51,20 +66,10 @@ def test_an_unknown_sku_is_shown_under_the_skus_or_prices_field_and_nothing_is_c
     headers = {"Authorization": f"Bearer {token}"}
     requests.post(f"{server.url}/api/v1/products", headers=headers, timeout=10,
                   json={"sku": "MUG", "name": "Mug", "price": "39", "stock": 5}).raise_for_status()
-    broadcast = requests.post(f"{server.url}/api/v1/broadcasts", headers=headers, timeout=10,
-                              json={"title": "Tea", "platform": "douyin"}).json()["id"]
-    log_in(page, server.url, "host")
-    page.goto(server.url + "/promotions")
-
-    flash = 'form.promo-form[data-kind="flash"]'
-    page.click('details:has(form[data-kind="flash"]) > summary')
-    for name, value in [("code", "FLASH1"), ("broadcast_id", str(broadcast)), ("starts_at", "2030-03-01T20:00"),
-                        ("ends_at", "2030-03-01T21:00"), ("skus", "MUG, NOPE"), ("price", "29.90"),
-                        ("remaining", "10")]:
-        page.fill(f"{flash} [name={name}]", value)
-    page.click(f"{flash} button[type=submit]")
-    expect(page.locator(f'{flash} .field-error[data-field="skus"]')).to_have_text("no product has SKU 'NOPE'")
-    expect(page.locator(f"{flash} .form-error")).to_have_text("")
+    open_flash_form(page, server, token, {"code": "FLASH1", "skus": "MUG, NOPE"})
+    page.click(f"{FLASH} button[type=submit]")
+    expect(page.locator(f'{FLASH} .field-error[data-field="skus"]')).to_have_text("no product has SKU 'NOPE'")
+    expect(page.locator(f"{FLASH} .form-error")).to_have_text("")
 
     member = 'form.promo-form[data-kind="member"]'
     page.click('details:has(form[data-kind="member"]) > summary')
@@ -108,15 +113,8 @@ def test_a_sku_given_two_member_prices_is_refused_and_a_yuan_sign_is_read(live_s
 def test_a_refusal_names_every_field_by_its_label(live_server, page):
     """Probe 3 of session 15: "结束 必须晚于 starts_at" named the other field by its API name."""
     server, token = live_server
-    broadcast = requests.post(f"{server.url}/api/v1/broadcasts", headers={"Authorization": f"Bearer {token}"},
-                              timeout=10, json={"title": "Tea", "platform": "douyin"}).json()["id"]
-    log_in(page, server.url, "host")
-    page.goto(server.url + "/promotions")
-    flash = 'form.promo-form[data-kind="flash"]'
-    page.click('details:has(form[data-kind="flash"]) > summary')
-    for name, value in [("code", "FLASH2"), ("broadcast_id", str(broadcast)), ("starts_at", "2030-03-01T21:00"),
-                        ("ends_at", "2030-03-01T20:00"), ("skus", "MUG"), ("price", "29.90"), ("remaining", "10")]:
-        page.fill(f"{flash} [name={name}]", value)
-    page.click(f"{flash} button[type=submit]")
-    expect(page.locator(f'{flash} .field-error[data-field="ends_at"]')).to_have_text("Ends must be after Starts")
+    open_flash_form(page, server, token, {"code": "FLASH2", "starts_at": "2030-03-01T21:00",
+                                          "ends_at": "2030-03-01T20:00", "skus": "MUG"})
+    page.click(f"{FLASH} button[type=submit]")
+    expect(page.locator(f'{FLASH} .field-error[data-field="ends_at"]')).to_have_text("Ends must be after Starts")
     assert page.errors == []
