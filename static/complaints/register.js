@@ -1,7 +1,8 @@
 // "Register a complaint" on an order or customer page: POST /api/v1/complaints (channel back_office) with the
-// page's order (or the one picked on a customer page) and buyer, then open the new complaint. Uses LiveDesk.scriptReady (static/common/dom.js, which both
-// host pages load) and LiveDesk.send / errorText / formLabels (static/common/api.js, which the panel loads): an
-// error names its field by the form's own label, in the page's language, not by the API's name ("text").
+// page's order (or the one picked on a customer page) and buyer, then open the new complaint. Uses
+// LiveDesk.scriptReady (static/common/dom.js, which both host pages load) and LiveDesk.send / errorText /
+// formLabels (static/common/api.js, which the panel loads): an error names its field by the form's own label, in
+// the page's language, not by the API's name ("text").
 (function (global) {
   "use strict";
   var D = global.LiveDesk;
@@ -10,7 +11,8 @@
     var body = {channel: "back_office", category: form.elements.category.value, text: form.elements.text.value};
     if (form.elements.severity.value) { body.severity = form.elements.severity.value; }
     var picked = form.elements.order_id;  // the customer page's order picker ("" = no particular order)
-    if (picked && picked.value) { body.order_id = picked.value; } else if (form.dataset.orderId) { body.order_id = form.dataset.orderId; }
+    var orderId = (picked && picked.value) || form.dataset.orderId;
+    if (orderId) { body.order_id = orderId; }
     if (form.dataset.buyerId) { body.buyer_id = form.dataset.buyerId; }
     var error = form.querySelector(".form-error"), fieldError = form.querySelector('.field-error[data-field="text"]');
     var button = form.querySelector('button[type="submit"]');

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.signals import complaint_resolved
-
 from orders.aftersales.actions import open_case
 from orders.aftersales.flow import is_ended
 from orders.aftersales.models import AftersaleCase

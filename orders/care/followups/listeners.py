@@ -42,6 +42,7 @@ def followup_after_complaint(session: Session, complaint=None, at: datetime | No
     the resolution opened is still running, not yet (the complaint is told resolved again at its end)."""
     if refund_pending:
         return
+
     def work():
         subject = complaint_subject(session, complaint)
         if subject.buyer_id:
