@@ -20,6 +20,7 @@ import threading
 import time
 from pathlib import Path
 
+from bench.process_cpu import process_cpu
 from live.moderation.rules import (
     AllowTerm,
     ChatMessage,
@@ -71,13 +72,6 @@ def _seed(url: str, terms: list[Term], allow: list[AllowTerm], policy: Moderatio
     return token, ids["b1"]
 
 
-def _cpu_seconds(pid: int) -> float:
-    """Return the CPU time (user + system) the server used so far (Linux /proc; 0.0 elsewhere)."""
-    from bench.process_cpu import process_cpu
-
-    return process_cpu(pid)
-
-
 def bench_end_to_end(terms: list[Term], allow: list[AllowTerm], messages: list[ChatMessage], policy: ModerationPolicy,
                      mode: ChatMode, batch: int = 100, budget: float = 60.0, connections: int = 1) -> dict:
     """Return {"sent", "rate", "cpu", "actions", "workdir", "seeded", "stored"} for chat POSTed to a real server in
@@ -124,14 +118,14 @@ def bench_end_to_end(terms: list[Term], allow: list[AllowTerm], messages: list[C
         warm = {"id": "warm", "type": "chat", "ts": messages[0].at.isoformat(), "viewer_id": "warm", "text": "hi"}
         requests.post(endpoint, json={"events": [warm]}, headers={"Authorization": f"Bearer {token}"},
                       timeout=120).raise_for_status()  # builds the matcher
-        started, cpu = time.perf_counter(), _cpu_seconds(server.process.pid)
+        started, cpu = time.perf_counter(), process_cpu(server.process.pid)
         threads = [threading.Thread(target=client) for _ in range(connections)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
-        cpu = _cpu_seconds(server.process.pid) - cpu
+        cpu = process_cpu(server.process.pid) - cpu
     finally:
         server.stop()
     if failures:

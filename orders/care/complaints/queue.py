@@ -56,6 +56,13 @@ class QueueFilter:
             found.append(breached(now))
         return found
 
+    def counted_scope(self) -> QueueFilter | None:
+        """Return the part of this filter the header counts follow (category, severity, broadcast, buyer, order),
+        or None when it narrows nothing (the counts are then those of every complaint)."""
+        scope = QueueFilter(category=self.category, severity=self.severity, broadcast_id=self.broadcast_id,
+                            buyer_id=self.buyer_id, order_id=self.order_id)
+        return scope if scope != QueueFilter() else None
+
 
 def queue_page(session: Session, where: QueueFilter, page: int, per_page: int,
                now: datetime | None = None) -> tuple[list[dict], int]:
@@ -75,8 +82,8 @@ def queue_counts(session: Session, now: datetime, scope: QueueFilter | None = No
     """Return the header counts: open complaints, open and breached (recorded or past due now), open and due within
     the hour, open and escalated; of every complaint, or of those in scope's category, severity, broadcast, buyer
     and order (its status and breached choice aside: the counts are of open complaints by definition)."""
-    within = QueueFilter(category=scope.category, severity=scope.severity, broadcast_id=scope.broadcast_id,
-                         buyer_id=scope.buyer_id, order_id=scope.order_id).conditions(now) if scope else []
+    counted = scope.counted_scope() if scope else None
+    within = counted.conditions(now) if counted else []
     row = session.execute(sa.select(
         sa.func.count(Complaint.id).filter(_OPEN),
         sa.func.count(Complaint.id).filter(_OPEN, breached(now)),
