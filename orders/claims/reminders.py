@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from orders import history
 from orders.models import Order
+from orders.notices.models import BuyerNotice
 from orders.notices.service import queue_notice
 
 MAX_REMINDERS = 200  # orders in one request
+REMINDER_GAP = timedelta(minutes=1)  # a second reminder of one order within this is skipped
 
 
 def remind_unpaid(session: Session, broadcast_id: int, order_ids: Sequence[str], actor: str,
@@ -19,16 +21,22 @@ def remind_unpaid(session: Session, broadcast_id: int, order_ids: Sequence[str],
     """Return {"queued": [order ids], "skipped": [{"order_id", "reason"}]} after queueing payment reminders.
 
     An order is reminded when it belongs to the broadcast, is accepted or a draft holding units, and is unpaid;
-    a second reminder within the same minute is skipped (a double click sends one).
+    a second reminder within a minute of the last is skipped (a double click sends one).
     """
     # An id no column can hold (NUL, a lone surrogate) names no order: it is skipped, never sent to the database.
     storable = sorted({order_id for order_id in order_ids if "\x00" not in order_id and _encodable(order_id)})
     found = {order.order_id: order for order in session.scalars(sa.select(Order).where(
         Order.broadcast_id == broadcast_id, Order.order_id.in_(storable)))} if storable else {}
     queued, skipped = [], []
+    # The minute's dedupe key keeps two clicks at once to one notice; this catches a click each side of a minute.
+    reminded = set(session.scalars(sa.select(BuyerNotice.order_pk).where(
+        BuyerNotice.order_pk.in_([order.id for order in found.values()]), BuyerNotice.kind == "payment_reminder",
+        BuyerNotice.created_at > now - REMINDER_GAP))) if found else set()
     for order_id in dict.fromkeys(order_ids):
         order = found.get(order_id)
         reason = _not_due(order)
+        if reason is None and order.id in reminded:
+            reason = "already_reminded"
         if reason is None:
             notice = queue_notice(session, order, "payment_reminder", {"total": str(order.total)},
                                   dedupe=now.strftime("%Y-%m-%dT%H:%M"), now=now)

@@ -149,3 +149,24 @@ def test_the_rejected_events_page_pages_fifty_at_a_time(shop, any_app):
     second = auditor.get(f"/broadcasts/{broadcast_id}/rejected-events?page=2").get_data(as_text=True)
     assert first.count('data-rejected-id="') == 50 and 'rel="next"' in first
     assert second.count('data-rejected-id="') == 1 and 'rel="prev"' in second and "junk 0" in second
+
+
+def test_a_second_reminder_a_moment_later_across_a_minute_boundary_is_skipped(shop, any_app):
+    """The CI run of session 16: two clicks at hh:mm:59.9 and hh:(mm+1):00.1 both sent a reminder."""
+    from app.extensions import db
+    from orders.claims.reminders import remind_unpaid
+
+    api, broadcast_id = shop
+    generated = generate(3, T0, claims=12)
+    _send(api, broadcast_id, generated.chats + generated.orders + generated.payments)
+    unpaid = api.get(f"/api/v1/broadcasts/{broadcast_id}/reconciliation?unpaid_minutes=0").get_json()["unpaid"]
+    order_id = unpaid["items"][0]["order_id"]
+    edge = datetime.now(UTC).replace(second=59, microsecond=900_000)
+    with any_app.app_context():
+        first = remind_unpaid(db.session, broadcast_id, [order_id], "host", edge)
+        second = remind_unpaid(db.session, broadcast_id, [order_id], "host", edge + timedelta(milliseconds=200))
+        later = remind_unpaid(db.session, broadcast_id, [order_id], "host", edge + timedelta(minutes=2))
+        db.session.rollback()
+    assert first["queued"] == [order_id]
+    assert second == {"queued": [], "skipped": [{"order_id": order_id, "reason": "already_reminded"}]}
+    assert later["queued"] == [order_id]  # a minute on, the host may remind again
