@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app.db.bulk import execute_rows
 from live.models import Viewer
 
 
@@ -38,8 +39,8 @@ def touch_viewers(session: Session, platform: str, sightings: Iterable[tuple[str
     for renamed in (True, False):
         rows = [row for _viewer, row in sorted(seen.items()) if row["renamed"] is renamed]
         if rows:
-            session.execute(_upsert(dialect, renamed), [{k: v for k, v in row.items() if k != "renamed"}
-                                                        for row in rows])
+            execute_rows(session, _upsert(dialect, renamed), [{k: v for k, v in row.items() if k != "renamed"}
+                                                              for row in rows])
 
 
 @functools.cache

@@ -58,6 +58,12 @@ class Money(sa.types.TypeDecorator):
         return cents_to_money(value)
 
 
+# The stored text of recent times: a chat message's time is bound three or four times (event log, message, viewer,
+# offence) and a batch's "now" once per row, so most conversions are repeats. Equal instants share one text.
+_SQLITE_TEXTS: dict[datetime, str] = {}
+_SQLITE_TEXTS_KEPT = 4096
+
+
 class UTCDateTime(sa.types.TypeDecorator):
     """Stores aware datetimes in UTC and always gives them back aware (SQLite drops zones)."""
 
@@ -88,9 +94,15 @@ class UTCDateTime(sa.types.TypeDecorator):
         def to_sqlite_text(value):
             if value is None:
                 return None
-            if value.tzinfo is None:
-                raise ValueError("naive datetime given; LiveDesk stores aware UTC times only")
-            return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds")
+            text = _SQLITE_TEXTS.get(value)  # a naive value never equals an aware key, so it misses
+            if text is None:
+                if value.tzinfo is None:
+                    raise ValueError("naive datetime given; LiveDesk stores aware UTC times only")
+                text = value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds")
+                if len(_SQLITE_TEXTS) >= _SQLITE_TEXTS_KEPT:
+                    _SQLITE_TEXTS.clear()
+                _SQLITE_TEXTS[value] = text
+            return text
         return to_sqlite_text
 
     def process_result_value(self, value, dialect):

@@ -4,6 +4,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.db import utcnow
+from app.db.bulk import execute_rows
 from app.realtime.models import PushMessage, PushSequence
 
 # Core statements, built once: they run at every commit that pushes (the ORM's bulk paths cost more per call).
@@ -22,6 +24,7 @@ def number_and_log(session: Session, pushes: list[tuple[int, str, dict]]) -> lis
     """Return the (broadcast_id, event, payload) pushes with sequence numbers, after logging them in push_messages."""
     session.flush()  # a broadcast's counter added in this transaction (ensure_sequence) must be there to raise
     numbered: list[dict] = []
+    now = utcnow()
     by_broadcast: dict[int, list] = {}
     for broadcast_id, event, payload in pushes:
         by_broadcast.setdefault(broadcast_id, []).append((event, payload))
@@ -32,9 +35,10 @@ def number_and_log(session: Session, pushes: list[tuple[int, str, dict]]) -> lis
         rows = []
         for offset, (event, payload) in enumerate(items):
             body = {"seq": first + offset, **payload}
-            rows.append({"broadcast_id": broadcast_id, "seq": first + offset, "event": event, "payload": body})
+            rows.append({"broadcast_id": broadcast_id, "seq": first + offset, "event": event, "payload": body,
+                         "created_at": now})
             numbered.append({"broadcast_id": broadcast_id, "event": event, "payload": body})
-        session.execute(_INSERT, rows)
+        execute_rows(session, _INSERT, rows)
     return numbered
 
 

@@ -122,4 +122,7 @@ def to_json(event: ParsedEvent) -> dict:
             return [plain(v) for v in value]
         return value
 
-    return {"id": event.id, "type": event.type, "ts": event.ts.isoformat(), **plain(event.data)}
+    data = event.data
+    if any(isinstance(value, (Decimal, dict, list)) for value in data.values()):
+        data = plain(data)  # most events (chat, joins, clicks) are flat text: nothing to convert
+    return {"id": event.id, "type": event.type, "ts": event.ts.isoformat(), **data}

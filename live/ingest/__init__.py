@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
-from app.db.bulk import insert_rows
+from app.db.bulk import execute_rows, insert_rows
 from app.db.conflicts import insert_ignoring_conflicts
 from app.signals import events_accepted
 from live.events import (
@@ -196,7 +196,8 @@ def _claim_log(session: Session, broadcast: Broadcast, source: str, events: list
     for position, event in enumerate(events):
         first.setdefault(event.id, position)
     insert = _claim_statement(session.get_bind().dialect.name)
-    rows = session.execute(insert, [_log_row(broadcast, source, events[position], now) for position in first.values()])
+    rows = execute_rows(session, insert, [_log_row(broadcast, source, events[position], now)
+                                          for position in first.values()])
     return {event_id: (log_id, first[event_id]) for log_id, event_id in rows}
 
 

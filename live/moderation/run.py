@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app import realtime
-from app.db.bulk import insert_rows
+from app.db.bulk import execute_rows, insert_rows
 from live.events import ParsedEvent
 from live.models import Broadcast, Viewer
 from live.moderation.caches import Settings, state
@@ -81,8 +81,8 @@ def moderate_chat_run(session: Session, broadcast: Broadcast, events: list[Parse
                   [(event.data["viewer_id"], event.data.get("nickname"), event.ts) for event in events])
     matcher, settings = batch_settings(session, broadcast.id)
     decided, offences = _decide_all(session, broadcast, events, matcher, settings)
-    ids = {event_id: message_id for message_id, event_id in session.execute(
-        _INSERT_MESSAGES, [item.values for item in decided])}
+    ids = {event_id: message_id for message_id, event_id in execute_rows(
+        session, _INSERT_MESSAGES, [item.values for item in decided])}
     for item in decided:
         item.values["id"] = ids[item.values["event_id"]]
     insert_rows(session, ModerationOffence.__table__, [
@@ -108,7 +108,7 @@ def _store_sanctions(session: Session, sanctioned: list[_Decided]) -> None:
         item.sanction.message_id = item.values["id"]
         by_message[item.values["id"]] = item.sanction
     rows = [{column: getattr(item.sanction, column) for column in _SANCTION_COLUMNS} for item in sanctioned]
-    for sanction_id, message_id in session.execute(_INSERT_SANCTIONS, rows):
+    for sanction_id, message_id in execute_rows(session, _INSERT_SANCTIONS, rows):
         by_message[message_id].id = sanction_id
 
 

@@ -23,7 +23,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from app.db.bulk import insert_rows
+from app.db.bulk import execute_rows, insert_rows
 from app.db.conflicts import insert_ignoring_conflicts
 from orders import history
 from orders.claims.drafts import (
@@ -132,7 +132,7 @@ def _insert_claims(session: Session, claims: list[ClaimInput], resolutions, reas
              "ordered_at": None, "created_at": item.comment.at}
             for item, resolution, reason in zip(claims, resolutions, reasons)]
     insert = _insert_statement(session.get_bind().dialect.name)
-    return {comment_id: claim_pk for claim_pk, comment_id in session.execute(insert, rows)}
+    return {comment_id: claim_pk for claim_pk, comment_id in execute_rows(session, insert, rows)}
 
 
 @functools.cache

@@ -9,6 +9,7 @@ the claim with a reason the host sees), and a quantity of no units ("0件", "+0"
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -258,7 +259,18 @@ class ClaimTerms:
 
 def claim_terms(text: str | Normalized) -> ClaimTerms | None:
     """Return the link, the size/colour words (in order, each once) and the quantity of a claim, or None."""
-    folded = _folded(text)
+    if isinstance(text, str):
+        return _claim_terms_of_text(text)
+    return _claim_terms(_folded(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _claim_terms_of_text(text: str) -> ClaimTerms | None:
+    # Chat repeats itself ("+1", "扣1", "3号 M"): each message's claim is read again after moderation read it.
+    return _claim_terms(_folded(text))
+
+
+def _claim_terms(folded: str) -> ClaimTerms | None:
     reading = _read(folded)
     if reading is None:
         return None

@@ -51,3 +51,13 @@ def test_round_trip_through_sqlite_keeps_the_instant_and_the_order():
         ordered = connection.execute(sa.select(table.c.id).order_by(table.c.at)).scalars().all()
     assert [back[i] for i in range(len(MOMENTS))] == MOMENTS
     assert ordered == sorted(range(len(MOMENTS)), key=lambda i: MOMENTS[i])
+
+
+def test_repeated_binds_give_the_same_text_and_a_naive_twin_is_still_refused():
+    bind = UTCDateTime().bind_processor(sqlite.dialect())
+    moment = datetime(2026, 12, 7, 10, 0, 0, 5, tzinfo=timezone.utc)
+    first = bind(moment)
+    assert bind(moment) == first == _two_step(moment)
+    assert bind(moment.astimezone(SHANGHAI)) == first  # the same instant, another zone: the cached text
+    with pytest.raises(ValueError, match="naive"):
+        bind(moment.replace(tzinfo=None))  # equal wall time, no zone: never served from the cache
