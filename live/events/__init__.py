@@ -112,17 +112,19 @@ def parse_event(raw, window: tuple[datetime, datetime] | None = None) -> ParsedE
 
 def to_json(event: ParsedEvent) -> dict:
     """Return the normalised event as JSON-ready data for the event log (amounts as strings)."""
-
-    def plain(value):
-        if isinstance(value, Decimal):
-            return str(value)
-        if isinstance(value, dict):
-            return {k: plain(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [plain(v) for v in value]
-        return value
-
     data = event.data
-    if any(isinstance(value, (Decimal, dict, list)) for value in data.values()):
-        data = plain(data)  # most events (chat, joins, clicks) are flat text: nothing to convert
+    for value in data.values():
+        if isinstance(value, (Decimal, dict, list)):
+            data = _plain(data)  # most events (chat, joins, clicks) are flat text: nothing to convert
+            break
     return {"id": event.id, "type": event.type, "ts": event.ts.isoformat(), **data}
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value

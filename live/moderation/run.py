@@ -116,7 +116,8 @@ def _decide_all(session: Session, broadcast: Broadcast, events: list[ParsedEvent
                 settings: Settings) -> tuple[list[_Decided], list[_Decided]]:
     """Return every message of the run decided in order (and those that are offences), nothing written yet."""
     first_seen = _first_seen(session, broadcast.platform, events) if settings.mode.shield else {}
-    sanctions = batch_sanctions(session, broadcast.id, {event.data["viewer_id"] for event in events}, events[0].ts)
+    sanctions = batch_sanctions(session, broadcast.id, {event.data["viewer_id"] for event in events},
+                                min(event.ts for event in events))
     policy, mode = settings.policy, settings.mode
     recent, lock = state().recent_chat(broadcast.id)
     offence_log = _Offences(session, broadcast.id, events, policy.escalation_window_s)

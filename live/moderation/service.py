@@ -11,7 +11,7 @@ The spam windows live in process memory (live.moderation.caches); a batch retrie
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -27,7 +27,6 @@ from live.moderation.terms import current_matcher
 AUTO = "auto"  # the actor of decisions and sanctions taken by the rules
 STATUS_OF_ACTION = {"allow": "visible", "hide": "hidden", "hold": "held"}
 _BATCH = "livedesk_moderation_batch"
-_SANCTION_LOOKBACK = timedelta(days=1)  # how far before a batch's first message a timeout's end is looked for
 
 
 @dataclass
@@ -38,7 +37,7 @@ class _Batch:
     matcher: TermMatcher
     settings: dict[int, Settings] = field(default_factory=dict)
     sanctions: dict[int, dict[str, list[ViewerSanction]]] = field(default_factory=dict)  # by broadcast, viewer
-    sanctions_since: dict[int, datetime] = field(default_factory=dict)  # by broadcast: how far back ends are read
+    sanctions_since: dict[int, datetime] = field(default_factory=dict)  # by broadcast: the earliest end read
 
 
 def _batch(session: Session) -> _Batch:
@@ -64,12 +63,17 @@ def batch_sanctions(session: Session, broadcast_id: int, viewer_ids: set[str],
     """Return {viewer: unlifted sanctions} in the broadcast (its own and global ones) for at least viewer_ids, each
     viewer's read once per transaction, in one SELECT for those not read yet.
 
-    at is the batch's first chat message: a timeout that ended a day before it is not read. The caller appends
-    the sanctions it takes, so later messages of the batch see them.
+    at is the earliest chat message of the caller's run: a timeout that ended by then is in force for none of its
+    messages, so it is not read (in a long broadcast most of a viewer's timeouts are over). A later run of the same
+    transaction with an earlier message reads its viewers again from there. The caller appends the sanctions it
+    takes, so later messages of the run see them, and stores them before its next run.
     """
     batch = _batch(session)
-    found = batch.sanctions.setdefault(broadcast_id, {})
-    since = batch.sanctions_since.setdefault(broadcast_id, at - _SANCTION_LOOKBACK)
+    since = batch.sanctions_since.get(broadcast_id)
+    if since is None or at < since:
+        batch.sanctions[broadcast_id] = {}
+        batch.sanctions_since[broadcast_id] = since = at
+    found = batch.sanctions[broadcast_id]
     missing = sorted(viewer for viewer in viewer_ids if viewer not in found)
     if missing:
         for viewer in missing:
