@@ -46,8 +46,9 @@ def execute_rows(session: Session, statement: sa.Insert, rows: list[dict]) -> li
     It does what ``session.execute(statement, rows)`` does. On SQLite it binds the rows itself: SQLAlchemy's
     per-row work (building each row's parameters, then converting them) cost more than SQLite's own in the chat
     and order batches. The values are converted by the very bind processors SQLAlchemy would use; rows with
-    RETURNING go in multi-row VALUES, as SQLAlchemy sends them. A statement this cannot bind exactly (a column
-    default to fill, a converted RETURNING column, another database) runs through SQLAlchemy.
+    RETURNING go in multi-row VALUES, as SQLAlchemy sends them; a column default of no arguments is called per row,
+    as SQLAlchemy calls it. A statement this cannot bind exactly (values set in the statement, a default that
+    reads the row, a RETURNING column that needs converting, another database) runs through SQLAlchemy.
     """
     if not rows:
         return []
