@@ -53,15 +53,16 @@ def check_json_depth(req: Request) -> None:
 
 def _deeper_than(value, limit: int) -> bool:
     """Return True when value (parsed JSON) nests more than limit arrays and objects deep; no recursion."""
+    if not isinstance(value, (dict, list)):
+        return False
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
-        if children is None:
-            continue
         if depth > limit:
             return True
-        stack.extend((child, depth + 1) for child in children)
+        for child in item.values() if isinstance(item, dict) else item:
+            if isinstance(child, (dict, list)):  # only containers nest: a batch's thousands of strings are skipped
+                stack.append((child, depth + 1))
     return False
 
 
