@@ -29,6 +29,13 @@ from live.models import Broadcast, EventLog
 
 logger = logging.getLogger("livedesk.analytics")
 _RETRYABLE_PGCODES = {"40P01", "40001"}  # as app.db.transactions: the whole batch is retried, not marked stale
+# Run by every batch, so built once (building and caching a statement anew costs more than running it).
+_STATE = AnalyticsState.__table__
+_LOCK_STATE = sa.select(_STATE).where(_STATE.c.broadcast_id == sa.bindparam("b_id")).with_for_update()
+_RAISE_VERSION = sa.update(_STATE).where(_STATE.c.broadcast_id == sa.bindparam("b_id")).values(
+    version=_STATE.c.version + 1)
+_RAISE_VERSION_RETURNING = _RAISE_VERSION.returning(_STATE.c.version)
+_READ_VERSION = sa.select(_STATE.c.version).where(_STATE.c.broadcast_id == sa.bindparam("b_id"))
 HEAD_COUNTS = ("unique_viewers", "product_clickers", "buyers", "buyer_clickers", "people", "orderers",
                "orderer_clickers", "orderer_joiners")
 
@@ -82,15 +89,14 @@ def lock_state(session: Session, broadcast_id: int, batch_size: int = 0) -> dict
 
     batch_size: how many of the logged events are the caller's own, not yet applied batch.
     """
-    table = AnalyticsState.__table__
-    query = sa.select(table).where(table.c.broadcast_id == broadcast_id).with_for_update()
-    row = session.execute(query).mappings().first()
+    key = {"b_id": broadcast_id}
+    row = session.execute(_LOCK_STATE, key).mappings().first()
     if row is None:
         logged = session.scalar(sa.select(sa.func.count()).select_from(
             sa.select(EventLog.id).where(EventLog.broadcast_id == broadcast_id).limit(batch_size + 1).subquery()))
         _insert_ignore(session, store.blank(AnalyticsState, broadcast_id, ())
                        | {"stale": logged > batch_size, "epoch": new_epoch()})
-        row = session.execute(query).mappings().one()
+        row = session.execute(_LOCK_STATE, key).mappings().one()
     return dict(row)
 
 
@@ -120,9 +126,8 @@ def apply_facts(session: Session, broadcast_id: int, facts: list[Fact], log_boun
 
 def _next_version(session: Session, broadcast_id: int) -> int:
     """Return the state's version after raising it by one (under the state lock, so versions commit in order)."""
-    table = AnalyticsState.__table__
-    raise_it = sa.update(table).where(table.c.broadcast_id == broadcast_id).values(version=table.c.version + 1)
+    key = {"b_id": broadcast_id}
     if session.get_bind().dialect.update_returning:  # one statement (PostgreSQL, SQLite 3.35+)
-        return session.execute(raise_it.returning(table.c.version)).scalar_one()
-    session.execute(raise_it)
-    return session.scalar(sa.select(table.c.version).where(table.c.broadcast_id == broadcast_id))
+        return session.execute(_RAISE_VERSION_RETURNING, key).scalar_one()
+    session.execute(_RAISE_VERSION, key)
+    return session.execute(_READ_VERSION, key).scalar()

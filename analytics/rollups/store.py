@@ -50,6 +50,14 @@ def blank(model, broadcast_id: int, key: Key) -> Row:
 
 
 @cache
+def _by_key(model) -> sa.Select:
+    """Return the select of rows by a list of one-column keys (built once: every batch reads its minutes)."""
+    table, (column,) = _table(model), key_columns(model)
+    return sa.select(table).where(table.c.broadcast_id == sa.bindparam("broadcast_id"),
+                                  column.in_(sa.bindparam("keys", expanding=True)))
+
+
+@cache
 def _by_keys(model) -> sa.TextClause:
     """Return the select of rows by CHUNK composite keys: a join with a VALUES list of bound parameters.
 
@@ -69,13 +77,12 @@ def _by_keys(model) -> sa.TextClause:
 
 def load(session: Session, model, broadcast_id: int, keys: Iterable[Key]) -> dict[Key, Row]:
     """Return the existing rows of keys, by key."""
-    table, columns = _table(model), key_columns(model)
+    columns = key_columns(model)
     found: dict[Key, Row] = {}
     for chunk in _chunks(sorted(set(keys))):
         if len(columns) == 1:
-            query = sa.select(table).where(table.c.broadcast_id == broadcast_id,
-                                           columns[0].in_([key[0] for key in chunk]))
-            rows = session.execute(query).mappings().all()
+            rows = session.execute(_by_key(model), {"broadcast_id": broadcast_id,
+                                                    "keys": [key[0] for key in chunk]}).mappings().all()
         else:
             padded = chunk + [chunk[-1]] * (CHUNK - len(chunk))
             params = {f"k{i}_{j}": key[i] for j, key in enumerate(padded) for i in range(len(columns))}

@@ -22,13 +22,16 @@ from live.models import Broadcast
 from orders import inventory
 
 
+_BROADCASTS = sa.select(Broadcast).where(Broadcast.id.in_(sa.bindparam("ids", expanding=True)))  # built once
+
+
 def ingest_batches(session: Session, batches: list[tuple[tuple[int, str], list]]) -> list[list[dict] | ApiError]:
     """Return per ((broadcast id, source), raw events) the events' results, or a 404 ApiError for an unknown broadcast.
 
     batches come in key order (the group committer sorts them); nothing is committed here.
     """
     ids = sorted({broadcast_id for (broadcast_id, _source), _events in batches})
-    found = {broadcast.id: broadcast for broadcast in session.scalars(sa.select(Broadcast).where(Broadcast.id.in_(ids)))}
+    found = {broadcast.id: broadcast for broadcast in session.scalars(_BROADCASTS, {"ids": ids})}
     inventory.lock_levels(session, order_skus(event for _key, events in batches for event in events))
     outputs: list[list[dict] | ApiError] = []
     for (broadcast_id, source), events in batches:

@@ -60,6 +60,13 @@ _SANCTIONS = ViewerSanction.__table__
 # message earns at most one sanction): asking for them in row order would cost one INSERT per row on SQLite.
 _INSERT_MESSAGES = sa.insert(_MESSAGES).returning(_MESSAGES.c.id, _MESSAGES.c.event_id)
 _INSERT_SANCTIONS = sa.insert(_SANCTIONS).returning(_SANCTIONS.c.id, _SANCTIONS.c.message_id)
+# The run's reads, built once (building and caching a statement anew costs more than running it).
+_OFFENCES = ModerationOffence.__table__
+_OFFENCES_OF = sa.select(_OFFENCES.c.viewer_id, _OFFENCES.c.at).where(
+    _OFFENCES.c.broadcast_id == sa.bindparam("broadcast_id"),
+    _OFFENCES.c.viewer_id.in_(sa.bindparam("viewers", expanding=True)),
+    _OFFENCES.c.at >= sa.bindparam("earliest", type_=_OFFENCES.c.at.type),
+    _OFFENCES.c.at <= sa.bindparam("latest", type_=_OFFENCES.c.at.type))
 _SANCTION_COLUMNS = ("viewer_id", "broadcast_id", "kind", "until", "reason", "actor", "at", "message_id")
 
 
@@ -176,9 +183,8 @@ class _Offences:
             viewers = sorted({event.data["viewer_id"] for event in self.events})
             earliest = min(event.ts for event in self.events) - timedelta(seconds=self.window)
             latest = max(event.ts for event in self.events)
-            for viewer_id, at in self.session.execute(sa.select(ModerationOffence.viewer_id, ModerationOffence.at).where(
-                    ModerationOffence.broadcast_id == self.broadcast_id, ModerationOffence.viewer_id.in_(viewers),
-                    ModerationOffence.at >= earliest, ModerationOffence.at <= latest)):
+            for viewer_id, at in self.session.execute(_OFFENCES_OF, {
+                    "broadcast_id": self.broadcast_id, "viewers": viewers, "earliest": earliest, "latest": latest}):
                 self.times.setdefault(viewer_id, []).append(at)
         return self.times
 

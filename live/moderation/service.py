@@ -27,6 +27,12 @@ from live.moderation.terms import current_matcher
 AUTO = "auto"  # the actor of decisions and sanctions taken by the rules
 STATUS_OF_ACTION = {"allow": "visible", "hide": "hidden", "hold": "held"}
 _BATCH = "livedesk_moderation_batch"
+# Read once per chat run, so built once (building and caching a statement anew costs more than running it).
+_UNLIFTED = sa.select(ViewerSanction).where(
+    ViewerSanction.viewer_id.in_(sa.bindparam("viewers", expanding=True)),
+    sa.or_(ViewerSanction.broadcast_id == sa.bindparam("broadcast_id"), ViewerSanction.broadcast_id.is_(None)),
+    ViewerSanction.lifted_at.is_(None),
+    sa.or_(ViewerSanction.until.is_(None), ViewerSanction.until > sa.bindparam("since", type_=ViewerSanction.until.type)))
 
 
 @dataclass
@@ -78,11 +84,8 @@ def batch_sanctions(session: Session, broadcast_id: int, viewer_ids: set[str],
     if missing:
         for viewer in missing:
             found[viewer] = []
-        for sanction in session.scalars(sa.select(ViewerSanction).where(
-                ViewerSanction.viewer_id.in_(missing),
-                sa.or_(ViewerSanction.broadcast_id == broadcast_id, ViewerSanction.broadcast_id.is_(None)),
-                ViewerSanction.lifted_at.is_(None),
-                sa.or_(ViewerSanction.until.is_(None), ViewerSanction.until > since))):
+        for sanction in session.scalars(_UNLIFTED, {"viewers": missing, "broadcast_id": broadcast_id,
+                                                    "since": since}):
             found[sanction.viewer_id].append(sanction)
     return found
 

@@ -143,14 +143,18 @@ def _insert_statement(dialect_name: str):
         _CLAIMS.c.id, _CLAIMS.c.comment_id)
 
 
+# Run once per chat run with claims: built once (building and caching a statement anew costs more than running it).
+_ORDERS_NAMING = sa.select(Order).where(
+    Order.broadcast_id == sa.bindparam("broadcast_id"), Order.comment_id.in_(sa.bindparam("comments", expanding=True)),
+    Order.status != "claimed").order_by(Order.id).options(selectinload(Order.lines))
+
+
 def _orders_naming(session: Session, broadcast_id: int, comment_ids: list[str]) -> dict[str, Order]:
     """Return {comment id: the first platform order that named it} for these comments, in one SELECT (and one for
     the orders' lines)."""
     if not comment_ids:
         return {}
     found: dict[str, Order] = {}
-    for order in session.scalars(sa.select(Order).where(
-            Order.broadcast_id == broadcast_id, Order.comment_id.in_(sorted(comment_ids)),
-            Order.status != "claimed").order_by(Order.id).options(selectinload(Order.lines))):
+    for order in session.scalars(_ORDERS_NAMING, {"broadcast_id": broadcast_id, "comments": sorted(comment_ids)}):
         found.setdefault(order.comment_id, order)
     return found
