@@ -65,8 +65,7 @@ _OFFENCES = ModerationOffence.__table__
 _OFFENCES_OF = sa.select(_OFFENCES.c.viewer_id, _OFFENCES.c.at).where(
     _OFFENCES.c.broadcast_id == sa.bindparam("broadcast_id"),
     _OFFENCES.c.viewer_id.in_(sa.bindparam("viewers", expanding=True)),
-    _OFFENCES.c.at >= sa.bindparam("earliest", type_=_OFFENCES.c.at.type),
-    _OFFENCES.c.at <= sa.bindparam("latest", type_=_OFFENCES.c.at.type))
+    _OFFENCES.c.at >= sa.bindparam("earliest"), _OFFENCES.c.at <= sa.bindparam("latest"))
 _SANCTION_COLUMNS = ("viewer_id", "broadcast_id", "kind", "until", "reason", "actor", "at", "message_id")
 
 

@@ -32,7 +32,7 @@ _UNLIFTED = sa.select(ViewerSanction).where(
     ViewerSanction.viewer_id.in_(sa.bindparam("viewers", expanding=True)),
     sa.or_(ViewerSanction.broadcast_id == sa.bindparam("broadcast_id"), ViewerSanction.broadcast_id.is_(None)),
     ViewerSanction.lifted_at.is_(None),
-    sa.or_(ViewerSanction.until.is_(None), ViewerSanction.until > sa.bindparam("since", type_=ViewerSanction.until.type)))
+    sa.or_(ViewerSanction.until.is_(None), ViewerSanction.until > sa.bindparam("since")))
 
 
 @dataclass
