@@ -37,7 +37,7 @@ _TURN = sa.text("SELECT pg_advisory_xact_lock(:lock, :broadcast_id)")
 def _statements(table: sa.Table, key: str, values: tuple[str, ...]):
     """Return (sum, delete, fold on PostgreSQL) of one broadcast's change rows of table, built once."""
     of_broadcast = table.c.broadcast_id == sa.bindparam("broadcast_id")
-    summed = sa.select(table.c[key], *(sa.func.sum(table.c[name]) for name in values)).where(
+    summed = sa.select(table.c[key], *(sa.func.sum(table.c[name]) for name in values), sa.func.count()).where(
         of_broadcast).group_by(table.c[key])
     delete = sa.delete(table).where(of_broadcast)
     # PostgreSQL: the rows deleted are exactly the rows summed (other transactions may add rows meanwhile).
@@ -46,16 +46,22 @@ def _statements(table: sa.Table, key: str, values: tuple[str, ...]):
     return summed, delete, fold
 
 
-def _by_key(rows) -> dict[str, tuple[int, ...]]:
-    """Return {key: sums} of per-key sum rows, NULL sums read as 0."""
-    return {found: tuple(int(value or 0) for value in sums) for found, *sums in rows}
+def _by_key(rows, counted: bool = False) -> dict[str, tuple[int, ...]]:
+    """Return {key: sums} of per-key sum rows, NULL sums read as 0 (counted: each row ends with a row count, left out)."""
+    return {found: tuple(int(value or 0) for value in (sums[:-1] if counted else sums)) for found, *sums in rows}
+
+
+# SQLite folds a broadcast's change rows once they are this many: reading a few dozen rows costs less than the DELETE
+# and INSERT of a fold, which chat batches paid every time (a batch adds a row or two per status it changed).
+FOLD_AFTER_ROWS = 64
 
 
 def fold_sums(session: Session, table: sa.Table, key: str, values: tuple[str, ...], broadcast_id: int,
               lock: int) -> dict[str, tuple[int, ...]]:
     """Return {key: sums of values} of the broadcast after replacing its change rows with one row per key (rows that
-    sum to zero go). Writes: call it in the transaction that changed what the triggers count. lock: the first key
-    of the PostgreSQL advisory lock that makes folds of one broadcast take turns."""
+    sum to zero go; on SQLite only once there are more than FOLD_AFTER_ROWS of them). Writes: call it in the
+    transaction that changed what the triggers count. lock: the first key of the PostgreSQL advisory lock that makes
+    folds of one broadcast take turns."""
     session.flush()  # rows changed through the ORM must have fired their triggers first
     summed, delete, fold = _statements(table, key, values)
     params = {"broadcast_id": broadcast_id}
@@ -65,7 +71,10 @@ def fold_sums(session: Session, table: sa.Table, key: str, values: tuple[str, ..
         session.execute(_TURN, {"lock": lock, **params})
         sums = _by_key(session.execute(fold, params).all())
     else:  # one writer at a time: nothing can come between the sums and the DELETE
-        sums = _by_key(session.execute(summed, params).all())
+        found = session.execute(summed, params).all()
+        sums = _by_key(found, counted=True)
+        if sum(row[-1] for row in found) <= FOLD_AFTER_ROWS:
+            return sums
         session.execute(delete, params)
     rows = [{"broadcast_id": broadcast_id, key: found, **dict(zip(values, numbers))}
             for found, numbers in sorted(sums.items()) if any(numbers)]
@@ -79,4 +88,4 @@ def read_sums(session: Session, table: sa.Table, key: str, values: tuple[str, ..
     """Return {key: sums of values} of the broadcast without writing (pages and snapshots)."""
     session.flush()
     summed, _delete, _fold = _statements(table, key, values)
-    return _by_key(session.execute(summed, {"broadcast_id": broadcast_id}).all())
+    return _by_key(session.execute(summed, {"broadcast_id": broadcast_id}).all(), counted=True)

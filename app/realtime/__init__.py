@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from app.realtime.after_commit import current_session, discard, queue, queue_to_room, take_sequenced
+from app.realtime.after_commit import current_session, discard, queue, queue_all, queue_to_room, take_sequenced
 from app.realtime.rooms import NAMESPACE, emit_all, emit_one, emit_to_room, room_for
 from app.realtime.sequence import current_seq, ensure_sequence, missed_since, number_and_log
 
 __all__ = [
     "NAMESPACE", "commit", "current_seq", "current_session", "discard", "emit_all",
-    "emit_one", "emit_to_room", "ensure_sequence", "missed_since", "queue", "queue_to_room", "room_for",
+    "emit_one", "emit_to_room", "ensure_sequence", "missed_since", "queue", "queue_all", "queue_to_room", "room_for",
 ]
 
 

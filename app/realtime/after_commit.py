@@ -60,6 +60,25 @@ def queue_to_room(session: Session, room: str, event: str, payload: dict) -> Non
     session.info.setdefault(_PENDING, []).append(_Push(transaction, room, None, event, payload, None))
 
 
+def queue_all(session: Session, pushes: list[tuple[str | None, int | None, str, dict]]) -> None:
+    """Queue pushes, in order, as (room, broadcast_id, event, payload): room None for a sequenced push to the
+    broadcast's host rooms (``queue``), else a push to that room (``queue_to_room``, broadcast_id unused).
+
+    The same as queueing each alone, with one look-up of the transaction (a chat batch queues hundreds).
+    """
+    transaction = current_transaction(session)
+    if transaction is None:
+        for room, broadcast_id, event, payload in pushes:
+            if room is None:
+                queue(session, broadcast_id, event, payload)
+            else:
+                emit_to_room(room, event, payload)
+        return
+    session.info.setdefault(_PENDING, []).extend(
+        _Push(transaction, room, broadcast_id if room is None else None, event, payload, None)
+        for room, broadcast_id, event, payload in pushes)
+
+
 def discard(session: Session) -> None:
     """Drop every push queued in session (called when its transaction is rolled back)."""
     session.info.pop(_PENDING, None)

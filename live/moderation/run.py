@@ -29,7 +29,7 @@ from live.events import ParsedEvent
 from live.models import Broadcast, Viewer
 from live.moderation.caches import Settings, state
 from live.moderation.models import ModeratedMessage, ModerationOffence, ViewerSanction
-from live.moderation.push import queue_moderators
+from live.moderation.push import moderator_room, queue_moderators
 from live.moderation.queries import (
     host_message,
     message_to_dict,
@@ -95,13 +95,20 @@ def moderate_chat_run(session: Session, broadcast: Broadcast, events: list[Parse
         {"viewer_id": item.values["viewer_id"], "broadcast_id": broadcast.id, "at": item.values["at"],
          "codes": item.decision.codes, "message_id": item.values["id"]} for item in offences])
     _store_sanctions(session, [item for item in decided if item.sanction is not None])
-    results = []
+    results, pushes = [], []
+    moderators = moderator_room(broadcast.id)
     for item in decided:
-        _queue_pushes(session, broadcast.id, item, settings, now)
+        _message_pushes(pushes, broadcast.id, moderators, item)
+        if item.decision.raid_viewer_ids:  # rare: queue what came before, so the raid's pushes follow in order
+            realtime.queue_all(session, pushes)
+            pushes = []
+            hide_raid(session, broadcast.id, item.decision, item.values["at"], settings, now,
+                      before_id=item.values["id"])
         result = {"action": item.decision.action}
         if item.sanction is not None:
             result["viewer_action"] = item.decision.viewer_action
         results.append(result)
+    realtime.queue_all(session, pushes)
     return results
 
 
@@ -204,18 +211,17 @@ def _new_sanction(broadcast_id: int, viewer_id: str, decision: Decision, at: dat
                           reason=", ".join(decision.codes), actor=AUTO, at=at)
 
 
-def _queue_pushes(session: Session, broadcast_id: int, item: _Decided, settings: Settings, now: datetime) -> None:
-    """Queue one message's pushes as storing it alone did: its sanction, the host's copy, the moderators', a raid."""
+def _message_pushes(pushes: list, broadcast_id: int, moderators: str, item: _Decided) -> None:
+    """Append one message's pushes (for realtime.queue_all) as storing it alone queued them: its sanction, the
+    host's copy, the moderators' copy (the raid it may start follows)."""
     decision = item.decision
     if item.sanction is not None:
-        queue_moderators(session, broadcast_id, "viewer.sanctioned", {"sanction": sanction_to_dict(item.sanction)})
+        pushes.append((moderators, None, "viewer.sanctioned", {"sanction": sanction_to_dict(item.sanction)}))
     full = message_to_dict(SimpleNamespace(**item.values))
     if item.values["status"] == "visible":
-        realtime.queue(session, broadcast_id, "chat.message", {"message": host_message(full)})
-    queue_moderators(session, broadcast_id, "chat.moderated", {
-        "message": full, "suggest_shield": decision.suggest_shield, "viewer_action": decision.viewer_action})
-    if decision.raid_viewer_ids:
-        hide_raid(session, broadcast_id, decision, item.values["at"], settings, now, before_id=item.values["id"])
+        pushes.append((None, broadcast_id, "chat.message", {"message": host_message(full)}))
+    pushes.append((moderators, None, "chat.moderated", {
+        "message": full, "suggest_shield": decision.suggest_shield, "viewer_action": decision.viewer_action}))
 
 
 def hide_raid(session: Session, broadcast_id: int, decision: Decision, at: datetime, settings: Settings,

@@ -144,9 +144,13 @@ def _insert_statement(dialect_name: str):
 
 
 # Run once per chat run with claims: built once (building and caching a statement anew costs more than running it).
-_ORDERS_NAMING = sa.select(Order).where(
-    Order.broadcast_id == sa.bindparam("broadcast_id"), Order.comment_id.in_(sa.bindparam("comments", expanding=True)),
-    Order.status != "claimed").order_by(Order.id).options(selectinload(Order.lines))
+_ORDERS = Order.__table__
+# Most chat batches name no platform order: a Core probe for their ids costs about a third of loading the orders.
+_IDS_OF_ORDERS_NAMING = sa.select(_ORDERS.c.id).where(
+    _ORDERS.c.broadcast_id == sa.bindparam("broadcast_id"),
+    _ORDERS.c.comment_id.in_(sa.bindparam("comments", expanding=True)), _ORDERS.c.status != "claimed")
+_ORDERS_BY_ID = sa.select(Order).where(Order.id.in_(sa.bindparam("ids", expanding=True))).order_by(
+    Order.id).options(selectinload(Order.lines))
 
 
 def _orders_naming(session: Session, broadcast_id: int, comment_ids: list[str]) -> dict[str, Order]:
@@ -154,7 +158,10 @@ def _orders_naming(session: Session, broadcast_id: int, comment_ids: list[str]) 
     the orders' lines)."""
     if not comment_ids:
         return {}
+    session.flush()  # a Core read does not autoflush: orders added through the ORM must be in the table
+    ids = session.scalars(_IDS_OF_ORDERS_NAMING, {"broadcast_id": broadcast_id, "comments": sorted(comment_ids)}).all()
     found: dict[str, Order] = {}
-    for order in session.scalars(_ORDERS_NAMING, {"broadcast_id": broadcast_id, "comments": sorted(comment_ids)}):
-        found.setdefault(order.comment_id, order)
+    if ids:
+        for order in session.scalars(_ORDERS_BY_ID, {"ids": sorted(ids)}):
+            found.setdefault(order.comment_id, order)
     return found
