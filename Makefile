@@ -45,8 +45,12 @@ serve: migrate
 TEST_WORKERS ?= 3
 TEST_PARALLEL = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist load --maxschedchunk 4)
 
+# Tests marked slow (each takes more than a few seconds: the sweeps of every page at every size, the API fuzzer, races
+# between processes) run when CI=true (as .ci/run sets) or SLOW=1; otherwise `make test` leaves them out and says so.
+TEST_ALL = $(filter true 1,$(CI) $(SLOW))
 test: setup
-	$(BIN)/python -m pytest -q -p no:cacheprovider $(TEST_PARALLEL)
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(TEST_PARALLEL) $(if $(TEST_ALL),,-m "not slow")
+	@$(if $(TEST_ALL),true,echo "Left out: the tests marked slow. SLOW=1 make test (or CI=true, as .ci/run) runs them too.")
 
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "not browser and not slow" $(TEST_PARALLEL)

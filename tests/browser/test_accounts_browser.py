@@ -27,6 +27,7 @@ def shoot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
+@pytest.mark.slow
 def test_an_admin_adds_a_user_with_a_link_the_user_sets_a_password_and_is_then_disabled(live_server, page, browser):
     server, _token = live_server
     page.set_viewport_size({"width": 1440, "height": 900})

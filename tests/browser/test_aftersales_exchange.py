@@ -56,6 +56,7 @@ def available(app, sku: str) -> int:
         return db.session.scalar(sa.select(StockLevel.available).where(StockLevel.sku == sku))
 
 
+@pytest.mark.slow
 def test_an_agent_ships_the_other_size_picked_from_the_same_product(exchange, page):
     base, case_id, app = exchange
     log_in_as_agent(page, base)
@@ -84,6 +85,7 @@ def test_an_agent_ships_the_other_size_picked_from_the_same_product(exchange, pa
     assert page.errors == []
 
 
+@pytest.mark.slow
 def test_the_replacement_is_sent_by_a_carrier_of_the_table_and_a_bad_number_is_shown_under_its_field(exchange, page):
     base, case_id, app = exchange
     log_in_as_agent(page, base)

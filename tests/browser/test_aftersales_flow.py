@@ -82,6 +82,7 @@ def act(page, button: str, fill: dict | None = None, expect: str | None = None) 
         assert page.get_attribute("#aftersales-case", "data-status") == expect
 
 
+@pytest.mark.slow
 def test_an_agent_opens_a_return_and_refunds_it_from_the_order_page(shop, page):
     base, _exchange = shop
     log_in_as_agent(page, base)
@@ -153,6 +154,7 @@ def test_an_agent_opens_a_return_and_refunds_it_from_the_order_page(shop, page):
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_the_after_sales_pages_read_in_chinese_and_fit_a_phone(shop, browser):
     base, case_id = shop
     page = new_page(browser, "zh-CN", SIZES["phone"])

@@ -41,6 +41,7 @@ def twice_tea(live_server, sqlite_url):
     return server.url
 
 
+@pytest.mark.slow
 def test_two_lines_of_one_sku_are_one_input_and_both_units_open_one_case(twice_tea, page):
     base = twice_tea
     log_in_as_agent(page, base)

@@ -66,6 +66,7 @@ def test_a_refused_payout_on_an_ended_case_shows_its_error_under_the_refunds(sho
     expect(page.locator("#timeline tr").last).to_have_attribute("data-action", "refund_succeeded")
 
 
+@pytest.mark.slow
 def test_an_order_refunded_before_shipping_says_why_and_offers_no_ship_form(shop, page):
     base, platform, broadcast_id = shop
     paid_order(platform, broadcast_id, "GONE-1", 2)

@@ -25,6 +25,7 @@ def _sample_log(sku: str = "A") -> list[dict]:
     ]
 
 
+@pytest.mark.slow
 def test_the_standalone_report_opens_offline_with_every_chart_drawn(app, api, page, tmp_path):
     earlier = ax.start_broadcast(api, at(-60 * 24))
     ax.ingest(api, earlier, [join(at(-60 * 24), "v9")], prefix="old-")

@@ -73,6 +73,7 @@ def open_page(page, url: str, ready: str) -> None:
     page.wait_for_selector(f"{ready}[data-drawn=true]")
 
 
+@pytest.mark.slow
 def test_the_dashboard_reads_at_every_size_with_a_lane_per_pinned_product(shop, page):
     server, ids = shop
     log_in(page, server.url, "analyst")
@@ -112,6 +113,7 @@ def test_the_variants_of_a_product_fold_under_it_and_open_on_a_click(shop, page)
     assert page.errors == []
 
 
+@pytest.mark.slow
 def test_an_empty_broadcast_says_no_data_yet_instead_of_drawing_empty_axes(shop, page):
     server, ids = shop
     log_in(page, server.url, "analyst")
@@ -129,6 +131,7 @@ def test_an_empty_broadcast_says_no_data_yet_instead_of_drawing_empty_axes(shop,
     assert page.errors == []
 
 
+@pytest.mark.slow
 def test_the_gpm_switch_shows_either_denominator_and_the_download_keeps_it(shop, page):
     server, ids = shop
     log_in(page, server.url, "analyst")
@@ -150,6 +153,7 @@ def test_the_gpm_switch_shows_either_denominator_and_the_download_keeps_it(shop,
     assert page.errors == []
 
 
+@pytest.mark.slow
 def test_the_report_reads_at_every_size_and_compares_one_broadcast_without_a_giant_bar(shop, page):
     server, ids = shop
     log_in(page, server.url, "analyst")
@@ -169,6 +173,7 @@ def test_the_report_reads_at_every_size_and_compares_one_broadcast_without_a_gia
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_analysts_find_analytics_in_the_navigation(shop, page):
     server, ids = shop
     log_in(page, server.url, "analyst")
@@ -195,6 +200,7 @@ def chinese(browser):
 
 
 @pytest.mark.parametrize("width, height", [(1440, 900), (390, 844)])
+@pytest.mark.slow
 def test_chinese_analytics_pages_have_no_english_left_and_headers_never_stack(shop, chinese, width, height):
     server, ids = shop
     chinese.set_viewport_size({"width": width, "height": height})

@@ -38,6 +38,7 @@ def _phone_page(browser, shop, locale: str, path: str, ready: str, **options):  
 
 
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+@pytest.mark.slow
 def test_category_labels_are_whole_and_apart_at_390_px(shop, browser, locale):  # noqa: F811
     context, page = _phone_page(browser, shop, locale, "/broadcasts/{busy}/report", "#report")
     for name in ("watch", "sources", "products", "comparison"):
@@ -65,6 +66,7 @@ LANES = """() => {
 
 
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+@pytest.mark.slow
 def test_the_pinned_lanes_title_never_covers_their_labels_at_390_px(shop, browser, locale):  # noqa: F811
     context, page = _phone_page(browser, shop, locale, "/broadcasts/{busy}/analytics", "#analytics")
     page.wait_for_selector("#chart-timeline .main-svg")

@@ -63,6 +63,7 @@ def row(order_id: str) -> str:
     return f'#queue tr[data-order-id="{order_id}"]'
 
 
+@pytest.mark.slow
 def test_auditor_approves_the_selected_order_from_the_keyboard_and_it_leaves_the_queue(live_server, platform, page):
     server, _token = live_server
     broadcast_id = platform.broadcast()

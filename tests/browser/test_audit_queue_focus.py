@@ -12,6 +12,7 @@ FOCUSED = """() => { const node = document.activeElement, tr = node.closest('tr'
   return [tr ? tr.dataset.orderId : null, node.tagName, node.className]; }"""
 
 
+@pytest.mark.slow
 def test_a_refresh_keeps_focus_on_the_same_control_of_the_same_order(live_server, platform, page):
     server, _token = live_server
     broadcast_id = platform.broadcast()

@@ -83,6 +83,7 @@ def open_queue(page, base: str, path: str = "/audit") -> None:
     page.wait_for_selector("#audit[data-loaded=true][data-connection=connected]")
 
 
+@pytest.mark.slow
 def test_each_row_has_one_green_approve_a_menu_and_says_what_the_finding_asks(desk, page):
     base, platform = desk
     page.set_viewport_size({"width": 1440, "height": 900})
@@ -154,6 +155,7 @@ def test_a_linked_order_on_the_order_page_is_a_link_and_the_menu_overrides_a_fin
 
 
 @pytest.mark.parametrize("size", ["tablet", "phone"])
+@pytest.mark.slow
 def test_the_queue_and_the_order_page_fit_tablets_and_phones(desk, page, size):
     base, _platform = desk
     width, height = VIEWPORTS[size]
@@ -184,6 +186,7 @@ def test_the_queue_and_the_order_page_fit_tablets_and_phones(desk, page, size):
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_the_waiting_and_late_counts_and_the_empty_states(live_server, page):
     server, token = live_server
     platform = Platform(server.url, token)
@@ -210,6 +213,7 @@ def test_the_waiting_and_late_counts_and_the_empty_states(live_server, page):
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_the_late_count_is_the_true_count_when_the_queue_has_more_than_a_page(live_server, page):
     server, token = live_server
     platform = Platform(server.url, token)

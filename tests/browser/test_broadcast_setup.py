@@ -52,6 +52,7 @@ def _add(page, term: str, sku: str) -> None:
     page.wait_for_selector(f'#lineup tr[data-sku="{sku}"]')
 
 
+@pytest.mark.slow
 def test_a_host_creates_a_broadcast_and_builds_its_line_up_in_the_browser(live_server, page):
     server, token = live_server
     api = RemoteApi(server.url, token)

@@ -44,6 +44,7 @@ def count_tasks(sqlite_url) -> int:
     return count
 
 
+@pytest.mark.slow
 def test_follow_ups_link_their_case_and_complaint_and_refuse_an_unknown_buyer_under_its_field(
         live_server, browser, sqlite_url):
     server, token = live_server

@@ -32,6 +32,7 @@ def wait_for_text(page, selector: str) -> str:
     return page.inner_text(selector)
 
 
+@pytest.mark.slow
 def test_a_host_creates_a_product_with_variants_restocks_it_and_reads_the_history(live_server, page):
     server, token = live_server
     log_in(page, server.url, "host")

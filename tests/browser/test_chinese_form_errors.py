@@ -39,6 +39,7 @@ def test_the_new_broadcast_form_refuses_an_empty_title_in_chinese(live_server, p
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_the_moderators_term_and_threshold_forms_refuse_in_chinese(live_server, page):
     server, token = live_server
     broadcast_id = RemoteApi(server.url, token).live_broadcast("春季上新")

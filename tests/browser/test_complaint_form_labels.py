@@ -20,6 +20,7 @@ EXPECTED = {"en-US": ("What the buyer said is required", "Root cause is required
 
 
 @pytest.mark.parametrize("language", ["en-US", "zh-CN"])
+@pytest.mark.slow
 def test_the_register_and_resolve_forms_name_their_fields_by_their_labels(live_server, browser, language):
     server, token = live_server
     platform = Platform(server.url, token)

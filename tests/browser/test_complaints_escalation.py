@@ -13,6 +13,7 @@ from tests.support.axe import blocking_violations
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.slow
 def test_a_moderator_escalates_a_message_and_the_agent_finds_it_in_the_queue(live_server, page, browser):
     server, token = live_server
     session = requests.Session()

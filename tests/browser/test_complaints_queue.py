@@ -71,6 +71,7 @@ def shop(live_server):
     return server, send
 
 
+@pytest.mark.slow
 def test_an_agent_registers_acknowledges_and_resolves_a_complaint_from_the_order_page(shop, page):
     server, send = shop
     log_in(page, server.url, "aftersales")
@@ -129,6 +130,7 @@ def test_an_agent_registers_acknowledges_and_resolves_a_complaint_from_the_order
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_the_queue_on_a_phone_is_cards_without_sideways_scrolling(shop, page):
     server, _send = shop
     log_in(page, server.url, "aftersales")
@@ -169,6 +171,7 @@ def test_the_queue_announces_a_change_without_moving_rows(shop, browser):
 
 
 @pytest.mark.parametrize("width, height", [(1440, 900), (820, 1180), (390, 844)])
+@pytest.mark.slow
 def test_every_complaint_page_reads_in_chinese_at_every_size(shop, browser, width, height):
     from tests.browser.test_viewports import OVERFLOW, SQUEEZED, english_on
 

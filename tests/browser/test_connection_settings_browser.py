@@ -46,6 +46,7 @@ def _new_shop(page, base: str, broadcast_id: int, name: str, token: str | None) 
         page.click("#open-new-connection")
 
 
+@pytest.mark.slow
 def test_an_admin_gives_a_shop_its_access_token_on_a_phone_and_sees_it_ready(live_server, page):
     server, api_token = live_server
     broadcast_id = _broadcast(server.url, api_token)

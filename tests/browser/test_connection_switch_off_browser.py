@@ -23,6 +23,7 @@ def _deliver(base: str, secret: str) -> int:
 
 
 @pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.slow
 def test_an_admin_ends_a_leaked_secret_and_switches_a_connection_off_and_on(live_server, page, width):
     server, token = live_server
     broadcast_id = _live_broadcast(server.url, token)

@@ -28,6 +28,7 @@ def _live_broadcast(base: str, token: str) -> int:
     return broadcast_id
 
 
+@pytest.mark.slow
 def test_an_admin_connects_a_live_room_and_a_test_payload_reaches_the_hosts_chat(live_server, page):
     server, token = live_server
     broadcast_id = _live_broadcast(server.url, token)
@@ -69,6 +70,7 @@ def test_an_admin_connects_a_live_room_and_a_test_payload_reaches_the_hosts_chat
     assert page.errors == []
 
 
+@pytest.mark.slow
 def test_the_connection_pages_read_in_chinese_on_a_phone(live_server, browser):
     from tests.browser.test_narrow_chinese_pages import english_left
 

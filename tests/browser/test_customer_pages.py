@@ -58,6 +58,7 @@ def log_in_agent(page, base: str) -> None:
         page.click("#submit")
 
 
+@pytest.mark.slow
 def test_an_agent_recalculates_tags_a_customer_and_issues_an_offer_to_a_tier(shop, page):
     log_in_agent(page, shop.url)
     with page.expect_navigation():  # the whole page: "Recalculate" works once its script has run
@@ -123,6 +124,7 @@ def test_an_admin_erases_a_contact_only_after_typing_the_buyer_id(shop, page):
 
 
 @pytest.mark.parametrize("language", ["en", "zh-CN"])
+@pytest.mark.slow
 def test_the_customer_pages_fit_a_phone_and_pass_axe(shop, browser, language):
     admin = new_page(browser, language, SIZES["phone"])
     log_in_any_language(admin, shop.url, "admin")

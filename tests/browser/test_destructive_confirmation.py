@@ -79,6 +79,7 @@ def test_disabling_a_user_on_a_phone_asks_in_a_dialog_that_fits_and_acts_only_wh
     assert page.dialogs == [] and page.errors == []
 
 
+@pytest.mark.slow
 def test_removing_a_blocked_term_asks_over_the_drawer_and_keeps_the_term_when_cancelled(live_server, page):
     server, token = live_server
     broadcast_id = RemoteApi(server.url, token).live_broadcast("Spring launch")

@@ -58,6 +58,7 @@ def test_the_new_broadcast_form_names_the_title_and_planned_start_by_their_label
         page.context.close()
 
 
+@pytest.mark.slow
 def test_the_ship_form_and_the_open_a_case_form_name_their_fields_by_their_labels(live_server, browser):
     server, token = live_server
     platform = Platform(server.url, token)
@@ -88,6 +89,7 @@ def test_the_ship_form_and_the_open_a_case_form_name_their_fields_by_their_label
         page.context.close()
 
 
+@pytest.mark.slow
 def test_the_audit_edit_form_names_a_line_and_gives_the_range_of_a_negative_quantity(live_server, browser):
     server, token = live_server
     platform = Platform(server.url, token)

@@ -40,6 +40,7 @@ def agent_page(browser, base: str, width: int = 1280):
     return page
 
 
+@pytest.mark.slow
 def test_an_agent_packs_and_ships_a_paid_order_and_the_delivery_comes_in(live_server, call, browser):
     server, _ = live_server
     call("POST", "/api/v1/products", {"sku": "TEE", "name": "T-shirt", "price": "59.00", "stock": 20})
@@ -97,6 +98,7 @@ def test_an_agent_packs_and_ships_a_paid_order_and_the_delivery_comes_in(live_se
 
 
 @pytest.mark.parametrize("language", ["en", "zh-CN"])
+@pytest.mark.slow
 def test_the_fulfilment_pages_fit_a_phone_pass_axe_and_read_in_chinese(live_server, call, browser, language):
     from tests.browser.test_viewports import SIZES, new_page, problems_on
 

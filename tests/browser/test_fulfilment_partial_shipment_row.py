@@ -22,6 +22,7 @@ def ship_part(page, tracking: str, qty: int | None) -> None:
     page.click(f"{ROW} .ship-form button[type=submit]")
 
 
+@pytest.mark.slow
 def test_a_partial_shipment_updates_left_to_ship_and_the_part_form(live_server, call, browser):
     server, _ = live_server
     call("POST", "/api/v1/products", {"sku": "TEE", "name": "T-shirt", "price": "59.00", "stock": 20})

@@ -60,6 +60,7 @@ def test_the_platform_order_takes_the_row_of_the_draft_it_completes(live_server,
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_a_draft_completed_while_the_host_reads_the_feed_is_one_row_after_resume(live_server, page):
     server, token = live_server
     api = RemoteApi(server.url, token)

@@ -58,6 +58,7 @@ def _draft_then_order(api: RemoteApi, page, events: str) -> str:
     return draft_id
 
 
+@pytest.mark.slow
 def test_a_draft_completed_by_a_later_order_moves_to_its_place_by_time(live_server, page):
     server, token = live_server
     api = RemoteApi(server.url, token)
@@ -127,6 +128,7 @@ def _tap_then_new_order(live_server, tablet) -> None:
     api.post(events, {"events": [_order("DY-1", 5)]})
 
 
+@pytest.mark.slow
 def test_a_finger_on_the_feed_holds_it_until_a_few_seconds_after_it_lifts(live_server, tablet):
     _tap_then_new_order(live_server, tablet)
     expect(tablet.locator("#feed-new")).to_be_visible()

@@ -262,6 +262,7 @@ def test_the_wall_display_opens_with_a_display_token_and_follows_the_pin(show, b
     page.context.close()
 
 
+@pytest.mark.slow
 def test_selling_now_counts_only_units_sold_or_reserved_and_follows_the_orders_status(show, browser, host_login):
     server, platform, broadcast_id, _display = show
     page = new_page(browser, "en", SIZES["desktop"], storage_state=host_login)

@@ -39,6 +39,7 @@ def _open_host(page, server, broadcast_id: int) -> None:
     page.wait_for_selector('#rail li[data-sku="COAT"]')
 
 
+@pytest.mark.slow
 def test_the_pinned_card_rail_and_wall_show_the_flash_price_while_the_sale_sells_and_money_is_grouped(
         live_server, page, call):
     server, _token = live_server

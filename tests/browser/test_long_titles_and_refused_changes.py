@@ -58,6 +58,7 @@ def paths_with_titles(ids: dict) -> list[str]:
 
 
 @pytest.mark.parametrize("language", ["en", "zh-CN"])
+@pytest.mark.slow
 def test_a_200_character_title_keeps_every_page_with_a_broadcast_picker_to_a_phone(site, browser, language):
     base, ids = site
     page = new_page(browser, language, PHONE)

@@ -49,6 +49,7 @@ def shop(live_server):
     return server
 
 
+@pytest.mark.slow
 def test_an_auditor_looks_up_a_buyer_by_the_last_four_digits_and_shows_a_contact(shop, page):
     log_in(page, shop.url, "auditor")
     page.fill(".topbar-search input[name=q]", "0001")

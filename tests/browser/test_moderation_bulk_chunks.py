@@ -39,6 +39,7 @@ def bulk_requests(page) -> list[int]:
     return sizes
 
 
+@pytest.mark.slow
 def test_select_all_approves_a_raid_above_the_api_limit_in_chunks_and_says_the_total(console):  # noqa: F811
     page, api, moderator, broadcast_id = console
     held = raid(page, api, moderator, broadcast_id)
@@ -55,6 +56,7 @@ def test_select_all_approves_a_raid_above_the_api_limit_in_chunks_and_says_the_t
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_a_chunk_that_fails_stays_selected_and_can_be_sent_again(console):  # noqa: F811
     page, api, moderator, broadcast_id = console
     held = raid(page, api, moderator, broadcast_id)

@@ -40,6 +40,7 @@ def test_chinese_moderation_errors_name_the_field_by_its_label(live_server, brow
     page.context.close()
 
 
+@pytest.mark.slow
 def test_a_refused_chinese_term_import_names_the_line_and_the_field_and_says_nothing_was_imported(live_server, browser):
     server, token = live_server
     broadcast_id = Platform(server.url, token).broadcast()

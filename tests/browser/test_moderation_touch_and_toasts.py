@@ -127,6 +127,7 @@ def test_a_list_scrolled_away_from_the_newest_waits_until_the_new_button(tablet)
     assert page.errors == []
 
 
+@pytest.mark.slow
 def test_undo_toasts_can_be_dismissed_and_at_most_two_cover_a_phone(live_server, browser):
     server, token = live_server
     api = RemoteApi(server.url, token)

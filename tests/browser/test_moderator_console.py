@@ -95,6 +95,7 @@ def add_term_in_drawer(page, term: str, action: str) -> None:
     page.wait_for_selector("#settings-drawer", state="hidden")
 
 
+@pytest.mark.slow
 def test_approving_a_held_message_in_one_click_reaches_the_host_page(live_server, page, host_page):
     server, token = live_server
     api = RemoteApi(server.url, token)

@@ -223,6 +223,7 @@ def test_check_a_message_shows_the_decision_and_its_reasons_without_saving(conso
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_the_console_fits_every_screen_says_when_lists_are_empty_and_passes_axe(console):
     page, api, _moderator, broadcast_id = console
     for width, height in VIEWPORTS:

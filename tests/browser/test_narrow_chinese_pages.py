@@ -91,6 +91,7 @@ def test_the_chinese_moderator_console_says_reasons_their_details_and_sanctions_
     assert phone.errors == []
 
 
+@pytest.mark.slow
 def test_a_sweep_of_the_chinese_pages_as_drawn_finds_no_english_and_no_raw_code(live_server, phone):
     server, token = live_server
     platform = Platform(server.url, token)

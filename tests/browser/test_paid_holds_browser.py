@@ -68,6 +68,7 @@ def test_a_bulk_extend_of_paid_holds_says_there_is_nothing_to_extend_and_why(liv
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_fixing_the_phone_of_a_paid_hold_completes_it_and_rejecting_one_refunds_it(live_server, page):
     server, token = live_server
     platform = Platform(server.url, token)
@@ -96,6 +97,7 @@ def test_fixing_the_phone_of_a_paid_hold_completes_it_and_rejecting_one_refunds_
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_an_agent_is_offered_neither_system_reasons_nor_a_second_refund_while_one_waits(live_server, page):
     server, token = live_server
     platform = Platform(server.url, token)
@@ -126,6 +128,7 @@ def test_an_agent_is_offered_neither_system_reasons_nor_a_second_refund_while_on
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_the_paid_note_reads_in_chinese_and_fits_a_phone(live_server, browser):
     server, token = live_server
     platform = Platform(server.url, token)

@@ -28,6 +28,7 @@ SMALL_TARGETS = """() => Array.from(document.querySelectorAll(
   .filter(([, , width, height]) => height < 44 || width < 24)"""
 
 
+@pytest.mark.slow
 def test_every_tap_target_of_every_admin_page_on_a_phone(site, browser):  # noqa: F811
     server, ids = site
     page = new_page(browser, "en", (390, 844))

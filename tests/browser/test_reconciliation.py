@@ -87,6 +87,7 @@ def test_an_auditor_reminds_the_unpaid_in_one_click_and_saves_the_claim_policy(s
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_the_host_sees_each_claim_go_claimed_ordered_paid_with_live_counts(sale, page):
     server, broadcast_id, send = sale
     log_in(page, server.url, "host")

@@ -43,6 +43,7 @@ def busy_shop(live_server):
     return server, busy
 
 
+@pytest.mark.slow
 def test_the_dashboard_and_the_report_with_big_numbers_do_not_scroll_sideways_on_a_laptop_or_a_tablet(busy_shop,
                                                                                                        page):
     server, busy = busy_shop
@@ -67,6 +68,7 @@ def test_a_wall_opened_without_a_login_or_a_token_says_it_is_not_allowed_and_sto
     assert snapshots == []
 
 
+@pytest.mark.slow
 def test_the_offline_report_file_reads_on_a_phone_without_scrolling_sideways(busy_shop, page, tmp_path):
     server, busy = busy_shop
     log_in(page, server.url, "analyst")

@@ -166,6 +166,7 @@ def works(case: str, page, control) -> None:
 
 
 @pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.slow
 def test_a_control_waits_disabled_for_its_script_and_works_once_the_script_has_run(shop, admin, case):
     server, ids = shop
     script, selector, _how = CASES[case]
@@ -197,6 +198,7 @@ def test_a_form_for_the_api_is_not_sent_the_plain_way_before_its_script_has_run(
     assert admin.errors == []
 
 
+@pytest.mark.slow
 def test_no_page_leaves_a_control_waiting_once_its_scripts_have_run(shop, admin):
     server, ids = shop
     b = ids["broadcast"]

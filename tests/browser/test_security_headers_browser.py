@@ -24,6 +24,7 @@ def enforcing_page(browser):
     yield from recording_page(browser, bypass_csp=False)
 
 
+@pytest.mark.slow
 def test_no_page_of_any_role_breaks_the_content_security_policy(live_server, enforcing_page):
     page = enforcing_page
     server, token = live_server

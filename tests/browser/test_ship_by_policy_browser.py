@@ -14,6 +14,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.slow
 def test_an_agent_sets_the_ship_by_deadline_of_a_broadcast(live_server, call, browser, page, width):
     server, token = live_server
     call("POST", "/api/v1/products", {"sku": "TEE", "name": "T-shirt", "price": "59.00", "stock": 20})

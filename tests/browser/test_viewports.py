@@ -200,6 +200,7 @@ def sweep(browser, base: str, language: str, role: str | None, paths: list[str],
 
 
 @pytest.mark.parametrize("language", ["en", "zh-CN"])
+@pytest.mark.slow
 def test_the_design_system_pages_fit_a_phone_and_pass_axe(site, browser, language):
     server, _ids = site
     report = sweep(browser, server.url, language, None, ["/login", "/set-password/not-a-real-link"], ("phone",))

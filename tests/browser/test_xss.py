@@ -138,6 +138,7 @@ def test_there_are_at_least_a_hundred_distinct_payloads():
     assert len(set(PAYLOADS)) == len(PAYLOADS) >= 100
 
 
+@pytest.mark.slow
 def test_hostile_nicknames_and_messages_are_plain_text_on_the_host_page(live_server, page):
     server, token = live_server
     api, moderator, broadcast_id = _permissive_broadcast(server, token)
@@ -159,6 +160,7 @@ def test_hostile_nicknames_and_messages_are_plain_text_on_the_host_page(live_ser
     _assert_shown_as_text(page, "#chat li", sent, requests_seen, server.url)
 
 
+@pytest.mark.slow
 def test_hostile_nicknames_and_messages_are_plain_text_on_the_moderator_console(live_server, page):
     server, token = live_server
     api, moderator, broadcast_id = _permissive_broadcast(server, token)

@@ -31,6 +31,7 @@ def cases(any_app, any_api):
     return agent, opened
 
 
+@pytest.mark.slow
 def test_the_list_filters_by_reason(cases):
     agent, opened = cases
     for reason, case_id in opened.items():
@@ -43,6 +44,7 @@ def test_the_list_filters_by_reason(cases):
 
 
 @pytest.mark.parametrize("value", ["nope", "QUALITY", "quality;", "x" * 49, "质量"])
+@pytest.mark.slow
 def test_an_unknown_reason_is_a_400_naming_reason(cases, value):
     agent, _opened = cases
     response = agent.get(f"/api/v1/aftersales?reason={quote(value)}")

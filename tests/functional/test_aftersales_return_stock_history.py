@@ -74,6 +74,7 @@ def test_the_refund_timer_is_named_system_in_the_return_row(shop, any_app):
     assert case["case_id"] in row["reason"]
 
 
+@pytest.mark.slow
 def test_the_return_row_names_the_agent_who_refunded(shop):
     api, _broadcast_id, agent = shop
     case = inspected_return(agent)

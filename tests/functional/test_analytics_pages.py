@@ -40,6 +40,7 @@ def broadcast_id(api):
 
 
 @pytest.mark.parametrize("path", ["analytics", "report", "report/timeline.csv", "report.html"])
+@pytest.mark.slow
 def test_analysts_hosts_and_admins_may_open_the_pages_others_may_not(app, users, broadcast_id, path):
     url = f"/broadcasts/{broadcast_id}/{path}" if "." not in path or path.endswith(".csv") else \
         f"/broadcasts/{broadcast_id}/report.html"

@@ -179,6 +179,7 @@ def test_the_metrics_are_for_analysts_and_hosts(app, users, ended):
         assert login(app, role).get(f"/api/v1/broadcasts/{ended}/metrics").status_code == status, role
 
 
+@pytest.mark.slow
 def test_the_report_command_writes_a_standalone_html_file(app, ended, tmp_path):
     out = tmp_path / "report.html"
     result = app.test_cli_runner().invoke(args=["report", str(ended), "--out", str(out)])

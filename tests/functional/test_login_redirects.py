@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 from tests.support.auth import csrf_token, login
 from tests.support.databases import PASSWORD
 
@@ -15,6 +17,7 @@ def _next(response) -> str | None:
     return parse_qs(location.query).get("next", [None])[0]
 
 
+@pytest.mark.slow
 def test_a_form_posted_after_the_session_ended_returns_to_its_page(app, users):
     admin = login(app, "admin")
     token = csrf_token(admin, "/users")

@@ -68,6 +68,7 @@ def test_the_order_a_link_claim_names_still_completes_its_draft(sale):
     assert (order["status"], _codes(order)) == ("accepted", [])
 
 
+@pytest.mark.slow
 def test_an_order_for_the_product_an_on_air_code_names_completes_its_claim(sale):
     api, broadcast_id = sale
     [result] = post_chat(api, broadcast_id, chat("c-1", "v1", "SOLD A2 2", T0))  # A2: the host's code for link 2
@@ -96,6 +97,7 @@ def test_an_unknown_address_field_in_an_edit_is_refused_and_nothing_is_written(s
     assert [h["action"] for h in history if h["action"] == "edit"] == []
 
 
+@pytest.mark.slow
 def test_extending_a_hold_never_shortens_the_reservation(sale, auditor):
     api, broadcast_id = sale
     event = order_event("MUG", 1, order_id="HELD", unit_price="20.00")

@@ -176,6 +176,7 @@ def test_bad_flash_sales_name_the_field_and_write_nothing(api, app, broadcast_id
     (MEMBER | {"prices": ["TEA"]}, "prices"),
     (MEMBER | {"prices": {"TEA": "x"}}, "prices.TEA"),
 ])
+@pytest.mark.slow
 def test_bad_coupons_thresholds_and_member_prices_name_the_field_and_write_nothing(api, app, body, field):
     response = api.post("/api/v1/promotions", json=body)
     assert response.status_code == 400

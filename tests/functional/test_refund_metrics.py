@@ -148,6 +148,7 @@ def test_the_report_and_the_dashboard_show_net_gmv_beside_gmv(any_app, people, b
     assert 'id="net-gmv"><strong>¥276.67<' in standalone
 
 
+@pytest.mark.slow
 def test_only_the_analytics_roles_may_download_the_refund_tables(any_app, people, broadcast_id):
     for role in ("moderator", "auditor", "aftersales"):
         assert login(any_app, role).get(f"/broadcasts/{broadcast_id}/report/refunds.csv").status_code == 403, role

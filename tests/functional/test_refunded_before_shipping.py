@@ -135,6 +135,7 @@ def test_a_refund_of_a_shipped_unit_neither_holds_nor_takes_the_rest(shop):
     assert rest.get_json()["order_status"] == "shipped"
 
 
+@pytest.mark.slow
 def test_a_cancel_after_a_refund_in_full_puts_nothing_back_twice(shop):
     api, broadcast_id, agent = shop
     place_paid_order(api, broadcast_id, "TWICE", [("TEE", 2)])

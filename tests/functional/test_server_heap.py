@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = "import gc, wsgi; print(gc.get_freeze_count())"
 
@@ -23,6 +25,7 @@ def _frozen_objects(tmp_path) -> int:
     return int(done.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_the_serving_process_freezes_what_it_built_at_start_up(tmp_path):
     assert _frozen_objects(tmp_path) > 50_000
 

@@ -216,6 +216,7 @@ def test_a_completed_chat_draft_that_needs_fewer_units_gives_the_rest_to_the_lin
     assert _stock(api) == (0, 2)
 
 
+@pytest.mark.slow
 def test_the_units_waiting_per_sku_count_only_the_skus_each_order_is_short_of(sale):
     api, _ = sale
     api.product("PLENTY", stock=5, price="10.00")

@@ -60,6 +60,7 @@ def _push_and_full(app, broadcast_id: int, now: datetime) -> tuple[dict, dict]:
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=sessions())
+@pytest.mark.slow
 def test_the_pushed_figures_equal_a_full_recompute_after_every_slice(any_app, any_api, case):
     prefix = f"p{next(_examples)}-"
     broadcast_id = ax.start_broadcast(any_api, case["start"])

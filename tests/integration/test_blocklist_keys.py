@@ -70,6 +70,7 @@ def test_a_batch_reads_only_the_entries_its_orders_could_match(any_app):
         assert entry.match_key is None and not load_blocklist(db.session, [clean]).buyer_ids
 
 
+@pytest.mark.slow
 def test_orders_of_blocklisted_buyers_are_held_among_a_long_list(any_app, any_api):
     any_api.product("A1", stock=10)
     broadcast_id = any_api.live_broadcast(skus=("A1",))

@@ -164,6 +164,7 @@ def _apps(database: str, request, tmp_path, name: str):
     ("sqlite", 1, False, "draft"), ("sqlite", 2, False, "draft"), ("sqlite", 4, True, "draft"),
     ("sqlite", 8, False, "draft"),
     ("sqlite", 4, False, "off"), pytest.param("postgres", 5, False, "draft", marks=pytest.mark.postgres)])
+@pytest.mark.slow
 def test_a_batch_of_chat_is_decided_stored_and_pushed_as_if_each_message_came_alone(
         request, tmp_path, monkeypatch, database, seed, shield, claims):
     events = corpus(seed)

@@ -85,6 +85,7 @@ def test_four_sweepers_record_each_missed_target_once(any_app, database_url):
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_two_transactions_recording_one_breach_past_the_lock_leave_one_row(postgres_url):
     from tests.support.databases import truncate_postgres
 

@@ -149,6 +149,7 @@ def compare_round(app, now: datetime) -> int:
 
 
 @pytest.mark.parametrize("seed", [7, 2026])
+@pytest.mark.slow
 def test_incremental_runs_leave_what_full_passes_would_round_after_round(any_app, any_api, seed, monkeypatch):
     # The simulated clock runs weeks ahead: no daily safety-net full pass, so every round is an incremental one.
     monkeypatch.setattr("orders.customers.recalculate.FULL_PASS_EVERY", timedelta(days=3650))

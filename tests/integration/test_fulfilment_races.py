@@ -59,6 +59,7 @@ def _together(workers) -> list:
     return results
 
 
+@pytest.mark.slow
 def test_two_agents_shipping_the_last_units_at_once_never_over_ship(pg_app):
     first, second = AgentClient(pg_app, "aftersales"), AgentClient(pg_app, "admin")
     for n in range(ORDERS):

@@ -33,6 +33,7 @@ def test_a_lease_that_expired_goes_to_the_next_server(any_app):
         assert db.session.get(JobLease, "sweeper").holder == "server-b"
 
 
+@pytest.mark.slow
 def test_a_released_lease_is_free_at_once(any_app):
     now = utcnow()
     with any_app.app_context():

@@ -48,6 +48,7 @@ def test_upgrading_an_empty_sqlite_database_matches_the_models(tmp_path):
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_upgrading_an_empty_postgres_database_matches_the_models(postgres_url):
     databases.reset_postgres(postgres_url)
     try:

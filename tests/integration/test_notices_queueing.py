@@ -32,6 +32,7 @@ def test_queued_notice_is_pending_bilingual_and_due_now(ctx):
     assert row.payload["data"] == {"order_id": "O-1", "skus": ["TEA"]}
 
 
+@pytest.mark.slow
 def test_same_event_is_queued_once_and_a_new_dedupe_key_queues_again(ctx):
     order = make_order(ctx)
     assert queue_notice(ctx, order, "payment_failed", {"amount": Decimal(9)}, dedupe="evt-1") is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -37,6 +38,7 @@ def _count(pattern: re.Pattern, statements: list[str]) -> int:
     return sum(1 for statement in statements if pattern.search(statement))
 
 
+@pytest.mark.slow
 def test_the_packing_list_page_reads_its_orders_once_however_many_it_lists(any_app, any_api):
     any_api.product("TEE", stock=500)
     few_id = any_api.live_broadcast(title="Few", skus=("TEE",))

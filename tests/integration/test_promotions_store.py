@@ -131,6 +131,7 @@ def test_consume_takes_the_counters_and_release_gives_them_back_once(ctx):
     assert open_uses() == 0
 
 
+@pytest.mark.slow
 def test_consume_changes_nothing_when_any_counter_is_short(ctx):
     flash(remaining=10)
     coupon(uses_left=0)

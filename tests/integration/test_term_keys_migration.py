@@ -62,6 +62,7 @@ def test_the_migration_rekeys_the_terms_that_exist_on_sqlite(tmp_path):
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_the_migration_rekeys_the_terms_that_exist_on_postgres(postgres_url):
     databases.reset_postgres(postgres_url)
     try:

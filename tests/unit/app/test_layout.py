@@ -6,6 +6,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[3]
 DOMAINS = ("app", "live", "orders", "analytics")
 MAX_LINES = 300
@@ -110,6 +112,7 @@ def test_the_cycle_check_finds_a_cycle_when_there_is_one():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 
+@pytest.mark.slow
 def test_dependencies_point_one_way_live_to_orders_to_app():
     wrong = []
     for name, targets in import_graph().items():

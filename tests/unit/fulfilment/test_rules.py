@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -59,6 +60,7 @@ def store(stored: dict[str, Checkpoint], arriving: list[Checkpoint]) -> dict[str
 
 
 @given(checkpoints, st.randoms(use_true_random=False))
+@pytest.mark.slow
 def test_any_arrival_order_and_any_duplicates_give_the_same_state(found, rng):
     arrived = found + found[: len(found) // 2]  # redelivered callbacks
     rng.shuffle(arrived)

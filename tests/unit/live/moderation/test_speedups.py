@@ -35,6 +35,7 @@ TEXTS = st.text(ALPHABET, max_size=40) | st.text(max_size=30)
 @example("中 \ufada a")
 @example("哈哈哈哈 666 scaaam!!!")
 @example("一一一 ٣٣٣ ___")
+@pytest.mark.slow
 def test_squash_collapse_matches_the_regular_expressions(text: str) -> None:
     assert compiled.squash_collapse(text) == squash_collapse_re(text)
 
