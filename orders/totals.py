@@ -7,9 +7,10 @@ with the schema and by the migration) append one signed row per change to ``orde
 new (broadcast, status, units, total, paid amount), -1 for the values it leaves. Any writer is counted: the
 ORM, Core statements, a migration, a person at the SQL prompt.
 
-Reading folds the rows: ``compact_totals`` deletes a broadcast's rows and writes back one row per status, so
-the rows read are the changes since the last fold plus one per status, whatever the broadcast's length. The
-pushes after a batch fold (they write anyway); ``read_totals`` only sums, for pages and snapshots.
+Reading folds the rows: ``compact_totals`` deletes a broadcast's rows and writes back one row per status (on SQLite
+once they are more than ``FOLD_AFTER_ROWS``), so the rows read are the changes since the last fold plus one per
+status, whatever the broadcast's length. The pushes after a batch fold (they write anyway); ``read_totals`` only
+sums, for pages and snapshots.
 """
 from __future__ import annotations
 

@@ -137,6 +137,11 @@ def broadcasts_with_product(session: Session, product_id: int) -> list[int]:
 
 def lineup_prices(session: Session, broadcast_id: int) -> dict[int, Decimal | None]:
     """Return the broadcast's line-up as {product id: live price or None}."""
-    rows = session.execute(sa.select(BroadcastProduct.product_id, BroadcastProduct.live_price)
-                           .where(BroadcastProduct.broadcast_id == broadcast_id)).all()
-    return {product_id: price for product_id, price in rows}
+    session.flush()  # a Core read does not autoflush: a line-up change made through the ORM must be in the table
+    return dict(session.execute(_LINEUP_PRICES, {"broadcast_id": broadcast_id}).all())
+
+
+# Read by every batch of orders: built once, on the table (a Core read costs about half an ORM one).
+_LINKS = BroadcastProduct.__table__
+_LINEUP_PRICES = sa.select(_LINKS.c.product_id, _LINKS.c.live_price).where(
+    _LINKS.c.broadcast_id == sa.bindparam("broadcast_id"))
