@@ -22,11 +22,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.db import quantize_money
-from app.db.bulk import insert_ignoring, insert_rows
+from app.db.bulk import execute_rows, insert_ignoring, insert_rows
 from orders import history, inventory
 from orders.audit import Address, BuyerDraft, LineDraft, OrderDraft
 from orders.claims.completion import complete_draft, link_claims, match_draft, open_drafts
 from orders.intake.context import BatchContext
+from orders.lookup.phone import phone_digits, phone_last4
 from orders.models import Order, OrderFinding, OrderHistory, OrderLine
 from orders.notices.service import PendingNotice, queue_notices
 from orders.push import PushedOrder, order_payload
@@ -174,7 +175,7 @@ def _insert_received(session: Session, received: list[dict]) -> dict[int, int]:
     if not first:
         return {}
     insert = insert_ignoring(session, _O, ("order_id",), returning=("id", "order_id"))
-    rows = session.execute(insert, [received[index] for index in first.values()]).all()
+    rows = execute_rows(session, insert, [received[index] for index in first.values()])
     return {first[order_id]: pk for pk, order_id in rows}
 
 
@@ -182,9 +183,11 @@ def _received_row(broadcast_id: int, new: NewOrder, now: datetime) -> dict:
     """Return the orders row of a new order before its review (the review sets status, amounts and timers)."""
     data, buyer = new.data, new.data["buyer"]
     address = buyer["address"]
+    digits = phone_digits(buyer["phone"])  # what the columns' defaults would compute: given, the rows bind in one step
     return {
         "order_id": data["order_id"], "broadcast_id": broadcast_id, "source": data["source"], "status": "received",
         "buyer_id": buyer["id"], "buyer_name": buyer["name"], "buyer_phone": buyer["phone"],
+        "buyer_phone_normalized": digits, "buyer_phone_last4": phone_last4(digits),
         "member_tier": buyer.get("member_tier"), "contact_masked": bool(buyer.get("contact_masked")),
         "address_province": address["province"],
         "address_city": address["city"], "address_district": address["district"], "address_detail": address["detail"],

@@ -38,6 +38,7 @@ def refund_case(platform: Platform, order_id: str, **refund) -> tuple[str, dict]
     return case_id, platform.call("POST", f"/api/v1/aftersales/{case_id}/refunds", refund)
 
 
+@pytest.mark.slow
 def test_a_refused_payout_on_an_ended_case_shows_its_error_under_the_refunds(shop, sqlite_url, page):
     base, platform, broadcast_id = shop
     paid_order(platform, broadcast_id, "PAYOUT-1", 1)

@@ -68,6 +68,7 @@ class RemoteApi:
         return self.post(f"/api/v1/broadcasts/{broadcast_id}/events", {"events": events})
 
 
+@pytest.mark.slow
 def test_the_dashboard_redraws_when_the_metrics_push_arrives(live_server, page):
     server, token = live_server
     api = RemoteApi(server.url, token)

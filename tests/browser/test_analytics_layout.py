@@ -98,6 +98,7 @@ def test_the_dashboard_reads_at_every_size_with_a_lane_per_pinned_product(shop, 
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_the_variants_of_a_product_fold_under_it_and_open_on_a_click(shop, page):
     server, ids = shop
     log_in(page, server.url, "analyst")

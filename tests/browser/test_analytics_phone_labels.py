@@ -78,6 +78,7 @@ def test_the_pinned_lanes_title_never_covers_their_labels_at_390_px(shop, browse
     context.close()
 
 
+@pytest.mark.slow
 def test_the_numbers_definitions_open_with_a_tap_on_a_phone(shop, browser):  # noqa: F811
     context, page = _phone_page(browser, shop, "zh-CN", "/broadcasts/{busy}/analytics", "#analytics", has_touch=True,
                                 is_mobile=True)

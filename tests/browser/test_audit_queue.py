@@ -111,6 +111,7 @@ def test_auditor_approves_the_selected_order_from_the_keyboard_and_it_leaves_the
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_the_sla_timer_turns_red_past_the_policy_sla(live_server, platform, page):
     server, _token = live_server
     broadcast_id = platform.broadcast()
@@ -178,6 +179,7 @@ def test_bulk_approve_of_two_ticked_orders(live_server, platform, page):
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_editing_the_buyer_shows_the_api_error_at_the_field_then_re_audits(live_server, platform, page):
     server, _token = live_server
     broadcast_id = platform.broadcast()
@@ -228,6 +230,7 @@ def test_bulk_approve_shows_where_each_order_ended_and_a_summary(live_server, pl
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_the_queue_pages_through_every_held_order_and_its_badge_shows_the_true_count(live_server, platform, page):
     server, _token = live_server
     broadcast_id = platform.broadcast()

@@ -135,6 +135,7 @@ def test_each_row_has_one_green_approve_a_menu_and_says_what_the_finding_asks(de
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_a_linked_order_on_the_order_page_is_a_link_and_the_menu_overrides_a_finding(desk, page):
     base, platform = desk
     log_in(page, base, "auditor")
@@ -233,6 +234,7 @@ def test_the_late_count_is_the_true_count_when_the_queue_has_more_than_a_page(li
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_an_auditor_fixes_the_variant_from_the_queue_row(live_server, page):
     server, token = live_server
     platform = Platform(server.url, token)

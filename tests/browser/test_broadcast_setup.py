@@ -119,6 +119,7 @@ def test_a_host_creates_a_broadcast_and_builds_its_line_up_in_the_browser(live_s
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_a_host_pins_from_the_rail_and_starts_a_flash_sale(live_server, page):
     server, token = live_server
     api = RemoteApi(server.url, token)

@@ -39,6 +39,7 @@ def test_the_sla_form_names_a_refused_field_by_its_label_in_chinese(live_server,
     page.context.close()
 
 
+@pytest.mark.slow
 def test_a_refused_tag_is_named_by_itself_in_chinese(shop, browser):  # noqa: F811
     page = new_page(browser, "zh-CN", (390, 844))
     log_in(page, shop.url, "aftersales")

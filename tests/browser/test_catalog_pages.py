@@ -106,6 +106,7 @@ def test_the_list_finds_by_sku_and_marks_low_and_sold_out_stock(live_server, pag
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_a_csv_is_previewed_line_by_line_and_imported_only_when_every_line_is_right(live_server, page, tmp_path):
     server, token = live_server
     bad = tmp_path / "bad.csv"

@@ -149,6 +149,7 @@ def test_the_queue_on_a_phone_is_cards_without_sideways_scrolling(shop, page):
     assert page.errors == []
 
 
+@pytest.mark.slow
 def test_the_queue_announces_a_change_without_moving_rows(shop, browser):
     server, send = shop
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1440, "height": 900},

@@ -77,6 +77,7 @@ def test_an_admin_gives_a_shop_its_access_token_on_a_phone_and_sees_it_ready(liv
     assert page.errors == []
 
 
+@pytest.mark.slow
 def test_a_long_name_wraps_and_copy_takes_the_endpoint_url_alone_on_a_phone(live_server, page):
     server, api_token = live_server
     broadcast_id = _broadcast(server.url, api_token)

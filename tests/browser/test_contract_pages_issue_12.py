@@ -27,6 +27,7 @@ def _show(call) -> int:
     return broadcast_id
 
 
+@pytest.mark.slow
 def test_a_host_on_a_phone_pins_and_unpins_with_one_tap_and_nothing_is_wider_than_the_screen(page, live_server, call):
     server, _token = live_server
     broadcast_id = _show(call)

@@ -13,6 +13,7 @@ from tests.support.api import order_event
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.slow
 def test_an_agent_picks_the_order_a_customer_complains_about(live_server, browser):
     server, token = live_server
     platform = Platform(server.url, token)

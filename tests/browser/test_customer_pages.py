@@ -148,6 +148,7 @@ def test_the_customer_pages_fit_a_phone_and_pass_axe(shop, browser, language):
     assert report == {}
 
 
+@pytest.mark.slow
 def test_a_buyer_known_only_by_a_complaint_has_a_page_that_lists_it_with_no_orders(live_server, page, browser):
     server, _token = live_server
     log_in_agent(page, server.url)

@@ -22,6 +22,7 @@ def wait_for_question(page, question: str) -> None:
     expect(page.locator("#confirm-cancel")).to_be_focused()
 
 
+@pytest.mark.slow
 def test_revoking_a_token_asks_first_and_only_the_confirmed_click_revokes_it(live_server, page):
     server, token = live_server
     log_in(page, server.url, "admin")
@@ -53,6 +54,7 @@ def test_revoking_a_token_asks_first_and_only_the_confirmed_click_revokes_it(liv
     assert page.dialogs == [] and page.errors == []
 
 
+@pytest.mark.slow
 def test_disabling_a_user_on_a_phone_asks_in_a_dialog_that_fits_and_acts_only_when_confirmed(live_server, page):
     server, _token = live_server
     page.set_viewport_size({"width": 390, "height": 844})
@@ -106,6 +108,7 @@ def test_removing_a_blocked_term_asks_over_the_drawer_and_keeps_the_term_when_ca
     assert page.dialogs == [] and page.errors == []
 
 
+@pytest.mark.slow
 def test_ending_a_broadcast_asks_in_the_page_dialog(live_server, page):
     server, token = live_server
     broadcast_id = RemoteApi(server.url, token).live_broadcast("Spring launch")
@@ -128,6 +131,7 @@ def test_ending_a_broadcast_asks_in_the_page_dialog(live_server, page):
     assert page.dialogs == [] and page.errors == []
 
 
+@pytest.mark.slow
 def test_taking_a_phone_off_the_blocklist_asks_first(live_server, page):
     server, token = live_server
     broadcast_id = RemoteApi(server.url, token).live_broadcast("Spring launch")

@@ -44,6 +44,7 @@ def delivered(live_server, sqlite_url):
     return server, token, app, task_id
 
 
+@pytest.mark.slow
 def test_an_agent_marks_a_follow_up_done_with_its_outcome(page, delivered):
     server, _token, app, task_id = delivered
     page.set_viewport_size({"width": 1440, "height": 900})

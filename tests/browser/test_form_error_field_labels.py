@@ -32,6 +32,7 @@ def field_error(page, form: str, field: str):
     return page.locator(f'{form} .field-error[data-field="{field}"]')
 
 
+@pytest.mark.slow
 def test_the_new_broadcast_form_names_the_title_and_planned_start_by_their_labels(live_server, browser):
     server, _token = live_server
     expected = {"en-US": ("Title is required", "Planned start must be between "),

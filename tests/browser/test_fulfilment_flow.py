@@ -126,6 +126,7 @@ def test_the_fulfilment_pages_fit_a_phone_pass_axe_and_read_in_chinese(live_serv
     assert problems == {}
 
 
+@pytest.mark.slow
 def test_an_admin_adds_a_carrier_and_agents_can_ship_with_it(live_server, browser):
     server, _ = live_server
     page = next(recording_page(browser))

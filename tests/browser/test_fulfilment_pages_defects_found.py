@@ -15,6 +15,7 @@ from tests.support.databases import PASSWORD
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.slow
 def test_a_part_shipment_error_shows_under_the_sku_it_is_about_at_phone_width(live_server, call, browser):
     server, _ = live_server
     for sku in ("CAP", "TEE"):

@@ -80,6 +80,7 @@ def test_a_draft_completed_by_a_later_order_moves_to_its_place_by_time(live_serv
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_while_the_host_reads_the_feed_a_completed_draft_waits_and_then_moves(live_server, page):
     server, token = live_server
     api = RemoteApi(server.url, token)

@@ -103,6 +103,7 @@ def _open(page, server, broadcast_id):
 
 
 @pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.slow
 def test_the_host_page_fits_every_size_passes_axe_and_shows_every_panel_above_the_fold_on_a_desktop(show, browser, host_login, size):
     server, _platform, broadcast_id, _display = show
     page = new_page(browser, "en", SIZES[size], storage_state=host_login)
@@ -122,6 +123,7 @@ def test_the_host_page_fits_every_size_passes_axe_and_shows_every_panel_above_th
     page.context.close()
 
 
+@pytest.mark.slow
 def test_the_pinned_card_rail_and_selling_now_say_what_sells_and_what_is_left(show, browser, host_login):
     server, _platform, broadcast_id, _display = show
     page = new_page(browser, "en", SIZES["desktop"], storage_state=host_login)
@@ -173,6 +175,7 @@ def test_a_status_change_updates_an_old_order_in_place_and_new_orders_wait_while
     page.context.close()
 
 
+@pytest.mark.slow
 def test_the_chat_pauses_while_pointed_at_and_selling_now_is_counted_once_after_a_reconnect(show, browser, host_login):
     server, platform, broadcast_id, _display = show
     page = new_page(browser, "en", SIZES["desktop"], storage_state=host_login)
@@ -205,6 +208,7 @@ def test_the_chat_pauses_while_pointed_at_and_selling_now_is_counted_once_after_
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
+@pytest.mark.slow
 def test_the_chinese_host_page_has_no_english_left_and_no_squeezed_header(show, browser, host_login, size):
     server, _platform, broadcast_id, _display = show
     page = new_page(browser, "zh-CN", SIZES[size], storage_state=host_login)

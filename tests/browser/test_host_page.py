@@ -32,6 +32,7 @@ def _broadcast_with_stock(api: RemoteApi) -> int:
     return broadcast_id
 
 
+@pytest.mark.slow
 def test_host_sees_an_order_appear_with_totals_and_stock(live_server, page):
     server, token = live_server
     api = RemoteApi(server.url, token)
@@ -75,6 +76,7 @@ def test_buyer_text_is_shown_as_text_never_run(live_server, page):
     assert page.dialogs == [] and page.errors == []
 
 
+@pytest.mark.slow
 def test_the_page_reconnects_by_itself_and_catches_up_on_missed_orders(live_server, page):
     server, token = live_server
     api = RemoteApi(server.url, token)

@@ -58,6 +58,7 @@ def busy(live_server):
     return server, platform, broadcast_id
 
 
+@pytest.mark.slow
 def test_the_feed_chat_and_questions_keep_only_their_newest_rows_however_many_arrive(busy, page):
     server, platform, broadcast_id = busy
     log_in(page, server.url, "host")

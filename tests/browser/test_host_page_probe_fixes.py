@@ -80,6 +80,7 @@ def test_the_pinned_card_rail_and_wall_show_the_flash_price_while_the_sale_sells
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_the_ordered_value_tile_says_what_it_counts(live_server, page, call):
     server, _token = live_server
     broadcast_id = _live_show(call)
@@ -94,6 +95,7 @@ def test_the_ordered_value_tile_says_what_it_counts(live_server, page, call):
     assert "GMV" in tile.get_attribute("title")
 
 
+@pytest.mark.slow
 def test_pin_buttons_go_when_the_broadcast_ends_with_the_page_open_and_an_ended_show_has_none(live_server, page, call):
     server, _token = live_server
     broadcast_id = _live_show(call)
@@ -117,6 +119,7 @@ def test_pin_buttons_go_when_the_broadcast_ends_with_the_page_open_and_an_ended_
     assert page.errors == []
 
 
+@pytest.mark.slow
 def test_a_renamed_broadcast_is_renamed_on_the_open_host_page_and_wall(live_server, page, call):
     server, _token = live_server
     broadcast_id = _live_show(call)

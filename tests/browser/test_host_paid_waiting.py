@@ -11,6 +11,7 @@ from tests.support.api import now_iso, order_event
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.slow
 def test_money_paid_on_a_waitlisted_order_is_shown_beside_paid(live_server, page, call):
     server, _token = live_server
     call("POST", "/api/v1/products", {"sku": "RICE", "name": "Rice", "price": "59.90", "stock": 1})

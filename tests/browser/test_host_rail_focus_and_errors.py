@@ -50,6 +50,7 @@ def _open(browser, server, broadcast_id, size):
     return page
 
 
+@pytest.mark.slow
 def test_a_stock_push_keeps_focus_on_the_pin_button_of_the_same_product(rail_show, browser):
     server, platform, broadcast_id = rail_show
     page = _open(browser, server, broadcast_id, (1440, 900))
@@ -64,6 +65,7 @@ def test_a_stock_push_keeps_focus_on_the_pin_button_of_the_same_product(rail_sho
 
 
 @pytest.mark.parametrize("size", [(1440, 900), (390, 844)])
+@pytest.mark.slow
 def test_a_failed_pin_says_why_beside_the_product_and_in_a_toast(rail_show, browser, size):
     server, _platform, broadcast_id = rail_show
     page = _open(browser, server, broadcast_id, size)

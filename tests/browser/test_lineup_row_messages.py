@@ -50,6 +50,7 @@ def slot(page, sku: str, field: str):
     return page.locator(f'#lineup tr[data-sku="{sku}"] .field-error[data-field="{field}"]')
 
 
+@pytest.mark.slow
 def test_a_refused_link_number_is_told_under_it_focused_and_in_view(browser, lineup):
     base, broadcast_id = lineup
     page = open_on_phone(browser, base, broadcast_id)

@@ -10,6 +10,7 @@ from tests.browser.test_viewports import log_in, new_page
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.slow
 def test_a_variant_sku_or_name_finds_its_product_and_adds_it(live_server, browser, call):
     server, _token = live_server
     call("POST", "/api/v1/products", {"sku": "HAT", "name": "Wool hat", "price": "49.00", "variants": [

@@ -111,6 +111,7 @@ def test_the_customer_page_shows_totals_tier_orders_and_notices(shop, page):
     assert page.errors == []
 
 
+@pytest.mark.slow
 def test_an_admin_reads_the_pii_access_log(shop, page):
     log_in(page, shop.url, "admin")
     page.goto(shop.url + "/orders/SIM-002")

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.browser
 RAW_FIELD = re.compile(r"\b(term|policy|flood_messages)\b")
 
 
+@pytest.mark.slow
 def test_chinese_moderation_errors_name_the_field_by_its_label(live_server, browser):
     server, token = live_server
     broadcast_id = Platform(server.url, token).broadcast()

@@ -148,6 +148,7 @@ def test_shield_mode_is_one_click_and_holds_new_viewers(live_server, page):
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_the_shield_and_settings_wait_for_the_settings_they_change(live_server, page):
     # Shield mode is on already; a click on the toggle before the page knew that used to turn it on again.
     server, token = live_server
@@ -214,6 +215,7 @@ def test_slow_mode_and_thresholds_are_saved_from_the_console(live_server, page):
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_a_claim_on_the_host_page_shows_the_order_it_became(live_server, host_page):
     server, token = live_server
     api = RemoteApi(server.url, token)

@@ -279,6 +279,7 @@ def test_a_moderator_with_no_broadcast_is_told_so(live_server, page):
     assert page.errors == []
 
 
+@pytest.mark.slow
 def test_the_chinese_console_its_drawer_and_its_check_have_no_english_left(live_server, phone):
     server, token = live_server
     api = RemoteApi(server.url, token)

@@ -9,6 +9,7 @@ from tests.support.api import order_event
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.slow
 def test_auditor_fixes_the_variant_and_quantity_of_an_order_held_for_its_size(live_server, call, page):
     server, _token = live_server
     call("POST", "/api/v1/products", {"sku": "TEE", "name": "T-shirt", "price": "59.00", "stock": 0,

@@ -31,6 +31,7 @@ def paid_holds(platform: Platform, *order_ids: str) -> int:
     return broadcast_id
 
 
+@pytest.mark.slow
 def test_the_queue_row_and_the_order_page_say_a_held_order_is_paid(live_server, page):
     server, token = live_server
     platform = Platform(server.url, token)
@@ -50,6 +51,7 @@ def test_the_queue_row_and_the_order_page_say_a_held_order_is_paid(live_server, 
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_a_bulk_extend_of_paid_holds_says_there_is_nothing_to_extend_and_why(live_server, page):
     server, token = live_server
     platform = Platform(server.url, token)

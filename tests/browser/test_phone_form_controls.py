@@ -18,6 +18,7 @@ SHORT_CONTROLS = """() => Array.from(document.querySelectorAll(
 
 @pytest.mark.parametrize("role, path", [("auditor", "/settings"), ("auditor", "/audit"),
                                         ("moderator", "/broadcasts/{id}/moderation"), ("host", "/broadcasts/{id}")])
+@pytest.mark.slow
 def test_every_text_field_and_select_on_a_phone_is_a_44_px_tap_target(live_server, browser, role, path):
     server, token = live_server
     broadcast_id = Platform(server.url, token).broadcast()

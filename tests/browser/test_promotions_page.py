@@ -61,6 +61,7 @@ def test_an_auditor_creates_a_coupon_from_the_page_and_deactivates_it(live_serve
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_an_unknown_sku_is_shown_under_the_skus_or_prices_field_and_nothing_is_created(live_server, page):
     server, token = live_server
     headers = {"Authorization": f"Bearer {token}"}
@@ -85,6 +86,7 @@ def test_an_unknown_sku_is_shown_under_the_skus_or_prices_field_and_nothing_is_c
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_a_sku_given_two_member_prices_is_refused_and_a_yuan_sign_is_read(live_server, page):
     """Probe 3 of session 15: the later of two prices for one SKU silently won, and "MUG ¥30" was refused."""
     server, token = live_server

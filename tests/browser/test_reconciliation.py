@@ -110,6 +110,7 @@ def test_the_host_sees_each_claim_go_claimed_ordered_paid_with_live_counts(sale,
 
 
 
+@pytest.mark.slow
 def test_the_host_cancels_a_draft_from_the_claims_strip_after_confirming(sale, browser):
     server, broadcast_id, send = sale
     context = browser.new_context(locale="en-US", timezone_id="Asia/Shanghai", viewport={"width": 1440, "height": 900},
@@ -155,6 +156,7 @@ def test_the_reconciliation_page_in_chinese_on_a_phone(sale, browser):
     context.close()
 
 
+@pytest.mark.slow
 def test_an_auditor_reads_the_rejected_events_from_the_reconciliation_page(sale, page):
     server, broadcast_id, send = sale
     hostile = {"id": "bad-1", "type": "chat", "ts": T0.isoformat(), "viewer_id": "<img src=x onerror=alert(1)>",
@@ -180,6 +182,7 @@ def test_an_auditor_reads_the_rejected_events_from_the_reconciliation_page(sale,
     assert page.errors == [] and page.dialogs == []
 
 
+@pytest.mark.slow
 def test_an_auditor_cancels_a_draft_and_the_next_claim_gets_the_units(live_server, page):
     server, token = live_server
     session = requests.Session()

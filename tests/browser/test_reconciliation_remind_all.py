@@ -45,6 +45,7 @@ def unpaid(live_server):
     return server, broadcast_id, lambda path: call("GET", path)
 
 
+@pytest.mark.slow
 def test_remind_all_reminds_every_listed_order_once_in_chunks_and_a_second_click_none(unpaid, page):
     server, broadcast_id, get = unpaid
     listed = get(f"/api/v1/broadcasts/{broadcast_id}/reconciliation?unpaid_minutes=0")["unpaid"]["items"]

@@ -56,6 +56,7 @@ def test_the_dashboard_and_the_report_with_big_numbers_do_not_scroll_sideways_on
             assert page.evaluate(OVERFLOW) <= 0, (width, path)
 
 
+@pytest.mark.slow
 def test_a_wall_opened_without_a_login_or_a_token_says_it_is_not_allowed_and_stops_asking(live_server, page):
     server, token = live_server
     broadcast = RemoteApi(server.url, token).post("/api/v1/broadcasts", {"title": "Wall", "platform": "douyin"})

@@ -210,6 +210,7 @@ def test_the_design_system_pages_fit_a_phone_and_pass_axe(site, browser, languag
     assert report == {}
 
 
+@pytest.mark.slow
 def test_screenshots_of_login_users_and_products_on_a_phone(site, browser):
     server, _ids = site
     SCREENSHOTS.mkdir(exist_ok=True)

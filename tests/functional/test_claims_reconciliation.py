@@ -52,6 +52,7 @@ def test_the_reconciliation_of_a_generated_broadcast_equals_an_independent_count
             assert api.get(f"/api/v1/broadcasts/{broadcast_id}/claims?status={status}").get_json()["total"] == count
 
 
+@pytest.mark.slow
 def test_the_payment_reminder_goes_out_once_per_order_and_skips_what_is_not_due(shop, any_app):
     api, broadcast_id = shop
     generated = generate(3, T0, claims=12)
@@ -151,6 +152,7 @@ def test_the_rejected_events_page_pages_fifty_at_a_time(shop, any_app):
     assert second.count('data-rejected-id="') == 1 and 'rel="prev"' in second and "junk 0" in second
 
 
+@pytest.mark.slow
 def test_a_second_reminder_a_moment_later_across_a_minute_boundary_is_skipped(shop, any_app):
     """The CI run of session 16: two clicks at hh:mm:59.9 and hh:(mm+1):00.1 both sent a reminder."""
     from app.extensions import db

@@ -105,6 +105,7 @@ def test_a_tracking_number_that_breaks_its_carriers_pattern_is_refused_naming_it
     assert api.get("/api/v1/orders/O-2").get_json()["status"] == "paid"
 
 
+@pytest.mark.slow
 def test_neutral_checkpoints_move_the_shipment_and_delivered_on_every_parcel_delivers_the_order(shop):
     api, tool, broadcast_id = shop
     place_paid_order(api, broadcast_id, "O-3", [("TEE", 1), ("CAP", 1)])
@@ -204,6 +205,7 @@ def test_a_case_answers_201_requested_with_its_deadline_and_reads_back_by_id_and
 
 
 @pytest.mark.parametrize("reason", ["quality", "wrong_item", "missing_item", "size_fit", "logistics_damage", "other"])
+@pytest.mark.slow
 def test_every_reason_the_issue_lists_opens_a_case(shop, reason):
     api, tool, broadcast_id = shop
     place_paid_order(api, broadcast_id, "O-R", [("TEE", 1)])

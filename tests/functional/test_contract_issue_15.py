@@ -296,6 +296,7 @@ def test_an_nps_campaign_invites_each_buyer_once_and_the_summary_is_promoters_mi
     assert summary == {"responses": 2, "csat": None, "nps": 0.0}
 
 
+@pytest.mark.slow
 def test_the_care_pages_open_with_real_records(shop, app):
     api, tool, broadcast_id = shop
     order = place_paid_order(api, broadcast_id, "O-12", [("TEE", 1)])

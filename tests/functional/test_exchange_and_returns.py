@@ -109,6 +109,7 @@ def track(agent, shipment_id: str, *checkpoints):
     return response.get_json()
 
 
+@pytest.mark.slow
 def test_a_parcel_returned_after_its_delivery_leaves_the_order_undelivered(shop, any_app):
     api, broadcast_id, agent = shop
     place_paid_order(api, broadcast_id, "RTS-1", [("TEE", 1)])
@@ -155,6 +156,7 @@ def test_a_delivery_the_buyer_sent_back_is_not_an_earlier_delivery_for_the_follo
     assert second_pk in tasks
 
 
+@pytest.mark.slow
 def test_what_a_delivery_started_and_the_buyer_has_not_answered_is_withdrawn_when_the_parcel_comes_back(shop, any_app):
     """The delivery survey (unanswered) goes and the open delivery call-back is cancelled, with notes on the order."""
     from orders.care.surveys.models import SurveyInvitation

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.functional.test_analytics_pages import _platform_clock, broadcast_id  # noqa: F401 (fixtures)
 from tests.functional.test_chinese_labels import visible_text
 from tests.support.auth import login
@@ -25,6 +27,7 @@ def test_the_standalone_report_shows_its_times_in_the_zone_asked_for_and_names_i
     assert '"2024-05-02T04:00:00"' in timeline and '"2024-05-01T20:00:00' not in timeline  # the chart's minutes too
 
 
+@pytest.mark.slow
 def test_without_a_zone_the_report_is_in_utc_and_says_so(app, users, broadcast_id):
     shown = visible_text(_report(app, broadcast_id))
     assert "2024-05-01 20:00" in shown and shown.count("UTC (UTC+00:00)") == 1

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.support.api import order_event
 from tests.support.auth import login
 
@@ -11,6 +13,7 @@ from tests.support.auth import login
 WRAPPED = r'<div class="table-wrap">\s*<table class="grid cards[^"]*" id="{table}"'
 
 
+@pytest.mark.slow
 def test_an_analyst_on_the_host_page_gets_no_claims_strip_the_claims_api_refuses_them(app, api, users):
     broadcast_id = api.live_broadcast("Claims strip")
     analyst = login(app, "analyst")

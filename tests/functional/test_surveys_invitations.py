@@ -110,6 +110,7 @@ def test_a_failing_survey_never_undoes_the_delivery(app, monkeypatch, caplog):
     assert "survey bug" in caplog.text
 
 
+@pytest.mark.slow
 def test_an_nps_campaign_invites_each_buyer_once_through_their_latest_paid_order(app, users):
     from tests.support.auth import csrf_token, login
 

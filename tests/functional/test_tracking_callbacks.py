@@ -94,6 +94,7 @@ def test_redelivered_and_out_of_order_checkpoints_converge(any_app, shop):
     assert again.get_json()["stored"] == 1 and _checkpoints(any_app) == 3
 
 
+@pytest.mark.slow
 def test_an_exception_raises_a_logistics_problem_and_a_later_delivery_clears_it(any_app, shop):
     api, _, agent = shop
     shipment_id = _ship(agent, "SF-ORDER", "SF", SF_NUMBER)

@@ -62,6 +62,7 @@ def test_a_lone_surrogate_in_a_password_is_refused_not_a_500(app, admin):
     assert login(app, "admin").get("/settings").status_code == 200  # the password did not change
 
 
+@pytest.mark.slow
 def test_a_lone_surrogate_in_an_order_id_to_pack_is_refused(app, api):
     agent = agent_of(app)
     _refused(agent.post("/api/v1/orders/pack", json={"order_ids": ["\ud800x"]}), "order_ids[0]", "invalid_type")

@@ -85,6 +85,7 @@ def test_an_order_cancelled_after_payment_is_not_paid(any_api):
 
 
 @pytest.mark.parametrize("days, orders, gmv", [(7, 3, "7.00"), (0, 2, "3.00")])
+@pytest.mark.slow
 def test_orders_count_only_inside_the_attribution_window(any_api, days, orders, gmv):
     cutoff = END + timedelta(days=days)
     events = [

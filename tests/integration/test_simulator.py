@@ -41,6 +41,7 @@ def test_every_event_type_occurs():
     assert {event["type"] for _, event in traffic(3, 4000)} == set(EVENT_TYPES)
 
 
+@pytest.mark.slow
 def test_every_event_is_valid_for_the_envelope():
     parsed = [parse_event(event) for _, event in traffic(4, 4000)]
     assert not [p for p in parsed if isinstance(p, EventError)]

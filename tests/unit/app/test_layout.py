@@ -104,6 +104,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+@pytest.mark.slow
 def test_no_product_module_takes_part_in_an_import_cycle_counting_imports_inside_functions():
     assert cycles(import_graph()) == []
 

@@ -128,6 +128,7 @@ def test_more_business_time_is_never_due_earlier(start, first, second, calendar)
 
 @settings(max_examples=200, deadline=None)
 @given(instants, instants, calendars())
+@pytest.mark.slow
 def test_business_time_never_exceeds_the_time_that_passed_and_adds_up(a, b, calendar):
     a, b = sorted((a, b))
     middle = a + (b - a) / 2

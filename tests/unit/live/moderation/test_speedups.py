@@ -46,6 +46,7 @@ def test_squash_collapse_matches_the_regular_expressions(text: str) -> None:
 @example("+1")
 @example("buy now!!! 2")
 @example("٣_½")
+@pytest.mark.slow
 def test_fingerprint_matches_the_regular_expressions(text: str) -> None:
     assert compiled.fingerprint(text) == spam.fingerprint_re(text)
 
