@@ -1,4 +1,5 @@
-# LiveDesk: `make demo` to see it run, `make test` to run every test. Both set themselves up first.
+# LiveDesk: `make demo` to see it run, `make test` to run the tests (all of them with CI=true or SLOW=1). Both set
+# themselves up first.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin

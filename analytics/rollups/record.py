@@ -38,6 +38,8 @@ _RAISE_VERSION_RETURNING = _RAISE_VERSION.returning(_STATE.c.version)
 _READ_VERSION = sa.select(_STATE.c.version).where(_STATE.c.broadcast_id == sa.bindparam("b_id"))
 HEAD_COUNTS = ("unique_viewers", "product_clickers", "buyers", "buyer_clickers", "people", "orderers",
                "orderer_clickers", "orderer_joiners")
+_ADD_HEAD_COUNTS = sa.update(_STATE).where(_STATE.c.broadcast_id == sa.bindparam("b_id")).values(
+    {name: _STATE.c[name] + sa.bindparam(f"d_{name}") for name in HEAD_COUNTS})
 
 
 def record_events(session: Session, broadcast: Broadcast, events: Iterable[Any]) -> None:
@@ -119,9 +121,7 @@ def apply_facts(session: Session, broadcast_id: int, facts: list[Fact], log_boun
     counts = {name: counts.get(name, 0) for name in HEAD_COUNTS}
     # The version was raised before any head count: a reader that sees this batch's minutes sees its counts.
     if any(counts.values()):
-        table = AnalyticsState.__table__
-        session.execute(sa.update(table).where(table.c.broadcast_id == broadcast_id).values(
-            {name: table.c[name] + delta for name, delta in counts.items()}))
+        session.execute(_ADD_HEAD_COUNTS, {"b_id": broadcast_id, **{f"d_{name}": counts[name] for name in HEAD_COUNTS}})
 
 
 def _next_version(session: Session, broadcast_id: int) -> int:

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
-from app.db.bulk import insert_ignoring
+from app.db.bulk import execute_rows, insert_ignoring
 from orders.models import Order
 from orders.notices.channels import Channel
 from orders.notices.models import BuyerNotice
@@ -97,7 +97,7 @@ def queue_notices(session: Session, notices: Sequence[PendingNotice], now: datet
     """
     rows = [_row(item, render(item.kind, {"order_id": item.order_id, **item.context}), now) for item in notices]
     if rows:
-        session.execute(insert_ignoring(session, BuyerNotice.__table__, _UNIQUE), rows)
+        execute_rows(session, insert_ignoring(session, BuyerNotice.__table__, _UNIQUE), rows)
 
 
 def _row(item: PendingNotice, message: dict, now: datetime) -> dict[str, Any]:
