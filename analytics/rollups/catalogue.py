@@ -14,6 +14,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.db.reads import read_tables
 from analytics.rollups.facts import Fact
 from orders.models import Order, OrderLine, Product, ProductVariant
 
@@ -35,9 +36,8 @@ _VARIANT_PRODUCTS = (sa.select(_VARIANTS.c.sku, _PRODUCTS.c.sku)
 def product_skus(session: Session, skus: Iterable[str]) -> dict[str, str]:
     """Return {variant SKU: its product's SKU} for the variant SKUs among skus (products and unknowns are left out)."""
     found: dict[str, str] = {}
-    session.flush()  # a Core read does not autoflush: a variant added through the ORM must be in the table
     for chunk in _chunks(sorted(set(skus))):
-        found.update(session.execute(_VARIANT_PRODUCTS, {"skus": chunk}).all())
+        found.update(read_tables(session, _VARIANT_PRODUCTS, {"skus": chunk}).all())
     return found
 
 

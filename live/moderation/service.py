@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app import realtime
+from app.db.reads import read_tables
 from live.moderation.caches import Settings
 from live.moderation.models import ViewerSanction
 from live.moderation.rules import Decision, Reason, TermMatcher
@@ -87,8 +88,7 @@ def batch_sanctions(session: Session, broadcast_id: int, viewer_ids: set[str],
     if missing:
         for viewer in missing:
             found[viewer] = []
-        session.flush()  # a Core read does not autoflush: a sanction changed through the ORM must be in the table
-        for sanction in session.execute(_UNLIFTED, {"viewers": missing, "broadcast_id": broadcast_id,
+        for sanction in read_tables(session, _UNLIFTED, {"viewers": missing, "broadcast_id": broadcast_id,
                                                     "since": since}):
             found[sanction.viewer_id].append(sanction)
     return found

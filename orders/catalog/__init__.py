@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from app.db import quantize_money
+from app.db.reads import read_tables
 from live.models import Broadcast, BroadcastProduct
 from orders import inventory
 from orders.models import Product, ProductVariant
@@ -137,8 +138,7 @@ def broadcasts_with_product(session: Session, product_id: int) -> list[int]:
 
 def lineup_prices(session: Session, broadcast_id: int) -> dict[int, Decimal | None]:
     """Return the broadcast's line-up as {product id: live price or None}."""
-    session.flush()  # a Core read does not autoflush: a line-up change made through the ORM must be in the table
-    return dict(session.execute(_LINEUP_PRICES, {"broadcast_id": broadcast_id}).all())
+    return dict(read_tables(session, _LINEUP_PRICES, {"broadcast_id": broadcast_id}).all())
 
 
 # Read by every batch of orders: built once, on the table (a Core read costs about half an ORM one).

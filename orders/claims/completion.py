@@ -15,6 +15,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from app.db.reads import read_tables
 from orders import history
 from orders.claims.locks import lock_comments
 from orders.claims.models import ChatClaim
@@ -53,8 +54,8 @@ def open_drafts(session: Session, broadcast_id: int, orders: Sequence[dict]) -> 
     lock_comments(session, broadcast_id, comments)
     if not comments and not buyers:
         return []
-    session.flush()  # a Core read does not autoflush: drafts a claim of this batch made must be in the table
-    ids = session.scalars(_DRAFT_IDS, {"broadcast_id": broadcast_id, "comments": comments, "buyers": buyers}).all()
+    ids = read_tables(session, _DRAFT_IDS,
+                      {"broadcast_id": broadcast_id, "comments": comments, "buyers": buyers}).scalars().all()
     if not ids:
         return []
     return list(session.scalars(_DRAFTS, {"ids": sorted(ids)}))

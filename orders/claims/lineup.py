@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app import realtime
+from app.db.reads import read_tables
 from live.models import BroadcastProduct
 from orders.audit import CatalogItem
 from orders.audit.completeness import variant_attributes
@@ -68,8 +69,7 @@ def forget_lineup(session: Session, broadcast_id: int) -> None:
 
 def load_lineup(session: Session, broadcast_id: int) -> Lineup:
     """Return the broadcast's line-up with link numbers, prices, variants and the pinned product."""
-    session.flush()  # a Core read does not autoflush: a pin made through the ORM must be in the table
-    entries = session.execute(_ENTRIES, {"broadcast_id": broadcast_id}).all()
+    entries = read_tables(session, _ENTRIES, {"broadcast_id": broadcast_id}).all()
     variants: dict[int, list[VariantChoice]] = {}
     product_skus = {row.id: row.sku for row in entries}
     if entries:

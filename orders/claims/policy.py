@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.db.reads import read_tables
 from orders.claims.models import CLAIM_MODES, ClaimPolicyRecord
 
 MAX_HOLD_MINUTES = 24 * 60
@@ -60,8 +61,7 @@ class ClaimPolicy:
 def load_claim_policy(session: Session, broadcast_id: int) -> ClaimPolicy:
     """Return the broadcast's claim policy, or the defaults when none was saved."""
     # Three columns, not the record: ingestion reads it once per batch, and loading an ORM object costs more.
-    session.flush()  # a Core read does not autoflush: a policy saved through the ORM must be in the table
-    row = session.execute(_POLICY, {"broadcast_id": broadcast_id}).first()
+    row = read_tables(session, _POLICY, {"broadcast_id": broadcast_id}).first()
     return ClaimPolicy() if row is None else ClaimPolicy(*row)
 
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.db.bulk import execute_rows, insert_rows
 from app.db.conflicts import insert_ignoring_conflicts
+from app.db.reads import read_tables
 from orders import history
 from orders.claims.drafts import (
     MODERATION_REASONS,
@@ -158,8 +159,8 @@ def _orders_naming(session: Session, broadcast_id: int, comment_ids: list[str]) 
     the orders' lines)."""
     if not comment_ids:
         return {}
-    session.flush()  # a Core read does not autoflush: orders added through the ORM must be in the table
-    ids = session.scalars(_IDS_OF_ORDERS_NAMING, {"broadcast_id": broadcast_id, "comments": sorted(comment_ids)}).all()
+    ids = read_tables(session, _IDS_OF_ORDERS_NAMING,
+                      {"broadcast_id": broadcast_id, "comments": sorted(comment_ids)}).scalars().all()
     found: dict[str, Order] = {}
     if ids:
         for order in session.scalars(_ORDERS_BY_ID, {"ids": sorted(ids)}):

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.db.reads import read_tables
 from live.moderation.models import ModeratedMessage
 from orders import audit
 from orders.audit import risk
@@ -136,8 +137,7 @@ class StoredOrderInputs:
 
 def load_policy(session: Session, broadcast_id: int) -> audit.AuditPolicy:
     """Return the broadcast's audit policy, or the defaults when none was saved."""
-    session.flush()  # a Core read does not autoflush: a policy saved through the ORM must be in the table
-    stored = session.execute(_POLICY, {"broadcast_id": broadcast_id}).scalar()
+    stored = read_tables(session, _POLICY, {"broadcast_id": broadcast_id}).scalar()
     return audit.AuditPolicy() if stored is None else audit.AuditPolicy.from_stored(stored)
 
 
@@ -207,8 +207,7 @@ def load_blocklist(session: Session, drafts: Iterable[audit.OrderDraft]) -> audi
     always and compared by the rule.
     """
     keys = sorted({key for draft in drafts for _kind, key in risk.order_blocklist_keys(draft)})
-    session.flush()  # a Core read does not autoflush: an entry added through the ORM must be in the table
-    entries = session.execute(_BLOCKLIST, {"keys": keys}).all()
+    entries = read_tables(session, _BLOCKLIST, {"keys": keys}).all()
     return audit.Blocklist(
         buyer_ids=frozenset(v for k, v in entries if k == "buyer_id"),
         phones=frozenset(v for k, v in entries if k == "phone"),
